@@ -1,0 +1,213 @@
+"""Derive the compact data files that ship inside the heatcalc package.
+
+Reads the raw public reference data (by default ``../shared/data`` next to this repository) and writes
+``src/heatcalc/data/``.  Run it again whenever the raw data changes::
+
+    python scripts/build_data.py [--shared PATH]
+
+Outputs
+-------
+temperatures.npy      int16 [1020, 8760]: hourly dry-bulb in tenths of a degree C, one row per station, memory-mappable
+stations.csv          one row per station (row i describes row i of temperatures.npy) with design temperatures
+states.json           per state: name, EIA 2023 prices, eGRID 2023 electricity CO2e rate, representative station
+zips.npy              structured array of US ZIP codes (zip, lat, lon, state index), sorted by ZIP
+heat_pump_defaults.json  RESNET Addendum 82 default heat pump tables used to build curves from an HSPF2
+fuels.json            combustion CO2e factors of the fuels (EPA GHG Emission Factors Hub)
+
+The ZIP table needs the ``zipcodes`` package (MIT) at build time only; the installed tool does not import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "heatcalc" / "data"
+
+# Representative stations outside the county table (which covers the contiguous states but not DC): the main airport of
+# the largest city.  Chosen by hand; documented in the data NOTICE.
+NON_CONUS_REPRESENTATIVE = {"DC": "724050", "AK": "702730", "HI": "911820", "PR": "785260", "GU": "912120", "VI": "785430"}
+
+# AR5 100-year global warming potentials, used to fold CH4 and N2O into CO2e (IPCC AR5, 2014; as in eGRID CO2e).
+GWP_CH4 = 28.0
+GWP_N2O = 265.0
+
+
+def build_weather(shared: Path) -> list[dict]:
+    summary = list(csv.DictReader(open(shared / "tmy3" / "stations_climate_summary.csv", newline="")))
+    with gzip.open(shared / "tmy3" / "tmy3_drybulb_hourly_degC.csv.gz", "rt", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        columns = header[1:]
+        rows = [row[1:] for row in reader]
+    if len(rows) != 8760:
+        raise SystemExit(f"expected 8760 hourly rows, got {len(rows)}")
+    if columns != [s["usaf"] for s in summary]:
+        raise SystemExit("station order of the hourly file and the summary differ")
+    temps_c = np.array(rows, dtype=np.float64).T  # [station, hour]
+    tenths = np.round(temps_c * 10.0)
+    if np.abs(tenths / 10.0 - temps_c).max() > 1e-6:
+        raise SystemExit("temperatures are not on a 0.1 C grid; int16 tenths would lose data")
+    np.save(OUT / "temperatures.npy", tenths.astype(np.int16))
+
+    temps_f = temps_c * 9.0 / 5.0 + 32.0
+    stations = []
+    for i, s in enumerate(summary):
+        t = temps_f[i]
+        stations.append({
+            "usaf": s["usaf"],
+            "name": s["name"].strip(),
+            "state": s["state"],
+            "lat": float(s["lat"]),
+            "lon": float(s["lon"]),
+            "elevation_m": float(s["elev_m"]),
+            "utc_offset_h": float(s["tz_utc_offset_h"]),
+            "quality_flag": s["quality_flag"].strip(),
+            "annual_mean_f": round(float(t.mean()), 2),
+            # Heating design temperatures from the hourly data: the 1st and 0.4th percentiles of the year's hours,
+            # the same definition ASHRAE uses for its 99 % and 99.6 % heating design conditions.
+            "design_99_f": round(float(np.percentile(t, 1.0)), 2),
+            "design_99_6_f": round(float(np.percentile(t, 0.4)), 2),
+            "hdd65_f_day": round(float(np.maximum(0.0, 65.0 - t).sum() / 24.0), 0),
+        })
+    with open(OUT / "stations.csv", "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(stations[0]))
+        writer.writeheader()
+        writer.writerows(stations)
+    return stations
+
+
+def representative_stations(shared: Path, stations: list[dict]) -> dict[str, str]:
+    """The station nearest to the largest share of each state's population (2014 county populations)."""
+    pop = defaultdict(float)
+    for row in csv.DictReader(open(shared / "climate_zones" / "county_iecc_cz_nearest_tmy3.csv", newline="")):
+        pop[(row["state"], row["nearest_tmy3_usaf"])] += float(row["pop2014"] or 0)
+    flagged = {s["usaf"] for s in stations if s["quality_flag"]}
+    best: dict[str, tuple[float, str]] = {}
+    for (state, usaf), people in pop.items():
+        if usaf in flagged:
+            continue
+        if state not in best or people > best[state][0]:
+            best[state] = (people, usaf)
+    rep = {state: usaf for state, (_, usaf) in best.items()}
+    rep.update(NON_CONUS_REPRESENTATIVE)
+    return rep
+
+
+def build_states(shared: Path, stations: list[dict]) -> dict:
+    prices = {}
+    for row in csv.DictReader(open(shared / "prices" / "state_residential_prices_2023_and_2022.csv", newline="")):
+        if row["year"] != "2023":
+            continue
+        prices[row["state"]] = {
+            "electricity_usd_per_kwh": float(row["elec_usd_per_kwh"]),
+            "natural_gas_usd_per_therm": float(row["ng_usd_per_therm"]),
+            "propane_usd_per_gal": float(row["propane_usd_per_gal"]),
+            "heating_oil_usd_per_gal": float(row["heating_oil_usd_per_gal"]),
+        }
+    egrid = {}
+    names = {}
+    path = shared / "emissions" / "egrid2023_state_co2e_total_output_rate_lb_per_MWh_from_codecarbon.csv"
+    for row in csv.DictReader(open(path, newline="")):
+        code = "US" if row["state_code"] == "usa" else row["state_code"]
+        egrid[code] = round(float(row["co2e_lb_per_MWh"]) * 0.45359237 / 1000.0, 5)  # lb/MWh -> kg/kWh
+        names[code] = row["state_name"].title() if code != "US" else "United States"
+    rep = representative_stations(shared, stations)
+    by_id = {s["usaf"]: s for s in stations}
+    extra_names = {"PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "DC": "District of Columbia"}
+    states = {}
+    for code in sorted(set(prices) | set(egrid) | set(rep)):
+        states[code] = {
+            "name": extra_names.get(code) or names.get(code, code),
+            "prices": prices.get(code),
+            "electricity_co2e_kg_per_kwh": egrid.get(code),
+            "representative_station": rep.get(code),
+        }
+        if code != "US" and rep.get(code) is None:
+            raise SystemExit(f"no representative station for {code}")
+        if rep.get(code) and by_id[rep[code]]["state"] != code and code != "DC":
+            print(f"note: representative station of {code} lies in {by_id[rep[code]]['state']}")
+    return {
+        "price_year": 2023,
+        "price_source": "EIA State Energy Data System, 2023 average residential prices",
+        "emission_source": "EPA eGRID2023 state total output CO2e rate",
+        "states": states,
+    }
+
+
+def build_zips(states: dict) -> None:
+    import zipcodes  # build-time only
+
+    codes = sorted(states["states"])
+    index = {c: i for i, c in enumerate(codes)}
+    rows = []
+    for z in zipcodes.list_all():
+        lat, lon = float(z["lat"]), float(z["long"])
+        if lat == 0.0 and lon == 0.0:
+            lat = lon = math.nan  # military / PO-box ZIPs without a location: fall back to the state
+        state = z["state"]
+        if state not in index:
+            continue  # ZIPs of territories without price data (AS, MP, FM, ...) are not served
+        rows.append((int(z["zip_code"]), lat, lon, index[state]))
+    rows.sort()
+    arr = np.array(rows, dtype=[("zip", "<u4"), ("lat", "<f4"), ("lon", "<f4"), ("state", "u1")])
+    np.save(OUT / "zips.npy", arr)
+    with open(OUT / "zip_states.json", "w") as fh:
+        json.dump(codes, fh)
+    print(f"zips: {len(arr)} codes, {int(np.isnan(arr['lat']).sum())} without coordinates")
+
+
+def build_heat_pump(shared: Path) -> None:
+    raw = json.load(open(shared / "heat_pump" / "resnet_addendum82_hp_defaults_from_openstudio_hpxml.json"))
+    out = {"source": "ANSI/RESNET/ICC 301-2022 Addendum 82 default heat pump performance (via NREL OpenStudio-HPXML)"}
+    for kind in ("single_stage", "two_stage", "variable_speed"):
+        t = dict(raw[kind])
+        t["cop47full"] = t.pop("cop47full_table_rows_hspf2_cols_qm17full")
+        out[kind] = {k: v for k, v in t.items() if not isinstance(v, str)}
+    with open(OUT / "heat_pump_defaults.json", "w") as fh:
+        json.dump(out, fh, indent=1)
+
+
+def build_fuels(shared: Path) -> None:
+    fuels = {}
+    names = {"natural_gas": "natural_gas", "propane": "propane", "heating_oil_no2": "heating_oil"}
+    for row in csv.DictReader(open(shared / "emissions" / "fuel_combustion_co2_factors.csv", newline="")):
+        if row["fuel"] not in names or (row["fuel"] == "natural_gas" and row["unit"] != "therm"):
+            continue
+        co2 = float(row["co2_kg_per_mmbtu"])
+        ch4 = float(row["ch4_g_per_mmbtu"]) / 1000.0
+        n2o = float(row["n2o_g_per_mmbtu"]) / 1000.0
+        fuels[names[row["fuel"]]] = {
+            "co2_kg_per_mmbtu": co2,
+            "co2e_kg_per_mmbtu": round(co2 + GWP_CH4 * ch4 + GWP_N2O * n2o, 4),
+        }
+    with open(OUT / "fuels.json", "w") as fh:
+        json.dump({"source": "EPA GHG Emission Factors Hub, Table 1 (stationary combustion); CH4 and N2O folded in "
+                             "with IPCC AR5 100-year GWPs (28, 265)", "fuels": fuels}, fh, indent=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    stations = build_weather(args.shared)
+    states = build_states(args.shared, stations)
+    with open(OUT / "states.json", "w") as fh:
+        json.dump(states, fh, indent=1)
+    build_zips(states)
+    build_heat_pump(args.shared)
+    build_fuels(args.shared)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

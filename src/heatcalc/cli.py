@@ -1,0 +1,240 @@
+"""The command line: parse → load → model → render.  No arithmetic and no formatting live here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import ExitStatus, HeatcalcError, ProfileError, ProfileErrors
+
+app = typer.Typer(
+    name="heatcalc",
+    help="Compare the yearly cost of heating a home with a heat pump, a furnace and electric resistance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state = {"traceback": False}
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def handle_errors(func):
+    """Turn heatcalc's errors into messages on stderr and an exit code; --traceback re-raises them."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except HeatcalcError as exc:
+            if _state["traceback"]:
+                raise
+            for line in exc.lines():
+                _err(f"Error: {line}")
+            raise typer.Exit(exc.exit_status) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            raise typer.Exit(ExitStatus.OK) from None
+        except KeyboardInterrupt:
+            _err("Interrupted.")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _quiet_broken_pipe() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+@app.callback()
+def main_options(
+    traceback: Annotated[bool, typer.Option("--traceback", help="Show Python tracebacks (for debugging).")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+):
+    _state["traceback"] = traceback
+    if version:
+        from . import __version__
+
+        print(f"heatcalc {__version__}")
+        raise typer.Exit()
+
+
+def _price_overrides(**flags) -> dict:
+    from . import units as u
+    from .errors import Problem
+
+    out, problems = {}, []
+    for key, value in flags.items():
+        if value is None:
+            continue
+        option = "--" + {"natural_gas": "gas", "heating_oil": "oil"}.get(key, key) + "-price"
+        try:
+            price = u.parse_quantity(value, u.price_kind(key))
+        except u.UnitError as exc:
+            problems.append(Problem(option, str(exc)))
+            continue
+        if price < 0:
+            problems.append(Problem(option, f"must be at least 0 (got {price:g})"))
+            continue
+        out[key] = price
+    if problems:
+        raise ProfileError("command line", problems)
+    return out
+
+
+def load_homes(profiles: list[Path], overrides: dict):
+    """Load and resolve every profile, collecting all errors before giving up."""
+    from .home import build_home
+    from .profile import load_profile
+
+    homes, errors = [], []
+    for path in profiles:
+        try:
+            homes.append(build_home(load_profile(path), overrides))
+        except ProfileError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ProfileErrors(errors)
+    return homes
+
+
+@app.command()
+@handle_errors
+def compare(
+    profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    explain: Annotated[bool, typer.Option("--explain", help="List every assumption and default used.")] = False,
+    electricity_price: Annotated[Optional[str], typer.Option(
+        "--electricity-price", help="Electricity price, e.g. 0.18 or '18 c/kWh' (overrides profile and state).",
+        show_default=False)] = None,
+    gas_price: Annotated[Optional[str], typer.Option(
+        "--gas-price", help="Natural gas price, e.g. 1.6 ($/therm) or '16 $/Mcf'.", show_default=False)] = None,
+    propane_price: Annotated[Optional[str], typer.Option(
+        "--propane-price", help="Propane price, e.g. 2.9 ($/gal).", show_default=False)] = None,
+    oil_price: Annotated[Optional[str], typer.Option(
+        "--oil-price", help="Heating oil price, e.g. 3.9 ($/gal).", show_default=False)] = None,
+):
+    """Compare the annual heating cost of a heat pump, a furnace and electric resistance for each profile."""
+    from . import render
+    from .simulate import compare_home
+
+    overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
+                                 heating_oil=oil_price)
+    comparisons = [compare_home(h) for h in load_homes(profiles, overrides)]
+    if format is Format.csv:
+        render.write_csv(comparisons, sys.stdout)
+    elif format is Format.json:
+        render.write_json(comparisons, sys.stdout)
+    else:
+        render.print_comparisons(comparisons, render.make_console(), explain=explain)
+
+
+@app.command()
+@handle_errors
+def check(profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)]):
+    """Validate profiles without running the model; exit 2 if any has a problem."""
+    homes = load_homes(profiles, {})
+    for h in homes:
+        print(f"ok: {h.source} ({h.name}; weather {h.location.describe()})")
+
+
+@app.command()
+@handle_errors
+def init(
+    path: Annotated[Optional[Path], typer.Argument(help="Where to write it (default: print to stdout).",
+                                                   show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+):
+    """Write a commented starter profile."""
+    from .starter import STARTER_PROFILE
+
+    if path is None:
+        sys.stdout.write(STARTER_PROFILE)
+        return
+    if path.exists() and not force:
+        raise HeatcalcError(f"{path}: already exists; use --force to overwrite it")
+    try:
+        path.write_text(STARTER_PROFILE)
+    except OSError as exc:
+        raise HeatcalcError(f"{path}: cannot write ({exc.strerror})") from None
+    _err(f"Wrote {path}; edit it, then run: heatcalc compare {path}")
+
+
+@app.command()
+@handle_errors
+def stations(
+    state: Annotated[Optional[str], typer.Option("--state", help="Only stations in this state.",
+                                                 show_default=False)] = None,
+    near: Annotated[Optional[str], typer.Option("--near", help="Sort by distance from this ZIP code.",
+                                                show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many (0: all).", min=0)] = 0,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """List the embedded TMY3 weather stations."""
+    from .catalog import station_records
+
+    records, columns = station_records(state=state, near=near, limit=limit)
+    _emit(records, columns, format, title="TMY3 stations")
+
+
+@app.command()
+@handle_errors
+def prices(
+    state: Annotated[Optional[str], typer.Argument(help="A state (default: all).", show_default=False)] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Show the default residential energy prices and grid emission rates by state."""
+    from .catalog import price_records
+
+    records, columns, title = price_records(state)
+    _emit(records, columns, format, title=title)
+
+
+def _emit(records, columns, format: Format, title: str) -> None:
+    from . import render
+
+    if format is Format.csv:
+        render.write_records_csv(records, [k for k, _ in columns], sys.stdout)
+    elif format is Format.json:
+        render.write_rows_json(records, sys.stdout)
+    else:
+        render.print_records(records, columns, render.make_console(), title=title)
+
+
+@app.command()
+@handle_errors
+def schema():
+    """Print a JSON Schema of the profile (for editor completion and checking)."""
+    import json
+
+    from .profile import json_schema
+
+    json.dump(json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def main() -> None:
+    app()

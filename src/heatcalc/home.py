@@ -1,0 +1,428 @@
+"""From a validated profile to a home the model can run: location and weather, heat-loss coefficient,
+equipment, prices and emission factors, with every default that was used recorded as an assumption.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import money
+from .errors import DataError
+from .model import load as load_model
+from .model.engine import DEFAULT_CYCLING_DEGRADATION, ElectricResistance, Furnace, HeatPump
+from .model.heat_pump import HeatPumpCurve, curve_from_points, default_curve, hspf2_range, size_to_load_btu_per_h
+from .profile import ProfileSpec
+from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
+from .weather import stations as st
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DEFAULT_BALANCE_POINT_F = 60.0
+DEFAULT_INDOOR_F = 68.0
+DEFAULT_BILL_EFFICIENCY = {"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "electricity": 1.0}
+DEFAULT_NEW_AFUE = {"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}
+DEFAULT_HSPF2 = 8.1
+DEFAULT_COMPRESSOR = "variable_speed"
+DEFAULT_CUTOFF_F = -13.0
+DEFAULT_BLOWER_KWH_PER_MMBTU = 10.0
+PRICE_KEYS = ("electricity",) + FUELS
+PRICE_UNIT = {"electricity": "$/kWh", "natural_gas": "$/therm", "propane": "$/gal", "heating_oil": "$/gal"}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    field: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Location:
+    method: str  # zip | state | station | lat_lon | weather_file
+    weather_name: str
+    station_id: str | None
+    distance_km: float | None
+    state: str | None  # whose prices and emissions apply
+    lat: float | None
+    lon: float | None
+    zip: str | None = None
+    weather_file: str | None = None
+
+    def describe(self) -> str:
+        if self.weather_file:
+            return f"weather file {self.weather_file} ({self.weather_name})"
+        text = f"TMY3 {self.weather_name} ({self.station_id})"
+        if self.distance_km is not None:
+            text += f", {self.distance_km:.0f} km from the home"
+        return text
+
+
+@dataclass(frozen=True)
+class Value:
+    """A price or emission factor with its unit and where it came from."""
+
+    value: float
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Home:
+    spec: ProfileSpec
+    location: Location
+    temp_f: np.ndarray = field(repr=False)
+    design_temp_f: float
+    ua_btu_per_h_f: float
+    balance_point_f: float
+    load_method: str
+    heat_pump: HeatPump | None
+    heat_pump_nominal_btu_per_h: float | None
+    furnace: Furnace | None
+    resistance: ElectricResistance | None
+    prices: dict
+    emissions: dict
+    assumptions: tuple[Assumption, ...]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def source(self) -> str:
+        return self.spec.source
+
+    @property
+    def design_load_btu_per_h(self) -> float:
+        return float(load_model.heat_load_btu_per_h(self.ua_btu_per_h_f, self.design_temp_f, self.balance_point_f))
+
+
+@lru_cache(maxsize=1)
+def _fuel_factors() -> dict:
+    with open(DATA_DIR / "fuels.json") as fh:
+        return json.load(fh)
+
+
+class _Builder:
+    def __init__(self, spec: ProfileSpec):
+        self.spec = spec
+        self.problems: list[tuple[str, str]] = []
+        self.assumptions: list[Assumption] = []
+
+    def assume(self, fld: str, value: str, source: str):
+        self.assumptions.append(Assumption(fld, value, source))
+
+    def fail(self, fld: str, message: str):
+        self.problems.append((fld, message))
+
+
+def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
+    """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails."""
+    b = _Builder(spec)
+    location, temp_f = _location(b, spec)
+    if location is None:
+        raise spec.error(b.problems)
+    design_temp_f = float(np.percentile(temp_f, 1.0))
+    b.assume("design temperature", f"{design_temp_f:.1f} F",
+             "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
+             "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
+    ua, bp, method = _heat_loss(b, spec, temp_f)
+    prices = _prices(b, spec, location, price_overrides or {})
+    emissions = _emissions(b, spec, location)
+    furnace = _furnace(b, spec)
+    resistance = _resistance(b, spec)
+    heat_pump, nominal = (None, None)
+    if ua is not None:
+        heat_pump, nominal = _heat_pump(b, spec, ua, bp, design_temp_f, furnace, prices)
+    if b.problems:
+        raise spec.error(b.problems)
+    return Home(spec=spec, location=location, temp_f=temp_f, design_temp_f=design_temp_f, ua_btu_per_h_f=ua,
+                balance_point_f=bp, load_method=method, heat_pump=heat_pump, heat_pump_nominal_btu_per_h=nominal,
+                furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
+                assumptions=tuple(b.assumptions))
+
+
+# --- location ---------------------------------------------------------------------------------------------------
+
+def _location(b: _Builder, spec: ProfileSpec):
+    loc = spec.get("location", {})
+    state = loc.get("state")
+    if state is not None:
+        state = state.upper()
+        if st.state_info(state) is None:
+            b.fail("location.state", f"unknown state {state!r}; use a two-letter code such as MA, TX or DC")
+            return None, None
+    if "zip" in loc:
+        code = loc["zip"]
+        code = code.zfill(5) if code.isdigit() and len(code) < 5 else code
+        z = st.lookup_zip(code)
+        if z is None:
+            b.fail("location.zip", f"unknown US ZIP code {loc['zip']!r}; check it, or give location.state, "
+                                   "station or lat/lon instead")
+            return None, None
+        price_state = state or z.state
+        if z.lat is None:
+            station = st.representative_station(z.state)
+            b.assume("location", f"ZIP {code} has no coordinates; used {station.name} for {z.state}",
+                     "ZIP table (zipcodes package, MIT); state representative station")
+            return Location("zip", station.name, station.usaf, None, price_state, None, None, zip=code), \
+                st.hourly_temperature_f(station)
+        station, dist = st.nearest_station(z.lat, z.lon)
+        return (Location("zip", station.name, station.usaf, dist, price_state, z.lat, z.lon, zip=code),
+                st.hourly_temperature_f(station))
+    if "station" in loc:
+        station = st.station_by_id(loc["station"])
+        if station is None:
+            b.fail("location.station", f"unknown TMY3 station {loc['station']!r}; `heatcalc stations` lists them")
+            return None, None
+        if not station.usable:
+            b.fail("location.station", f"station {station.usaf} ({station.name}) has corrupt data "
+                                       f"({station.quality_flag}); choose a nearby station")
+            return None, None
+        return (Location("station", station.name, station.usaf, None, state or station.state, station.lat,
+                         station.lon), st.hourly_temperature_f(station))
+    if "lat" in loc:
+        lat, lon = loc["lat"], loc["lon"]
+        station, dist = st.nearest_station(lat, lon)
+        price_state = state or st.state_of_point(lat, lon)
+        if price_state is None:
+            price_state = station.state
+            b.assume("location.state", price_state, "state of the nearest station (no ZIP centroid within 60 km)")
+        return Location("lat_lon", station.name, station.usaf, dist, price_state, lat, lon), \
+            st.hourly_temperature_f(station)
+    if "weather_file" in loc:
+        from .weather.files import read_weather_file
+
+        path = Path(loc["weather_file"]).expanduser()
+        if not path.is_absolute() and spec.base_dir is not None:
+            path = spec.base_dir / path
+        try:
+            wf = read_weather_file(path)
+        except DataError as exc:
+            b.fail("location.weather_file", str(exc))
+            return None, None
+        price_state = state or (wf.state if wf.state and st.state_info(wf.state) else None)
+        if price_state is None and wf.lat is not None:
+            price_state = st.state_of_point(wf.lat, wf.lon)
+        if price_state is None:
+            b.assume("location.state", "US average", "the weather file names no US state; give location.state")
+        return Location("weather_file", wf.name, None, None, price_state, wf.lat, wf.lon,
+                        weather_file=str(loc["weather_file"])), wf.temp_f
+    station = st.representative_station(state)
+    b.assume("location", f"{station.name} ({station.usaf})",
+             "representative station of the state: the station nearest to the most people (county populations, "
+             "US Census 2014)")
+    return Location("state", station.name, station.usaf, None, state, station.lat, station.lon), \
+        st.hourly_temperature_f(station)
+
+
+# --- heat loss --------------------------------------------------------------------------------------------------
+
+def _heat_loss(b: _Builder, spec: ProfileSpec, temp_f):
+    hl = spec.get("heating_load", {})
+    bp = hl.get("balance_point")
+    if bp is None:
+        bp = DEFAULT_BALANCE_POINT_F
+        b.assume("heating_load.balance_point", "60 F", "common residential balance point (ASHRAE Fundamentals "
+                                                       "ch. 18 variable-base degree-day method)")
+    if "ua" in hl:
+        return hl["ua"], bp, "ua"
+    if "design" in hl:
+        indoor = hl.get("indoor")
+        if indoor is None:
+            indoor = DEFAULT_INDOOR_F
+            b.assume("heating_load.indoor", "68 F", "typical winter thermostat setting")
+        outdoor = hl["design"]["outdoor"]
+        if indoor <= outdoor:
+            b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
+            return None, bp, "design"
+        return load_model.ua_from_design_btu_per_h_f(hl["design"]["load"], indoor, outdoor), bp, "design"
+    if "annual" in hl:
+        annual = hl["annual"]
+        where = "heating_load.annual"
+    else:
+        bills = hl["from_bills"]
+        fuel = bills["fuel"]
+        eff = bills.get("efficiency")
+        if eff is None:
+            eff = DEFAULT_BILL_EFFICIENCY[fuel]
+            b.assume("heating_load.from_bills.efficiency", f"{eff:g}",
+                     "typical existing system (furnace AFUE 0.80; electric resistance 1.0)")
+        elif fuel != "electricity" and eff > 1.0:
+            b.fail("heating_load.from_bills.efficiency", f"a {fuel} system's AFUE is at most 1 (got {eff:g})")
+            return None, bp, "from_bills"
+        try:
+            annual = load_model.annual_heat_from_bills_btu(bills["amount"], bills.get("non_heating", 0.0), eff)
+        except ValueError as exc:
+            b.fail("heating_load.from_bills.non_heating", str(exc))
+            return None, bp, "from_bills"
+        where = "heating_load.from_bills"
+    try:
+        ua = load_model.ua_from_annual_heat_btu_per_h_f(annual, temp_f, bp)
+    except ValueError as exc:
+        b.fail("heating_load.balance_point", f"{exc}; raise the balance point or check the location")
+        return None, bp, where.split(".")[-1]
+    return ua, bp, where.split(".")[-1]
+
+
+# --- prices and emissions ---------------------------------------------------------------------------------------
+
+def _prices(b: _Builder, spec: ProfileSpec, location: Location, overrides: dict) -> dict:
+    info = st.state_info(location.state) if location.state else None
+    state_prices = info["prices"] if info else None
+    year = st.price_year()
+    out = {}
+    for key in PRICE_KEYS:
+        unit = PRICE_UNIT[key]
+        if key in overrides:
+            out[key] = Value(overrides[key], unit, "command line")
+        elif spec.get(f"prices.{key}") is not None:
+            out[key] = Value(spec.get(f"prices.{key}"), unit, "profile")
+        else:
+            table = state_prices or st.state_info("US")["prices"]
+            where = location.state if state_prices else "US"
+            out[key] = Value(table[f"{key}_usd_per_{unit[2:].lower()}"], unit,
+                             f"EIA {year} average residential price, {where}")
+            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source +
+                     ("" if state_prices else f" (no state figure for {location.state or 'this location'})"))
+    return out
+
+
+def _emissions(b: _Builder, spec: ProfileSpec, location: Location) -> dict:
+    info = st.state_info(location.state) if location.state else None
+    out = {}
+    given = spec.get("emissions.electricity")
+    if given is not None:
+        out["electricity"] = Value(given, "kg/kWh", "profile")
+    else:
+        rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
+        where = location.state if rate else "US"
+        rate = rate or st.state_info("US")["electricity_co2e_kg_per_kwh"]
+        out["electricity"] = Value(rate, "kg/kWh", f"EPA eGRID2023 total output CO2e rate, {where}")
+        b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
+    factors = _fuel_factors()
+    for fuel in FUELS:
+        given = spec.get(f"emissions.{fuel}")
+        unit = f"kg/{FUEL_UNIT[fuel]}"
+        if given is not None:
+            out[fuel] = Value(given, unit, "profile")
+            continue
+        per_unit = factors["fuels"][fuel]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
+        out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)")
+    return out
+
+
+# --- equipment --------------------------------------------------------------------------------------------------
+
+def _furnace(b: _Builder, spec: ProfileSpec) -> Furnace | None:
+    cfg = spec.get("systems.furnace", {})
+    bills = spec.get("heating_load.from_bills") or {}
+    if cfg is False:
+        return None
+    fuel = cfg.get("fuel")
+    if fuel is None:
+        fuel = bills.get("fuel") if bills.get("fuel") in FUELS else "natural_gas"
+        b.assume("systems.furnace.fuel", fuel, "the billed fuel" if bills.get("fuel") == fuel else
+                 "natural gas, the most common furnace fuel")
+    afue = cfg.get("afue")
+    if afue is None:
+        if bills.get("fuel") == fuel:
+            afue = bills.get("efficiency") or DEFAULT_BILL_EFFICIENCY[fuel]
+            b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
+        else:
+            afue = DEFAULT_NEW_AFUE[fuel]
+            b.assume("systems.furnace.afue", f"{afue:g}", "a new furnace: condensing gas/propane 0.95, oil 0.85 "
+                                                          "(US DOE minimums are 0.80 and 0.83)")
+    blower = cfg.get("blower")
+    if blower is None:
+        blower = DEFAULT_BLOWER_KWH_PER_MMBTU
+        b.assume("systems.furnace.blower", "10 kWh/MMBtu",
+                 "a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output")
+    return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower)
+
+
+def _resistance(b: _Builder, spec: ProfileSpec) -> ElectricResistance | None:
+    cfg = spec.get("systems.electric_resistance", {})
+    if cfg is False:
+        return None
+    return ElectricResistance(efficiency=cfg.get("efficiency", 1.0))
+
+
+def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp_f: float,
+               furnace: Furnace | None, prices: dict):
+    cfg = spec.get("systems.heat_pump", {})
+    if cfg is False:
+        return None, None
+    base = "systems.heat_pump"
+    compressor = cfg.get("compressor")
+    if compressor is None:
+        compressor = DEFAULT_COMPRESSOR
+        b.assume(f"{base}.compressor", compressor, "most new cold-climate units are inverter-driven")
+    cutoff = cfg.get("cutoff")
+    if cutoff is None:
+        cutoff = DEFAULT_CUTOFF_F
+        b.assume(f"{base}.cutoff", "-13 F", "a typical low-ambient lockout of current variable-speed units")
+    points = cfg.get("performance")
+    nominal = None
+    if points:
+        curve = curve_from_points([{"temp_f": p["outdoor"], "cop": p["cop"], "capacity_btu_per_h": p["capacity"],
+                                    "cop_min": p.get("min_cop"), "capacity_min_btu_per_h": p.get("min_capacity")}
+                                   for p in points], compressor)
+        if cfg.get("hspf2") is not None or cfg.get("capacity") is not None:
+            b.assume(f"{base}.performance", "used", "explicit points win over hspf2 and capacity")
+    else:
+        hspf2 = cfg.get("hspf2")
+        if hspf2 is None:
+            hspf2 = DEFAULT_HSPF2
+            b.assume(f"{base}.hspf2", f"{hspf2:g}", "a typical new ducted heat pump (US minimum is 7.5 since 2023)")
+        lo, hi = hspf2_range(compressor)
+        if not lo <= hspf2 <= hi:
+            b.fail(f"{base}.hspf2", f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got "
+                                    f"{hspf2:g}); give performance points instead")
+            return None, None
+        unit_curve = default_curve(hspf2, compressor, 1.0)
+        nominal = cfg.get("capacity")
+        if nominal is None:
+            t_size = max(design_temp_f, cutoff)
+            need = float(load_model.heat_load_btu_per_h(ua, t_size, bp))
+            nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
+            b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)",
+                     f"smallest standard size whose capacity at {t_size:.1f} F (the design temperature, or the "
+                     f"cutoff if warmer) covers the load there, {need:,.0f} Btu/h")
+        b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
+                 "RESNET 301-2022 Addendum 82 default performance curves")
+        curve = unit_curve.scaled(nominal)
+    backup = cfg.get("backup", "electric_resistance")
+    switchover = cfg.get("switchover")
+    backup_furnace = None
+    if backup == "furnace":
+        if furnace is None:
+            b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
+            return None, None
+        backup_furnace = furnace
+        if switchover is None:
+            switchover = _economic_switchover(curve, cutoff, furnace, prices)
+            b.assume(f"{base}.switchover", f"{switchover:g} F",
+                     "economic switchover: below it the furnace's heat costs less than the heat pump's at full "
+                     "speed, at the prices used")
+    elif switchover is not None:
+        b.assume(f"{base}.switchover", "ignored", "only used with backup: furnace")
+        switchover = None
+    cd = cfg.get("cycling_degradation")
+    if cd is None:
+        cd = DEFAULT_CYCLING_DEGRADATION
+    hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
+                  backup_furnace=backup_furnace, cycling_degradation=cd)
+    return hp, nominal
+
+
+def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, prices: dict) -> float:
+    grid = np.arange(max(cutoff, -40.0), 70.5, 0.5)
+    pe = prices["electricity"].value
+    furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue, prices[furnace.fuel].value,
+                                                         furnace.blower_kwh_per_mmbtu, pe)
+    return money.economic_switchover_f(grid, curve.cop_at_max(grid), furnace_cost, pe)

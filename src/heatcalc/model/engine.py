@@ -1,0 +1,166 @@
+"""The hourly engine: how much electricity and fuel each system uses to deliver a home's heating load.
+
+Every function takes the load and the outdoor temperature as arrays over the same hours, plus optional ``hours``
+weights (1 h each by default).  Because each hour's result depends only on that hour's temperature and load,
+the same functions run on a year of 8,760 hours or on a year folded into temperature bins with their hour counts.
+
+Every system delivers exactly the load, hour by hour: what the heat pump cannot deliver, its backup does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU
+from .heat_pump import HeatPumpCurve
+
+#: Default cyclic degradation coefficient C_d (AHRI 210/240-2023, the value used when a unit is not tested).
+DEFAULT_CYCLING_DEGRADATION = 0.25
+
+
+@dataclass(frozen=True)
+class Furnace:
+    fuel: str  # natural_gas | propane | heating_oil
+    afue: float
+    blower_kwh_per_mmbtu: float = 10.0
+
+
+@dataclass(frozen=True)
+class ElectricResistance:
+    efficiency: float = 1.0
+
+
+@dataclass(frozen=True)
+class HeatPump:
+    curve: HeatPumpCurve
+    cutoff_f: float
+    backup: str  # electric_resistance | furnace
+    switchover_f: float | None = None  # dual fuel only
+    backup_furnace: Furnace | None = None
+    cycling_degradation: float = DEFAULT_CYCLING_DEGRADATION
+    backup_efficiency: float = 1.0  # of resistance strips
+
+
+@dataclass(frozen=True)
+class HourlyEnergy:
+    """Per-hour results of one system (arrays over the hours given to the engine)."""
+
+    heat_btu: np.ndarray  # heat delivered to the home
+    electricity_kwh: np.ndarray
+    fuel_btu: np.ndarray  # fuel energy burned (higher heating value)
+    backup_heat_btu: np.ndarray  # heat from backup (heat pump only)
+    compressor_heat_btu: np.ndarray  # heat from the heat pump's compressor cycle
+
+
+@dataclass(frozen=True)
+class AnnualEnergy:
+    """One system's year."""
+
+    heat_btu: float
+    electricity_kwh: float
+    fuel: str | None
+    fuel_btu: float
+    backup_heat_btu: float
+    backup_hours: float
+    peak_electric_kw: float
+
+    @property
+    def fuel_units(self) -> float:
+        """Fuel burned in its sales unit (therm or gal)."""
+        return self.fuel_btu / BTU_PER_FUEL_UNIT[self.fuel] if self.fuel else 0.0
+
+    @property
+    def heat_mmbtu(self) -> float:
+        return self.heat_btu / BTU_PER_MMBTU
+
+    @property
+    def seasonal_efficiency(self) -> float:
+        """Heat delivered ÷ energy bought (electricity at 3,412 Btu/kWh plus fuel at its heating value)."""
+        used = self.electricity_kwh * BTU_PER_KWH + self.fuel_btu
+        return self.heat_btu / used if used > 0 else 0.0
+
+    @property
+    def backup_fraction(self) -> float:
+        return self.backup_heat_btu / self.heat_btu if self.heat_btu > 0 else 0.0
+
+
+def furnace_hourly(load_btu, furnace: Furnace) -> HourlyEnergy:
+    """Fuel = heat / AFUE; blower electricity = heat [MMBtu] × blower rate [kWh/MMBtu]."""
+    load = np.asarray(load_btu, dtype=float)
+    zero = np.zeros_like(load)
+    return HourlyEnergy(load, load / BTU_PER_MMBTU * furnace.blower_kwh_per_mmbtu, load / furnace.afue, zero, zero)
+
+
+def resistance_hourly(load_btu, heater: ElectricResistance) -> HourlyEnergy:
+    """Electricity = heat / (3,412.14 Btu/kWh × efficiency)."""
+    load = np.asarray(load_btu, dtype=float)
+    zero = np.zeros_like(load)
+    return HourlyEnergy(load, load / (BTU_PER_KWH * heater.efficiency), zero, zero, zero)
+
+
+def heat_pump_cop(delivered_btu_per_h, capacity_min, capacity_max, cop_min, cop_max, cycling_degradation):
+    """COP when delivering a given heat rate, between minimum and maximum speed.
+
+    * between the minimum and maximum capacity the compressor modulates and the COP is linear in the delivered
+      capacity between the two speeds' COPs;
+    * below the minimum capacity it cycles at minimum speed with the part-load factor
+      ``PLF = 1 − C_d (1 − PLR)``, ``PLR = delivered / Q_min`` (AHRI 210/240-2023, section 11.2).
+    """
+    q = np.asarray(delivered_btu_per_h, dtype=float)
+    span = capacity_max - capacity_min
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(span > 0, (q - capacity_min) / np.where(span > 0, span, 1.0), 1.0)
+        modulating = cop_min + np.clip(frac, 0.0, 1.0) * (cop_max - cop_min)
+        plr = np.where(capacity_min > 0, q / np.where(capacity_min > 0, capacity_min, 1.0), 0.0)
+    cycling = cop_min * (1.0 - cycling_degradation * (1.0 - np.clip(plr, 0.0, 1.0)))
+    return np.maximum(1.0, np.where(q >= capacity_min, modulating, cycling))
+
+
+def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump) -> HourlyEnergy:
+    """A heat pump with electric-resistance or furnace (dual fuel) backup, hour by hour.
+
+    The heat pump runs when the outdoor temperature is at or above the cutoff (and, for dual fuel, at or above the
+    switchover).  With resistance backup it delivers ``min(load, capacity)`` and strips add the rest.  With a
+    furnace as backup the two do not run together (the furnace would heat the air ahead of the refrigerant coil), so
+    an hour the heat pump cannot carry alone goes to the furnace whole.
+    """
+    load = np.asarray(load_btu, dtype=float)
+    temp = np.asarray(temp_outdoor_f, dtype=float)
+    curve = hp.curve
+    cap_max = curve.capacity_max(temp)
+    on = temp >= hp.cutoff_f
+    dual = hp.backup == "furnace"
+    if dual:
+        if hp.switchover_f is not None:
+            on &= temp >= hp.switchover_f
+        on &= cap_max >= load
+    delivered = np.where(on, np.minimum(load, cap_max), 0.0)
+    cop = heat_pump_cop(delivered, curve.capacity_min(temp), cap_max, curve.cop_at_min(temp),
+                        curve.cop_at_max(temp), hp.cycling_degradation)
+    hp_kwh = np.where(delivered > 0, delivered / (cop * BTU_PER_KWH), 0.0)
+    backup = load - delivered
+    if dual:
+        f = hp.backup_furnace
+        fuel = backup / f.afue
+        kwh = hp_kwh + backup / BTU_PER_MMBTU * f.blower_kwh_per_mmbtu
+    else:
+        fuel = np.zeros_like(load)
+        kwh = hp_kwh + backup / (BTU_PER_KWH * hp.backup_efficiency)
+    return HourlyEnergy(load, kwh, fuel, backup, delivered)
+
+
+def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualEnergy:
+    """Sum hourly results over the year; ``hours`` weights each entry (bins), default one hour each."""
+    w = np.ones_like(hourly.heat_btu) if hours is None else np.asarray(hours, dtype=float)
+    backup_on = hourly.backup_heat_btu > 1e-9
+    return AnnualEnergy(
+        heat_btu=float(hourly.heat_btu @ w),
+        electricity_kwh=float(hourly.electricity_kwh @ w),
+        fuel=fuel,
+        fuel_btu=float(hourly.fuel_btu @ w),
+        backup_heat_btu=float(hourly.backup_heat_btu @ w),
+        backup_hours=float(w[backup_on].sum()),
+        peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
+    )

@@ -1,0 +1,216 @@
+"""Air-source heat pump performance: COP and capacity as functions of outdoor temperature.
+
+A curve holds, at a few outdoor temperatures, the capacity [Btu/h] and COP at the compressor's highest speed
+("max") and at its lowest ("min"; equal to max for a single-stage unit).  Between the points both are linear in
+outdoor temperature; beyond them they are extended along the nearest segment, with two floors: COP never below 1
+(the unit would be no better than a resistance strip) and capacity never below 0.
+
+Default curves from a rating (HSPF2 and compressor type) follow the default performance relationships of
+ANSI/RESNET/ICC 301-2022 Addendum 82 (2023), as implemented in NREL's OpenStudio-HPXML.  Rated COPs include the
+indoor fan power and defrost, which AHRI 210/240 folds into the 17 °F and 5 °F tests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
+COP_FLOOR = 1.0
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "heat_pump_defaults.json"
+
+# Standard nominal sizes [ton] a default heat pump is chosen from: ductless and ducted residential units come in
+# half-ton steps from 0.75 to 5 tons; above 5 tons a home gets two outdoor units (6 to 10 tons).
+STANDARD_SIZES_TON = (0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
+
+
+@dataclass(frozen=True)
+class HeatPumpCurve:
+    """Performance points of one unit, sorted by outdoor temperature (ascending)."""
+
+    temp_f: tuple[float, ...]
+    capacity_max_btu_per_h: tuple[float, ...]
+    cop_max: tuple[float, ...]
+    capacity_min_btu_per_h: tuple[float, ...]
+    cop_min: tuple[float, ...]
+
+    def __post_init__(self):
+        n = len(self.temp_f)
+        if n < 2:
+            raise ValueError("a heat pump curve needs at least two outdoor temperatures")
+        if any(len(x) != n for x in (self.capacity_max_btu_per_h, self.cop_max, self.capacity_min_btu_per_h,
+                                     self.cop_min)):
+            raise ValueError("every performance point needs a capacity and a COP")
+        if any(b <= a for a, b in zip(self.temp_f, self.temp_f[1:])):
+            raise ValueError("performance points must be at distinct outdoor temperatures")
+
+    def scaled(self, factor: float) -> "HeatPumpCurve":
+        """The same unit scaled in capacity (a larger or smaller model of the same line)."""
+        return HeatPumpCurve(self.temp_f, tuple(c * factor for c in self.capacity_max_btu_per_h), self.cop_max,
+                             tuple(c * factor for c in self.capacity_min_btu_per_h), self.cop_min)
+
+    def capacity_max(self, temp_outdoor_f):
+        """Capacity at the highest compressor speed [Btu/h]."""
+        return np.maximum(0.0, piecewise_linear(temp_outdoor_f, self.temp_f, self.capacity_max_btu_per_h))
+
+    def capacity_min(self, temp_outdoor_f):
+        """Capacity at the lowest compressor speed [Btu/h] (never above the highest)."""
+        low = np.maximum(0.0, piecewise_linear(temp_outdoor_f, self.temp_f, self.capacity_min_btu_per_h))
+        return np.minimum(low, self.capacity_max(temp_outdoor_f))
+
+    def cop_at_max(self, temp_outdoor_f):
+        return np.maximum(COP_FLOOR, piecewise_linear(temp_outdoor_f, self.temp_f, self.cop_max))
+
+    def cop_at_min(self, temp_outdoor_f):
+        return np.maximum(COP_FLOOR, piecewise_linear(temp_outdoor_f, self.temp_f, self.cop_min))
+
+
+def piecewise_linear(x, xp, fp):
+    """Linear interpolation through (xp, fp), extended linearly beyond both ends (``np.interp`` clamps instead)."""
+    x = np.asarray(x, dtype=float)
+    xp = np.asarray(xp, dtype=float)
+    fp = np.asarray(fp, dtype=float)
+    y = np.interp(x, xp, fp)
+    lo_slope = (fp[1] - fp[0]) / (xp[1] - xp[0])
+    hi_slope = (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
+    y = np.where(x < xp[0], fp[0] + lo_slope * (x - xp[0]), y)
+    return np.where(x > xp[-1], fp[-1] + hi_slope * (x - xp[-1]), y)
+
+
+@lru_cache(maxsize=1)
+def _resnet_tables() -> dict:
+    with open(DATA_FILE) as fh:
+        return json.load(fh)
+
+
+def hspf2_range(compressor: str) -> tuple[float, float]:
+    """The HSPF2 range the RESNET default tables cover for this compressor type."""
+    grid = _resnet_tables()[compressor]["hspf2"]
+    return float(grid[0]), float(grid[-1])
+
+
+def _bilinear(x: float, y: float, xs, ys, table) -> float:
+    """Bilinear interpolation in ``table[row for x][column for y]``; x and y must lie within the grid."""
+    xs, ys, t = np.asarray(xs), np.asarray(ys), np.asarray(table)
+    i = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
+    j = int(np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2))
+    fx = (x - xs[i]) / (xs[i + 1] - xs[i])
+    fy = (y - ys[j]) / (ys[j + 1] - ys[j])
+    top = t[i, j] * (1 - fy) + t[i, j + 1] * fy
+    bottom = t[i + 1, j] * (1 - fy) + t[i + 1, j + 1] * fy
+    return float(top * (1 - fx) + bottom * fx)
+
+
+def default_curve(hspf2: float, compressor: str, capacity_47_btu_per_h: float) -> HeatPumpCurve:
+    """Default performance of a ducted air-source heat pump from its HSPF2 (RESNET 301 Addendum 82).
+
+    Parameters
+    ----------
+    hspf2 : float
+        Heating seasonal performance factor, 2023 test procedure [Btu/Wh].
+    compressor : {'single_stage', 'two_stage', 'variable_speed'}
+    capacity_47_btu_per_h : float
+        Nominal (rated full-load) capacity at 47 °F [Btu/h].
+
+    Notes
+    -----
+    With Q the capacity and E = 1/COP the energy input ratio, and 47/17/5 the outdoor temperatures [°F]:
+
+    * single- and two-stage: Q17/Q47 = 0.59; COP47 from the Addendum 82 table over (HSPF2, Q17/Q47);
+      COP17 = COP47 / 1.356; Q5 and the power at 5 °F extend the 47–17 °F lines.  Two-stage low stage:
+      Q_low = 0.712 Q_high, E_low = 0.85 E_high.
+    * variable speed: Q17/Q47 = 0.0329 HSPF + 0.3996 with HSPF = HSPF2/0.85; rated ("full") points from the table,
+      maximum speed Q_max = Q_full / qr_full and E_max = E_full / eirr_full, at 5 °F Q5max = 0.866 Q17max and
+      COP5max = COP17max / 1.164; minimum speed Q_min = qr_min Q_max, E_min = eirr_min E_max.
+
+    References
+    ----------
+    ANSI/RESNET/ICC 301-2022 Addendum 82, "Heat pump performance defaults" (2023); NREL OpenStudio-HPXML
+    ``defaults.rb`` (BSD-3-Clause), whose implementation the numbers in ``heat_pump_defaults.json`` come from.
+    """
+    if compressor not in COMPRESSORS:
+        raise ValueError(f"compressor must be one of {', '.join(COMPRESSORS)}")
+    lo, hi = hspf2_range(compressor)
+    if not lo <= hspf2 <= hi:
+        raise ValueError(f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got {hspf2:g})")
+    t = _resnet_tables()[compressor]
+    q = capacity_47_btu_per_h
+    if compressor in ("single_stage", "two_stage"):
+        qm17 = 0.59
+        cop47 = _bilinear(hspf2, qm17, t["hspf2"], t["qm17full"], t["cop47full"])
+        cop17 = cop47 / t["eirm17full"]
+        cap = {47: 1.0, 17: qm17, 5: qm17 - (1.0 - qm17) * 12.0 / 30.0}
+        p47, p17 = 1.0 / cop47, qm17 / cop17  # power per unit of rated capacity
+        p5 = p17 - (p47 - p17) * 12.0 / 30.0
+        cop = {47: cop47, 17: cop17, 5: cap[5] / p5}
+        if compressor == "single_stage":
+            cap_min, cop_min = cap, cop
+        else:
+            cap_min = {k: v * t["qrhmin"] for k, v in cap.items()}
+            cop_min = {k: v / t["eirrhmin"] for k, v in cop.items()}
+        cap_max, cop_max = cap, cop
+    else:
+        qm17 = 0.0329 * (hspf2 / 0.85) + 0.3996
+        cop47 = _bilinear(hspf2, qm17, t["hspf2"], t["qm17full"], t["cop47full"])
+        cop17 = cop47 / t["eirm17full"]
+        cap_max = {47: 1.0 / t["qr47full"], 17: qm17 / t["qr17full"]}
+        cap_max[5] = cap_max[17] * t["qm5max"]
+        cop_max = {47: cop47 * t["eirr47full"], 17: cop17 * t["eirr17full"]}
+        cop_max[5] = cop_max[17] / t["eirm5max"]
+        cap_min = {k: cap_max[k] * t[f"qr{k}min"] for k in (47, 17, 5)}
+        cop_min = {k: cop_max[k] / t[f"eirr{k}min"] for k in (47, 17, 5)}
+    temps = (5.0, 17.0, 47.0)
+    return HeatPumpCurve(
+        temp_f=temps,
+        capacity_max_btu_per_h=tuple(cap_max[int(k)] * q for k in temps),
+        cop_max=tuple(cop_max[int(k)] for k in temps),
+        capacity_min_btu_per_h=tuple(cap_min[int(k)] * q for k in temps),
+        cop_min=tuple(cop_min[int(k)] for k in temps),
+    )
+
+
+def curve_from_points(points: list[dict], compressor: str) -> HeatPumpCurve:
+    """A curve from explicit points ``{temp_f, cop, capacity_btu_per_h[, cop_min, capacity_min_btu_per_h]}``.
+
+    The given COP and capacity are taken as the unit's highest-speed operation.  Where no minimum-speed values are
+    given, single-stage units have none, and two-stage and variable-speed units get the RESNET Addendum 82 ratios
+    (two-stage: 0.712 of the capacity at 1/0.85 of the COP; variable speed: the 47/17/5 °F min/max ratios,
+    interpolated in temperature).
+    """
+    pts = sorted(points, key=lambda p: p["temp_f"])
+    temps = [float(p["temp_f"]) for p in pts]
+    cap = [float(p["capacity_btu_per_h"]) for p in pts]
+    cop = [float(p["cop"]) for p in pts]
+    t = _resnet_tables()
+    if compressor == "two_stage":
+        q_ratio = [t["two_stage"]["qrhmin"]] * len(pts)
+        e_ratio = [t["two_stage"]["eirrhmin"]] * len(pts)
+    elif compressor == "variable_speed":
+        vs = t["variable_speed"]
+        grid = [5.0, 17.0, 47.0]
+        q_ratio = list(np.interp(temps, grid, [vs["qr5min"], vs["qr17min"], vs["qr47min"]]))
+        e_ratio = list(np.interp(temps, grid, [vs["eirr5min"], vs["eirr17min"], vs["eirr47min"]]))
+    else:
+        q_ratio = [1.0] * len(pts)
+        e_ratio = [1.0] * len(pts)
+    cap_min = [p.get("capacity_min_btu_per_h") or c * r for p, c, r in zip(pts, cap, q_ratio)]
+    cop_min = [p.get("cop_min") or c / r for p, c, r in zip(pts, cop, e_ratio)]
+    return HeatPumpCurve(tuple(temps), tuple(cap), tuple(cop), tuple(map(float, cap_min)), tuple(map(float, cop_min)))
+
+
+def size_to_load_btu_per_h(curve_per_btu_h: HeatPumpCurve, load_btu_per_h: float, temp_size_f: float) -> float:
+    """The smallest standard nominal size [Btu/h at 47 °F] whose capacity at ``temp_size_f`` covers the load.
+
+    ``curve_per_btu_h`` is the unit's curve for 1 Btu/h of nominal capacity.  When even the largest standard size
+    (10 tons) falls short, the largest is returned and backup heat covers the rest.
+    """
+    per_unit = float(curve_per_btu_h.capacity_max(temp_size_f))
+    for tons in STANDARD_SIZES_TON:
+        nominal = tons * 12000.0
+        if nominal * per_unit >= load_btu_per_h:
+            return nominal
+    return STANDARD_SIZES_TON[-1] * 12000.0

@@ -1,0 +1,607 @@
+"""Profiles: YAML (or a dict from a homes table) → a validated, frozen :class:`ProfileSpec`.
+
+This is the only module that knows the profile's keys and unit strings.  It reports every problem of a profile at
+once, each with its field path and, for YAML files, its line.  It never constructs arbitrary YAML objects: the file
+is composed into nodes by the safe (C) loader and only plain scalars, lists and mappings are accepted, so a
+``!!python/...`` tag is refused, never run, and alias bombs are cut off by a node budget.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import units as u
+from .errors import Problem, ProfileError
+
+MAX_PROFILE_BYTES = 1_000_000
+MAX_NODES = 20_000  # after alias expansion; a real profile has fewer than 200
+COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
+BACKUPS = ("electric_resistance", "furnace")
+SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
+
+
+# --- the schema -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Leaf:
+    """One value of a profile."""
+
+    kind: str  # quantity | number | enum | string | points | per_time
+    doc: str
+    unit: u.UnitKind | Callable[[dict], u.UnitKind] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None  # exclusive lower bound
+    choices: tuple[str, ...] = ()
+    default: str | None = None  # as documented (the text a user would write)
+    example: Any = None
+    bound_unit: str = ""  # how bounds are displayed
+
+
+@dataclass(frozen=True)
+class Section:
+    fields: dict
+    doc: str
+    one_of: tuple[str, ...] = ()  # at most one of these keys; see `required_one`
+    required_one: bool = False
+    required: tuple[str, ...] = ()
+    can_be_false: bool = False  # `systems.furnace: false` leaves the system out
+
+
+def _bill_amount_kind(values: dict) -> u.UnitKind:
+    return u.fuel_amount_kind(values.get("fuel") or "natural_gas")
+
+
+TEMP = u.TEMPERATURE
+SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipment and prices to compare.", fields={
+    "name": Leaf("string", "Name shown in the output; defaults to the file name.", example="My house"),
+    "location": Section(
+        doc="Where the home is. Give one of zip, station, lat+lon, weather_file or state; `state` may also "
+            "accompany the others to choose the state whose prices and grid emissions apply.",
+        required_one=True, one_of=("zip", "station", "lat", "weather_file", "state"),
+        fields={
+            "zip": Leaf("string", "Five-digit US ZIP code: state, and the nearest TMY3 station.", example="02134"),
+            "state": Leaf("string", "Two-letter state code (also DC, PR, GU, VI).", example="MA"),
+            "station": Leaf("string", "TMY3 station USAF id, see `heatcalc stations`.", example="725090"),
+            "lat": Leaf("number", "Latitude [degrees north]; with lon.", minimum=-90, maximum=90),
+            "lon": Leaf("number", "Longitude [degrees east, negative in the US]; with lat.", minimum=-180,
+                        maximum=180),
+            "weather_file": Leaf("string", "An EnergyPlus EPW or TMY3 CSV file, relative to the profile."),
+        }),
+    "heating_load": Section(
+        doc="How much heat the home needs. Give exactly one of from_bills, annual, design or ua.",
+        required_one=True, one_of=("from_bills", "annual", "design", "ua"),
+        fields={
+            "from_bills": Section(
+                doc="A year of bills of the current heating fuel.", required=("fuel", "amount"),
+                fields={
+                    "fuel": Leaf("enum", "The billed fuel.", choices=u.BILL_FUELS, example="natural_gas"),
+                    "amount": Leaf("quantity", "Fuel bought in the year (therm, ccf, Mcf, m3, gal, kWh, MMBtu).",
+                                   unit=_bill_amount_kind, above=0, example="780 therm"),
+                    "efficiency": Leaf("number", "Seasonal efficiency of the current system (AFUE, or COP for "
+                                       "electric heat). Default 0.80 for fuels, 1.0 for electricity.",
+                                       above=0, maximum=6, example=0.8),
+                    "non_heating": Leaf("per_time", "Non-heating use on the same meter (water heating, cooking), "
+                                        "per month or per year, e.g. `15 therm/month`. Default 0.",
+                                        unit=_bill_amount_kind, minimum=0, example="15 therm/month"),
+                }),
+            "annual": Leaf("quantity", "Heat delivered to the home per year.", unit=u.ENERGY, above=0,
+                           example="62 MMBtu"),
+            "design": Section(
+                doc="Design heat loss, e.g. from an ACCA Manual J.", required=("load", "outdoor"),
+                fields={
+                    "load": Leaf("quantity", "Heat loss at the design temperature.", unit=u.POWER, above=0,
+                                 example="42000 Btu/h"),
+                    "outdoor": Leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=-80, maximum=70,
+                                    example="6 F"),
+                }),
+            "ua": Leaf("quantity", "Whole-house heat-loss coefficient.", unit=u.CONDUCTANCE, above=0,
+                       example="650 Btu/h/F"),
+            "balance_point": Leaf("quantity", "Outdoor temperature below which the home needs heat.", unit=TEMP,
+                                  minimum=0, maximum=75, default="60 F"),
+            "indoor": Leaf("quantity", "Indoor temperature, used with `design`.", unit=TEMP, minimum=50,
+                           maximum=85, default="68 F"),
+        }),
+    "systems": Section(
+        doc="The systems compared (all three by default). Set one to `false` to leave it out.", fields={
+            "heat_pump": Section(can_be_false=True, doc="An air-source heat pump.", fields={
+                "hspf2": Leaf("number", "HSPF2 rating; gives default performance points (RESNET 301 "
+                              "Addendum 82). Default 8.1.", minimum=5, maximum=16, default="8.1"),
+                "performance": Leaf("points", "Explicit rated points (win over hspf2): a list of "
+                                    "{outdoor, cop, capacity} at two or more outdoor temperatures, optionally with "
+                                    "min_cop and min_capacity at the lowest compressor speed."),
+                "compressor": Leaf("enum", "Compressor type.", choices=COMPRESSORS, default="variable_speed"),
+                "capacity": Leaf("quantity", "Nominal capacity at 47 F when no points are given. Default: the "
+                                 "smallest standard size that covers the load at the site's design temperature.",
+                                 unit=u.POWER, above=0, maximum=600_000),
+                "backup": Leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
+                               "(dual fuel, uses systems.furnace).", choices=BACKUPS,
+                               default="electric_resistance"),
+                "switchover": Leaf("quantity", "Dual fuel: below this the furnace takes over. Default: the "
+                                   "temperature below which the furnace is cheaper per unit of heat.", unit=TEMP,
+                                   minimum=-60, maximum=70),
+                "cutoff": Leaf("quantity", "Compressor lockout: below this only backup heats.", unit=TEMP,
+                               minimum=-60, maximum=60, default="-13 F"),
+                "cycling_degradation": Leaf("number", "Cyclic degradation coefficient C_d below minimum "
+                                            "capacity (AHRI 210/240). Default 0.25.", minimum=0, maximum=0.5,
+                                            default="0.25"),
+            }),
+            "furnace": Section(can_be_false=True, doc="A fuel furnace.", fields={
+                "fuel": Leaf("enum", "Furnace fuel. Default: the billed fuel if it is one, else natural gas.",
+                             choices=u.FUELS),
+                "afue": Leaf("number", "Annual fuel utilisation efficiency. Default: the bills' efficiency when "
+                             "the bills are for this fuel, else 0.95 (gas, propane) or 0.85 (oil).",
+                             above=0.3, maximum=1.0),
+                "blower": Leaf("quantity", "Fan electricity per MMBtu delivered (0 leaves it out).",
+                               unit=u.BLOWER, minimum=0, maximum=100, default="10 kWh/MMBtu"),
+            }),
+            "electric_resistance": Section(can_be_false=True, doc="Electric resistance heat.", fields={
+                "efficiency": Leaf("number", "Share of the electricity delivered as heat.", above=0.3, maximum=1.0,
+                                   default="1.0"),
+            }),
+        }),
+    "prices": Section(doc="Energy prices; default: EIA average residential prices of the state.", fields={
+        "electricity": Leaf("quantity", "Electricity price.", unit=u.price_kind("electricity"), minimum=0,
+                            maximum=5, example="0.28 $/kWh"),
+        "natural_gas": Leaf("quantity", "Natural gas price.", unit=u.price_kind("natural_gas"), minimum=0,
+                            maximum=50, example="1.85 $/therm"),
+        "propane": Leaf("quantity", "Propane price.", unit=u.price_kind("propane"), minimum=0, maximum=50,
+                        example="3.10 $/gal"),
+        "heating_oil": Leaf("quantity", "Heating oil price.", unit=u.price_kind("heating_oil"), minimum=0,
+                            maximum=50, example="4.05 $/gal"),
+    }),
+    "emissions": Section(doc="Emission factors [CO2e]; default: eGRID 2023 state rate and EPA combustion "
+                                 "factors.", fields={
+        "electricity": Leaf("quantity", "Grid emission factor.", unit=u.emission_kind("electricity"), minimum=0,
+                            maximum=3, example="0.25 kg/kWh"),
+        "natural_gas": Leaf("quantity", "Natural gas factor.", unit=u.emission_kind("natural_gas"), minimum=0,
+                            maximum=20),
+        "propane": Leaf("quantity", "Propane factor.", unit=u.emission_kind("propane"), minimum=0, maximum=30),
+        "heating_oil": Leaf("quantity", "Heating oil factor.", unit=u.emission_kind("heating_oil"), minimum=0,
+                            maximum=40),
+    }),
+})
+
+POINT_FIELDS = {
+    "outdoor": Leaf("quantity", "Outdoor temperature.", unit=TEMP, minimum=-60, maximum=80),
+    "cop": Leaf("number", "COP at the highest speed (indoor fan and defrost included).", minimum=1, maximum=10),
+    "capacity": Leaf("quantity", "Capacity at the highest speed.", unit=u.POWER, minimum=0, maximum=600_000),
+    "min_cop": Leaf("number", "COP at the lowest speed.", minimum=1, maximum=12),
+    "min_capacity": Leaf("quantity", "Capacity at the lowest speed.", unit=u.POWER, minimum=0, maximum=600_000),
+}
+
+
+# --- the result -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    """A validated profile: values in internal units (see :mod:`heatcalc.units`), absent keys absent."""
+
+    source: str  # file path or "row 17"
+    name: str
+    values: dict
+    base_dir: Path | None = None
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def get(self, path: str, default=None):
+        node: Any = self.values
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def line(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path.rpartition(".")[0]
+        return None
+
+    def error(self, problems: list[tuple[str, str]]) -> ProfileError:
+        return ProfileError(self.source, [Problem(f, m, self.line(f)) for f, m in problems])
+
+
+# --- YAML → plain data with line numbers --------------------------------------------------------------------------
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+}
+
+
+class _Budget(Exception):
+    pass
+
+
+def read_yaml(text: str, source: str) -> tuple[Any, dict]:
+    """Parse YAML text into plain Python data and a map of dotted field path → line number."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = f", column {mark.column + 1}" if mark else ""
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ProfileError(source, [Problem("", f"YAML syntax error{col}: {what}", line)]) from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(source, [Problem("", f"YAML error: {exc}")]) from None
+    if node is None:
+        raise ProfileError(source, [Problem("", "the profile is empty; `heatcalc init` writes a starter profile")])
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    count = [0]
+
+    def convert(n, path: str):
+        count[0] += 1
+        if count[0] > MAX_NODES:
+            raise _Budget
+        line = n.start_mark.line + 1
+        if path not in lines:
+            lines[path] = line
+        if n.tag not in _PLAIN_TAGS:
+            problems.append(Problem(path, f"the YAML tag {n.tag!r} is not allowed: a profile holds plain values "
+                                          "only (heatcalc never runs code from a file)", line))
+            return None
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append(Problem(path, "mapping keys must be plain names", key_node.start_mark.line + 1))
+                    continue
+                key = key_node.value
+                sub = f"{path}.{key}" if path else key
+                if key in out:
+                    problems.append(Problem(sub, "appears twice; keep one", key_node.start_mark.line + 1))
+                    continue
+                lines[sub] = key_node.start_mark.line + 1
+                out[key] = convert(value_node, sub)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [convert(item, f"{path}[{i}]") for i, item in enumerate(n.value)]
+        return _scalar(n)
+
+    try:
+        data = convert(node, "")
+    except _Budget:
+        raise ProfileError(source, [Problem("", f"the profile expands to more than {MAX_NODES} values (YAML "
+                                                "aliases repeated many times?); write it out plainly")]) from None
+    if problems:
+        raise ProfileError(source, problems)
+    return data, lines
+
+
+def _scalar(n):
+    text = n.value
+    tag = n.tag
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0") and digits.isdigit():
+            return text  # YAML 1.1 would read 02134 as octal; keep what the user wrote (ZIP codes)
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if tag == "tag:yaml.org,2002:float":
+        low = text.lower().replace("_", "")
+        if low in (".nan",):
+            return math.nan
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        try:
+            return float(low)
+        except ValueError:
+            return text
+    return text
+
+
+def load_profile(path: Path) -> ProfileSpec:
+    """Read and validate one profile file; raises :class:`ProfileError` listing every problem."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise ProfileError(source, [Problem("", "is a directory, not a profile")])
+        size = path.stat().st_size
+        if size > MAX_PROFILE_BYTES:
+            raise ProfileError(source, [Problem("", f"the file is {size:,} bytes; a profile may be at most "
+                                                    f"{MAX_PROFILE_BYTES:,} bytes")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(source, [Problem("", "no such file")]) from None
+    except PermissionError:
+        raise ProfileError(source, [Problem("", "permission denied; check the file's permissions")]) from None
+    except OSError as exc:
+        raise ProfileError(source, [Problem("", f"cannot read the file ({exc.strerror})")]) from None
+    return parse_profile_text(raw, source, default_name=path.stem, base_dir=path.resolve().parent)
+
+
+def parse_profile_text(raw: bytes | str, source: str, default_name: str = "profile",
+                       base_dir: Path | None = None) -> ProfileSpec:
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise ProfileError(source, [Problem("", f"the input is {len(raw):,} bytes; a profile may be at most "
+                                                    f"{MAX_PROFILE_BYTES:,} bytes")])
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ProfileError(source, [Problem("", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) \
+                from None
+    data, lines = read_yaml(raw, source)
+    return validate(data, source, lines, default_name=default_name, base_dir=base_dir)
+
+
+# --- validation -----------------------------------------------------------------------------------------------------
+
+def _suggest(key: str, known) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class _Validator:
+    def __init__(self):
+        self.problems: list[tuple[str, str]] = []
+
+    def add(self, path: str, message: str):
+        self.problems.append((path, message))
+
+    def section(self, sec: Section, data, path: str):
+        if data is None:
+            return {}
+        if data is False and sec.can_be_false:
+            return False
+        if not isinstance(data, dict):
+            hint = " (or false to leave it out)" if sec.can_be_false else ""
+            self.add(path, f"must be a mapping of keys{hint}, got {_describe(data)}")
+            return {}
+        out = {}
+        for key, value in data.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in sec.fields:
+                self.add(sub, "unknown key" + _suggest(str(key), sec.fields))
+                continue
+            spec = sec.fields[key]
+            if value is None:
+                continue  # an empty key is the same as leaving it out
+            if isinstance(spec, Section):
+                out[key] = self.section(spec, value, sub)
+            else:
+                converted = self.leaf(spec, value, sub, data)
+                if converted is not None:
+                    out[key] = converted
+        for key in sec.required:
+            if data.get(key) is None:
+                self.add(f"{path}.{key}" if path else key, "is required: " + _leaf_doc(sec.fields[key]))
+        if sec.one_of:
+            given = [k for k in sec.one_of if data.get(k) is not None]
+            if path == "location":
+                main = [k for k in given if k != "state"]
+                if len(main) > 1:
+                    self.add(path, f"give only one of zip, station, lat/lon or weather_file (got {', '.join(main)})")
+                if "lat" in data or "lon" in data:
+                    if (data.get("lat") is None) != (data.get("lon") is None):
+                        self.add(f"{path}.{'lon' if data.get('lat') is not None else 'lat'}",
+                                 "lat and lon go together; give both")
+            elif len(given) > 1:
+                self.add(path, f"give only one of {', '.join(sec.one_of)} (got {', '.join(given)})")
+            if sec.required_one and not given:
+                self.add(path, f"needs one of {', '.join(sec.one_of)}")
+        return out
+
+    def leaf(self, spec: Leaf, value, path: str, siblings: dict):
+        if spec.kind == "string":
+            if isinstance(value, (dict, list)):
+                self.add(path, f"must be text, got {_describe(value)}")
+                return None
+            return str(value).strip()
+        if spec.kind == "enum":
+            text = str(value).strip()
+            if text not in spec.choices:
+                close = difflib.get_close_matches(text, spec.choices, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(path, f"must be one of {', '.join(spec.choices)} (got {text!r}){hint}")
+                return None
+            return text
+        if spec.kind == "points":
+            return self.points(value, path)
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                self.add(path, f"must be a number, got {_describe(value)}")
+                return None
+            try:
+                number, unit = u.split_quantity(value)
+            except u.UnitError as exc:
+                self.add(path, str(exc))
+                return None
+            if unit == "%":
+                number /= 100.0
+            elif unit:
+                self.add(path, f"is a plain number and takes no unit (got {unit!r})")
+                return None
+            return self.bounded(spec, number, path, "")
+        kind = spec.unit(siblings) if callable(spec.unit) else spec.unit
+        if spec.kind == "per_time":
+            return self.per_time(spec, kind, value, path)
+        try:
+            number = u.parse_quantity(value, kind)
+        except u.UnitError as exc:
+            self.add(path, str(exc))
+            return None
+        return self.bounded(spec, number, path, u.display_unit(kind.default))
+
+    def per_time(self, spec: Leaf, kind: u.UnitKind, value, path: str):
+        """``15 therm/month`` or ``180 therm/year`` → the yearly amount [Btu of fuel]."""
+        months = 1.0
+        if isinstance(value, str):
+            text = value.strip()
+            for suffix, factor in (("/month", 12.0), ("/mo", 12.0), ("per month", 12.0), ("/year", 1.0),
+                                   ("/yr", 1.0), ("per year", 1.0)):
+                if text.lower().endswith(suffix):
+                    value, months = text[: -len(suffix)].strip(), factor
+                    break
+            else:
+                self.add(path, "say whether it is per month or per year, e.g. '15 therm/month'")
+                return None
+        else:
+            self.add(path, "say whether it is per month or per year, e.g. '15 therm/month'")
+            return None
+        try:
+            number = u.parse_quantity(value, kind) * months
+        except u.UnitError as exc:
+            self.add(path, str(exc))
+            return None
+        return self.bounded(spec, number, path, "")
+
+    def bounded(self, spec: Leaf, number: float, path: str, unit: str):
+        if math.isnan(number) or math.isinf(number):
+            self.add(path, "must be a finite number")
+            return None
+        show = f" {unit}" if unit else ""
+        if spec.kind == "quantity" and spec.unit is TEMP:
+            show = " F"
+        low = spec.minimum if spec.minimum is not None else spec.above
+        if (spec.minimum is not None and number < spec.minimum) or (spec.above is not None and number <= spec.above):
+            if spec.maximum is not None and low is not None:
+                rule = f"must be between {_fmt(low)} and {_fmt(spec.maximum)}{show}"
+            else:
+                rule = f"must be {'at least' if spec.minimum is not None else 'above'} {_fmt(low)}{show}"
+            self.add(path, f"{rule} (got {_fmt(number)}{show})")
+            return None
+        if spec.maximum is not None and number > spec.maximum:
+            rule = (f"must be between {_fmt(low)} and {_fmt(spec.maximum)}{show}" if low is not None
+                    else f"must be at most {_fmt(spec.maximum)}{show}")
+            self.add(path, f"{rule} (got {_fmt(number)}{show})")
+            return None
+        return number
+
+    def points(self, value, path: str):
+        if not isinstance(value, list):
+            self.add(path, f"must be a list of points like {{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}}, "
+                           f"got {_describe(value)}")
+            return None
+        out = []
+        for i, item in enumerate(value):
+            sub = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                self.add(sub, f"must be a mapping {{outdoor, cop, capacity}}, got {_describe(item)}")
+                continue
+            point = {}
+            for key, v in item.items():
+                if key not in POINT_FIELDS:
+                    self.add(f"{sub}.{key}", "unknown key" + _suggest(str(key), POINT_FIELDS))
+                    continue
+                if v is None:
+                    continue
+                converted = self.leaf(POINT_FIELDS[key], v, f"{sub}.{key}", item)
+                if converted is not None:
+                    point[key] = converted
+            for key in ("outdoor", "cop", "capacity"):
+                if item.get(key) is None:
+                    self.add(f"{sub}.{key}", "is required: " + POINT_FIELDS[key].doc)
+            out.append(point)
+        temps = [p["outdoor"] for p in out if "outdoor" in p]
+        if len(value) < 2:
+            self.add(path, "needs at least two points (e.g. at 47 F and 17 F)")
+        elif len(set(round(t, 6) for t in temps)) != len(temps):
+            self.add(path, "two points share an outdoor temperature; each point needs its own")
+        return out
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def _leaf_doc(spec) -> str:
+    return spec.doc
+
+
+def validate(data: Any, source: str, lines: dict | None = None, default_name: str = "profile",
+             base_dir: Path | None = None) -> ProfileSpec:
+    """Check plain profile data against the schema; raise :class:`ProfileError` with every problem found."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise ProfileError(source, [Problem("", f"a profile is a mapping of sections (location, heating_load, "
+                                                f"...), got {_describe(data)}", lines.get(""))])
+    v = _Validator()
+    values = v.section(SCHEMA, data, "")
+    for key in ("location", "heating_load"):
+        if key not in data:
+            v.add(key, "is required: " + SCHEMA.fields[key].doc)
+    spec = ProfileSpec(source=source, name=str(values.get("name") or default_name), values=values,
+                       base_dir=base_dir, lines=lines)
+    if v.problems:
+        raise spec.error(v.problems)
+    return spec
+
+
+# --- the JSON Schema ------------------------------------------------------------------------------------------------
+
+def _leaf_schema(spec: Leaf) -> dict:
+    if spec.kind == "enum":
+        return {"enum": list(spec.choices), "description": spec.doc}
+    if spec.kind == "string":
+        return {"type": "string", "description": spec.doc}
+    if spec.kind == "number":
+        out = {"type": "number", "description": spec.doc}
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+        if spec.above is not None:
+            out["exclusiveMinimum"] = spec.above
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
+        return out
+    if spec.kind == "points":
+        return {"type": "array", "minItems": 2, "description": spec.doc, "items": {
+            "type": "object", "additionalProperties": False, "required": ["outdoor", "cop", "capacity"],
+            "properties": {k: _leaf_schema(p) for k, p in POINT_FIELDS.items()}}}
+    kind = spec.unit(({})) if callable(spec.unit) else spec.unit
+    units = kind.accepted() if kind else ""
+    if callable(spec.unit):
+        units = "therm, ccf, Mcf, m3, gal, kWh, MMBtu"
+    doc = f"{spec.doc} A number with a unit ({units})" + (
+        f"; a plain number is in {u.display_unit(kind.default)}." if spec.kind == "quantity" else ".")
+    if spec.kind == "per_time":
+        return {"type": "string", "description": doc, "pattern": r"/\s*(month|mo|year|yr)\s*$"}
+    return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*[-+]?[0-9.,_]+([eE][-+]?\d+)?\s*\S*"}],
+            "description": doc}
+
+
+def _section_schema(sec: Section) -> dict:
+    out: dict = {"type": "object", "description": sec.doc, "additionalProperties": False,
+                 "properties": {k: (_section_schema(v) if isinstance(v, Section) else _leaf_schema(v))
+                                for k, v in sec.fields.items()}}
+    if sec.required:
+        out["required"] = list(sec.required)
+    if sec.can_be_false:
+        return {"anyOf": [out, {"const": False}], "description": sec.doc}
+    return out
+
+
+def json_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of the profile, for editors."""
+    schema = _section_schema(SCHEMA)
+    schema["required"] = ["location", "heating_load"]
+    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "heatcalc home profile"})
+    return schema

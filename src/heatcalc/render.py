@@ -1,0 +1,182 @@
+"""The only code that formats output: Rich tables for people, CSV and JSON for scripts.
+
+CSV and JSON carry full precision; tables round for reading.  Everything here writes to a given stream, so the
+CLI decides what goes to stdout (data) and what to stderr (messages).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from typing import IO, Iterable
+
+from .results import COLUMNS, Comparison
+
+SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
+FUEL_SHORT = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil"}
+FUEL_LABEL = {"natural_gas": "natural gas", "propane": "propane", "heating_oil": "heating oil", "electricity":
+              "electricity"}
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _clean(value):
+    """JSON has no NaN or infinity: write them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_json(comparisons: list[Comparison], out: IO[str]) -> None:
+    json.dump(_clean([c.to_dict() for c in comparisons]), out, indent=2, default=_json_default)
+    out.write("\n")
+
+
+def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS):
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    return writer
+
+
+def write_csv(comparisons: list[Comparison], out: IO[str]) -> None:
+    writer = csv_writer(out)
+    for c in comparisons:
+        writer.writerows(c.rows())
+
+
+def write_rows_json(rows: list[dict], out: IO[str]) -> None:
+    json.dump(_clean(rows), out, indent=2, default=_json_default)
+    out.write("\n")
+
+
+# --- tables for people --------------------------------------------------------------------------------------------
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def _num(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def _fuel_cell(row: dict) -> str:
+    if not row["fuel"]:
+        return "–"
+    return f"{_num(row['fuel_use'])} {row['fuel_unit']} {FUEL_SHORT[row['fuel']]}"
+
+
+def make_console(file=None, width: int | None = None):
+    from rich.console import Console
+
+    return Console(file=file, width=width, highlight=False, soft_wrap=False)
+
+
+def print_comparisons(comparisons: list[Comparison], console, explain: bool = False) -> None:
+    for i, c in enumerate(comparisons):
+        if i:
+            console.print()
+        print_comparison(c, console, explain)
+
+
+def print_comparison(c: Comparison, console, explain: bool = False) -> None:
+    from rich.table import Table
+
+    h = c.home
+    heat = c.results[0].energy.heat_mmbtu if c.results else 0.0
+    console.print(f"[bold]{h.name}[/bold]  ({h.source})")
+    console.print(f"Weather: {h.location.describe()}; state for prices: {h.location.state or 'US average'}")
+    line = (f"Heat needed: {heat:,.1f} MMBtu/yr; UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; design load "
+            f"{h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F")
+    if h.heat_pump_nominal_btu_per_h:
+        line += f"; heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton"
+    console.print(line)
+    table = Table(show_edge=True, header_style="bold")
+    table.add_column("System", no_wrap=True)
+    table.add_column("Electricity\nkWh", justify="right")
+    table.add_column("Fuel", justify="right", no_wrap=True)
+    table.add_column("Cost\n$/yr", justify="right")
+    table.add_column("Cost\n$/MMBtu", justify="right")
+    table.add_column("Seasonal\nCOP", justify="right")
+    table.add_column("Backup\nheat", justify="right")
+    table.add_column("CO2\nkg/yr", justify="right")
+    cheapest = c.summary.cheapest
+    for r in c.rows():
+        label = SYSTEM_LABEL.get(r["system"], r["system"])
+        backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
+        style = "green" if r["system"] == cheapest else None
+        table.add_row(label, _num(r["electricity_kwh"]), _fuel_cell(r), _money(r["annual_cost_usd"]),
+                      f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
+                      _num(r["co2_kg"]), style=style)
+    console.print(table)
+    _print_summary(c, console)
+    _print_prices(c, console)
+    if explain:
+        print_assumptions(c, console)
+
+
+def _print_summary(c: Comparison, console) -> None:
+    s = c.summary
+    by = {r.system: r for r in c.results}
+    if s.cheapest:
+        console.print(f"Cheapest to run: [bold]{SYSTEM_LABEL[s.cheapest].lower()}[/bold], "
+                      f"{_money(by[s.cheapest].annual_cost_usd)} a year. "
+                      f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}.")
+    pe = c.home.prices["electricity"].value
+    for other, saving in s.heat_pump_savings_usd.items():
+        name = SYSTEM_LABEL[other].lower()
+        verb = f"saves {_money(saving)}" if saving >= 0 else f"costs {_money(-saving)} more"
+        text = f"Heat pump vs {name}: {verb} a year"
+        be = s.breakeven_electricity_usd_per_kwh.get(other)
+        if be is not None and other == "furnace":
+            text += f"; it breaks even at an electricity price of ${be:.3f}/kWh (now ${pe:.3f})"
+        console.print(text + ".")
+
+
+def _print_prices(c: Comparison, console) -> None:
+    h = c.home
+    used = {"electricity"} | {r.energy.fuel for r in c.results if r.energy.fuel}
+    parts = []
+    for key, v in h.prices.items():
+        if key in used:
+            parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
+    console.print("[dim]Prices: " + "; ".join(parts) + "[/dim]")
+
+
+def print_assumptions(c: Comparison, console) -> None:
+    from rich.table import Table
+
+    table = Table(title="Assumptions and defaults used", title_justify="left", show_lines=False)
+    table.add_column("Field")
+    table.add_column("Value")
+    table.add_column("Source")
+    for a in c.home.assumptions:
+        table.add_row(a.field, a.value, a.source)
+    console.print(table)
+    console.print("[dim]Equations and references: docs/methodology.md[/dim]")
+
+
+def print_records(records: list[dict], columns: list[tuple[str, str]], console, title: str | None = None) -> None:
+    """A simple table of dict records: ``columns`` are (key, header) pairs."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for _, header in columns:
+        table.add_column(header)
+    for rec in records:
+        table.add_row(*["" if rec.get(k) is None else (f"{rec[k]:g}" if isinstance(rec[k], float) else str(rec[k]))
+                        for k, _ in columns])
+    console.print(table)
+
+
+def write_records_csv(records: list[dict], columns: list[str], out: IO[str]) -> None:
+    writer = csv_writer(out, columns)
+    writer.writerows(records)

@@ -1,0 +1,133 @@
+"""Result objects: one row per system, the single source of what the table, CSV and JSON show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model.engine import AnnualEnergy
+from .units import FUEL_UNIT
+
+#: CSV columns, in order (../shared/PROFILE.md), then the extras heatcalc adds.
+COLUMNS = (
+    "profile", "system", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit",
+    "annual_cost_usd", "cost_per_mmbtu_usd", "seasonal_efficiency", "backup_fraction", "co2_kg",
+    "backup_hours", "peak_electric_kw",
+)
+SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    profile: str
+    system: str
+    energy: AnnualEnergy
+    annual_cost_usd: float
+    co2_kg: float
+
+    @property
+    def cost_per_mmbtu_usd(self) -> float:
+        heat = self.energy.heat_mmbtu
+        return self.annual_cost_usd / heat if heat > 0 else 0.0
+
+    def to_row(self) -> dict:
+        e = self.energy
+        return {
+            "profile": self.profile,
+            "system": self.system,
+            "heat_delivered_mmbtu": e.heat_mmbtu,
+            "electricity_kwh": e.electricity_kwh,
+            "fuel": e.fuel or "",
+            "fuel_use": e.fuel_units,
+            "fuel_unit": FUEL_UNIT[e.fuel] if e.fuel else "",
+            "annual_cost_usd": self.annual_cost_usd,
+            "cost_per_mmbtu_usd": self.cost_per_mmbtu_usd,
+            "seasonal_efficiency": e.seasonal_efficiency,
+            "backup_fraction": e.backup_fraction if self.system == "heat_pump" else 0.0,
+            "co2_kg": self.co2_kg,
+            "backup_hours": e.backup_hours if self.system == "heat_pump" else 0.0,
+            "peak_electric_kw": e.peak_electric_kw,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    cheapest: str
+    #: what the heat pump saves each year against each other system [$] (negative: it costs more)
+    heat_pump_savings_usd: dict
+    #: electricity price at which the heat pump costs the same as each other system [$/kWh]
+    breakeven_electricity_usd_per_kwh: dict
+    lowest_co2: str
+
+    def to_dict(self) -> dict:
+        return {
+            "cheapest": self.cheapest,
+            "lowest_co2": self.lowest_co2,
+            "heat_pump_savings_usd": self.heat_pump_savings_usd,
+            "breakeven_electricity_usd_per_kwh": self.breakeven_electricity_usd_per_kwh,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    home: object  # heatcalc.home.Home
+    results: tuple[SystemResult, ...]
+    summary: Summary
+
+    def rows(self) -> list[dict]:
+        return [r.to_row() for r in self.results]
+
+    def result(self, system: str) -> SystemResult | None:
+        return next((r for r in self.results if r.system == system), None)
+
+    def to_dict(self) -> dict:
+        """The JSON object of one profile: inputs as understood, assumptions, rows and summary."""
+        h = self.home
+        loc = h.location
+        inputs = {
+            "source": h.source,
+            "location": {
+                "method": loc.method, "zip": loc.zip, "state": loc.state, "lat": loc.lat, "lon": loc.lon,
+                "weather": loc.weather_name, "station": loc.station_id, "weather_file": loc.weather_file,
+                "distance_km": loc.distance_km,
+            },
+            "heating_load": {
+                "method": h.load_method,
+                "ua_btu_per_h_f": h.ua_btu_per_h_f,
+                "balance_point_f": h.balance_point_f,
+                "design_temp_f": h.design_temp_f,
+                "design_load_btu_per_h": h.design_load_btu_per_h,
+                "annual_heat_mmbtu": self.results[0].energy.heat_mmbtu if self.results else 0.0,
+            },
+            "systems": _systems(h),
+            "prices": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.prices.items()},
+            "emissions": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.emissions.items()},
+        }
+        return {
+            "profile": h.name,
+            "inputs": inputs,
+            "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in h.assumptions],
+            "rows": self.rows(),
+            "summary": self.summary.to_dict(),
+        }
+
+
+def _systems(h) -> dict:
+    out = {}
+    if h.heat_pump is not None:
+        hp = h.heat_pump
+        c = hp.curve
+        out["heat_pump"] = {
+            "nominal_capacity_btu_per_h": h.heat_pump_nominal_btu_per_h,
+            "backup": hp.backup, "cutoff_f": hp.cutoff_f, "switchover_f": hp.switchover_f,
+            "cycling_degradation": hp.cycling_degradation,
+            "points": [{"outdoor_f": t, "capacity_btu_per_h": q, "cop": p, "min_capacity_btu_per_h": qm,
+                        "min_cop": pm}
+                       for t, q, p, qm, pm in zip(c.temp_f, c.capacity_max_btu_per_h, c.cop_max,
+                                                  c.capacity_min_btu_per_h, c.cop_min)],
+        }
+    if h.furnace is not None:
+        f = h.furnace
+        out["furnace"] = {"fuel": f.fuel, "afue": f.afue, "blower_kwh_per_mmbtu": f.blower_kwh_per_mmbtu}
+    if h.resistance is not None:
+        out["electric_resistance"] = {"efficiency": h.resistance.efficiency}
+    return out

@@ -1,0 +1,225 @@
+"""Units: named conversion constants and the parser for quantities written in profiles.
+
+Internal units, chosen once and used everywhere inside the package:
+
+==================  ==================  ==========================================
+quantity            internal unit       notes
+==================  ==================  ==========================================
+temperature         °F                  outdoor and indoor air
+heat rate (power)   Btu/h               loads and heat pump capacity
+heat / energy       Btu                 converted to MMBtu or kWh only for output
+conductance (UA)    Btu/h/°F
+electricity         kWh
+fuel                its sales unit      therm (natural gas), gal (propane, heating oil)
+price               $ per sales unit    $/kWh, $/therm, $/gal
+emission factor     kg CO2e per unit    kg/kWh, kg/therm, kg/gal
+==================  ==================  ==========================================
+
+Conversion only happens at the borders: when a profile is loaded (:func:`parse_quantity`) and when results are
+rendered.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+# --- energy and power -----------------------------------------------------------------------------------------
+BTU_PER_KWH = 3412.14163  # 1 kWh = 3.6 MJ; 1 Btu(IT) = 1055.05585 J (NIST SP 811, 2008)
+BTU_PER_MMBTU = 1.0e6
+BTU_PER_THERM = 1.0e5
+BTU_PER_TON_H = 12000.0  # one ton of refrigeration, per hour
+BTU_PER_MJ = 1.0e6 / 1055.05585262
+W_PER_BTU_H = 1.0 / 3.41214163
+
+# --- fuel heat contents (higher heating value) ----------------------------------------------------------------
+# EIA, Monthly Energy Review (2023), Table A4/A1 and the conversion factors behind the EIA state price tables
+# (../shared/data/prices README): natural gas 1,036 Btu/ft3, propane 91,500 Btu/gal, No. 2 heating oil 138,700 Btu/gal.
+BTU_PER_CCF_NATURAL_GAS = 103_600.0
+BTU_PER_M3_NATURAL_GAS = 1036.0 * 35.3146667  # 1 m3 = 35.3147 ft3
+BTU_PER_GAL = {"propane": 91_500.0, "heating_oil": 138_700.0}
+
+FUELS = ("natural_gas", "propane", "heating_oil")
+BILL_FUELS = FUELS + ("electricity",)
+FUEL_UNIT = {"natural_gas": "therm", "propane": "gal", "heating_oil": "gal", "electricity": "kWh"}
+#: Btu in one sales unit of each fuel (the unit in :data:`FUEL_UNIT`).
+BTU_PER_FUEL_UNIT = {
+    "natural_gas": BTU_PER_THERM,
+    "propane": BTU_PER_GAL["propane"],
+    "heating_oil": BTU_PER_GAL["heating_oil"],
+    "electricity": BTU_PER_KWH,
+}
+
+KG_PER_LB = 0.45359237
+
+
+def f_to_c(temp_f):
+    return (temp_f - 32.0) * 5.0 / 9.0
+
+
+def c_to_f(temp_c):
+    return temp_c * 9.0 / 5.0 + 32.0
+
+
+class UnitError(ValueError):
+    """A quantity string could not be understood; the message says what is accepted."""
+
+
+# Each unit kind maps a normalised unit spelling to a function giving the internal value.
+_TEMPERATURE = {"f": lambda v: v, "c": c_to_f, "k": lambda v: c_to_f(v - 273.15)}
+_POWER = {
+    "btu/h": 1.0, "kbtu/h": 1000.0, "ton": BTU_PER_TON_H,
+    "w": 1.0 / W_PER_BTU_H, "kw": 1000.0 / W_PER_BTU_H,
+}
+_ENERGY = {
+    "btu": 1.0, "kbtu": 1e3, "mmbtu": 1e6, "therm": BTU_PER_THERM, "kwh": BTU_PER_KWH, "mwh": 1000 * BTU_PER_KWH,
+    "mj": BTU_PER_MJ, "gj": 1000 * BTU_PER_MJ,
+}
+# 1 W/K = 3.41214 Btu/h per 1.8 °F = 1.89563 Btu/h/°F
+_CONDUCTANCE = {"btu/h/f": 1.0, "w/k": (1.0 / W_PER_BTU_H) / 1.8}
+
+# Fuel amounts, per fuel: unit -> Btu of fuel energy.
+_FUEL_AMOUNT = {
+    "natural_gas": {
+        "therm": BTU_PER_THERM, "ccf": BTU_PER_CCF_NATURAL_GAS, "mcf": 10 * BTU_PER_CCF_NATURAL_GAS,
+        "m3": BTU_PER_M3_NATURAL_GAS, "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0, "dth": 1e6,
+    },
+    "propane": {"gal": BTU_PER_GAL["propane"], "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "heating_oil": {"gal": BTU_PER_GAL["heating_oil"], "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "electricity": {"kwh": BTU_PER_KWH, "mwh": 1000 * BTU_PER_KWH},
+}
+
+# Prices, per fuel: unit -> factor giving $ per internal sales unit ($/kWh, $/therm, $/gal).
+_PRICE = {
+    "electricity": {"$/kwh": 1.0, "$/mwh": 1e-3, "c/kwh": 0.01, "$/mmbtu": BTU_PER_KWH / 1e6},
+    "natural_gas": {
+        "$/therm": 1.0, "$/ccf": BTU_PER_THERM / BTU_PER_CCF_NATURAL_GAS,
+        "$/mcf": BTU_PER_THERM / (10 * BTU_PER_CCF_NATURAL_GAS), "$/mmbtu": 0.1, "$/dth": 0.1,
+        "$/m3": BTU_PER_THERM / BTU_PER_M3_NATURAL_GAS,
+    },
+    "propane": {"$/gal": 1.0, "$/mmbtu": BTU_PER_GAL["propane"] / 1e6},
+    "heating_oil": {"$/gal": 1.0, "$/mmbtu": BTU_PER_GAL["heating_oil"] / 1e6},
+}
+
+# Emission factors, per fuel: unit -> factor giving kg per internal sales unit.
+_EMISSION = {
+    "electricity": {"kg/kwh": 1.0, "lb/mwh": KG_PER_LB / 1000.0, "kg/mwh": 1e-3, "g/kwh": 1e-3, "t/mwh": 1.0},
+    "natural_gas": {"kg/therm": 1.0, "kg/mmbtu": 0.1, "lb/mmbtu": 0.1 * KG_PER_LB},
+    "propane": {"kg/gal": 1.0, "kg/mmbtu": BTU_PER_GAL["propane"] / 1e6,
+                "lb/mmbtu": KG_PER_LB * BTU_PER_GAL["propane"] / 1e6},
+    "heating_oil": {"kg/gal": 1.0, "kg/mmbtu": BTU_PER_GAL["heating_oil"] / 1e6,
+                    "lb/mmbtu": KG_PER_LB * BTU_PER_GAL["heating_oil"] / 1e6},
+}
+
+_BLOWER = {"kwh/mmbtu": 1.0, "wh/kbtu": 1.0, "kwh/therm": 10.0}
+
+# Spellings accepted for each canonical unit (lower case, spaces removed).
+_ALIASES = {
+    "°f": "f", "degf": "f", "fahrenheit": "f", "°c": "c", "degc": "c", "celsius": "c",
+    "btuh": "btu/h", "btu/hr": "btu/h", "btu/hour": "btu/h", "kbtuh": "kbtu/h", "kbtu/hr": "kbtu/h",
+    "mbh": "kbtu/h", "mbtu/h": "kbtu/h", "tons": "ton", "tr": "ton", "watt": "w", "watts": "w",
+    "kbtus": "kbtu", "therms": "therm", "thm": "therm", "kwhs": "kwh", "gallon": "gal", "gallons": "gal",
+    "gals": "gal", "m³": "m3", "btu/hf": "btu/h/f", "btu/h·f": "btu/h/f", "btu/h-f": "btu/h/f",
+    "btu/hr/f": "btu/h/f", "btu/h/°f": "btu/h/f", "btu/(h·f)": "btu/h/f", "btu/(h*f)": "btu/h/f",
+    "usd/kwh": "$/kwh", "usd/therm": "$/therm", "usd/gal": "$/gal", "usd/ccf": "$/ccf", "usd/mcf": "$/mcf",
+    "usd/mmbtu": "$/mmbtu", "¢/kwh": "c/kwh", "cents/kwh": "c/kwh", "$/gallon": "$/gal",
+    "kg/kwh": "kg/kwh", "kgco2/kwh": "kg/kwh", "kgco2e/kwh": "kg/kwh", "lbs/mwh": "lb/mwh",
+}
+
+_DISPLAY = {
+    "f": "F", "c": "C", "k": "K", "btu/h": "Btu/h", "kbtu/h": "kBtu/h", "mbtu/h": "MBtu/h", "ton": "ton", "w": "W",
+    "kw": "kW", "btu": "Btu", "kbtu": "kBtu", "mmbtu": "MMBtu", "therm": "therm", "kwh": "kWh", "mwh": "MWh",
+    "mj": "MJ", "gj": "GJ", "btu/h/f": "Btu/h/F", "w/k": "W/K", "ccf": "ccf", "mcf": "Mcf", "m3": "m3",
+    "gal": "gal", "dth": "Dth",
+}
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    """A family of interchangeable units with a default for plain numbers."""
+
+    name: str
+    default: str
+    table: dict
+
+    def accepted(self) -> str:
+        return ", ".join(display_unit(u) for u in self.table)
+
+
+def display_unit(unit: str) -> str:
+    if unit.startswith(("$/", "c/")):
+        return unit[:2] + _DISPLAY.get(unit[2:], unit[2:])
+    if "/" in unit:
+        top, _, rest = unit.partition("/")
+        return f"{_DISPLAY.get(top, top)}/{_DISPLAY.get(rest, rest)}"
+    return _DISPLAY.get(unit, unit)
+
+
+TEMPERATURE = UnitKind("temperature", "f", _TEMPERATURE)
+POWER = UnitKind("power", "btu/h", _POWER)
+ENERGY = UnitKind("energy", "mmbtu", _ENERGY)
+CONDUCTANCE = UnitKind("conductance", "btu/h/f", _CONDUCTANCE)
+BLOWER = UnitKind("fan energy per heat", "kwh/mmbtu", _BLOWER)
+
+
+def fuel_amount_kind(fuel: str) -> UnitKind:
+    return UnitKind(f"{fuel} amount", next(iter(_FUEL_AMOUNT[fuel])), _FUEL_AMOUNT[fuel])
+
+
+def price_kind(fuel: str) -> UnitKind:
+    return UnitKind(f"{fuel} price", next(iter(_PRICE[fuel])), _PRICE[fuel])
+
+
+def emission_kind(fuel: str) -> UnitKind:
+    return UnitKind(f"{fuel} emission factor", next(iter(_EMISSION[fuel])), _EMISSION[fuel])
+
+
+def normalise_unit(text: str) -> str:
+    unit = text.strip().lower().replace(" ", "").replace("per", "/") if text else ""
+    unit = unit.replace("btu/h/°f", "btu/h/f")
+    return _ALIASES.get(unit, unit)
+
+
+def split_quantity(value) -> tuple[float, str]:
+    """Split ``"780 therm"`` into ``(780.0, "therm")``; a plain number gives an empty unit."""
+    if isinstance(value, bool):
+        raise UnitError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, (int, float)):
+        number, unit = float(value), ""
+    elif isinstance(value, str):
+        match = _NUMBER.match(value)
+        if not match:
+            raise UnitError(f"expected a number with a unit, like '36000 Btu/h', got {value!r}")
+        number = float(match.group(1).replace(",", "").replace("_", ""))
+        unit = match.group(2)
+    else:
+        raise UnitError(f"expected a number with a unit, got a {type(value).__name__}")
+    if math.isnan(number) or math.isinf(number):
+        raise UnitError(f"must be a finite number (got {value!r})")
+    return number, normalise_unit(unit)
+
+
+def parse_quantity(value, kind: UnitKind) -> float:
+    """Parse a profile quantity into the internal unit of ``kind``.
+
+    Parameters
+    ----------
+    value : str or float
+        ``"36000 Btu/h"``, ``"-5 C"`` or a plain number in the kind's default unit.
+    kind : UnitKind
+        What the value measures.
+
+    Returns
+    -------
+    float
+        The value in the internal unit (see the module docstring).
+    """
+    number, unit = split_quantity(value)
+    unit = unit or kind.default
+    if unit not in kind.table:
+        raise UnitError(f"unit {unit!r} is not a {kind.name} unit; use one of: {kind.accepted()}")
+    convert = kind.table[unit]
+    return convert(number) if callable(convert) else number * convert

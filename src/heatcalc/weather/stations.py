@@ -1,0 +1,178 @@
+"""The embedded typical-year weather: 1,020 NREL TMY3 stations, ZIP codes and state defaults.
+
+Everything here reads the compact files in ``heatcalc/data`` that ``scripts/build_data.py`` derives.  Loading is
+lazy and cached: the hourly temperatures are a memory-mapped array, so one station costs one 17.5 kB read.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+HOURS_PER_YEAR = 8760
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+@dataclass(frozen=True)
+class Station:
+    usaf: str
+    name: str
+    state: str
+    lat: float
+    lon: float
+    elevation_m: float
+    utc_offset_h: float
+    quality_flag: str
+    annual_mean_f: float
+    design_99_f: float
+    design_99_6_f: float
+    hdd65_f_day: float
+    index: int
+
+    @property
+    def usable(self) -> bool:
+        return not self.quality_flag
+
+
+@lru_cache(maxsize=1)
+def all_stations() -> tuple[Station, ...]:
+    with open(DATA_DIR / "stations.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    floats = ("lat", "lon", "elevation_m", "utc_offset_h", "annual_mean_f", "design_99_f", "design_99_6_f",
+              "hdd65_f_day")
+    return tuple(
+        Station(**{k: (float(v) if k in floats else v) for k, v in row.items()}, index=i)
+        for i, row in enumerate(rows)
+    )
+
+
+@lru_cache(maxsize=1)
+def _stations_by_id() -> dict[str, Station]:
+    return {s.usaf: s for s in all_stations()}
+
+
+def station_by_id(usaf: str) -> Station | None:
+    return _stations_by_id().get(str(usaf).strip())
+
+
+@lru_cache(maxsize=1)
+def _temperature_table() -> np.ndarray:
+    return np.load(DATA_DIR / "temperatures.npy", mmap_mode="r")
+
+
+def hourly_temperature_f(station: Station) -> np.ndarray:
+    """The station's 8,760 hourly dry-bulb temperatures [°F], hour 1 = 01:00 local standard time on 1 January."""
+    tenths_c = np.asarray(_temperature_table()[station.index], dtype=np.float64)
+    return tenths_c * 0.18 + 32.0  # tenths of °C -> °F
+
+
+@lru_cache(maxsize=1)
+def _coordinates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    stations = all_stations()
+    lat = np.radians([s.lat for s in stations])
+    lon = np.radians([s.lon for s in stations])
+    usable = np.array([s.usable for s in stations])
+    return lat, lon, usable
+
+
+def great_circle_km(lat1, lon1, lat2, lon2):
+    """Haversine distance [km] between points given in degrees (numpy-broadcastable)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def nearest_station(lat_deg: float, lon_deg: float) -> tuple[Station, float]:
+    """The nearest usable station by great-circle distance, and that distance [km]; flagged stations never win."""
+    lat, lon, usable = _coordinates()
+    phi, lmb = math.radians(lat_deg), math.radians(lon_deg)
+    a = np.sin((lat - phi) / 2) ** 2 + np.cos(phi) * np.cos(lat) * np.sin((lon - lmb) / 2) ** 2
+    dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+    dist = np.where(usable, dist, np.inf)
+    i = int(np.argmin(dist))
+    return all_stations()[i], float(dist[i])
+
+
+# --- states -----------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _states_file() -> dict:
+    with open(DATA_DIR / "states.json") as fh:
+        return json.load(fh)
+
+
+def state_codes() -> list[str]:
+    return [c for c in _states_file()["states"] if c != "US"]
+
+
+def state_info(code: str) -> dict | None:
+    return _states_file()["states"].get(code.upper())
+
+
+def price_year() -> int:
+    return int(_states_file()["price_year"])
+
+
+def data_sources() -> dict:
+    f = _states_file()
+    return {"prices": f["price_source"], "emissions": f["emission_source"]}
+
+
+def representative_station(state: str) -> Station | None:
+    info = state_info(state)
+    if not info or not info["representative_station"]:
+        return None
+    return station_by_id(info["representative_station"])
+
+
+# --- ZIP codes --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ZipLocation:
+    zip: str
+    state: str
+    lat: float | None
+    lon: float | None
+
+
+@lru_cache(maxsize=1)
+def _zip_table() -> tuple[np.ndarray, list[str]]:
+    table = np.load(DATA_DIR / "zips.npy", mmap_mode="r")
+    with open(DATA_DIR / "zip_states.json") as fh:
+        return table, json.load(fh)
+
+
+def lookup_zip(code: str) -> ZipLocation | None:
+    """A five-digit US ZIP code's state and centroid (None for an unknown ZIP; lat/lon None where unknown)."""
+    if not (len(code) == 5 and code.isdigit()):
+        return None
+    table, states = _zip_table()
+    number = int(code)
+    i = int(np.searchsorted(table["zip"], number))
+    if i >= len(table) or int(table["zip"][i]) != number:
+        return None
+    row = table[i]
+    lat, lon = float(row["lat"]), float(row["lon"])
+    if math.isnan(lat):
+        return ZipLocation(code, states[int(row["state"])], None, None)
+    return ZipLocation(code, states[int(row["state"])], lat, lon)
+
+
+def state_of_point(lat_deg: float, lon_deg: float, max_km: float = 60.0) -> str | None:
+    """The state of the nearest ZIP centroid, if one lies within ``max_km`` (else None: offshore or abroad)."""
+    table, states = _zip_table()
+    ok = ~np.isnan(table["lat"])
+    d = great_circle_km(lat_deg, lon_deg, table["lat"][ok].astype(float), table["lon"][ok].astype(float))
+    i = int(np.argmin(d))
+    if d[i] > max_km:
+        return None
+    return states[int(table["state"][ok][i])]
