@@ -469,24 +469,33 @@ class _Validator:
         return self.bounded(spec, number, path, "")
 
     def bounded(self, spec: Leaf, number: float, path: str, unit: str):
+        """Check bounds (given in internal units); messages show values in the field's default unit."""
         if math.isnan(number) or math.isinf(number):
             self.add(path, "must be a finite number")
             return None
+        kind = spec.unit if isinstance(spec.unit, u.UnitKind) else None
+        scale = kind.table[kind.default] if kind and not callable(kind.table[kind.default]) else 1.0
         show = f" {unit}" if unit else ""
-        if spec.kind == "quantity" and spec.unit is TEMP:
+        if kind is TEMP:
             show = " F"
+
+        def f(x):
+            return _fmt(x / scale)
+
         low = spec.minimum if spec.minimum is not None else spec.above
-        if (spec.minimum is not None and number < spec.minimum) or (spec.above is not None and number <= spec.above):
+        too_low = (spec.minimum is not None and number < spec.minimum) or (spec.above is not None
+                                                                           and number <= spec.above)
+        too_high = spec.maximum is not None and number > spec.maximum
+        if too_low or too_high:
             if spec.maximum is not None and low is not None:
-                rule = f"must be between {_fmt(low)} and {_fmt(spec.maximum)}{show}"
+                rule = f"must be between {f(low)} and {f(spec.maximum)}{show}"
+            elif too_low:
+                rule = f"must be {'at least' if spec.minimum is not None else 'above'} {f(low)}{show}"
             else:
-                rule = f"must be {'at least' if spec.minimum is not None else 'above'} {_fmt(low)}{show}"
-            self.add(path, f"{rule} (got {_fmt(number)}{show})")
-            return None
-        if spec.maximum is not None and number > spec.maximum:
-            rule = (f"must be between {_fmt(low)} and {_fmt(spec.maximum)}{show}" if low is not None
-                    else f"must be at most {_fmt(spec.maximum)}{show}")
-            self.add(path, f"{rule} (got {_fmt(number)}{show})")
+                rule = f"must be at most {f(spec.maximum)}{show}"
+            if spec.above is not None and spec.minimum is None and spec.maximum is None:
+                rule = f"must be above {f(low)}{show}"
+            self.add(path, f"{rule} (got {f(number)}{show})")
             return None
         return number
 

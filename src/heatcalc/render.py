@@ -71,7 +71,7 @@ def _num(x: float, digits: int = 0) -> str:
 def _fuel_cell(row: dict) -> str:
     if not row["fuel"]:
         return "–"
-    return f"{_num(row['fuel_use'])} {row['fuel_unit']} {FUEL_SHORT[row['fuel']]}"
+    return f"{_num(row['fuel_use'])} {row['fuel_unit']}"
 
 
 def make_console(file=None, width: int | None = None):
@@ -88,6 +88,7 @@ def print_comparisons(comparisons: list[Comparison], console, explain: bool = Fa
 
 
 def print_comparison(c: Comparison, console, explain: bool = False) -> None:
+    from rich import box
     from rich.table import Table
 
     h = c.home
@@ -99,18 +100,22 @@ def print_comparison(c: Comparison, console, explain: bool = False) -> None:
     if h.heat_pump_nominal_btu_per_h:
         line += f"; heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton"
     console.print(line)
-    table = Table(show_edge=True, header_style="bold")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
     table.add_column("System", no_wrap=True)
-    table.add_column("Electricity\nkWh", justify="right")
+    table.add_column("Electric\nkWh", justify="right")
     table.add_column("Fuel", justify="right", no_wrap=True)
     table.add_column("Cost\n$/yr", justify="right")
-    table.add_column("Cost\n$/MMBtu", justify="right")
+    table.add_column("Cost per\nMMBtu", justify="right")
     table.add_column("Seasonal\nCOP", justify="right")
     table.add_column("Backup\nheat", justify="right")
     table.add_column("CO2\nkg/yr", justify="right")
     cheapest = c.summary.cheapest
     for r in c.rows():
         label = SYSTEM_LABEL.get(r["system"], r["system"])
+        if r["fuel"] and r["system"] == "heat_pump":
+            label = f"Heat pump+{FUEL_SHORT[r['fuel']]}"
+        elif r["fuel"]:
+            label = f"{FUEL_SHORT[r['fuel']].capitalize()} furnace"
         backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
         style = "green" if r["system"] == cheapest else None
         table.add_row(label, _num(r["electricity_kwh"]), _fuel_cell(r), _money(r["annual_cost_usd"]),
