@@ -1,6 +1,5 @@
 """The command line: parse → load → model → render.  No arithmetic and no formatting live here."""
 
-from __future__ import annotations
 
 import functools
 import sys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from enum import IntEnum
 
 
@@ -13,8 +13,7 @@ class ExitStatus(IntEnum):
     PARTIAL = 3  # a batch finished but some homes failed
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with an input: where (field path, line) and why."""
 
     field: str

@@ -5,7 +5,7 @@ equipment, prices and emission factors, with every default that was used recorde
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,15 +34,13 @@ PRICE_KEYS = ("electricity",) + FUELS
 PRICE_UNIT = {"electricity": "$/kWh", "natural_gas": "$/therm", "propane": "$/gal", "heating_oil": "$/gal"}
 
 
-@dataclass(frozen=True)
-class Assumption:
+class Assumption(NamedTuple):
     field: str
     value: str
     source: str
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     method: str  # zip | state | station | lat_lon | weather_file
     weather_name: str
     station_id: str | None
@@ -62,8 +60,7 @@ class Location:
         return text
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A price or emission factor with its unit and where it came from."""
 
     value: float
@@ -71,11 +68,10 @@ class Value:
     source: str
 
 
-@dataclass(frozen=True)
-class Home:
+class Home(NamedTuple):
     spec: ProfileSpec
     location: Location
-    temp_f: np.ndarray = field(repr=False)
+    temp_f: np.ndarray
     design_temp_f: float
     ua_btu_per_h_f: float
     balance_point_f: float
@@ -126,7 +122,7 @@ def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     location, temp_f = _location(b, spec)
     if location is None:
         raise spec.error(b.problems)
-    design_temp_f = float(np.percentile(temp_f, 1.0))
+    design_temp_f = st.design_temperature_f(temp_f, 1.0)
     b.assume("design temperature", f"{design_temp_f:.1f} F",
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")

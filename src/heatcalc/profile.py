@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,8 +26,7 @@ SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
 
 # --- the schema -------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Leaf:
+class Leaf(NamedTuple):
     """One value of a profile."""
 
     kind: str  # quantity | number | enum | string | points | per_time
@@ -42,8 +41,7 @@ class Leaf:
     bound_unit: str = ""  # how bounds are displayed
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     fields: dict
     doc: str
     one_of: tuple[str, ...] = ()  # at most one of these keys; see `required_one`
@@ -177,15 +175,14 @@ POINT_FIELDS = {
 
 # --- the result -------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ProfileSpec:
+class ProfileSpec(NamedTuple):
     """A validated profile: values in internal units (see :mod:`heatcalc.units`), absent keys absent."""
 
     source: str  # file path or "row 17"
     name: str
     values: dict
     base_dir: Path | None = None
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: dict | None = None
 
     def get(self, path: str, default=None):
         node: Any = self.values
@@ -196,9 +193,10 @@ class ProfileSpec:
         return node
 
     def line(self, path: str) -> int | None:
+        lines = self.lines or {}
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in lines:
+                return lines[path]
             path = path.rpartition(".")[0]
         return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model.engine import AnnualEnergy
 from .units import FUEL_UNIT
@@ -16,8 +16,7 @@ COLUMNS = (
 SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
 
 
-@dataclass(frozen=True)
-class SystemResult:
+class SystemResult(NamedTuple):
     profile: str
     system: str
     energy: AnnualEnergy
@@ -49,8 +48,7 @@ class SystemResult:
         }
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     cheapest: str
     #: what the heat pump saves each year against each other system [$] (negative: it costs more)
     heat_pump_savings_usd: dict
@@ -67,8 +65,7 @@ class Summary:
         }
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     home: object  # heatcalc.home.Home
     results: tuple[SystemResult, ...]
     summary: Summary

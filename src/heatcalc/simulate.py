@@ -12,9 +12,11 @@ from .results import Comparison, Summary, SystemResult
 
 
 def temperature_bins(temp_f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fold a year of hourly temperatures into its distinct values and their hour counts."""
-    values, counts = np.unique(temp_f, return_counts=True)
-    return values, counts.astype(float)
+    """Fold a year of hourly temperatures into its distinct values and their hour counts (ascending)."""
+    ordered = np.sort(np.asarray(temp_f, dtype=float))
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
+    counts = np.diff(np.concatenate((starts, [ordered.size])))
+    return ordered[starts], counts.astype(float)
 
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # --- energy and power -----------------------------------------------------------------------------------------
 BTU_PER_KWH = 3412.14163  # 1 kWh = 3.6 MJ; 1 Btu(IT) = 1055.05585 J (NIST SP 811, 2008)
@@ -137,8 +137,7 @@ _DISPLAY = {
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
-@dataclass(frozen=True)
-class UnitKind:
+class UnitKind(NamedTuple):
     """A family of interchangeable units with a default for plain numbers."""
 
     name: str

@@ -9,7 +9,7 @@ Every system delivers exactly the load, hour by hour: what the heat pump cannot 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,20 +20,17 @@ from .heat_pump import HeatPumpCurve
 DEFAULT_CYCLING_DEGRADATION = 0.25
 
 
-@dataclass(frozen=True)
-class Furnace:
+class Furnace(NamedTuple):
     fuel: str  # natural_gas | propane | heating_oil
     afue: float
     blower_kwh_per_mmbtu: float = 10.0
 
 
-@dataclass(frozen=True)
-class ElectricResistance:
+class ElectricResistance(NamedTuple):
     efficiency: float = 1.0
 
 
-@dataclass(frozen=True)
-class HeatPump:
+class HeatPump(NamedTuple):
     curve: HeatPumpCurve
     cutoff_f: float
     backup: str  # electric_resistance | furnace
@@ -43,8 +40,7 @@ class HeatPump:
     backup_efficiency: float = 1.0  # of resistance strips
 
 
-@dataclass(frozen=True)
-class HourlyEnergy:
+class HourlyEnergy(NamedTuple):
     """Per-hour results of one system (arrays over the hours given to the engine)."""
 
     heat_btu: np.ndarray  # heat delivered to the home
@@ -54,8 +50,7 @@ class HourlyEnergy:
     compressor_heat_btu: np.ndarray  # heat from the heat pump's compressor cycle
 
 
-@dataclass(frozen=True)
-class AnnualEnergy:
+class AnnualEnergy(NamedTuple):
     """One system's year."""
 
     heat_btu: float

@@ -13,7 +13,7 @@ indoor fan power and defrost, which AHRI 210/240 folds into the 17 °F and 5 °F
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,17 +28,30 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "heat_pump_default
 STANDARD_SIZES_TON = (0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
 
 
-@dataclass(frozen=True)
-class HeatPumpCurve:
-    """Performance points of one unit, sorted by outdoor temperature (ascending)."""
-
+class _CurvePoints(NamedTuple):
     temp_f: tuple[float, ...]
     capacity_max_btu_per_h: tuple[float, ...]
     cop_max: tuple[float, ...]
     capacity_min_btu_per_h: tuple[float, ...]
     cop_min: tuple[float, ...]
 
-    def __post_init__(self):
+
+class HeatPumpCurve(_CurvePoints):
+    """Performance points of one unit, sorted by outdoor temperature (ascending).
+
+    Fields: ``temp_f`` [°F]; ``capacity_max_btu_per_h`` and ``cop_max`` at the highest compressor speed;
+    ``capacity_min_btu_per_h`` and ``cop_min`` at the lowest.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, temp_f, capacity_max_btu_per_h, cop_max, capacity_min_btu_per_h, cop_min):
+        self = super().__new__(cls, tuple(temp_f), tuple(capacity_max_btu_per_h), tuple(cop_max),
+                               tuple(capacity_min_btu_per_h), tuple(cop_min))
+        self._check()
+        return self
+
+    def _check(self):
         n = len(self.temp_f)
         if n < 2:
             raise ValueError("a heat pump curve needs at least two outdoor temperatures")

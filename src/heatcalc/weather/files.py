@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +21,7 @@ HOURS = 8760
 MAX_WEATHER_BYTES = 50 * 1024 * 1024  # an EPW is about 1.6 MB; anything far larger is not a weather file
 
 
-@dataclass(frozen=True)
-class WeatherFile:
+class WeatherFile(NamedTuple):
     path: Path
     kind: str  # "epw" or "tmy3"
     name: str

@@ -6,10 +6,9 @@ lazy and cached: the hourly temperatures are a memory-mapped array, so one stati
 
 from __future__ import annotations
 
-import csv
 import json
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,8 +19,7 @@ HOURS_PER_YEAR = 8760
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
-@dataclass(frozen=True)
-class Station:
+class Station(NamedTuple):
     usaf: str
     name: str
     state: str
@@ -42,24 +40,34 @@ class Station:
 
 
 @lru_cache(maxsize=1)
-def all_stations() -> tuple[Station, ...]:
-    with open(DATA_DIR / "stations.csv", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    floats = ("lat", "lon", "elevation_m", "utc_offset_h", "annual_mean_f", "design_99_f", "design_99_6_f",
-              "hdd65_f_day")
-    return tuple(
-        Station(**{k: (float(v) if k in floats else v) for k, v in row.items()}, index=i)
-        for i, row in enumerate(rows)
+def _station_table() -> np.ndarray:
+    return np.load(DATA_DIR / "stations.npy")
+
+
+def _station(i: int) -> Station:
+    row = _station_table()[i]
+    return Station(
+        usaf=str(row["usaf"]), name=str(row["name"]), state=str(row["state"]), lat=float(row["lat"]),
+        lon=float(row["lon"]), elevation_m=float(row["elevation_m"]), utc_offset_h=float(row["utc_offset_h"]),
+        quality_flag=str(row["quality_flag"]), annual_mean_f=float(row["annual_mean_f"]),
+        design_99_f=float(row["design_99_f"]), design_99_6_f=float(row["design_99_6_f"]),
+        hdd65_f_day=float(row["hdd65_f_day"]), index=i,
     )
 
 
 @lru_cache(maxsize=1)
-def _stations_by_id() -> dict[str, Station]:
-    return {s.usaf: s for s in all_stations()}
+def all_stations() -> tuple[Station, ...]:
+    return tuple(_station(i) for i in range(len(_station_table())))
+
+
+@lru_cache(maxsize=1)
+def _index_by_id() -> dict[str, int]:
+    return {str(u): i for i, u in enumerate(_station_table()["usaf"])}
 
 
 def station_by_id(usaf: str) -> Station | None:
-    return _stations_by_id().get(str(usaf).strip())
+    i = _index_by_id().get(str(usaf).strip())
+    return None if i is None else _station(i)
 
 
 @lru_cache(maxsize=1)
@@ -73,13 +81,23 @@ def hourly_temperature_f(station: Station) -> np.ndarray:
     return tenths_c * 0.18 + 32.0  # tenths of °C -> °F
 
 
+def design_temperature_f(temp_f: np.ndarray, percent: float = 1.0) -> float:
+    """Heating design temperature [°F]: the given percentile of the hourly temperatures (1 % → the 99 % condition).
+
+    Linear interpolation between order statistics, as ``numpy.percentile``'s default, without its import cost.
+    """
+    t = np.asarray(temp_f, dtype=float)
+    pos = percent / 100.0 * (t.size - 1)
+    lo = int(pos)
+    hi = min(lo + 1, t.size - 1)
+    part = np.partition(t, [lo, hi])
+    return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
+
+
 @lru_cache(maxsize=1)
 def _coordinates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    stations = all_stations()
-    lat = np.radians([s.lat for s in stations])
-    lon = np.radians([s.lon for s in stations])
-    usable = np.array([s.usable for s in stations])
-    return lat, lon, usable
+    table = _station_table()
+    return np.radians(table["lat"]), np.radians(table["lon"]), table["quality_flag"] == ""
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):
@@ -99,7 +117,7 @@ def nearest_station(lat_deg: float, lon_deg: float) -> tuple[Station, float]:
     dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
     dist = np.where(usable, dist, np.inf)
     i = int(np.argmin(dist))
-    return all_stations()[i], float(dist[i])
+    return _station(i), float(dist[i])
 
 
 # --- states -----------------------------------------------------------------------------------------------------
@@ -136,8 +154,7 @@ def representative_station(state: str) -> Station | None:
 
 # --- ZIP codes --------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ZipLocation:
+class ZipLocation(NamedTuple):
     zip: str
     state: str
     lat: float | None

@@ -1,0 +1,86 @@
+"""Write docs/profile.md, the profile reference, from the schema in heatcalc.profile.
+
+    python scripts/gen_profile_docs.py          # rewrite docs/profile.md
+A test checks that the committed file matches, so the reference never drifts from the validator.
+"""
+
+from pathlib import Path
+
+from heatcalc import units as u
+from heatcalc.profile import POINT_FIELDS, SCHEMA, Leaf, Section
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "profile.md"
+
+INTRO = """\
+# Profile reference
+
+A profile is a YAML file describing one home. `heatcalc init` writes a commented starter; `heatcalc schema` prints a
+JSON Schema that editors (e.g. VS Code with the YAML extension) use to complete and check profiles; `heatcalc check`
+validates without running the model. This page is generated from the validator (`scripts/gen_profile_docs.py`).
+
+**Quantities** are a number and a unit in one string (`"780 therm"`, `"36000 Btu/h"`, `"-5 F"`), or a plain number in
+the field's default unit. Unknown keys are errors with a suggestion; every default used is listed by
+`heatcalc compare --explain` and in the JSON output's `assumptions`.
+
+| path | kind | default unit / values | range | meaning |
+|---|---|---|---|---|
+"""
+
+
+def _kind(leaf: Leaf) -> tuple[str, str]:
+    if leaf.kind == "enum":
+        return "choice", " \\| ".join(leaf.choices)
+    if leaf.kind in ("string", "number"):
+        return leaf.kind, ""
+    if leaf.kind == "points":
+        return "list", "see below"
+    kind = leaf.unit({}) if callable(leaf.unit) else leaf.unit
+    if callable(leaf.unit):
+        return "quantity", "therm, ccf, Mcf, m3 (gas); gal (propane, oil); kWh, MWh (electricity); MMBtu"
+    units = kind.accepted()
+    return ("per month/year" if leaf.kind == "per_time" else "quantity"), \
+        f"**{u.display_unit(kind.default)}**; also {units}"
+
+
+def _range(leaf: Leaf) -> str:
+    kind = leaf.unit if isinstance(leaf.unit, u.UnitKind) else None
+    scale = kind.table[kind.default] if kind and not callable(kind.table[kind.default]) else 1.0
+    lo = leaf.minimum if leaf.minimum is not None else leaf.above
+    parts = []
+    if lo is not None:
+        parts.append(("≥ " if leaf.minimum is not None else "> ") + f"{lo / scale:g}")
+    if leaf.maximum is not None:
+        parts.append(f"≤ {leaf.maximum / scale:g}")
+    return ", ".join(parts)
+
+
+def rows(section: Section, prefix: str = ""):
+    for key, spec in section.fields.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(spec, Section):
+            extra = " May be `false` to leave the system out." if spec.can_be_false else ""
+            yield f"| `{path}` | section | | | {spec.doc}{extra} |"
+            yield from rows(spec, path)
+        else:
+            kind, units = _kind(spec)
+            default = f" Default {spec.default}." if spec.default and "Default" not in spec.doc else ""
+            yield f"| `{path}` | {kind} | {units} | {_range(spec)} | {spec.doc}{default} |"
+
+
+def generate() -> str:
+    lines = [INTRO.rstrip("\n")]
+    lines += list(rows(SCHEMA))
+    lines += ["", "## Performance points (`systems.heat_pump.performance`)", "",
+              "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]
+    for key, spec in POINT_FIELDS.items():
+        kind, units = _kind(spec)
+        lines.append(f"| `{key}` | {kind} | {units} | {_range(spec)} | {spec.doc} |")
+    lines += ["", "## Output columns", "",
+              "See README.md (*What comes out*) for the CSV columns and JSON layout.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    OUT.write_text(generate())
+    print(f"wrote {OUT}")

@@ -1,0 +1,147 @@
+"""The CLI through Typer's runner: exit codes, exact CSV, JSON, empty stdout on error, messages on stderr."""
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from heatcalc.cli import app
+from heatcalc.results import COLUMNS
+
+from .conftest import PROFILES, ROOT
+
+runner = CliRunner()
+BOSTON = str(ROOT / "profiles" / "boston-gas.yaml")
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_compare_csv_columns_and_rows():
+    r = run("compare", BOSTON, "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert [row["system"] for row in rows] == ["heat_pump", "furnace", "electric_resistance"]
+    heat = {float(row["heat_delivered_mmbtu"]) for row in rows}
+    assert len(heat) == 1  # every system delivers the same heat
+    # (780 − 180) therm × 0.80 = 480 therm = 48 MMBtu; the furnace at AFUE 0.80 burns 600 therm
+    assert float(rows[0]["heat_delivered_mmbtu"]) == pytest.approx(48.0)
+    assert float(rows[1]["fuel_use"]) == pytest.approx(600.0)
+    assert rows[1]["fuel_unit"] == "therm"
+    assert r.stderr == ""
+
+
+def test_compare_json_structure():
+    r = run("compare", BOSTON, "-f", "json")
+    data = json.loads(r.stdout)
+    assert isinstance(data, list) and len(data) == 1
+    obj = data[0]
+    assert obj["profile"] == "Boston colonial, gas furnace today"
+    assert obj["inputs"]["location"]["station"] == "725090"
+    assert obj["inputs"]["prices"]["electricity"]["source"].startswith("EIA 2023")
+    assert {a["field"] for a in obj["assumptions"]} >= {"prices.electricity", "design temperature"}
+    assert [row["system"] for row in obj["rows"]] == ["heat_pump", "furnace", "electric_resistance"]
+    assert obj["summary"]["cheapest"] in {"heat_pump", "furnace"}
+
+
+def test_compare_table_mentions_station_prices_and_summary():
+    r = run("compare", BOSTON, "--explain")
+    assert r.exit_code == 0
+    out = r.stdout
+    assert "BOSTON LOGAN" in out and "EIA 2023" in out
+    assert "Cheapest to run" in out and "breaks even" in out
+    assert "Assumptions and defaults used" in out and "docs/methodology.md" in out
+
+
+def test_price_flag_overrides_profile_and_state():
+    cheap = run("compare", BOSTON, "-f", "json", "--electricity-price", "10 c/kWh")
+    obj = json.loads(cheap.stdout)[0]
+    assert obj["inputs"]["prices"]["electricity"] == {"value": 0.1, "unit": "$/kWh", "source": "command line"}
+    hp = obj["rows"][0]
+    assert hp["annual_cost_usd"] == pytest.approx(hp["electricity_kwh"] * 0.1)
+
+
+def test_bad_price_flag():
+    r = run("compare", BOSTON, "--gas-price", "2 $/gal")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "--gas-price" in r.stderr
+
+
+def test_bad_profile_gives_message_not_traceback(write):
+    path = write("bad.yaml", 'location: {zip: "99999"}\nheating_load: {annual: "-5 MMBtu"}\n')
+    r = run("compare", str(path))
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith(f"Error: {path}:2: heating_load.annual: must be above 0")
+
+
+def test_one_bad_profile_among_good_fails_the_run_with_no_output(write):
+    bad = write("bad.yaml", "name: [unclosed\n")
+    r = run("compare", BOSTON, str(bad), "-f", "csv")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "YAML syntax error" in r.stderr
+
+
+def test_missing_file():
+    r = run("compare", "/no/such/home.yaml")
+    assert r.exit_code == 2 and "no such file" in r.stderr
+
+
+def test_check():
+    r = run("check", *map(str, PROFILES))
+    assert r.exit_code == 0
+    assert r.stdout.count("ok: ") == len(PROFILES)
+
+
+def test_init_writes_a_profile_that_runs(tmp_path):
+    path = tmp_path / "home.yaml"
+    assert run("init", str(path)).exit_code == 0
+    assert run("init", str(path)).exit_code == 2  # refuses to overwrite
+    r = run("compare", str(path), "-f", "csv")
+    assert r.exit_code == 0 and r.stdout.startswith("profile,system,")
+
+
+def test_stations_near_zip():
+    r = run("stations", "--near", "02134", "--limit", "3", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert rows[0]["station"] == "725090"
+    assert len(rows) == 3 and float(rows[0]["distance_km"]) < float(rows[2]["distance_km"])
+    r = run("stations", "--state", "RI", "-f", "json")
+    assert {s["state"] for s in json.loads(r.stdout)} == {"RI"}
+    assert run("stations", "--state", "XX").exit_code == 2
+
+
+def test_prices():
+    r = run("prices", "MA", "-f", "json")
+    ma = json.loads(r.stdout)[0]
+    # EIA SEDS 2023, Massachusetts: 86.78 $/MMBtu electricity → $0.2961/kWh
+    assert ma["electricity_usd_per_kwh"] == pytest.approx(0.2961)
+    assert ma["price_year"] == 2023
+    assert run("prices", "ZZ").exit_code == 2
+    assert len(json.loads(run("prices", "-f", "json").stdout)) == 55  # 50 states, DC, PR, GU, VI and the US
+
+
+def test_schema_is_json_schema_that_accepts_the_examples():
+    import yaml
+
+    r = run("schema")
+    schema = json.loads(r.stdout)
+    assert schema["properties"]["location"]["properties"]["zip"]["type"] == "string"
+    jsonschema = pytest.importorskip("jsonschema")
+    for path in PROFILES:
+        jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"location": {"zip": "02134"}, "heating_load": {}, "systms": {}}, schema)
+
+
+@pytest.mark.parametrize("command", ["compare", "check", "init", "stations", "prices", "schema"])
+def test_every_command_has_help(command):
+    r = run(command, "--help")
+    assert r.exit_code == 0
+    assert len(r.stdout.strip().splitlines()) > 3

@@ -1,0 +1,28 @@
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_profile_reference_is_current():
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_profile_docs.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    committed = (ROOT / "docs" / "profile.md").read_text()
+    assert committed == gen.generate(), "run: python scripts/gen_profile_docs.py"
+
+
+def test_every_schema_field_is_documented():
+    from heatcalc.profile import SCHEMA, Section
+
+    text = (ROOT / "docs" / "profile.md").read_text()
+
+    def paths(section, prefix=""):
+        for key, spec in section.fields.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            if isinstance(spec, Section):
+                yield from paths(spec, path)
+
+    missing = [p for p in paths(SCHEMA) if f"`{p}`" not in text]
+    assert not missing
