@@ -113,3 +113,12 @@ def test_binned_totals_equal_hourly_totals():
     assert binned.electricity_kwh == pytest.approx(hourly.electricity_kwh, rel=1e-12)
     assert binned.backup_hours == hourly.backup_hours
     assert binned.peak_electric_kw == pytest.approx(hourly.peak_electric_kw)
+
+
+def test_interpolation_matrix_equals_piecewise_linear():
+    from heatcalc.model.heat_pump import interpolation_matrix, piecewise_linear
+
+    x = np.linspace(-40, 80, 241)
+    xp = (5.0, 17.0, 47.0)
+    fp = np.array([1.7, 2.4, 3.6])
+    np.testing.assert_allclose(interpolation_matrix(x, xp) @ fp, piecewise_linear(x, xp, fp), atol=1e-12)

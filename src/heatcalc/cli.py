@@ -49,6 +49,11 @@ def handle_errors(func):
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise typer.Exit(ExitStatus.OK) from None
+        except OSError as exc:
+            if _state["traceback"]:
+                raise
+            _err(f"Error: {getattr(exc, 'filename', None) or ''}: {exc.strerror or exc}".replace(": :", ":"))
+            raise typer.Exit(ExitStatus.ERROR) from None
         except KeyboardInterrupt:
             _err("Interrupted.")
             raise typer.Exit(130) from None
@@ -120,21 +125,27 @@ def load_homes(profiles: list[Path], overrides: dict):
     return homes
 
 
+ElectricityPrice = Annotated[Optional[str], typer.Option(
+    "--electricity-price", help="Electricity price, e.g. 0.18 or '18 c/kWh' (overrides profile and state).",
+    show_default=False)]
+GasPrice = Annotated[Optional[str], typer.Option(
+    "--gas-price", help="Natural gas price, e.g. 1.6 ($/therm) or '16 $/Mcf'.", show_default=False)]
+PropanePrice = Annotated[Optional[str], typer.Option(
+    "--propane-price", help="Propane price, e.g. 2.9 ($/gal).", show_default=False)]
+OilPrice = Annotated[Optional[str], typer.Option(
+    "--oil-price", help="Heating oil price, e.g. 3.9 ($/gal).", show_default=False)]
+
+
 @app.command()
 @handle_errors
 def compare(
     profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     explain: Annotated[bool, typer.Option("--explain", help="List every assumption and default used.")] = False,
-    electricity_price: Annotated[Optional[str], typer.Option(
-        "--electricity-price", help="Electricity price, e.g. 0.18 or '18 c/kWh' (overrides profile and state).",
-        show_default=False)] = None,
-    gas_price: Annotated[Optional[str], typer.Option(
-        "--gas-price", help="Natural gas price, e.g. 1.6 ($/therm) or '16 $/Mcf'.", show_default=False)] = None,
-    propane_price: Annotated[Optional[str], typer.Option(
-        "--propane-price", help="Propane price, e.g. 2.9 ($/gal).", show_default=False)] = None,
-    oil_price: Annotated[Optional[str], typer.Option(
-        "--oil-price", help="Heating oil price, e.g. 3.9 ($/gal).", show_default=False)] = None,
+    electricity_price: ElectricityPrice = None,
+    gas_price: GasPrice = None,
+    propane_price: PropanePrice = None,
+    oil_price: OilPrice = None,
 ):
     """Compare the annual heating cost of a heat pump, a furnace and electric resistance for each profile."""
     from . import render
@@ -210,6 +221,180 @@ def prices(
 
     records, columns, title = price_records(state)
     _emit(records, columns, format, title=title)
+
+
+class BatchFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+    table = "table"
+
+
+MAX_TABLE_HOMES = 100
+
+
+@app.command()
+@handle_errors
+def batch(
+    inputs: Annotated[Optional[list[str]], typer.Argument(
+        help="Profile files, folders (every .yaml/.yml below) and globs; '-' reads a profile or a CSV from stdin.",
+        show_default=False)] = None,
+    homes: Annotated[Optional[str], typer.Option(
+        "--homes", help="A CSV table, one home per row, columns named by dotted profile fields "
+                        "(location.zip, heating_load.annual, ...); '-' for stdin.", show_default=False)] = None,
+    defaults: Annotated[Optional[str], typer.Option(
+        "--defaults", help="A profile supplying every field a --homes row leaves empty.", show_default=False)] = None,
+    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Output format (table: small runs only).")]
+    = BatchFormat.csv,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write rows to this file instead of stdout.", show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).", min=0)] = 0,
+    errors: Annotated[Optional[Path], typer.Option(
+        "--errors", help="Also write failures as CSV rows (home, source, line, field, message).",
+        show_default=False)] = None,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first home that fails.")] = False,
+    electricity_price: ElectricityPrice = None,
+    gas_price: GasPrice = None,
+    propane_price: PropanePrice = None,
+    oil_price: OilPrice = None,
+):
+    """Compare many homes: one output row per home and system, written as they are computed, in input order.
+
+    Exit 0 when every home ran, 3 when some failed (each is reported on stderr), 2 on bad usage.
+    """
+    import itertools
+    import os
+
+    from . import batch as b
+
+    if not inputs and homes is None:
+        raise HeatcalcError("give profile files, folders or globs, or --homes TABLE.csv (see heatcalc batch --help)")
+    if defaults and homes is None:
+        raise HeatcalcError("--defaults goes with --homes: it fills the fields a table row leaves empty")
+    overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
+                                 heating_oil=oil_price)
+    base = b.read_defaults(defaults)
+    sources = []
+    if inputs:
+        sources.append(b.iter_profile_inputs(inputs))
+    if homes is not None:
+        sources.append(b.iter_table_file(homes, base))
+    items = itertools.chain(*sources)
+    total = _count_inputs(inputs or [], homes)
+    jobs = jobs or os.cpu_count() or 1
+    _run_batch(items, total, format, output, jobs, errors, fail_fast, overrides)
+
+
+def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
+    """How many homes, when it can be known cheaply (for the progress bar); None otherwise."""
+    from . import batch as b
+
+    if "-" in inputs or homes == "-":
+        return None
+    count = sum(1 for _ in b.iter_profile_inputs(inputs)) if inputs else 0
+    if homes is not None:
+        try:
+            with open(homes, "rb") as fh:
+                count += max(0, sum(1 for line in fh if line.strip()) - 1)
+        except OSError:
+            return None
+    return count
+
+
+def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overrides) -> None:
+    import csv as _csv
+
+    from . import batch as b
+    from . import render
+    from .results import COLUMNS
+
+    columns = ("home",) + COLUMNS
+    table_rows: list = []
+    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+    error_file = open(errors_path, "w", newline="", encoding="utf-8") if errors_path else None
+    error_writer = _csv.writer(error_file, lineterminator="\n") if error_file else None
+    if error_writer:
+        error_writer.writerow(["home", "source", "line", "field", "message"])
+    writer = None if format is BatchFormat.table else render.RowWriter(out, format.value, columns)
+    progress = _progress(total)
+    done = failed = 0
+    interrupted = False
+    try:
+        for outcome in b.run(items, jobs=jobs, price_overrides=overrides):
+            done += 1
+            if outcome.problems is not None:
+                failed += 1
+                for p in outcome.problems:
+                    where = p.describe(outcome.source)
+                    label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
+                    _err(f"Error: {where}{label}")
+                    if error_writer:
+                        error_writer.writerow([outcome.home, outcome.source, p.line or "", p.field, p.message])
+                if fail_fast:
+                    break
+            elif writer is not None:
+                writer.write(outcome.rows)
+            else:
+                table_rows.extend(outcome.rows)
+                if done > MAX_TABLE_HOMES:
+                    raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, json or "
+                                        "ndjson for larger runs")
+            if progress:
+                progress.advance()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if progress:
+            progress.stop()
+        if error_file:
+            error_file.close()
+    try:
+        if writer is not None:
+            writer.close()
+        elif table_rows:
+            render.print_batch_table(table_rows, render.make_console(file=out))
+    finally:
+        if output:
+            out.close()
+    ok = done - failed
+    _err(f"{'Interrupted: ' if interrupted else ''}{done} homes: {ok} computed, {failed} failed"
+         + (f"; rows written to {output}" if output else ""))
+    if interrupted:
+        raise typer.Exit(130)
+    if failed:
+        raise typer.Exit(ExitStatus.PARTIAL)
+
+
+class _Progress:
+    def __init__(self, total):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("homes"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("homes", total=total, rate="")
+        self.bar.start()
+        import time
+
+        self.start = time.perf_counter()
+        self.n = 0
+
+    def advance(self):
+        import time
+
+        self.n += 1
+        if self.n % 50 == 0:
+            rate = self.n / max(1e-9, time.perf_counter() - self.start)
+            self.bar.update(self.task, advance=50, rate=f"{rate:,.0f}/s")
+
+    def stop(self):
+        self.bar.stop()
+
+
+def _progress(total):
+    """A progress bar on stderr when stderr is a terminal; nothing otherwise."""
+    return _Progress(total) if sys.stderr.isatty() else None
 
 
 def _emit(records, columns, format: Format, title: str) -> None:

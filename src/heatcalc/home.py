@@ -71,8 +71,7 @@ class Value(NamedTuple):
 class Home(NamedTuple):
     spec: ProfileSpec
     location: Location
-    temp_f: np.ndarray
-    design_temp_f: float
+    weather: st.Weather
     ua_btu_per_h_f: float
     balance_point_f: float
     load_method: str
@@ -91,6 +90,14 @@ class Home(NamedTuple):
     @property
     def source(self) -> str:
         return self.spec.source
+
+    @property
+    def temp_f(self) -> np.ndarray:
+        return self.weather.temp_f
+
+    @property
+    def design_temp_f(self) -> float:
+        return self.weather.design_temp_f
 
     @property
     def design_load_btu_per_h(self) -> float:
@@ -119,14 +126,14 @@ class _Builder:
 def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails."""
     b = _Builder(spec)
-    location, temp_f = _location(b, spec)
+    location, weather = _location(b, spec)
     if location is None:
         raise spec.error(b.problems)
-    design_temp_f = st.design_temperature_f(temp_f, 1.0)
+    design_temp_f = weather.design_temp_f
     b.assume("design temperature", f"{design_temp_f:.1f} F",
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
-    ua, bp, method = _heat_loss(b, spec, temp_f)
+    ua, bp, method = _heat_loss(b, spec, weather)
     prices = _prices(b, spec, location, price_overrides or {})
     emissions = _emissions(b, spec, location)
     furnace = _furnace(b, spec)
@@ -136,7 +143,7 @@ def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
         heat_pump, nominal = _heat_pump(b, spec, ua, bp, design_temp_f, furnace, prices)
     if b.problems:
         raise spec.error(b.problems)
-    return Home(spec=spec, location=location, temp_f=temp_f, design_temp_f=design_temp_f, ua_btu_per_h_f=ua,
+    return Home(spec=spec, location=location, weather=weather, ua_btu_per_h_f=ua,
                 balance_point_f=bp, load_method=method, heat_pump=heat_pump, heat_pump_nominal_btu_per_h=nominal,
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
                 assumptions=tuple(b.assumptions))
@@ -166,10 +173,10 @@ def _location(b: _Builder, spec: ProfileSpec):
             b.assume("location", f"ZIP {code} has no coordinates; used {station.name} for {z.state}",
                      "ZIP table (zipcodes package, MIT); state representative station")
             return Location("zip", station.name, station.usaf, None, price_state, None, None, zip=code), \
-                st.hourly_temperature_f(station)
+                st.station_weather(station)
         station, dist = st.nearest_station(z.lat, z.lon)
         return (Location("zip", station.name, station.usaf, dist, price_state, z.lat, z.lon, zip=code),
-                st.hourly_temperature_f(station))
+                st.station_weather(station))
     if "station" in loc:
         station = st.station_by_id(loc["station"])
         if station is None:
@@ -180,7 +187,7 @@ def _location(b: _Builder, spec: ProfileSpec):
                                        f"({station.quality_flag}); choose a nearby station")
             return None, None
         return (Location("station", station.name, station.usaf, None, state or station.state, station.lat,
-                         station.lon), st.hourly_temperature_f(station))
+                         station.lon), st.station_weather(station))
     if "lat" in loc:
         lat, lon = loc["lat"], loc["lon"]
         station, dist = st.nearest_station(lat, lon)
@@ -189,7 +196,7 @@ def _location(b: _Builder, spec: ProfileSpec):
             price_state = station.state
             b.assume("location.state", price_state, "state of the nearest station (no ZIP centroid within 60 km)")
         return Location("lat_lon", station.name, station.usaf, dist, price_state, lat, lon), \
-            st.hourly_temperature_f(station)
+            st.station_weather(station)
     if "weather_file" in loc:
         from .weather.files import read_weather_file
 
@@ -207,18 +214,18 @@ def _location(b: _Builder, spec: ProfileSpec):
         if price_state is None:
             b.assume("location.state", "US average", "the weather file names no US state; give location.state")
         return Location("weather_file", wf.name, None, None, price_state, wf.lat, wf.lon,
-                        weather_file=str(loc["weather_file"])), wf.temp_f
+                        weather_file=str(loc["weather_file"])), st.weather_from_hours(wf.temp_f)
     station = st.representative_station(state)
     b.assume("location", f"{station.name} ({station.usaf})",
              "representative station of the state: the station nearest to the most people (county populations, "
              "US Census 2014)")
     return Location("state", station.name, station.usaf, None, state, station.lat, station.lon), \
-        st.hourly_temperature_f(station)
+        st.station_weather(station)
 
 
 # --- heat loss --------------------------------------------------------------------------------------------------
 
-def _heat_loss(b: _Builder, spec: ProfileSpec, temp_f):
+def _heat_loss(b: _Builder, spec: ProfileSpec, weather: st.Weather):
     hl = spec.get("heating_load", {})
     bp = hl.get("balance_point")
     if bp is None:
@@ -258,7 +265,7 @@ def _heat_loss(b: _Builder, spec: ProfileSpec, temp_f):
             return None, bp, "from_bills"
         where = "heating_load.from_bills"
     try:
-        ua = load_model.ua_from_annual_heat_btu_per_h_f(annual, temp_f, bp)
+        ua = load_model.ua_from_annual_heat_btu_per_h_f(annual, weather.bin_temp_f, bp, weather.bin_hours)
     except ValueError as exc:
         b.fail("heating_load.balance_point", f"{exc}; raise the balance point or check the location")
         return None, bp, where.split(".")[-1]

@@ -198,7 +198,7 @@ class ProfileSpec(NamedTuple):
             if path in lines:
                 return lines[path]
             path = path.rpartition(".")[0]
-        return None
+        return lines.get("")
 
     def error(self, problems: list[tuple[str, str]]) -> ProfileError:
         return ProfileError(self.source, [Problem(f, m, self.line(f)) for f, m in problems])
@@ -385,7 +385,7 @@ class _Validator:
                     out[key] = converted
         for key in sec.required:
             if data.get(key) is None:
-                self.add(f"{path}.{key}" if path else key, "is required: " + _leaf_doc(sec.fields[key]))
+                self.add(f"{path}.{key}" if path else key, _required(sec.fields[key]))
         if sec.one_of:
             given = [k for k in sec.one_of if data.get(k) is not None]
             if path == "location":
@@ -540,8 +540,10 @@ def _describe(value) -> str:
     return repr(value)
 
 
-def _leaf_doc(spec) -> str:
-    return spec.doc
+def _required(spec) -> str:
+    if isinstance(spec, Section) and spec.one_of:
+        return f"is required: give one of {', '.join(spec.one_of)}"
+    return "is required: " + spec.doc
 
 
 def validate(data: Any, source: str, lines: dict | None = None, default_name: str = "profile",
@@ -555,7 +557,7 @@ def validate(data: Any, source: str, lines: dict | None = None, default_name: st
     values = v.section(SCHEMA, data, "")
     for key in ("location", "heating_load"):
         if key not in data:
-            v.add(key, "is required: " + SCHEMA.fields[key].doc)
+            v.add(key, _required(SCHEMA.fields[key]))
     spec = ProfileSpec(source=source, name=str(values.get("name") or default_name), values=values,
                        base_dir=base_dir, lines=lines)
     if v.problems:

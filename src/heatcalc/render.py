@@ -7,6 +7,7 @@ CLI decides what goes to stdout (data) and what to stderr (messages).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from typing import IO, Iterable
@@ -185,3 +186,62 @@ def print_records(records: list[dict], columns: list[tuple[str, str]], console, 
 def write_records_csv(records: list[dict], columns: list[str], out: IO[str]) -> None:
     writer = csv_writer(out, columns)
     writer.writerows(records)
+
+
+# --- streaming rows (batch) ---------------------------------------------------------------------------------------
+
+class RowWriter:
+    """Writes rows as they come, each call's rows as one write so an interruption never leaves half a row."""
+
+    def __init__(self, out: IO[str], fmt: str, columns: Iterable[str]):
+        self.out = out
+        self.fmt = fmt
+        self.columns = list(columns)
+        self.count = 0
+        if fmt == "csv":
+            self._write(self._csv_text([dict(zip(self.columns, self.columns))]))
+        elif fmt == "json":
+            self._write("[")
+
+    def _write(self, text: str) -> None:
+        if text:
+            self.out.write(text)
+
+    def _csv_text(self, rows: list[dict]) -> str:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=self.columns, lineterminator="\n", extrasaction="ignore")
+        writer.writerows(rows)
+        return buf.getvalue()
+
+    def write(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        if self.fmt == "csv":
+            text = self._csv_text(rows)
+        elif self.fmt == "ndjson":
+            text = "".join(json.dumps(_clean(r), default=_json_default) + "\n" for r in rows)
+        else:
+            text = "".join(("\n" if self.count + i == 0 else ",\n") + json.dumps(_clean(r), default=_json_default)
+                           for i, r in enumerate(rows))
+        self._write(text)
+        self.count += len(rows)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self._write("\n]\n" if self.count else "]\n")
+        self.out.flush()
+
+
+def print_batch_table(rows: list[dict], console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
+    for header, justify in (("Home", "left"), ("System", "left"), ("Electric\nkWh", "right"), ("Fuel", "right"),
+                            ("Cost\n$/yr", "right"), ("Seasonal\nCOP", "right"), ("CO2\nkg/yr", "right")):
+        table.add_column(header, justify=justify)
+    for r in rows:
+        table.add_row(str(r["home"]), SYSTEM_LABEL.get(r["system"], r["system"]), _num(r["electricity_kwh"]),
+                      _fuel_cell(r), _money(r["annual_cost_usd"]), f"{r['seasonal_efficiency']:.2f}",
+                      _num(r["co2_kg"]))
+    console.print(table)

@@ -6,25 +6,24 @@ import numpy as np
 
 from . import money
 from .home import Home
-from .model.engine import AnnualEnergy, annual_totals, furnace_hourly, heat_pump_hourly, resistance_hourly
+from collections import defaultdict
+
+from .model.engine import (
+    AnnualEnergy, annual_totals, annual_totals_many, furnace_hourly, heat_pump_from_performance, heat_pump_hourly,
+    resistance_hourly,
+)
+from .model.heat_pump import interpolation_matrix
 from .model.load import heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
-
-
-def temperature_bins(temp_f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fold a year of hourly temperatures into its distinct values and their hour counts (ascending)."""
-    ordered = np.sort(np.asarray(temp_f, dtype=float))
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
-    counts = np.diff(np.concatenate((starts, [ordered.size])))
-    return ordered[starts], counts.astype(float)
+from .units import BTU_PER_KWH
 
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     """Each system's year.  ``binned`` folds equal temperatures together (same totals, fewer evaluations)."""
     if binned:
-        temp, hours = temperature_bins(home.temp_f)
+        temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
     else:
-        temp, hours = home.temp_f, None
+        temp, hours = home.weather.temp_f, None
     load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
     out = {}
     if home.heat_pump is not None:
@@ -38,8 +37,81 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     return out
 
 
+def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
+    """:func:`annual_energy` for homes that share one weather, computed together as (homes × bins) arrays."""
+    weather = homes[0].weather
+    temp, hours = weather.bin_temp_f, weather.bin_hours
+    if any(h.weather is not weather for h in homes):
+        raise ValueError("annual_energy_many needs homes that share one weather")
+    ua = np.array([h.ua_btu_per_h_f for h in homes])[:, None]
+    bp = np.array([h.balance_point_f for h in homes])[:, None]
+    load = heat_load_btu_per_h(ua, temp[None, :], bp)
+    out: list[dict] = [{} for _ in homes]
+
+    def column(values):
+        return np.array(values, dtype=float)[:, None]
+
+    groups = defaultdict(list)
+    for i, h in enumerate(homes):
+        if h.heat_pump is not None:
+            groups[(h.heat_pump.curve.temp_f, h.heat_pump.backup == "furnace")].append(i)
+    for (xp, dual), idx in groups.items():
+        pumps = [homes[i].heat_pump for i in idx]
+        w = interpolation_matrix(temp, xp).T
+        cap_max = np.maximum(0.0, np.array([p.curve.capacity_max_btu_per_h for p in pumps]) @ w)
+        cap_min = np.minimum(np.maximum(0.0, np.array([p.curve.capacity_min_btu_per_h for p in pumps]) @ w), cap_max)
+        cop_max = np.maximum(1.0, np.array([p.curve.cop_max for p in pumps]) @ w)
+        cop_min = np.maximum(1.0, np.array([p.curve.cop_min for p in pumps]) @ w)
+        furnaces = [p.backup_furnace for p in pumps]
+        hourly = heat_pump_from_performance(
+            load[idx], temp, cap_max, cap_min, cop_max, cop_min,
+            cutoff_f=column([p.cutoff_f for p in pumps]), dual_fuel=dual,
+            switchover_f=column([-np.inf if p.switchover_f is None else p.switchover_f for p in pumps]),
+            cycling_degradation=column([p.cycling_degradation for p in pumps]),
+            backup_efficiency=column([p.backup_efficiency for p in pumps]),
+            furnace_afue=column([f.afue if f else 1.0 for f in furnaces]),
+            furnace_blower_kwh_per_mmbtu=column([f.blower_kwh_per_mmbtu if f else 0.0 for f in furnaces]))
+        fuels = [f.fuel if dual else None for f in furnaces]
+        for i, energy in zip(idx, annual_totals_many(hourly, fuels, hours)):
+            out[i]["heat_pump"] = energy
+    idx = [i for i, h in enumerate(homes) if h.furnace is not None]
+    if idx:
+        f = [homes[i].furnace for i in idx]
+        heat = load[idx]
+        hourly = furnace_hourly(heat, f[0])._replace(
+            electricity_kwh=heat / 1e6 * column([x.blower_kwh_per_mmbtu for x in f]),
+            fuel_btu=heat / column([x.afue for x in f]))
+        for i, energy in zip(idx, annual_totals_many(hourly, [x.fuel for x in f], hours)):
+            out[i]["furnace"] = energy
+    idx = [i for i, h in enumerate(homes) if h.resistance is not None]
+    if idx:
+        heat = load[idx]
+        eff = column([homes[i].resistance.efficiency for i in idx])
+        hourly = resistance_hourly(heat, homes[idx[0]].resistance)._replace(
+            electricity_kwh=heat / (BTU_PER_KWH * eff))
+        for i, energy in zip(idx, annual_totals_many(hourly, [None] * len(idx), hours)):
+            out[i]["electric_resistance"] = energy
+    order = ("heat_pump", "furnace", "electric_resistance")
+    return [{k: d[k] for k in order if k in d} for d in out]
+
+
+def compare_many(homes: list[Home]) -> list[Comparison]:
+    """:func:`compare_home` for many homes; homes sharing a weather station run together as arrays."""
+    groups = defaultdict(list)
+    for i, h in enumerate(homes):
+        groups[id(h.weather)].append(i)
+    out: list = [None] * len(homes)
+    for idx in groups.values():
+        for i, energies in zip(idx, annual_energy_many([homes[i] for i in idx])):
+            out[i] = comparison_from_energy(homes[i], energies)
+    return out
+
+
 def compare_home(home: Home) -> Comparison:
-    energies = annual_energy(home)
+    return comparison_from_energy(home, annual_energy(home))
+
+
+def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Comparison:
     pe = home.prices["electricity"].value
     ee = home.emissions["electricity"].value
     results = []

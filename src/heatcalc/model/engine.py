@@ -121,29 +121,41 @@ def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump) -> HourlyEnergy:
     furnace as backup the two do not run together (the furnace would heat the air ahead of the refrigerant coil), so
     an hour the heat pump cannot carry alone goes to the furnace whole.
     """
+    temp = np.asarray(temp_outdoor_f, dtype=float)
+    c = hp.curve
+    f = hp.backup_furnace
+    return heat_pump_from_performance(
+        load_btu, temp, c.capacity_max(temp), c.capacity_min(temp), c.cop_at_max(temp), c.cop_at_min(temp),
+        cutoff_f=hp.cutoff_f, dual_fuel=hp.backup == "furnace",
+        switchover_f=hp.switchover_f if hp.switchover_f is not None else -np.inf,
+        cycling_degradation=hp.cycling_degradation, backup_efficiency=hp.backup_efficiency,
+        furnace_afue=f.afue if f else 1.0, furnace_blower_kwh_per_mmbtu=f.blower_kwh_per_mmbtu if f else 0.0)
+
+
+def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_min, cop_max, cop_min, *,
+                               cutoff_f, dual_fuel: bool, switchover_f, cycling_degradation,
+                               backup_efficiency=1.0, furnace_afue=1.0, furnace_blower_kwh_per_mmbtu=0.0):
+    """The heat pump's hour given its performance at that hour's temperature (see :func:`heat_pump_hourly`).
+
+    All arguments broadcast, so one call can run many homes at once: arrays of shape (homes, hours) for the load
+    and performance, and (homes, 1) columns for per-home settings.
+    """
     load = np.asarray(load_btu, dtype=float)
     temp = np.asarray(temp_outdoor_f, dtype=float)
-    curve = hp.curve
-    cap_max = curve.capacity_max(temp)
-    on = temp >= hp.cutoff_f
-    dual = hp.backup == "furnace"
-    if dual:
-        if hp.switchover_f is not None:
-            on &= temp >= hp.switchover_f
-        on &= cap_max >= load
-    delivered = np.where(on, np.minimum(load, cap_max), 0.0)
-    cop = heat_pump_cop(delivered, curve.capacity_min(temp), cap_max, curve.cop_at_min(temp),
-                        curve.cop_at_max(temp), hp.cycling_degradation)
+    on = temp >= cutoff_f
+    if dual_fuel:
+        on = on & (temp >= switchover_f) & (capacity_max >= load)
+    delivered = np.where(on, np.minimum(load, capacity_max), 0.0)
+    cop = heat_pump_cop(delivered, capacity_min, capacity_max, cop_min, cop_max, cycling_degradation)
     hp_kwh = np.where(delivered > 0, delivered / (cop * BTU_PER_KWH), 0.0)
     backup = load - delivered
-    if dual:
-        f = hp.backup_furnace
-        fuel = backup / f.afue
-        kwh = hp_kwh + backup / BTU_PER_MMBTU * f.blower_kwh_per_mmbtu
+    if dual_fuel:
+        fuel = backup / furnace_afue
+        kwh = hp_kwh + backup / BTU_PER_MMBTU * furnace_blower_kwh_per_mmbtu
     else:
-        fuel = np.zeros_like(load)
-        kwh = hp_kwh + backup / (BTU_PER_KWH * hp.backup_efficiency)
-    return HourlyEnergy(load, kwh, fuel, backup, delivered)
+        fuel = np.zeros_like(backup)
+        kwh = hp_kwh + backup / (BTU_PER_KWH * backup_efficiency)
+    return HourlyEnergy(load + np.zeros_like(backup), kwh, fuel, backup, delivered)
 
 
 def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualEnergy:
@@ -159,3 +171,16 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualE
         backup_hours=float(w[backup_on].sum()),
         peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
     )
+
+
+def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours) -> list[AnnualEnergy]:
+    """:func:`annual_totals` for many homes at once: ``hourly`` arrays are (homes, bins), ``hours`` is (bins,)."""
+    w = np.asarray(hours, dtype=float)
+    heat = hourly.heat_btu @ w
+    kwh = hourly.electricity_kwh @ w
+    fuel = hourly.fuel_btu @ w
+    backup = hourly.backup_heat_btu @ w
+    backup_hours = (hourly.backup_heat_btu > 1e-9) @ w
+    peak = hourly.electricity_kwh.max(axis=1)
+    return [AnnualEnergy(float(heat[i]), float(kwh[i]), fuels[i], float(fuel[i]), float(backup[i]),
+                         float(backup_hours[i]), float(peak[i])) for i in range(len(fuels))]

@@ -94,6 +94,24 @@ def piecewise_linear(x, xp, fp):
     return np.where(x > xp[-1], fp[-1] + hi_slope * (x - xp[-1]), y)
 
 
+def interpolation_matrix(x, xp) -> np.ndarray:
+    """Weights W [len(x), len(xp)] such that ``W @ fp == piecewise_linear(x, xp, fp)`` for any fp.
+
+    Piecewise-linear interpolation (extended along the end segments) is linear in the values fp, so many curves
+    that share their temperatures evaluate at once as a matrix product: ``FP @ W.T``.
+    """
+    x = np.asarray(x, dtype=float)
+    xp = np.asarray(xp, dtype=float)
+    seg = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    x0, x1 = xp[seg], xp[seg + 1]
+    frac = (x - x0) / (x1 - x0)
+    w = np.zeros((x.size, xp.size))
+    rows = np.arange(x.size)
+    w[rows, seg] = 1.0 - frac
+    w[rows, seg + 1] += frac
+    return w
+
+
 @lru_cache(maxsize=1)
 def _resnet_tables() -> dict:
     with open(DATA_FILE) as fh:

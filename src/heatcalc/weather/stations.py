@@ -76,9 +76,48 @@ def _temperature_table() -> np.ndarray:
 
 
 def hourly_temperature_f(station: Station) -> np.ndarray:
-    """The station's 8,760 hourly dry-bulb temperatures [°F], hour 1 = 01:00 local standard time on 1 January."""
-    tenths_c = np.asarray(_temperature_table()[station.index], dtype=np.float64)
-    return tenths_c * 0.18 + 32.0  # tenths of °C -> °F
+    """The station's 8,760 hourly dry-bulb temperatures [°F], hour 1 = 01:00 local standard time on 1 January.
+
+    The array is shared between callers (cached) and read-only.
+    """
+    return _hourly_temperature_f(station.index)
+
+
+@lru_cache(maxsize=128)
+def _hourly_temperature_f(index: int) -> np.ndarray:
+    tenths_c = np.asarray(_temperature_table()[index], dtype=np.float64)
+    temp = tenths_c * 0.18 + 32.0  # tenths of °C -> °F
+    temp.flags.writeable = False
+    return temp
+
+
+class Weather(NamedTuple):
+    """A year of hourly temperatures with what the model derives from it once."""
+
+    temp_f: np.ndarray  # 8,760 hours [°F]
+    design_temp_f: float  # 99 % heating design temperature [°F]
+    bin_temp_f: np.ndarray  # the distinct hourly temperatures, ascending [°F]
+    bin_hours: np.ndarray  # hours at each
+
+
+def weather_from_hours(temp_f: np.ndarray) -> Weather:
+    ordered = np.sort(np.asarray(temp_f, dtype=float))
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
+    hours = np.diff(np.concatenate((starts, [ordered.size]))).astype(float)
+    values = ordered[starts]
+    for arr in (values, hours):
+        arr.flags.writeable = False
+    return Weather(temp_f, design_temperature_f(temp_f, 1.0), values, hours)
+
+
+@lru_cache(maxsize=128)
+def _station_weather(index: int) -> Weather:
+    return weather_from_hours(_hourly_temperature_f(index))
+
+
+def station_weather(station: Station) -> Weather:
+    """The station's weather, computed once per process and shared."""
+    return _station_weather(station.index)
 
 
 def design_temperature_f(temp_f: np.ndarray, percent: float = 1.0) -> float:

@@ -1,0 +1,229 @@
+"""heatcalc batch: every input kind and format, and faults that must not lose or duplicate a home."""
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from heatcalc import batch as b
+from heatcalc.cli import app
+from heatcalc.home import build_home
+from heatcalc.profile import load_profile
+from heatcalc.results import COLUMNS
+from heatcalc.simulate import compare_home
+
+from .conftest import PROFILES, ROOT
+
+runner = CliRunner()
+HEADER = "location.zip,heating_load.annual,systems.furnace.afue,systems.heat_pump.hspf2,systems.heat_pump.compressor"
+GOOD_ROWS = ["02134,60 MMBtu,0.9,8.5,single_stage", "60614,80,0.95,9,variable_speed", "30307,30,0.8,,",
+             "98115,45,,10,two_stage", "80205,55 MMBtu,0.95,8.1,variable_speed"]
+
+
+def run(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def homes_csv(tmp_path, rows, header=HEADER):
+    path = tmp_path / "homes.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def read_csv(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_csv_table_of_homes(tmp_path, jobs):
+    r = run("batch", "--homes", str(homes_csv(tmp_path, GOOD_ROWS)), "-j", jobs)
+    assert r.exit_code == 0, r.stderr
+    rows = read_csv(r.stdout)
+    assert tuple(rows[0]) == ("home",) + COLUMNS
+    assert [row["home"] for row in rows] == [str(i) for i in range(1, 6) for _ in range(3)]  # input order
+    assert "5 homes: 5 computed, 0 failed" in r.stderr
+
+
+def test_batch_equals_compare_for_the_example_profiles():
+    r = run("batch", str(ROOT / "profiles"), "-f", "json", "-j", "2")
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)
+    for path in PROFILES:
+        expected = compare_home(build_home(load_profile(path))).rows()
+        got = [row for row in rows if row["home"] == str(ROOT / "profiles" / path.name)]
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            for key, value in e.items():
+                assert g[key] == (pytest.approx(value, rel=1e-9, abs=1e-9) if isinstance(value, float) else value)
+
+
+zips = st.sampled_from(["02134", "55407", "60614", "30307", "98115", "80205", "99701", "77005", "04101"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(st.tuples(zips, st.floats(5, 150), st.floats(0.6, 1.0), st.floats(7.5, 10.5),
+                               st.sampled_from(["single_stage", "two_stage", "variable_speed"]),
+                               st.sampled_from(["electric_resistance", "furnace"])), min_size=1, max_size=12))
+def test_property_batch_rows_equal_compare(rows):
+    items = [b.HomeInput(str(i + 1), "row", ({
+        "location.zip": z, "heating_load.annual": f"{annual} MMBtu", "systems.furnace.afue": str(afue),
+        "systems.heat_pump.hspf2": str(hspf2), "systems.heat_pump.compressor": comp,
+        "systems.heat_pump.backup": backup}, {}), "t.csv", i + 2)
+        for i, (z, annual, afue, hspf2, comp, backup) in enumerate(rows)]
+    outcomes = b.process_block(items)
+    assert len(outcomes) == len(items)
+    for item, outcome in zip(items, outcomes):
+        spec = b._spec(item)
+        expected = compare_home(build_home(spec)).rows()
+        assert [r["system"] for r in outcome.rows] == [r["system"] for r in expected]
+        for got, exp in zip(outcome.rows, expected):
+            for key, value in exp.items():
+                assert got[key] == (pytest.approx(value, rel=1e-9, abs=1e-9) if isinstance(value, float) else value)
+
+
+def test_bad_rows_mixed_with_good_nothing_lost_or_duplicated(tmp_path):
+    rows = [GOOD_ROWS[0], "99999,60,0.9,8,single_stage", GOOD_ROWS[1], "02134,-5,0.9,8,single_stage",
+            GOOD_ROWS[2], "02134,60,1.7,8,single_stage", GOOD_ROWS[3], "02134,60,0.9,8,single_stage,extra"]
+    errors = tmp_path / "errors.csv"
+    r = run("batch", "--homes", str(homes_csv(tmp_path, rows)), "--errors", str(errors), "-j", "2")
+    assert r.exit_code == 3
+    out = read_csv(r.stdout)
+    homes_out = [row["home"] for row in out]
+    failed = read_csv(errors.read_text())
+    assert sorted(set(homes_out)) == ["1", "3", "5", "7"]
+    assert len(homes_out) == 3 * 4  # three systems each, no duplicate
+    assert [f["home"] for f in failed] == ["2", "4", "6", "8"]
+    assert len(set(homes_out)) + len({f["home"] for f in failed}) == len(rows)  # rows out + errors = homes in
+    assert failed[0]["field"] == "location.zip" and failed[0]["line"] == "3"
+    assert "8 homes: 4 computed, 4 failed" in r.stderr
+    assert "homes.csv:3: location.zip: unknown US ZIP code '99999'" in r.stderr
+
+
+def test_unknown_column_is_reported_per_row_with_suggestion(tmp_path):
+    path = homes_csv(tmp_path, ["02134,60,0.9", "60614,70,0.95"],
+                     header="location.zip,heating_load.annual,systems.furnace.afeu")
+    r = run("batch", "--homes", str(path))
+    assert r.exit_code == 3 and r.stdout.count("\n") == 1  # header only
+    assert r.stderr.count("systems.furnace.afeu: unknown key; did you mean 'afue'?") == 2
+
+
+def test_defaults_fill_empty_cells(tmp_path):
+    base = tmp_path / "base.yaml"
+    base.write_text("heating_load: {annual: 50 MMBtu}\nsystems: {furnace: {fuel: propane, afue: 0.9}}\n")
+    path = homes_csv(tmp_path, ["02134,", "60614,70"], header="location.zip,heating_load.annual")
+    r = run("batch", "--homes", str(path), "--defaults", str(base), "-f", "json")
+    rows = json.loads(r.stdout)
+    furnace = [row for row in rows if row["system"] == "furnace"]
+    assert [row["heat_delivered_mmbtu"] for row in furnace] == pytest.approx([50.0, 70.0])
+    assert {row["fuel"] for row in furnace} == {"propane"}
+
+
+def test_files_folders_globs_and_formats(tmp_path):
+    for i, zip_code in enumerate(["02134", "60614"]):
+        (tmp_path / f"h{i}.yaml").write_text(f'location: {{zip: "{zip_code}"}}\nheating_load: {{annual: 60}}\n')
+    sub = tmp_path / "more"
+    sub.mkdir()
+    (sub / "h2.yml").write_text("location: {state: VT}\nheating_load: {annual: 70}\n")
+    r = run("batch", str(tmp_path), "-f", "ndjson")
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["home"] for row in lines][::3] == [str(tmp_path / "h0.yaml"), str(tmp_path / "h1.yaml"),
+                                                   str(sub / "h2.yml")]
+    r = run("batch", str(tmp_path / "h*.yaml"), "-f", "json")
+    assert len(json.loads(r.stdout)) == 6
+    r = run("batch", str(tmp_path / "h0.yaml"), "-f", "table")
+    assert r.exit_code == 0 and "Heat pump" in r.stdout
+    out = tmp_path / "out.csv"
+    r = run("batch", str(tmp_path / "h1.yaml"), "-o", str(out))
+    assert r.stdout == "" and len(read_csv(out.read_text())) == 3
+
+
+def test_stdin_profile_and_table():
+    r = run("batch", "-", input='location: {zip: "02134"}\nheating_load: {annual: 60}\n')
+    assert r.exit_code == 0 and [row["home"] for row in read_csv(r.stdout)] == ["-"] * 3
+    r = run("batch", "--homes", "-", input=HEADER + "\n" + GOOD_ROWS[0] + "\n")
+    assert r.exit_code == 0 and len(read_csv(r.stdout)) == 3
+    r = run("batch", "-", input=HEADER + "\n" + GOOD_ROWS[1] + "\n")
+    assert r.exit_code == 0 and read_csv(r.stdout)[0]["home"] == "1"
+
+
+def test_unreadable_and_missing_files_are_counted(tmp_path, monkeypatch):
+    good = tmp_path / "good.yaml"
+    good.write_text('location: {zip: "02134"}\nheating_load: {annual: 60}\n')
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(good.read_text())
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    r = run("batch", str(locked), str(tmp_path / "missing.yaml"), str(good), "-j", "1")
+    assert r.exit_code == 3
+    assert {row["home"] for row in read_csv(r.stdout)} == {str(good)}
+    assert "permission denied" in r.stderr and "no such file" in r.stderr
+    assert "3 homes: 1 computed, 2 failed" in r.stderr
+
+
+def test_fail_fast_stops_at_first_failure(tmp_path):
+    rows = [GOOD_ROWS[0], "99999,60,0.9,8,single_stage"] + GOOD_ROWS[1:]
+    r = run("batch", "--homes", str(homes_csv(tmp_path, rows)), "--fail-fast", "-j", "1")
+    assert r.exit_code == 3
+    assert {row["home"] for row in read_csv(r.stdout)} == {"1"}
+    assert "2 homes: 1 computed, 1 failed" in r.stderr
+
+
+def test_table_format_refuses_large_runs(tmp_path):
+    r = run("batch", "--homes", str(homes_csv(tmp_path, GOOD_ROWS * 25)), "-f", "table", "-j", "1")
+    assert r.exit_code == 2 and "--format table is for up to" in r.stderr
+
+
+def test_usage_errors():
+    assert run("batch").exit_code == 2
+    assert run("batch", "x.yaml", "--defaults", "d.yaml").exit_code == 2
+
+
+def _big_csv(path: Path, n: int) -> None:
+    rows = (GOOD_ROWS * (n // len(GOOD_ROWS) + 1))[:n]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    path = tmp_path / "homes.csv"
+    _big_csv(path, 3000)
+    proc = subprocess.run(
+        f'"{sys.executable}" -m heatcalc batch --homes "{path}" -j 2 | head -n 2; exit ${{PIPESTATUS[0]}}',
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") == 2
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
+
+
+def test_ctrl_c_keeps_whole_rows(tmp_path):
+    path = tmp_path / "homes.csv"
+    _big_csv(path, 60000)
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "heatcalc", "batch", "--homes", str(path), "-j", "2",
+                             "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be interrupted")
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Interrupted" in stderr and "Traceback" not in stderr
+    text = out.read_text()
+    assert text.endswith("\n")
+    rows = read_csv(text)
+    assert all(len(row) == len(COLUMNS) + 1 and None not in row.values() for row in rows)
