@@ -142,6 +142,9 @@ def compare(
     profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     explain: Annotated[bool, typer.Option("--explain", help="List every assumption and default used.")] = False,
+    breakeven: Annotated[bool, typer.Option(
+        "--breakeven", help="Show the electricity price, fuel price and heat pump seasonal COP at which the heat "
+                            "pump and the furnace cost the same.")] = False,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -159,7 +162,7 @@ def compare(
     elif format is Format.json:
         render.write_json(comparisons, sys.stdout)
     else:
-        render.print_comparisons(comparisons, render.make_console(), explain=explain)
+        render.print_comparisons(comparisons, render.make_console(), explain=explain, breakeven=breakeven)
 
 
 @app.command()
@@ -283,6 +286,55 @@ def batch(
     total = _count_inputs(inputs or [], homes)
     jobs = jobs or os.cpu_count() or 1
     _run_batch(items, total, format, output, jobs, errors, fail_fast, overrides)
+
+
+@app.command()
+@handle_errors
+def sweep(
+    profile: Annotated[Path, typer.Argument(help="A profile YAML file.", show_default=False)],
+    vary: Annotated[list[str], typer.Option(
+        "--vary", help="FIELD=START:STOP:STEP (stop included) or FIELD=A,B,C, in the field's default unit or with "
+                       "one after a space, e.g. prices.electricity=0.08:0.40:0.02. Give it twice for a grid.",
+        show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    electricity_price: ElectricityPrice = None,
+    gas_price: GasPrice = None,
+    propane_price: PropanePrice = None,
+    oil_price: OilPrice = None,
+):
+    """Annual cost of each system as one or two profile fields vary, with the heat pump / furnace break-even."""
+    from . import render
+    from . import sweep as sw
+    from .profile import load_profile
+
+    if len(vary) > 2:
+        raise HeatcalcError("--vary: give it once, or twice for a grid")
+    varies = [sw.parse_vary(v) for v in vary]
+    if len(varies) == 2 and varies[0].field == varies[1].field:
+        raise HeatcalcError("--vary: the two fields must differ")
+    overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
+                                 heating_oil=oil_price)
+    spec = load_profile(profile)
+    from .home import build_home
+
+    build_home(spec, overrides)  # the profile itself must be sound before it is varied
+    points = sw.run_sweep(_raw_profile(profile), spec.source, varies, base_dir=spec.base_dir, lines=spec.lines,
+                          price_overrides=overrides)
+    crossings = sw.breakevens(points, len(varies[0].values))
+    fields = [v.field for v in varies]
+    if format is Format.csv:
+        render.write_sweep_csv(points, crossings, fields, sys.stdout)
+    elif format is Format.json:
+        render.write_sweep_json(points, crossings, fields, sys.stdout)
+    else:
+        render.print_sweep(points, crossings, fields, spec.name, render.make_console())
+
+
+def _raw_profile(path: Path) -> dict:
+    from .profile import read_yaml
+
+    data, _ = read_yaml(path.read_bytes().decode("utf-8-sig"), str(path))
+    return data
 
 
 def _count_inputs(inputs: list[str], homes: str | None) -> int | None:

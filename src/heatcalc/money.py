@@ -69,3 +69,25 @@ def economic_switchover_f(temps_f, cop_at_temps, furnace_usd_per_mmbtu: float,
         return float(temps[0])
     last = dearer[-1]
     return float(temps[last + 1]) if last + 1 < temps.size else float(temps[-1] + (temps[-1] - temps[-2]))
+
+
+def breakeven_fuel_price_usd_per_unit(hp_kwh: float, hp_fuel_units: float, other_kwh: float,
+                                      other_fuel_units: float, price_electricity: float) -> float | None:
+    """Fuel price at which a furnace costs the same as the heat pump, electricity price held.
+
+    Solves ``kWh_hp·p_e + F_hp·p_f = kWh_f·p_e + F_f·p_f`` for p_f (the heat pump burns the same fuel when it is
+    dual fuel).  None when the furnace burns no more fuel than the heat pump or no positive price works.
+    """
+    d_fuel = other_fuel_units - hp_fuel_units
+    if d_fuel <= 0:
+        return None
+    price = (hp_kwh - other_kwh) * price_electricity / d_fuel
+    return price if price > 0 else None
+
+
+def breakeven_seasonal_cop(heat_btu: float, price_electricity: float, other_cost_usd: float) -> float | None:
+    """Seasonal COP an all-electric heat pump needs to cost the same as another system:
+    ``heat / (COP × 3,412.14) × p_e = cost_other``."""
+    if other_cost_usd <= 0 or heat_btu <= 0:
+        return None
+    return heat_btu / BTU_PER_KWH * price_electricity / other_cost_usd

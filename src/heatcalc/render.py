@@ -81,14 +81,15 @@ def make_console(file=None, width: int | None = None):
     return Console(file=file, width=width, highlight=False, soft_wrap=False)
 
 
-def print_comparisons(comparisons: list[Comparison], console, explain: bool = False) -> None:
+def print_comparisons(comparisons: list[Comparison], console, explain: bool = False,
+                      breakeven: bool = False) -> None:
     for i, c in enumerate(comparisons):
         if i:
             console.print()
-        print_comparison(c, console, explain)
+        print_comparison(c, console, explain, breakeven)
 
 
-def print_comparison(c: Comparison, console, explain: bool = False) -> None:
+def print_comparison(c: Comparison, console, explain: bool = False, breakeven: bool = False) -> None:
     from rich import box
     from rich.table import Table
 
@@ -124,6 +125,8 @@ def print_comparison(c: Comparison, console, explain: bool = False) -> None:
                       _num(r["co2_kg"]), style=style)
     console.print(table)
     _print_summary(c, console)
+    if breakeven:
+        _print_breakeven(c, console)
     _print_prices(c, console)
     if explain:
         print_assumptions(c, console)
@@ -145,6 +148,30 @@ def _print_summary(c: Comparison, console) -> None:
         if be is not None and other == "furnace":
             text += f"; it breaks even at an electricity price of ${be:.3f}/kWh (now ${pe:.3f})"
         console.print(text + ".")
+
+
+def _print_breakeven(c: Comparison, console) -> None:
+    s = c.summary
+    h = c.home
+    furnace = c.result("furnace")
+    if c.result("heat_pump") is None or furnace is None:
+        console.print("Break-even: needs both a heat pump and a furnace in the comparison.")
+        return
+    fuel = furnace.energy.fuel
+    unit = h.prices[fuel].unit
+    lines = ["Break-even with the furnace (the other prices held):"]
+    be = s.breakeven_electricity_usd_per_kwh.get("furnace")
+    lines.append(f"  electricity price: {f'${be:.3f}/kWh' if be else 'none'} (now "
+                 f"${h.prices['electricity'].value:.3f}/kWh)")
+    fp = s.breakeven_fuel_price_usd_per_unit
+    lines.append(f"  {FUEL_LABEL[fuel]} price: {f'${fp:.3f}/{unit[2:]}' if fp else 'none'} (now "
+                 f"${h.prices[fuel].value:.3f}/{unit[2:]})")
+    cop = s.breakeven_seasonal_cop
+    hp = c.result("heat_pump")
+    lines.append(f"  heat pump seasonal COP: {f'{cop:.2f}' if cop else 'none'} (this one "
+                 f"{hp.energy.seasonal_efficiency:.2f})")
+    for line in lines:
+        console.print(line)
 
 
 def _print_prices(c: Comparison, console) -> None:
@@ -245,3 +272,66 @@ def print_batch_table(rows: list[dict], console) -> None:
                       _fuel_cell(r), _money(r["annual_cost_usd"]), f"{r['seasonal_efficiency']:.2f}",
                       _num(r["co2_kg"]))
     console.print(table)
+
+
+# --- sweeps -------------------------------------------------------------------------------------------------------
+
+def _sweep_rows(points, crossings, fields) -> list[dict]:
+    rows = []
+    for p in points:
+        cheapest = p.comparison.summary.cheapest
+        for r in p.comparison.rows():
+            rows.append({**dict(zip(fields, p.values)), "cheapest": r["system"] == cheapest, **r})
+    for c in crossings:
+        rows.append({**dict(zip(fields, c.values)), "cheapest": "", "profile": points[0].comparison.home.name,
+                     "system": "breakeven", "annual_cost_usd": c.annual_cost_usd})
+    return rows
+
+
+def write_sweep_csv(points, crossings, fields, out: IO[str]) -> None:
+    """One row per point and system; break-even crossings follow as rows whose system is ``breakeven``."""
+    writer = csv_writer(out, list(fields) + ["cheapest"] + list(COLUMNS))
+    writer.writerows(_sweep_rows(points, crossings, fields))
+
+
+def write_sweep_json(points, crossings, fields, out: IO[str]) -> None:
+    doc = {
+        "profile": points[0].comparison.home.name if points else None,
+        "vary": list(fields),
+        "points": [{"values": dict(zip(fields, p.values)), "cheapest": p.comparison.summary.cheapest,
+                    "rows": p.comparison.rows()} for p in points],
+        "breakeven": [{"values": dict(zip(fields, c.values)), "annual_cost_usd": c.annual_cost_usd}
+                      for c in crossings],
+    }
+    json.dump(_clean(doc), out, indent=2, default=_json_default)
+    out.write("\n")
+
+
+def print_sweep(points, crossings, fields, name: str, console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    systems = [r.system for r in points[0].comparison.results] if points else []
+    table = Table(title=f"{name}: annual cost as {' and '.join(fields)} vary", title_justify="left",
+                  box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for f in fields:
+        table.add_column(f, justify="right")
+    for s in systems:
+        table.add_column(f"{SYSTEM_LABEL.get(s, s)}\n$/yr", justify="right")
+    table.add_column("Cheapest")
+    marks = list(crossings)
+    for p in points:
+        while marks and len(fields) == 1 and marks[0].values[0] < p.values[0]:
+            c = marks.pop(0)
+            table.add_row(f"≈{c.values[0]:g}", *[_money(c.annual_cost_usd) if s in ("heat_pump", "furnace") else ""
+                                                  for s in systems], "break-even", style="bold yellow")
+        by = {r.system: r for r in p.comparison.results}
+        cheapest = p.comparison.summary.cheapest
+        table.add_row(*[f"{v:g}" for v in p.values], *[_money(by[s].annual_cost_usd) for s in systems],
+                      SYSTEM_LABEL.get(cheapest, cheapest).lower())
+    console.print(table)
+    if not crossings:
+        console.print("No break-even between the heat pump and the furnace in this range.")
+    for c in crossings:
+        where = ", ".join(f"{f} = {v:.4g}" for f, v in zip(fields, c.values))
+        console.print(f"Break-even (heat pump = furnace, {_money(c.annual_cost_usd)}/yr) at {where}")

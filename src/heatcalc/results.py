@@ -55,6 +55,10 @@ class Summary(NamedTuple):
     #: electricity price at which the heat pump costs the same as each other system [$/kWh]
     breakeven_electricity_usd_per_kwh: dict
     lowest_co2: str
+    #: furnace fuel price at which the furnace costs the same as the heat pump [$ per therm or gal]
+    breakeven_fuel_price_usd_per_unit: float | None = None
+    #: seasonal COP at which an all-electric heat pump costs the same as the furnace
+    breakeven_seasonal_cop: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -62,6 +66,8 @@ class Summary(NamedTuple):
             "lowest_co2": self.lowest_co2,
             "heat_pump_savings_usd": self.heat_pump_savings_usd,
             "breakeven_electricity_usd_per_kwh": self.breakeven_electricity_usd_per_kwh,
+            "breakeven_fuel_price_usd_per_unit": self.breakeven_fuel_price_usd_per_unit,
+            "breakeven_seasonal_cop": self.breakeven_seasonal_cop,
         }
 
 

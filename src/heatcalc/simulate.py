@@ -142,5 +142,13 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
             breakeven[other.system] = money.breakeven_electricity_price_usd_per_kwh(
                 hp.energy.electricity_kwh, hp.energy.fuel_units, other.energy.electricity_kwh,
                 other.energy.fuel_units, hp_fuel_price, other_price)
+    fuel_price = cop = None
+    furnace = by.get("furnace")
+    if hp is not None and furnace is not None:
+        pe = home.prices["electricity"].value
+        fuel_price = money.breakeven_fuel_price_usd_per_unit(
+            hp.energy.electricity_kwh, hp.energy.fuel_units if hp.energy.fuel == furnace.energy.fuel else 0.0,
+            furnace.energy.electricity_kwh, furnace.energy.fuel_units, pe)
+        cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
     return Summary(cheapest=cheapest, heat_pump_savings_usd=savings, breakeven_electricity_usd_per_kwh=breakeven,
-                   lowest_co2=lowest)
+                   lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop)

@@ -1,0 +1,157 @@
+"""What-ifs: the annual cost of each system as one or two profile fields vary, and where the heat pump and the
+furnace cost the same."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+from typing import NamedTuple
+
+from .errors import Problem, ProfileError
+from .profile import SCHEMA, Leaf, Section
+
+MAX_POINTS = 10_000
+
+
+class Vary(NamedTuple):
+    field: str
+    values: tuple[float, ...]
+    unit: str  # appended to each value ("" for the field's default unit)
+
+
+class SweepPoint(NamedTuple):
+    values: tuple[float, ...]  # one per Vary
+    comparison: object  # heatcalc.results.Comparison
+
+
+class Breakeven(NamedTuple):
+    """Where the heat pump and the furnace cost the same along the first varied field."""
+
+    values: tuple[float, ...]  # the crossing on the first field; the others as in the series
+    annual_cost_usd: float
+
+
+def _leaf(path: str) -> Leaf:
+    node = SCHEMA
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        fields = node.fields if isinstance(node, Section) else {}
+        if part not in fields:
+            where = ".".join(parts[:i]) or "the profile"
+            close = difflib.get_close_matches(part, list(fields), n=1)
+            hint = f"; did you mean '{'.'.join(parts[:i] + [close[0]])}'?" if close else ""
+            raise ProfileError("--vary", [Problem(path, f"{where} has no field '{part}'{hint}")])
+        node = fields[part]
+    if not isinstance(node, Leaf) or node.kind not in ("quantity", "number"):
+        raise ProfileError("--vary", [Problem(path, "is not a numeric field; --vary takes fields such as "
+                                                    "prices.electricity or systems.furnace.afue")])
+    return node
+
+
+def parse_vary(text: str) -> Vary:
+    """``FIELD=START:STOP:STEP[ UNIT]`` (STOP included) or ``FIELD=A,B,C[ UNIT]``."""
+    field, sep, spec = text.partition("=")
+    field = field.strip()
+    if not sep or not field or not spec.strip():
+        raise ProfileError("--vary", [Problem("", f"expected FIELD=START:STOP:STEP or FIELD=A,B,C (got {text!r})")])
+    _leaf(field)
+    spec = spec.strip()
+    numbers, _, unit = spec.partition(" ")
+    try:
+        if ":" in numbers:
+            parts = [float(x) for x in numbers.split(":")]
+            if len(parts) != 3:
+                raise ValueError
+            start, stop, step = parts
+            if step <= 0 or stop < start:
+                raise ProfileError("--vary", [Problem(field, "needs START <= STOP and a positive STEP")])
+            count = int(math.floor((stop - start) / step + 1e-9)) + 1
+            values = tuple(round(start + i * step, 12) for i in range(count))
+        else:
+            values = tuple(float(x) for x in numbers.split(","))
+    except ValueError:
+        raise ProfileError("--vary", [Problem(field, f"cannot read the values {numbers!r}; write "
+                                                     "START:STOP:STEP or A,B,C with plain numbers")]) from None
+    if not all(math.isfinite(v) for v in values):
+        raise ProfileError("--vary", [Problem(field, "values must be finite numbers")])
+    return Vary(field, values, unit.strip())
+
+
+def _set(data: dict, path: str, value) -> None:
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def _copy(data):
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data
+
+
+def run_sweep(data: dict, source: str, varies: list[Vary], base_dir=None, lines=None,
+              price_overrides: dict | None = None) -> list[SweepPoint]:
+    """Run the profile at every combination of the varied values (the first field varies fastest)."""
+    from .home import build_home
+    from .profile import validate
+    from .simulate import compare_home
+
+    total = math.prod(len(v.values) for v in varies)
+    if total > MAX_POINTS:
+        raise ProfileError("--vary", [Problem("", f"{total:,} points is more than {MAX_POINTS:,}; use coarser steps")])
+    points, problems = [], []
+    overrides = dict(price_overrides or {})
+    for combo in itertools.product(*[v.values for v in reversed(varies)]):
+        combo = tuple(reversed(combo))
+        trial = _copy(data)
+        point_overrides = dict(overrides)
+        for vary, value in zip(varies, combo):
+            text = f"{value:g} {vary.unit}".strip()
+            _set(trial, vary.field, text)
+            key = vary.field.split(".")
+            if key[0] == "prices" and len(key) == 2:
+                point_overrides.pop(key[1], None)  # the swept value wins over a --*-price flag
+        try:
+            spec = validate(trial, source, lines, base_dir=base_dir)
+            points.append(SweepPoint(combo, compare_home(build_home(spec, point_overrides))))
+        except ProfileError as exc:
+            label = ", ".join(f"{v.field}={x:g}" for v, x in zip(varies, combo))
+            problems.extend(p._replace(message=f"{p.message} (at {label})") for p in exc.problems)
+            if len(problems) > 20:
+                break
+    if problems:
+        raise ProfileError(source, problems)
+    return points
+
+
+def breakevens(points: list[SweepPoint], n_first: int) -> list[Breakeven]:
+    """Crossings of heat pump and furnace cost along each series of the first field (linear interpolation)."""
+    found = []
+    for start in range(0, len(points), n_first):
+        series = points[start:start + n_first]
+        diffs = []
+        for p in series:
+            hp, furnace = p.comparison.result("heat_pump"), p.comparison.result("furnace")
+            if hp is None or furnace is None:
+                return []
+            diffs.append((p.values, hp.annual_cost_usd - furnace.annual_cost_usd, hp.annual_cost_usd,
+                          furnace.annual_cost_usd))
+        for (v0, d0, h0, f0), (v1, d1, h1, f1) in zip(diffs, diffs[1:]):
+            if d0 == 0:
+                found.append(Breakeven(v0, h0))
+            elif d0 * d1 < 0:
+                t = d0 / (d0 - d1)
+                x = v0[0] + t * (v1[0] - v0[0])
+                found.append(Breakeven((x,) + tuple(v0[1:]), h0 + t * (h1 - h0)))
+        if diffs and diffs[-1][1] == 0:
+            found.append(Breakeven(diffs[-1][0], diffs[-1][2]))
+    return found
