@@ -160,20 +160,13 @@ def iter_table_file(path: str, defaults: dict, stdin=None) -> Iterator[HomeInput
 
 def row_to_profile(cells: dict, defaults: dict) -> dict:
     """Nest dotted columns (``systems.furnace.afue``) into profile data over a deep copy of the defaults."""
-    data = _deep_copy(defaults)
+    from .profile import copy_data, set_field
+
+    data = copy_data(defaults)
     for key, raw in cells.items():
         text = raw.strip()
-        if not text or not key:
-            continue
-        parts = key.split(".")
-        node = data
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = {}
-                node[part] = child
-            node = child
-        node[parts[-1]] = _cell_value(text)
+        if text and key:
+            set_field(data, key, _cell_value(text))
     return data
 
 
@@ -189,14 +182,6 @@ def _cell_value(text: str):
         value, _ = read_yaml(text, "cell")
         return value
     return text
-
-
-def _deep_copy(data):
-    if isinstance(data, dict):
-        return {k: _deep_copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_deep_copy(v) for v in data]
-    return data
 
 
 # --- computing ----------------------------------------------------------------------------------------------------

@@ -341,6 +341,30 @@ def parse_profile_text(raw: bytes | str, source: str, default_name: str = "profi
     return validate(data, source, lines, default_name=default_name, base_dir=base_dir)
 
 
+# --- editing plain profile data ----------------------------------------------------------------------------------
+
+def copy_data(data):
+    """A deep copy of plain profile data (dicts, lists, scalars)."""
+    if isinstance(data, dict):
+        return {k: copy_data(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [copy_data(v) for v in data]
+    return data
+
+
+def set_field(data: dict, path: str, value) -> None:
+    """Set a dotted field (``systems.furnace.afue``) in plain profile data, creating sections on the way."""
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
 # --- validation -----------------------------------------------------------------------------------------------------
 
 def _suggest(key: str, known) -> str:

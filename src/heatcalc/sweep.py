@@ -9,7 +9,7 @@ import math
 from typing import NamedTuple
 
 from .errors import Problem, ProfileError
-from .profile import SCHEMA, Leaf, Section
+from .profile import SCHEMA, Leaf, Section, copy_data, set_field
 
 MAX_POINTS = 10_000
 
@@ -78,26 +78,6 @@ def parse_vary(text: str) -> Vary:
     return Vary(field, values, unit.strip())
 
 
-def _set(data: dict, path: str, value) -> None:
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[parts[-1]] = value
-
-
-def _copy(data):
-    if isinstance(data, dict):
-        return {k: _copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_copy(v) for v in data]
-    return data
-
-
 def run_sweep(data: dict, source: str, varies: list[Vary], base_dir=None, lines=None,
               price_overrides: dict | None = None) -> list[SweepPoint]:
     """Run the profile at every combination of the varied values (the first field varies fastest)."""
@@ -112,11 +92,11 @@ def run_sweep(data: dict, source: str, varies: list[Vary], base_dir=None, lines=
     overrides = dict(price_overrides or {})
     for combo in itertools.product(*[v.values for v in reversed(varies)]):
         combo = tuple(reversed(combo))
-        trial = _copy(data)
+        trial = copy_data(data)
         point_overrides = dict(overrides)
         for vary, value in zip(varies, combo):
             text = f"{value:g} {vary.unit}".strip()
-            _set(trial, vary.field, text)
+            set_field(trial, vary.field, text)
             key = vary.field.split(".")
             if key[0] == "prices" and len(key) == 2:
                 point_overrides.pop(key[1], None)  # the swept value wins over a --*-price flag
