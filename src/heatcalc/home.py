@@ -14,8 +14,10 @@ import numpy as np
 from . import money
 from .errors import DataError
 from .model import load as load_model
-from .model.engine import DEFAULT_CYCLING_DEGRADATION, ElectricResistance, Furnace, HeatPump
-from .model.heat_pump import HeatPumpCurve, curve_from_points, default_curve, hspf2_range, size_to_load_btu_per_h
+from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR, ElectricResistance, Furnace, HeatPump
+from .model.heat_pump import (
+    HeatPumpCurve, calibrated_default_curve, curve_from_points, hspf2_range, size_to_load_btu_per_h,
+)
 from .profile import ProfileSpec
 from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
 from .weather import stations as st
@@ -369,6 +371,11 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp
     if cutoff is None:
         cutoff = DEFAULT_CUTOFF_F
         b.assume(f"{base}.cutoff", "-13 F", "a typical low-ambient lockout of current variable-speed units")
+    cd = cfg.get("cycling_degradation")
+    if cd is None:
+        cd = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor]
+        b.assume(f"{base}.cycling_degradation", f"{cd:g}",
+                 "AHRI 210/240-2023 default for untested units (0.25); 0.15 for variable speed (RESNET 301 models)")
     points = cfg.get("performance")
     nominal = None
     if points:
@@ -387,7 +394,7 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp
             b.fail(f"{base}.hspf2", f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got "
                                     f"{hspf2:g}); give performance points instead")
             return None, None
-        unit_curve = default_curve(hspf2, compressor, 1.0)
+        unit_curve, rated, k = calibrated_default_curve(round(hspf2, 6), compressor, cd)
         nominal = cfg.get("capacity")
         if nominal is None:
             t_size = max(design_temp_f, cutoff)
@@ -397,7 +404,8 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp
                      f"smallest standard size whose capacity at {t_size:.1f} F (the design temperature, or the "
                      f"cutoff if warmer) covers the load there, {need:,.0f} Btu/h")
         b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
-                 "RESNET 301-2022 Addendum 82 default performance curves")
+                 f"RESNET 301-2022 Addendum 82 default curves; rated by AHRI 210/240-2023 (Region IV) they give "
+                 f"HSPF2 {rated:.2f}, so their COPs are scaled by {k:.3f} to reproduce {hspf2:g}")
         curve = unit_curve.scaled(nominal)
     backup = cfg.get("backup", "electric_resistance")
     switchover = cfg.get("switchover")
@@ -415,9 +423,6 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp
     elif switchover is not None:
         b.assume(f"{base}.switchover", "ignored", "only used with backup: furnace")
         switchover = None
-    cd = cfg.get("cycling_degradation")
-    if cd is None:
-        cd = DEFAULT_CYCLING_DEGRADATION
     hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
                   backup_furnace=backup_furnace, cycling_degradation=cd)
     return hp, nominal

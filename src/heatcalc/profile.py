@@ -125,8 +125,8 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
                 "cutoff": Leaf("quantity", "Compressor lockout: below this only backup heats.", unit=TEMP,
                                minimum=-60, maximum=60, default="-13 F"),
                 "cycling_degradation": Leaf("number", "Cyclic degradation coefficient C_d below minimum "
-                                            "capacity (AHRI 210/240). Default 0.25.", minimum=0, maximum=0.5,
-                                            default="0.25"),
+                                            "capacity (AHRI 210/240). Default 0.25 for single- and two-stage, "
+                                            "0.15 for variable speed.", minimum=0, maximum=0.5),
             }),
             "furnace": Section(can_be_false=True, doc="A fuel furnace.", fields={
                 "fuel": Leaf("enum", "Furnace fuel. Default: the billed fuel if it is one, else natural gas.",
