@@ -145,6 +145,8 @@ def compare(
     breakeven: Annotated[bool, typer.Option(
         "--breakeven", help="Show the electricity price, fuel price and heat pump seasonal COP at which the heat "
                             "pump and the furnace cost the same.")] = False,
+    monthly: Annotated[bool, typer.Option(
+        "--monthly", help="Heat, energy and cost per month (CSV: one row per system and month).")] = False,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -152,17 +154,19 @@ def compare(
 ):
     """Compare the annual heating cost of a heat pump, a furnace and electric resistance for each profile."""
     from . import render
-    from .simulate import compare_home
+    from .simulate import compare_home, monthly_rows
 
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
     comparisons = [compare_home(h) for h in load_homes(profiles, overrides)]
+    months = [monthly_rows(c) for c in comparisons] if monthly else None
     if format is Format.csv:
-        render.write_csv(comparisons, sys.stdout)
+        render.write_csv(comparisons, sys.stdout, months)
     elif format is Format.json:
-        render.write_json(comparisons, sys.stdout)
+        render.write_json(comparisons, sys.stdout, months)
     else:
-        render.print_comparisons(comparisons, render.make_console(), explain=explain, breakeven=breakeven)
+        render.print_comparisons(comparisons, render.make_console(), explain=explain, breakeven=breakeven,
+                                 monthly=months)
 
 
 @app.command()
@@ -328,6 +332,87 @@ def sweep(
         render.write_sweep_json(points, crossings, fields, sys.stdout)
     else:
         render.print_sweep(points, crossings, fields, spec.name, render.make_console())
+
+
+class Compressor(str, Enum):
+    single_stage = "single_stage"
+    two_stage = "two_stage"
+    variable_speed = "variable_speed"
+
+
+@app.command()
+@handle_errors
+def rating(
+    profile: Annotated[Optional[Path], typer.Argument(
+        help="A profile whose heat pump to rate (its points, or the default curve of its HSPF2).",
+        show_default=False)] = None,
+    points: Annotated[Optional[str], typer.Option(
+        "--points", help="Rating points at the highest speed, OUTDOOR_F:COP:CAPACITY_BTU_H separated by commas, "
+                         "e.g. 47:3.8:36000,17:2.5:24000,5:1.9:19000.", show_default=False)] = None,
+    min_points: Annotated[Optional[str], typer.Option(
+        "--min-points", help="The same at the lowest speed (two-stage or variable speed).", show_default=False)]
+    = None,
+    compressor: Annotated[Compressor, typer.Option("--compressor", help="Compressor type.")]
+    = Compressor.single_stage,
+    cd: Annotated[Optional[float], typer.Option(
+        "--cd", help="Cyclic degradation coefficient (default 0.25; 0.15 for variable speed).", min=0.0, max=0.5,
+        show_default=False)] = None,
+    cooling_capacity: Annotated[Optional[float], typer.Option(
+        "--cooling-capacity", help="Cooling capacity at 95 F [Btu/h] for the load line (default: the heating "
+                                   "capacity at 47 F).", min=1.0, show_default=False)] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Rate a heat pump by the AHRI 210/240-2023 procedure: its HSPF2 (Region IV), and its HSPF by the 2017 one."""
+    from . import render
+    from .model import rating as r
+    from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR
+
+    if (profile is None) == (points is None):
+        raise HeatcalcError("give a profile or --points (not both)")
+    note = ""
+    if profile is not None:
+        from .home import build_home
+        from .profile import load_profile
+
+        home = build_home(load_profile(profile))
+        if home.heat_pump is None:
+            raise HeatcalcError(f"{profile}: the profile has no heat pump to rate (systems.heat_pump is false)")
+        hp = home.heat_pump
+        comp = home.spec.get("systems.heat_pump.compressor") or "variable_speed"
+        curve = hp.curve
+        cd_value = hp.cycling_degradation if cd is None else cd
+        nominal = home.heat_pump_nominal_btu_per_h
+        rated_points = r.RatingPoints(*curve, compressor=comp)
+        if nominal is None:
+            note = "the profile's performance points"
+        else:
+            note = "the profile's default curve (calibrated to its HSPF2)"
+    else:
+        try:
+            top = r.points_from_text(points, "--points")
+            low = r.points_from_text(min_points, "--min-points") if min_points else None
+        except ValueError as exc:
+            raise HeatcalcError(str(exc)) from None
+        comp = compressor.value
+        if comp != "single_stage" and low is None:
+            raise HeatcalcError(f"--min-points: a {comp} unit needs its lowest-speed points too")
+        if low is not None and [p[0] for p in low] != [p[0] for p in top]:
+            raise HeatcalcError("--min-points: give them at the same outdoor temperatures as --points")
+        low = low or top
+        rated_points = r.RatingPoints(tuple(p[0] for p in top), tuple(p[2] for p in top), tuple(p[1] for p in top),
+                                      tuple(p[2] for p in low), tuple(p[1] for p in low), comp)
+        cd_value = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[comp] if cd is None else cd
+        nominal = None
+        note = "the points given"
+    result = r.rate(rated_points, cooling_capacity or nominal, cd_value)
+    data = {"hspf2": result.hspf2, "hspf": result.hspf, "compressor": comp, "cycling_degradation": cd_value,
+            "region": 4, "rated": note, "bins": result.bins}
+    if format is Format.json:
+        render.write_rows_json([data], sys.stdout)
+    elif format is Format.csv:
+        render.write_records_csv(result.bins, list(result.bins[0]), sys.stdout)
+    else:
+        render.print_rating(data, render.make_console())
 
 
 def _raw_profile(path: Path) -> dict:

@@ -37,8 +37,12 @@ def _clean(value):
     return value
 
 
-def write_json(comparisons: list[Comparison], out: IO[str]) -> None:
-    json.dump(_clean([c.to_dict() for c in comparisons]), out, indent=2, default=_json_default)
+def write_json(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None) -> None:
+    docs = [c.to_dict() for c in comparisons]
+    if monthly is not None:
+        for doc, rows in zip(docs, monthly):
+            doc["monthly"] = rows
+    json.dump(_clean(docs), out, indent=2, default=_json_default)
     out.write("\n")
 
 
@@ -48,7 +52,15 @@ def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS):
     return writer
 
 
-def write_csv(comparisons: list[Comparison], out: IO[str]) -> None:
+def write_csv(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None) -> None:
+    """One row per system; with ``monthly``, one row per system and month instead."""
+    if monthly is not None:
+        from .simulate import MONTHLY_COLUMNS
+
+        writer = csv_writer(out, MONTHLY_COLUMNS)
+        for rows in monthly:
+            writer.writerows(rows)
+        return
     writer = csv_writer(out)
     for c in comparisons:
         writer.writerows(c.rows())
@@ -82,11 +94,38 @@ def make_console(file=None, width: int | None = None):
 
 
 def print_comparisons(comparisons: list[Comparison], console, explain: bool = False,
-                      breakeven: bool = False) -> None:
+                      breakeven: bool = False, monthly: list[list[dict]] | None = None) -> None:
     for i, c in enumerate(comparisons):
         if i:
             console.print()
         print_comparison(c, console, explain, breakeven)
+        if monthly is not None:
+            print_monthly(monthly[i], console)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def print_monthly(rows: list[dict], console, bar_width: int = 24) -> None:
+    """Cost per month of each system, with a bar drawn in the terminal."""
+    from rich import box
+    from rich.table import Table
+
+    systems = list(dict.fromkeys(r["system"] for r in rows))
+    by = {(r["system"], r["month"]): r for r in rows}
+    hp = "heat_pump" if "heat_pump" in systems else systems[0]
+    top = max((r["cost_usd"] for r in rows if r["system"] == hp), default=0.0) or 1.0
+    table = Table(title="Cost by month", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
+                  pad_edge=False, collapse_padding=True)
+    table.add_column("Month")
+    for s in systems:
+        table.add_column(f"{SYSTEM_LABEL.get(s, s)}\n$", justify="right")
+    table.add_column(f"{SYSTEM_LABEL.get(hp, hp)} cost", no_wrap=True)
+    for m in range(1, 13):
+        cells = [_money(by[(s, m)]["cost_usd"]) for s in systems]
+        bar = "█" * int(round(by[(hp, m)]["cost_usd"] / top * bar_width))
+        table.add_row(MONTHS[m - 1], *cells, bar)
+    console.print(table)
 
 
 def print_comparison(c: Comparison, console, explain: bool = False, breakeven: bool = False) -> None:
@@ -335,3 +374,21 @@ def print_sweep(points, crossings, fields, name: str, console) -> None:
     for c in crossings:
         where = ", ".join(f"{f} = {v:.4g}" for f, v in zip(fields, c.values))
         console.print(f"Break-even (heat pump = furnace, {_money(c.annual_cost_usd)}/yr) at {where}")
+
+
+def print_rating(data: dict, console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console.print(f"[bold]HSPF2 {data['hspf2']:.2f}[/bold] (AHRI 210/240-2023, Region IV)   HSPF "
+                  f"{data['hspf']:.2f} (AHRI 210/240-2017 load line, same points)")
+    console.print(f"Rated: {data['rated']}; {data['compressor']}, C_d {data['cycling_degradation']:g}")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for header in ("Bin F", "Hours share", "Load Btu/h", "Heat pump Btu/h", "Compressor W", "Resistance W"):
+        table.add_column(header, justify="right")
+    for b in data["bins"]:
+        if b["fraction"] == 0:
+            continue
+        table.add_row(f"{b['temp_f']:g}", f"{b['fraction']:.3f}", _num(b["load_btu_per_h"]),
+                      _num(b["heat_pump_btu_per_h"]), _num(b["electricity_w"]), _num(b["resistance_w"]))
+    console.print(table)

@@ -11,7 +11,7 @@ from .units import FUEL_UNIT
 COLUMNS = (
     "profile", "system", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit",
     "annual_cost_usd", "cost_per_mmbtu_usd", "seasonal_efficiency", "backup_fraction", "co2_kg",
-    "backup_hours", "peak_electric_kw",
+    "backup_hours", "peak_electric_kw", "peak_hour", "peak_outdoor_f", "balance_point_f",
 )
 SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
 
@@ -22,6 +22,9 @@ class SystemResult(NamedTuple):
     energy: AnnualEnergy
     annual_cost_usd: float
     co2_kg: float
+    peak_hour: str = ""  # "MM-DD HH:00" of the typical year
+    peak_outdoor_f: float | None = None
+    balance_point_f: float | None = None  # heat pump only: below it, its capacity falls short of the load
 
     @property
     def cost_per_mmbtu_usd(self) -> float:
@@ -45,6 +48,9 @@ class SystemResult(NamedTuple):
             "co2_kg": self.co2_kg,
             "backup_hours": e.backup_hours if self.system == "heat_pump" else 0.0,
             "peak_electric_kw": e.peak_electric_kw,
+            "peak_hour": self.peak_hour,
+            "peak_outdoor_f": self.peak_outdoor_f,
+            "balance_point_f": self.balance_point_f,
         }
 
 

@@ -12,10 +12,11 @@ from .model.engine import (
     AnnualEnergy, annual_totals, annual_totals_many, furnace_hourly, heat_pump_from_performance, heat_pump_hourly,
     resistance_hourly,
 )
-from .model.heat_pump import interpolation_matrix
+from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
+from .weather.stations import HOUR_MONTH, hour_label
 from .model.load import heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
-from .units import BTU_PER_KWH
+from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
 
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
@@ -26,6 +27,7 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
         temp, hours = home.weather.temp_f, None
     load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
     out = {}
+    first_hour = home.weather.bin_first_hour if binned else None
     if home.heat_pump is not None:
         hp = home.heat_pump
         fuel = hp.backup_furnace.fuel if hp.backup == "furnace" else None
@@ -34,6 +36,8 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
         out["furnace"] = annual_totals(furnace_hourly(load, home.furnace), home.furnace.fuel, hours)
     if home.resistance is not None:
         out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours)
+    if first_hour is not None:  # bins → the first hour of the year at the peak's temperature
+        out = {k: e._replace(peak_index=int(first_hour[e.peak_index])) for k, e in out.items()}
     return out
 
 
@@ -92,7 +96,8 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
         for i, energy in zip(idx, annual_totals_many(hourly, [None] * len(idx), hours)):
             out[i]["electric_resistance"] = energy
     order = ("heat_pump", "furnace", "electric_resistance")
-    return [{k: d[k] for k in order if k in d} for d in out]
+    first = weather.bin_first_hour
+    return [{k: d[k]._replace(peak_index=int(first[d[k].peak_index])) for k in order if k in d} for d in out]
 
 
 def compare_many(homes: list[Home]) -> list[Comparison]:
@@ -118,10 +123,16 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
     for system, e in energies.items():
         pf = home.prices[e.fuel].value if e.fuel else 0.0
         ef = home.emissions[e.fuel].value if e.fuel else 0.0
+        balance = None
+        if system == "heat_pump":
+            balance = capacity_balance_point_f(home.heat_pump.curve, home.ua_btu_per_h_f, home.balance_point_f,
+                                               home.heat_pump.cutoff_f)
         results.append(SystemResult(
             profile=home.name, system=system, energy=e,
             annual_cost_usd=money.energy_cost_usd(e.electricity_kwh, e.fuel_units, pe, pf),
             co2_kg=money.emissions_kg(e.electricity_kwh, e.fuel_units, ee, ef),
+            peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
+            balance_point_f=balance,
         ))
     return Comparison(home=home, results=tuple(results), summary=summarise(home, results))
 
@@ -152,3 +163,44 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
         cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
     return Summary(cheapest=cheapest, heat_pump_savings_usd=savings, breakeven_electricity_usd_per_kwh=breakeven,
                    lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop)
+
+
+def monthly_rows(comparison: Comparison) -> list[dict]:
+    """Heat, energy, cost and CO2 of each system in each month of the typical year (runs the year hour by hour)."""
+    home = comparison.home
+    temp = home.weather.temp_f
+    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    pe = home.prices["electricity"].value
+    ee = home.emissions["electricity"].value
+    rows = []
+    for result in comparison.results:
+        if result.system == "heat_pump":
+            hourly = heat_pump_hourly(load, temp, home.heat_pump)
+        elif result.system == "furnace":
+            hourly = furnace_hourly(load, home.furnace)
+        else:
+            hourly = resistance_hourly(load, home.resistance)
+        fuel = result.energy.fuel
+        per_unit = BTU_PER_FUEL_UNIT[fuel] if fuel else 1.0
+        pf = home.prices[fuel].value if fuel else 0.0
+        ef = home.emissions[fuel].value if fuel else 0.0
+        heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12)
+        kwh = np.bincount(HOUR_MONTH, hourly.electricity_kwh, 12)
+        fuel_units = np.bincount(HOUR_MONTH, hourly.fuel_btu, 12) / per_unit if fuel else np.zeros(12)
+        backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
+        peak = np.zeros(12)
+        np.maximum.at(peak, HOUR_MONTH, hourly.electricity_kwh)
+        for m in range(12):
+            rows.append({
+                "profile": home.name, "system": result.system, "month": m + 1,
+                "heat_delivered_mmbtu": heat[m] / 1e6, "electricity_kwh": kwh[m], "fuel": fuel or "",
+                "fuel_use": fuel_units[m], "fuel_unit": FUEL_UNIT[fuel] if fuel else "",
+                "cost_usd": money.energy_cost_usd(kwh[m], fuel_units[m], pe, pf),
+                "co2_kg": money.emissions_kg(kwh[m], fuel_units[m], ee, ef),
+                "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
+            })
+    return rows
+
+
+MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
+                   "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw")

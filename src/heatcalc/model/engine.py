@@ -63,6 +63,7 @@ class AnnualEnergy(NamedTuple):
     backup_heat_btu: float
     backup_hours: float
     peak_electric_kw: float
+    peak_index: int = 0  # which entry (hour, or temperature bin) the peak fell in
 
     @property
     def fuel_units(self) -> float:
@@ -173,6 +174,7 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualE
         backup_heat_btu=float(hourly.backup_heat_btu @ w),
         backup_hours=float(w[backup_on].sum()),
         peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
+        peak_index=int(np.argmax(hourly.electricity_kwh)) if hourly.electricity_kwh.size else 0,
     )
 
 
@@ -184,6 +186,7 @@ def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours) -> list[AnnualE
     fuel = hourly.fuel_btu @ w
     backup = hourly.backup_heat_btu @ w
     backup_hours = (hourly.backup_heat_btu > 1e-9) @ w
-    peak = hourly.electricity_kwh.max(axis=1)
+    peak_at = hourly.electricity_kwh.argmax(axis=1)
+    peak = hourly.electricity_kwh[np.arange(len(fuels)), peak_at]
     return [AnnualEnergy(float(heat[i]), float(kwh[i]), fuels[i], float(fuel[i]), float(backup[i]),
-                         float(backup_hours[i]), float(peak[i])) for i in range(len(fuels))]
+                         float(backup_hours[i]), float(peak[i]), int(peak_at[i])) for i in range(len(fuels))]

@@ -265,3 +265,15 @@ def calibrated_default_curve(hspf2: float, compressor: str, cycling_degradation:
     scaled = HeatPumpCurve(curve.temp_f, curve.capacity_max_btu_per_h, tuple(c * k for c in curve.cop_max),
                            curve.capacity_min_btu_per_h, tuple(c * k for c in curve.cop_min))
     return scaled, rated, k
+
+
+def capacity_balance_point_f(curve: HeatPumpCurve, ua_btu_per_h_f: float, temp_balance_f: float,
+                             cutoff_f: float) -> float | None:
+    """The heat pump's own balance point [°F]: the outdoor temperature below which its maximum capacity no longer
+    covers the load ``UA × (T_balance − T)``.  None when it covers the load down to its cutoff (then the cutoff is
+    what brings in backup), within a 0.05 °F grid."""
+    grid = np.arange(cutoff_f, temp_balance_f + 0.05, 0.05)
+    short = curve.capacity_max(grid) < ua_btu_per_h_f * np.maximum(0.0, temp_balance_f - grid)
+    if not short.any():
+        return None
+    return round(float(grid[np.flatnonzero(short)[-1]]), 2)

@@ -98,16 +98,36 @@ class Weather(NamedTuple):
     design_temp_f: float  # 99 % heating design temperature [°F]
     bin_temp_f: np.ndarray  # the distinct hourly temperatures, ascending [°F]
     bin_hours: np.ndarray  # hours at each
+    bin_first_hour: np.ndarray  # the first hour of the year (0-based) at each temperature
 
 
 def weather_from_hours(temp_f: np.ndarray) -> Weather:
-    ordered = np.sort(np.asarray(temp_f, dtype=float))
+    temp = np.asarray(temp_f, dtype=float)
+    order = np.argsort(temp, kind="stable")
+    ordered = temp[order]
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
     hours = np.diff(np.concatenate((starts, [ordered.size]))).astype(float)
     values = ordered[starts]
-    for arr in (values, hours):
+    first = order[starts]  # a stable sort keeps equal temperatures in time order
+    for arr in (values, hours, first):
         arr.flags.writeable = False
-    return Weather(temp_f, design_temperature_f(temp_f, 1.0), values, hours)
+    return Weather(temp_f, design_temperature_f(temp_f, 1.0), values, hours, first)
+
+
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: Month (0–11) of each hour of the typical year (hour 0 is the hour ending 01:00 on 1 January).
+HOUR_MONTH = np.repeat(np.arange(12), [24 * d for d in MONTH_DAYS])
+HOUR_MONTH.flags.writeable = False
+
+
+def hour_label(hour_index: int) -> str:
+    """``"01-17 07:00"``: month-day and the clock time at the end of the hour (local standard time)."""
+    day_of_year, hour = divmod(int(hour_index), 24)
+    month = 0
+    while day_of_year >= MONTH_DAYS[month]:
+        day_of_year -= MONTH_DAYS[month]
+        month += 1
+    return f"{month + 1:02d}-{day_of_year + 1:02d} {hour + 1:02d}:00"
 
 
 @lru_cache(maxsize=128)
