@@ -142,7 +142,7 @@ def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     resistance = _resistance(b, spec)
     heat_pump, nominal = (None, None)
     if ua is not None:
-        heat_pump, nominal = _heat_pump(b, spec, ua, bp, design_temp_f, furnace, prices)
+        heat_pump, nominal = _heat_pump(b, spec, ua, bp, weather, furnace, prices)
     if b.problems:
         raise spec.error(b.problems)
     return Home(spec=spec, location=location, weather=weather, ua_btu_per_h_f=ua,
@@ -357,12 +357,18 @@ def _resistance(b: _Builder, spec: ProfileSpec) -> ElectricResistance | None:
     return ElectricResistance(efficiency=cfg.get("efficiency", 1.0))
 
 
-def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, design_temp_f: float,
+def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, weather: st.Weather,
                furnace: Furnace | None, prices: dict):
     cfg = spec.get("systems.heat_pump", {})
     if cfg is False:
         return None, None
     base = "systems.heat_pump"
+    design_temp_f = weather.design_temp_f
+    if cfg.get("type") == "ground_source":
+        return _ground_source(b, cfg, ua, bp, weather, furnace, prices)
+    for key in ("cop", "loop"):
+        if cfg.get(key) is not None:
+            b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
     compressor = cfg.get("compressor")
     if compressor is None:
         compressor = DEFAULT_COMPRESSOR
@@ -434,3 +440,55 @@ def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, 
     furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue, prices[furnace.fuel].value,
                                                          furnace.blower_kwh_per_mmbtu, pe)
     return money.economic_switchover_f(grid, curve.cop_at_max(grid), furnace_cost, pe)
+
+
+def _ground_source(b: _Builder, cfg: dict, ua: float, bp: float, weather: st.Weather, furnace: Furnace | None,
+                   prices: dict):
+    from .model import ground
+
+    base = "systems.heat_pump"
+    for key in ("hspf2", "performance"):
+        if cfg.get(key) is not None:
+            b.fail(f"{base}.{key}", "rates air-source units; for a ground-source unit give cop (at 32 F entering "
+                                    "water) and capacity")
+    compressor = cfg.get("compressor", "single_stage")
+    cd = cfg.get("cycling_degradation", DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor])
+    cop = cfg.get("cop")
+    if cop is None:
+        cop = 3.6
+        b.assume(f"{base}.cop", "3.6", "ENERGY STAR closed-loop water-to-air minimum COP at 32 F EWT (ISO 13256-1)")
+    loop_type = cfg.get("loop", "vertical")
+    design_load = float(load_model.heat_load_btu_per_h(ua, weather.design_temp_f, bp))
+    loop = ground.loop_from_weather(weather.temp_f, loop_type, design_load)
+    ewt_design = ground.design_ewt_f(loop)
+    b.assume(f"{base}.loop", f"{loop_type}, ground {loop.mean_f:.1f} F mean, design EWT {ewt_design:.1f} F",
+             f"Kusuda-Achenbach ground model (depth {loop.depth_ft:g} ft, soil diffusivity "
+             f"{loop.diffusivity_ft2_per_day:g} ft2/day); EWT {loop.approach_f:g} F below the ground at design load")
+    unit = ground.ground_source_curve(cop, 1.0, compressor)
+    nominal = cfg.get("capacity")
+    if nominal is None:
+        nominal = size_to_load_btu_per_h(unit, design_load, ewt_design)
+        b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 32 F EWT)",
+                 f"smallest standard size whose capacity at the design EWT covers the design load, "
+                 f"{design_load:,.0f} Btu/h")
+    backup = cfg.get("backup", "electric_resistance")
+    switchover = None
+    if backup == "furnace":
+        if furnace is None:
+            b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
+            return None, None
+        switchover = cfg.get("switchover")
+        if switchover is None:
+            pe = prices["electricity"].value
+            furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue,
+                                                                 prices[furnace.fuel].value,
+                                                                 furnace.blower_kwh_per_mmbtu, pe)
+            hp_cost = float(money.heat_cost_usd_per_mmbtu_heat_pump(unit.cop_at_max(ewt_design), pe))
+            switchover = -100.0 if hp_cost <= furnace_cost else 100.0
+            b.assume(f"{base}.switchover", "never" if switchover < 0 else "always",
+                     "a ground loop's temperature barely follows the air, so the choice is made once, at the "
+                     "design EWT's COP and the prices used")
+    hp = HeatPump(curve=unit.scaled(nominal), cutoff_f=cfg.get("cutoff", -100.0), backup=backup,
+                  switchover_f=switchover, backup_furnace=furnace if backup == "furnace" else None,
+                  cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)))
+    return hp, nominal

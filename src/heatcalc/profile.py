@@ -106,15 +106,22 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
         }),
     "systems": Section(
         doc="The systems compared (all three by default). Set one to `false` to leave it out.", fields={
-            "heat_pump": Section(can_be_false=True, doc="An air-source heat pump.", fields={
+            "heat_pump": Section(can_be_false=True, doc="A heat pump: air-source, or ground-source.", fields={
+                "type": Leaf("enum", "Air-source (outdoor air) or ground-source (a closed water loop in the "
+                             "ground).", choices=("air_source", "ground_source"), default="air_source"),
+                "cop": Leaf("number", "Ground source: COP at 32 F entering water, full load (ISO 13256-1). "
+                            "Default 3.6.", minimum=1, maximum=8),
+                "loop": Leaf("enum", "Ground source: vertical boreholes or a horizontal trench loop.",
+                             choices=("vertical", "horizontal"), default="vertical"),
                 "hspf2": Leaf("number", "HSPF2 rating; gives default performance points (RESNET 301 "
                               "Addendum 82). Default 8.1.", minimum=5, maximum=16, default="8.1"),
                 "performance": Leaf("points", "Explicit rated points (win over hspf2): a list of "
                                     "{outdoor, cop, capacity} at two or more outdoor temperatures, optionally with "
                                     "min_cop and min_capacity at the lowest compressor speed."),
                 "compressor": Leaf("enum", "Compressor type.", choices=COMPRESSORS, default="variable_speed"),
-                "capacity": Leaf("quantity", "Nominal capacity at 47 F when no points are given. Default: the "
-                                 "smallest standard size that covers the load at the site's design temperature.",
+                "capacity": Leaf("quantity", "Nominal capacity at 47 F (ground source: at 32 F entering water) when "
+                                 "no points are given. Default: the smallest standard size that covers the load "
+                                 "at the site's design temperature.",
                                  unit=u.POWER, above=0, maximum=600_000),
                 "backup": Leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                "(dual fuel, uses systems.furnace).", choices=BACKUPS,

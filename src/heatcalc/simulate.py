@@ -14,6 +14,8 @@ from .model.engine import (
 )
 from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
 from .weather.stations import HOUR_MONTH, hour_label
+
+DAY_OF_HOUR = np.arange(8760) // 24
 from .model.load import heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
 from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
@@ -21,6 +23,8 @@ from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     """Each system's year.  ``binned`` folds equal temperatures together (same totals, fewer evaluations)."""
+    if home.heat_pump is not None and home.heat_pump.ground is not None:
+        binned = False  # the loop's temperature follows the season, not only the hour's air temperature
     if binned:
         temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
     else:
@@ -31,7 +35,8 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     if home.heat_pump is not None:
         hp = home.heat_pump
         fuel = hp.backup_furnace.fuel if hp.backup == "furnace" else None
-        out["heat_pump"] = annual_totals(heat_pump_hourly(load, temp, hp), fuel, hours)
+        out["heat_pump"] = annual_totals(heat_pump_hourly(load, temp, hp, None if binned else DAY_OF_HOUR), fuel,
+                                         hours)
     if home.furnace is not None:
         out["furnace"] = annual_totals(furnace_hourly(load, home.furnace), home.furnace.fuel, hours)
     if home.resistance is not None:
@@ -103,9 +108,12 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
 def compare_many(homes: list[Home]) -> list[Comparison]:
     """:func:`compare_home` for many homes; homes sharing a weather station run together as arrays."""
     groups = defaultdict(list)
-    for i, h in enumerate(homes):
-        groups[id(h.weather)].append(i)
     out: list = [None] * len(homes)
+    for i, h in enumerate(homes):
+        if h.heat_pump is not None and h.heat_pump.ground is not None:
+            out[i] = compare_home(h)  # hour by hour, on its own
+        else:
+            groups[id(h.weather)].append(i)
     for idx in groups.values():
         for i, energies in zip(idx, annual_energy_many([homes[i] for i in idx])):
             out[i] = comparison_from_energy(homes[i], energies)
@@ -124,7 +132,7 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
         pf = home.prices[e.fuel].value if e.fuel else 0.0
         ef = home.emissions[e.fuel].value if e.fuel else 0.0
         balance = None
-        if system == "heat_pump":
+        if system == "heat_pump" and home.heat_pump.ground is None:
             balance = capacity_balance_point_f(home.heat_pump.curve, home.ua_btu_per_h_f, home.balance_point_f,
                                                home.heat_pump.cutoff_f)
         results.append(SystemResult(
@@ -175,7 +183,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
     rows = []
     for result in comparison.results:
         if result.system == "heat_pump":
-            hourly = heat_pump_hourly(load, temp, home.heat_pump)
+            hourly = heat_pump_hourly(load, temp, home.heat_pump, DAY_OF_HOUR)
         elif result.system == "furnace":
             hourly = furnace_hourly(load, home.furnace)
         else:

@@ -41,6 +41,7 @@ class HeatPump(NamedTuple):
     backup_furnace: Furnace | None = None
     cycling_degradation: float = DEFAULT_CYCLING_DEGRADATION
     backup_efficiency: float = 1.0  # of resistance strips
+    ground: object = None  # heatcalc.model.ground.GroundLoop for a ground-source unit (curve is then against EWT)
 
 
 class HourlyEnergy(NamedTuple):
@@ -117,19 +118,27 @@ def heat_pump_cop(delivered_btu_per_h, capacity_min, capacity_max, cop_min, cop_
     return np.maximum(1.0, np.where(q >= capacity_min, modulating, cycling))
 
 
-def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump) -> HourlyEnergy:
+def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump, day_of_year=None) -> HourlyEnergy:
     """A heat pump with electric-resistance or furnace (dual fuel) backup, hour by hour.
 
     The heat pump runs when the outdoor temperature is at or above the cutoff (and, for dual fuel, at or above the
-    switchover).  With resistance backup it delivers ``min(load, capacity)`` and strips add the rest.  With a
+    switchover).  A ground-source unit's capacity and COP follow the loop's entering water temperature, which
+    depends on the day of the year (``day_of_year``, one per hour) and the load.  With resistance backup it delivers ``min(load, capacity)`` and strips add the rest.  With a
     furnace as backup the two do not run together (the furnace would heat the air ahead of the refrigerant coil), so
     an hour the heat pump cannot carry alone goes to the furnace whole.
     """
     temp = np.asarray(temp_outdoor_f, dtype=float)
     c = hp.curve
     f = hp.backup_furnace
+    source = temp
+    if hp.ground is not None:  # a ground-source unit sees the loop's entering water, not the air
+        from .ground import entering_water_temperature_f
+
+        if day_of_year is None:
+            raise ValueError("a ground-source heat pump runs hour by hour: give day_of_year")
+        source = entering_water_temperature_f(hp.ground, load_btu, day_of_year)
     return heat_pump_from_performance(
-        load_btu, temp, c.capacity_max(temp), c.capacity_min(temp), c.cop_at_max(temp), c.cop_at_min(temp),
+        load_btu, temp, c.capacity_max(source), c.capacity_min(source), c.cop_at_max(source), c.cop_at_min(source),
         cutoff_f=hp.cutoff_f, dual_fuel=hp.backup == "furnace",
         switchover_f=hp.switchover_f if hp.switchover_f is not None else -np.inf,
         cycling_degradation=hp.cycling_degradation, backup_efficiency=hp.backup_efficiency,
