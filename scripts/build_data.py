@@ -57,7 +57,8 @@ def build_weather(shared: Path) -> list[dict]:
     tenths = np.round(temps_c * 10.0)
     if np.abs(tenths / 10.0 - temps_c).max() > 1e-6:
         raise SystemExit("temperatures are not on a 0.1 C grid; int16 tenths would lose data")
-    np.save(OUT / "temperatures.npy", tenths.astype(np.int16))
+    # C order: one station is one contiguous row, so the tool can read a station with one small read
+    np.save(OUT / "temperatures.npy", np.ascontiguousarray(tenths.astype(np.int16)))
 
     temps_f = temps_c * 9.0 / 5.0 + 32.0
     stations = []

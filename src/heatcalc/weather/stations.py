@@ -70,9 +70,23 @@ def station_by_id(usaf: str) -> Station | None:
     return None if i is None else _station(i)
 
 
+TEMPERATURE_FILE = DATA_DIR / "temperatures.npy"
+
+
 @lru_cache(maxsize=1)
-def _temperature_table() -> np.ndarray:
-    return np.load(DATA_DIR / "temperatures.npy", mmap_mode="r")
+def _temperature_layout() -> tuple[int, np.dtype, tuple[int, int]]:
+    """Where the array starts in the .npy file, its dtype and shape (read from the header once)."""
+    from numpy.lib import format as npy_format
+
+    with open(TEMPERATURE_FILE, "rb") as fh:
+        version = npy_format.read_magic(fh)
+        if version == (1, 0):
+            shape, fortran_order, dtype = npy_format.read_array_header_1_0(fh)
+        else:
+            shape, fortran_order, dtype = npy_format.read_array_header_2_0(fh)
+        if fortran_order or dtype != np.dtype("<i2"):
+            raise RuntimeError("temperatures.npy must be a C-ordered int16 array (rebuild with scripts/build_data.py)")
+        return fh.tell(), dtype, shape
 
 
 def hourly_temperature_f(station: Station) -> np.ndarray:
@@ -85,8 +99,10 @@ def hourly_temperature_f(station: Station) -> np.ndarray:
 
 @lru_cache(maxsize=128)
 def _hourly_temperature_f(index: int) -> np.ndarray:
-    tenths_c = np.asarray(_temperature_table()[index], dtype=np.float64)
-    temp = tenths_c * 0.18 + 32.0  # tenths of °C -> °F
+    # One station is one contiguous row of the file: read just those 17.5 kB (a memory map costs more to set up).
+    offset, dtype, shape = _temperature_layout()
+    tenths_c = np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=offset + index * shape[1] * 2)
+    temp = tenths_c.astype(np.float64) * 0.18 + 32.0  # tenths of °C -> °F
     temp.flags.writeable = False
     return temp
 
@@ -222,7 +238,7 @@ class ZipLocation(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _zip_table() -> tuple[np.ndarray, list[str]]:
-    table = np.load(DATA_DIR / "zips.npy", mmap_mode="r")
+    table = np.load(DATA_DIR / "zips.npy")
     with open(DATA_DIR / "zip_states.json") as fh:
         return table, json.load(fh)
 
