@@ -130,6 +130,8 @@ def build_states(shared: Path, stations: list[dict]) -> dict:
         egrid[code] = round(float(row["co2e_lb_per_MWh"]) * 0.45359237 / 1000.0, 5)  # lb/MWh -> kg/kWh
         names[code] = row["state_name"].title() if code != "US" else "United States"
     rep = representative_stations(shared, stations)
+    escalation = price_escalation(shared)
+    household = household_use(shared)
     by_id = {s["usaf"]: s for s in stations}
     extra_names = {"PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "DC": "District of Columbia"}
     states = {}
@@ -139,17 +141,59 @@ def build_states(shared: Path, stations: list[dict]) -> dict:
             "prices": prices.get(code),
             "electricity_co2e_kg_per_kwh": egrid.get(code),
             "representative_station": rep.get(code),
+            "escalation_per_year": escalation.get(code) or escalation["US"],
+            "household_use_per_year": household.get(code),
         }
         if code != "US" and rep.get(code) is None:
             raise SystemExit(f"no representative station for {code}")
         if rep.get(code) and by_id[rep[code]]["state"] != code and code != "DC":
             print(f"note: representative station of {code} lies in {by_id[rep[code]]['state']}")
     return {
+        "escalation_source": f"EIA SEDS nominal residential prices: compound annual change {ESCALATION_FROM}-2023 "
+                             f"(propane {PROPANE_FROM}-2023, the series' start)",
+        "household_source": "EIA Residential Energy Consumption Survey 2015, average use per home by state "
+                            "(as tabulated by OpenStudio-HPXML)",
         "price_year": 2023,
         "price_source": "EIA State Energy Data System, 2023 average residential prices",
         "emission_source": "EPA eGRID2023 state total output CO2e rate",
         "states": states,
     }
+
+
+ESCALATION_FROM = 2003
+PROPANE_FROM = 2010
+SEDS_SERIES = {"ESRCD": "electricity", "NGRCD": "natural_gas", "PQRCD": "propane", "DFRCD": "heating_oil"}
+
+
+def price_escalation(shared: Path) -> dict:
+    """Per state and fuel, the compound annual change of the nominal residential price over 20 years (13 for
+    propane, whose series starts in 2010)."""
+    out: dict = defaultdict(dict)
+    path = shared / "prices" / "eia_seds_residential_prices_usd_per_mmbtu_1970-2023.csv"
+    for row in csv.DictReader(open(path, newline="")):
+        fuel = SEDS_SERIES.get(row["msn"])
+        if fuel is None:
+            continue
+        start = PROPANE_FROM if fuel == "propane" else ESCALATION_FROM
+        try:
+            first, last = float(row[str(start)]), float(row["2023"])
+        except ValueError:
+            continue
+        if first > 0 and last > 0:
+            out[row["state"]][fuel] = round((last / first) ** (1.0 / (2023 - start)) - 1.0, 4)
+    us = out["US"]
+    return {state: {fuel: rates.get(fuel, us[fuel]) for fuel in SEDS_SERIES.values()} for state, rates in out.items()}
+
+
+def household_use(shared: Path) -> dict:
+    """Average electricity [kWh] and natural gas [therm] per home per year by state (RECS 2015)."""
+    out = {}
+    path = shared / "prices" / "eia_household_consumption_by_state_2015_from_OpenStudio-HPXML.csv"
+    rows = list(csv.reader(open(path, newline="")))
+    for row in rows[2:]:
+        if len(row) >= 3 and len(row[0]) == 2:
+            out[row[0]] = {"electricity_kwh": float(row[1]), "natural_gas_therm": float(row[2])}
+    return out
 
 
 def build_zips(states: dict) -> None:

@@ -7,7 +7,7 @@ A test checks that the committed file matches, so the reference never drifts fro
 from pathlib import Path
 
 from heatcalc import units as u
-from heatcalc.profile import POINT_FIELDS, SCHEMA, Leaf, Section
+from heatcalc.profile import PERIOD_FIELDS, POINT_FIELDS, SCHEMA, Leaf, Section
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "profile.md"
@@ -35,6 +35,10 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
         return leaf.kind, ""
     if leaf.kind == "points":
         return "list", "see below"
+    if leaf.kind == "periods":
+        return "list", "see below"
+    if leaf.kind == "bool":
+        return "true/false", ""
     kind = leaf.unit({}) if callable(leaf.unit) else leaf.unit
     if callable(leaf.unit):
         return "quantity", "therm, ccf, Mcf, m3 (gas); gal (propane, oil); kWh, MWh (electricity); MMBtu"
@@ -74,6 +78,13 @@ def generate() -> str:
     lines += ["", "## Performance points (`systems.heat_pump.performance`)", "",
               "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]
     for key, spec in POINT_FIELDS.items():
+        kind, units = _kind(spec)
+        lines.append(f"| `{key}` | {kind} | {units} | {_range(spec)} | {spec.doc} |")
+    lines += ["", "## Time-of-use periods (`tariff.electricity`)", "",
+              "Periods are tried in order; the first whose months, hours and days include an hour sets its price. "
+              "The last period must have only a price. Weekdays follow calendar 2023 (1 January a Sunday).", "",
+              "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]
+    for key, spec in PERIOD_FIELDS.items():
         kind, units = _kind(spec)
         lines.append(f"| `{key}` | {kind} | {units} | {_range(spec)} | {spec.doc} |")
     lines += ["", "## Output columns", "",

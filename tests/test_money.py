@@ -11,11 +11,17 @@ def test_cost_and_emissions():
 
 def test_breakeven_price_hand_calculation():
     # HP 5,000 kWh; furnace 500 kWh + 600 therm at $2: p·5000 = p·500 + 1200 → p = 1200/4500 = $0.2667/kWh.
-    p = money.breakeven_electricity_price_usd_per_kwh(5000, 0, 500, 600, 0.0, 2.0)
+    p = money.breakeven_electricity_price_usd_per_kwh(5000, 0.0, 500, 600 * 2.0)
     assert p == pytest.approx(1200 / 4500)
     # at that price both cost the same
     assert money.energy_cost_usd(5000, 0, p) == pytest.approx(money.energy_cost_usd(500, 600, p, 2.0))
-    assert money.breakeven_electricity_price_usd_per_kwh(100, 0, 500, 600, 0.0, 2.0) is None
+    assert money.breakeven_electricity_price_usd_per_kwh(100, 0.0, 500, 1200.0) is None
+
+
+def test_breakeven_fuel_price_hand_calculation():
+    # HP costs $1,500 in all; the furnace $100 of electricity plus 700 therm: 100 + 700·p = 1500 → p = $2.00/therm
+    assert money.breakeven_fuel_price_usd_per_unit(1500.0, 0.0, 100.0, 700.0) == pytest.approx(2.0)
+    assert money.breakeven_fuel_price_usd_per_unit(1500.0, 700.0, 100.0, 700.0) is None
 
 
 def test_heat_cost_per_mmbtu():

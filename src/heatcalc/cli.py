@@ -415,6 +415,29 @@ def rating(
         render.print_rating(data, render.make_console())
 
 
+@app.command()
+@handle_errors
+def size(
+    profile: Annotated[Path, typer.Argument(help="A profile YAML file.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Size a heat pump: design load, capacity needed, standard size by compressor type, heat covered without
+    backup, and the backup strips needed."""
+    from . import render
+    from .home import build_home
+    from .profile import load_profile
+    from .sizing import size_home
+
+    result = size_home(build_home(load_profile(profile)))
+    if format is Format.csv:
+        rows = result.rows()
+        render.write_records_csv(rows, list(rows[0]), sys.stdout)
+    elif format is Format.json:
+        render.write_rows_json(result.rows(), sys.stdout)
+    else:
+        render.print_sizing(result, render.make_console())
+
+
 def _raw_profile(path: Path) -> dict:
     from .profile import read_yaml
 

@@ -17,6 +17,7 @@ from .model import load as load_model
 from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR, ElectricResistance, Furnace, HeatPump
 from .model.heat_pump import (
     HeatPumpCurve, calibrated_default_curve, curve_from_points, hspf2_range, size_to_load_btu_per_h,
+    sizing_temperature_f,
 )
 from .profile import ProfileSpec
 from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
@@ -70,6 +71,25 @@ class Value(NamedTuple):
     source: str
 
 
+class Cooling(NamedTuple):
+    """A cooling season: the gain coefficient, balance point and the efficiency of each system's cooling."""
+
+    ua_btu_per_h_f: float
+    balance_point_f: float
+    heat_pump_seer2: float
+    air_conditioner_seer2: float | None  # None: the furnace and resistance homes have no cooling
+
+
+class Economics(NamedTuple):
+    current: str
+    installed_cost_usd: dict
+    incentives_usd: dict
+    lifetime_years: float
+    discount_rate: float
+    escalation: dict  # per energy: electricity, natural_gas, propane, heating_oil
+    gas_disconnect: bool
+
+
 class Home(NamedTuple):
     spec: ProfileSpec
     location: Location
@@ -84,6 +104,10 @@ class Home(NamedTuple):
     prices: dict
     emissions: dict
     assumptions: tuple[Assumption, ...]
+    cooling: Cooling | None = None
+    tariff_usd_per_kwh: np.ndarray | None = None  # 8,760 hourly electricity prices (time of use)
+    fixed_charges_usd_per_month: dict = {}
+    economics: Economics | None = None
 
     @property
     def name(self) -> str:
@@ -143,12 +167,17 @@ def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     heat_pump, nominal = (None, None)
     if ua is not None:
         heat_pump, nominal = _heat_pump(b, spec, ua, bp, weather, furnace, prices)
+    cooling = _cooling(b, spec, ua, weather) if ua is not None else None
+    tariff = _tariff(b, spec)
+    fixed = {k: v for k, v in (spec.get("fixed_charges") or {}).items()}
+    economics = _economics(b, spec, location, furnace, resistance, heat_pump) if spec.get("economics") else None
     if b.problems:
         raise spec.error(b.problems)
     return Home(spec=spec, location=location, weather=weather, ua_btu_per_h_f=ua,
                 balance_point_f=bp, load_method=method, heat_pump=heat_pump, heat_pump_nominal_btu_per_h=nominal,
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
-                assumptions=tuple(b.assumptions))
+                assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
+                fixed_charges_usd_per_month=fixed, economics=economics)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -294,6 +323,21 @@ def _prices(b: _Builder, spec: ProfileSpec, location: Location, overrides: dict)
                              f"EIA {year} average residential price, {where}")
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source +
                      ("" if state_prices else f" (no state figure for {location.state or 'this location'})"))
+            fixed = spec.get(f"fixed_charges.{key}")
+            if fixed:
+                use_info = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
+                use = use_info["electricity_kwh" if key == "electricity" else "natural_gas_therm"]
+                marginal = money.marginal_price(out[key].value, fixed, use)
+                if marginal <= 0:
+                    b.fail(f"fixed_charges.{key}", f"a ${fixed:g}/month charge is more than the average price "
+                                                   f"covers for a home using {use:,.0f} {unit[2:]} a year")
+                    continue
+                out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
+                                                 f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")
+                b.assume(f"prices.{key}", f"{marginal:.4g} {unit}", out[key].source)
+        if spec.get(f"fixed_charges.{key}") and out[key].source in ("command line", "profile"):
+            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", "taken as a marginal price (fixed charges "
+                                                                     "apart), since it was given")
     return out
 
 
@@ -403,12 +447,13 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, weather: st
         unit_curve, rated, k = calibrated_default_curve(round(hspf2, 6), compressor, cd)
         nominal = cfg.get("capacity")
         if nominal is None:
-            t_size = max(design_temp_f, cutoff)
+            t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
             need = float(load_model.heat_load_btu_per_h(ua, t_size, bp))
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
             b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)",
-                     f"smallest standard size whose capacity at {t_size:.1f} F (the design temperature, or the "
-                     f"cutoff if warmer) covers the load there, {need:,.0f} Btu/h")
+                     f"smallest standard size whose capacity at {t_size:.1f} F covers the load there, "
+                     f"{need:,.0f} Btu/h (the design temperature, or the cutoff if warmer; for single- and "
+                     "two-stage units at least 17 F)")
         b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
                  f"RESNET 301-2022 Addendum 82 default curves; rated by AHRI 210/240-2023 (Region IV) they give "
                  f"HSPF2 {rated:.2f}, so their COPs are scaled by {k:.3f} to reproduce {hspf2:g}")
@@ -492,3 +537,115 @@ def _ground_source(b: _Builder, cfg: dict, ua: float, bp: float, weather: st.Wea
                   switchover_f=switchover, backup_furnace=furnace if backup == "furnace" else None,
                   cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)))
     return hp, nominal
+
+
+# --- cooling, tariffs, economics --------------------------------------------------------------------------------
+
+DEFAULT_HP_SEER2 = 14.3  # US minimum for split heat pumps from 2023 (10 CFR 430.32(c))
+DEFAULT_AC_SEER2 = 13.4  # US minimum for split air conditioners in the North from 2023 (10 CFR 430.32(c))
+DEFAULT_COOLING_BALANCE_F = 65.0
+DEFAULT_COOLING_INDOOR_F = 75.0
+DEFAULT_LIFETIME_YEARS = 15.0
+DEFAULT_DISCOUNT_RATE = 0.05
+
+
+def _cooling(b: _Builder, spec: ProfileSpec, heating_ua: float, weather: st.Weather) -> Cooling | None:
+    cfg = spec.get("cooling_load")
+    if cfg is None:
+        return None
+    base = "cooling_load"
+    bp = cfg.get("balance_point")
+    if bp is None:
+        bp = DEFAULT_COOLING_BALANCE_F
+        b.assume(f"{base}.balance_point", "65 F", "the base of cooling degree-days")
+    hp_seer2 = spec.get("systems.heat_pump.seer2")
+    if hp_seer2 is None:
+        hp_seer2 = DEFAULT_HP_SEER2
+        b.assume("systems.heat_pump.seer2", "14.3", "US minimum for split heat pumps since 2023 (10 CFR 430.32)")
+    ac = spec.get("systems.air_conditioner", {})
+    ac_seer2 = None
+    if ac is not False:
+        ac_seer2 = ac.get("seer2")
+        if ac_seer2 is None:
+            ac_seer2 = (cfg.get("from_bills") or {}).get("seer2") or DEFAULT_AC_SEER2
+            b.assume("systems.air_conditioner.seer2", f"{ac_seer2:g}",
+                     "the bills' air conditioner" if (cfg.get("from_bills") or {}).get("seer2") else
+                     "US minimum for split air conditioners in the North since 2023 (10 CFR 430.32)")
+    if "ua" in cfg:
+        ua = cfg["ua"]
+    elif "design" in cfg:
+        indoor = cfg.get("indoor", DEFAULT_COOLING_INDOOR_F)
+        if cfg["design"]["outdoor"] <= indoor:
+            b.fail(f"{base}.design.outdoor", f"must be above the indoor temperature ({indoor:g} F)")
+            return None
+        ua = cfg["design"]["load"] / (cfg["design"]["outdoor"] - indoor)
+    elif "annual" in cfg or "from_bills" in cfg:
+        if "annual" in cfg:
+            annual = cfg["annual"]
+        else:
+            seer2 = cfg["from_bills"].get("seer2") or DEFAULT_AC_SEER2
+            annual = cfg["from_bills"]["amount"] / 3412.14163 * 1000.0 * seer2  # kWh → Wh × Btu/Wh
+        cdh = load_model.cooling_degree_hours_f_h(weather.bin_temp_f, bp, weather.bin_hours)
+        if cdh <= 0:
+            b.fail(f"{base}.balance_point", "the weather never rises above it; lower the balance point")
+            return None
+        ua = annual / cdh
+    else:
+        ua = heating_ua
+        b.assume(f"{base}.ua", f"{ua:,.0f} Btu/h/F", "the heating UA: the same envelope gains heat in summer")
+    return Cooling(ua, bp, hp_seer2, ac_seer2)
+
+
+def _tariff(b: _Builder, spec: ProfileSpec):
+    periods = spec.get("tariff.electricity")
+    if not periods:
+        return None
+    price = money.hourly_price_usd_per_kwh(periods)
+    b.assume("tariff.electricity", f"time of use, ${np.mean(price):.3f}/kWh on average over the hours",
+             "profile; weekdays follow calendar 2023 (1 January a Sunday); holidays are not treated specially")
+    return price
+
+
+def _economics(b: _Builder, spec: ProfileSpec, location: Location, furnace, resistance, heat_pump) -> Economics:
+    cfg = spec.get("economics")
+    base = "economics"
+    bills = spec.get("heating_load.from_bills") or {}
+    current = cfg.get("current")
+    if current is None:
+        if bills.get("fuel") in FUELS:
+            current = "furnace"
+        elif bills.get("fuel") == "electricity":
+            current = "electric_resistance"
+        else:
+            b.fail(f"{base}.current", "say which system the home has today (furnace, heat_pump or "
+                                      "electric_resistance); it cannot be told from the load given")
+            current = "furnace"
+        b.assume(f"{base}.current", current, "the system the bills are for")
+    present = {"heat_pump": heat_pump, "furnace": furnace, "electric_resistance": resistance}
+    if present.get(current) is None:
+        b.fail(f"{base}.current", f"the {current.replace('_', ' ')} is not among the systems compared")
+    installed = dict(cfg.get("installed_cost") or {})
+    for system, obj in present.items():
+        if obj is not None and system != current and system not in installed:
+            b.fail(f"{base}.installed_cost.{system}", "is needed for the payback and lifetime cost of the "
+                                                      f"{system.replace('_', ' ')} (the current system's is 0)")
+    installed[current] = 0.0
+    lifetime = cfg.get("lifetime")
+    if lifetime is None:
+        lifetime = DEFAULT_LIFETIME_YEARS
+        b.assume(f"{base}.lifetime", "15 years", "typical service life of heat pumps and furnaces (15–20 years)")
+    rate = cfg.get("discount_rate")
+    if rate is None:
+        rate = DEFAULT_DISCOUNT_RATE
+        b.assume(f"{base}.discount_rate", "5 % a year (nominal)", "a household's cost of money; give your own")
+    info = st.state_info(location.state) if location.state else None
+    trend = (info or st.state_info("US"))["escalation_per_year"]
+    escalation = {}
+    for energy in ("electricity",) + FUELS:
+        given = (cfg.get("escalation") or {}).get(energy)
+        escalation[energy] = trend[energy] if given is None else given
+    if not cfg.get("escalation"):
+        b.assume(f"{base}.escalation", ", ".join(f"{k} {v * 100:+.1f} %/yr" for k, v in escalation.items()),
+                 st.data_sources()["escalation"] + f", {location.state or 'US'}")
+    return Economics(current, installed, dict(cfg.get("incentives") or {}), lifetime, rate, escalation,
+                     bool(cfg.get("gas_disconnect", False)))

@@ -27,19 +27,17 @@ def cost_per_mmbtu_usd(annual_cost_usd: float, heat_mmbtu: float) -> float:
     return annual_cost_usd / heat_mmbtu if heat_mmbtu > 0 else 0.0
 
 
-def breakeven_electricity_price_usd_per_kwh(hp_kwh: float, hp_fuel_units: float, other_kwh: float,
-                                            other_fuel_units: float, price_hp_fuel: float,
-                                            price_other_fuel: float) -> float | None:
-    """Electricity price at which the heat pump and another system cost the same, other prices held.
+def breakeven_electricity_price_usd_per_kwh(hp_kwh: float, hp_other_costs_usd: float, other_kwh: float,
+                                            other_other_costs_usd: float) -> float | None:
+    """Electricity price at which the heat pump and another system cost the same, all else held.
 
-    Solves ``p·kWh_hp + F_hp·p_f,hp = p·kWh_other + F_other·p_f,other`` for p.  None when no positive price
-    makes them equal (the heat pump uses no more electricity, or the other system's fuel costs nothing).
+    Each side costs ``p·kWh + (everything not priced per kWh: fuel, fixed charges)``; solving
+    ``p·kWh_hp + C_hp = p·kWh_other + C_other`` gives p.  None when no positive price makes them equal.
     """
     d_kwh = hp_kwh - other_kwh
-    d_fuel = other_fuel_units * price_other_fuel - hp_fuel_units * price_hp_fuel
     if d_kwh <= 0:
         return None
-    price = d_fuel / d_kwh
+    price = (other_other_costs_usd - hp_other_costs_usd) / d_kwh
     return price if price > 0 else None
 
 
@@ -71,17 +69,17 @@ def economic_switchover_f(temps_f, cop_at_temps, furnace_usd_per_mmbtu: float,
     return float(temps[last + 1]) if last + 1 < temps.size else float(temps[-1] + (temps[-1] - temps[-2]))
 
 
-def breakeven_fuel_price_usd_per_unit(hp_kwh: float, hp_fuel_units: float, other_kwh: float,
-                                      other_fuel_units: float, price_electricity: float) -> float | None:
-    """Fuel price at which a furnace costs the same as the heat pump, electricity price held.
+def breakeven_fuel_price_usd_per_unit(hp_non_fuel_usd: float, hp_fuel_units: float, other_non_fuel_usd: float,
+                                      other_fuel_units: float) -> float | None:
+    """Fuel price at which a furnace costs the same as the heat pump, everything else held.
 
-    Solves ``kWh_hp·p_e + F_hp·p_f = kWh_f·p_e + F_f·p_f`` for p_f (the heat pump burns the same fuel when it is
-    dual fuel).  None when the furnace burns no more fuel than the heat pump or no positive price works.
+    Solves ``N_hp + F_hp·p_f = N_f + F_f·p_f`` (N: costs not priced per unit of this fuel; the heat pump burns the
+    same fuel when it is dual fuel).  None when the furnace burns no more fuel or no positive price works.
     """
     d_fuel = other_fuel_units - hp_fuel_units
     if d_fuel <= 0:
         return None
-    price = (hp_kwh - other_kwh) * price_electricity / d_fuel
+    price = (hp_non_fuel_usd - other_non_fuel_usd) / d_fuel
     return price if price > 0 else None
 
 
@@ -91,3 +89,67 @@ def breakeven_seasonal_cop(heat_btu: float, price_electricity: float, other_cost
     if other_cost_usd <= 0 or heat_btu <= 0:
         return None
     return heat_btu / BTU_PER_KWH * price_electricity / other_cost_usd
+
+
+# --- economics ------------------------------------------------------------------------------------------------------
+
+def present_value_factor(discount_rate: float, escalation: float, years: float) -> float:
+    """Present value of a yearly cost that is 1 $ in the first year and grows by ``escalation`` a year, paid at the
+    end of each of ``years`` years and discounted at ``discount_rate``:  Σ_{t=1..N} (1+e)^(t−1) / (1+r)^t.
+
+    A fractional last year counts in proportion.
+    """
+    whole = int(years)
+    factor = sum((1.0 + escalation) ** (t - 1) / (1.0 + discount_rate) ** t for t in range(1, whole + 1))
+    part = years - whole
+    if part > 0:
+        t = whole + 1
+        factor += part * (1.0 + escalation) ** (t - 1) / (1.0 + discount_rate) ** t
+    return factor
+
+
+def lifetime_cost_usd(net_installed_usd: float, annual_cost_by_energy: dict, pv_factor_by_energy: dict) -> float:
+    """Net installed cost plus the present value of each energy's escalating yearly cost."""
+    return net_installed_usd + sum(cost * pv_factor_by_energy[energy] for energy, cost in annual_cost_by_energy.items())
+
+
+def simple_payback_years(extra_cost_usd: float, annual_savings_usd: float) -> float | None:
+    """Years for yearly savings to repay an extra first cost; 0 when it costs nothing more and saves; None when it
+    never pays back (no savings)."""
+    if annual_savings_usd <= 0:
+        return None
+    return max(0.0, extra_cost_usd) / annual_savings_usd
+
+
+def marginal_price(average_price: float, fixed_usd_per_month: float, annual_use: float) -> float:
+    """Marginal price from an average revenue price that includes a fixed charge: p − 12·F / annual use per home."""
+    return average_price - 12.0 * fixed_usd_per_month / annual_use
+
+
+# --- time-of-use ----------------------------------------------------------------------------------------------------
+
+#: The typical year is laid on calendar 2023, whose 1 January was a Sunday (Monday = 0).
+FIRST_WEEKDAY = 6
+
+
+def hourly_price_usd_per_kwh(periods: list[dict]) -> "np.ndarray":
+    """The price of each of the 8,760 hours from time-of-use periods (first match wins).
+
+    ``periods``: [{price, months: set of 1–12, hours: set of 0–23 (hour starting), days: all|weekdays|weekends}].
+    """
+    hour = np.arange(8760)
+    day = hour // 24
+    hour_of_day = hour % 24
+    from .weather.stations import HOUR_MONTH
+
+    month = HOUR_MONTH + 1
+    weekday = (day + FIRST_WEEKDAY) % 7
+    price = np.full(8760, np.nan)
+    for p in periods:
+        match = np.isin(month, list(p["months"])) & np.isin(hour_of_day, list(p["hours"]))
+        if p.get("days") == "weekdays":
+            match &= weekday < 5
+        elif p.get("days") == "weekends":
+            match &= weekday >= 5
+        price = np.where(np.isnan(price) & match, p["price"], price)
+    return price

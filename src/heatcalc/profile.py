@@ -131,6 +131,8 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
                                    minimum=-60, maximum=70),
                 "cutoff": Leaf("quantity", "Compressor lockout: below this only backup heats.", unit=TEMP,
                                minimum=-60, maximum=60, default="-13 F"),
+                "seer2": Leaf("number", "Cooling SEER2, used with cooling_load. Default 14.3 (the US minimum "
+                              "for split heat pumps since 2023).", minimum=8, maximum=40),
                 "cycling_degradation": Leaf("number", "Cyclic degradation coefficient C_d below minimum "
                                             "capacity (AHRI 210/240). Default 0.25 for single- and two-stage, "
                                             "0.15 for variable speed.", minimum=0, maximum=0.5),
@@ -148,7 +150,69 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
                 "efficiency": Leaf("number", "Share of the electricity delivered as heat.", above=0.3, maximum=1.0,
                                    default="1.0"),
             }),
+            "air_conditioner": Section(can_be_false=True, doc="The air conditioner that cools the home alongside "
+                                       "the furnace or resistance heat (used with cooling_load); false: no "
+                                       "cooling.", fields={
+                "seer2": Leaf("number", "Cooling SEER2. Default 13.4 (the US minimum for split air "
+                              "conditioners in the North since 2023).", minimum=8, maximum=40),
+            }),
         }),
+    "cooling_load": Section(
+        doc="Optional cooling season: how much cooling the home needs. Give one of ua, design, annual or "
+            "from_bills.", one_of=("ua", "design", "annual", "from_bills"), fields={
+            "ua": Leaf("quantity", "Heat-gain coefficient. Default: the heating UA.", unit=u.CONDUCTANCE, above=0),
+            "design": Section(doc="Design cooling load, e.g. from a Manual J.", required=("load", "outdoor"),
+                              fields={
+                "load": Leaf("quantity", "Cooling load at the design temperature.", unit=u.POWER, above=0),
+                "outdoor": Leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=60, maximum=130),
+            }),
+            "annual": Leaf("quantity", "Heat removed from the home per year.", unit=u.ENERGY, above=0),
+            "from_bills": Section(doc="A summer of electricity for cooling with the current air conditioner.",
+                                  required=("amount",), fields={
+                "amount": Leaf("quantity", "Electricity used for cooling in the year.",
+                               unit=u.fuel_amount_kind("electricity"), above=0),
+                "seer2": Leaf("number", "SEER2 of the air conditioner those bills are for. Default 13.4.",
+                              minimum=8, maximum=40),
+            }),
+            "balance_point": Leaf("quantity", "Outdoor temperature above which the home needs cooling.", unit=TEMP,
+                                  minimum=50, maximum=90, default="65 F"),
+            "indoor": Leaf("quantity", "Indoor temperature, used with design.", unit=TEMP, minimum=60, maximum=85,
+                           default="75 F"),
+        }),
+    "tariff": Section(doc="Time-of-use electricity prices, applied hour by hour (they replace prices.electricity).",
+                      fields={
+        "electricity": Leaf("periods", "A list of periods {price, months, hours, days}: the first that matches an "
+                            "hour sets its price; the last must have only a price (the rest of the year)."),
+    }),
+    "fixed_charges": Section(doc="Fixed monthly customer charges. With them, default (state average) prices are "
+                                 "turned into marginal prices.", fields={
+        "electricity": Leaf("quantity", "Electricity customer charge.", unit=u.MONTHLY_CHARGE, minimum=0,
+                            maximum=500, example="12 $/month"),
+        "natural_gas": Leaf("quantity", "Gas customer charge.", unit=u.MONTHLY_CHARGE, minimum=0, maximum=500,
+                            example="12 $/month"),
+    }),
+    "economics": Section(doc="Installed costs, incentives and finance, for payback, net present value and "
+                             "lifetime cost.", fields={
+        "current": Leaf("enum", "The system the home has today (installed cost 0). Default: from the bills' fuel.",
+                        choices=SYSTEMS),
+        "installed_cost": Section(doc="Installed cost of each system you would buy.", fields={
+            k: Leaf("quantity", f"Installed cost of the {k.replace('_', ' ')}.", unit=u.MONEY, minimum=0,
+                    maximum=1e6) for k in SYSTEMS + ("air_conditioner",)}),
+        "incentives": Section(doc="Rebates and incentives you expect, as amounts (no programmes are built in).",
+                              fields={k: Leaf("quantity", f"Incentives for the {k.replace('_', ' ')}.",
+                                              unit=u.MONEY, minimum=0, maximum=1e6)
+                                      for k in SYSTEMS + ("air_conditioner",)}),
+        "lifetime": Leaf("quantity", "Years the equipment lasts. Default 15.", unit=u.DURATION, minimum=1,
+                         maximum=50),
+        "discount_rate": Leaf("number", "Nominal discount rate per year (0.05 or 5 %). Default 0.05.", minimum=0,
+                              maximum=0.3),
+        "escalation": Section(doc="Nominal price change per year by energy. Default: the state's 2003-2023 trend "
+                                  "(EIA SEDS).", fields={
+            k: Leaf("number", f"{k.replace('_', ' ').capitalize()} price change per year.", minimum=-0.2, maximum=0.3)
+            for k in ("electricity",) + u.FUELS}),
+        "gas_disconnect": Leaf("bool", "The home would leave gas entirely with the heat pump or resistance heat, "
+                               "so it stops paying the gas customer charge. Default false."),
+    }),
     "prices": Section(doc="Energy prices; default: EIA average residential prices of the state.", fields={
         "electricity": Leaf("quantity", "Electricity price.", unit=u.price_kind("electricity"), minimum=0,
                             maximum=5, example="0.28 $/kWh"),
@@ -170,6 +234,13 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
                             maximum=40),
     }),
 })
+
+PERIOD_FIELDS = {
+    "price": Leaf("quantity", "Price in this period.", unit=u.price_kind("electricity"), minimum=0, maximum=5),
+    "months": Leaf("string", "Months it applies to, e.g. [6, 7, 8, 9] or 6-9. Default all."),
+    "hours": Leaf("string", "Clock hours it covers, e.g. 16-21 (from 16:00 to 21:00). Default all."),
+    "days": Leaf("enum", "Days it applies to. Default all.", choices=("all", "weekdays", "weekends")),
+}
 
 POINT_FIELDS = {
     "outdoor": Leaf("quantity", "Outdoor temperature.", unit=TEMP, minimum=-60, maximum=80),
@@ -449,6 +520,15 @@ class _Validator:
             return text
         if spec.kind == "points":
             return self.points(value, path)
+        if spec.kind == "periods":
+            return self.periods(value, path)
+        if spec.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+                return value.strip().lower() in ("true", "yes")
+            self.add(path, f"must be true or false, got {_describe(value)}")
+            return None
         if spec.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 self.add(path, f"must be a number, got {_describe(value)}")
@@ -528,6 +608,41 @@ class _Validator:
             return None
         return number
 
+    def periods(self, value, path: str):
+        """Time-of-use periods → [{price, months: set, hours: set, days}] with the catch-all last."""
+        if not isinstance(value, list) or not value:
+            self.add(path, "must be a list of periods like {price: 0.42 $/kWh, months: 6-9, hours: 16-21}")
+            return None
+        out = []
+        for i, item in enumerate(value):
+            sub = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                self.add(sub, f"must be a mapping {{price, months, hours, days}}, got {_describe(item)}")
+                continue
+            period = {"months": set(range(1, 13)), "hours": set(range(24)), "days": "all"}
+            for key, v in item.items():
+                if key not in PERIOD_FIELDS:
+                    self.add(f"{sub}.{key}", "unknown key" + _suggest(str(key), PERIOD_FIELDS))
+                elif key == "price":
+                    period["price"] = self.leaf(PERIOD_FIELDS["price"], v, f"{sub}.price", item)
+                elif key == "days":
+                    period["days"] = self.leaf(PERIOD_FIELDS["days"], v, f"{sub}.days", item)
+                else:
+                    span = _int_set(v, 1 if key == "months" else 0, 12 if key == "months" else 24,
+                                    end_exclusive=key == "hours")
+                    if span is None:
+                        self.add(f"{sub}.{key}", "write a range like 6-9, a list like [6, 7, 8] or one number "
+                                                 f"({'1-12' if key == 'months' else '0-24'})")
+                    else:
+                        period[key] = span
+            if item.get("price") is None:
+                self.add(f"{sub}.price", "is required: the price in this period")
+            out.append(period)
+        last = value[-1] if isinstance(value[-1], dict) else {}
+        if set(last) - {"price"}:
+            self.add(path, "the last period must have only a price: it covers every hour the others do not")
+        return out
+
     def points(self, value, path: str):
         if not isinstance(value, list):
             self.add(path, f"must be a list of points like {{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}}, "
@@ -559,6 +674,30 @@ class _Validator:
         elif len(set(round(t, 6) for t in temps)) != len(temps):
             self.add(path, "two points share an outdoor temperature; each point needs its own")
         return out
+
+
+def _int_set(value, low: int, high: int, end_exclusive: bool):
+    """``6-9`` / ``[6, 7]`` / ``7`` → a set of ints; hours ``16-21`` mean 16:00 up to 21:00 (16..20)."""
+    items = value if isinstance(value, list) else [value]
+    out = set()
+    for item in items:
+        text = str(item).strip()
+        try:
+            if "-" in text:
+                a, b = (int(x) for x in text.split("-", 1))
+                values = range(a, b) if end_exclusive else range(a, b + 1)
+                if a > b or (end_exclusive and a == b):
+                    return None
+            else:
+                values = [int(text)]
+        except ValueError:
+            return None
+        for v in values:
+            top = high - 1 if end_exclusive else high
+            if not low <= v <= top:
+                return None
+            out.add(v)
+    return out or None
 
 
 def _describe(value) -> str:
@@ -612,6 +751,14 @@ def _leaf_schema(spec: Leaf) -> dict:
         if spec.maximum is not None:
             out["maximum"] = spec.maximum
         return out
+    if spec.kind == "bool":
+        return {"type": "boolean", "description": spec.doc}
+    if spec.kind == "periods":
+        return {"type": "array", "minItems": 1, "description": spec.doc, "items": {
+            "type": "object", "additionalProperties": False, "required": ["price"],
+            "properties": {"price": _leaf_schema(PERIOD_FIELDS["price"]), "days": _leaf_schema(PERIOD_FIELDS["days"]),
+                           "months": {"description": PERIOD_FIELDS["months"].doc},
+                           "hours": {"description": PERIOD_FIELDS["hours"].doc}}}}
     if spec.kind == "points":
         return {"type": "array", "minItems": 2, "description": spec.doc, "items": {
             "type": "object", "additionalProperties": False, "required": ["outdoor", "cop", "capacity"],

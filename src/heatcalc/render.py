@@ -74,7 +74,7 @@ def write_rows_json(rows: list[dict], out: IO[str]) -> None:
 # --- tables for people --------------------------------------------------------------------------------------------
 
 def _money(x: float) -> str:
-    return f"${x:,.0f}"
+    return f"-${-x:,.0f}" if x < -0.5 else f"${abs(x):,.0f}"
 
 
 def _num(x: float, digits: int = 0) -> str:
@@ -163,6 +163,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
                       f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
                       _num(r["co2_kg"]), style=style)
     console.print(table)
+    _print_totals(c, console)
     _print_summary(c, console)
     if breakeven:
         _print_breakeven(c, console)
@@ -171,12 +172,52 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
         print_assumptions(c, console)
 
 
+def _print_totals(c: Comparison, console) -> None:
+    """Cooling, fixed charges and economics, when the profile asks for them."""
+    from rich import box
+    from rich.table import Table
+
+    h = c.home
+    rows = c.rows()
+    if h.cooling is not None or h.fixed_charges_usd_per_month:
+        t = Table(title="The whole year", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
+                  pad_edge=False, collapse_padding=True)
+        for header in ("System", "Heating\n$/yr", "Cooling\nkWh", "Cooling\n$/yr", "Fixed\n$/yr", "Total\n$/yr",
+                       "CO2\nkg/yr"):
+            t.add_column(header, justify="left" if header == "System" else "right")
+        for r in rows:
+            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["annual_cost_usd"]),
+                      _num(r["cooling_electricity_kwh"]), _money(r["cooling_cost_usd"]),
+                      _money(r["fixed_charges_usd"]), _money(r["total_cost_usd"]), _num(r["total_co2_kg"]))
+        console.print(t)
+        if h.cooling is not None and h.cooling.air_conditioner_seer2 is None:
+            console.print("[dim]No air conditioner with the furnace or resistance heat (systems.air_conditioner: "
+                          "false).[/dim]")
+    if h.economics is not None:
+        e = h.economics
+        t = Table(title=f"Over {e.lifetime_years:g} years against the current "
+                        f"{SYSTEM_LABEL.get(e.current, e.current).lower()} (discount {e.discount_rate * 100:g} %/yr)",
+                  title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+        for header in ("System", "Net installed\n$", "Lifetime cost\n$ (present value)", "Saves over life\n$",
+                       "Simple payback\nyears"):
+            t.add_column(header, justify="left" if header == "System" else "right")
+        for r in rows:
+            payback = r["simple_payback_years"]
+            pay = "–" if r["system"] == e.current else ("never" if payback is None else f"{payback:.1f}")
+            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["net_installed_cost_usd"] or 0.0),
+                      _money(r["lifetime_cost_usd"] or 0.0), _money(r["npv_vs_current_usd"] or 0.0), pay)
+        console.print(t)
+
+
 def _print_summary(c: Comparison, console) -> None:
     s = c.summary
     by = {r.system: r for r in c.results}
+    whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
     if s.cheapest:
+        cost = by[s.cheapest].total_cost_usd
         console.print(f"Cheapest to run: [bold]{SYSTEM_LABEL[s.cheapest].lower()}[/bold], "
-                      f"{_money(by[s.cheapest].annual_cost_usd)} a year. "
+                      f"{_money(cost)} a year{' in total' if whole_year else ''}. "
                       f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}.")
     pe = c.home.prices["electricity"].value
     for other, saving in s.heat_pump_savings_usd.items():
@@ -184,7 +225,7 @@ def _print_summary(c: Comparison, console) -> None:
         verb = f"saves {_money(saving)}" if saving >= 0 else f"costs {_money(-saving)} more"
         text = f"Heat pump vs {name}: {verb} a year"
         be = s.breakeven_electricity_usd_per_kwh.get(other)
-        if be is not None and other == "furnace":
+        if be is not None and other == "furnace" and c.home.tariff_usd_per_kwh is None:
             text += f"; it breaks even at an electricity price of ${be:.3f}/kWh (now ${pe:.3f})"
         console.print(text + ".")
 
@@ -217,6 +258,9 @@ def _print_prices(c: Comparison, console) -> None:
     h = c.home
     used = {"electricity"} | {r.energy.fuel for r in c.results if r.energy.fuel}
     parts = []
+    if h.tariff_usd_per_kwh is not None:
+        used.discard("electricity")
+        parts.append("electricity by the hour from the profile's time-of-use tariff")
     for key, v in h.prices.items():
         if key in used:
             parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
@@ -392,3 +436,29 @@ def print_rating(data: dict, console) -> None:
         table.add_row(f"{b['temp_f']:g}", f"{b['fraction']:.3f}", _num(b["load_btu_per_h"]),
                       _num(b["heat_pump_btu_per_h"]), _num(b["electricity_w"]), _num(b["resistance_w"]))
     console.print(table)
+
+
+def print_sizing(result, console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    h = result.home
+    console.print(f"[bold]{h.name}[/bold]  ({h.source})")
+    console.print(f"Weather: {h.location.describe()}")
+    console.print(f"Design temperature {result.design_temp_f:.1f} F (99 %); design heating load "
+                  f"{result.design_load_btu_per_h:,.0f} Btu/h")
+    cooling = result.options[0].cooling_design_load_btu_per_h if result.options else None
+    if cooling is not None:
+        console.print(f"Design cooling load {cooling:,.0f} Btu/h (1 % hottest hours)")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
+    for header in ("Compressor", "Sized\nat F", "Size\nton", "Btu/h\nat 47 F", "Capacity at\ndesign Btu/h",
+                   "Heat without\nbackup", "Backup\nkW", "Strip\nkW"):
+        table.add_column(header, justify="left" if header == "Compressor" else "right", no_wrap=header == "Compressor")
+    for o in result.options:
+        table.add_row(o.compressor.replace("_", " "), f"{o.sizing_temp_f:.1f}", f"{o.nominal_tons:g}",
+                      _num(o.nominal_btu_per_h),
+                      _num(o.capacity_at_design_btu_per_h), f"{o.heat_share_without_backup * 100:.1f}%",
+                      f"{o.backup_needed_kw:.1f}", f"{o.backup_strip_kw:g}")
+    console.print(table)
+    console.print(f"[dim]HSPF2 {result.options[0].hspf2:g} default curves (RESNET 301 Addendum 82, calibrated); "
+                  "see docs/methodology.md.[/dim]")

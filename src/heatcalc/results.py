@@ -12,6 +12,8 @@ COLUMNS = (
     "profile", "system", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit",
     "annual_cost_usd", "cost_per_mmbtu_usd", "seasonal_efficiency", "backup_fraction", "co2_kg",
     "backup_hours", "peak_electric_kw", "peak_hour", "peak_outdoor_f", "balance_point_f",
+    "cooling_electricity_kwh", "cooling_cost_usd", "cooling_co2_kg", "fixed_charges_usd", "total_cost_usd",
+    "total_co2_kg", "net_installed_cost_usd", "lifetime_cost_usd", "npv_vs_current_usd", "simple_payback_years",
 )
 SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
 
@@ -25,6 +27,24 @@ class SystemResult(NamedTuple):
     peak_hour: str = ""  # "MM-DD HH:00" of the typical year
     peak_outdoor_f: float | None = None
     balance_point_f: float | None = None  # heat pump only: below it, its capacity falls short of the load
+    cooling_electricity_kwh: float = 0.0
+    cooling_cost_usd: float = 0.0
+    cooling_co2_kg: float = 0.0
+    fixed_charges_usd: float = 0.0  # customer charges this system's home pays in the year
+    cost_by_energy: dict = {}  # the year's total cost split by energy, for escalation
+    net_installed_cost_usd: float | None = None  # installed cost less incentives (0 for the current system)
+    lifetime_cost_usd: float | None = None  # net installed + present value of the lifetime's costs
+    npv_vs_current_usd: float | None = None  # what choosing this system saves over its life, in today's $
+    simple_payback_years: float | None = None
+
+    @property
+    def total_cost_usd(self) -> float:
+        """Heating, cooling and fixed charges in the year."""
+        return self.annual_cost_usd + self.cooling_cost_usd + self.fixed_charges_usd
+
+    @property
+    def total_co2_kg(self) -> float:
+        return self.co2_kg + self.cooling_co2_kg
 
     @property
     def cost_per_mmbtu_usd(self) -> float:
@@ -51,6 +71,16 @@ class SystemResult(NamedTuple):
             "peak_hour": self.peak_hour,
             "peak_outdoor_f": self.peak_outdoor_f,
             "balance_point_f": self.balance_point_f,
+            "cooling_electricity_kwh": self.cooling_electricity_kwh,
+            "cooling_cost_usd": self.cooling_cost_usd,
+            "cooling_co2_kg": self.cooling_co2_kg,
+            "fixed_charges_usd": self.fixed_charges_usd,
+            "total_cost_usd": self.total_cost_usd,
+            "total_co2_kg": self.total_co2_kg,
+            "net_installed_cost_usd": self.net_installed_cost_usd,
+            "lifetime_cost_usd": self.lifetime_cost_usd,
+            "npv_vs_current_usd": self.npv_vs_current_usd,
+            "simple_payback_years": self.simple_payback_years,
         }
 
 
@@ -110,6 +140,17 @@ class Comparison(NamedTuple):
             "systems": _systems(h),
             "prices": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.prices.items()},
             "emissions": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.emissions.items()},
+            "fixed_charges_usd_per_month": dict(h.fixed_charges_usd_per_month),
+            "time_of_use": h.tariff_usd_per_kwh is not None,
+            "cooling": None if h.cooling is None else {
+                "ua_btu_per_h_f": h.cooling.ua_btu_per_h_f, "balance_point_f": h.cooling.balance_point_f,
+                "heat_pump_seer2": h.cooling.heat_pump_seer2,
+                "air_conditioner_seer2": h.cooling.air_conditioner_seer2},
+            "economics": None if h.economics is None else {
+                "current": h.economics.current, "lifetime_years": h.economics.lifetime_years,
+                "discount_rate": h.economics.discount_rate, "escalation_per_year": h.economics.escalation,
+                "installed_cost_usd": h.economics.installed_cost_usd, "incentives_usd": h.economics.incentives_usd,
+                "gas_disconnect": h.economics.gas_disconnect},
         }
         return {
             "profile": h.name,

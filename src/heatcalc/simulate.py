@@ -16,7 +16,7 @@ from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
 from .weather.stations import HOUR_MONTH, hour_label
 
 DAY_OF_HOUR = np.arange(8760) // 24
-from .model.load import heat_load_btu_per_h
+from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h, heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
 from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
 
@@ -25,6 +25,9 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     """Each system's year.  ``binned`` folds equal temperatures together (same totals, fewer evaluations)."""
     if home.heat_pump is not None and home.heat_pump.ground is not None:
         binned = False  # the loop's temperature follows the season, not only the hour's air temperature
+    price = home.tariff_usd_per_kwh
+    if price is not None:
+        binned = False  # time-of-use prices differ by hour, not by temperature
     if binned:
         temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
     else:
@@ -36,11 +39,11 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
         hp = home.heat_pump
         fuel = hp.backup_furnace.fuel if hp.backup == "furnace" else None
         out["heat_pump"] = annual_totals(heat_pump_hourly(load, temp, hp, None if binned else DAY_OF_HOUR), fuel,
-                                         hours)
+                                         hours, price)
     if home.furnace is not None:
-        out["furnace"] = annual_totals(furnace_hourly(load, home.furnace), home.furnace.fuel, hours)
+        out["furnace"] = annual_totals(furnace_hourly(load, home.furnace), home.furnace.fuel, hours, price)
     if home.resistance is not None:
-        out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours)
+        out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours, price)
     if first_hour is not None:  # bins → the first hour of the year at the peak's temperature
         out = {k: e._replace(peak_index=int(first_hour[e.peak_index])) for k, e in out.items()}
     return out
@@ -110,7 +113,7 @@ def compare_many(homes: list[Home]) -> list[Comparison]:
     groups = defaultdict(list)
     out: list = [None] * len(homes)
     for i, h in enumerate(homes):
-        if h.heat_pump is not None and h.heat_pump.ground is not None:
+        if (h.heat_pump is not None and h.heat_pump.ground is not None) or h.tariff_usd_per_kwh is not None:
             out[i] = compare_home(h)  # hour by hour, on its own
         else:
             groups[id(h.weather)].append(i)
@@ -124,51 +127,145 @@ def compare_home(home: Home) -> Comparison:
     return comparison_from_energy(home, annual_energy(home))
 
 
+def cooling_energy(home: Home) -> dict[str, tuple[float, float | None]]:
+    """Electricity for cooling [kWh] of each system (and its cost when priced hour by hour).
+
+    The heat pump cools at its SEER2; the furnace and resistance homes at the air conditioner's, or not at all.
+    """
+    c = home.cooling
+    if c is None:
+        return {}
+    if home.tariff_usd_per_kwh is not None:
+        temp, hours, price = home.weather.temp_f, np.ones(8760), home.tariff_usd_per_kwh
+    else:
+        temp, hours, price = home.weather.bin_temp_f, home.weather.bin_hours, None
+    load = cooling_load_btu_per_h(c.ua_btu_per_h_f, temp, c.balance_point_f)
+    out = {}
+    for system, seer2 in (("heat_pump", c.heat_pump_seer2), ("furnace", c.air_conditioner_seer2),
+                          ("electric_resistance", c.air_conditioner_seer2)):
+        if seer2 is None:
+            out[system] = (0.0, 0.0 if price is not None else None)
+            continue
+        kwh = cooling_electricity_kwh(load, seer2)
+        out[system] = (float(kwh @ hours), None if price is None else float(kwh @ price))
+    return out
+
+
+def _uses_gas(result_fuel: str | None) -> bool:
+    return result_fuel == "natural_gas"
+
+
 def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Comparison:
     pe = home.prices["electricity"].value
     ee = home.emissions["electricity"].value
+    cooling = cooling_energy(home)
+    fixed = home.fixed_charges_usd_per_month
+    econ = home.economics
+    has_gas = home.furnace is not None and home.furnace.fuel == "natural_gas"
     results = []
     for system, e in energies.items():
-        pf = home.prices[e.fuel].value if e.fuel else 0.0
+        fuel_price = home.prices[e.fuel].value if e.fuel else 0.0
         ef = home.emissions[e.fuel].value if e.fuel else 0.0
+        heat_elec_cost = e.electricity_cost_usd if e.electricity_cost_usd is not None else e.electricity_kwh * pe
+        heating_cost = heat_elec_cost + e.fuel_units * fuel_price
+        cool_kwh, cool_cost = cooling.get(system, (0.0, None))
+        cool_cost = cool_kwh * pe if cool_cost is None else cool_cost
+        # fixed charges: electricity for every home; gas while the home keeps gas service
+        gas_service = _uses_gas(e.fuel) or (has_gas and not (econ and econ.gas_disconnect))
+        fixed_elec = 12.0 * fixed.get("electricity", 0.0)
+        fixed_gas = 12.0 * fixed.get("natural_gas", 0.0) if gas_service else 0.0
         balance = None
         if system == "heat_pump" and home.heat_pump.ground is None:
             balance = capacity_balance_point_f(home.heat_pump.curve, home.ua_btu_per_h_f, home.balance_point_f,
                                                home.heat_pump.cutoff_f)
         results.append(SystemResult(
             profile=home.name, system=system, energy=e,
-            annual_cost_usd=money.energy_cost_usd(e.electricity_kwh, e.fuel_units, pe, pf),
+            annual_cost_usd=heating_cost,
             co2_kg=money.emissions_kg(e.electricity_kwh, e.fuel_units, ee, ef),
             peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
             balance_point_f=balance,
+            cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_kwh * ee,
+            fixed_charges_usd=fixed_elec + fixed_gas,
+            cost_by_energy={"electricity": heat_elec_cost + cool_cost + fixed_elec,
+                            **({e.fuel: e.fuel_units * fuel_price} if e.fuel else {}),
+                            **({"natural_gas": (e.fuel_units * fuel_price if e.fuel == "natural_gas" else 0.0)
+                                + fixed_gas} if fixed_gas else {})},
         ))
+    if econ is not None:
+        results = _with_economics(home, results)
     return Comparison(home=home, results=tuple(results), summary=summarise(home, results))
 
 
+def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResult]:
+    """Net installed cost, lifetime cost, NPV and simple payback of each system against the current one."""
+    econ = home.economics
+    pv = {energy: money.present_value_factor(econ.discount_rate, econ.escalation[energy], econ.lifetime_years)
+          for energy in econ.escalation}
+    has_cooling = home.cooling is not None and home.cooling.air_conditioner_seer2 is not None
+
+    def net_installed(system: str) -> float:
+        if system == econ.current:
+            return 0.0
+        cost = econ.installed_cost_usd.get(system, 0.0) - econ.incentives_usd.get(system, 0.0)
+        if system != "heat_pump" and has_cooling and econ.current == "heat_pump":
+            # leaving a heat pump for a furnace or resistance heat means buying an air conditioner too
+            cost += econ.installed_cost_usd.get("air_conditioner", 0.0) - econ.incentives_usd.get("air_conditioner", 0.0)
+        return cost
+
+    staged = [r._replace(net_installed_cost_usd=net_installed(r.system)) for r in results]
+    staged = [r._replace(lifetime_cost_usd=money.lifetime_cost_usd(r.net_installed_cost_usd, r.cost_by_energy, pv))
+              for r in staged]
+    current = next((r for r in staged if r.system == econ.current), None)
+    if current is None:
+        return staged
+    out = []
+    for r in staged:
+        if r.system == econ.current:
+            out.append(r._replace(npv_vs_current_usd=0.0))
+            continue
+        savings = current.total_cost_usd - r.total_cost_usd
+        out.append(r._replace(
+            npv_vs_current_usd=current.lifetime_cost_usd - r.lifetime_cost_usd,
+            simple_payback_years=money.simple_payback_years(r.net_installed_cost_usd - current.net_installed_cost_usd,
+                                                            savings)))
+    return out
+
+
 def summarise(home: Home, results: list[SystemResult]) -> Summary:
+    """Cheapest and lowest-CO2 system over the year (heating, cooling and fixed charges), what the heat pump saves,
+    and the prices at which it breaks even (not defined under a time-of-use tariff)."""
     by = {r.system: r for r in results}
-    cheapest = min(results, key=lambda r: r.annual_cost_usd).system if results else ""
-    lowest = min(results, key=lambda r: r.co2_kg).system if results else ""
+    cheapest = min(results, key=lambda r: r.total_cost_usd).system if results else ""
+    lowest = min(results, key=lambda r: r.total_co2_kg).system if results else ""
     savings, breakeven = {}, {}
     hp = by.get("heat_pump")
+    flat = home.tariff_usd_per_kwh is None
+    pe = home.prices["electricity"].value
+
+    def kwh(r):
+        return r.energy.electricity_kwh + r.cooling_electricity_kwh
+
+    def non_electric(r):
+        return r.total_cost_usd - kwh(r) * pe
+
     if hp is not None:
-        hp_fuel_price = home.prices[hp.energy.fuel].value if hp.energy.fuel else 0.0
         for other in results:
             if other.system == "heat_pump":
                 continue
-            savings[other.system] = other.annual_cost_usd - hp.annual_cost_usd
-            other_price = home.prices[other.energy.fuel].value if other.energy.fuel else 0.0
+            savings[other.system] = other.total_cost_usd - hp.total_cost_usd
             breakeven[other.system] = money.breakeven_electricity_price_usd_per_kwh(
-                hp.energy.electricity_kwh, hp.energy.fuel_units, other.energy.electricity_kwh,
-                other.energy.fuel_units, hp_fuel_price, other_price)
+                kwh(hp), non_electric(hp), kwh(other), non_electric(other)) if flat else None
     fuel_price = cop = None
     furnace = by.get("furnace")
     if hp is not None and furnace is not None:
-        pe = home.prices["electricity"].value
+        fuel = furnace.energy.fuel
+        pf = home.prices[fuel].value
+        hp_fuel = hp.energy.fuel_units if hp.energy.fuel == fuel else 0.0
         fuel_price = money.breakeven_fuel_price_usd_per_unit(
-            hp.energy.electricity_kwh, hp.energy.fuel_units if hp.energy.fuel == furnace.energy.fuel else 0.0,
-            furnace.energy.electricity_kwh, furnace.energy.fuel_units, pe)
-        cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
+            hp.total_cost_usd - hp_fuel * pf, hp_fuel, furnace.total_cost_usd - furnace.energy.fuel_units * pf,
+            furnace.energy.fuel_units)
+        if flat:
+            cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
     return Summary(cheapest=cheapest, heat_pump_savings_usd=savings, breakeven_electricity_usd_per_kwh=breakeven,
                    lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop)
 

@@ -134,7 +134,7 @@ _DISPLAY = {
     "gal": "gal", "dth": "Dth",
 }
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_NUMBER = re.compile(r"^\s*\$?\s*([-+]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
 class UnitKind(NamedTuple):
@@ -158,6 +158,9 @@ def display_unit(unit: str) -> str:
 
 
 TEMPERATURE = UnitKind("temperature", "f", _TEMPERATURE)
+MONEY = UnitKind("money", "$", {"$": 1.0, "usd": 1.0, "k$": 1000.0})
+MONTHLY_CHARGE = UnitKind("monthly charge", "$/month", {"$/month": 1.0, "$/mo": 1.0, "$/year": 1 / 12, "$/yr": 1 / 12})
+DURATION = UnitKind("duration", "year", {"year": 1.0, "years": 1.0, "yr": 1.0, "month": 1 / 12, "months": 1 / 12})
 POWER = UnitKind("power", "btu/h", _POWER)
 ENERGY = UnitKind("energy", "mmbtu", _ENERGY)
 CONDUCTANCE = UnitKind("conductance", "btu/h/f", _CONDUCTANCE)

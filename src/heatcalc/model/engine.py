@@ -65,6 +65,7 @@ class AnnualEnergy(NamedTuple):
     backup_hours: float
     peak_electric_kw: float
     peak_index: int = 0  # which entry (hour, or temperature bin) the peak fell in
+    electricity_cost_usd: float | None = None  # set when electricity is priced hour by hour (time of use)
 
     @property
     def fuel_units(self) -> float:
@@ -171,8 +172,11 @@ def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_
     return HourlyEnergy(load + np.zeros_like(backup), kwh, fuel, backup, delivered)
 
 
-def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualEnergy:
-    """Sum hourly results over the year; ``hours`` weights each entry (bins), default one hour each."""
+def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None) -> AnnualEnergy:
+    """Sum hourly results over the year; ``hours`` weights each entry (bins), default one hour each.
+
+    With ``price_usd_per_kwh`` (one price per hour) the electricity is also priced hour by hour.
+    """
     w = np.ones_like(hourly.heat_btu) if hours is None else np.asarray(hours, dtype=float)
     backup_on = hourly.backup_heat_btu > 1e-9
     return AnnualEnergy(
@@ -184,6 +188,7 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None) -> AnnualE
         backup_hours=float(w[backup_on].sum()),
         peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
         peak_index=int(np.argmax(hourly.electricity_kwh)) if hourly.electricity_kwh.size else 0,
+        electricity_cost_usd=None if price_usd_per_kwh is None else float(hourly.electricity_kwh @ price_usd_per_kwh),
     )
 
 

@@ -233,6 +233,21 @@ def curve_from_points(points: list[dict], compressor: str) -> HeatPumpCurve:
     return HeatPumpCurve(tuple(temps), tuple(cap), tuple(cop), tuple(map(float, cap_min)), tuple(map(float, cop_min)))
 
 
+#: Single- and two-stage units are sized for the load at 17 °F (their low-temperature rating point) when the design
+#: temperature is colder: sizing them for the design load of a cold climate would make them two or three times too
+#: large for most of the season (and for cooling); strips cover the coldest hours.  Variable-speed units are sized
+#: for the design load.
+FIXED_CAPACITY_SIZING_F = 17.0
+
+
+def sizing_temperature_f(compressor: str, design_temp_f: float, cutoff_f: float) -> float:
+    """The outdoor temperature [°F] at which a default heat pump must cover the load."""
+    t = max(design_temp_f, cutoff_f)
+    if compressor in ("single_stage", "two_stage"):
+        t = max(t, FIXED_CAPACITY_SIZING_F)
+    return t
+
+
 def size_to_load_btu_per_h(curve_per_btu_h: HeatPumpCurve, load_btu_per_h: float, temp_size_f: float) -> float:
     """The smallest standard nominal size [Btu/h at 47 °F] whose capacity at ``temp_size_f`` covers the load.
 

@@ -59,3 +59,18 @@ def annual_heat_from_bills_btu(fuel_btu: float, non_heating_btu: float, efficien
     if heating <= 0.0:
         raise ValueError("the non-heating use is as large as the whole bill, leaving nothing for heating")
     return heating * efficiency
+
+
+def cooling_load_btu_per_h(ua_btu_per_h_f, temp_outdoor_f, temp_balance_f):
+    """Hourly cooling load [Btu/h]: ``UA_c × max(0, T_out − T_balance,c)`` (the same degree-hour method)."""
+    return ua_btu_per_h_f * np.maximum(0.0, np.asarray(temp_outdoor_f, dtype=float) - temp_balance_f)
+
+
+def cooling_degree_hours_f_h(temp_outdoor_f, temp_balance_f, hours=None) -> float:
+    excess = np.maximum(0.0, np.asarray(temp_outdoor_f, dtype=float) - temp_balance_f)
+    return float(excess.sum() if hours is None else (excess * hours).sum())
+
+
+def cooling_electricity_kwh(cooling_load_btu, seer2: float):
+    """Electricity for cooling [kWh] at a seasonal efficiency: load [Btu] / (SEER2 [Btu/Wh] × 1,000)."""
+    return np.asarray(cooling_load_btu, dtype=float) / (seer2 * 1000.0)

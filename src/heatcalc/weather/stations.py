@@ -217,7 +217,8 @@ def price_year() -> int:
 
 def data_sources() -> dict:
     f = _states_file()
-    return {"prices": f["price_source"], "emissions": f["emission_source"]}
+    return {"prices": f["price_source"], "emissions": f["emission_source"], "escalation": f["escalation_source"],
+            "household": f["household_source"]}
 
 
 def representative_station(state: str) -> Station | None:

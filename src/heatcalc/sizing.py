@@ -1,0 +1,94 @@
+"""Heat pump sizing for a home: the design load, the capacity needed, a standard size for each compressor type,
+how much of the year's heat it covers without backup, and the backup it needs."""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from .home import DEFAULT_CUTOFF_F, DEFAULT_HSPF2, Home
+from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR, HeatPump, annual_totals, heat_pump_hourly
+from .model.heat_pump import COMPRESSORS, calibrated_default_curve, size_to_load_btu_per_h, sizing_temperature_f
+from .model.load import cooling_load_btu_per_h, heat_load_btu_per_h
+from .units import BTU_PER_KWH
+
+#: Electric strip heaters for air handlers come in these sizes [kW].
+STRIP_SIZES_KW = (0.0, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0)
+
+
+class SizeOption(NamedTuple):
+    compressor: str
+    hspf2: float
+    sizing_temp_f: float  # where the size covers the load
+    nominal_btu_per_h: float
+    nominal_tons: float
+    capacity_at_design_btu_per_h: float  # maximum capacity at the design temperature (0 below the cutoff)
+    design_load_btu_per_h: float
+    covers_design_load: bool
+    heat_share_without_backup: float  # of the year's heat
+    backup_needed_kw: float  # design load less capacity, as electric heat
+    backup_strip_kw: float  # the smallest standard strip that covers it
+    cooling_design_load_btu_per_h: float | None
+
+    def to_row(self) -> dict:
+        return self._asdict()
+
+
+class SizingResult(NamedTuple):
+    home: Home
+    design_temp_f: float
+    design_load_btu_per_h: float
+    options: list
+
+    def rows(self) -> list[dict]:
+        return [{"profile": self.home.name, "design_temp_f": self.design_temp_f, **o.to_row()} for o in self.options]
+
+
+def strip_size_kw(needed_kw: float) -> float:
+    for size in STRIP_SIZES_KW:
+        if size >= needed_kw - 1e-9:
+            return size
+    return math.ceil(needed_kw / 5.0) * 5.0
+
+
+def size_home(home: Home) -> SizingResult:
+    """Size an air-source heat pump of the profile's HSPF2 (default 8.1) for the home, for each compressor type.
+
+    The nominal size is the smallest standard size whose maximum capacity at T_size covers the load there, with
+    T_size = max(design temperature, cutoff), and at least 17 °F for single- and two-stage units (see
+    :func:`heatcalc.model.heat_pump.sizing_temperature_f`); the backup is what the design load exceeds the capacity
+    by at the design temperature (all of it when that is below the cutoff).
+    """
+    spec = home.spec
+    hspf2 = spec.get("systems.heat_pump.hspf2") or DEFAULT_HSPF2
+    cutoff = spec.get("systems.heat_pump.cutoff")
+    cutoff = DEFAULT_CUTOFF_F if cutoff is None else cutoff
+    t_design = home.design_temp_f
+    design_load = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_design, home.balance_point_f))
+    temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
+    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    cooling_design = None
+    if home.cooling is not None:
+        hot = float(np.percentile(home.weather.temp_f, 99.0))  # the 1 % cooling design condition
+        cooling_design = float(cooling_load_btu_per_h(home.cooling.ua_btu_per_h_f, hot, home.cooling.balance_point_f))
+    options = []
+    for compressor in COMPRESSORS:
+        cd = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor]
+        unit, _, _ = calibrated_default_curve(round(float(hspf2), 6), compressor, cd)
+        t_size = sizing_temperature_f(compressor, t_design, cutoff)
+        need = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_size, home.balance_point_f))
+        nominal = size_to_load_btu_per_h(unit, need, t_size)
+        curve = unit.scaled(nominal)
+        capacity = float(curve.capacity_max(t_design)) if t_design >= cutoff else 0.0
+        hp = HeatPump(curve=curve, cutoff_f=cutoff, backup="electric_resistance", cycling_degradation=cd)
+        year = annual_totals(heat_pump_hourly(load, temp, hp), None, hours)
+        backup_kw = max(0.0, design_load - capacity) / BTU_PER_KWH
+        options.append(SizeOption(
+            compressor=compressor, hspf2=float(hspf2), sizing_temp_f=t_size, nominal_btu_per_h=nominal, nominal_tons=nominal / 12000.0,
+            capacity_at_design_btu_per_h=capacity, design_load_btu_per_h=design_load,
+            covers_design_load=capacity >= design_load,
+            heat_share_without_backup=1.0 - year.backup_fraction, backup_needed_kw=backup_kw,
+            backup_strip_kw=strip_size_kw(backup_kw), cooling_design_load_btu_per_h=cooling_design))
+    return SizingResult(home, t_design, design_load, options)
