@@ -743,14 +743,15 @@ def _leaf_schema(spec: Leaf) -> dict:
     if spec.kind == "string":
         return {"type": "string", "description": spec.doc}
     if spec.kind == "number":
-        out = {"type": "number", "description": spec.doc}
+        out = {"type": "number"}
         if spec.minimum is not None:
             out["minimum"] = spec.minimum
         if spec.above is not None:
             out["exclusiveMinimum"] = spec.above
         if spec.maximum is not None:
             out["maximum"] = spec.maximum
-        return out
+        # a share may also be written as a percentage, "5 %"
+        return {"anyOf": [out, {"type": "string", "pattern": r"^\s*[-+]?[0-9.]+\s*%\s*$"}], "description": spec.doc}
     if spec.kind == "bool":
         return {"type": "boolean", "description": spec.doc}
     if spec.kind == "periods":
