@@ -145,6 +145,13 @@ class _Builder:
     def assume(self, fld: str, value: str, source: str):
         self.assumptions.append(Assumption(fld, value, source))
 
+    def given_or_default(self, given, default, fld: str, shown: str, source: str):
+        """The value the profile gave, or the default — which is then recorded as an assumption."""
+        if given is not None:
+            return given
+        self.assume(fld, shown, source)
+        return default
+
     def fail(self, fld: str, message: str):
         self.problems.append((fld, message))
 
@@ -258,18 +265,14 @@ def _location(b: _Builder, spec: ProfileSpec):
 
 def _heat_loss(b: _Builder, spec: ProfileSpec, weather: st.Weather):
     hl = spec.get("heating_load", {})
-    bp = hl.get("balance_point")
-    if bp is None:
-        bp = DEFAULT_BALANCE_POINT_F
-        b.assume("heating_load.balance_point", "60 F", "common residential balance point (ASHRAE Fundamentals "
-                                                       "ch. 18 variable-base degree-day method)")
+    bp = b.given_or_default(hl.get("balance_point"), DEFAULT_BALANCE_POINT_F, "heating_load.balance_point", "60 F",
+                            "common residential balance point (ASHRAE Fundamentals ch. 18 variable-base "
+                            "degree-day method)")
     if "ua" in hl:
         return hl["ua"], bp, "ua"
     if "design" in hl:
-        indoor = hl.get("indoor")
-        if indoor is None:
-            indoor = DEFAULT_INDOOR_F
-            b.assume("heating_load.indoor", "68 F", "typical winter thermostat setting")
+        indoor = b.given_or_default(hl.get("indoor"), DEFAULT_INDOOR_F, "heating_load.indoor", "68 F",
+                                    "typical winter thermostat setting")
         outdoor = hl["design"]["outdoor"]
         if indoor <= outdoor:
             b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
@@ -386,11 +389,9 @@ def _furnace(b: _Builder, spec: ProfileSpec) -> Furnace | None:
             afue = DEFAULT_NEW_AFUE[fuel]
             b.assume("systems.furnace.afue", f"{afue:g}", "a new furnace: condensing gas/propane 0.95, oil 0.85 "
                                                           "(US DOE minimums are 0.80 and 0.83)")
-    blower = cfg.get("blower")
-    if blower is None:
-        blower = DEFAULT_BLOWER_KWH_PER_MMBTU
-        b.assume("systems.furnace.blower", "10 kWh/MMBtu",
-                 "a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output")
+    blower = b.given_or_default(cfg.get("blower"), DEFAULT_BLOWER_KWH_PER_MMBTU, "systems.furnace.blower",
+                                "10 kWh/MMBtu", "a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h "
+                                "of output")
     return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower)
 
 
@@ -413,14 +414,10 @@ def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, weather: st
     for key in ("cop", "loop"):
         if cfg.get(key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
-    compressor = cfg.get("compressor")
-    if compressor is None:
-        compressor = DEFAULT_COMPRESSOR
-        b.assume(f"{base}.compressor", compressor, "most new cold-climate units are inverter-driven")
-    cutoff = cfg.get("cutoff")
-    if cutoff is None:
-        cutoff = DEFAULT_CUTOFF_F
-        b.assume(f"{base}.cutoff", "-13 F", "a typical low-ambient lockout of current variable-speed units")
+    compressor = b.given_or_default(cfg.get("compressor"), DEFAULT_COMPRESSOR, f"{base}.compressor",
+                                    DEFAULT_COMPRESSOR, "most new cold-climate units are inverter-driven")
+    cutoff = b.given_or_default(cfg.get("cutoff"), DEFAULT_CUTOFF_F, f"{base}.cutoff", "-13 F",
+                                "a typical low-ambient lockout of current variable-speed units")
     cd = cfg.get("cycling_degradation")
     if cd is None:
         cd = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor]
@@ -554,14 +551,10 @@ def _cooling(b: _Builder, spec: ProfileSpec, heating_ua: float, weather: st.Weat
     if cfg is None:
         return None
     base = "cooling_load"
-    bp = cfg.get("balance_point")
-    if bp is None:
-        bp = DEFAULT_COOLING_BALANCE_F
-        b.assume(f"{base}.balance_point", "65 F", "the base of cooling degree-days")
-    hp_seer2 = spec.get("systems.heat_pump.seer2")
-    if hp_seer2 is None:
-        hp_seer2 = DEFAULT_HP_SEER2
-        b.assume("systems.heat_pump.seer2", "14.3", "US minimum for split heat pumps since 2023 (10 CFR 430.32)")
+    bp = b.given_or_default(cfg.get("balance_point"), DEFAULT_COOLING_BALANCE_F, f"{base}.balance_point", "65 F",
+                            "the base of cooling degree-days")
+    hp_seer2 = b.given_or_default(spec.get("systems.heat_pump.seer2"), DEFAULT_HP_SEER2, "systems.heat_pump.seer2",
+                                  "14.3", "US minimum for split heat pumps since 2023 (10 CFR 430.32)")
     ac = spec.get("systems.air_conditioner", {})
     ac_seer2 = None
     if ac is not False:
@@ -630,14 +623,10 @@ def _economics(b: _Builder, spec: ProfileSpec, location: Location, furnace, resi
             b.fail(f"{base}.installed_cost.{system}", "is needed for the payback and lifetime cost of the "
                                                       f"{system.replace('_', ' ')} (the current system's is 0)")
     installed[current] = 0.0
-    lifetime = cfg.get("lifetime")
-    if lifetime is None:
-        lifetime = DEFAULT_LIFETIME_YEARS
-        b.assume(f"{base}.lifetime", "15 years", "typical service life of heat pumps and furnaces (15–20 years)")
-    rate = cfg.get("discount_rate")
-    if rate is None:
-        rate = DEFAULT_DISCOUNT_RATE
-        b.assume(f"{base}.discount_rate", "5 % a year (nominal)", "a household's cost of money; give your own")
+    lifetime = b.given_or_default(cfg.get("lifetime"), DEFAULT_LIFETIME_YEARS, f"{base}.lifetime", "15 years",
+                                  "typical service life of heat pumps and furnaces (15–20 years)")
+    rate = b.given_or_default(cfg.get("discount_rate"), DEFAULT_DISCOUNT_RATE, f"{base}.discount_rate",
+                              "5 % a year (nominal)", "a household's cost of money; give your own")
     info = st.state_info(location.state) if location.state else None
     trend = (info or st.state_info("US"))["escalation_per_year"]
     escalation = {}

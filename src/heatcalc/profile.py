@@ -608,17 +608,27 @@ class _Validator:
             return None
         return number
 
+    def mappings(self, value, path: str, example: str, keys: str):
+        """The (path, mapping) items of a list of mappings; anything else is reported.  None if not a list."""
+        if not isinstance(value, list) or not value:
+            self.add(path, f"must be a list like {example}, got {_describe(value)}")
+            return None
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                items.append((f"{path}[{i}]", item))
+            else:
+                self.add(f"{path}[{i}]", f"must be a mapping {{{keys}}}, got {_describe(item)}")
+        return items
+
     def periods(self, value, path: str):
         """Time-of-use periods → [{price, months: set, hours: set, days}] with the catch-all last."""
-        if not isinstance(value, list) or not value:
-            self.add(path, "must be a list of periods like {price: 0.42 $/kWh, months: 6-9, hours: 16-21}")
+        items = self.mappings(value, path, "[{price: 0.42 $/kWh, months: 6-9, hours: 16-21}, {price: 0.25}]",
+                              "price, months, hours, days")
+        if items is None:
             return None
         out = []
-        for i, item in enumerate(value):
-            sub = f"{path}[{i}]"
-            if not isinstance(item, dict):
-                self.add(sub, f"must be a mapping {{price, months, hours, days}}, got {_describe(item)}")
-                continue
+        for sub, item in items:
             period = {"months": set(range(1, 13)), "hours": set(range(24)), "days": "all"}
             for key, v in item.items():
                 if key not in PERIOD_FIELDS:
@@ -644,16 +654,12 @@ class _Validator:
         return out
 
     def points(self, value, path: str):
-        if not isinstance(value, list):
-            self.add(path, f"must be a list of points like {{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}}, "
-                           f"got {_describe(value)}")
+        items = self.mappings(value, path, "[{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}, ...]",
+                              "outdoor, cop, capacity")
+        if items is None:
             return None
         out = []
-        for i, item in enumerate(value):
-            sub = f"{path}[{i}]"
-            if not isinstance(item, dict):
-                self.add(sub, f"must be a mapping {{outdoor, cop, capacity}}, got {_describe(item)}")
-                continue
+        for sub, item in items:
             point = {}
             for key, v in item.items():
                 if key not in POINT_FIELDS:
