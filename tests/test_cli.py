@@ -140,7 +140,8 @@ def test_schema_is_json_schema_that_accepts_the_examples():
         jsonschema.validate({"location": {"zip": "02134"}, "heating_load": {}, "systms": {}}, schema)
 
 
-@pytest.mark.parametrize("command", ["compare", "check", "init", "stations", "prices", "schema"])
+@pytest.mark.parametrize("command", ["compare", "check", "init", "stations", "prices", "schema", "batch", "sweep",
+                                     "rating", "size"])
 def test_every_command_has_help(command):
     r = run(command, "--help")
     assert r.exit_code == 0

@@ -367,7 +367,7 @@ def _sweep_rows(points, crossings, fields) -> list[dict]:
             rows.append({**dict(zip(fields, p.values)), "cheapest": r["system"] == cheapest, **r})
     for c in crossings:
         rows.append({**dict(zip(fields, c.values)), "cheapest": "", "profile": points[0].comparison.home.name,
-                     "system": "breakeven", "annual_cost_usd": c.annual_cost_usd})
+                     "system": "breakeven", "total_cost_usd": c.total_cost_usd})
     return rows
 
 
@@ -383,7 +383,7 @@ def write_sweep_json(points, crossings, fields, out: IO[str]) -> None:
         "vary": list(fields),
         "points": [{"values": dict(zip(fields, p.values)), "cheapest": p.comparison.summary.cheapest,
                     "rows": p.comparison.rows()} for p in points],
-        "breakeven": [{"values": dict(zip(fields, c.values)), "annual_cost_usd": c.annual_cost_usd}
+        "breakeven": [{"values": dict(zip(fields, c.values)), "total_cost_usd": c.total_cost_usd}
                       for c in crossings],
     }
     json.dump(_clean(doc), out, indent=2, default=_json_default)
@@ -406,18 +406,18 @@ def print_sweep(points, crossings, fields, name: str, console) -> None:
     for p in points:
         while marks and len(fields) == 1 and marks[0].values[0] < p.values[0]:
             c = marks.pop(0)
-            table.add_row(f"≈{c.values[0]:g}", *[_money(c.annual_cost_usd) if s in ("heat_pump", "furnace") else ""
+            table.add_row(f"≈{c.values[0]:g}", *[_money(c.total_cost_usd) if s in ("heat_pump", "furnace") else ""
                                                   for s in systems], "break-even", style="bold yellow")
         by = {r.system: r for r in p.comparison.results}
         cheapest = p.comparison.summary.cheapest
-        table.add_row(*[f"{v:g}" for v in p.values], *[_money(by[s].annual_cost_usd) for s in systems],
+        table.add_row(*[f"{v:g}" for v in p.values], *[_money(by[s].total_cost_usd) for s in systems],
                       SYSTEM_LABEL.get(cheapest, cheapest).lower())
     console.print(table)
     if not crossings:
         console.print("No break-even between the heat pump and the furnace in this range.")
     for c in crossings:
         where = ", ".join(f"{f} = {v:.4g}" for f, v in zip(fields, c.values))
-        console.print(f"Break-even (heat pump = furnace, {_money(c.annual_cost_usd)}/yr) at {where}")
+        console.print(f"Break-even (heat pump = furnace, {_money(c.total_cost_usd)}/yr) at {where}")
 
 
 def print_rating(data: dict, console) -> None:

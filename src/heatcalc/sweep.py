@@ -29,7 +29,7 @@ class Breakeven(NamedTuple):
     """Where the heat pump and the furnace cost the same along the first varied field."""
 
     values: tuple[float, ...]  # the crossing on the first field; the others as in the series
-    annual_cost_usd: float
+    total_cost_usd: float  # the year's cost of either there (heating, and cooling and fixed charges if any)
 
 
 def _leaf(path: str) -> Leaf:
@@ -123,8 +123,8 @@ def breakevens(points: list[SweepPoint], n_first: int) -> list[Breakeven]:
             hp, furnace = p.comparison.result("heat_pump"), p.comparison.result("furnace")
             if hp is None or furnace is None:
                 return []
-            diffs.append((p.values, hp.annual_cost_usd - furnace.annual_cost_usd, hp.annual_cost_usd,
-                          furnace.annual_cost_usd))
+            diffs.append((p.values, hp.total_cost_usd - furnace.total_cost_usd, hp.total_cost_usd,
+                          furnace.total_cost_usd))
         for (v0, d0, h0, f0), (v1, d1, h1, f1) in zip(diffs, diffs[1:]):
             if d0 == 0:
                 found.append(Breakeven(v0, h0))
