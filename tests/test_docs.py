@@ -26,3 +26,16 @@ def test_every_schema_field_is_documented():
 
     missing = [p for p in paths(SCHEMA) if f"`{p}`" not in text]
     assert not missing
+
+
+def test_readme_example_output_is_current(monkeypatch):
+    from typer.testing import CliRunner
+
+    from heatcalc.cli import app
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = CliRunner().invoke(app, ["compare", "profiles/boston-gas.yaml"]).stdout
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("(an 80-column terminal):\n\n```text\n", 1)[1].split("```", 1)[0]
+    assert block.strip() == "\n".join(line.rstrip() for line in out.strip().splitlines())
