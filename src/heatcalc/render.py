@@ -282,11 +282,15 @@ def print_assumptions(c: Comparison, console) -> None:
 
 def print_records(records: list[dict], columns: list[tuple[str, str]], console, title: str | None = None) -> None:
     """A simple table of dict records: ``columns`` are (key, header) pairs."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
-    for _, header in columns:
-        table.add_column(header)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    numeric = {k for k, _ in columns if any(isinstance(r.get(k), (int, float)) for r in records)}
+    for key, header in columns:
+        table.add_column(header, no_wrap=True, justify="right" if key in numeric else "left",
+                         max_width=20 if key == "name" else None, overflow="ellipsis")
     for rec in records:
         table.add_row(*["" if rec.get(k) is None else (f"{rec[k]:g}" if isinstance(rec[k], float) else str(rec[k]))
                         for k, _ in columns])
