@@ -169,3 +169,22 @@ def test_economics_in_every_format(tmp_path):
     doc = json.loads(runner.invoke(app, ["compare", str(path), "-f", "json"]).stdout)[0]
     assert doc["inputs"]["economics"]["current"] == "furnace"
     assert doc["rows"][1]["npv_vs_current_usd"] == 0.0
+
+
+def test_monthly_costs_follow_the_tariff():
+    from heatcalc.simulate import monthly_rows
+
+    tariff = {"electricity": [{"price": "0.50 $/kWh", "months": [1]}, {"price": "0.20 $/kWh"}]}
+    c = run({"tariff": tariff})
+    rows = [r for r in monthly_rows(c) if r["system"] == "heat_pump"]
+    assert sum(r["cost_usd"] for r in rows) == pytest.approx(c.result("heat_pump").annual_cost_usd, rel=1e-9)
+    jan, feb = rows[0], rows[1]
+    assert jan["cost_usd"] == pytest.approx(jan["electricity_kwh"] * 0.50)
+    assert feb["cost_usd"] == pytest.approx(feb["electricity_kwh"] * 0.20)
+
+
+def test_rating_refuses_ground_source(tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text("location: {state: VT}\nheating_load: {annual: 60}\nsystems: {heat_pump: {type: ground_source}}\n")
+    r = runner.invoke(app, ["rating", str(path)])
+    assert r.exit_code == 2 and "ground-source" in r.stderr

@@ -378,6 +378,9 @@ def rating(
         if home.heat_pump is None:
             raise HeatcalcError(f"{profile}: the profile has no heat pump to rate (systems.heat_pump is false)")
         hp = home.heat_pump
+        if hp.ground is not None:
+            raise HeatcalcError(f"{profile}: HSPF2 rates air-source heat pumps; this one is ground-source "
+                                "(rated by COP at 32 F entering water, ISO 13256-1)")
         comp = home.spec.get("systems.heat_pump.compressor") or "variable_speed"
         curve = hp.curve
         cd_value = hp.cycling_degradation if cd is None else cd

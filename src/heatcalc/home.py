@@ -171,11 +171,14 @@ def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     emissions = _emissions(b, spec, location)
     furnace = _furnace(b, spec)
     resistance = _resistance(b, spec)
+    tariff = _tariff(b, spec)
     heat_pump, nominal = (None, None)
     if ua is not None:
-        heat_pump, nominal = _heat_pump(b, spec, ua, bp, weather, furnace, prices)
+        # under a time-of-use tariff the switchover weighs the hours' mean price
+        switch_prices = prices if tariff is None else {
+            **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
+        heat_pump, nominal = _heat_pump(b, spec, ua, bp, weather, furnace, switch_prices)
     cooling = _cooling(b, spec, ua, weather) if ua is not None else None
-    tariff = _tariff(b, spec)
     fixed = {k: v for k, v in (spec.get("fixed_charges") or {}).items()}
     economics = _economics(b, spec, location, furnace, resistance, heat_pump) if spec.get("economics") else None
     if b.problems:

@@ -291,6 +291,10 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
         ef = home.emissions[fuel].value if fuel else 0.0
         heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12)
         kwh = np.bincount(HOUR_MONTH, hourly.electricity_kwh, 12)
+        if home.tariff_usd_per_kwh is not None:  # electricity priced hour by hour
+            kwh_cost = np.bincount(HOUR_MONTH, hourly.electricity_kwh * home.tariff_usd_per_kwh, 12)
+        else:
+            kwh_cost = kwh * pe
         fuel_units = np.bincount(HOUR_MONTH, hourly.fuel_btu, 12) / per_unit if fuel else np.zeros(12)
         backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
         peak = np.zeros(12)
@@ -300,7 +304,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
                 "profile": home.name, "system": result.system, "month": m + 1,
                 "heat_delivered_mmbtu": heat[m] / 1e6, "electricity_kwh": kwh[m], "fuel": fuel or "",
                 "fuel_use": fuel_units[m], "fuel_unit": FUEL_UNIT[fuel] if fuel else "",
-                "cost_usd": money.energy_cost_usd(kwh[m], fuel_units[m], pe, pf),
+                "cost_usd": kwh_cost[m] + fuel_units[m] * pf,
                 "co2_kg": money.emissions_kg(kwh[m], fuel_units[m], ee, ef),
                 "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
             })
