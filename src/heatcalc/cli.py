@@ -547,9 +547,8 @@ class _Progress:
         import time
 
         self.n += 1
-        if self.n % 50 == 0:
-            rate = self.n / max(1e-9, time.perf_counter() - self.start)
-            self.bar.update(self.task, advance=50, rate=f"{rate:,.0f}/s")
+        rate = self.n / max(1e-9, time.perf_counter() - self.start)
+        self.bar.update(self.task, advance=1, rate=f"{rate:,.0f}/s")  # Rich redraws at most 10 times a second
 
     def stop(self):
         self.bar.stop()
