@@ -9,9 +9,7 @@ Peak memory is the largest resident set of the heatcalc process and of its worke
 """
 
 import argparse
-import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -44,8 +42,8 @@ def write_table(path: Path, n: int) -> None:
                      f"{rng.choice([0.8, 0.9, 0.95])}\n")
 
 
-def timed(args: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS of the parent [MB], peak RSS of any child [MB] (ru_maxrss is in kB on Linux)."""
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and the peak RSS [MB] of heatcalc or any of its workers (ru_maxrss is in kB on Linux)."""
     code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False); "
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
@@ -53,7 +51,7 @@ def timed(args: list[str]) -> tuple[float, float, float]:
     # timer covers the largest of them all.
     out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "heatcalc", *args],
                          capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), float(out[1]) / 1024, 0.0
+    return float(out[0]), float(out[1]) / 1024
 
 
 def engine_rate() -> float:
@@ -84,13 +82,13 @@ def main() -> None:
         folder = tmp / "profiles"
         folder.mkdir()
         write_profiles(folder, n)
-        secs, rss, _ = timed(["batch", str(folder), "-o", str(tmp / "out1.csv")])
+        secs, rss = timed(["batch", str(folder), "-o", str(tmp / "out1.csv")])
         print(f"{n:,} YAML profiles: {secs:6.1f} s ({n / secs:,.0f} homes/s), peak RSS {rss:,.0f} MB "
               f"(target {30 / scale:g} s)")
         for n in (100_000 // scale, 1_000_000 // scale):
             table = tmp / f"homes{n}.csv"
             write_table(table, n)
-            secs, rss, _ = timed(["batch", "--homes", str(table), "-o", str(tmp / "out2.csv")])
+            secs, rss = timed(["batch", "--homes", str(table), "-o", str(tmp / "out2.csv")])
             print(f"{n:,} homes from CSV: {secs:6.1f} s ({n / secs:,.0f} homes/s), peak RSS {rss:,.0f} MB "
                   f"(targets: 100k under 60 s and 500 MB; 1M no more memory than 100k)")
             (tmp / "out2.csv").unlink()

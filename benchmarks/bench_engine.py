@@ -24,9 +24,9 @@ def per_call_ms(fn, repeat: int = 300) -> float:
 def main() -> None:
     for name in ("boston-gas", "chicago-dual-fuel", "minneapolis-propane"):
         home = build_home(load_profile(ROOT / "profiles" / f"{name}.yaml"))
-        hourly = per_call_ms(lambda: annual_energy(home, binned=False))
-        binned = per_call_ms(lambda: annual_energy(home, binned=True))
-        full = per_call_ms(lambda: compare_home(home))
+        hourly = per_call_ms(lambda h=home: annual_energy(h, binned=False))
+        binned = per_call_ms(lambda h=home: annual_energy(h, binned=True))
+        full = per_call_ms(lambda h=home: compare_home(h))
         print(f"{name:22s} engine, 8,760 hours: {hourly:6.3f} ms   binned: {binned:6.3f} ms   "
               f"compare_home (engine + costs): {full:6.3f} ms   target < 5 ms")
 

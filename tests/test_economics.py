@@ -11,7 +11,7 @@ from heatcalc.cli import app
 from heatcalc.home import build_home
 from heatcalc.profile import validate
 from heatcalc.simulate import annual_energy, compare_home
-from heatcalc.weather.stations import HOUR_MONTH, state_info
+from heatcalc.weather.stations import state_info
 
 runner = CliRunner()
 

@@ -125,7 +125,7 @@ def breakevens(points: list[SweepPoint], n_first: int) -> list[Breakeven]:
                 return []
             diffs.append((p.values, hp.total_cost_usd - furnace.total_cost_usd, hp.total_cost_usd,
                           furnace.total_cost_usd))
-        for (v0, d0, h0, f0), (v1, d1, h1, f1) in zip(diffs, diffs[1:]):
+        for (v0, d0, h0, _), (v1, d1, h1, _) in zip(diffs, diffs[1:]):
             if d0 == 0:
                 found.append(Breakeven(v0, h0))
             elif d0 * d1 < 0:
