@@ -9,7 +9,7 @@ from .home import Home
 from collections import defaultdict
 
 from .model.engine import (
-    AnnualEnergy, annual_totals, annual_totals_many, furnace_hourly, heat_pump_from_performance, heat_pump_hourly,
+    AnnualEnergy, ElectricResistance, Furnace, annual_totals, annual_totals_many, furnace_hourly, heat_pump_from_performance, heat_pump_hourly,
     resistance_hourly,
 )
 from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
@@ -18,7 +18,7 @@ from .weather.stations import HOUR_MONTH, hour_label
 DAY_OF_HOUR = np.arange(8760) // 24
 from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h, heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
-from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
+from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
 
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
@@ -90,17 +90,16 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
     if idx:
         f = [homes[i].furnace for i in idx]
         heat = load[idx]
-        hourly = furnace_hourly(heat, f[0])._replace(
-            electricity_kwh=heat / 1e6 * column([x.blower_kwh_per_mmbtu for x in f]),
-            fuel_btu=heat / column([x.afue for x in f]))
+        # one call for all: the furnace's parameters as (homes, 1) columns broadcast against the bins
+        hourly = furnace_hourly(heat, Furnace("", column([x.afue for x in f]),
+                                              column([x.blower_kwh_per_mmbtu for x in f])))
         for i, energy in zip(idx, annual_totals_many(hourly, [x.fuel for x in f], hours)):
             out[i]["furnace"] = energy
     idx = [i for i, h in enumerate(homes) if h.resistance is not None]
     if idx:
         heat = load[idx]
         eff = column([homes[i].resistance.efficiency for i in idx])
-        hourly = resistance_hourly(heat, homes[idx[0]].resistance)._replace(
-            electricity_kwh=heat / (BTU_PER_KWH * eff))
+        hourly = resistance_hourly(heat, ElectricResistance(eff))
         for i, energy in zip(idx, annual_totals_many(hourly, [None] * len(idx), hours)):
             out[i]["electric_resistance"] = energy
     order = ("heat_pump", "furnace", "electric_resistance")

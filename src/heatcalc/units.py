@@ -124,11 +124,11 @@ _ALIASES = {
     "btu/hr/f": "btu/h/f", "btu/h/°f": "btu/h/f", "btu/(h·f)": "btu/h/f", "btu/(h*f)": "btu/h/f",
     "usd/kwh": "$/kwh", "usd/therm": "$/therm", "usd/gal": "$/gal", "usd/ccf": "$/ccf", "usd/mcf": "$/mcf",
     "usd/mmbtu": "$/mmbtu", "¢/kwh": "c/kwh", "cents/kwh": "c/kwh", "$/gallon": "$/gal",
-    "kg/kwh": "kg/kwh", "kgco2/kwh": "kg/kwh", "kgco2e/kwh": "kg/kwh", "lbs/mwh": "lb/mwh",
+    "kgco2/kwh": "kg/kwh", "kgco2e/kwh": "kg/kwh", "lbs/mwh": "lb/mwh",
 }
 
 _DISPLAY = {
-    "f": "F", "c": "C", "k": "K", "btu/h": "Btu/h", "kbtu/h": "kBtu/h", "mbtu/h": "MBtu/h", "ton": "ton", "w": "W",
+    "f": "F", "c": "C", "k": "K", "btu/h": "Btu/h", "kbtu/h": "kBtu/h", "ton": "ton", "w": "W",
     "kw": "kW", "btu": "Btu", "kbtu": "kBtu", "mmbtu": "MMBtu", "therm": "therm", "kwh": "kWh", "mwh": "MWh",
     "mj": "MJ", "gj": "GJ", "btu/h/f": "Btu/h/F", "w/k": "W/K", "ccf": "ccf", "mcf": "Mcf", "m3": "m3",
     "gal": "gal", "dth": "Dth",

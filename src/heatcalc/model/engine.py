@@ -88,14 +88,17 @@ class AnnualEnergy(NamedTuple):
 
 
 def furnace_hourly(load_btu, furnace: Furnace) -> HourlyEnergy:
-    """Fuel = heat / AFUE; blower electricity = heat [MMBtu] × blower rate [kWh/MMBtu]."""
+    """Fuel = heat / AFUE; blower electricity = heat [MMBtu] × blower rate [kWh/MMBtu].
+
+    The furnace's numbers may be (homes, 1) columns, to run many homes at once.
+    """
     load = np.asarray(load_btu, dtype=float)
     zero = np.zeros_like(load)
     return HourlyEnergy(load, load / BTU_PER_MMBTU * furnace.blower_kwh_per_mmbtu, load / furnace.afue, zero, zero)
 
 
 def resistance_hourly(load_btu, heater: ElectricResistance) -> HourlyEnergy:
-    """Electricity = heat / (3,412.14 Btu/kWh × efficiency)."""
+    """Electricity = heat / (3,412.14 Btu/kWh × efficiency); the efficiency may be a (homes, 1) column."""
     load = np.asarray(load_btu, dtype=float)
     zero = np.zeros_like(load)
     return HourlyEnergy(load, load / (BTU_PER_KWH * heater.efficiency), zero, zero, zero)
