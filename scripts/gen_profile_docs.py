@@ -50,12 +50,15 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
 def _range(leaf: Leaf) -> str:
     kind = leaf.unit if isinstance(leaf.unit, u.UnitKind) else None
     scale = kind.table[kind.default] if kind and not callable(kind.table[kind.default]) else 1.0
+    suffix = ""
+    if callable(leaf.unit):  # a fuel amount whose unit follows the fuel: bounds in MMBtu of fuel
+        scale, suffix = 1e6, " MMBtu"
     lo = leaf.minimum if leaf.minimum is not None else leaf.above
     parts = []
     if lo is not None:
         parts.append(("≥ " if leaf.minimum is not None else "> ") + f"{lo / scale:g}")
     if leaf.maximum is not None:
-        parts.append(f"≤ {leaf.maximum / scale:g}")
+        parts.append(f"≤ {leaf.maximum / scale:,.6g}{suffix}")
     return ", ".join(parts)
 
 

@@ -160,14 +160,14 @@ def test_unreadable_and_missing_files_are_counted(tmp_path, monkeypatch):
     good.write_text('location: {zip: "02134"}\nheating_load: {annual: 60}\n')
     locked = tmp_path / "locked.yaml"
     locked.write_text(good.read_text())
-    real = Path.read_bytes
+    from heatcalc import fileio
 
-    def read_bytes(self):
-        if self.name == "locked.yaml":
+    def fake_open(path, *args, **kwargs):  # as root, chmod cannot make a file unreadable; refuse it here instead
+        if Path(path).name == "locked.yaml":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(fileio, "open", fake_open, raising=False)
     r = run("batch", str(locked), str(tmp_path / "missing.yaml"), str(good), "-j", "1")
     assert r.exit_code == 3
     assert {row["home"] for row in read_csv(r.stdout)} == {str(good)}

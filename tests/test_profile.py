@@ -92,7 +92,7 @@ def test_flagged_station_refused(write):
 
 def test_missing_weather_file(write):
     lines = problems(write("w.yaml", 'location: {weather_file: nowhere.epw}\nheating_load: {annual: 60}\n'))
-    assert "location.weather_file" in lines[0] and "no such weather file" in lines[0]
+    assert "location.weather_file" in lines[0] and "no such file" in lines[0]
 
 
 def test_python_tag_is_refused_never_run(write, tmp_path):

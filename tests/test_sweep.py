@@ -52,7 +52,7 @@ def test_sweep_table_marks_breakeven():
     ("location.zip=1:2:1", "not a numeric field"),
     ("prices.electricity=0.4:0.1:0.1", "START <= STOP"),
     ("prices.electricity", "expected FIELD=START:STOP:STEP"),
-    ("systems.furnace.afue=0.9:1.2:0.1", "must be between 0.3 and 1 (got 1.1) (at systems.furnace.afue=1.1)"),
+    ("systems.furnace.afue=0.9:1.2:0.1", "systems.furnace.afue: must be between 0.3 and 1 (got 1.1) (in --vary systems.furnace.afue)"),
 ])
 def test_sweep_errors(vary, message):
     r = runner.invoke(app, ["sweep", BOSTON, "--vary", vary])

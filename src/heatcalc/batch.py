@@ -89,14 +89,14 @@ def read_defaults(path: str | None) -> dict:
         return {}
     from .profile import MAX_PROFILE_BYTES, read_yaml
 
-    p = Path(path)
+    from .fileio import read_limited
+
+    raw = read_limited(path, MAX_PROFILE_BYTES, "defaults profile")
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ProfileError(path, [Problem("", f"cannot read the defaults profile ({exc.strerror})")]) from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileError(path, [Problem("", f"the file is larger than {MAX_PROFILE_BYTES:,} bytes")])
-    data, _ = read_yaml(raw.decode("utf-8-sig", errors="replace"), path)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(path, [Problem("", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
+    data, _ = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ProfileError(path, [Problem("", "the defaults profile must be a mapping of sections")])
     return data

@@ -85,8 +85,8 @@ def main_options(
 
 
 def _price_overrides(**flags) -> dict:
-    from . import units as u
-    from .errors import Problem
+    """--*-price flags, checked by the same rules (units, bounds) as the profile's prices."""
+    from .profile import parse_field_value
 
     out, problems = {}, []
     for key, value in flags.items():
@@ -94,14 +94,9 @@ def _price_overrides(**flags) -> dict:
             continue
         option = "--" + {"natural_gas": "gas", "heating_oil": "oil"}.get(key, key) + "-price"
         try:
-            price = u.parse_quantity(value, u.price_kind(key))
-        except u.UnitError as exc:
-            problems.append(Problem(option, str(exc)))
-            continue
-        if price < 0:
-            problems.append(Problem(option, f"must be at least 0 (got {price:g})"))
-            continue
-        out[key] = price
+            out[key] = parse_field_value(f"prices.{key}", value, "command line", label=option)
+        except ProfileError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise ProfileError("command line", problems)
     return out

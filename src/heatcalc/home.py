@@ -34,6 +34,9 @@ DEFAULT_COMPRESSOR = "variable_speed"
 DEFAULT_CUTOFF_F = -13.0
 DEFAULT_BLOWER_KWH_PER_MMBTU = 10.0
 PRICE_KEYS = ("electricity",) + FUELS
+# Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
+# farther than this from all of them is not in the US and would silently get a distant climate.
+MAX_STATION_KM = 200.0
 PRICE_UNIT = {"electricity": "$/kWh", "natural_gas": "$/therm", "propane": "$/gal", "heating_oil": "$/gal"}
 
 
@@ -159,6 +162,8 @@ class _Builder:
 def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
     """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails."""
     b = _Builder(spec)
+    if all(spec.get(f"systems.{name}") is False for name in ("heat_pump", "furnace", "electric_resistance")):
+        b.fail("systems", "every system is set to false, so there is nothing to compare; keep at least one")
     location, weather = _location(b, spec)
     if location is None:
         raise spec.error(b.problems)
@@ -197,12 +202,15 @@ def _location(b: _Builder, spec: ProfileSpec):
     state = loc.get("state")
     if state is not None:
         state = state.upper()
-        if st.state_info(state) is None:
+        if state == "US" or st.state_info(state) is None or st.representative_station(state) is None:
             b.fail("location.state", f"unknown state {state!r}; use a two-letter code such as MA, TX or DC")
             return None, None
     if "zip" in loc:
-        code = loc["zip"]
-        code = code.zfill(5) if code.isdigit() and len(code) < 5 else code
+        code = _zip5(loc["zip"])
+        if code is None:
+            b.fail("location.zip", f"{loc['zip']!r} is not a US ZIP code; write five digits, e.g. \"02134\" "
+                                   "(ZIP+4 such as 02134-1234 is fine too)")
+            return None, None
         z = st.lookup_zip(code)
         if z is None:
             b.fail("location.zip", f"unknown US ZIP code {loc['zip']!r}; check it, or give location.state, "
@@ -232,6 +240,11 @@ def _location(b: _Builder, spec: ProfileSpec):
     if "lat" in loc:
         lat, lon = loc["lat"], loc["lon"]
         station, dist = st.nearest_station(lat, lon)
+        if dist > MAX_STATION_KM:
+            b.fail("location.lat", f"{lat:g}, {lon:g} is {dist:,.0f} km from the nearest of heatcalc's US weather "
+                                   f"stations (at most {MAX_STATION_KM:g} km is accepted; no US ZIP code lies "
+                                   "farther than 155 km from one); outside the US give a weather_file and prices")
+            return None, None
         price_state = state or st.state_of_point(lat, lon)
         if price_state is None:
             price_state = station.state
@@ -262,6 +275,17 @@ def _location(b: _Builder, spec: ProfileSpec):
              "US Census 2014)")
     return Location("state", station.name, station.usaf, None, state, station.lat, station.lon), \
         st.station_weather(station)
+
+
+def _zip5(text: str) -> str | None:
+    """``"02134"``, ``"2134"`` (a ZIP whose leading zero a spreadsheet dropped) or ZIP+4 ``"02134-1234"`` → the
+    five digits; None for anything else."""
+    code = text.strip()
+    if len(code) == 10 and code[5] == "-" and code[6:].isdigit():
+        code = code[:5]
+    if not code.isdigit() or not 3 <= len(code) <= 5:
+        return None
+    return code.zfill(5)
 
 
 # --- heat loss --------------------------------------------------------------------------------------------------

@@ -19,6 +19,13 @@ from .errors import Problem, ProfileError
 
 MAX_PROFILE_BYTES = 1_000_000
 MAX_NODES = 20_000  # after alias expansion; a real profile has fewer than 200
+EXTENSION_PREFIX = "x-"  # top-level keys starting with it are ignored: they hold YAML anchors to merge elsewhere
+MAX_DEPTH = 20  # nesting of mappings and lists; a real profile is 4 deep
+# Plausibility bounds on what reaches the model (internal units: Btu, Btu/h, Btu/h/F).  They are generous -- ten
+# times a large house -- and exist so that no input can turn results into infinities.
+MAX_HEAT_BTU = 5_000e6  # 5,000 MMBtu a year
+MAX_LOAD_BTU_PER_H = 2_000_000.0
+MAX_UA_BTU_PER_H_F = 20_000.0
 COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
 BACKUPS = ("electric_resistance", "furnace")
 SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
@@ -50,8 +57,14 @@ class Section(NamedTuple):
     can_be_false: bool = False  # `systems.furnace: false` leaves the system out
 
 
-def _bill_amount_kind(values: dict) -> u.UnitKind:
-    return u.fuel_amount_kind(values.get("fuel") or "natural_gas")
+def _bill_amount_kind(values: dict) -> u.UnitKind | None:
+    """The amount's unit follows the billed fuel; None while the fuel itself is wrong (that is reported there)."""
+    fuel = values.get("fuel")
+    if fuel is None:
+        return u.fuel_amount_kind("natural_gas")
+    if not isinstance(fuel, str) or fuel.strip() not in u.BILL_FUELS:
+        return None
+    return u.fuel_amount_kind(fuel.strip())
 
 
 TEMP = u.TEMPERATURE
@@ -79,26 +92,28 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
                 fields={
                     "fuel": Leaf("enum", "The billed fuel.", choices=u.BILL_FUELS, example="natural_gas"),
                     "amount": Leaf("quantity", "Fuel bought in the year (therm, ccf, Mcf, m3, gal, kWh, MMBtu).",
-                                   unit=_bill_amount_kind, above=0, example="780 therm"),
+                                   unit=_bill_amount_kind, above=0, maximum=MAX_HEAT_BTU * 10,
+                                   example="780 therm"),
                     "efficiency": Leaf("number", "Seasonal efficiency of the current system (AFUE, or COP for "
                                        "electric heat). Default 0.80 for fuels, 1.0 for electricity.",
                                        above=0, maximum=6, example=0.8),
                     "non_heating": Leaf("per_time", "Non-heating use on the same meter (water heating, cooking), "
                                         "per month or per year, e.g. `15 therm/month`. Default 0.",
-                                        unit=_bill_amount_kind, minimum=0, example="15 therm/month"),
+                                        unit=_bill_amount_kind, minimum=0, maximum=MAX_HEAT_BTU * 10,
+                                        example="15 therm/month"),
                 }),
             "annual": Leaf("quantity", "Heat delivered to the home per year.", unit=u.ENERGY, above=0,
-                           example="62 MMBtu"),
+                           maximum=MAX_HEAT_BTU, example="62 MMBtu"),
             "design": Section(
                 doc="Design heat loss, e.g. from an ACCA Manual J.", required=("load", "outdoor"),
                 fields={
                     "load": Leaf("quantity", "Heat loss at the design temperature.", unit=u.POWER, above=0,
-                                 example="42000 Btu/h"),
+                                 maximum=MAX_LOAD_BTU_PER_H, example="42000 Btu/h"),
                     "outdoor": Leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=-80, maximum=70,
                                     example="6 F"),
                 }),
             "ua": Leaf("quantity", "Whole-house heat-loss coefficient.", unit=u.CONDUCTANCE, above=0,
-                       example="650 Btu/h/F"),
+                       maximum=MAX_UA_BTU_PER_H_F, example="650 Btu/h/F"),
             "balance_point": Leaf("quantity", "Outdoor temperature below which the home needs heat.", unit=TEMP,
                                   minimum=0, maximum=75, default="60 F"),
             "indoor": Leaf("quantity", "Indoor temperature, used with `design`.", unit=TEMP, minimum=50,
@@ -160,17 +175,21 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
     "cooling_load": Section(
         doc="Optional cooling season: how much cooling the home needs. Give one of ua, design, annual or "
             "from_bills.", one_of=("ua", "design", "annual", "from_bills"), fields={
-            "ua": Leaf("quantity", "Heat-gain coefficient. Default: the heating UA.", unit=u.CONDUCTANCE, above=0),
+            "ua": Leaf("quantity", "Heat-gain coefficient. Default: the heating UA.", unit=u.CONDUCTANCE, above=0,
+                       maximum=MAX_UA_BTU_PER_H_F),
             "design": Section(doc="Design cooling load, e.g. from a Manual J.", required=("load", "outdoor"),
                               fields={
-                "load": Leaf("quantity", "Cooling load at the design temperature.", unit=u.POWER, above=0),
+                "load": Leaf("quantity", "Cooling load at the design temperature.", unit=u.POWER, above=0,
+                             maximum=MAX_LOAD_BTU_PER_H),
                 "outdoor": Leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=60, maximum=130),
             }),
-            "annual": Leaf("quantity", "Heat removed from the home per year.", unit=u.ENERGY, above=0),
+            "annual": Leaf("quantity", "Heat removed from the home per year.", unit=u.ENERGY, above=0,
+                           maximum=MAX_HEAT_BTU),
             "from_bills": Section(doc="A summer of electricity for cooling with the current air conditioner.",
                                   required=("amount",), fields={
                 "amount": Leaf("quantity", "Electricity used for cooling in the year.",
-                               unit=u.fuel_amount_kind("electricity"), above=0),
+                               unit=u.fuel_amount_kind("electricity"), above=0,
+                               maximum=MAX_HEAT_BTU),
                 "seer2": Leaf("number", "SEER2 of the air conditioner those bills are for. Default 13.4.",
                               minimum=8, maximum=40),
             }),
@@ -237,17 +256,19 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
 
 PERIOD_FIELDS = {
     "price": Leaf("quantity", "Price in this period.", unit=u.price_kind("electricity"), minimum=0, maximum=5),
-    "months": Leaf("string", "Months it applies to, e.g. [6, 7, 8, 9] or 6-9. Default all."),
-    "hours": Leaf("string", "Clock hours it covers, e.g. 16-21 (from 16:00 to 21:00). Default all."),
+    "months": Leaf("string", "Months it applies to, e.g. [6, 7, 8, 9], 6-9, or 11-3 across the new year. "
+                             "Default all."),
+    "hours": Leaf("string", "Clock hours it covers, e.g. 16-21 (from 16:00 to 21:00), or 22-6 across midnight. "
+                            "Default all."),
     "days": Leaf("enum", "Days it applies to. Default all.", choices=("all", "weekdays", "weekends")),
 }
 
 POINT_FIELDS = {
     "outdoor": Leaf("quantity", "Outdoor temperature.", unit=TEMP, minimum=-60, maximum=80),
     "cop": Leaf("number", "COP at the highest speed (indoor fan and defrost included).", minimum=1, maximum=10),
-    "capacity": Leaf("quantity", "Capacity at the highest speed.", unit=u.POWER, minimum=0, maximum=600_000),
+    "capacity": Leaf("quantity", "Capacity at the highest speed.", unit=u.POWER, above=0, maximum=600_000),
     "min_cop": Leaf("number", "COP at the lowest speed.", minimum=1, maximum=12),
-    "min_capacity": Leaf("quantity", "Capacity at the lowest speed.", unit=u.POWER, minimum=0, maximum=600_000),
+    "min_capacity": Leaf("quantity", "Capacity at the lowest speed.", unit=u.POWER, above=0, maximum=600_000),
 }
 
 
@@ -290,8 +311,11 @@ _PLAIN_TAGS = {
 }
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _Budget(Exception):
-    pass
+    """The document is larger or deeper than a profile can be."""
 
 
 def read_yaml(text: str, source: str) -> tuple[Any, dict]:
@@ -315,10 +339,13 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict]:
     problems: list[Problem] = []
     count = [0]
 
-    def convert(n, path: str):
+    def convert(n, path: str, depth: int = 0):
         count[0] += 1
         if count[0] > MAX_NODES:
-            raise _Budget
+            raise _Budget(f"the profile expands to more than {MAX_NODES:,} values (YAML aliases repeated many "
+                          "times?); write it out plainly")
+        if depth > MAX_DEPTH:
+            raise _Budget(f"the profile nests more than {MAX_DEPTH} levels deep; a profile needs about 4")
         line = n.start_mark.line + 1
         if path not in lines:
             lines[path] = line
@@ -328,7 +355,17 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict]:
             return None
         if isinstance(n, yaml.MappingNode):
             out = {}
+            merged: list = []
             for key_node, value_node in n.value:
+                if key_node.tag == _MERGE_TAG:  # `<<: *base` (or a list of them): the base's keys, unless given here
+                    sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                    for source_node in sources:
+                        if not isinstance(source_node, yaml.MappingNode):
+                            problems.append(Problem(path, "a merge key (<<) takes a mapping or a list of mappings",
+                                                    key_node.start_mark.line + 1))
+                            continue
+                        merged.append(convert(source_node, path, depth + 1))
+                    continue
                 if not isinstance(key_node, yaml.ScalarNode):
                     problems.append(Problem(path, "mapping keys must be plain names", key_node.start_mark.line + 1))
                     continue
@@ -338,17 +375,19 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict]:
                     problems.append(Problem(sub, "appears twice; keep one", key_node.start_mark.line + 1))
                     continue
                 lines[sub] = key_node.start_mark.line + 1
-                out[key] = convert(value_node, sub)
+                out[key] = convert(value_node, sub, depth + 1)
+            for base in merged:  # earlier merges win over later ones, and the keys written here over both
+                for key, value in base.items():
+                    out.setdefault(key, value)
             return out
         if isinstance(n, yaml.SequenceNode):
-            return [convert(item, f"{path}[{i}]") for i, item in enumerate(n.value)]
+            return [convert(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(n.value)]
         return _scalar(n)
 
     try:
         data = convert(node, "")
-    except _Budget:
-        raise ProfileError(source, [Problem("", f"the profile expands to more than {MAX_NODES} values (YAML "
-                                                "aliases repeated many times?); write it out plainly")]) from None
+    except _Budget as exc:
+        raise ProfileError(source, [Problem("", str(exc))]) from None
     if problems:
         raise ProfileError(source, problems)
     return data, lines
@@ -386,21 +425,13 @@ def _scalar(n):
 
 def load_profile(path: Path) -> ProfileSpec:
     """Read and validate one profile file; raises :class:`ProfileError` listing every problem."""
+    from .fileio import InputError, read_limited
+
     source = str(path)
     try:
-        if path.is_dir():
-            raise ProfileError(source, [Problem("", "is a directory, not a profile")])
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise ProfileError(source, [Problem("", f"the file is {size:,} bytes; a profile may be at most "
-                                                    f"{MAX_PROFILE_BYTES:,} bytes")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProfileError(source, [Problem("", "no such file")]) from None
-    except PermissionError:
-        raise ProfileError(source, [Problem("", "permission denied; check the file's permissions")]) from None
-    except OSError as exc:
-        raise ProfileError(source, [Problem("", f"cannot read the file ({exc.strerror})")]) from None
+        raw = read_limited(path, MAX_PROFILE_BYTES, "profile")
+    except InputError as exc:
+        raise ProfileError(source, [Problem("", exc.reason)]) from None
     return parse_profile_text(raw, source, default_name=path.stem, base_dir=path.resolve().parent)
 
 
@@ -451,7 +482,7 @@ def _suggest(key: str, known) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    return f"{x:,.6g}"
 
 
 class _Validator:
@@ -473,6 +504,8 @@ class _Validator:
         out = {}
         for key, value in data.items():
             sub = f"{path}.{key}" if path else str(key)
+            if not path and str(key).startswith(EXTENSION_PREFIX):
+                continue  # a place for YAML anchors that other keys merge in (`<<: *base`); not read otherwise
             if key not in sec.fields:
                 self.add(sub, "unknown key" + _suggest(str(key), sec.fields))
                 continue
@@ -545,6 +578,8 @@ class _Validator:
                 return None
             return self.bounded(spec, number, path, "")
         kind = spec.unit(siblings) if callable(spec.unit) else spec.unit
+        if kind is None:
+            return None  # its unit depends on a sibling that is itself wrong, and reported there
         if spec.kind == "per_time":
             return self.per_time(spec, kind, value, path)
         try:
@@ -587,6 +622,8 @@ class _Validator:
         show = f" {unit}" if unit else ""
         if kind is TEMP:
             show = " F"
+        if callable(spec.unit):  # a fuel amount whose unit follows the fuel: bounds in MMBtu of fuel
+            scale, show = 1e6, " MMBtu"
 
         def f(x):
             return _fmt(x / scale)
@@ -596,14 +633,13 @@ class _Validator:
                                                                            and number <= spec.above)
         too_high = spec.maximum is not None and number > spec.maximum
         if too_low or too_high:
-            if spec.maximum is not None and low is not None:
+            exclusive_low = spec.minimum is None
+            if spec.maximum is not None and low is not None and not (too_low and exclusive_low):
                 rule = f"must be between {f(low)} and {f(spec.maximum)}{show}"
             elif too_low:
-                rule = f"must be {'at least' if spec.minimum is not None else 'above'} {f(low)}{show}"
+                rule = f"must be {'above' if exclusive_low else 'at least'} {f(low)}{show}"
             else:
                 rule = f"must be at most {f(spec.maximum)}{show}"
-            if spec.above is not None and spec.minimum is None and spec.maximum is None:
-                rule = f"must be above {f(low)}{show}"
             self.add(path, f"{rule} (got {f(number)}{show})")
             return None
         return number
@@ -673,6 +709,9 @@ class _Validator:
             for key in ("outdoor", "cop", "capacity"):
                 if item.get(key) is None:
                     self.add(f"{sub}.{key}", "is required: " + POINT_FIELDS[key].doc)
+            if point.get("min_capacity", 0.0) > point.get("capacity", math.inf):
+                self.add(f"{sub}.min_capacity", f"is more than the capacity at the highest speed "
+                                                f"({point['min_capacity']:,.0f} > {point['capacity']:,.0f} Btu/h)")
             out.append(point)
         temps = [p["outdoor"] for p in out if "outdoor" in p]
         if len(value) < 2:
@@ -683,23 +722,34 @@ class _Validator:
 
 
 def _int_set(value, low: int, high: int, end_exclusive: bool):
-    """``6-9`` / ``[6, 7]`` / ``7`` → a set of ints; hours ``16-21`` mean 16:00 up to 21:00 (16..20)."""
+    """``6-9`` / ``[6, 7]`` / ``7`` → a set of ints; hours ``16-21`` mean 16:00 up to 21:00 (16..20).
+
+    A range whose end comes before its start wraps around: hours ``22-6`` are 22:00 to 06:00 (22, 23, 0..5) and
+    months ``11-3`` are November to March.
+    """
     items = value if isinstance(value, list) else [value]
     out = set()
+    top = high - 1 if end_exclusive else high
     for item in items:
+        if isinstance(item, (bool, float, dict, list)) or item is None:
+            return None
         text = str(item).strip()
         try:
             if "-" in text:
                 a, b = (int(x) for x in text.split("-", 1))
-                values = range(a, b) if end_exclusive else range(a, b + 1)
-                if a > b or (end_exclusive and a == b):
+                if not (low <= a <= top and low <= b <= high):
                     return None
+                if a == b and end_exclusive:
+                    return None  # hours 5-5 cover nothing
+                if a <= b:
+                    values = list(range(a, b) if end_exclusive else range(a, b + 1))
+                else:  # wraps past midnight, or past December
+                    values = list(range(a, top + 1)) + list(range(low, b) if end_exclusive else range(low, b + 1))
             else:
                 values = [int(text)]
         except ValueError:
             return None
         for v in values:
-            top = high - 1 if end_exclusive else high
             if not low <= v <= top:
                 return None
             out.add(v)
@@ -732,13 +782,37 @@ def validate(data: Any, source: str, lines: dict | None = None, default_name: st
     v = _Validator()
     values = v.section(SCHEMA, data, "")
     for key in ("location", "heating_load"):
-        if key not in data:
+        if data.get(key) is None:  # left out, or left empty (`location:` with nothing under it)
             v.add(key, _required(SCHEMA.fields[key]))
     spec = ProfileSpec(source=source, name=str(values.get("name") or default_name), values=values,
                        base_dir=base_dir, lines=lines)
     if v.problems:
         raise spec.error(v.problems)
     return spec
+
+
+def field_spec(path: str) -> Leaf | Section | None:
+    """The declaration of a dotted field (``prices.electricity``), or None if the profile has no such field."""
+    node: Any = SCHEMA
+    for part in path.split("."):
+        if not isinstance(node, Section) or part not in node.fields:
+            return None
+        node = node.fields[part]
+    return node
+
+
+def parse_field_value(path: str, value, source: str, label: str | None = None):
+    """Check one value of a dotted field as the profile would (unit, bounds, finiteness) and return it in internal
+    units; raise :class:`ProfileError` naming ``label`` (default: the field) otherwise.  Used for command-line
+    overrides and ``sweep --vary``, so they obey exactly the profile's rules."""
+    spec = field_spec(path)
+    if not isinstance(spec, Leaf):
+        raise ProfileError(source, [Problem(label or path, "is not a field of the profile")])
+    v = _Validator()
+    converted = v.leaf(spec, value, label or path, {})
+    if v.problems or converted is None:
+        raise ProfileError(source, [Problem(f, m) for f, m in v.problems] or [Problem(label or path, "is empty")])
+    return converted
 
 
 # --- the JSON Schema ------------------------------------------------------------------------------------------------

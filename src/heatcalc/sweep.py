@@ -9,7 +9,8 @@ import math
 from typing import NamedTuple
 
 from .errors import Problem, ProfileError
-from .profile import SCHEMA, Leaf, Section, copy_data, set_field
+from . import units as u
+from .profile import SCHEMA, Leaf, Section, copy_data, parse_field_value, set_field
 
 MAX_POINTS = 10_000
 
@@ -50,32 +51,76 @@ def _leaf(path: str) -> Leaf:
 
 
 def parse_vary(text: str) -> Vary:
-    """``FIELD=START:STOP:STEP[ UNIT]`` (STOP included) or ``FIELD=A,B,C[ UNIT]``."""
+    """``FIELD=START:STOP:STEP[ UNIT]`` (STOP included) or ``FIELD=A,B,C`` (each value may carry a unit, the same
+    for all: ``prices.electricity=18 c/kWh,20 c/kWh``).  Every value is checked against the field's bounds, and the
+    count against :data:`MAX_POINTS`, before anything runs."""
     field, sep, spec = text.partition("=")
     field = field.strip()
     if not sep or not field or not spec.strip():
         raise ProfileError("--vary", [Problem("", f"expected FIELD=START:STOP:STEP or FIELD=A,B,C (got {text!r})")])
     _leaf(field)
     spec = spec.strip()
-    numbers, _, unit = spec.partition(" ")
+    if ":" in spec:
+        numbers, _, unit = spec.partition(" ")
+        values = _range_values(field, numbers)
+    else:
+        values, unit = _list_values(field, spec)
+    unit = unit.strip()
+    problems = []
+    for value in values:
+        try:
+            parse_field_value(field, f"{value:g} {unit}".strip(), "--vary", label=field)
+        except ProfileError as exc:
+            problems.extend(p._replace(message=f"{p.message} (in --vary {field})") for p in exc.problems)
+            break
+    if problems:
+        raise ProfileError("--vary", problems)
+    return Vary(field, values, unit)
+
+
+def _range_values(field: str, numbers: str) -> tuple[float, ...]:
     try:
-        if ":" in numbers:
-            parts = [float(x) for x in numbers.split(":")]
-            if len(parts) != 3:
-                raise ValueError
-            start, stop, step = parts
-            if step <= 0 or stop < start:
-                raise ProfileError("--vary", [Problem(field, "needs START <= STOP and a positive STEP")])
-            count = int(math.floor((stop - start) / step + 1e-9)) + 1
-            values = tuple(round(start + i * step, 12) for i in range(count))
-        else:
-            values = tuple(float(x) for x in numbers.split(","))
+        parts = [float(x) for x in numbers.split(":")]
     except ValueError:
-        raise ProfileError("--vary", [Problem(field, f"cannot read the values {numbers!r}; write "
-                                                     "START:STOP:STEP or A,B,C with plain numbers")]) from None
-    if not all(math.isfinite(v) for v in values):
-        raise ProfileError("--vary", [Problem(field, "values must be finite numbers")])
-    return Vary(field, values, unit.strip())
+        parts = []
+    if len(parts) != 3 or not all(math.isfinite(x) for x in parts):
+        raise ProfileError("--vary", [Problem(field, f"cannot read the range {numbers!r}; write START:STOP:STEP "
+                                                     "with finite numbers, e.g. 0.08:0.40:0.02")])
+    start, stop, step = parts
+    if step <= 0 or stop < start:
+        raise ProfileError("--vary", [Problem(field, "needs START <= STOP and a positive STEP")])
+    span = (stop - start) / step  # may overflow to inf for absurd ranges: caught by the cap below
+    if not math.isfinite(span) or span + 1 > MAX_POINTS:
+        raise ProfileError("--vary", [Problem(field, f"the range has more than {MAX_POINTS:,} values; use a "
+                                                     "larger step")])
+    count = int(math.floor(span + 1e-9)) + 1
+    return tuple(round(start + i * step, 12) for i in range(count))
+
+
+def _list_values(field: str, spec: str) -> tuple[tuple[float, ...], str]:
+    items = [item.strip() for item in spec.split(",")]
+    if len(items) > MAX_POINTS:
+        raise ProfileError("--vary", [Problem(field, f"more than {MAX_POINTS:,} values")])
+    values, units = [], set()
+    for item in items:
+        try:
+            number, unit = u.split_quantity(item)
+        except u.UnitError:
+            raise ProfileError("--vary", [Problem(field, f"cannot read the value {item!r}; write A,B,C with numbers, "
+                                                         "each with the same unit or none")]) from None
+        values.append(number)
+        units.add(u.display_unit(unit) if unit else "")
+    if len(units) > 1:
+        raise ProfileError("--vary", [Problem(field, f"the values carry different units ({', '.join(sorted(units))}); "
+                                                     "give them all the same unit")])
+    return tuple(values), units.pop()
+
+
+def check_grid(varies: list[Vary]) -> None:
+    """Refuse a grid larger than :data:`MAX_POINTS` before any of it runs."""
+    total = math.prod(len(v.values) for v in varies)
+    if total > MAX_POINTS:
+        raise ProfileError("--vary", [Problem("", f"{total:,} points is more than {MAX_POINTS:,}; use coarser steps")])
 
 
 def run_sweep(data: dict, source: str, varies: list[Vary], base_dir=None, lines=None,
@@ -85,9 +130,7 @@ def run_sweep(data: dict, source: str, varies: list[Vary], base_dir=None, lines=
     from .profile import validate
     from .simulate import compare_home
 
-    total = math.prod(len(v.values) for v in varies)
-    if total > MAX_POINTS:
-        raise ProfileError("--vary", [Problem("", f"{total:,} points is more than {MAX_POINTS:,}; use coarser steps")])
+    check_grid(varies)
     points, problems = [], []
     overrides = dict(price_overrides or {})
     for combo in itertools.product(*[v.values for v in reversed(varies)]):

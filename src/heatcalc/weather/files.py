@@ -18,6 +18,7 @@ from ..errors import DataError
 from ..units import c_to_f
 
 HOURS = 8760
+MAX_ROWS = HOURS + 24  # a leap year's hours; reading stops past it
 MAX_WEATHER_BYTES = 50 * 1024 * 1024  # an EPW is about 1.6 MB; anything far larger is not a weather file
 
 
@@ -43,17 +44,12 @@ def _float(text: str, path: Path, line: int, what: str) -> float:
 
 def read_weather_file(path: Path) -> WeatherFile:
     """Read an EPW (``.epw``) or TMY3 CSV (``.csv``) file; the kind is told from the first line, not the name."""
+    from ..fileio import InputError, read_limited
+
     try:
-        size = path.stat().st_size
-        if size > MAX_WEATHER_BYTES:
-            raise DataError(f"{path}: {size / 1e6:.0f} MB is too large for a weather file (limit 50 MB)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such weather file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, not a weather file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read the weather file ({exc.strerror})") from None
+        raw = read_limited(path, MAX_WEATHER_BYTES, "weather file")
+    except InputError as exc:
+        raise DataError(str(exc)) from None
     text = raw.decode("utf-8", errors="replace")
     first = text.split("\n", 1)[0]
     if first.upper().startswith("LOCATION"):
@@ -82,6 +78,7 @@ def _read_epw(path: Path, text: str) -> WeatherFile:
             continue
         if len(row) < 7:
             raise DataError(f"{path}:{number}: an EPW data row needs at least 7 fields (has {len(row)})")
+        _check_row_count(path, len(temps))
         months.append(int(_float(row[1], path, number, "month")))
         days.append(int(_float(row[2], path, number, "day")))
         value = _float(row[6], path, number, "dry-bulb temperature")
@@ -117,6 +114,7 @@ def _read_tmy3(path: Path, text: str) -> WeatherFile:
             continue
         if len(row) <= col:
             raise DataError(f"{path}:{number}: row has {len(row)} fields, the dry-bulb column is number {col + 1}")
+        _check_row_count(path, len(temps))
         date = row[0].split("/")
         if len(date) == 3 and date[0].isdigit() and date[1].isdigit():
             months.append(int(date[0]))
@@ -126,6 +124,12 @@ def _read_tmy3(path: Path, text: str) -> WeatherFile:
         temps = _leap_day_dropped(months, days, temps)
     arr = _checked(path, temps, already_f=unit_f)
     return WeatherFile(path, "tmy3", name, state, lat, lon, arr)
+
+
+def _check_row_count(path: Path, rows_so_far: int) -> None:
+    if rows_so_far >= MAX_ROWS:
+        raise DataError(f"{path}: has more than {MAX_ROWS:,} hourly rows; a typical-year weather file has 8,760 "
+                        "(8,784 in a leap year)")
 
 
 def _checked(path: Path, temps_c: list[float], already_f: bool = False) -> np.ndarray:
