@@ -108,12 +108,13 @@ def test_bad_rows_mixed_with_good_nothing_lost_or_duplicated(tmp_path):
     assert "homes.csv:3: location.zip: unknown US ZIP code '99999'" in r.stderr
 
 
-def test_unknown_column_is_reported_per_row_with_suggestion(tmp_path):
+def test_unknown_column_is_a_usage_error_before_any_home_runs(tmp_path):
+    # Every row would fail the same way, so the header is checked once, up front (exit 2, nothing on stdout).
     path = homes_csv(tmp_path, ["02134,60,0.9", "60614,70,0.95"],
                      header="location.zip,heating_load.annual,systems.furnace.afeu")
     r = run("batch", "--homes", str(path))
-    assert r.exit_code == 3 and r.stdout.count("\n") == 1  # header only
-    assert r.stderr.count("systems.furnace.afeu: unknown key; did you mean 'afue'?") == 2
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == f"Error: {path}:1: systems.furnace.afeu: is not a profile field; did you mean 'afue'?\n"
 
 
 def test_defaults_fill_empty_cells(tmp_path):

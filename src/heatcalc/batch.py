@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import glob
 import os
+import re
 import sys
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from .errors import Problem, ProfileError
+from .fileio import MAX_LINE_BYTES
 
 BLOCK = 256  # homes per unit of work: big enough to share stations, small enough to stream
 MAX_CSV_FIELD = 100_000
@@ -49,15 +51,12 @@ def _yaml_files(folder: Path) -> list[Path]:
     return found
 
 
-def iter_profile_inputs(items: Iterable[str], stdin=None) -> Iterator[HomeInput]:
-    """Expand files, folders (every *.yaml / *.yml below, sorted) and globs, in the order given; ``-`` is stdin."""
+def iter_profile_inputs(items: Iterable[str], stdin=None, defaults: dict | None = None) -> Iterator[HomeInput]:
+    """Expand files, folders (every *.yaml / *.yml below, sorted) and globs, in the order given; ``-`` is stdin,
+    holding one YAML profile or a homes table (told apart by its first line)."""
     for item in items:
         if item == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            if looks_like_csv(data):
-                yield from iter_table_inputs(data.decode("utf-8-sig", errors="replace").splitlines(), "stdin", {})
-            else:
-                yield HomeInput("-", "yaml", data, "stdin")
+            yield from stdin_inputs(stdin, defaults or {})
             continue
         path = Path(item)
         if path.is_dir():
@@ -78,9 +77,40 @@ def iter_profile_inputs(items: Iterable[str], stdin=None) -> Iterator[HomeInput]
                 yield HomeInput(m, "file", Path(m), m)
 
 
-def looks_like_csv(data: bytes) -> bool:
-    first = data.lstrip()[:4096].split(b"\n", 1)[0]
-    return b"," in first and b":" not in first and b"." in first
+def profile_paths(items: Iterable[str]) -> Iterator[Path]:
+    """The profile files that ``items`` name (stdin left out), for checking that no output overwrites one."""
+    for item in iter_profile_inputs([i for i in items if i != "-"]):
+        if item.kind == "file":
+            yield item.payload
+
+
+_HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+
+
+def looks_like_table_header(line: str) -> bool:
+    """True for the header of a homes table (``home,location.zip,heating_load.annual``): comma-separated dotted
+    field names.  A YAML profile's first line (``name: ...``, ``location:``, ``---``, ``# note``, ``{...}``) is not."""
+    cells = [c.strip().strip('"').strip() for c in line.lstrip("\ufeff").strip().split(",")]
+    if not cells or not all(_HEADER_CELL.match(c) for c in cells):
+        return False
+    return len(cells) > 1 or "." in cells[0]
+
+
+def stdin_inputs(stdin, defaults: dict) -> Iterator[HomeInput]:
+    """``-``: one YAML profile (at most :data:`~heatcalc.profile.MAX_PROFILE_BYTES`) or a homes table, streamed."""
+    from .fileio import LineTooLong, read_stream_limited
+    from .profile import MAX_PROFILE_BYTES
+
+    stream = stdin or sys.stdin.buffer
+    first = stream.readline(MAX_LINE_BYTES + 1)
+    if len(first) > MAX_LINE_BYTES:
+        raise LineTooLong(1)
+    text = first.decode("utf-8", errors="replace")
+    if looks_like_table_header(text):
+        yield from table_inputs(stream, "stdin", defaults, first=first)
+        return
+    data = first + read_stream_limited(stream, MAX_PROFILE_BYTES - len(first), "stdin", "profile")
+    yield HomeInput("-", "yaml", data, "stdin")
 
 
 def read_defaults(path: str | None) -> dict:
@@ -102,28 +132,85 @@ def read_defaults(path: str | None) -> dict:
     return data
 
 
-def iter_table_inputs(lines: Iterable[str], source: str, defaults: dict) -> Iterator[HomeInput]:
-    """Rows of a homes table: a header of dotted profile fields, one home per row.
+def check_table_header(header: list[str], source: str) -> list[str]:
+    """The column names of a homes table, or :class:`ProfileError` (exit 2) listing every problem of the header:
+    a column without a name, one that is not a profile field, the same field twice, or a section together with one
+    of its own fields (``heating_load`` and ``heating_load.annual``) -- a row could not say which one wins."""
+    from .fileio import has_undecodable
+    from .profile import Leaf, field_spec, _suggest
 
-    A ``home`` column, if present, names each home; otherwise it is the row number (1 = first row after the
-    header).  Empty cells leave the field to ``defaults`` (or to heatcalc's own default).
+    names = [h.strip() for h in header]
+    problems = []
+    if any(has_undecodable(n) for n in names):
+        raise ProfileError(source, [Problem("", "the header is not UTF-8 text; save the table as UTF-8 (with or "
+                                                "without a BOM)", 1)])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if not name:
+            problems.append(Problem("", f"column {i} has no name; name it (a dotted profile field) or delete it", 1))
+            continue
+        if name in seen:
+            problems.append(Problem(name, f"is column {seen[name]} and column {i}; keep one", 1))
+            continue
+        seen[name] = i
+        if name == "home":
+            continue
+        spec = field_spec(name)
+        if spec is None:
+            parent, _, last = name.rpartition(".")
+            known = getattr(field_spec(parent), "fields", None) if parent else None
+            hint = _suggest(last, known) if known else "; columns are dotted profile fields such as location.zip"
+            problems.append(Problem(name, "is not a profile field" + hint, 1))
+        elif not isinstance(spec, Leaf) and not spec.can_be_false:
+            problems.append(Problem(name, "is a section; give its fields as columns (e.g. "
+                                          f"{name}.{next(iter(spec.fields))})", 1))
+    for name in seen:
+        for other in seen:
+            if other.startswith(name + "."):
+                problems.append(Problem(other, f"is inside column {name}; give one or the other", 1))
+    if problems:
+        raise ProfileError(source, problems)
+    return names
+
+
+def table_inputs(stream, source: str, defaults: dict, first: bytes | None = None) -> Iterator[HomeInput]:
+    """Rows of a homes table read from a binary stream, one line at a time: a header of dotted profile fields, one
+    home per row.
+
+    The header is checked before any row is yielded (:func:`check_table_header`).  A ``home`` column, if present,
+    names each home; otherwise it is the row number (1 = first row after the header).  Empty cells leave the field
+    to ``defaults`` (or to heatcalc's own default).  A row that is not UTF-8, does not parse or has the wrong number
+    of cells is that home's failure; the others go on.
     """
+    from .fileio import LineTooLong, has_undecodable, text_lines
+
     csv.field_size_limit(MAX_CSV_FIELD)
-    reader = csv.reader(lines)
+    reader = csv.reader(text_lines(stream, first=first))
     try:
         header = next(reader)
     except StopIteration:
-        yield HomeInput(source, "error", Problem("", "the homes table is empty; it needs a header row"), source)
-        return
+        raise ProfileError(source, [Problem("", "the homes table is empty; it needs a header row")]) from None
+    except LineTooLong as exc:
+        raise ProfileError(source, [Problem("", f"the header is longer than {MAX_LINE_BYTES:,} bytes", 1)]) \
+            from None
     except csv.Error as exc:
-        yield HomeInput(source, "error", Problem("", f"not a CSV table ({exc})", 1), source, 1)
-        return
-    header = [h.strip() for h in header]
+        raise ProfileError(source, [Problem("", f"not a CSV table ({exc})", 1)]) from None
+    header = check_table_header(header, source)
+    return _table_rows(reader, header, source, defaults, has_undecodable, LineTooLong)
+
+
+def _table_rows(reader, header, source, defaults, has_undecodable, LineTooLong) -> Iterator[HomeInput]:
     number = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
+            return
+        except LineTooLong as exc:
+            number += 1
+            yield HomeInput(str(number), "error", Problem("", f"line {exc.line} is longer than {MAX_LINE_BYTES:,} "
+                                                              "bytes; the rest of the table was not read"),
+                            source, exc.line)
             return
         except csv.Error as exc:
             number += 1
@@ -134,6 +221,10 @@ def iter_table_inputs(lines: Iterable[str], source: str, defaults: dict) -> Iter
             continue
         number += 1
         line = reader.line_num
+        if any(has_undecodable(cell) for cell in row):
+            yield HomeInput(str(number), "error", Problem("", "the row is not UTF-8 text; save the table as UTF-8 "
+                                                              "(with or without a BOM)", line), source, line)
+            continue
         if len(row) != len(header):
             yield HomeInput(str(number), "error",
                             Problem("", f"row has {len(row)} cells but the header has {len(header)}", line),
@@ -144,18 +235,25 @@ def iter_table_inputs(lines: Iterable[str], source: str, defaults: dict) -> Iter
         yield HomeInput(home, "row", (cells, defaults), source, line)
 
 
-def iter_table_file(path: str, defaults: dict, stdin=None) -> Iterator[HomeInput]:
+def open_table(path: str, defaults: dict, stdin=None) -> Iterator[HomeInput]:
+    """A homes table (a file, a named pipe, or ``-`` for stdin), its header already checked: a missing file or a
+    bad header raises here, before any home runs (a usage error, exit 2)."""
+    from .fileio import open_binary
+
     if path == "-":
-        text = (stdin or sys.stdin.buffer).read().decode("utf-8-sig", errors="replace")
-        yield from iter_table_inputs(text.splitlines(), "stdin", defaults)
-        return
+        return table_inputs(stdin or sys.stdin.buffer, "stdin", defaults)
+    fh = open_binary(path, "homes table")
     try:
-        fh = open(path, newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        yield HomeInput(path, "error", Problem("", f"cannot read the homes table ({exc.strerror})"), path)
-        return
+        rows = table_inputs(fh, path, defaults)
+    except BaseException:
+        fh.close()
+        raise
+    return _closing(rows, fh)
+
+
+def _closing(rows: Iterator[HomeInput], fh) -> Iterator[HomeInput]:
     with fh:
-        yield from iter_table_inputs(fh, path, defaults)
+        yield from rows
 
 
 def row_to_profile(cells: dict, defaults: dict) -> dict:
@@ -265,22 +363,50 @@ def run(items: Iterable[HomeInput], jobs: int = 1, price_overrides: dict | None 
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     window = 3 * jobs
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
-        pending: deque = deque()
-        try:
-            for block in blocks(items, block_size):
-                pending.append(pool.submit(process_block, block, price_overrides))
-                while len(pending) >= window:
-                    yield from pending.popleft().result()
-            while pending:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    pending: deque = deque()
+    finished = False
+    try:
+        for block in blocks(items, block_size):
+            pending.append(pool.submit(process_block, block, price_overrides))
+            while len(pending) >= window:
                 yield from pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield from pending.popleft().result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # interrupted, stopped early (--fail-fast, a closed pipe) or failed: the workers stop now
+            _stop_pool(pool, pending)
 
 
-def _worker_init() -> None:
-    # Ctrl-C goes to the whole process group; the parent decides how to stop, the workers just finish or die.
+def _stop_pool(pool, pending) -> None:
+    for future in pending:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _worker_init(parent_pid: int) -> None:
+    """In each worker: Ctrl-C goes to the whole process group, but the parent decides how to stop, so workers
+    ignore it; and a worker whose parent has died (killed with SIGKILL, say) exits instead of lingering."""
     import signal
+    import threading
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def watch_parent():
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, name="heatcalc-parent-watch", daemon=True).start()

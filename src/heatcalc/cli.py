@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import ExitStatus, HeatcalcError, ProfileError, ProfileErrors
+from .errors import ExitStatus, HeatcalcError, ProfileError, ProfileErrors, Stopped, printable
 
 app = typer.Typer(
     name="heatcalc",
@@ -30,7 +30,14 @@ class Format(str, Enum):
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One line on stderr; control characters from user text are written out, never sent to the terminal."""
+    sys.stderr.write(printable(message.rstrip("\n")) + "\n")
+    sys.stderr.flush()
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """The exit status for Ctrl-C (130) or a stop signal (143 for SIGTERM, 129 for SIGHUP)."""
+    return int(exc.exit_status) if isinstance(exc, Stopped) else int(ExitStatus.INTERRUPTED)
 
 
 def handle_errors(func):
@@ -54,9 +61,9 @@ def handle_errors(func):
                 raise
             _err(f"Error: {getattr(exc, 'filename', None) or ''}: {exc.strerror or exc}".replace(": :", ":"))
             raise typer.Exit(ExitStatus.ERROR) from None
-        except KeyboardInterrupt:
-            _err("Interrupted.")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            _err(f"Stopped by {exc.signal_name}." if isinstance(exc, Stopped) else "Interrupted.")
+            raise typer.Exit(_interrupted(exc)) from None
 
     return wrapper
 
@@ -71,17 +78,21 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
-@app.callback()
-def main_options(
-    traceback: Annotated[bool, typer.Option("--traceback", help="Show Python tracebacks (for debugging).")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-):
-    _state["traceback"] = traceback
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from . import __version__
 
         print(f"heatcalc {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    traceback: Annotated[bool, typer.Option("--traceback", help="Show Python tracebacks (for debugging).")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                          callback=_print_version)] = False,
+):
+    _state["traceback"] = traceback
 
 
 def _price_overrides(**flags) -> dict:
@@ -268,21 +279,31 @@ def batch(
     import os
 
     from . import batch as b
+    from .fileio import refuse_overwriting_inputs, stdin_is_terminal
 
     if not inputs and homes is None:
         raise HeatcalcError("give profile files, folders or globs, or --homes TABLE.csv (see heatcalc batch --help)")
     if defaults and homes is None:
         raise HeatcalcError("--defaults goes with --homes: it fills the fields a table row leaves empty")
+    if homes == "-" and "-" in (inputs or []):
+        raise HeatcalcError("stdin can be read once: give '-' either as an input or as --homes, not both")
+    if (homes == "-" or "-" in (inputs or [])) and stdin_is_terminal():
+        raise HeatcalcError("'-' reads stdin, but stdin is a terminal; pipe a profile or a homes table in "
+                            "(heatcalc batch - < homes.csv)")
+    refuse_overwriting_inputs({"--output": output, "--errors": errors},
+                              [homes, defaults, *b.profile_paths(inputs or [])])
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
     base = b.read_defaults(defaults)
     sources = []
-    if inputs:
-        sources.append(b.iter_profile_inputs(inputs))
     if homes is not None:
-        sources.append(b.iter_table_file(homes, base))
+        table = b.open_table(homes, base)  # a missing file or a bad header stops here, before any home runs
+    if inputs:
+        sources.append(b.iter_profile_inputs(inputs, defaults=base))
+    if homes is not None:
+        sources.append(table)
     items = itertools.chain(*sources)
-    total = _count_inputs(inputs or [], homes)
+    total = _count_inputs(inputs or [], homes) if sys.stderr.isatty() else None
     jobs = jobs or os.cpu_count() or 1
     _run_batch(items, total, format, output, jobs, errors, fail_fast, overrides)
 
@@ -445,6 +466,8 @@ def _raw_profile(path: Path) -> dict:
 
 def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     """How many homes, when it can be known cheaply (for the progress bar); None otherwise."""
+    import stat
+
     from . import batch as b
 
     if "-" in inputs or homes == "-":
@@ -452,6 +475,8 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     count = sum(1 for _ in b.iter_profile_inputs(inputs)) if inputs else 0
     if homes is not None:
         try:
+            if not stat.S_ISREG(os.stat(homes).st_mode):
+                return None  # a pipe can be read only once
             with open(homes, "rb") as fh:
                 count += max(0, sum(1 for line in fh if line.strip()) - 1)
         except OSError:
@@ -460,67 +485,126 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
 
 
 def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overrides) -> None:
+    """Write each home's rows as they come, in input order.  Files given with --output and --errors are written
+    under a temporary name and renamed when the run ends, so none is ever left cut short; on Ctrl-C or SIGTERM
+    the rows of the homes finished so far are kept whole and the summary says how many homes the file holds."""
     import csv as _csv
 
     from . import batch as b
     from . import render
+    from .fileio import AtomicOutput
     from .results import COLUMNS
 
     columns = ("home",) + COLUMNS
     table_rows: list = []
-    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
-    error_file = open(errors_path, "w", newline="", encoding="utf-8") if errors_path else None
-    error_writer = _csv.writer(error_file, lineterminator="\n") if error_file else None
+    out_file = AtomicOutput(output) if output else None
+    error_file = AtomicOutput(errors_path) if errors_path else None
+    out = out_file.file if out_file else sys.stdout
+    error_writer = _csv.writer(error_file.file, lineterminator="\n") if error_file else None
     if error_writer:
         error_writer.writerow(["home", "source", "line", "field", "message"])
     writer = None if format is BatchFormat.table else render.RowWriter(out, format.value, columns)
     progress = _progress(total)
-    done = failed = 0
-    interrupted = False
+    written = failed = 0
+    stop: KeyboardInterrupt | None = None
+    signals = _DeferredSignals()
     try:
-        for outcome in b.run(items, jobs=jobs, price_overrides=overrides):
-            done += 1
-            if outcome.problems is not None:
-                failed += 1
-                for p in outcome.problems:
-                    where = p.describe(outcome.source)
-                    label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
-                    _err(f"Error: {where}{label}")
-                    if error_writer:
-                        error_writer.writerow([outcome.home, outcome.source, p.line or "", p.field, p.message])
-                if fail_fast:
-                    break
-            elif writer is not None:
-                writer.write(outcome.rows)
-            else:
-                table_rows.extend(outcome.rows)
-                if done > MAX_TABLE_HOMES:
-                    raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, json or "
-                                        "ndjson for larger runs")
+        try:
+            for outcome in signals.watch(b.run(items, jobs=jobs, price_overrides=overrides)):
+                if outcome.problems is not None:
+                    for p in outcome.problems:
+                        where = p.describe(outcome.source)
+                        label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
+                        _err(f"Error: {where}{label}")
+                        if error_writer:
+                            error_writer.writerow([outcome.home, outcome.source, p.line or "", p.field, p.message])
+                    failed += 1
+                    if fail_fast:
+                        break
+                elif writer is not None:
+                    writer.write(outcome.rows)
+                    written += 1
+                else:
+                    if written >= MAX_TABLE_HOMES:
+                        raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, json "
+                                            "or ndjson for larger runs")
+                    table_rows.extend(outcome.rows)
+                    written += 1
+                if progress:
+                    progress.advance()
+        except KeyboardInterrupt as exc:
+            stop = exc
+        finally:
+            signals.restore()
             if progress:
-                progress.advance()
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if progress:
-            progress.stop()
-        if error_file:
-            error_file.close()
-    try:
+                progress.stop()
+        stop = stop or signals.received
         if writer is not None:
             writer.close()
         elif table_rows:
             render.print_batch_table(table_rows, render.make_console(file=out))
-    finally:
-        if output:
-            out.close()
-    ok = done - failed
-    _err(f"{'Interrupted: ' if interrupted else ''}{done} homes: {ok} computed, {failed} failed"
-         + (f"; rows written to {output}" if output else ""))
-    if interrupted:
-        raise typer.Exit(130)
+    except BaseException:
+        for f in (out_file, error_file):
+            if f:
+                f.discard()
+        raise
+    for f in (out_file, error_file):
+        if f:
+            f.commit()
+    where = f"; {output} holds the rows of {_homes(written)}" if output else ""
+    if stop is not None:
+        how = f"Stopped by {stop.signal_name}" if isinstance(stop, Stopped) else "Interrupted"
+        _err(f"{how}: {_homes(written + failed)} done, {written:,} computed, {failed:,} failed{where} "
+             "(whole rows only; the rest were not run)")
+        raise typer.Exit(_interrupted(stop))
+    _err(f"{_homes(written + failed)}: {written:,} computed, {failed:,} failed{where}")
     if failed:
         raise typer.Exit(ExitStatus.PARTIAL)
+
+
+def _homes(n: int) -> str:
+    return f"{n:,} home{'' if n == 1 else 's'}"
+
+
+class _DeferredSignals:
+    """While a batch writes rows, Ctrl-C, SIGTERM and SIGHUP are noted rather than raised, and the run stops after
+    the home being written, so the output holds whole homes only.  A second signal stops at once (the output file
+    is then discarded, never left cut short)."""
+
+    def __init__(self):
+        import signal
+
+        self.received: KeyboardInterrupt | None = None
+        self.previous = {}
+        for signum, status in ((signal.SIGINT, ExitStatus.INTERRUPTED), (signal.SIGTERM, ExitStatus.TERMINATED),
+                               (getattr(signal, "SIGHUP", None), ExitStatus.HANGUP)):
+            if signum is None or signal.getsignal(signum) is signal.SIG_IGN:
+                continue
+            self.previous[signum] = signal.signal(signum, self._note)
+
+    def _note(self, signum, frame):
+        import signal
+
+        name = signal.Signals(signum).name
+        stop = KeyboardInterrupt() if signum == signal.SIGINT else Stopped(
+            name, ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP)
+        if self.received is not None:
+            raise stop
+        self.received = stop
+
+    def watch(self, outcomes):
+        for outcome in outcomes:
+            yield outcome
+            if self.received is not None:
+                outcomes.close()  # stops the workers
+                return
+
+    def restore(self) -> None:
+        import signal
+
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous = {}
 
 
 class _Progress:
@@ -530,7 +614,7 @@ class _Progress:
 
         self.bar = Progress(TextColumn("homes"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(stderr=True, markup=False), transient=True)
         self.task = self.bar.add_task("homes", total=total, rate="")
         self.bar.start()
         import time
@@ -578,4 +662,37 @@ def schema():
 
 
 def main() -> None:
-    app()
+    """The console script: run the app, with stop signals handled like Ctrl-C, a closed stdout treated as the
+    reader being done (exit 0), and any unforeseen error reported in one line (``--traceback`` shows it)."""
+    import os
+    import signal
+
+    def stop(signum, frame):
+        name = signal.Signals(signum).name
+        raise Stopped(name, ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP)
+
+    signal.signal(signal.SIGTERM, stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, stop)
+    status = 0
+    try:
+        app()
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt as exc:  # a signal that arrived outside any command
+        _err("Interrupted.")
+        status = _interrupted(exc)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except Exception as exc:  # a bug: one line, not a traceback
+        if _state["traceback"]:
+            raise
+        _err(f"Error: internal error ({type(exc).__name__}: {exc}); please report it, with --traceback's output")
+        status = ExitStatus.ERROR
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except (OSError, ValueError):
+        pass
+    sys.exit(status)

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from enum import IntEnum
+
+# C0 and C1 control characters (terminal escape sequences start with ESC or CSI), DEL, zero-width characters and
+# bidirectional overrides: anything in user text that a terminal would act on or that would disguise the text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text) -> str:
+    """User text (a name, a path, a key) as it may be shown: every control character written out as ``\\xNN``
+    or ``\\uNNNN``, so nothing a user wrote can move the cursor, recolour the terminal or hide itself."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", str(text))
 
 
 class ExitStatus(IntEnum):
@@ -11,6 +23,9 @@ class ExitStatus(IntEnum):
     ERROR = 1  # a runtime failure
     BAD_INPUT = 2  # bad usage or bad input
     PARTIAL = 3  # a batch finished but some homes failed
+    HANGUP = 129  # 128 + SIGHUP
+    INTERRUPTED = 130  # 128 + SIGINT (Ctrl-C)
+    TERMINATED = 143  # 128 + SIGTERM
 
 
 class Problem(NamedTuple):
@@ -59,3 +74,11 @@ class ProfileErrors(HeatcalcError):
 
     def lines(self) -> list[str]:
         return [line for e in self.errors for line in e.lines()]
+
+
+class Stopped(KeyboardInterrupt):
+    """A signal asked heatcalc to stop (SIGTERM, SIGHUP); handled like Ctrl-C, with its own exit status."""
+
+    def __init__(self, signal_name: str, exit_status: ExitStatus):
+        super().__init__(signal_name)
+        self.signal_name, self.exit_status = signal_name, exit_status

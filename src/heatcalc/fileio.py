@@ -132,15 +132,16 @@ class LineTooLong(Exception):
         self.line = line
 
 
-def text_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> Iterator[str]:
+def text_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES, first: bytes | None = None) -> Iterator[str]:
     """Lines of a UTF-8 text stream, newline kept, a leading BOM dropped, each at most ``max_bytes`` long.
 
     Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``), so the caller can say which line
     is bad (:func:`has_undecodable`) instead of failing on the whole stream.  Raises :class:`LineTooLong`.
+    ``first`` is a line already read from the stream (to tell a table from a profile).
     """
     number = 0
     while True:
-        raw = stream.readline(max_bytes + 1)
+        raw, first = (first, None) if first is not None else (stream.readline(max_bytes + 1), None)
         if not raw:
             return
         number += 1

@@ -7,11 +7,13 @@ CLI decides what goes to stdout (data) and what to stderr (messages).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
 from typing import IO, Iterable
 
+from .errors import printable
 from .results import COLUMNS, Comparison
 
 SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
@@ -88,9 +90,30 @@ def _fuel_cell(row: dict) -> str:
 
 
 def make_console(file=None, width: int | None = None):
+    """A Rich console that never reads markup or emoji codes: text is printed as written (styles are applied with
+    :func:`_styled`), and user text also goes through :func:`printable`."""
+    return _console_class()(file=file, width=width, highlight=False, soft_wrap=False, markup=False, emoji=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _console_class():
     from rich.console import Console
 
-    return Console(file=file, width=width, highlight=False, soft_wrap=False)
+    class QuietPipeConsole(Console):
+        """Rich exits with status 1 when the reader of stdout goes away (``| head``); a closed pipe means the
+        reader has what it wanted, so let the CLI treat it as success."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return QuietPipeConsole
+
+
+def _styled(*parts):
+    """A line of plain strings and (string, style) pairs, with no markup parsing."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def print_comparisons(comparisons: list[Comparison], console, explain: bool = False,
@@ -134,8 +157,9 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
 
     h = c.home
     heat = c.results[0].energy.heat_mmbtu if c.results else 0.0
-    console.print(f"[bold]{h.name}[/bold]  ({h.source})")
-    console.print(f"Weather: {h.location.describe()}; state for prices: {h.location.state or 'US average'}")
+    console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
+    console.print(f"Weather: {printable(h.location.describe())}; state for prices: "
+                  f"{h.location.state or 'US average'}")
     line = (f"Heat needed: {heat:,.1f} MMBtu/yr; UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; design load "
             f"{h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F")
     if h.heat_pump_nominal_btu_per_h:
@@ -191,8 +215,8 @@ def _print_totals(c: Comparison, console) -> None:
                       _money(r["fixed_charges_usd"]), _money(r["total_cost_usd"]), _num(r["total_co2_kg"]))
         console.print(t)
         if h.cooling is not None and h.cooling.air_conditioner_seer2 is None:
-            console.print("[dim]No air conditioner with the furnace or resistance heat (systems.air_conditioner: "
-                          "false).[/dim]")
+            console.print("No air conditioner with the furnace or resistance heat (systems.air_conditioner: "
+                          "false).", style="dim")
     if h.economics is not None:
         e = h.economics
         t = Table(title=f"Over {e.lifetime_years:g} years against the current "
@@ -216,9 +240,9 @@ def _print_summary(c: Comparison, console) -> None:
     whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
     if s.cheapest:
         cost = by[s.cheapest].total_cost_usd
-        console.print(f"Cheapest to run: [bold]{SYSTEM_LABEL[s.cheapest].lower()}[/bold], "
-                      f"{_money(cost)} a year{' in total' if whole_year else ''}. "
-                      f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}.")
+        console.print(_styled("Cheapest to run: ", (SYSTEM_LABEL[s.cheapest].lower(), "bold"),
+                              f", {_money(cost)} a year{' in total' if whole_year else ''}. "
+                              f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}."))
     pe = c.home.prices["electricity"].value
     for other, saving in s.heat_pump_savings_usd.items():
         name = SYSTEM_LABEL[other].lower()
@@ -264,7 +288,7 @@ def _print_prices(c: Comparison, console) -> None:
     for key, v in h.prices.items():
         if key in used:
             parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
-    console.print("[dim]Prices: " + "; ".join(parts) + "[/dim]")
+    console.print("Prices: " + "; ".join(parts), style="dim")
 
 
 def print_assumptions(c: Comparison, console) -> None:
@@ -275,9 +299,9 @@ def print_assumptions(c: Comparison, console) -> None:
     table.add_column("Value")
     table.add_column("Source")
     for a in c.home.assumptions:
-        table.add_row(a.field, a.value, a.source)
+        table.add_row(printable(a.field), printable(a.value), printable(a.source))
     console.print(table)
-    console.print("[dim]Equations and references: docs/methodology.md[/dim]")
+    console.print("Equations and references: docs/methodology.md", style="dim")
 
 
 def print_records(records: list[dict], columns: list[tuple[str, str]], console, title: str | None = None) -> None:
@@ -292,8 +316,8 @@ def print_records(records: list[dict], columns: list[tuple[str, str]], console, 
         table.add_column(header, no_wrap=True, justify="right" if key in numeric else "left",
                          max_width=20 if key == "name" else None, overflow="ellipsis")
     for rec in records:
-        table.add_row(*["" if rec.get(k) is None else (f"{rec[k]:g}" if isinstance(rec[k], float) else str(rec[k]))
-                        for k, _ in columns])
+        table.add_row(*["" if rec.get(k) is None else (f"{rec[k]:g}" if isinstance(rec[k], float)
+                                                       else printable(rec[k])) for k, _ in columns])
     console.print(table)
 
 
@@ -355,7 +379,7 @@ def print_batch_table(rows: list[dict], console) -> None:
                             ("Cost\n$/yr", "right"), ("Seasonal\nCOP", "right"), ("CO2\nkg/yr", "right")):
         table.add_column(header, justify=justify)
     for r in rows:
-        table.add_row(str(r["home"]), SYSTEM_LABEL.get(r["system"], r["system"]), _num(r["electricity_kwh"]),
+        table.add_row(printable(r["home"]), SYSTEM_LABEL.get(r["system"], r["system"]), _num(r["electricity_kwh"]),
                       _fuel_cell(r), _money(r["annual_cost_usd"]), f"{r['seasonal_efficiency']:.2f}",
                       _num(r["co2_kg"]))
     console.print(table)
@@ -399,7 +423,7 @@ def print_sweep(points, crossings, fields, name: str, console) -> None:
     from rich.table import Table
 
     systems = [r.system for r in points[0].comparison.results] if points else []
-    table = Table(title=f"{name}: annual cost as {' and '.join(fields)} vary", title_justify="left",
+    table = Table(title=f"{printable(name)}: annual cost as {' and '.join(fields)} vary", title_justify="left",
                   box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for f in fields:
         table.add_column(f, justify="right")
@@ -428,8 +452,8 @@ def print_rating(data: dict, console) -> None:
     from rich import box
     from rich.table import Table
 
-    console.print(f"[bold]HSPF2 {data['hspf2']:.2f}[/bold] (AHRI 210/240-2023, Region IV)   HSPF "
-                  f"{data['hspf']:.2f} (AHRI 210/240-2017 load line, same points)")
+    console.print(_styled((f"HSPF2 {data['hspf2']:.2f}", "bold"), " (AHRI 210/240-2023, Region IV)   HSPF "
+                          f"{data['hspf']:.2f} (AHRI 210/240-2017 load line, same points)"))
     console.print(f"Rated: {data['rated']}; {data['compressor']}, C_d {data['cycling_degradation']:g}")
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for header in ("Bin F", "Hours share", "Load Btu/h", "Heat pump Btu/h", "Compressor W", "Resistance W"):
@@ -447,8 +471,8 @@ def print_sizing(result, console) -> None:
     from rich.table import Table
 
     h = result.home
-    console.print(f"[bold]{h.name}[/bold]  ({h.source})")
-    console.print(f"Weather: {h.location.describe()}")
+    console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
+    console.print(f"Weather: {printable(h.location.describe())}")
     console.print(f"Design temperature {result.design_temp_f:.1f} F (99 %); design heating load "
                   f"{result.design_load_btu_per_h:,.0f} Btu/h")
     cooling = result.options[0].cooling_design_load_btu_per_h if result.options else None
@@ -464,5 +488,5 @@ def print_sizing(result, console) -> None:
                       _num(o.capacity_at_design_btu_per_h), f"{o.heat_share_without_backup * 100:.1f}%",
                       f"{o.backup_needed_kw:.1f}", f"{o.backup_strip_kw:g}")
     console.print(table)
-    console.print(f"[dim]HSPF2 {result.options[0].hspf2:g} default curves (RESNET 301 Addendum 82, calibrated); "
-                  "see docs/methodology.md.[/dim]")
+    console.print(f"HSPF2 {result.options[0].hspf2:g} default curves (RESNET 301 Addendum 82, calibrated); "
+                  "see docs/methodology.md.", style="dim")
