@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from .errors import Problem, ProfileError
-from .fileio import MAX_LINE_BYTES
+from .fileio import MAX_LINE_BYTES, LineTooLong, has_undecodable, text_lines
 
 BLOCK = 256  # homes per unit of work: big enough to share stations, small enough to stream
 MAX_CSV_FIELD = 100_000
@@ -51,12 +51,12 @@ def _yaml_files(folder: Path) -> list[Path]:
     return found
 
 
-def iter_profile_inputs(items: Iterable[str], stdin=None, defaults: dict | None = None) -> Iterator[HomeInput]:
-    """Expand files, folders (every *.yaml / *.yml below, sorted) and globs, in the order given; ``-`` is stdin,
-    holding one YAML profile or a homes table (told apart by its first line)."""
+def iter_profile_inputs(items: Iterable[str], stdin_items: Iterator[HomeInput] | None = None) -> Iterator[HomeInput]:
+    """Expand files, folders (every *.yaml / *.yml below, sorted) and globs, in the order given; ``-`` stands for
+    ``stdin_items`` (see :func:`read_stdin`)."""
     for item in items:
         if item == "-":
-            yield from stdin_inputs(stdin, defaults or {})
+            yield from stdin_items if stdin_items is not None else read_stdin({})
             continue
         path = Path(item)
         if path.is_dir():
@@ -96,21 +96,23 @@ def looks_like_table_header(line: str) -> bool:
     return len(cells) > 1 or "." in cells[0]
 
 
-def stdin_inputs(stdin, defaults: dict) -> Iterator[HomeInput]:
-    """``-``: one YAML profile (at most :data:`~heatcalc.profile.MAX_PROFILE_BYTES`) or a homes table, streamed."""
-    from .fileio import LineTooLong, read_stream_limited
+def read_stdin(defaults: dict, stdin=None) -> Iterator[HomeInput]:
+    """``-``: one YAML profile (at most :data:`~heatcalc.profile.MAX_PROFILE_BYTES`, read now) or a homes table
+    (its header checked now, its rows streamed), told apart by the first line.  Problems raise here, before any
+    home runs."""
+    from .fileio import InputError
     from .profile import MAX_PROFILE_BYTES
 
     stream = stdin or sys.stdin.buffer
     first = stream.readline(MAX_LINE_BYTES + 1)
     if len(first) > MAX_LINE_BYTES:
-        raise LineTooLong(1)
-    text = first.decode("utf-8", errors="replace")
-    if looks_like_table_header(text):
-        yield from table_inputs(stream, "stdin", defaults, first=first)
-        return
-    data = first + read_stream_limited(stream, MAX_PROFILE_BYTES - len(first), "stdin", "profile")
-    yield HomeInput("-", "yaml", data, "stdin")
+        raise InputError("stdin", f"the first line is longer than {MAX_LINE_BYTES:,} bytes")
+    if looks_like_table_header(first.decode("utf-8", errors="replace")):
+        return table_inputs(stream, "stdin", defaults, first=first)
+    data = first + stream.read(MAX_PROFILE_BYTES - len(first) + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise InputError("stdin", f"a profile may be at most {MAX_PROFILE_BYTES:,} bytes")
+    return iter([HomeInput("-", "yaml", data, "stdin")])
 
 
 def read_defaults(path: str | None) -> dict:
@@ -136,7 +138,6 @@ def check_table_header(header: list[str], source: str) -> list[str]:
     """The column names of a homes table, or :class:`ProfileError` (exit 2) listing every problem of the header:
     a column without a name, one that is not a profile field, the same field twice, or a section together with one
     of its own fields (``heating_load`` and ``heating_load.annual``) -- a row could not say which one wins."""
-    from .fileio import has_undecodable
     from .profile import Leaf, field_spec, _suggest
 
     names = [h.strip() for h in header]
@@ -182,8 +183,6 @@ def table_inputs(stream, source: str, defaults: dict, first: bytes | None = None
     to ``defaults`` (or to heatcalc's own default).  A row that is not UTF-8, does not parse or has the wrong number
     of cells is that home's failure; the others go on.
     """
-    from .fileio import LineTooLong, has_undecodable, text_lines
-
     csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(text_lines(stream, first=first))
     try:
@@ -196,10 +195,10 @@ def table_inputs(stream, source: str, defaults: dict, first: bytes | None = None
     except csv.Error as exc:
         raise ProfileError(source, [Problem("", f"not a CSV table ({exc})", 1)]) from None
     header = check_table_header(header, source)
-    return _table_rows(reader, header, source, defaults, has_undecodable, LineTooLong)
+    return _table_rows(reader, header, source, defaults)
 
 
-def _table_rows(reader, header, source, defaults, has_undecodable, LineTooLong) -> Iterator[HomeInput]:
+def _table_rows(reader, header: list[str], source: str, defaults: dict) -> Iterator[HomeInput]:
     number = 0
     while True:
         try:

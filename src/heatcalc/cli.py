@@ -296,10 +296,12 @@ def batch(
                                  heating_oil=oil_price)
     base = b.read_defaults(defaults)
     sources = []
+    # stdin, a missing table or a bad header stop here, before any home runs
+    stdin_items = b.read_stdin({}) if "-" in (inputs or []) else None
     if homes is not None:
-        table = b.open_table(homes, base)  # a missing file or a bad header stops here, before any home runs
+        table = b.open_table(homes, base)
     if inputs:
-        sources.append(b.iter_profile_inputs(inputs, defaults=base))
+        sources.append(b.iter_profile_inputs(inputs, stdin_items))
     if homes is not None:
         sources.append(table)
     items = itertools.chain(*sources)

@@ -104,14 +104,6 @@ def read_limited(path: str | Path, limit: int, what: str) -> bytes:
     return data
 
 
-def read_stream_limited(stream: IO[bytes], limit: int, source: str, what: str) -> bytes:
-    """At most ``limit`` bytes of an open stream (stdin); more is refused, not read."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(source, f"a {what} may be at most {limit:,} bytes")
-    return data
-
-
 def open_binary(path: str | Path, what: str) -> IO[bytes]:
     """Open a regular file or named pipe for streaming (a homes table), refusing devices and folders."""
     path = str(path)

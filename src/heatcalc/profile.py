@@ -614,8 +614,8 @@ class _Validator:
 
     def bounded(self, spec: Leaf, number: float, path: str, unit: str):
         """Check bounds (given in internal units); messages show values in the field's default unit."""
-        if math.isnan(number) or math.isinf(number):
-            self.add(path, "must be a finite number")
+        if math.isnan(number):
+            self.add(path, "must be a number (got nan)")
             return None
         kind = spec.unit if isinstance(spec.unit, u.UnitKind) else None
         scale = kind.table[kind.default] if kind and not callable(kind.table[kind.default]) else 1.0
