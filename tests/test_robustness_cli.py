@@ -444,3 +444,28 @@ def test_vary_lists_with_units():
     # 18 c/kWh is 0.18 $/kWh: the cost per cent is the same kWh at every step
     assert hp["20.0"] - hp["18.0"] == pytest.approx(hp["22.0"] - hp["20.0"], rel=1e-9)
     usage_error(heatcalc("sweep", BOSTON, "--vary", "prices.electricity=0.18,20 c/kWh"), "different units")
+
+
+def test_progress_on_a_terminal_counts_the_homes_and_leaves_only_the_summary(tmp_path):
+    import pty
+
+    table = _homes_table(tmp_path / "homes.csv", 300)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "heatcalc", "batch", "--homes", str(table), "-j", "1"],
+                            stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    out, _ = proc.communicate(timeout=60)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "Traceback" not in text and "300 homes: 300 computed, 0 failed" in text
+    assert out.decode().count("\n") == 1 + 3 * 300

@@ -189,7 +189,7 @@ def table_inputs(stream, source: str, defaults: dict, first: bytes | None = None
         header = next(reader)
     except StopIteration:
         raise ProfileError(source, [Problem("", "the homes table is empty; it needs a header row")]) from None
-    except LineTooLong as exc:
+    except LineTooLong:
         raise ProfileError(source, [Problem("", f"the header is longer than {MAX_LINE_BYTES:,} bytes", 1)]) \
             from None
     except csv.Error as exc:

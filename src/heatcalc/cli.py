@@ -261,7 +261,8 @@ def batch(
     = BatchFormat.csv,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write rows to this file instead of stdout.", show_default=False)] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).", min=0)] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core; at most 256).",
+                                      min=0, max=256)] = 0,
     errors: Annotated[Optional[Path], typer.Option(
         "--errors", help="Also write failures as CSV rows (home, source, line, field, message).",
         show_default=False)] = None,
@@ -377,7 +378,7 @@ def rating(
         show_default=False)] = None,
     cooling_capacity: Annotated[Optional[float], typer.Option(
         "--cooling-capacity", help="Cooling capacity at 95 F [Btu/h] for the load line (default: the heating "
-                                   "capacity at 47 F).", min=1.0, show_default=False)] = None,
+                                   "capacity at 47 F).", min=1.0, max=600_000.0, show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
     """Rate a heat pump by the AHRI 210/240-2023 procedure: its HSPF2 (Region IV), and its HSPF by the 2017 one."""
@@ -409,11 +410,10 @@ def rating(
         else:
             note = "the profile's default curve (calibrated to its HSPF2)"
     else:
-        try:
-            top = r.points_from_text(points, "--points")
-            low = r.points_from_text(min_points, "--min-points") if min_points else None
-        except ValueError as exc:
-            raise HeatcalcError(str(exc)) from None
+        from .profile import rating_points_from_text
+
+        top = rating_points_from_text(points, "--points")
+        low = rating_points_from_text(min_points, "--min-points") if min_points else None
         comp = compressor.value
         if comp != "single_stage" and low is None:
             raise HeatcalcError(f"--min-points: a {comp} unit needs its lowest-speed points too")
@@ -468,6 +468,7 @@ def _raw_profile(path: Path) -> dict:
 
 def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     """How many homes, when it can be known cheaply (for the progress bar); None otherwise."""
+    import os
     import stat
 
     from . import batch as b
@@ -666,7 +667,6 @@ def schema():
 def main() -> None:
     """The console script: run the app, with stop signals handled like Ctrl-C, a closed stdout treated as the
     reader being done (exit 0), and any unforeseen error reported in one line (``--traceback`` shows it)."""
-    import os
     import signal
 
     def stop(signum, frame):

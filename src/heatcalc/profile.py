@@ -815,6 +815,27 @@ def parse_field_value(path: str, value, source: str, label: str | None = None):
     return converted
 
 
+def rating_points_from_text(text: str, option: str) -> list[tuple[float, float, float]]:
+    """``"47:3.8:36000,17:2.5:24000"`` (outdoor °F, COP, capacity Btu/h) → sorted points, each value checked by the
+    same rules as a profile's performance points; :class:`ProfileError` lists every bad one."""
+    v = _Validator()
+    out = []
+    for part in text.split(","):
+        fields = part.strip().split(":")
+        if len(fields) != 3:
+            v.add(option, f"each point is OUTDOOR_F:COP:CAPACITY_BTU_H, e.g. 47:3.8:36000 (got {part.strip()!r})")
+            continue
+        values = [v.leaf(POINT_FIELDS[key], text, f"{option} {part.strip()}: {key}", {})
+                  for key, text in zip(("outdoor", "cop", "capacity"), fields)]
+        if None not in values:
+            out.append(tuple(values))
+    if not v.problems and (len(out) < 2 or len({p[0] for p in out}) != len(out)):
+        v.add(option, "give at least two points at different outdoor temperatures")
+    if v.problems:
+        raise ProfileError("command line", [Problem(f, m) for f, m in v.problems])
+    return sorted(out)
+
+
 # --- the JSON Schema ------------------------------------------------------------------------------------------------
 
 def _leaf_schema(spec: Leaf) -> dict:

@@ -194,23 +194,3 @@ def calibration_factor(points: RatingPoints, target_hspf2: float, cooling_capaci
         if not lo < k < hi:
             k = 0.5 * (lo + hi)
     return k
-
-
-def points_from_text(text: str, option: str = "--points") -> list[tuple[float, float, float]]:
-    """``"47:3.8:36000,17:2.5:24000"`` → [(47, 3.8, 36000), (17, 2.5, 24000)]: outdoor °F, COP, capacity Btu/h."""
-    out = []
-    for part in text.split(","):
-        fields = part.strip().split(":")
-        try:
-            if len(fields) != 3:
-                raise ValueError
-            t, cop, cap = (float(x) for x in fields)
-        except ValueError:
-            raise ValueError(f"{option}: each point is OUTDOOR_F:COP:CAPACITY_BTU_H, e.g. 47:3.8:36000 "
-                             f"(got {part.strip()!r})") from None
-        if not (cop >= 1.0 and cap > 0 and np.isfinite([t, cop, cap]).all()):
-            raise ValueError(f"{option}: COP must be at least 1 and capacity above 0 (got {part.strip()!r})")
-        out.append((t, cop, cap))
-    if len(out) < 2 or len({p[0] for p in out}) != len(out):
-        raise ValueError(f"{option}: give at least two points at different outdoor temperatures")
-    return sorted(out)
