@@ -7,7 +7,9 @@ A test checks that the committed file matches, so the reference never drifts fro
 from pathlib import Path
 
 from heatcalc import units as u
-from heatcalc.profile import PERIOD_FIELDS, POINT_FIELDS, SCHEMA, Leaf, Section
+from heatcalc.profile import (
+    MAX_DEPTH, MAX_NODES, MAX_PROFILE_BYTES, PERIOD_FIELDS, POINT_FIELDS, SCHEMA, Leaf, Section,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "profile.md"
@@ -22,6 +24,22 @@ validates without running the model. This page is generated from the validator (
 **Quantities** are a number and a unit in one string (`"780 therm"`, `"36000 Btu/h"`, `"-5 F"`), or a plain number in
 the field's default unit. Unknown keys are errors with a suggestion; every default used is listed by
 `heatcalc compare --explain` and in the JSON output's `assumptions`.
+
+**Reuse with YAML anchors.** Top-level keys that start with `x-` are ignored, so they can hold anchors that other
+sections merge in with YAML's merge key; keys written next to the merge win:
+
+```yaml
+x-cold-climate-unit: &cc {hspf2: 9.5, compressor: variable_speed, cutoff: -15 F}
+systems:
+  heat_pump:
+    <<: *cc
+    hspf2: 10          # wins over the anchor's 9.5
+```
+
+**Limits** (a larger or deeper input is refused with a message, never read on): a profile is at most
+{max_bytes:,} bytes, nests at most {max_depth} levels and expands (YAML aliases included) to at most {max_nodes:,}
+values. Every number has the bounds in the table below; anything outside them, or not finite, is refused with the
+field named.
 
 | path | kind | default unit / values | range | meaning |
 |---|---|---|---|---|
@@ -76,7 +94,9 @@ def rows(section: Section, prefix: str = ""):
 
 
 def generate() -> str:
-    lines = [INTRO.rstrip("\n")]
+    intro = INTRO.replace("{max_bytes:,}", f"{MAX_PROFILE_BYTES:,}").replace("{max_depth}", str(MAX_DEPTH)) \
+        .replace("{max_nodes:,}", f"{MAX_NODES:,}")
+    lines = [intro.rstrip("\n")]
     lines += list(rows(SCHEMA))
     lines += ["", "## Performance points (`systems.heat_pump.performance`)", "",
               "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]

@@ -536,6 +536,8 @@ def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overr
                 if progress:
                     progress.advance()
         except KeyboardInterrupt as exc:
+            if getattr(exc, "forced", False):
+                raise
             stop = exc
         finally:
             signals.restore()
@@ -592,6 +594,7 @@ class _DeferredSignals:
         stop = KeyboardInterrupt() if signum == signal.SIGINT else Stopped(
             name, ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP)
         if self.received is not None:
+            stop.forced = True  # the user insists: stop now, and let the caller discard the output
             raise stop
         self.received = stop
 

@@ -75,10 +75,12 @@ SCHEMA = Section(doc="A home: where it is, how much heat it needs, which equipme
             "accompany the others to choose the state whose prices and grid emissions apply.",
         required_one=True, one_of=("zip", "station", "lat", "weather_file", "state"),
         fields={
-            "zip": Leaf("string", "Five-digit US ZIP code: state, and the nearest TMY3 station.", example="02134"),
+            "zip": Leaf("string", "US ZIP code, five digits or ZIP+4 (02134-1234): state, and the nearest TMY3 "
+                        "station.", example="02134"),
             "state": Leaf("string", "Two-letter state code (also DC, PR, GU, VI).", example="MA"),
             "station": Leaf("string", "TMY3 station USAF id, see `heatcalc stations`.", example="725090"),
-            "lat": Leaf("number", "Latitude [degrees north]; with lon.", minimum=-90, maximum=90),
+            "lat": Leaf("number", "Latitude [degrees north]; with lon. The point must lie within 200 km of one of the "
+                        "embedded US stations.", minimum=-90, maximum=90),
             "lon": Leaf("number", "Longitude [degrees east, negative in the US]; with lat.", minimum=-180,
                         maximum=180),
             "weather_file": Leaf("string", "An EnergyPlus EPW or TMY3 CSV file, relative to the profile."),
@@ -892,5 +894,6 @@ def json_schema() -> dict:
     """A JSON Schema (draft 2020-12) of the profile, for editors."""
     schema = _section_schema(SCHEMA)
     schema["required"] = ["location", "heating_load"]
+    schema["patternProperties"] = {f"^{EXTENSION_PREFIX}": {"description": "Ignored: a place for YAML anchors."}}
     schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "heatcalc home profile"})
     return schema
