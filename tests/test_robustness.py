@@ -283,3 +283,16 @@ def test_csv_json_and_library_numbers_agree(home):
             elif isinstance(value, str):
                 assert from_csv[key] == value and from_json[key] == value, key
 
+
+
+def test_every_number_that_reaches_the_model_has_finite_bounds():
+    # The declaration itself guarantees finiteness: each numeric field has a lower and an upper bound, so no value
+    # that passes validation can overflow the model (1e308 Btu/h, 1e308 Btu/h/F ...).
+    leaves = [(p, spec) for p, spec in FIELDS if isinstance(spec, Leaf)]
+    leaves += [(f"performance.{k}", spec) for k, spec in POINT_FIELDS.items()]
+    leaves += [(f"tariff.electricity.{k}", spec) for k, spec in PERIOD_FIELDS.items()]
+    for path, spec in leaves:
+        if spec.kind in ("number", "quantity", "per_time"):
+            low = spec.minimum if spec.minimum is not None else spec.above
+            assert low is not None and spec.maximum is not None, path
+            assert math.isfinite(low) and math.isfinite(spec.maximum) and low < spec.maximum, path

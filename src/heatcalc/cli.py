@@ -181,7 +181,7 @@ def check(profiles: Annotated[list[Path], typer.Argument(help="Profile YAML file
     """Validate profiles without running the model; exit 2 if any has a problem."""
     homes = load_homes(profiles, {})
     for h in homes:
-        print(f"ok: {h.source} ({h.name}; weather {h.location.describe()})")
+        print(printable(f"ok: {h.source} ({h.name}; weather {h.location.describe()})"))
 
 
 @app.command()
