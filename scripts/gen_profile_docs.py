@@ -41,8 +41,8 @@ systems:
 values. Every number has the bounds in the table below; anything outside them, or not finite, is refused with the
 field named.
 
-| path | kind | default unit / values | range | meaning |
-|---|---|---|---|---|
+| path | kind | default unit / values | range | default [its source] | meaning |
+|---|---|---|---|---|---|
 """
 
 
@@ -85,12 +85,15 @@ def rows(section: Section, prefix: str = ""):
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(spec, Section):
             extra = " May be `false` to leave the system out." if spec.can_be_false else ""
-            yield f"| `{path}` | section | | | {spec.doc}{extra} |"
+            yield f"| `{path}` | section | | | | {spec.doc}{extra} |"
             yield from rows(spec, path)
         else:
-            kind, units = _kind(spec)
-            default = f" Default {spec.default}." if spec.default and "Default" not in spec.doc else ""
-            yield f"| `{path}` | {kind} | {units} | {_range(spec)} | {spec.doc}{default} |"
+            yield _row(f"`{path}`", spec)
+
+
+def _row(name: str, spec: Leaf) -> str:
+    kind, units = _kind(spec)
+    return f"| {name} | {kind} | {units} | {_range(spec)} | {spec.default_text()} | {spec.doc} |"
 
 
 def generate() -> str:
@@ -98,18 +101,13 @@ def generate() -> str:
         .replace("{max_nodes:,}", f"{MAX_NODES:,}")
     lines = [intro.rstrip("\n")]
     lines += list(rows(SCHEMA))
-    lines += ["", "## Performance points (`systems.heat_pump.performance`)", "",
-              "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]
-    for key, spec in POINT_FIELDS.items():
-        kind, units = _kind(spec)
-        lines.append(f"| `{key}` | {kind} | {units} | {_range(spec)} | {spec.doc} |")
+    header = ["| key | kind | default unit / values | range | default | meaning |", "|---|---|---|---|---|---|"]
+    lines += ["", "## Performance points (`systems.heat_pump.performance`)", ""] + header
+    lines += [_row(f"`{key}`", spec) for key, spec in POINT_FIELDS.items()]
     lines += ["", "## Time-of-use periods (`tariff.electricity`)", "",
               "Periods are tried in order; the first whose months, hours and days include an hour sets its price. "
-              "The last period must have only a price. Weekdays follow calendar 2023 (1 January a Sunday).", "",
-              "| key | kind | default unit / values | range | meaning |", "|---|---|---|---|---|"]
-    for key, spec in PERIOD_FIELDS.items():
-        kind, units = _kind(spec)
-        lines.append(f"| `{key}` | {kind} | {units} | {_range(spec)} | {spec.doc} |")
+              "The last period must have only a price. Weekdays follow calendar 2023 (1 January a Sunday).", ""]
+    lines += header + [_row(f"`{key}`", spec) for key, spec in PERIOD_FIELDS.items()]
     lines += ["", "## Output columns", "",
               "See README.md (*What comes out*) for the CSV columns and JSON layout.", ""]
     return "\n".join(lines)

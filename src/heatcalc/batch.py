@@ -138,7 +138,7 @@ def check_table_header(header: list[str], source: str) -> list[str]:
     """The column names of a homes table, or :class:`ProfileError` (exit 2) listing every problem of the header:
     a column without a name, one that is not a profile field, the same field twice, or a section together with one
     of its own fields (``heating_load`` and ``heating_load.annual``) -- a row could not say which one wins."""
-    from .profile import Leaf, field_spec, _suggest
+    from .profile import Leaf, field_spec, suggest
 
     names = [h.strip() for h in header]
     problems = []
@@ -160,7 +160,7 @@ def check_table_header(header: list[str], source: str) -> list[str]:
         if spec is None:
             parent, _, last = name.rpartition(".")
             known = getattr(field_spec(parent), "fields", None) if parent else None
-            hint = _suggest(last, known) if known else "; columns are dotted profile fields such as location.zip"
+            hint = suggest(last, known) if known else "; columns are dotted profile fields such as location.zip"
             problems.append(Problem(name, "is not a profile field" + hint, 1))
         elif not isinstance(spec, Leaf) and not spec.can_be_false:
             problems.append(Problem(name, "is a section; give its fields as columns (e.g. "
@@ -382,15 +382,12 @@ def run(items: Iterable[HomeInput], jobs: int = 1, price_overrides: dict | None 
 
 
 def _stop_pool(pool, pending) -> None:
+    """Cancel every block not yet started and wait for the ones running (a block takes well under a second).
+    Workers are not killed mid-block: one killed while sending its result would leave the pool's result pipe
+    half-read, and the pool's thread waiting on it for ever."""
     for future in pending:
         future.cancel()
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_init(parent_pid: int) -> None:

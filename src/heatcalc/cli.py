@@ -384,7 +384,7 @@ def rating(
     """Rate a heat pump by the AHRI 210/240-2023 procedure: its HSPF2 (Region IV), and its HSPF by the 2017 one."""
     from . import render
     from .model import rating as r
-    from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR
+    from .profile import field_spec
 
     if (profile is None) == (points is None):
         raise HeatcalcError("give a profile or --points (not both)")
@@ -400,7 +400,7 @@ def rating(
         if hp.ground is not None:
             raise HeatcalcError(f"{profile}: HSPF2 rates air-source heat pumps; this one is ground-source "
                                 "(rated by COP at 32 F entering water, ISO 13256-1)")
-        comp = home.spec.get("systems.heat_pump.compressor") or "variable_speed"
+        comp = home.heat_pump_compressor
         curve = hp.curve
         cd_value = hp.cycling_degradation if cd is None else cd
         nominal = home.heat_pump_nominal_btu_per_h
@@ -422,7 +422,7 @@ def rating(
         low = low or top
         rated_points = r.RatingPoints(tuple(p[0] for p in top), tuple(p[2] for p in top), tuple(p[1] for p in top),
                                       tuple(p[2] for p in low), tuple(p[1] for p in low), comp)
-        cd_value = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[comp] if cd is None else cd
+        cd_value = field_spec("systems.heat_pump.cycling_degradation").default_for(comp) if cd is None else cd
         nominal = None
         note = "the points given"
     result = r.rate(rated_points, cooling_capacity or nominal, cd_value)
@@ -511,9 +511,10 @@ def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overr
     written = failed = 0
     stop: KeyboardInterrupt | None = None
     signals = _DeferredSignals()
+    outcomes = b.run(items, jobs=jobs, price_overrides=overrides)
     try:
         try:
-            for outcome in signals.watch(b.run(items, jobs=jobs, price_overrides=overrides)):
+            for outcome in signals.watch(outcomes):
                 if outcome.problems is not None:
                     for p in outcome.problems:
                         where = p.describe(outcome.source)
@@ -540,6 +541,7 @@ def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overr
                 raise
             stop = exc
         finally:
+            outcomes.close()  # whatever ended the loop (a closed pipe, --fail-fast, an error), the workers stop now
             signals.restore()
             if progress:
                 progress.stop()

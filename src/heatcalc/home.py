@@ -5,34 +5,27 @@ equipment, prices and emission factors, with every default that was used recorde
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
 from . import money
 from .errors import DataError
 from .model import load as load_model
-from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR, ElectricResistance, Furnace, HeatPump
+from .model.engine import ElectricResistance, Furnace, HeatPump
 from .model.heat_pump import (
     HeatPumpCurve, calibrated_default_curve, curve_from_points, hspf2_range, size_to_load_btu_per_h,
     sizing_temperature_f,
 )
-from .profile import ProfileSpec
+from .profile import HeatPumpConfig, Profile, field_spec
 from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
 from .weather import stations as st
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-DEFAULT_BALANCE_POINT_F = 60.0
-DEFAULT_INDOOR_F = 68.0
-DEFAULT_BILL_EFFICIENCY = {"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "electricity": 1.0}
-DEFAULT_NEW_AFUE = {"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}
-DEFAULT_HSPF2 = 8.1
-DEFAULT_COMPRESSOR = "variable_speed"
-DEFAULT_CUTOFF_F = -13.0
-DEFAULT_BLOWER_KWH_PER_MMBTU = 10.0
+NO_CUTOFF_F = -100.0  # colder than any weather: the compressor never locks out
 PRICE_KEYS = ("electricity",) + FUELS
 # Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
 # farther than this from all of them is not in the US and would silently get a distant climate.
@@ -94,7 +87,7 @@ class Economics(NamedTuple):
 
 
 class Home(NamedTuple):
-    spec: ProfileSpec
+    profile: Profile
     location: Location
     weather: st.Weather
     ua_btu_per_h_f: float
@@ -109,16 +102,17 @@ class Home(NamedTuple):
     assumptions: tuple[Assumption, ...]
     cooling: Cooling | None = None
     tariff_usd_per_kwh: np.ndarray | None = None  # 8,760 hourly electricity prices (time of use)
-    fixed_charges_usd_per_month: dict = {}
+    fixed_charges_usd_per_month: Mapping[str, float] = MappingProxyType({})
     economics: Economics | None = None
+    heat_pump_compressor: str | None = None
 
     @property
     def name(self) -> str:
-        return self.spec.name
+        return self.profile.name
 
     @property
     def source(self) -> str:
-        return self.spec.source
+        return self.profile.source
 
     @property
     def temp_f(self) -> np.ndarray:
@@ -140,80 +134,86 @@ def _fuel_factors() -> dict:
 
 
 class _Builder:
-    def __init__(self, spec: ProfileSpec):
-        self.spec = spec
+    def __init__(self, profile: Profile):
+        self.profile = profile
         self.problems: list[tuple[str, str]] = []
         self.assumptions: list[Assumption] = []
 
     def assume(self, fld: str, value: str, source: str):
         self.assumptions.append(Assumption(fld, value, source))
 
-    def given_or_default(self, given, default, fld: str, shown: str, source: str):
-        """The value the profile gave, or the default — which is then recorded as an assumption."""
+    def given_or_default(self, given, fld: str, key=None):
+        """The value the profile gave, or the field's declared default (for ``key``, when the default depends on
+        another field) -- which is then recorded as an assumption, with the declaration's source."""
         if given is not None:
             return given
-        self.assume(fld, shown, source)
-        return default
+        declared = field_spec(fld)
+        value = declared.default_for(key)
+        self.assume(fld, declared.show(value), declared.source or declared.rule or "heatcalc's default")
+        return value
 
     def fail(self, fld: str, message: str):
         self.problems.append((fld, message))
 
 
-def build_home(spec: ProfileSpec, price_overrides: dict | None = None) -> Home:
+def build_home(profile: Profile, price_overrides: dict | None = None) -> Home:
     """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails."""
-    b = _Builder(spec)
-    if all(spec.get(f"systems.{name}") is False for name in ("heat_pump", "furnace", "electric_resistance")):
+    b = _Builder(profile)
+    systems = profile.systems
+    if systems.heat_pump is None and systems.furnace is None and systems.electric_resistance is None:
         b.fail("systems", "every system is set to false, so there is nothing to compare; keep at least one")
-    location, weather = _location(b, spec)
+    location, weather = _location(b, profile)
     if location is None:
-        raise spec.error(b.problems)
+        raise profile.error(b.problems)
     design_temp_f = weather.design_temp_f
     b.assume("design temperature", f"{design_temp_f:.1f} F",
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
-    ua, bp, method = _heat_loss(b, spec, weather)
-    prices = _prices(b, spec, location, price_overrides or {})
-    emissions = _emissions(b, spec, location)
-    furnace = _furnace(b, spec)
-    resistance = _resistance(b, spec)
-    tariff = _tariff(b, spec)
-    heat_pump, nominal = (None, None)
+    ua, bp, method = _heat_loss(b, profile, weather)
+    prices = _prices(b, profile, location, price_overrides or {})
+    emissions = _emissions(b, profile, location)
+    furnace = _furnace(b, profile)
+    resistance = _resistance(b, profile)
+    tariff = _tariff(b, profile)
+    heat_pump, nominal, compressor = (None, None, None)
     if ua is not None:
         # under a time-of-use tariff the switchover weighs the hours' mean price
         switch_prices = prices if tariff is None else {
             **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
-        heat_pump, nominal = _heat_pump(b, spec, ua, bp, weather, furnace, switch_prices)
-    cooling = _cooling(b, spec, ua, weather) if ua is not None else None
-    fixed = {k: v for k, v in (spec.get("fixed_charges") or {}).items()}
-    economics = _economics(b, spec, location, furnace, resistance, heat_pump) if spec.get("economics") else None
+        heat_pump, nominal, compressor = _heat_pump(b, profile, ua, bp, weather, furnace, switch_prices)
+    cooling = _cooling(b, profile, ua, weather) if ua is not None else None
+    charges = profile.fixed_charges
+    fixed = MappingProxyType({k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None})
+    economics = _economics(b, profile, location, furnace, resistance, heat_pump) \
+        if profile.economics is not None else None
     if b.problems:
-        raise spec.error(b.problems)
-    return Home(spec=spec, location=location, weather=weather, ua_btu_per_h_f=ua,
+        raise profile.error(b.problems)
+    return Home(profile=profile, location=location, weather=weather, ua_btu_per_h_f=ua,
                 balance_point_f=bp, load_method=method, heat_pump=heat_pump, heat_pump_nominal_btu_per_h=nominal,
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
-                fixed_charges_usd_per_month=fixed, economics=economics)
+                fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
 
-def _location(b: _Builder, spec: ProfileSpec):
-    loc = spec.get("location", {})
-    state = loc.get("state")
+def _location(b: _Builder, profile: Profile):
+    loc = profile.location
+    state = loc.state
     if state is not None:
         state = state.upper()
         if state == "US" or st.state_info(state) is None or st.representative_station(state) is None:
             b.fail("location.state", f"unknown state {state!r}; use a two-letter code such as MA, TX or DC")
             return None, None
-    if "zip" in loc:
-        code = _zip5(loc["zip"])
+    if loc.zip is not None:
+        code = _zip5(loc.zip)
         if code is None:
-            b.fail("location.zip", f"{loc['zip']!r} is not a US ZIP code; write five digits, e.g. \"02134\" "
+            b.fail("location.zip", f"{loc.zip!r} is not a US ZIP code; write five digits, e.g. \"02134\" "
                                    "(ZIP+4 such as 02134-1234 is fine too)")
             return None, None
         z = st.lookup_zip(code)
         if z is None:
-            b.fail("location.zip", f"unknown US ZIP code {loc['zip']!r}; check it, or give location.state, "
+            b.fail("location.zip", f"unknown US ZIP code {loc.zip!r}; check it, or give location.state, "
                                    "station or lat/lon instead")
             return None, None
         price_state = state or z.state
@@ -226,10 +226,10 @@ def _location(b: _Builder, spec: ProfileSpec):
         station, dist = st.nearest_station(z.lat, z.lon)
         return (Location("zip", station.name, station.usaf, dist, price_state, z.lat, z.lon, zip=code),
                 st.station_weather(station))
-    if "station" in loc:
-        station = st.station_by_id(loc["station"])
+    if loc.station is not None:
+        station = st.station_by_id(loc.station)
         if station is None:
-            b.fail("location.station", f"unknown TMY3 station {loc['station']!r}; `heatcalc stations` lists them")
+            b.fail("location.station", f"unknown TMY3 station {loc.station!r}; `heatcalc stations` lists them")
             return None, None
         if not station.usable:
             b.fail("location.station", f"station {station.usaf} ({station.name}) has corrupt data "
@@ -237,8 +237,8 @@ def _location(b: _Builder, spec: ProfileSpec):
             return None, None
         return (Location("station", station.name, station.usaf, None, state or station.state, station.lat,
                          station.lon), st.station_weather(station))
-    if "lat" in loc:
-        lat, lon = loc["lat"], loc["lon"]
+    if loc.lat is not None:
+        lat, lon = loc.lat, loc.lon
         station, dist = st.nearest_station(lat, lon)
         if dist > MAX_STATION_KM:
             b.fail("location.lat", f"{lat:g}, {lon:g} is {dist:,.0f} km from the nearest of heatcalc's US weather "
@@ -251,12 +251,12 @@ def _location(b: _Builder, spec: ProfileSpec):
             b.assume("location.state", price_state, "state of the nearest station (no ZIP centroid within 60 km)")
         return Location("lat_lon", station.name, station.usaf, dist, price_state, lat, lon), \
             st.station_weather(station)
-    if "weather_file" in loc:
+    if loc.weather_file is not None:
         from .weather.files import read_weather_file
 
-        path = Path(loc["weather_file"]).expanduser()
-        if not path.is_absolute() and spec.base_dir is not None:
-            path = spec.base_dir / path
+        path = Path(loc.weather_file).expanduser()
+        if not path.is_absolute() and profile.base_dir is not None:
+            path = profile.base_dir / path
         try:
             wf = read_weather_file(path)
         except DataError as exc:
@@ -268,7 +268,7 @@ def _location(b: _Builder, spec: ProfileSpec):
         if price_state is None:
             b.assume("location.state", "US average", "the weather file names no US state; give location.state")
         return Location("weather_file", wf.name, None, None, price_state, wf.lat, wf.lon,
-                        weather_file=str(loc["weather_file"])), st.weather_from_hours(wf.temp_f)
+                        weather_file=str(loc.weather_file)), st.weather_from_hours(wf.temp_f)
     station = st.representative_station(state)
     b.assume("location", f"{station.name} ({station.usaf})",
              "representative station of the state: the station nearest to the most people (county populations, "
@@ -290,37 +290,29 @@ def _zip5(text: str) -> str | None:
 
 # --- heat loss --------------------------------------------------------------------------------------------------
 
-def _heat_loss(b: _Builder, spec: ProfileSpec, weather: st.Weather):
-    hl = spec.get("heating_load", {})
-    bp = b.given_or_default(hl.get("balance_point"), DEFAULT_BALANCE_POINT_F, "heating_load.balance_point", "60 F",
-                            "common residential balance point (ASHRAE Fundamentals ch. 18 variable-base "
-                            "degree-day method)")
-    if "ua" in hl:
-        return hl["ua"], bp, "ua"
-    if "design" in hl:
-        indoor = b.given_or_default(hl.get("indoor"), DEFAULT_INDOOR_F, "heating_load.indoor", "68 F",
-                                    "typical winter thermostat setting")
-        outdoor = hl["design"]["outdoor"]
+def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
+    hl = profile.heating_load
+    bp = b.given_or_default(hl.balance_point, "heating_load.balance_point")
+    if hl.ua is not None:
+        return hl.ua, bp, "ua"
+    if hl.design is not None:
+        indoor = b.given_or_default(hl.indoor, "heating_load.indoor")
+        outdoor = hl.design.outdoor
         if indoor <= outdoor:
             b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
             return None, bp, "design"
-        return load_model.ua_from_design_btu_per_h_f(hl["design"]["load"], indoor, outdoor), bp, "design"
-    if "annual" in hl:
-        annual = hl["annual"]
+        return load_model.ua_from_design_btu_per_h_f(hl.design.load, indoor, outdoor), bp, "design"
+    if hl.annual is not None:
+        annual = hl.annual
         where = "heating_load.annual"
     else:
-        bills = hl["from_bills"]
-        fuel = bills["fuel"]
-        eff = bills.get("efficiency")
-        if eff is None:
-            eff = DEFAULT_BILL_EFFICIENCY[fuel]
-            b.assume("heating_load.from_bills.efficiency", f"{eff:g}",
-                     "typical existing system (furnace AFUE 0.80; electric resistance 1.0)")
-        elif fuel != "electricity" and eff > 1.0:
-            b.fail("heating_load.from_bills.efficiency", f"a {fuel} system's AFUE is at most 1 (got {eff:g})")
+        bills = hl.from_bills
+        eff = b.given_or_default(bills.efficiency, "heating_load.from_bills.efficiency", key=bills.fuel)
+        if bills.fuel != "electricity" and eff > 1.0:
+            b.fail("heating_load.from_bills.efficiency", f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
             return None, bp, "from_bills"
         try:
-            annual = load_model.annual_heat_from_bills_btu(bills["amount"], bills.get("non_heating", 0.0), eff)
+            annual = load_model.annual_heat_from_bills_btu(bills.amount, bills.non_heating or 0.0, eff)
         except ValueError as exc:
             b.fail("heating_load.from_bills.non_heating", str(exc))
             return None, bp, "from_bills"
@@ -335,17 +327,19 @@ def _heat_loss(b: _Builder, spec: ProfileSpec, weather: st.Weather):
 
 # --- prices and emissions ---------------------------------------------------------------------------------------
 
-def _prices(b: _Builder, spec: ProfileSpec, location: Location, overrides: dict) -> dict:
+def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict) -> dict:
     info = st.state_info(location.state) if location.state else None
     state_prices = info["prices"] if info else None
     year = st.price_year()
     out = {}
     for key in PRICE_KEYS:
         unit = PRICE_UNIT[key]
+        given = getattr(profile.prices, key)
+        fixed = getattr(profile.fixed_charges, key, None)
         if key in overrides:
             out[key] = Value(overrides[key], unit, "command line")
-        elif spec.get(f"prices.{key}") is not None:
-            out[key] = Value(spec.get(f"prices.{key}"), unit, "profile")
+        elif given is not None:
+            out[key] = Value(given, unit, "profile")
         else:
             table = state_prices or st.state_info("US")["prices"]
             where = location.state if state_prices else "US"
@@ -353,7 +347,6 @@ def _prices(b: _Builder, spec: ProfileSpec, location: Location, overrides: dict)
                              f"EIA {year} average residential price, {where}")
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source +
                      ("" if state_prices else f" (no state figure for {location.state or 'this location'})"))
-            fixed = spec.get(f"fixed_charges.{key}")
             if fixed:
                 use_info = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
                 use = use_info["electricity_kwh" if key == "electricity" else "natural_gas_therm"]
@@ -365,18 +358,18 @@ def _prices(b: _Builder, spec: ProfileSpec, location: Location, overrides: dict)
                 out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
                                                  f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")
                 b.assume(f"prices.{key}", f"{marginal:.4g} {unit}", out[key].source)
-        if spec.get(f"fixed_charges.{key}") and out[key].source in ("command line", "profile"):
+        if fixed and out[key].source in ("command line", "profile"):
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", "taken as a marginal price (fixed charges "
                                                                      "apart), since it was given")
     return out
 
 
-def _emissions(b: _Builder, spec: ProfileSpec, location: Location) -> dict:
+def _emissions(b: _Builder, profile: Profile, location: Location) -> dict:
     info = st.state_info(location.state) if location.state else None
+    given = profile.emissions
     out = {}
-    given = spec.get("emissions.electricity")
-    if given is not None:
-        out["electricity"] = Value(given, "kg/kWh", "profile")
+    if given.electricity is not None:
+        out["electricity"] = Value(given.electricity, "kg/kWh", "profile")
     else:
         rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
         where = location.state if rate else "US"
@@ -385,10 +378,9 @@ def _emissions(b: _Builder, spec: ProfileSpec, location: Location) -> dict:
         b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
     factors = _fuel_factors()
     for fuel in FUELS:
-        given = spec.get(f"emissions.{fuel}")
         unit = f"kg/{FUEL_UNIT[fuel]}"
-        if given is not None:
-            out[fuel] = Value(given, unit, "profile")
+        if getattr(given, fuel) is not None:
+            out[fuel] = Value(getattr(given, fuel), unit, "profile")
             continue
         per_unit = factors["fuels"][fuel]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
         out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)")
@@ -397,110 +389,97 @@ def _emissions(b: _Builder, spec: ProfileSpec, location: Location) -> dict:
 
 # --- equipment --------------------------------------------------------------------------------------------------
 
-def _furnace(b: _Builder, spec: ProfileSpec) -> Furnace | None:
-    cfg = spec.get("systems.furnace", {})
-    bills = spec.get("heating_load.from_bills") or {}
-    if cfg is False:
+def _bills_fuel(profile: Profile) -> str | None:
+    bills = profile.heating_load.from_bills
+    return bills.fuel if bills is not None else None
+
+
+def _furnace(b: _Builder, profile: Profile) -> Furnace | None:
+    cfg = profile.systems.furnace
+    if cfg is None:
         return None
-    fuel = cfg.get("fuel")
+    billed = _bills_fuel(profile)
+    fuel = cfg.fuel
     if fuel is None:
-        fuel = bills.get("fuel") if bills.get("fuel") in FUELS else "natural_gas"
-        b.assume("systems.furnace.fuel", fuel, "the billed fuel" if bills.get("fuel") == fuel else
+        fuel = billed if billed in FUELS else "natural_gas"
+        b.assume("systems.furnace.fuel", fuel, "the billed fuel" if billed == fuel else
                  "natural gas, the most common furnace fuel")
-    afue = cfg.get("afue")
-    if afue is None:
-        if bills.get("fuel") == fuel:
-            afue = bills.get("efficiency") or DEFAULT_BILL_EFFICIENCY[fuel]
-            b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
-        else:
-            afue = DEFAULT_NEW_AFUE[fuel]
-            b.assume("systems.furnace.afue", f"{afue:g}", "a new furnace: condensing gas/propane 0.95, oil 0.85 "
-                                                          "(US DOE minimums are 0.80 and 0.83)")
-    blower = b.given_or_default(cfg.get("blower"), DEFAULT_BLOWER_KWH_PER_MMBTU, "systems.furnace.blower",
-                                "10 kWh/MMBtu", "a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h "
-                                "of output")
+    afue = cfg.afue
+    if afue is None and billed == fuel:
+        bills = profile.heating_load.from_bills
+        afue = bills.efficiency or field_spec("heating_load.from_bills.efficiency").default_for(fuel)
+        b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
+    afue = b.given_or_default(afue, "systems.furnace.afue", key=fuel)
+    blower = b.given_or_default(cfg.blower, "systems.furnace.blower")
     return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower)
 
 
-def _resistance(b: _Builder, spec: ProfileSpec) -> ElectricResistance | None:
-    cfg = spec.get("systems.electric_resistance", {})
-    if cfg is False:
+def _resistance(b: _Builder, profile: Profile) -> ElectricResistance | None:
+    cfg = profile.systems.electric_resistance
+    if cfg is None:
         return None
-    return ElectricResistance(efficiency=cfg.get("efficiency", 1.0))
+    return ElectricResistance(efficiency=cfg.efficiency if cfg.efficiency is not None
+                              else field_spec("systems.electric_resistance.efficiency").default)
 
 
-def _heat_pump(b: _Builder, spec: ProfileSpec, ua: float, bp: float, weather: st.Weather,
+def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.Weather,
                furnace: Furnace | None, prices: dict):
-    cfg = spec.get("systems.heat_pump", {})
-    if cfg is False:
-        return None, None
+    cfg = profile.systems.heat_pump
+    if cfg is None:
+        return None, None, None
     base = "systems.heat_pump"
     design_temp_f = weather.design_temp_f
-    if cfg.get("type") == "ground_source":
+    if cfg.type == "ground_source":
         return _ground_source(b, cfg, ua, bp, weather, furnace, prices)
     for key in ("cop", "loop"):
-        if cfg.get(key) is not None:
+        if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
-    compressor = b.given_or_default(cfg.get("compressor"), DEFAULT_COMPRESSOR, f"{base}.compressor",
-                                    DEFAULT_COMPRESSOR, "most new cold-climate units are inverter-driven")
-    cutoff = b.given_or_default(cfg.get("cutoff"), DEFAULT_CUTOFF_F, f"{base}.cutoff", "-13 F",
-                                "a typical low-ambient lockout of current variable-speed units")
-    cd = cfg.get("cycling_degradation")
-    if cd is None:
-        cd = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor]
-        b.assume(f"{base}.cycling_degradation", f"{cd:g}",
-                 "AHRI 210/240-2023 default for untested units (0.25); 0.15 for variable speed (RESNET 301 models)")
-    points = cfg.get("performance")
+    compressor = b.given_or_default(cfg.compressor, f"{base}.compressor", key="air_source")
+    cutoff = b.given_or_default(cfg.cutoff, f"{base}.cutoff", key="air_source")
+    cd = b.given_or_default(cfg.cycling_degradation, f"{base}.cycling_degradation", key=compressor)
     nominal = None
-    if points:
-        curve = curve_from_points([{"temp_f": p["outdoor"], "cop": p["cop"], "capacity_btu_per_h": p["capacity"],
-                                    "cop_min": p.get("min_cop"), "capacity_min_btu_per_h": p.get("min_capacity")}
-                                   for p in points], compressor)
-        if cfg.get("hspf2") is not None or cfg.get("capacity") is not None:
+    if cfg.performance:
+        curve = curve_from_points([{"temp_f": p.outdoor, "cop": p.cop, "capacity_btu_per_h": p.capacity,
+                                    "cop_min": p.min_cop, "capacity_min_btu_per_h": p.min_capacity}
+                                   for p in cfg.performance], compressor)
+        if cfg.hspf2 is not None or cfg.capacity is not None:
             b.assume(f"{base}.performance", "used", "explicit points win over hspf2 and capacity")
     else:
-        hspf2 = cfg.get("hspf2")
-        if hspf2 is None:
-            hspf2 = DEFAULT_HSPF2
-            b.assume(f"{base}.hspf2", f"{hspf2:g}", "a typical new ducted heat pump (US minimum is 7.5 since 2023)")
+        hspf2 = b.given_or_default(cfg.hspf2, f"{base}.hspf2")
         lo, hi = hspf2_range(compressor)
         if not lo <= hspf2 <= hi:
             b.fail(f"{base}.hspf2", f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got "
                                     f"{hspf2:g}); give performance points instead")
-            return None, None
+            return None, None, None
         unit_curve, rated, k = calibrated_default_curve(round(hspf2, 6), compressor, cd)
-        nominal = cfg.get("capacity")
+        nominal = cfg.capacity
         if nominal is None:
             t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
             need = float(load_model.heat_load_btu_per_h(ua, t_size, bp))
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
             b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)",
-                     f"smallest standard size whose capacity at {t_size:.1f} F covers the load there, "
-                     f"{need:,.0f} Btu/h (the design temperature, or the cutoff if warmer; for single- and "
-                     "two-stage units at least 17 F)")
+                     f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F")
         b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
                  f"RESNET 301-2022 Addendum 82 default curves; rated by AHRI 210/240-2023 (Region IV) they give "
                  f"HSPF2 {rated:.2f}, so their COPs are scaled by {k:.3f} to reproduce {hspf2:g}")
         curve = unit_curve.scaled(nominal)
-    backup = cfg.get("backup", "electric_resistance")
-    switchover = cfg.get("switchover")
+    backup = b.given_or_default(cfg.backup, f"{base}.backup")
+    switchover = cfg.switchover
     backup_furnace = None
     if backup == "furnace":
         if furnace is None:
             b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
-            return None, None
+            return None, None, None
         backup_furnace = furnace
         if switchover is None:
             switchover = _economic_switchover(curve, cutoff, furnace, prices)
-            b.assume(f"{base}.switchover", f"{switchover:g} F",
-                     "economic switchover: below it the furnace's heat costs less than the heat pump's at full "
-                     "speed, at the prices used")
+            b.assume(f"{base}.switchover", f"{switchover:g} F", field_spec(f"{base}.switchover").rule)
     elif switchover is not None:
         b.assume(f"{base}.switchover", "ignored", "only used with backup: furnace")
         switchover = None
     hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
                   backup_furnace=backup_furnace, cycling_degradation=cd)
-    return hp, nominal
+    return hp, nominal, compressor
 
 
 def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, prices: dict) -> float:
@@ -511,22 +490,19 @@ def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, 
     return money.economic_switchover_f(grid, curve.cop_at_max(grid), furnace_cost, pe)
 
 
-def _ground_source(b: _Builder, cfg: dict, ua: float, bp: float, weather: st.Weather, furnace: Furnace | None,
-                   prices: dict):
+def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weather: st.Weather,
+                   furnace: Furnace | None, prices: dict):
     from .model import ground
 
     base = "systems.heat_pump"
     for key in ("hspf2", "performance"):
-        if cfg.get(key) is not None:
+        if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "rates air-source units; for a ground-source unit give cop (at 32 F entering "
                                     "water) and capacity")
-    compressor = cfg.get("compressor", "single_stage")
-    cd = cfg.get("cycling_degradation", DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor])
-    cop = cfg.get("cop")
-    if cop is None:
-        cop = 3.6
-        b.assume(f"{base}.cop", "3.6", "ENERGY STAR closed-loop water-to-air minimum COP at 32 F EWT (ISO 13256-1)")
-    loop_type = cfg.get("loop", "vertical")
+    compressor = b.given_or_default(cfg.compressor, f"{base}.compressor", key="ground_source")
+    cd = b.given_or_default(cfg.cycling_degradation, f"{base}.cycling_degradation", key=compressor)
+    cop = b.given_or_default(cfg.cop, f"{base}.cop")
+    loop_type = b.given_or_default(cfg.loop, f"{base}.loop")
     design_load = float(load_model.heat_load_btu_per_h(ua, weather.design_temp_f, bp))
     loop = ground.loop_from_weather(weather.temp_f, loop_type, design_load)
     ewt_design = ground.design_ewt_f(loop)
@@ -534,19 +510,19 @@ def _ground_source(b: _Builder, cfg: dict, ua: float, bp: float, weather: st.Wea
              f"Kusuda-Achenbach ground model (depth {loop.depth_ft:g} ft, soil diffusivity "
              f"{loop.diffusivity_ft2_per_day:g} ft2/day); EWT {loop.approach_f:g} F below the ground at design load")
     unit = ground.ground_source_curve(cop, 1.0, compressor)
-    nominal = cfg.get("capacity")
+    nominal = cfg.capacity
     if nominal is None:
         nominal = size_to_load_btu_per_h(unit, design_load, ewt_design)
         b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 32 F EWT)",
-                 f"smallest standard size whose capacity at the design EWT covers the design load, "
-                 f"{design_load:,.0f} Btu/h")
-    backup = cfg.get("backup", "electric_resistance")
+                 f"{field_spec(f'{base}.capacity').rule}: {design_load:,.0f} Btu/h")
+    backup = cfg.backup or field_spec(f"{base}.backup").default
+    cutoff = b.given_or_default(cfg.cutoff, f"{base}.cutoff", key="ground_source")
     switchover = None
     if backup == "furnace":
         if furnace is None:
             b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
-            return None, None
-        switchover = cfg.get("switchover")
+            return None, None, None
+        switchover = cfg.switchover
         if switchover is None:
             pe = prices["electricity"].value
             furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue,
@@ -557,54 +533,45 @@ def _ground_source(b: _Builder, cfg: dict, ua: float, bp: float, weather: st.Wea
             b.assume(f"{base}.switchover", "never" if switchover < 0 else "always",
                      "a ground loop's temperature barely follows the air, so the choice is made once, at the "
                      "design EWT's COP and the prices used")
-    hp = HeatPump(curve=unit.scaled(nominal), cutoff_f=cfg.get("cutoff", -100.0), backup=backup,
+    hp = HeatPump(curve=unit.scaled(nominal), cutoff_f=NO_CUTOFF_F if cutoff is None else cutoff, backup=backup,
                   switchover_f=switchover, backup_furnace=furnace if backup == "furnace" else None,
                   cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)))
-    return hp, nominal
+    return hp, nominal, compressor
 
 
 # --- cooling, tariffs, economics --------------------------------------------------------------------------------
 
-DEFAULT_HP_SEER2 = 14.3  # US minimum for split heat pumps from 2023 (10 CFR 430.32(c))
-DEFAULT_AC_SEER2 = 13.4  # US minimum for split air conditioners in the North from 2023 (10 CFR 430.32(c))
-DEFAULT_COOLING_BALANCE_F = 65.0
-DEFAULT_COOLING_INDOOR_F = 75.0
-DEFAULT_LIFETIME_YEARS = 15.0
-DEFAULT_DISCOUNT_RATE = 0.05
-
-
-def _cooling(b: _Builder, spec: ProfileSpec, heating_ua: float, weather: st.Weather) -> Cooling | None:
-    cfg = spec.get("cooling_load")
+def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weather) -> Cooling | None:
+    cfg = profile.cooling_load
     if cfg is None:
         return None
     base = "cooling_load"
-    bp = b.given_or_default(cfg.get("balance_point"), DEFAULT_COOLING_BALANCE_F, f"{base}.balance_point", "65 F",
-                            "the base of cooling degree-days")
-    hp_seer2 = b.given_or_default(spec.get("systems.heat_pump.seer2"), DEFAULT_HP_SEER2, "systems.heat_pump.seer2",
-                                  "14.3", "US minimum for split heat pumps since 2023 (10 CFR 430.32)")
-    ac = spec.get("systems.air_conditioner", {})
+    bp = b.given_or_default(cfg.balance_point, f"{base}.balance_point")
+    hp = profile.systems.heat_pump
+    hp_seer2 = b.given_or_default(hp.seer2 if hp is not None else None, "systems.heat_pump.seer2")
+    ac = profile.systems.air_conditioner
+    bills_seer2 = cfg.from_bills.seer2 if cfg.from_bills is not None else None
     ac_seer2 = None
-    if ac is not False:
-        ac_seer2 = ac.get("seer2")
-        if ac_seer2 is None:
-            ac_seer2 = (cfg.get("from_bills") or {}).get("seer2") or DEFAULT_AC_SEER2
-            b.assume("systems.air_conditioner.seer2", f"{ac_seer2:g}",
-                     "the bills' air conditioner" if (cfg.get("from_bills") or {}).get("seer2") else
-                     "US minimum for split air conditioners in the North since 2023 (10 CFR 430.32)")
-    if "ua" in cfg:
-        ua = cfg["ua"]
-    elif "design" in cfg:
-        indoor = cfg.get("indoor", DEFAULT_COOLING_INDOOR_F)
-        if cfg["design"]["outdoor"] <= indoor:
+    if ac is not None:
+        ac_seer2 = ac.seer2
+        if ac_seer2 is None and bills_seer2 is not None:
+            ac_seer2 = bills_seer2
+            b.assume("systems.air_conditioner.seer2", f"{ac_seer2:g}", "the bills' air conditioner")
+        ac_seer2 = b.given_or_default(ac_seer2, "systems.air_conditioner.seer2")
+    if cfg.ua is not None:
+        ua = cfg.ua
+    elif cfg.design is not None:
+        indoor = b.given_or_default(cfg.indoor, f"{base}.indoor")
+        if cfg.design.outdoor <= indoor:
             b.fail(f"{base}.design.outdoor", f"must be above the indoor temperature ({indoor:g} F)")
             return None
-        ua = cfg["design"]["load"] / (cfg["design"]["outdoor"] - indoor)
-    elif "annual" in cfg or "from_bills" in cfg:
-        if "annual" in cfg:
-            annual = cfg["annual"]
+        ua = cfg.design.load / (cfg.design.outdoor - indoor)
+    elif cfg.annual is not None or cfg.from_bills is not None:
+        if cfg.annual is not None:
+            annual = cfg.annual
         else:
-            seer2 = cfg["from_bills"].get("seer2") or DEFAULT_AC_SEER2
-            annual = cfg["from_bills"]["amount"] / 3412.14163 * 1000.0 * seer2  # kWh → Wh × Btu/Wh
+            seer2 = b.given_or_default(bills_seer2, f"{base}.from_bills.seer2")
+            annual = cfg.from_bills.amount / 3412.14163 * 1000.0 * seer2  # kWh → Wh × Btu/Wh
         cdh = load_model.cooling_degree_hours_f_h(weather.bin_temp_f, bp, weather.bin_hours)
         if cdh <= 0:
             b.fail(f"{base}.balance_point", "the weather never rises above it; lower the balance point")
@@ -612,56 +579,57 @@ def _cooling(b: _Builder, spec: ProfileSpec, heating_ua: float, weather: st.Weat
         ua = annual / cdh
     else:
         ua = heating_ua
-        b.assume(f"{base}.ua", f"{ua:,.0f} Btu/h/F", "the heating UA: the same envelope gains heat in summer")
+        b.assume(f"{base}.ua", f"{ua:,.0f} Btu/h/F", field_spec(f"{base}.ua").rule)
     return Cooling(ua, bp, hp_seer2, ac_seer2)
 
 
-def _tariff(b: _Builder, spec: ProfileSpec):
-    periods = spec.get("tariff.electricity")
+def _tariff(b: _Builder, profile: Profile):
+    periods = profile.tariff.electricity if profile.tariff is not None else None
     if not periods:
         return None
-    price = money.hourly_price_usd_per_kwh(periods)
+    price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods])
     b.assume("tariff.electricity", f"time of use, ${np.mean(price):.3f}/kWh on average over the hours",
              "profile; weekdays follow calendar 2023 (1 January a Sunday); holidays are not treated specially")
     return price
 
 
-def _economics(b: _Builder, spec: ProfileSpec, location: Location, furnace, resistance, heat_pump) -> Economics:
-    cfg = spec.get("economics")
+def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump) -> Economics:
+    cfg = profile.economics
     base = "economics"
-    bills = spec.get("heating_load.from_bills") or {}
-    current = cfg.get("current")
+    billed = _bills_fuel(profile)
+    current = cfg.current
     if current is None:
-        if bills.get("fuel") in FUELS:
+        if billed in FUELS:
             current = "furnace"
-        elif bills.get("fuel") == "electricity":
+        elif billed == "electricity":
             current = "electric_resistance"
         else:
             b.fail(f"{base}.current", "say which system the home has today (furnace, heat_pump or "
                                       "electric_resistance); it cannot be told from the load given")
             current = "furnace"
-        b.assume(f"{base}.current", current, "the system the bills are for")
+        b.assume(f"{base}.current", current, field_spec(f"{base}.current").rule)
     present = {"heat_pump": heat_pump, "furnace": furnace, "electric_resistance": resistance}
     if present.get(current) is None:
         b.fail(f"{base}.current", f"the {current.replace('_', ' ')} is not among the systems compared")
-    installed = dict(cfg.get("installed_cost") or {})
+    installed = {k: getattr(cfg.installed_cost, k) for k in cfg.installed_cost._fields
+                 if getattr(cfg.installed_cost, k) is not None}
     for system, obj in present.items():
         if obj is not None and system != current and system not in installed:
             b.fail(f"{base}.installed_cost.{system}", "is needed for the payback and lifetime cost of the "
                                                       f"{system.replace('_', ' ')} (the current system's is 0)")
     installed[current] = 0.0
-    lifetime = b.given_or_default(cfg.get("lifetime"), DEFAULT_LIFETIME_YEARS, f"{base}.lifetime", "15 years",
-                                  "typical service life of heat pumps and furnaces (15–20 years)")
-    rate = b.given_or_default(cfg.get("discount_rate"), DEFAULT_DISCOUNT_RATE, f"{base}.discount_rate",
-                              "5 % a year (nominal)", "a household's cost of money; give your own")
+    incentives = {k: getattr(cfg.incentives, k) for k in cfg.incentives._fields
+                  if getattr(cfg.incentives, k) is not None}
+    lifetime = b.given_or_default(cfg.lifetime, f"{base}.lifetime")
+    rate = b.given_or_default(cfg.discount_rate, f"{base}.discount_rate")
     info = st.state_info(location.state) if location.state else None
     trend = (info or st.state_info("US"))["escalation_per_year"]
     escalation = {}
     for energy in ("electricity",) + FUELS:
-        given = (cfg.get("escalation") or {}).get(energy)
+        given = getattr(cfg.escalation, energy)
         escalation[energy] = trend[energy] if given is None else given
-    if not cfg.get("escalation"):
+    if all(getattr(cfg.escalation, k) is None for k in cfg.escalation._fields):
         b.assume(f"{base}.escalation", ", ".join(f"{k} {v * 100:+.1f} %/yr" for k, v in escalation.items()),
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
-    return Economics(current, installed, dict(cfg.get("incentives") or {}), lifetime, rate, escalation,
-                     bool(cfg.get("gas_disconnect", False)))
+    return Economics(current, installed, incentives, lifetime, rate, escalation,
+                     bool(b.given_or_default(cfg.gas_disconnect, f"{base}.gas_disconnect")))

@@ -8,11 +8,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .home import DEFAULT_CUTOFF_F, DEFAULT_HSPF2, Home
-from .model.engine import DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR, HeatPump, annual_totals, heat_pump_hourly
-from .model.heat_pump import COMPRESSORS, calibrated_default_curve, size_to_load_btu_per_h, sizing_temperature_f
+from .home import Home
+from .model.engine import HeatPump, annual_totals, heat_pump_hourly
+from .model.heat_pump import calibrated_default_curve, size_to_load_btu_per_h, sizing_temperature_f
 from .model.load import cooling_load_btu_per_h, heat_load_btu_per_h
-from .units import BTU_PER_KWH
+from .profile import HeatPumpConfig, field_spec
+from .units import BTU_PER_KWH, COMPRESSORS
 
 #: Electric strip heaters for air handlers come in these sizes [kW].
 STRIP_SIZES_KW = (0.0, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0)
@@ -61,10 +62,11 @@ def size_home(home: Home) -> SizingResult:
     :func:`heatcalc.model.heat_pump.sizing_temperature_f`); the backup is what the design load exceeds the capacity
     by at the design temperature (all of it when that is below the cutoff).
     """
-    spec = home.spec
-    hspf2 = spec.get("systems.heat_pump.hspf2") or DEFAULT_HSPF2
-    cutoff = spec.get("systems.heat_pump.cutoff")
-    cutoff = DEFAULT_CUTOFF_F if cutoff is None else cutoff
+    given = home.profile.systems.heat_pump or HeatPumpConfig()
+    hspf2 = given.hspf2 if given.hspf2 is not None else field_spec("systems.heat_pump.hspf2").default
+    cutoff = given.cutoff if given.cutoff is not None else \
+        field_spec("systems.heat_pump.cutoff").default_for("air_source")
+    cd_default = field_spec("systems.heat_pump.cycling_degradation")
     t_design = home.design_temp_f
     design_load = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_design, home.balance_point_f))
     temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
@@ -75,7 +77,7 @@ def size_home(home: Home) -> SizingResult:
         cooling_design = float(cooling_load_btu_per_h(home.cooling.ua_btu_per_h_f, hot, home.cooling.balance_point_f))
     options = []
     for compressor in COMPRESSORS:
-        cd = DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR[compressor]
+        cd = cd_default.default_for(compressor)
         unit, _, _ = calibrated_default_curve(round(float(hspf2), 6), compressor, cd)
         t_size = sizing_temperature_f(compressor, t_design, cutoff)
         need = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_size, home.balance_point_f))

@@ -42,6 +42,7 @@ BTU_PER_GAL = {"propane": 91_500.0, "heating_oil": 138_700.0}
 
 FUELS = ("natural_gas", "propane", "heating_oil")
 BILL_FUELS = FUELS + ("electricity",)
+COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
 FUEL_UNIT = {"natural_gas": "therm", "propane": "gal", "heating_oil": "gal", "electricity": "kWh"}
 #: Btu in one sales unit of each fuel (the unit in :data:`FUEL_UNIT`).
 BTU_PER_FUEL_UNIT = {

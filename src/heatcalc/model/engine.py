@@ -19,7 +19,6 @@ from .heat_pump import HeatPumpCurve
 #: Default cyclic degradation coefficient C_d by compressor type: 0.25 is AHRI 210/240-2023's value for a unit that
 #: is not tested for cycling (single- and two-stage units cycle on and off often); variable-speed units mostly
 #: modulate and cycle only below their minimum speed, for which RESNET 301 Addendum 82 models use 0.15.
-DEFAULT_CYCLING_DEGRADATION_BY_COMPRESSOR = {"single_stage": 0.25, "two_stage": 0.25, "variable_speed": 0.15}
 DEFAULT_CYCLING_DEGRADATION = 0.25
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
+from ..units import COMPRESSORS
+
 COP_FLOOR = 1.0
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "heat_pump_defaults.json"
 

@@ -1,0 +1,368 @@
+"""The profile, declared once: its typed sections and every field's type, unit, bounds, default and source.
+
+Values are in internal units (:mod:`heatcalc.units`): °F, Btu, Btu/h, Btu/h/°F, $/kWh, $/therm, $/gal.  A field
+left out is None; a default is applied (and reported as an assumption) by :mod:`heatcalc.home`, which reads it from
+the declaration here.
+"""
+
+from __future__ import annotations
+
+from .. import units as u
+from ..errors import Problem, ProfileError
+from .declare import Record, leaf, section
+
+MAX_HEAT_BTU = 5_000e6  # 5,000 MMBtu a year: ten times a large house, so no input can overflow the model
+MAX_LOAD_BTU_PER_H = 2_000_000.0
+MAX_UA_BTU_PER_H_F = 20_000.0
+COMPRESSORS = u.COMPRESSORS
+BACKUPS = ("electric_resistance", "furnace")
+SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
+HEAT_PUMP_TYPES = ("air_source", "ground_source")
+TEMP = u.TEMPERATURE
+
+US_MINIMUM_2023 = "US minimum since 2023 (10 CFR 430.32(c))"
+
+
+def _bill_amount_kind(values: dict) -> u.UnitKind | None:
+    """The amount's unit follows the billed fuel; None while the fuel itself is wrong (that is reported there)."""
+    fuel = values.get("fuel")
+    if fuel is None:
+        return u.fuel_amount_kind("natural_gas")
+    if not isinstance(fuel, str) or fuel.strip() not in u.BILL_FUELS:
+        return None
+    return u.fuel_amount_kind(fuel.strip())
+
+
+# --- where, and how much heat -----------------------------------------------------------------------------------
+
+class Location(Record, one_of=("zip", "station", "lat", "weather_file", "state"), required_one=True):
+    """Where the home is. Give one of zip, station, lat+lon, weather_file or state; `state` may also accompany the
+    others to choose the state whose prices and grid emissions apply."""
+
+    zip: str | None = leaf("string", "US ZIP code, five digits or ZIP+4 (02134-1234): state, and the nearest TMY3 "
+                                     "station.", example="02134")
+    state: str | None = leaf("string", "Two-letter state code (also DC, PR, GU, VI).", example="MA")
+    station: str | None = leaf("string", "TMY3 station USAF id, see `heatcalc stations`.", example="725090")
+    lat: float | None = leaf("number", "Latitude [degrees north]; with lon. The point must lie within 200 km of one "
+                                       "of the embedded US stations.", minimum=-90, maximum=90)
+    lon: float | None = leaf("number", "Longitude [degrees east, negative in the US]; with lat.", minimum=-180,
+                             maximum=180)
+    weather_file: str | None = leaf("string", "An EnergyPlus EPW or TMY3 CSV file, relative to the profile.")
+
+
+class Bills(Record, required=("fuel", "amount")):
+    """A year of bills of the current heating fuel."""
+
+    fuel: str | None = leaf("enum", "The billed fuel.", choices=u.BILL_FUELS, example="natural_gas")
+    amount: float | None = leaf("quantity", "Fuel bought in the year (therm, ccf, Mcf, m3, gal, kWh, MMBtu).",
+                                unit=_bill_amount_kind, above=0, maximum=MAX_HEAT_BTU * 10, example="780 therm")
+    efficiency: float | None = leaf(
+        "number", "Seasonal efficiency of the current system (AFUE, or COP for electric heat).", above=0, maximum=6,
+        default={"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "electricity": 1.0}, default_by="fuel",
+        source="a typical existing system: furnace AFUE 0.80, electric resistance 1.0", example=0.8)
+    non_heating: float | None = leaf(
+        "per_time", "Non-heating use on the same meter (water heating, cooking), per month or per year, e.g. "
+                    "`15 therm/month`.", unit=_bill_amount_kind, minimum=0, maximum=MAX_HEAT_BTU * 10, default=0.0,
+        example="15 therm/month")
+
+
+class DesignLoad(Record, required=("load", "outdoor")):
+    """Design heat loss, e.g. from an ACCA Manual J."""
+
+    load: float | None = leaf("quantity", "Heat loss at the design temperature.", unit=u.POWER, above=0,
+                              maximum=MAX_LOAD_BTU_PER_H, example="42000 Btu/h")
+    outdoor: float | None = leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=-80, maximum=70,
+                                 example="6 F")
+
+
+class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua"), required_one=True):
+    """How much heat the home needs. Give exactly one of from_bills, annual, design or ua."""
+
+    from_bills: Bills | None = section(Bills)
+    annual: float | None = leaf("quantity", "Heat delivered to the home per year.", unit=u.ENERGY, above=0,
+                                maximum=MAX_HEAT_BTU, example="62 MMBtu")
+    design: DesignLoad | None = section(DesignLoad)
+    ua: float | None = leaf("quantity", "Whole-house heat-loss coefficient.", unit=u.CONDUCTANCE, above=0,
+                            maximum=MAX_UA_BTU_PER_H_F, example="650 Btu/h/F")
+    balance_point: float | None = leaf(
+        "quantity", "Outdoor temperature below which the home needs heat.", unit=TEMP, minimum=0, maximum=75,
+        default=60.0, source="common residential balance point (ASHRAE Fundamentals ch. 18, variable-base "
+                             "degree-day method)")
+    indoor: float | None = leaf("quantity", "Indoor temperature, used with `design`.", unit=TEMP, minimum=50,
+                                maximum=85, default=68.0, source="a typical winter thermostat setting")
+
+
+# --- equipment --------------------------------------------------------------------------------------------------
+
+class PerformancePoint(Record, required=("outdoor", "cop", "capacity")):
+    """A rated point of a heat pump."""
+
+    outdoor: float | None = leaf("quantity", "Outdoor temperature.", unit=TEMP, minimum=-60, maximum=80)
+    cop: float | None = leaf("number", "COP at the highest speed (indoor fan and defrost included).", minimum=1,
+                             maximum=10)
+    capacity: float | None = leaf("quantity", "Capacity at the highest speed.", unit=u.POWER, above=0,
+                                  maximum=600_000)
+    min_cop: float | None = leaf("number", "COP at the lowest speed.", minimum=1, maximum=12)
+    min_capacity: float | None = leaf("quantity", "Capacity at the lowest speed.", unit=u.POWER, above=0,
+                                      maximum=600_000)
+
+
+class HeatPumpConfig(Record):
+    """A heat pump: air-source, or ground-source."""
+
+    type: str | None = leaf("enum", "Air-source (outdoor air) or ground-source (a closed water loop in the ground).",
+                            choices=HEAT_PUMP_TYPES, default="air_source")
+    cop: float | None = leaf("number", "Ground source: COP at 32 F entering water, full load (ISO 13256-1).",
+                             minimum=1, maximum=8, default=3.6,
+                             source="ENERGY STAR minimum for closed-loop water-to-air units at 32 F EWT (ISO 13256-1)")
+    loop: str | None = leaf("enum", "Ground source: vertical boreholes or a horizontal trench loop.",
+                            choices=("vertical", "horizontal"), default="vertical",
+                            source="the most common residential ground loop")
+    hspf2: float | None = leaf("number", "Air source: HSPF2 rating; gives default performance points (RESNET 301 "
+                                         "Addendum 82).", minimum=5, maximum=16, default=8.1,
+                               source="a typical new ducted heat pump (the US minimum is 7.5 since 2023)")
+    performance: list | None = leaf(
+        "points", "Explicit rated points (win over hspf2): a list of {outdoor, cop, capacity} at two or more "
+                  "outdoor temperatures, optionally with min_cop and min_capacity at the lowest compressor speed.",
+        items=PerformancePoint)
+    compressor: str | None = leaf(
+        "enum", "Compressor type.", choices=COMPRESSORS,
+        default={"air_source": "variable_speed", "ground_source": "single_stage"}, default_by="type",
+        source="most new cold-climate air-source units are inverter-driven; most ground-source units are "
+               "single-speed")
+    capacity: float | None = leaf(
+        "quantity", "Nominal capacity at 47 F (ground source: at 32 F entering water) when no points are given.",
+        unit=u.POWER, above=0, maximum=600_000,
+        rule="the smallest standard size whose capacity at the sizing temperature covers the load there (the "
+             "design temperature, or the cutoff if warmer; for single- and two-stage units at least 17 F; ground "
+             "source: at the design entering water temperature)")
+    backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
+                                      "(dual fuel, uses systems.furnace).", choices=BACKUPS,
+                              default="electric_resistance")
+    switchover: float | None = leaf(
+        "quantity", "Dual fuel: below this the furnace takes over.", unit=TEMP, minimum=-60, maximum=70,
+        rule="the economic switchover: below it the furnace's heat costs less than the heat pump's at full speed, "
+             "at the prices used (ground source: always or never, at the design entering water temperature)")
+    cutoff: float | None = leaf(
+        "quantity", "Compressor lockout: below this only backup heats.", unit=TEMP, minimum=-60, maximum=60,
+        default={"air_source": -13.0, "ground_source": None}, default_by="type",
+        source="a typical low-ambient lockout of current variable-speed units; a ground loop needs none")
+    seer2: float | None = leaf("number", "Cooling SEER2, used with cooling_load.", minimum=8, maximum=40,
+                               default=14.3, source=f"split heat pumps' {US_MINIMUM_2023}")
+    cycling_degradation: float | None = leaf(
+        "number", "Cyclic degradation coefficient C_d below minimum capacity (AHRI 210/240).", minimum=0,
+        maximum=0.5, default={"single_stage": 0.25, "two_stage": 0.25, "variable_speed": 0.15},
+        default_by="compressor",
+        source="AHRI 210/240-2023's default for untested units, 0.25; 0.15 for variable speed, as RESNET 301 models")
+
+
+class FurnaceConfig(Record):
+    """A fuel furnace."""
+
+    fuel: str | None = leaf("enum", "Furnace fuel.", choices=u.FUELS,
+                            rule="the billed fuel if it is one, else natural gas (the most common furnace fuel)")
+    afue: float | None = leaf(
+        "number", "Annual fuel utilisation efficiency.", above=0.3, maximum=1.0,
+        default={"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}, default_by="fuel",
+        rule="the bills' efficiency when the bills are for this fuel, else a new furnace's",
+        source="a new condensing gas or propane furnace 0.95, oil 0.85 (US DOE minimums are 0.80 and 0.83)")
+    blower: float | None = leaf(
+        "quantity", "Fan electricity per MMBtu delivered (0 leaves it out).", unit=u.BLOWER, minimum=0, maximum=100,
+        default=10.0, source="a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output")
+
+
+class ResistanceConfig(Record):
+    """Electric resistance heat."""
+
+    efficiency: float | None = leaf("number", "Share of the electricity delivered as heat.", above=0.3, maximum=1.0,
+                                    default=1.0, source="all of the electricity becomes heat in the room")
+
+
+class AirConditionerConfig(Record):
+    """The air conditioner that cools the home alongside the furnace or resistance heat (used with cooling_load);
+    false: no cooling."""
+
+    seer2: float | None = leaf("number", "Cooling SEER2.", minimum=8, maximum=40, default=13.4,
+                               source=f"split air conditioners' {US_MINIMUM_2023} in the North")
+
+
+class Systems(Record):
+    """The systems compared (all three by default). Set one to `false` to leave it out."""
+
+    heat_pump: HeatPumpConfig | None = section(HeatPumpConfig, can_be_false=True, absent="empty")
+    furnace: FurnaceConfig | None = section(FurnaceConfig, can_be_false=True, absent="empty")
+    electric_resistance: ResistanceConfig | None = section(ResistanceConfig, can_be_false=True, absent="empty")
+    air_conditioner: AirConditionerConfig | None = section(AirConditionerConfig, can_be_false=True, absent="empty")
+
+
+# --- cooling, tariffs, money ------------------------------------------------------------------------------------
+
+class CoolingDesign(Record, required=("load", "outdoor")):
+    """Design cooling load, e.g. from a Manual J."""
+
+    load: float | None = leaf("quantity", "Cooling load at the design temperature.", unit=u.POWER, above=0,
+                              maximum=MAX_LOAD_BTU_PER_H)
+    outdoor: float | None = leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=60, maximum=130)
+
+
+class CoolingBills(Record, required=("amount",)):
+    """A summer of electricity for cooling with the current air conditioner."""
+
+    amount: float | None = leaf("quantity", "Electricity used for cooling in the year.",
+                                unit=u.fuel_amount_kind("electricity"), above=0, maximum=MAX_HEAT_BTU)
+    seer2: float | None = leaf("number", "SEER2 of the air conditioner those bills are for.", minimum=8, maximum=40,
+                               default=13.4, source=f"split air conditioners' {US_MINIMUM_2023} in the North")
+
+
+class CoolingLoad(Record, one_of=("ua", "design", "annual", "from_bills")):
+    """Optional cooling season: how much cooling the home needs. Give one of ua, design, annual or from_bills."""
+
+    ua: float | None = leaf("quantity", "Heat-gain coefficient.", unit=u.CONDUCTANCE, above=0,
+                            maximum=MAX_UA_BTU_PER_H_F, rule="the heating UA: the same envelope gains heat in summer")
+    design: CoolingDesign | None = section(CoolingDesign)
+    annual: float | None = leaf("quantity", "Heat removed from the home per year.", unit=u.ENERGY, above=0,
+                                maximum=MAX_HEAT_BTU)
+    from_bills: CoolingBills | None = section(CoolingBills)
+    balance_point: float | None = leaf("quantity", "Outdoor temperature above which the home needs cooling.",
+                                       unit=TEMP, minimum=50, maximum=90, default=65.0,
+                                       source="the base of cooling degree-days")
+    indoor: float | None = leaf("quantity", "Indoor temperature, used with design.", unit=TEMP, minimum=60,
+                                maximum=85, default=75.0, source="a typical summer thermostat setting")
+
+
+class TariffPeriod(Record, required=("price",)):
+    """One period of a time-of-use tariff."""
+
+    price: float | None = leaf("quantity", "Price in this period.", unit=u.price_kind("electricity"), minimum=0,
+                               maximum=5)
+    months: frozenset | None = leaf("string", "Months it applies to, e.g. [6, 7, 8, 9], 6-9, or 11-3 across the "
+                                              "new year.", rule="every month")
+    hours: frozenset | None = leaf("string", "Clock hours it covers, e.g. 16-21 (from 16:00 to 21:00), or 22-6 "
+                                             "across midnight.", rule="every hour")
+    days: str | None = leaf("enum", "Days it applies to.", choices=("all", "weekdays", "weekends"), default="all")
+
+
+class Tariff(Record):
+    """Time-of-use electricity prices, applied hour by hour (they replace prices.electricity)."""
+
+    electricity: list | None = leaf("periods", "A list of periods {price, months, hours, days}: the first that "
+                                               "matches an hour sets its price; the last must have only a price (the "
+                                               "rest of the year).", items=TariffPeriod)
+
+
+class FixedCharges(Record):
+    """Fixed monthly customer charges. With them, default (state average) prices are turned into marginal prices."""
+
+    electricity: float | None = leaf("quantity", "Electricity customer charge.", unit=u.MONTHLY_CHARGE, minimum=0,
+                                     maximum=500, example="12 $/month")
+    natural_gas: float | None = leaf("quantity", "Gas customer charge.", unit=u.MONTHLY_CHARGE, minimum=0,
+                                     maximum=500, example="12 $/month")
+
+
+def _money(doc: str):
+    return leaf("quantity", doc, unit=u.MONEY, minimum=0, maximum=1e6)
+
+
+class InstalledCosts(Record):
+    """Installed cost of each system you would buy."""
+
+    heat_pump: float | None = _money("Installed cost of the heat pump.")
+    furnace: float | None = _money("Installed cost of the furnace.")
+    electric_resistance: float | None = _money("Installed cost of the electric resistance.")
+    air_conditioner: float | None = _money("Installed cost of the air conditioner.")
+
+
+class Incentives(Record):
+    """Rebates and incentives you expect, as amounts (no programmes are built in)."""
+
+    heat_pump: float | None = _money("Incentives for the heat pump.")
+    furnace: float | None = _money("Incentives for the furnace.")
+    electric_resistance: float | None = _money("Incentives for the electric resistance.")
+    air_conditioner: float | None = _money("Incentives for the air conditioner.")
+
+
+def _trend(doc: str):
+    return leaf("number", doc, minimum=-0.2, maximum=0.3, rule="the state's 2003-2023 trend (EIA SEDS)")
+
+
+class Escalation(Record):
+    """Nominal price change per year by energy."""
+
+    electricity: float | None = _trend("Electricity price change per year.")
+    natural_gas: float | None = _trend("Natural gas price change per year.")
+    propane: float | None = _trend("Propane price change per year.")
+    heating_oil: float | None = _trend("Heating oil price change per year.")
+
+
+class EconomicsConfig(Record):
+    """Installed costs, incentives and finance, for payback, net present value and lifetime cost."""
+
+    current: str | None = leaf("enum", "The system the home has today (installed cost 0).", choices=SYSTEMS,
+                               rule="the system the bills are for")
+    installed_cost: InstalledCosts | None = section(InstalledCosts, absent="empty")
+    incentives: Incentives | None = section(Incentives, absent="empty")
+    lifetime: float | None = leaf("quantity", "Years the equipment lasts.", unit=u.DURATION, minimum=1, maximum=50,
+                                  default=15.0, source="typical service life of heat pumps and furnaces (15-20 "
+                                                       "years)")
+    discount_rate: float | None = leaf("number", "Nominal discount rate per year (0.05 or 5 %).", minimum=0,
+                                       maximum=0.3, default=0.05, source="a household's cost of money; give your own")
+    escalation: Escalation | None = section(Escalation, absent="empty")
+    gas_disconnect: bool | None = leaf("bool", "The home would leave gas entirely with the heat pump or resistance "
+                                               "heat, so it stops paying the gas customer charge.", default=False)
+
+
+class Prices(Record):
+    """Energy prices."""
+
+    electricity: float | None = leaf("quantity", "Electricity price.", unit=u.price_kind("electricity"), minimum=0,
+                                     maximum=5, rule="the state's average residential price (EIA)",
+                                     example="0.28 $/kWh")
+    natural_gas: float | None = leaf("quantity", "Natural gas price.", unit=u.price_kind("natural_gas"), minimum=0,
+                                     maximum=50, rule="the state's average residential price (EIA)",
+                                     example="1.85 $/therm")
+    propane: float | None = leaf("quantity", "Propane price.", unit=u.price_kind("propane"), minimum=0, maximum=50,
+                                 rule="the state's average residential price (EIA)", example="3.10 $/gal")
+    heating_oil: float | None = leaf("quantity", "Heating oil price.", unit=u.price_kind("heating_oil"), minimum=0,
+                                     maximum=50, rule="the state's average residential price (EIA)",
+                                     example="4.05 $/gal")
+
+
+class Emissions(Record):
+    """Emission factors [CO2e]."""
+
+    electricity: float | None = leaf("quantity", "Grid emission factor.", unit=u.emission_kind("electricity"),
+                                     minimum=0, maximum=3, rule="the state's eGRID total output CO2e rate",
+                                     example="0.25 kg/kWh")
+    natural_gas: float | None = leaf("quantity", "Natural gas factor.", unit=u.emission_kind("natural_gas"),
+                                     minimum=0, maximum=20, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
+    propane: float | None = leaf("quantity", "Propane factor.", unit=u.emission_kind("propane"), minimum=0,
+                                 maximum=30, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
+    heating_oil: float | None = leaf("quantity", "Heating oil factor.", unit=u.emission_kind("heating_oil"),
+                                     minimum=0, maximum=40, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
+
+
+class Profile(Record):
+    """A home: where it is, how much heat it needs, which equipment and prices to compare."""
+
+    _meta = ("source", "base_dir", "lines")  # where it came from: a file path or "row 17", its folder, its lines
+
+    name: str | None = leaf("string", "Name shown in the output.", rule="the file name", example="My house")
+    location: Location | None = section(Location)
+    heating_load: HeatingLoad | None = section(HeatingLoad)
+    systems: Systems | None = section(Systems, absent="empty")
+    cooling_load: CoolingLoad | None = section(CoolingLoad)
+    tariff: Tariff | None = section(Tariff)
+    fixed_charges: FixedCharges | None = section(FixedCharges, absent="empty")
+    economics: EconomicsConfig | None = section(EconomicsConfig)
+    prices: Prices | None = section(Prices, absent="empty")
+    emissions: Emissions | None = section(Emissions, absent="empty")
+
+    def line(self, path: str) -> int | None:
+        """The line of a dotted field in the profile's file (or of its nearest section), when known."""
+        from .validation import line_of
+
+        return line_of(self.lines or {}, path)
+
+    def error(self, problems: list[tuple[str, str]]) -> ProfileError:
+        """A :class:`ProfileError` for (field, message) pairs, each with its line."""
+        return ProfileError(self.source or "profile", [Problem(f, m, self.line(f)) for f, m in problems])

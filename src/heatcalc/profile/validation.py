@@ -1,0 +1,415 @@
+"""Checking plain profile data against the declaration, every problem at once, and building the typed profile.
+
+Problems carry their dotted field path (and the line, where the data came from a file); messages show values in the
+field's default unit and suggest the key meant when one is misspelt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+from .. import units as u
+from ..errors import Problem, ProfileError
+from .declare import Leaf, Section, section_declaration
+from .sections import PerformancePoint, Profile, TariffPeriod
+
+EXTENSION_PREFIX = "x-"  # top-level keys starting with it are ignored: they hold YAML anchors to merge elsewhere
+#: The whole profile's declaration, as the validator, the JSON Schema and the docs walk it.
+SCHEMA: Section = section_declaration(Profile)
+POINT_FIELDS: dict = dict(PerformancePoint._declarations)
+PERIOD_FIELDS: dict = dict(TariffPeriod._declarations)
+
+
+def suggest(key: str, known) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.6g}"
+
+
+class _Validator:
+    def __init__(self):
+        self.problems: list[tuple[str, str]] = []
+
+    def add(self, path: str, message: str):
+        self.problems.append((path, message))
+
+    def section(self, sec: Section, data, path: str):
+        if data is None:
+            return {}
+        if data is False and sec.can_be_false:
+            return False
+        if not isinstance(data, dict):
+            hint = " (or false to leave it out)" if sec.can_be_false else ""
+            self.add(path, f"must be a mapping of keys{hint}, got {_describe(data)}")
+            return {}
+        out = {}
+        for key, value in data.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if not path and str(key).startswith(EXTENSION_PREFIX):
+                continue  # a place for YAML anchors that other keys merge in (`<<: *base`); not read otherwise
+            if key not in sec.fields:
+                self.add(sub, "unknown key" + suggest(str(key), sec.fields))
+                continue
+            spec = sec.fields[key]
+            if value is None:
+                continue  # an empty key is the same as leaving it out
+            if isinstance(spec, Section):
+                out[key] = self.section(spec, value, sub)
+            else:
+                converted = self.leaf(spec, value, sub, data)
+                if converted is not None:
+                    out[key] = converted
+        for key in sec.required:
+            if data.get(key) is None:
+                self.add(f"{path}.{key}" if path else key, _required(sec.fields[key]))
+        if sec.one_of:
+            given = [k for k in sec.one_of if data.get(k) is not None]
+            if path == "location":
+                main = [k for k in given if k != "state"]
+                if len(main) > 1:
+                    self.add(path, f"give only one of zip, station, lat/lon or weather_file (got {', '.join(main)})")
+                if "lat" in data or "lon" in data:
+                    if (data.get("lat") is None) != (data.get("lon") is None):
+                        self.add(f"{path}.{'lon' if data.get('lat') is not None else 'lat'}",
+                                 "lat and lon go together; give both")
+            elif len(given) > 1:
+                self.add(path, f"give only one of {', '.join(sec.one_of)} (got {', '.join(given)})")
+            if sec.required_one and not given:
+                self.add(path, f"needs one of {', '.join(sec.one_of)}")
+        return out
+
+    def leaf(self, spec: Leaf, value, path: str, siblings: dict):
+        if spec.kind == "string":
+            if isinstance(value, (dict, list)):
+                self.add(path, f"must be text, got {_describe(value)}")
+                return None
+            return str(value).strip()
+        if spec.kind == "enum":
+            text = str(value).strip()
+            if text not in spec.choices:
+                close = difflib.get_close_matches(text, spec.choices, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(path, f"must be one of {', '.join(spec.choices)} (got {text!r}){hint}")
+                return None
+            return text
+        if spec.kind == "points":
+            return self.points(value, path)
+        if spec.kind == "periods":
+            return self.periods(value, path)
+        if spec.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+                return value.strip().lower() in ("true", "yes")
+            self.add(path, f"must be true or false, got {_describe(value)}")
+            return None
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                self.add(path, f"must be a number, got {_describe(value)}")
+                return None
+            try:
+                number, unit = u.split_quantity(value)
+            except u.UnitError as exc:
+                self.add(path, str(exc))
+                return None
+            if unit == "%":
+                number /= 100.0
+            elif unit:
+                self.add(path, f"is a plain number and takes no unit (got {unit!r})")
+                return None
+            return self.bounded(spec, number, path, "")
+        kind = spec.unit(siblings) if callable(spec.unit) else spec.unit
+        if kind is None:
+            return None  # its unit depends on a sibling that is itself wrong, and reported there
+        if spec.kind == "per_time":
+            return self.per_time(spec, kind, value, path)
+        try:
+            number = u.parse_quantity(value, kind)
+        except u.UnitError as exc:
+            self.add(path, str(exc))
+            return None
+        return self.bounded(spec, number, path, u.display_unit(kind.default))
+
+    def per_time(self, spec: Leaf, kind: u.UnitKind, value, path: str):
+        """``15 therm/month`` or ``180 therm/year`` → the yearly amount [Btu of fuel]."""
+        months = 1.0
+        if isinstance(value, str):
+            text = value.strip()
+            for suffix, factor in (("/month", 12.0), ("/mo", 12.0), ("per month", 12.0), ("/year", 1.0),
+                                   ("/yr", 1.0), ("per year", 1.0)):
+                if text.lower().endswith(suffix):
+                    value, months = text[: -len(suffix)].strip(), factor
+                    break
+            else:
+                self.add(path, "say whether it is per month or per year, e.g. '15 therm/month'")
+                return None
+        else:
+            self.add(path, "say whether it is per month or per year, e.g. '15 therm/month'")
+            return None
+        try:
+            number = u.parse_quantity(value, kind) * months
+        except u.UnitError as exc:
+            self.add(path, str(exc))
+            return None
+        return self.bounded(spec, number, path, "")
+
+    def bounded(self, spec: Leaf, number: float, path: str, unit: str):
+        """Check bounds (given in internal units); messages show values in the field's default unit."""
+        if math.isnan(number):
+            self.add(path, "must be a number (got nan)")
+            return None
+        kind = spec.unit if isinstance(spec.unit, u.UnitKind) else None
+        scale = kind.table[kind.default] if kind and not callable(kind.table[kind.default]) else 1.0
+        show = f" {unit}" if unit else ""
+        if kind is u.TEMPERATURE:
+            show = " F"
+        if callable(spec.unit):  # a fuel amount whose unit follows the fuel: bounds in MMBtu of fuel
+            scale, show = 1e6, " MMBtu"
+
+        def f(x):
+            return _fmt(x / scale)
+
+        low = spec.minimum if spec.minimum is not None else spec.above
+        too_low = (spec.minimum is not None and number < spec.minimum) or (spec.above is not None
+                                                                           and number <= spec.above)
+        too_high = spec.maximum is not None and number > spec.maximum
+        if too_low or too_high:
+            exclusive_low = spec.minimum is None
+            if spec.maximum is not None and low is not None and not (too_low and exclusive_low):
+                rule = f"must be between {f(low)} and {f(spec.maximum)}{show}"
+            elif too_low:
+                rule = f"must be {'above' if exclusive_low else 'at least'} {f(low)}{show}"
+            else:
+                rule = f"must be at most {f(spec.maximum)}{show}"
+            self.add(path, f"{rule} (got {f(number)}{show})")
+            return None
+        return number
+
+    def mappings(self, value, path: str, example: str, keys: str):
+        """The (path, mapping) items of a list of mappings; anything else is reported.  None if not a list."""
+        if not isinstance(value, list) or not value:
+            self.add(path, f"must be a list like {example}, got {_describe(value)}")
+            return None
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                items.append((f"{path}[{i}]", item))
+            else:
+                self.add(f"{path}[{i}]", f"must be a mapping {{{keys}}}, got {_describe(item)}")
+        return items
+
+    def periods(self, value, path: str):
+        """Time-of-use periods → [{price, months: set, hours: set, days}] with the catch-all last."""
+        items = self.mappings(value, path, "[{price: 0.42 $/kWh, months: 6-9, hours: 16-21}, {price: 0.25}]",
+                              "price, months, hours, days")
+        if items is None:
+            return None
+        out = []
+        for sub, item in items:
+            period = {"months": set(range(1, 13)), "hours": set(range(24)), "days": "all"}
+            for key, v in item.items():
+                if key not in PERIOD_FIELDS:
+                    self.add(f"{sub}.{key}", "unknown key" + suggest(str(key), PERIOD_FIELDS))
+                elif key == "price":
+                    period["price"] = self.leaf(PERIOD_FIELDS["price"], v, f"{sub}.price", item)
+                elif key == "days":
+                    period["days"] = self.leaf(PERIOD_FIELDS["days"], v, f"{sub}.days", item)
+                else:
+                    span = _int_set(v, 1 if key == "months" else 0, 12 if key == "months" else 24,
+                                    end_exclusive=key == "hours")
+                    if span is None:
+                        self.add(f"{sub}.{key}", "write a range like 6-9, a list like [6, 7, 8] or one number "
+                                                 f"({'1-12' if key == 'months' else '0-24'})")
+                    else:
+                        period[key] = span
+            if item.get("price") is None:
+                self.add(f"{sub}.price", "is required: the price in this period")
+            out.append(period)
+        last = value[-1] if isinstance(value[-1], dict) else {}
+        if set(last) - {"price"}:
+            self.add(path, "the last period must have only a price: it covers every hour the others do not")
+        return out
+
+    def points(self, value, path: str):
+        items = self.mappings(value, path, "[{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}, ...]",
+                              "outdoor, cop, capacity")
+        if items is None:
+            return None
+        out = []
+        for sub, item in items:
+            point = {}
+            for key, v in item.items():
+                if key not in POINT_FIELDS:
+                    self.add(f"{sub}.{key}", "unknown key" + suggest(str(key), POINT_FIELDS))
+                    continue
+                if v is None:
+                    continue
+                converted = self.leaf(POINT_FIELDS[key], v, f"{sub}.{key}", item)
+                if converted is not None:
+                    point[key] = converted
+            for key in PerformancePoint._rules["required"]:
+                if item.get(key) is None:
+                    self.add(f"{sub}.{key}", "is required: " + POINT_FIELDS[key].doc)
+            if point.get("min_capacity", 0.0) > point.get("capacity", math.inf):
+                self.add(f"{sub}.min_capacity", f"is more than the capacity at the highest speed "
+                                                f"({point['min_capacity']:,.0f} > {point['capacity']:,.0f} Btu/h)")
+            out.append(point)
+        temps = [p["outdoor"] for p in out if "outdoor" in p]
+        if len(value) < 2:
+            self.add(path, "needs at least two points (e.g. at 47 F and 17 F)")
+        elif len(set(round(t, 6) for t in temps)) != len(temps):
+            self.add(path, "two points share an outdoor temperature; each point needs its own")
+        return out
+
+
+def _int_set(value, low: int, high: int, end_exclusive: bool):
+    """``6-9`` / ``[6, 7]`` / ``7`` → a set of ints; hours ``16-21`` mean 16:00 up to 21:00 (16..20).
+
+    A range whose end comes before its start wraps around: hours ``22-6`` are 22:00 to 06:00 (22, 23, 0..5) and
+    months ``11-3`` are November to March.
+    """
+    items = value if isinstance(value, list) else [value]
+    out = set()
+    top = high - 1 if end_exclusive else high
+    for item in items:
+        if isinstance(item, (bool, float, dict, list)) or item is None:
+            return None
+        text = str(item).strip()
+        try:
+            if "-" in text:
+                a, b = (int(x) for x in text.split("-", 1))
+                if not (low <= a <= top and low <= b <= high):
+                    return None
+                if a == b and end_exclusive:
+                    return None  # hours 5-5 cover nothing
+                if a <= b:
+                    values = list(range(a, b) if end_exclusive else range(a, b + 1))
+                else:  # wraps past midnight, or past December
+                    values = list(range(a, top + 1)) + list(range(low, b) if end_exclusive else range(low, b + 1))
+            else:
+                values = [int(text)]
+        except ValueError:
+            return None
+        for v in values:
+            if not low <= v <= top:
+                return None
+            out.add(v)
+    return out or None
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def _required(spec) -> str:
+    if isinstance(spec, Section) and spec.one_of:
+        return f"is required: give one of {', '.join(spec.one_of)}"
+    return "is required: " + spec.doc
+
+
+def validate(data: Any, source: str, lines: dict | None = None, default_name: str = "profile",
+             base_dir: Path | None = None) -> Profile:
+    """Check plain profile data (the YAML's shape) against the declaration and build the typed :class:`Profile`;
+    raise :class:`ProfileError` with every problem found."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise ProfileError(source, [Problem("", f"a profile is a mapping of sections (location, heating_load, "
+                                                f"...), got {_describe(data)}", lines.get(""))])
+    v = _Validator()
+    values = v.section(SCHEMA, data, "")
+    for key in ("location", "heating_load"):
+        if data.get(key) is None:  # left out, or left empty (`location:` with nothing under it)
+            v.add(key, _required(SCHEMA.fields[key]))
+    if v.problems:
+        raise ProfileError(source, [Problem(f, m, line_of(lines, f)) for f, m in v.problems])
+    values.setdefault("name", default_name)
+    return build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines)
+
+
+def build(sec: Section, values: dict):
+    """The typed record of a section from its validated values (sections absent from ``values`` take the record's
+    default: None, or a record of defaults; ``false`` becomes None)."""
+    given = {}
+    for name, spec in sec.fields.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(spec, Section):
+            given[name] = None if value is False else build(spec, value)
+        elif spec.items is not None:
+            given[name] = tuple(spec.items(**{k: _frozen(x) for k, x in item.items()}) for item in value)
+        else:
+            given[name] = value
+    return sec.record(**given)
+
+
+def _frozen(value):
+    return frozenset(value) if isinstance(value, set) else value
+
+
+def line_of(lines: dict, path: str) -> int | None:
+    """The line of a dotted field, or of the nearest section above it that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path.rpartition(".")[0]
+    return lines.get("")
+
+
+def field_spec(path: str) -> Leaf | Section | None:
+    """The declaration of a dotted field (``prices.electricity``), or None if the profile has no such field."""
+    node: Any = SCHEMA
+    for part in path.split("."):
+        if not isinstance(node, Section) or part not in node.fields:
+            return None
+        node = node.fields[part]
+    return node
+
+
+def parse_field_value(path: str, value, source: str, label: str | None = None):
+    """Check one value of a dotted field as the profile would (unit, bounds, finiteness) and return it in internal
+    units; raise :class:`ProfileError` naming ``label`` (default: the field) otherwise.  Used for command-line
+    overrides and ``sweep --vary``, so they obey exactly the profile's rules."""
+    spec = field_spec(path)
+    if not isinstance(spec, Leaf):
+        raise ProfileError(source, [Problem(label or path, "is not a field of the profile")])
+    v = _Validator()
+    converted = v.leaf(spec, value, label or path, {})
+    if v.problems or converted is None:
+        raise ProfileError(source, [Problem(f, m) for f, m in v.problems] or [Problem(label or path, "is empty")])
+    return converted
+
+
+def rating_points_from_text(text: str, option: str) -> list[tuple[float, float, float]]:
+    """``"47:3.8:36000,17:2.5:24000"`` (outdoor °F, COP, capacity Btu/h) → sorted points, each value checked by the
+    same rules as a profile's performance points; :class:`ProfileError` lists every bad one."""
+    v = _Validator()
+    out = []
+    for part in text.split(","):
+        fields = part.strip().split(":")
+        if len(fields) != 3:
+            v.add(option, f"each point is OUTDOOR_F:COP:CAPACITY_BTU_H, e.g. 47:3.8:36000 (got {part.strip()!r})")
+            continue
+        values = [v.leaf(POINT_FIELDS[key], text, f"{option} {part.strip()}: {key}", {})
+                  for key, text in zip(("outdoor", "cop", "capacity"), fields)]
+        if None not in values:
+            out.append(tuple(values))
+    if not v.problems and (len(out) < 2 or len({p[0] for p in out}) != len(out)):
+        v.add(option, "give at least two points at different outdoor temperatures")
+    if v.problems:
+        raise ProfileError("command line", [Problem(f, m) for f, m in v.problems])
+    return sorted(out)
+
+
