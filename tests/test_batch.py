@@ -58,7 +58,7 @@ def test_batch_equals_compare_for_the_example_profiles():
     assert r.exit_code == 0, r.stderr
     rows = json.loads(r.stdout)
     for path in PROFILES:
-        expected = compare_home(build_home(load_profile(path))).rows()
+        expected = compare_home(build_home(load_profile(path))).row_dicts()
         got = [row for row in rows if row["home"] == str(ROOT / "profiles" / path.name)]
         assert len(got) == len(expected)
         for g, e in zip(got, expected):
@@ -83,7 +83,7 @@ def test_property_batch_rows_equal_compare(rows):
     assert len(outcomes) == len(items)
     for item, outcome in zip(items, outcomes):
         spec = b._spec(item)
-        expected = compare_home(build_home(spec)).rows()
+        expected = compare_home(build_home(spec)).row_dicts()
         assert [r["system"] for r in outcome.rows] == [r["system"] for r in expected]
         for got, exp in zip(outcome.rows, expected):
             for key, value in exp.items():

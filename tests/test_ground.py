@@ -68,7 +68,7 @@ def test_batch_equals_compare_for_ground_source():
     item = b.HomeInput("1", "row", ({"location.zip": "55407", "heating_load.annual": "90",
                                       "systems.heat_pump.type": "ground_source"}, {}), "t.csv", 2)
     outcome = b.process_block([item])[0]
-    expected = compare_home(build_home(b._spec(item))).rows()
+    expected = compare_home(build_home(b._spec(item))).row_dicts()
     assert outcome.rows[0]["electricity_kwh"] == pytest.approx(expected[0]["electricity_kwh"], rel=1e-12)
 
 

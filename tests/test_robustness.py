@@ -93,7 +93,7 @@ def _outcome_or_problems(data, source="gen.yaml"):
 
 
 def _check_invariants(comparison):
-    rows = comparison.rows()
+    rows = comparison.row_dicts()
     assert rows, "a comparison that ran has at least one system"
     for row in rows:
         for key, value in row.items():
@@ -225,7 +225,7 @@ def _run(data):
 def test_monthly_sums_equal_the_year(home):
     c = _run(home)
     months = monthly_rows(c)
-    for row in c.rows():
+    for row in c.row_dicts():
         mine = [m for m in months if m["system"] == row["system"]]
         assert len(mine) == 12
         for year_key, month_key in (("electricity_kwh", "electricity_kwh"), ("fuel_use", "fuel_use"),
@@ -241,12 +241,12 @@ def test_cost_is_linear_in_each_price(home, factor):
     # (factor - 1) x that energy x that price, and nothing else moves (dual fuel's switchover is pinned here, since
     # by default it follows the prices).
     home["systems"]["heat_pump"]["switchover"] = "20 F"
-    base = {r["system"]: r for r in _run(home).rows()}
+    base = {r["system"]: r for r in _run(home).row_dicts()}
     for key in ("electricity", "natural_gas", "propane", "heating_oil"):
         more = copy_data(home)
         more["prices"][key] = round(home["prices"][key] * factor, 6)
         price_gap = more["prices"][key] - home["prices"][key]
-        for r in _run(more).rows():
+        for r in _run(more).row_dicts():
             was = base[r["system"]]
             used = was["electricity_kwh"] if key == "electricity" else (
                 was["fuel_use"] if was["fuel"] == key else 0.0)
@@ -276,7 +276,7 @@ def test_csv_json_and_library_numbers_agree(home):
     out = io.StringIO()
     render.write_json([c], out)
     json_rows = json.loads(out.getvalue())[0]["rows"]
-    for lib, from_csv, from_json in zip(c.rows(), csv_rows, json_rows):
+    for lib, from_csv, from_json in zip(c.row_dicts(), csv_rows, json_rows):
         for key, value in lib.items():
             if isinstance(value, float):
                 assert float(from_csv[key]) == value and from_json[key] == value, key

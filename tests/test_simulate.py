@@ -13,8 +13,8 @@ def test_many_homes_together_equal_one_by_one():
     together = compare_many(homes)
     for home, c in zip(homes, together):
         alone = compare_home(home)
-        assert [r["system"] for r in c.rows()] == [r["system"] for r in alone.rows()]
-        for a, b in zip(c.rows(), alone.rows()):
+        assert [r["system"] for r in c.row_dicts()] == [r["system"] for r in alone.row_dicts()]
+        for a, b in zip(c.row_dicts(), alone.row_dicts()):
             for key, value in a.items():
                 if isinstance(value, float):
                     assert value == pytest.approx(b[key], rel=1e-9, abs=1e-9), (home.name, key)

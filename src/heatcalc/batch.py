@@ -27,7 +27,7 @@ class HomeInput(NamedTuple):
 
     home: str  # what the output calls it: the file path or the row number
     kind: str  # "file" | "yaml" | "row" | "error"
-    payload: object  # Path | bytes | dict | Problem
+    payload: Path | bytes | tuple[dict, dict] | Problem  # by kind: file, yaml, row (cells, defaults), error
     source: str  # for messages: the file, or "homes.csv"
     line: int | None = None
 
@@ -333,7 +333,7 @@ def process_block(block: list[HomeInput], price_overrides: dict | None = None) -
             outcomes[i] = Outcome(block[i].home, None, [Problem("", f"internal error: {exc!r}")], block[i].source)
         return outcomes
     for i, c in zip(where, comparisons):
-        rows = [{"home": block[i].home, **row} for row in c.rows()]
+        rows = [{"home": block[i].home, **row} for row in c.row_dicts()]
         outcomes[i] = Outcome(block[i].home, rows, None, block[i].source)
     return outcomes
 

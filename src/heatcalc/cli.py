@@ -113,22 +113,19 @@ def _price_overrides(**flags) -> dict:
     return out
 
 
-def load_homes(profiles: list[Path], overrides: dict):
-    """Load and resolve every profile, collecting all errors before giving up."""
-    from .home import build_home
-    from .profile import load_profile
-
-    homes, errors = [], []
-    for path in profiles:
-        try:
-            homes.append(build_home(load_profile(path), overrides))
-        except ProfileError as exc:
-            errors.append(exc)
+def _all_or_errors(results: list):
+    """Everything that ran, or every profile's problems at once (the exit is then 2 and nothing is printed)."""
+    errors = [r for r in results if isinstance(r, ProfileError)]
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise ProfileErrors(errors)
-    return homes
+    return results
+
+
+def _price_fields(prices: dict) -> dict:
+    """--*-price flags (checked, internal units) as profile overrides for the API."""
+    return {f"prices.{k}": v for k, v in prices.items()}
 
 
 ElectricityPrice = Annotated[Optional[str], typer.Option(
@@ -160,11 +157,13 @@ def compare(
 ):
     """Compare the annual heating cost of a heat pump, a furnace and electric resistance for each profile."""
     from . import render
-    from .simulate import compare_home, monthly_rows
+    from .api import compare_many
+    from .simulate import monthly_rows
 
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
-    comparisons = [compare_home(h) for h in load_homes(profiles, overrides)]
+    comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
+                                                   **_price_fields(overrides))))
     months = [monthly_rows(c) for c in comparisons] if monthly else None
     if format is Format.csv:
         render.write_csv(comparisons, sys.stdout, months)
@@ -179,8 +178,15 @@ def compare(
 @handle_errors
 def check(profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)]):
     """Validate profiles without running the model; exit 2 if any has a problem."""
-    homes = load_homes(profiles, {})
-    for h in homes:
+    from .api import resolve
+
+    homes = []
+    for path in profiles:
+        try:
+            homes.append(resolve(path))
+        except ProfileError as exc:
+            homes.append(exc)
+    for h in _all_or_errors(homes):
         print(printable(f"ok: {h.source} ({h.name}; weather {h.location.describe()})"))
 
 
@@ -337,11 +343,11 @@ def sweep(
         raise HeatcalcError("--vary: the two fields must differ")
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
-    spec = load_profile(profile)
-    from .home import build_home
+    from .api import resolve
 
-    build_home(spec, overrides)  # the profile itself must be sound before it is varied
-    points = sw.run_sweep(_raw_profile(profile), spec.source, varies, base_dir=spec.base_dir, lines=spec.lines,
+    spec = load_profile(profile)
+    resolve(spec, _price_fields(overrides), "command line")  # the profile itself must be sound before it is varied
+    points = sw.run_sweep(spec.data, spec.source, varies, base_dir=spec.base_dir, lines=spec.lines,
                           price_overrides=overrides)
     crossings = sw.breakevens(points, len(varies[0].values))
     fields = [v.field for v in varies]
@@ -390,10 +396,9 @@ def rating(
         raise HeatcalcError("give a profile or --points (not both)")
     note = ""
     if profile is not None:
-        from .home import build_home
-        from .profile import load_profile
+        from .api import resolve
 
-        home = build_home(load_profile(profile))
+        home = resolve(profile)
         if home.heat_pump is None:
             raise HeatcalcError(f"{profile}: the profile has no heat pump to rate (systems.heat_pump is false)")
         hp = home.heat_pump
@@ -445,11 +450,10 @@ def size(
     """Size a heat pump: design load, capacity needed, standard size by compressor type, heat covered without
     backup, and the backup strips needed."""
     from . import render
-    from .home import build_home
-    from .profile import load_profile
+    from .api import resolve
     from .sizing import size_home
 
-    result = size_home(build_home(load_profile(profile)))
+    result = size_home(resolve(profile))
     if format is Format.csv:
         rows = result.rows()
         render.write_records_csv(rows, list(rows[0]), sys.stdout)
@@ -457,13 +461,6 @@ def size(
         render.write_rows_json(result.rows(), sys.stdout)
     else:
         render.print_sizing(result, render.make_console())
-
-
-def _raw_profile(path: Path) -> dict:
-    from .profile import read_yaml
-
-    data, _ = read_yaml(path.read_bytes().decode("utf-8-sig"), str(path))
-    return data
 
 
 def _count_inputs(inputs: list[str], homes: str | None) -> int | None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -100,11 +99,11 @@ class Home(NamedTuple):
     prices: dict
     emissions: dict
     assumptions: tuple[Assumption, ...]
-    cooling: Cooling | None = None
-    tariff_usd_per_kwh: np.ndarray | None = None  # 8,760 hourly electricity prices (time of use)
-    fixed_charges_usd_per_month: Mapping[str, float] = MappingProxyType({})
-    economics: Economics | None = None
-    heat_pump_compressor: str | None = None
+    cooling: Cooling | None
+    tariff_usd_per_kwh: np.ndarray | None  # 8,760 hourly electricity prices (time of use)
+    fixed_charges_usd_per_month: dict[str, float]  # by energy; empty when there are none
+    economics: Economics | None
+    heat_pump_compressor: str | None
 
     @property
     def name(self) -> str:
@@ -156,8 +155,10 @@ class _Builder:
         self.problems.append((fld, message))
 
 
-def build_home(profile: Profile, price_overrides: dict | None = None) -> Home:
-    """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails."""
+def build_home(profile: Profile, price_overrides: dict | None = None, price_source: str = "command line") -> Home:
+    """Resolve a profile into a :class:`Home`; raises :class:`ProfileError` naming each field that fails.
+    ``price_overrides`` ({"electricity": 0.22, ...}, internal units) win over the profile's and the state's prices
+    and are reported with ``price_source``."""
     b = _Builder(profile)
     systems = profile.systems
     if systems.heat_pump is None and systems.furnace is None and systems.electric_resistance is None:
@@ -170,7 +171,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None) -> Home:
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
     ua, bp, method = _heat_loss(b, profile, weather)
-    prices = _prices(b, profile, location, price_overrides or {})
+    prices = _prices(b, profile, location, price_overrides or {}, price_source)
     emissions = _emissions(b, profile, location)
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
@@ -183,7 +184,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None) -> Home:
         heat_pump, nominal, compressor = _heat_pump(b, profile, ua, bp, weather, furnace, switch_prices)
     cooling = _cooling(b, profile, ua, weather) if ua is not None else None
     charges = profile.fixed_charges
-    fixed = MappingProxyType({k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None})
+    fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
     economics = _economics(b, profile, location, furnace, resistance, heat_pump) \
         if profile.economics is not None else None
     if b.problems:
@@ -327,7 +328,7 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
 
 # --- prices and emissions ---------------------------------------------------------------------------------------
 
-def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict) -> dict:
+def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, override_source: str) -> dict:
     info = st.state_info(location.state) if location.state else None
     state_prices = info["prices"] if info else None
     year = st.price_year()
@@ -337,7 +338,7 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict) 
         given = getattr(profile.prices, key)
         fixed = getattr(profile.fixed_charges, key, None)
         if key in overrides:
-            out[key] = Value(overrides[key], unit, "command line")
+            out[key] = Value(overrides[key], unit, override_source)
         elif given is not None:
             out[key] = Value(given, unit, "profile")
         else:
@@ -358,7 +359,7 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict) 
                 out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
                                                  f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")
                 b.assume(f"prices.{key}", f"{marginal:.4g} {unit}", out[key].source)
-        if fixed and out[key].source in ("command line", "profile"):
+        if fixed and (key in overrides or given is not None):
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", "taken as a marginal price (fixed charges "
                                                                      "apart), since it was given")
     return out

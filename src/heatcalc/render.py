@@ -65,7 +65,7 @@ def write_csv(comparisons: list[Comparison], out: IO[str], monthly: list[list[di
         return
     writer = csv_writer(out)
     for c in comparisons:
-        writer.writerows(c.rows())
+        writer.writerows(c.row_dicts())
 
 
 def write_rows_json(rows: list[dict], out: IO[str]) -> None:
@@ -175,7 +175,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     table.add_column("Backup\nheat", justify="right")
     table.add_column("CO2\nkg/yr", justify="right")
     cheapest = c.summary.cheapest
-    for r in c.rows():
+    for r in c.row_dicts():
         label = SYSTEM_LABEL.get(r["system"], r["system"])
         if r["fuel"] and r["system"] == "heat_pump":
             label = f"Heat pump+{FUEL_SHORT[r['fuel']]}"
@@ -202,7 +202,7 @@ def _print_totals(c: Comparison, console) -> None:
     from rich.table import Table
 
     h = c.home
-    rows = c.rows()
+    rows = c.row_dicts()
     if h.cooling is not None or h.fixed_charges_usd_per_month:
         t = Table(title="The whole year", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
                   pad_edge=False, collapse_padding=True)
@@ -391,7 +391,7 @@ def _sweep_rows(points, crossings, fields) -> list[dict]:
     rows = []
     for p in points:
         cheapest = p.comparison.summary.cheapest
-        for r in p.comparison.rows():
+        for r in p.comparison.row_dicts():
             rows.append({**dict(zip(fields, p.values)), "cheapest": r["system"] == cheapest, **r})
     for c in crossings:
         rows.append({**dict(zip(fields, c.values)), "cheapest": "", "profile": points[0].comparison.home.name,
@@ -410,7 +410,7 @@ def write_sweep_json(points, crossings, fields, out: IO[str]) -> None:
         "profile": points[0].comparison.home.name if points else None,
         "vary": list(fields),
         "points": [{"values": dict(zip(fields, p.values)), "cheapest": p.comparison.summary.cheapest,
-                    "rows": p.comparison.rows()} for p in points],
+                    "rows": p.comparison.row_dicts()} for p in points],
         "breakeven": [{"values": dict(zip(fields, c.values)), "total_cost_usd": c.total_cost_usd}
                       for c in crossings],
     }

@@ -4,17 +4,52 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from typing import TYPE_CHECKING
+
 from .model.engine import AnnualEnergy
 from .units import FUEL_UNIT
 
-#: CSV columns, in order (../shared/PROFILE.md), then the extras heatcalc adds.
-COLUMNS = (
-    "profile", "system", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit",
-    "annual_cost_usd", "cost_per_mmbtu_usd", "seasonal_efficiency", "backup_fraction", "co2_kg",
-    "backup_hours", "peak_electric_kw", "peak_hour", "peak_outdoor_f", "balance_point_f",
-    "cooling_electricity_kwh", "cooling_cost_usd", "cooling_co2_kg", "fixed_charges_usd", "total_cost_usd",
-    "total_co2_kg", "net_installed_cost_usd", "lifetime_cost_usd", "npv_vs_current_usd", "simple_payback_years",
-)
+if TYPE_CHECKING:
+    from .home import Home
+
+class Row(NamedTuple):
+    """One system's year: the CSV columns, in order, as attributes (README, *What comes out*).  The first twelve
+    are the columns promised to users (PROFILE.md); the rest are the extras heatcalc adds."""
+
+    profile: str
+    system: str
+    heat_delivered_mmbtu: float
+    electricity_kwh: float
+    fuel: str
+    fuel_use: float
+    fuel_unit: str
+    annual_cost_usd: float
+    cost_per_mmbtu_usd: float
+    seasonal_efficiency: float
+    backup_fraction: float
+    co2_kg: float
+    backup_hours: float
+    peak_electric_kw: float
+    peak_hour: str
+    peak_outdoor_f: float | None
+    balance_point_f: float | None
+    cooling_electricity_kwh: float
+    cooling_cost_usd: float
+    cooling_co2_kg: float
+    fixed_charges_usd: float
+    total_cost_usd: float
+    total_co2_kg: float
+    net_installed_cost_usd: float | None
+    lifetime_cost_usd: float | None
+    npv_vs_current_usd: float | None
+    simple_payback_years: float | None
+
+    def to_dict(self) -> dict:
+        return self._asdict()
+
+
+#: CSV columns, in order.
+COLUMNS = Row._fields
 SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
 
 
@@ -31,7 +66,7 @@ class SystemResult(NamedTuple):
     cooling_cost_usd: float = 0.0
     cooling_co2_kg: float = 0.0
     fixed_charges_usd: float = 0.0  # customer charges this system's home pays in the year
-    cost_by_energy: dict = {}  # the year's total cost split by energy, for escalation
+    cost_by_energy: dict | None = None  # the year's total cost split by energy, for escalation
     net_installed_cost_usd: float | None = None  # installed cost less incentives (0 for the current system)
     lifetime_cost_usd: float | None = None  # net installed + present value of the lifetime's costs
     npv_vs_current_usd: float | None = None  # what choosing this system saves over its life, in today's $
@@ -51,7 +86,10 @@ class SystemResult(NamedTuple):
         heat = self.energy.heat_mmbtu
         return self.annual_cost_usd / heat if heat > 0 else 0.0
 
-    def to_row(self) -> dict:
+    def to_row(self) -> Row:
+        return Row(**self.row_dict())
+
+    def row_dict(self) -> dict:
         e = self.energy
         return {
             "profile": self.profile,
@@ -108,12 +146,32 @@ class Summary(NamedTuple):
 
 
 class Comparison(NamedTuple):
-    home: object  # heatcalc.home.Home
+    """What ``heatcalc.compare`` returns for one home: its resolved inputs, one result per system, a summary."""
+
+    home: Home
     results: tuple[SystemResult, ...]
     summary: Summary
 
-    def rows(self) -> list[dict]:
-        return [r.to_row() for r in self.results]
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """One :class:`Row` per system, the CSV columns as attributes (``row.annual_cost_usd``)."""
+        return tuple(r.to_row() for r in self.results)
+
+    def row_dicts(self) -> list[dict]:
+        """The rows as dicts keyed by column, for writers."""
+        return [r.row_dict() for r in self.results]
+
+    @property
+    def name(self) -> str:
+        return self.home.name
+
+    def to_frame(self):
+        """The rows as a pandas DataFrame (pandas is not a dependency of heatcalc: install it to use this)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Comparison.to_frame needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.row_dicts(), columns=list(COLUMNS))
 
     def result(self, system: str) -> SystemResult | None:
         return next((r for r in self.results if r.system == system), None)
@@ -156,7 +214,7 @@ class Comparison(NamedTuple):
             "profile": h.name,
             "inputs": inputs,
             "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in h.assumptions],
-            "rows": self.rows(),
+            "rows": self.row_dicts(),
             "summary": self.summary.to_dict(),
         }
 

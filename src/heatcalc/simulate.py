@@ -212,7 +212,7 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
         return cost
 
     staged = [r._replace(net_installed_cost_usd=net_installed(r.system)) for r in results]
-    staged = [r._replace(lifetime_cost_usd=money.lifetime_cost_usd(r.net_installed_cost_usd, r.cost_by_energy, pv))
+    staged = [r._replace(lifetime_cost_usd=money.lifetime_cost_usd(r.net_installed_cost_usd, r.cost_by_energy or {}, pv))
               for r in staged]
     current = next((r for r in staged if r.system == econ.current), None)
     if current is None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import Problem, ProfileError
 from . import units as u
 from .profile import SCHEMA, Leaf, Section, copy_data, parse_field_value, set_field
+
+if TYPE_CHECKING:
+    from .results import Comparison
 
 MAX_POINTS = 10_000
 
@@ -23,7 +26,7 @@ class Vary(NamedTuple):
 
 class SweepPoint(NamedTuple):
     values: tuple[float, ...]  # one per Vary
-    comparison: object  # heatcalc.results.Comparison
+    comparison: Comparison
 
 
 class Breakeven(NamedTuple):

@@ -9,11 +9,14 @@ Every system delivers exactly the load, hour by hour: what the heat pump cannot 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ..units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU
+
+if TYPE_CHECKING:
+    from .ground import GroundLoop
 from .heat_pump import HeatPumpCurve
 
 #: Default cyclic degradation coefficient C_d by compressor type: 0.25 is AHRI 210/240-2023's value for a unit that
@@ -40,7 +43,7 @@ class HeatPump(NamedTuple):
     backup_furnace: Furnace | None = None
     cycling_degradation: float = DEFAULT_CYCLING_DEGRADATION
     backup_efficiency: float = 1.0  # of resistance strips
-    ground: object = None  # heatcalc.model.ground.GroundLoop for a ground-source unit (curve is then against EWT)
+    ground: GroundLoop | None = None  # a ground-source unit's loop (its curve is then against entering water)
 
 
 class HourlyEnergy(NamedTuple):

@@ -164,7 +164,7 @@ class FurnaceConfig(Record):
     afue: float | None = leaf(
         "number", "Annual fuel utilisation efficiency.", above=0.3, maximum=1.0,
         default={"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}, default_by="fuel",
-        rule="the bills' efficiency when the bills are for this fuel, else a new furnace's",
+        rule="the bills' efficiency when the bills are for this fuel",
         source="a new condensing gas or propane furnace 0.95, oil 0.85 (US DOE minimums are 0.80 and 0.83)")
     blower: float | None = leaf(
         "quantity", "Fan electricity per MMBtu delivered (0 leaves it out).", unit=u.BLOWER, minimum=0, maximum=100,
@@ -344,7 +344,8 @@ class Emissions(Record):
 class Profile(Record):
     """A home: where it is, how much heat it needs, which equipment and prices to compare."""
 
-    _meta = ("source", "base_dir", "lines")  # where it came from: a file path or "row 17", its folder, its lines
+    # where it came from: a file path or "row 17", its folder, its lines, and the plain data it was validated from
+    _meta = ("source", "base_dir", "lines", "data")
 
     name: str | None = leaf("string", "Name shown in the output.", rule="the file name", example="My house")
     location: Location | None = section(Location)

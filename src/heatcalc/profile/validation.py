@@ -335,7 +335,7 @@ def validate(data: Any, source: str, lines: dict | None = None, default_name: st
     if v.problems:
         raise ProfileError(source, [Problem(f, m, line_of(lines, f)) for f, m in v.problems])
     values.setdefault("name", default_name)
-    return build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines)
+    return build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines, data=data)
 
 
 def build(sec: Section, values: dict):
