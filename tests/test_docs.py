@@ -39,3 +39,16 @@ def test_readme_example_output_is_current(monkeypatch):
     readme = (ROOT / "README.md").read_text()
     block = readme.split("(an 80-column terminal):\n\n```text\n", 1)[1].split("```", 1)[0]
     assert block.strip() == "\n".join(line.rstrip() for line in out.strip().splitlines())
+
+
+def test_readme_python_api_example_runs(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    c = namespace["c"]
+    assert c.summary.cheapest == "furnace"  # the README says so in a comment
+    assert namespace["p"].location.zip == "02134"
+    printed = capsys.readouterr().out
+    assert "heat_pump" in printed and "Problem(field=''" in printed  # a.yaml does not exist: reported, not raised

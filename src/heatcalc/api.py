@@ -77,9 +77,9 @@ def compare(profile, override_source: str = "override", **overrides: Any) -> Com
     ProfileError
         For any bad input, listing every problem with its field (and line, for files).
     """
-    from .simulate import compare_home
+    from .simulate import compare_many as compare_homes
 
-    return compare_home(resolve(profile, overrides, override_source))
+    return compare_homes([resolve(profile, overrides, override_source)])[0]  # the same path as compare_many
 
 
 def _compare_chunk(chunk: list, overrides: dict, override_source: str) -> list:
