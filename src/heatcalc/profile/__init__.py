@@ -22,7 +22,7 @@ from .validation import (
 
 def json_schema() -> dict:
     """A JSON Schema (draft 2020-12) of the profile, for editors."""
-    from .json_schema import json_schema as make
+    from .schema_export import json_schema as make
 
     return make()
 
