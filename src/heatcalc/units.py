@@ -34,8 +34,8 @@ BTU_PER_MJ = 1.0e6 / 1055.05585262
 W_PER_BTU_H = 1.0 / 3.41214163
 
 # --- fuel heat contents (higher heating value) ----------------------------------------------------------------
-# EIA, Monthly Energy Review (2023), Table A4/A1 and the conversion factors behind the EIA state price tables
-# (the conversions EIA uses for its state price tables): natural gas 1,036 Btu/ft3, propane 91,500 Btu/gal, No. 2 heating oil 138,700 Btu/gal.
+# EIA, Monthly Energy Review (2023), Tables A1/A4, the conversion factors behind EIA's state price tables: natural
+# gas 1,036 Btu/ft3, propane 91,500 Btu/gal, No. 2 heating oil 138,700 Btu/gal.
 BTU_PER_CCF_NATURAL_GAS = 103_600.0
 BTU_PER_M3_NATURAL_GAS = 1036.0 * 35.3146667  # 1 m3 = 35.3147 ft3
 BTU_PER_GAL = {"propane": 91_500.0, "heating_oil": 138_700.0}
