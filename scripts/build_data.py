@@ -14,6 +14,7 @@ states.json           per state: name, EIA 2023 prices, eGRID 2023 electricity C
 zips.npy              structured array of US ZIP codes (zip, lat, lon, state index), sorted by ZIP
 heat_pump_defaults.json  RESNET Addendum 82 default heat pump tables used to build curves from an HSPF2
 fuels.json            combustion CO2e factors of the fuels (EPA GHG Emission Factors Hub)
+installed_costs.json  installed-cost regressions, per-unit costs and state cost indexes (LBNL, Buildings ATB, RSMeans)
 
 The ZIP table needs the ``zipcodes`` package (MIT) at build time only; the installed tool does not import it.
 """
@@ -247,6 +248,54 @@ def build_fuels(shared: Path) -> None:
                              "with IPCC AR5 100-year GWPs (28, 265)", "fuels": fuels}, fh, indent=1)
 
 
+def build_installed_costs(shared: Path) -> None:
+    """installed_costs.json: heat pump cost regressions (fixed + per ton, at two efficiencies), per-unit costs of the
+    other equipment with their tiers, and state cost indexes normalised to a national 1.00."""
+    folder = shared / "installed_cost"
+    regressions = {r["equipment"]: r for r in csv.DictReader(open(folder / "resstock_euss_rr2_hp_costs.csv"))}
+    units = {r["equipment"]: r for r in csv.DictReader(open(folder / "scout_buildings_atb_unit_costs_2023usd.csv"))}
+    index_rows = list(csv.DictReader(open(folder / "scout_loc_cost_adj_rsmeans2021.csv")))
+    lbnl = ("Less et al., LBNL 2021 (doi:10.20357/B7FP4D) regressions as used by NREL ResStock EUSS round 2, "
+            "April 2023 $")
+    atb = "NREL Buildings ATB via DOE Scout, 2023 $, replacement in an existing home"
+
+    def regression(standard: str, cold: str) -> dict:
+        a, b = regressions[standard], regressions[cold]
+        return {"hspf": [9.2, 11.0],  # the efficiencies the two published evaluations are at (HSPF, 2017 rating)
+                "fixed_usd": [float(a["fixed_usd"]), float(b["fixed_usd"])],
+                "usd_per_ton": [float(a["usd_per_ton"]), float(b["usd_per_ton"])],
+                "projects": int(a["n_projects"]), "source": lbnl}
+
+    def unit(*keys: str) -> list[float]:
+        return [float(units[k]["cost_existing_replacement_usd"]) for k in keys]
+
+    estar = unit("ashp_energy_star_replacing_gas_furnace")[0]
+    reference, best = unit("ashp_reference", "ashp_high_efficiency_replacing_gas_furnace")
+    residential = {r["state"]: float(r["residential"]) for r in index_rows}
+    mean = sum(residential.values()) / len(residential)
+    out = {
+        "dollar_year": 2023,
+        "air_source": {"ducted": regression("ducted_ashp", "ducted_ashp_cchp"),
+                       "ductless": regression("ductless_mshp", "ductless_mshp_cchp")},
+        # the spread of Buildings ATB's reference and best heat pumps around its ENERGY STAR one, applied to the
+        # regression (which is evaluated at about ENERGY STAR efficiency) for the low and high ends
+        "heat_pump_spread": {"low": reference / estar, "high": best / estar, "source": atb},
+        "per_unit": {
+            "ground_source_heat_pump": {"tiers": unit("gshp_reference"), "source": atb},
+            "gas_furnace": {"tiers": unit("gas_furnace_reference", "gas_furnace_best"), "source": atb},
+            "oil_propane_furnace": {"tiers": unit("oil_lpg_furnace_reference"), "source": atb},
+            "electric_resistance": {"tiers": unit("electric_resistance_reference"), "source": atb},
+            "central_air_conditioner": {"tiers": unit("central_ac_reference", "central_ac_best"), "source": atb},
+        },
+        "state_index": {state: round(value / mean, 4) for state, value in sorted(residential.items())},
+        "state_index_source": "RSMeans 2021 residential city cost index of each state's largest city (via DOE "
+                              f"Scout), divided by the states' mean {mean:.3f}",
+    }
+    with open(OUT / "installed_costs.json", "w") as fh:
+        json.dump(out, fh, indent=1)
+        fh.write("\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -259,6 +308,7 @@ def main() -> None:
     build_zips(states)
     build_heat_pump(args.shared)
     build_fuels(args.shared)
+    build_installed_costs(args.shared)
     print(f"wrote {OUT}")
 
 

@@ -146,7 +146,7 @@ def test_cooling_from_bills():
 
 
 @pytest.mark.parametrize("extra,message", [
-    ({"economics": {"current": "furnace"}}, "economics.installed_cost.heat_pump: is needed"),
+    ({"economics": {}}, "economics.current: say which system the home has today"),
     ({"tariff": {"electricity": [{"price": 0.3, "hours": "16-21"}]}}, "the last period must have only a price"),
     ({"tariff": {"electricity": [{"price": 0.3, "hours": "25-27"}, {"price": 0.2}]}}, "write a range like"),
     ({"fixed_charges": {"natural_gas": "400 $/month"}}, "fixed_charges.natural_gas"),
@@ -165,7 +165,7 @@ def test_economics_in_every_format(tmp_path):
     path.write_text("location: {zip: '02134'}\nheating_load: {from_bills: {fuel: natural_gas, amount: 800}}\n"
                     "cooling_load: {}\neconomics: {installed_cost: {heat_pump: 16000, electric_resistance: 3000}}\n")
     table = runner.invoke(app, ["compare", str(path)]).stdout
-    assert "Over 15 years against the current furnace" in table and "The whole year" in table
+    assert "Over 15 years, each system against keeping the current furnace" in table and "The whole year" in table
     doc = json.loads(runner.invoke(app, ["compare", str(path), "-f", "json"]).stdout)[0]
     assert doc["inputs"]["economics"]["current"] == "furnace"
     assert doc["rows"][1]["npv_vs_current_usd"] == 0.0

@@ -98,7 +98,9 @@ def _check_invariants(comparison):
     for row in rows:
         for key, value in row.items():
             if isinstance(value, float) and key not in ("peak_outdoor_f", "balance_point_f", "npv_vs_current_usd",
-                                                         "simple_payback_years", "lifetime_cost_usd"):
+                                                         "npv_vs_current_low_usd", "npv_vs_current_high_usd",
+                                                         "simple_payback_years", "simple_payback_years_low",
+                                                         "simple_payback_years_high", "lifetime_cost_usd"):
                 assert math.isfinite(value) and value >= 0, (key, value)
             elif isinstance(value, float):
                 assert math.isfinite(value), (key, value)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from heatcalc.results import COLUMNS
+
 from .conftest import ROOT
 
 BOSTON = ROOT / "profiles" / "boston-gas.yaml"
@@ -373,7 +375,7 @@ def test_signals_stop_workers_and_keep_whole_rows_with_a_true_count(tmp_path, si
     assert f"out.csv holds the rows of {computed:,} homes" in summary
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 3 * computed  # three systems a home, every home whole
-    assert all(None not in row.values() and len(row) == 28 for row in rows)
+    assert all(None not in row.values() and len(row) == len(COLUMNS) + 1 for row in rows)
     assert [row["home"] for row in rows[::3]] == [f"h{i}" for i in range(computed)]  # in order, none skipped
     time.sleep(0.5)
     assert not [w for w in workers if _alive(w)], "worker processes outlived the run"

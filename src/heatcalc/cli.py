@@ -656,6 +656,33 @@ def _emit(records, columns, format: Format, title: str) -> None:
 
 @app.command()
 @handle_errors
+def costs(
+    state: Annotated[Optional[str], typer.Option("--state", help="Two-letter state (default: the national "
+                                                                  "average).", show_default=False)] = None,
+    size: Annotated[str, typer.Option("--size", help="Heating capacity, e.g. '3 ton' or '36000 Btu/h'.")]
+    = "3 ton",
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Installed-cost ranges (low, typical, high) of each kind of equipment at a size in a state, with sources."""
+    from . import render
+    from .costs import cost_table
+    from .profile import parse_field_value
+    from .weather import stations as st
+
+    if state is not None and (st.state_info(state) is None or state.upper() == "US"):
+        raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
+    btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
+    rows = [r._asdict() for r in cost_table(btu_per_h / 12000.0, state)]
+    if format is Format.csv:
+        render.write_records_csv(rows, list(rows[0]), sys.stdout)
+    elif format is Format.json:
+        render.write_rows_json(rows, sys.stdout)
+    else:
+        render.print_costs(rows, render.make_console())
+
+
+@app.command()
+@handle_errors
 def schema():
     """Print a JSON Schema of the profile (for editor completion and checking)."""
     import json

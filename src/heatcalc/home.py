@@ -77,12 +77,16 @@ class Cooling(NamedTuple):
 
 class Economics(NamedTuple):
     current: str
-    installed_cost_usd: dict
+    installed_cost_usd: dict  # per system (and air_conditioner): typical
     incentives_usd: dict
     lifetime_years: float
     discount_rate: float
     escalation: dict  # per energy: electricity, natural_gas, propane, heating_oil
     gas_disconnect: bool
+    installed_cost_low_usd: dict  # the same systems: the low and high ends (equal to typical for costs given)
+    installed_cost_high_usd: dict
+    replace_current: bool
+    comparison: str  # in words: what the heat pump is compared with
 
 
 class Home(NamedTuple):
@@ -185,7 +189,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     cooling = _cooling(b, profile, ua, weather) if ua is not None else None
     charges = profile.fixed_charges
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
-    economics = _economics(b, profile, location, furnace, resistance, heat_pump) \
+    economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal) \
         if profile.economics is not None else None
     if b.problems:
         raise profile.error(b.problems)
@@ -594,7 +598,8 @@ def _tariff(b: _Builder, profile: Profile):
     return price
 
 
-def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump) -> Economics:
+def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,
+               nominal_btu_per_h: float | None) -> Economics:
     cfg = profile.economics
     base = "economics"
     billed = _bills_fuel(profile)
@@ -612,15 +617,38 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
     present = {"heat_pump": heat_pump, "furnace": furnace, "electric_resistance": resistance}
     if present.get(current) is None:
         b.fail(f"{base}.current", f"the {current.replace('_', ' ')} is not among the systems compared")
-    installed = {k: getattr(cfg.installed_cost, k) for k in cfg.installed_cost._fields
-                 if getattr(cfg.installed_cost, k) is not None}
-    for system, obj in present.items():
-        if obj is not None and system != current and system not in installed:
-            b.fail(f"{base}.installed_cost.{system}", "is needed for the payback and lifetime cost of the "
-                                                      f"{system.replace('_', ' ')} (the current system's is 0)")
-    installed[current] = 0.0
+    replace = bool(b.given_or_default(cfg.replace_current, f"{base}.replace_current"))
+    cooled = profile.cooling_load is not None and profile.systems.air_conditioner is not None
+    # a furnace or resistance heat needs an air conditioner beside it in a cooled home: bought new when the
+    # current system is replaced, or when the home leaves a heat pump (which cooled it)
+    with_ac = cooled and (replace or current == "heat_pump")
+    wanted = [s for s, obj in present.items() if obj is not None and (s != current or replace)]
+    if with_ac:
+        wanted.append("air_conditioner")
+    typical, low, high = {}, {}, {}
+    for system in wanted:
+        given = getattr(cfg.installed_cost, system)
+        if given is not None:
+            typical[system] = low[system] = high[system] = given
+            continue
+        cost = _default_installed_cost(system, profile, location, heat_pump, nominal_btu_per_h, furnace)
+        typical[system], low[system], high[system] = cost.typical_usd, cost.low_usd, cost.high_usd
+        size = f" at {cost.size_tons:g} ton" if cost.size_tons else ""
+        b.assume(f"{base}.installed_cost.{system}",
+                 f"${cost.typical_usd:,.0f} (${cost.low_usd:,.0f} to ${cost.high_usd:,.0f}){size}, "
+                 f"{cost.dollar_year} $", f"{cost.description}: {cost.source}")
+    if current not in typical:
+        typical[current] = low[current] = high[current] = 0.0
     incentives = {k: getattr(cfg.incentives, k) for k in cfg.incentives._fields
                   if getattr(cfg.incentives, k) is not None}
+    current_name = current.replace("_", " ")
+    if replace:
+        comparison = f"each system bought new, the current {current_name} too" + (
+            " (a furnace or resistance heat with a new central air conditioner)" if with_ac else "")
+    else:
+        comparison = f"each system against keeping the current {current_name} (installed cost 0)" + (
+            "; leaving the heat pump means buying an air conditioner too" if with_ac else "")
+    b.assume(f"{base}.comparison", comparison, "economics.replace_current and economics.current")
     lifetime = b.given_or_default(cfg.lifetime, f"{base}.lifetime")
     rate = b.given_or_default(cfg.discount_rate, f"{base}.discount_rate")
     info = st.state_info(location.state) if location.state else None
@@ -632,5 +660,41 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
     if all(getattr(cfg.escalation, k) is None for k in cfg.escalation._fields):
         b.assume(f"{base}.escalation", ", ".join(f"{k} {v * 100:+.1f} %/yr" for k, v in escalation.items()),
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
-    return Economics(current, installed, incentives, lifetime, rate, escalation,
-                     bool(b.given_or_default(cfg.gas_disconnect, f"{base}.gas_disconnect")))
+    return Economics(current, typical, incentives, lifetime, rate, escalation,
+                     bool(b.given_or_default(cfg.gas_disconnect, f"{base}.gas_disconnect")), low, high, replace,
+                     comparison)
+
+
+def _default_installed_cost(system: str, profile: Profile, location: Location, heat_pump,
+                            nominal_btu_per_h: float | None, furnace):
+    """The installed-cost range heatcalc assumes for a system the profile gives no cost for, at the size modelled:
+    the nominal size, or for a unit given by its points, its capacity at 47 F."""
+    from . import costs
+
+    if system == "heat_pump":
+        if heat_pump.ground is not None:
+            return costs.installed_cost("ground_source_heat_pump", None, location.state)
+        cfg = profile.systems.heat_pump
+        distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
+        size = nominal_btu_per_h if nominal_btu_per_h else float(heat_pump.curve.capacity_max(47.0))
+        tons = size / 12000.0
+        compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
+        hspf2 = cfg.hspf2 if cfg.hspf2 is not None and not cfg.performance else _rated_hspf2(heat_pump, compressor)
+        if cfg.hspf2 is None and not cfg.performance:
+            hspf2 = field_spec("systems.heat_pump.hspf2").default
+        return costs.installed_cost(f"heat_pump_{distribution}", tons, location.state,
+                                    hspf=costs.hspf_from_hspf2(hspf2, distribution))
+    if system == "furnace":
+        kind = "gas_furnace" if furnace.fuel == "natural_gas" else "oil_propane_furnace"
+        return costs.installed_cost(kind, None, location.state)
+    if system == "electric_resistance":
+        return costs.installed_cost("electric_resistance", None, location.state)
+    return costs.installed_cost("central_air_conditioner", None, location.state)
+
+
+def _rated_hspf2(heat_pump: HeatPump, compressor: str) -> float:
+    """HSPF2 of a heat pump given by its points (AHRI 210/240-2023 procedure), for its default installed cost."""
+    from .model import rating
+
+    return rating.rate(rating.RatingPoints(*heat_pump.curve, compressor=compressor), None,
+                       heat_pump.cycling_degradation).hspf2

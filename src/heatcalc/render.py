@@ -219,19 +219,38 @@ def _print_totals(c: Comparison, console) -> None:
                           "false).", style="dim")
     if h.economics is not None:
         e = h.economics
-        t = Table(title=f"Over {e.lifetime_years:g} years against the current "
-                        f"{SYSTEM_LABEL.get(e.current, e.current).lower()} (discount {e.discount_rate * 100:g} %/yr)",
+        t = Table(title=f"Over {e.lifetime_years:g} years, {e.comparison} (discount {e.discount_rate * 100:g} %/yr)",
                   title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
                   collapse_padding=True)
-        for header in ("System", "Net installed\n$", "Lifetime cost\n$ (present value)", "Saves over life\n$",
-                       "Simple payback\nyears"):
+        for header in ("System", "Installed\n$", "Net of\nincentives $", "Lifetime cost\n$ (present value)",
+                       "Saves over\nlife $", "Payback\nyears (range)"):
             t.add_column(header, justify="left" if header == "System" else "right")
         for r in rows:
-            payback = r["simple_payback_years"]
-            pay = "–" if r["system"] == e.current else ("never" if payback is None else f"{payback:.1f}")
-            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["net_installed_cost_usd"] or 0.0),
-                      _money(r["lifetime_cost_usd"] or 0.0), _money(r["npv_vs_current_usd"] or 0.0), pay)
+            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["installed_cost_usd"] or 0.0),
+                      _money(r["net_installed_cost_usd"] or 0.0), _money(r["lifetime_cost_usd"] or 0.0),
+                      _money(r["npv_vs_current_usd"] or 0.0), _payback(r, e.current))
         console.print(t)
+        ranges = [f"{SYSTEM_LABEL.get(r['system'], r['system']).lower()} {_money(r['installed_cost_low_usd'])} to "
+                  f"{_money(r['installed_cost_high_usd'])}" for r in rows
+                  if r["installed_cost_low_usd"] != r["installed_cost_high_usd"]]
+        if ranges:
+            console.print("Installed cost ranges (2023 $; --explain gives the sources): " + "; ".join(ranges) +
+                          ". Duct work, panel upgrades and venting are not included.", style="dim")
+
+
+def _payback(r: dict, current: str) -> str:
+    """``8.1 (6.0-12.4)``: simple payback with its range; ``never`` where the system saves nothing."""
+    if r["system"] == current:
+        return "–"
+
+    def years(x):
+        return "never" if x is None else f"{x:.1f}"
+
+    typical, low, high = (r["simple_payback_years"], r["simple_payback_years_low"],
+                          r["simple_payback_years_high"])
+    if typical is None or (low == typical == high):
+        return years(typical)
+    return f"{years(typical)} ({years(low)}-{years(high)})"
 
 
 def _print_summary(c: Comparison, console) -> None:
@@ -490,3 +509,27 @@ def print_sizing(result, console) -> None:
     console.print(table)
     console.print(f"HSPF2 {result.options[0].hspf2:g} default curves (RESNET 301 Addendum 82, calibrated); "
                   "see docs/methodology.md.", style="dim")
+
+
+def print_costs(rows: list[dict], console) -> None:
+    """``heatcalc costs``: one line per kind of equipment, then the sources."""
+    from rich import box
+    from rich.table import Table
+
+    first = rows[0]
+    size = next((r["size_tons"] for r in rows if r["size_tons"]), None)
+    title = (f"Installed cost, {first['dollar_year']} $, {first['state']} (cost index {first['state_index']:.2f})"
+             + (f", {size:g} ton" if size else ""))
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    table.add_column("Equipment")
+    for header in ("Low", "Typical", "High"):
+        table.add_column(header, justify="right")
+    table.add_column("Sized", justify="center")
+    for r in rows:
+        table.add_row(r["description"], _money(r["low_usd"]), _money(r["typical_usd"]), _money(r["high_usd"]),
+                      "per ton" if r["size_tons"] else "per unit")
+    console.print(table)
+    from .costs import SOURCES_IN_SHORT
+
+    console.print(f"Sources: {SOURCES_IN_SHORT} Each figure's source is in --format csv or json.", style="dim")

@@ -43,6 +43,13 @@ class Row(NamedTuple):
     lifetime_cost_usd: float | None
     npv_vs_current_usd: float | None
     simple_payback_years: float | None
+    installed_cost_usd: float | None
+    installed_cost_low_usd: float | None
+    installed_cost_high_usd: float | None
+    simple_payback_years_low: float | None
+    simple_payback_years_high: float | None
+    npv_vs_current_low_usd: float | None
+    npv_vs_current_high_usd: float | None
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -71,6 +78,13 @@ class SystemResult(NamedTuple):
     lifetime_cost_usd: float | None = None  # net installed + present value of the lifetime's costs
     npv_vs_current_usd: float | None = None  # what choosing this system saves over its life, in today's $
     simple_payback_years: float | None = None
+    installed_cost_usd: float | None = None  # gross, before incentives; an air conditioner bought with it included
+    installed_cost_low_usd: float | None = None
+    installed_cost_high_usd: float | None = None
+    simple_payback_years_low: float | None = None  # best case: this option's low cost, the current one's high cost
+    simple_payback_years_high: float | None = None  # worst case: the other way round
+    npv_vs_current_low_usd: float | None = None
+    npv_vs_current_high_usd: float | None = None
 
     @property
     def total_cost_usd(self) -> float:
@@ -119,6 +133,13 @@ class SystemResult(NamedTuple):
             "lifetime_cost_usd": self.lifetime_cost_usd,
             "npv_vs_current_usd": self.npv_vs_current_usd,
             "simple_payback_years": self.simple_payback_years,
+            "installed_cost_usd": self.installed_cost_usd,
+            "installed_cost_low_usd": self.installed_cost_low_usd,
+            "installed_cost_high_usd": self.installed_cost_high_usd,
+            "simple_payback_years_low": self.simple_payback_years_low,
+            "simple_payback_years_high": self.simple_payback_years_high,
+            "npv_vs_current_low_usd": self.npv_vs_current_low_usd,
+            "npv_vs_current_high_usd": self.npv_vs_current_high_usd,
         }
 
 

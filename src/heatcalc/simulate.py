@@ -196,37 +196,62 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
 
 
 def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResult]:
-    """Net installed cost, lifetime cost, NPV and simple payback of each system against the current one."""
+    """Installed cost (typical, low, high), lifetime cost, NPV and simple payback of each system against the
+    current one.  The ranges pair this option's low cost with the current option's high one (its best case) and
+    the other way round (its worst case)."""
     econ = home.economics
     pv = {energy: money.present_value_factor(econ.discount_rate, econ.escalation[energy], econ.lifetime_years)
           for energy in econ.escalation}
-    has_cooling = home.cooling is not None and home.cooling.air_conditioner_seer2 is not None
+    bundles_ac = "air_conditioner" in econ.installed_cost_usd
 
-    def net_installed(system: str) -> float:
-        if system == econ.current:
-            return 0.0
-        cost = econ.installed_cost_usd.get(system, 0.0) - econ.incentives_usd.get(system, 0.0)
-        if system != "heat_pump" and has_cooling and econ.current == "heat_pump":
-            # leaving a heat pump for a furnace or resistance heat means buying an air conditioner too
-            cost += econ.installed_cost_usd.get("air_conditioner", 0.0) - econ.incentives_usd.get("air_conditioner", 0.0)
+    def gross(system: str, table: dict) -> float:
+        cost = table.get(system, 0.0)
+        if system != "heat_pump" and bundles_ac and (system != econ.current or econ.replace_current):
+            cost += table.get("air_conditioner", 0.0)
         return cost
 
-    staged = [r._replace(net_installed_cost_usd=net_installed(r.system)) for r in results]
-    staged = [r._replace(lifetime_cost_usd=money.lifetime_cost_usd(r.net_installed_cost_usd, r.cost_by_energy or {}, pv))
-              for r in staged]
-    current = next((r for r in staged if r.system == econ.current), None)
+    def net(system: str, table: dict) -> float:
+        """Installed cost less incentives, never below 0 (a system kept, not bought, gets none)."""
+        if system == econ.current and not econ.replace_current:
+            return 0.0
+        incentive = econ.incentives_usd.get(system, 0.0)
+        if system != "heat_pump" and bundles_ac:
+            incentive += econ.incentives_usd.get("air_conditioner", 0.0)
+        return max(0.0, gross(system, table) - incentive)
+
+    tables = {"typical": econ.installed_cost_usd, "low": econ.installed_cost_low_usd,
+              "high": econ.installed_cost_high_usd}
+    staged = []
+    for r in results:
+        by_energy = r.cost_by_energy or {}
+        lifetime = {k: money.lifetime_cost_usd(net(r.system, t), by_energy, pv) for k, t in tables.items()}
+        staged.append((r._replace(
+            installed_cost_usd=gross(r.system, tables["typical"]),
+            installed_cost_low_usd=gross(r.system, tables["low"]),
+            installed_cost_high_usd=gross(r.system, tables["high"]),
+            net_installed_cost_usd=net(r.system, tables["typical"]),
+            lifetime_cost_usd=lifetime["typical"]), lifetime))
+    current = next(((r, life) for r, life in staged if r.system == econ.current), None)
     if current is None:
-        return staged
+        return [r for r, _ in staged]
+    cur, cur_life = current
     out = []
-    for r in staged:
+    for r, life in staged:
         if r.system == econ.current:
-            out.append(r._replace(npv_vs_current_usd=0.0))
+            out.append(r._replace(npv_vs_current_usd=0.0, npv_vs_current_low_usd=0.0, npv_vs_current_high_usd=0.0))
             continue
-        savings = current.total_cost_usd - r.total_cost_usd
+        savings = cur.total_cost_usd - r.total_cost_usd
+
+        def payback(this: str, that: str) -> float | None:
+            return money.simple_payback_years(net(r.system, tables[this]) - net(econ.current, tables[that]), savings)
+
         out.append(r._replace(
-            npv_vs_current_usd=current.lifetime_cost_usd - r.lifetime_cost_usd,
-            simple_payback_years=money.simple_payback_years(r.net_installed_cost_usd - current.net_installed_cost_usd,
-                                                            savings)))
+            npv_vs_current_usd=cur_life["typical"] - life["typical"],
+            npv_vs_current_low_usd=cur_life["low"] - life["high"],
+            npv_vs_current_high_usd=cur_life["high"] - life["low"],
+            simple_payback_years=payback("typical", "typical"),
+            simple_payback_years_low=payback("low", "high"),
+            simple_payback_years_high=payback("high", "low")))
     return out
 
 

@@ -136,6 +136,9 @@ class HeatPumpConfig(Record):
         rule="the smallest standard size whose capacity at the sizing temperature covers the load there (the "
              "design temperature, or the cutoff if warmer; for single- and two-stage units at least 17 F; ground "
              "source: at the design entering water temperature)")
+    distribution: str | None = leaf("enum", "Air source: ducted (a central air handler) or ductless (mini-split "
+                                            "heads); sets its default installed cost.", choices=("ducted", "ductless"),
+                                    default="ducted", source="most heat pumps that replace a furnace use its ducts")
     backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                       "(dual fuel, uses systems.furnace).", choices=BACKUPS,
                               default="electric_resistance")
@@ -259,17 +262,23 @@ class FixedCharges(Record):
                                      maximum=500, example="12 $/month")
 
 
-def _money(doc: str):
-    return leaf("quantity", doc, unit=u.MONEY, minimum=0, maximum=1e6)
+def _money(doc: str, rule: str | None = None):
+    return leaf("quantity", doc, unit=u.MONEY, minimum=0, maximum=1e6, rule=rule)
+
+
+INSTALLED_COST_RULE = ("the typical installed cost of the system at the size modelled, in the home's state "
+                       "(`heatcalc costs`), with its low-high range carried to payback and NPV")
 
 
 class InstalledCosts(Record):
-    """Installed cost of each system you would buy."""
+    """Installed cost of each system you would buy (duct work, panel upgrades and venting are not in the defaults:
+    add them here)."""
 
-    heat_pump: float | None = _money("Installed cost of the heat pump.")
-    furnace: float | None = _money("Installed cost of the furnace.")
-    electric_resistance: float | None = _money("Installed cost of the electric resistance.")
-    air_conditioner: float | None = _money("Installed cost of the air conditioner.")
+    heat_pump: float | None = _money("Installed cost of the heat pump.", INSTALLED_COST_RULE)
+    furnace: float | None = _money("Installed cost of the furnace.", INSTALLED_COST_RULE)
+    electric_resistance: float | None = _money("Installed cost of the electric resistance.", INSTALLED_COST_RULE)
+    air_conditioner: float | None = _money("Installed cost of a central air conditioner (bought with a furnace or "
+                                           "resistance heat when the home is cooled).", INSTALLED_COST_RULE)
 
 
 class Incentives(Record):
@@ -309,6 +318,10 @@ class EconomicsConfig(Record):
     escalation: Escalation | None = section(Escalation, absent="empty")
     gas_disconnect: bool | None = leaf("bool", "The home would leave gas entirely with the heat pump or resistance "
                                                "heat, so it stops paying the gas customer charge.", default=False)
+    replace_current: bool | None = leaf(
+        "bool", "The current system is at the end of its life: price a new one too (with a new central air "
+                "conditioner beside a furnace or resistance heat when the home is cooled), so the heat pump is "
+                "compared with buying that; otherwise the current system costs nothing to keep.", default=False)
 
 
 class Prices(Record):
