@@ -13,11 +13,13 @@ nothing else does: an input heatcalc cannot read (a missing file, a device) is a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .errors import HeatcalcError, Problem, ProfileError
 from .profile import Profile, copy_data, load_profile, parse_field_value, set_field, validate
-from .results import Comparison
+
+if TYPE_CHECKING:
+    from .results import Comparison
 
 ProfileLike = "str | Path | Mapping[str, Any] | Profile"
 _PRICES = "prices."
@@ -142,4 +144,4 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-__all__ = ["Comparison", "Profile", "ProfileError", "compare", "compare_many", "load_profile", "resolve"]
+__all__ = ["Profile", "ProfileError", "compare", "compare_many", "load_profile", "resolve"]

@@ -9,9 +9,9 @@ Records are small immutable classes built without code generation: ``dataclasses
 and 0.5 ms per class, a fifth of the CLI's start-up for the profile's thirty classes; these cost microseconds.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each annotation string at import.
 
-from typing import Any, Callable, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from .. import units as u
 
@@ -26,7 +26,7 @@ class Leaf(NamedTuple):
 
     kind: str  # quantity | number | enum | string | points | periods | per_time | bool
     doc: str
-    unit: u.UnitKind | Callable[[dict], u.UnitKind | None] | None = None
+    unit: Any = None  # a UnitKind, or a function of the sibling values giving one (None while they are wrong)
     minimum: float | None = None
     maximum: float | None = None
     above: float | None = None  # exclusive lower bound
