@@ -14,6 +14,7 @@ states.json           per state: name, EIA 2023 prices, eGRID 2023 electricity C
 zips.npy              structured array of US ZIP codes (zip, lat, lon, state index), sorted by ZIP
 heat_pump_defaults.json  RESNET Addendum 82 default heat pump tables used to build curves from an HSPF2
 fuels.json            combustion CO2e factors of the fuels (EPA GHG Emission Factors Hub)
+ahri_210_240.json     heating-rating constants and fractional bin hours of the six climate regions (AHRI 210/240)
 installed_costs.json  installed-cost regressions, per-unit costs and state cost indexes (LBNL, Buildings ATB, RSMeans)
 
 The ZIP table needs the ``zipcodes`` package (MIT) at build time only; the installed tool does not import it.
@@ -296,6 +297,37 @@ def build_installed_costs(shared: Path) -> None:
         fh.write("\n")
 
 
+def build_rating_constants(shared: Path) -> None:
+    """ahri_210_240.json: the heating-rating constants of AHRI 210/240-2023 (appendix M1) and -2017 (appendix M) for
+    the six climate regions, with their fractional bin hours."""
+    folder = shared / "hspf2"
+    constants = json.load(open(folder / "ahri210240_constants.json"))
+    bins = list(csv.DictReader(open(folder / "fractional_bin_hours_by_region.csv")))
+    regions = constants["regions"]
+    out = {
+        "source": "ANSI/AHRI 210/240-2023 and -2017, section 11.2.2 Table 14, as quoted in NREL EnergyPlus "
+                  "StandardRatings.cc; 10 CFR 430 subpart B appendices M and M1",
+        "bin_temp_f": [float(b["bin_temp_F"]) for b in bins],
+        "regions": {},
+        "hspf_2017_load_factor": constants["HSPF_old_correction_factor_C"],
+        "hspf_2017_design_heating_requirements_btu_per_h": constants["HSPF_old_standardized_DHR_Btuh"],
+        "resistance_btu_per_wh": constants["resistance_Btu_per_Wh"],
+        "default_cycling_degradation": constants["default_heating_CD"],
+    }
+    for i, name in enumerate(regions):
+        out["regions"][name] = {
+            "outdoor_design_f": constants["outdoor_design_temp_F_TOD"][i],
+            "zero_load_f": constants["zero_load_temp_F_TZL_HSPF2"][i],
+            "load_factor": constants["slope_factor_C_HSPF2_single_two_stage"][i],
+            "load_factor_variable_speed": constants["slope_factor_Cvs_HSPF2_variable_speed"][i],
+            "fractions_2023": [float(b[f"M1_HSPF2_region_{name}"]) for b in bins],
+            "fractions_2017": [float(b[f"M_HSPF_region_{name}"]) for b in bins],
+        }
+    with open(OUT / "ahri_210_240.json", "w") as fh:
+        json.dump(out, fh, indent=1)
+        fh.write("\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -309,6 +341,7 @@ def main() -> None:
     build_heat_pump(args.shared)
     build_fuels(args.shared)
     build_installed_costs(args.shared)
+    build_rating_constants(args.shared)
     print(f"wrote {OUT}")
 
 

@@ -1,55 +1,265 @@
-"""HSPF2 and HSPF of a heat pump from its rating points: the bin method of AHRI 210/240-2023 (10 CFR 430 subpart B
-appendix M1, section 4.2) for Region IV, and the older AHRI 210/240-2017 (appendix M) procedure for HSPF.
+"""HSPF2 and HSPF of a heat pump: the heating bin procedure of AHRI 210/240-2023 (10 CFR 430 subpart B appendix M1,
+section 4.2) and of AHRI 210/240-2017 (appendix M), from a unit's test set, in any of the six climate regions.
 
-HSPF2 = Σ_j n_j·BL(T_j) / Σ_j [e(T_j) + RH(T_j)]                                                 [Btu/Wh]
+HSPF2 = Σ_j n_j·BL(T_j) / Σ_j [e(T_j) + RH(T_j)] · F_def                                     [Btu/Wh]
 
-over 18 temperature bins T_j = 62, 57, …, −23 °F with fractional hours n_j, where:
+over the bins T_j = 62, 57, …, −23 °F with fractional hours n_j of the region, where:
 
-* BL(T_j) = (T_zl − T_j)/(T_zl − T_OD) · C · Q_A,full(95 °F) is the building load line (2023: T_zl = 55 °F,
-  T_OD = 5 °F, C = 1.15, or 1.07 for variable-speed units, scaled to the cooling capacity; 2017: zero load at
-  65 °F, C = 0.77, scaled to the standard design heating requirement nearest the 47 °F capacity);
-* Q and P (capacity and power) at each speed are linear in T_j through the rating points;
-* a single-speed unit (or the low stage) that exceeds the load cycles: HLF = BL/Q, PLF = 1 − C_d (1 − HLF),
-  e = P·HLF·δ/PLF; a two-stage unit between its stages alternates low and high
-  (e = P_low·HLF_low + P_high·(1 − HLF_low)); a variable-speed unit between its speeds runs at the COP interpolated
-  linearly in load between the minimum and maximum speeds (eq. 11.187 of AHRI 210/240-2023, with no intermediate
-  test point);
-* below its capacity the unit runs flat out and resistance heat RH = BL − Q·δ covers the rest;
-* δ = 0 where the compressor is cut out (below ``cutoff_f``) or where its COP would fall below 1, else 1.
-
-Demand-defrost credit F_def is taken as 1 (time-temperature defrost).  Heating capacity and power include the
-indoor fan, as rated.
+* BL(T_j) = (T_zl − T_j)/(T_zl − T_OD) · C · Q_A,full(95 °F) is the 2023 load line (T_zl, T_OD and C — C_vs for
+  variable-speed units — by region); the 2017 line runs from 65 °F with C = 0.77 and the standard design heating
+  requirement nearest to Q(47 °F)·(65 − T_OD)/60;
+* capacity Q and power P of each stage are piecewise linear in T_j through the tests: full stage from 17 to 47 °F at
+  and above 45 °F, from 17 to 35 °F between 17 and 45 °F, and at and below 17 °F from 5 to 17 °F where the 5 °F test
+  was run (else the 17–47 °F line); the low stage (two-stage, or a variable-speed unit's minimum) from 47 to 62 °F
+  at and above 40 °F, from 17 to 35 °F between 17 and 40 °F (two-stage) and from 17 to 47 °F below;
+* a missing 35 °F test is the frost-zone default Q35 = 0.90·[Q17 + 0.6·(Q47 − Q17)],
+  P35 = 0.985·[P17 + 0.6·(P47 − P17)] (for each stage); a missing 62 °F low-stage test extends the 17–47 °F line;
+* a unit (or stage) that exceeds the load cycles: X = BL/Q, PLF = 1 − C_d·(1 − X), e = X·P·δ/PLF, with C_d of the
+  full or low stage; a two-stage unit between its stages alternates (e = X_low·P_low + (1 − X_low)·P_full); a
+  variable-speed unit between its speeds runs at the COP interpolated in load between the minimum, intermediate
+  (35 °F test, where given) and maximum speeds;
+* below its capacity the unit runs flat out and resistance heat RH = (BL − Q·δ)/3.412 covers the rest;
+* δ = 0 at or below the cut-out temperature T_off (or where the COP would fall below 1), ½ between T_off and T_on,
+  else 1;
+* F_def is the demand-defrost credit (1.0 for time-temperature defrost).
 """
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from ..units import BTU_PER_KWH
 
-BIN_TEMPS_F = tuple(62.0 - 5.0 * i for i in range(18))
-
-#: AHRI 210/240-2023 Table 16 (appendix M1 Table 19), Region IV: fractional bin hours from 62 °F down to −23 °F.
-#: The 62 and 57 °F bins lie above the 55 °F zero-load temperature and carry no load.
-REGION_IV_2023 = (0.0, 0.0, 0.103, 0.093, 0.100, 0.109, 0.126, 0.087, 0.055, 0.036, 0.026, 0.013, 0.006, 0.002,
-                  0.001, 0.0, 0.0, 0.0)
-#: AHRI 210/240-2017 Table 17 (appendix M Table 17), Region IV.
-REGION_IV_2017 = (0.132, 0.111, 0.103, 0.093, 0.100, 0.109, 0.126, 0.087, 0.055, 0.036, 0.026, 0.013, 0.006, 0.002,
-                  0.001, 0.0, 0.0, 0.0)
-OUTDOOR_DESIGN_F = 5.0
-ZERO_LOAD_2023_F = 55.0
-LOAD_FACTOR_2023 = 1.15
-LOAD_FACTOR_2023_VARIABLE_SPEED = 1.07
-#: 2017 standard design heating requirements [Btu/h]: 5,000 to 40,000 in 5,000 steps, 50,000 to 130,000 in 10,000.
-STANDARD_DHR_BTU_PER_H = tuple(float(5000 * i) for i in range(1, 9)) + tuple(float(50000 + 10000 * i)
-                                                                            for i in range(9))
 W_PER_BTU_H = 1.0 / (BTU_PER_KWH / 1000.0)
+STANDARD_TEMPS_F = (62.0, 47.0, 35.0, 17.0, 5.0)
+STAGES = ("low", "intermediate", "full")
+REGION_NAMES = ("I", "II", "III", "IV", "V", "VI")
 
+
+@lru_cache(maxsize=1)
+def constants() -> dict:
+    """The rating's constants by region (data/ahri_210_240.json, from AHRI 210/240-2023 and -2017)."""
+    with open(Path(__file__).resolve().parents[1] / "data" / "ahri_210_240.json") as fh:
+        return json.load(fh)
+
+
+def bin_temps_f() -> np.ndarray:
+    return np.array(constants()["bin_temp_f"])
+
+
+class TestPoint(NamedTuple):
+    """One test of the standard: outdoor temperature [°F], stage, capacity [Btu/h] and power [W], indoor fan
+    included."""
+
+    outdoor_f: float
+    stage: str  # low | intermediate | full
+    capacity_btu_per_h: float
+    power_w: float
+    derived: str = ""  # how heatcalc made it, when it was not given (empty for a test given)
+
+
+class TestSet(NamedTuple):
+    """What the rating needs: the tests and the unit's rating options."""
+
+    compressor: str  # single_stage | two_stage | variable_speed
+    tests: tuple[TestPoint, ...]
+    cooling_capacity_btu_per_h: float  # Q_A,full at 95 °F, for the load line
+    region: str = "IV"
+    cd_full: float = 0.25
+    cd_low: float | None = None  # default: cd_full
+    defrost_credit: float = 1.0
+    cutout_off_f: float | None = None
+    cutout_on_f: float | None = None
+
+
+class RatingResult(NamedTuple):
+    hspf2: float
+    hspf: float
+    bins: list  # per bin: temp_f, fraction, load, heat_pump_heat, electricity_w, resistance_w
+    derived: tuple[TestPoint, ...] = ()  # the tests heatcalc derived (frost point, 62 °F low stage), with the rule
+
+
+class _Line(NamedTuple):
+    q: dict  # outdoor °F → capacity
+    p: dict  # outdoor °F → power
+
+    def at(self, t: np.ndarray, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+        """Capacity and power on the straight line through the tests at ``a`` and ``b`` °F."""
+        def line(v):
+            return v[a] + (v[b] - v[a]) * (t - a) / (b - a)
+        return line(self.q), line(self.p)
+
+
+def frost_point(q17: float, q47: float, p17: float, p47: float) -> tuple[float, float]:
+    """The default 35 °F test (frost zone) of a stage without one: Q35 = 0.90·[Q17 + 0.6·(Q47 − Q17)],
+    P35 = 0.985·[P17 + 0.6·(P47 − P17)] (appendix M1, section 4.2)."""
+    return 0.90 * (q17 + 0.6 * (q47 - q17)), 0.985 * (p17 + 0.6 * (p47 - p17))
+
+
+def complete_tests(ts: TestSet) -> tuple[dict, tuple[TestPoint, ...]]:
+    """The tests by stage ({stage: _Line}) with the standard's defaults for what is missing, and those defaults."""
+    by_stage: dict = {}
+    for tp in ts.tests:
+        line = by_stage.setdefault(tp.stage, _Line({}, {}))
+        line.q[float(tp.outdoor_f)] = float(tp.capacity_btu_per_h)
+        line.p[float(tp.outdoor_f)] = float(tp.power_w)
+    needed = ["full"] if ts.compressor == "single_stage" else ["full", "low"]
+    for stage in needed:
+        line = by_stage.get(stage)
+        if line is None or 47.0 not in line.q or 17.0 not in line.q:
+            raise ValueError(f"a {ts.compressor.replace('_', '-')} rating needs {stage}-stage tests at 47 F and 17 F")
+    derived = []
+    for stage in needed:
+        line = by_stage[stage]
+        if 35.0 not in line.q:
+            q35, p35 = frost_point(line.q[17.0], line.q[47.0], line.p[17.0], line.p[47.0])
+            line.q[35.0], line.p[35.0] = q35, p35
+            derived.append(TestPoint(35.0, stage, q35, p35, "frost-zone default: Q35 = 0.90·[Q17 + 0.6·(Q47 − Q17)], "
+                                                         "P35 = 0.985·[P17 + 0.6·(P47 − P17)]"))
+    low = by_stage.get("low")
+    if low is not None and 62.0 not in low.q:
+        q62, p62 = low.at(np.array(62.0), 17.0, 47.0)
+        low.q[62.0], low.p[62.0] = float(q62), float(p62)
+        derived.append(TestPoint(62.0, "low", float(q62), float(p62), "no 62 F test: the low stage's 17-47 F line"))
+    return by_stage, tuple(derived)
+
+
+def stage_performance(line: _Line, stage: str, compressor: str, t: np.ndarray):
+    """Capacity [Btu/h] and power [W] of a stage at the bin temperatures, piecewise linear through its tests."""
+    if stage == "full":
+        q_hi, p_hi = line.at(t, 17.0, 47.0)
+        q_mid, p_mid = line.at(t, 17.0, 35.0)
+        q_lo, p_lo = line.at(t, 5.0, 17.0) if 5.0 in line.q else (q_hi, p_hi)
+        q = np.where(t >= 45.0, q_hi, np.where(t > 17.0, q_mid, q_lo))
+        p = np.where(t >= 45.0, p_hi, np.where(t > 17.0, p_mid, p_lo))
+    else:
+        q_hi, p_hi = line.at(t, 47.0, 62.0)
+        q_lo, p_lo = line.at(t, 17.0, 47.0)
+        if compressor == "two_stage":
+            q_mid, p_mid = line.at(t, 17.0, 35.0)
+        else:  # a variable-speed unit's minimum speed is rarely tested at 35 F: the 17-47 F line
+            q_mid, p_mid = q_lo, p_lo
+        q = np.where(t >= 40.0, q_hi, np.where(t > 17.0, q_mid, q_lo))
+        p = np.where(t >= 40.0, p_hi, np.where(t > 17.0, p_mid, p_lo))
+    return np.maximum(q, 0.0), np.maximum(p, 1e-9)
+
+
+def _intermediate(lines: dict, t: np.ndarray):
+    """A variable-speed unit's intermediate speed from its 35 °F intermediate test: Q_v(T) = Q_v(35) + M·(T − 35),
+    the slope M blending the minimum speed's (62–47 °F) and the maximum's (17–35 °F) by where Q_v(35) lies between
+    them (N = [Q_v(35) − Q_min(35)]/[Q_max(35) − Q_min(35)]); power likewise."""
+    v, low, full = lines["intermediate"], lines["low"], lines["full"]
+    out = []
+    for values in ("q", "p"):
+        vv, lo, fu = getattr(v, values), getattr(low, values), getattr(full, values)
+        lo35 = lo[17.0] + (lo[47.0] - lo[17.0]) * (35.0 - 17.0) / 30.0
+        n = (vv[35.0] - lo35) / (fu[35.0] - lo35) if fu[35.0] != lo35 else 0.5
+        slope = (lo[62.0] - lo[47.0]) / 15.0 * (1.0 - n) + n * (fu[35.0] - fu[17.0]) / 18.0
+        out.append(vv[35.0] + slope * (t - 35.0))
+    return np.maximum(out[0], 0.0), np.maximum(out[1], 1e-9)
+
+
+def _cutout(t: np.ndarray, cop: np.ndarray, off: float | None, on: float | None) -> np.ndarray:
+    delta = np.where(cop >= 1.0, 1.0, 0.0)
+    if off is not None:
+        on = off if on is None else on
+        delta = np.where(t <= off, 0.0, np.where(t <= on, 0.5 * delta, delta))
+    return delta
+
+
+def seasonal_sums(ts: TestSet, load_btu_per_h: np.ndarray, fractions, lines: dict):
+    """Σ n·BL and Σ n·(e + RH) [per hour of the season], and the per-bin detail."""
+    t = bin_temps_f()
+    n = np.asarray(fractions, dtype=float)
+    bl = np.maximum(0.0, np.asarray(load_btu_per_h, dtype=float))
+    cd_full = ts.cd_full
+    cd_low = ts.cd_full if ts.cd_low is None else ts.cd_low
+    q2, p2 = stage_performance(lines["full"], "full", ts.compressor, t)
+    cop2 = q2 / (p2 / W_PER_BTU_H)
+    delta2 = _cutout(t, cop2, ts.cutout_off_f, ts.cutout_on_f)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x2 = np.where(q2 > 0, np.minimum(1.0, bl / q2), 1.0)
+        e_full = x2 * p2 * delta2 / (1.0 - cd_full * (1.0 - x2))
+        hp_full = x2 * q2 * delta2
+        if ts.compressor == "single_stage":
+            e, hp = e_full, hp_full
+        else:
+            q1, p1 = stage_performance(lines["low"], "low", ts.compressor, t)
+            cop1 = np.where(p1 > 0, q1 / (p1 / W_PER_BTU_H), 0.0)
+            delta1 = _cutout(t, cop1, ts.cutout_off_f, ts.cutout_on_f)
+            x1 = np.where(q1 > 0, bl / q1, np.inf)
+            e_low = np.minimum(1.0, x1) * p1 * delta1 / (1.0 - cd_low * (1.0 - np.minimum(1.0, x1)))
+            hp_low = bl * delta1
+            if ts.compressor == "two_stage":
+                share_low = (q2 - bl) / np.where(q2 > q1, q2 - q1, 1.0)
+                e_mid = (share_low * p1 + (1.0 - share_low) * p2) * delta2
+                hp_mid = bl * delta2
+            else:
+                if "intermediate" in lines:
+                    qv, pv = _intermediate(lines, t)
+                else:  # no intermediate test: interpolate between the minimum and maximum speeds
+                    qv, pv = 0.5 * (q1 + q2), 0.5 * (p1 + p2)
+                    copv = 0.5 * (cop1 + cop2)
+                    pv = qv / copv * W_PER_BTU_H
+                copv = qv / (pv / W_PER_BTU_H)
+                below_v = bl <= qv
+                cop_mid = np.where(below_v, cop1 + (copv - cop1) * (bl - q1) / np.where(qv > q1, qv - q1, 1.0),
+                                   copv + (cop2 - copv) * (bl - qv) / np.where(q2 > qv, q2 - qv, 1.0))
+                delta_mid = _cutout(t, cop_mid, ts.cutout_off_f, ts.cutout_on_f)
+                e_mid = bl * W_PER_BTU_H / cop_mid * delta_mid
+                hp_mid = bl * delta_mid
+            at_low = bl <= q1
+            at_full = bl >= q2
+            e = np.where(at_full, e_full, np.where(at_low, e_low, e_mid))
+            hp = np.where(at_full, hp_full, np.where(at_low, hp_low, hp_mid))
+    e = np.where(bl > 0, e, 0.0)
+    hp = np.where(bl > 0, hp, 0.0)
+    rh = (bl - hp) / constants()["resistance_btu_per_wh"]
+    bins = [{"temp_f": float(t[j]), "fraction": float(n[j]), "load_btu_per_h": float(bl[j]),
+             "heat_pump_btu_per_h": float(hp[j]), "electricity_w": float(e[j]), "resistance_w": float(rh[j])}
+            for j in range(t.size)]
+    return float(n @ bl), float(n @ e), float(n @ rh), bins
+
+
+def load_line_2023(ts: TestSet) -> np.ndarray:
+    r = constants()["regions"][ts.region]
+    c = r["load_factor_variable_speed"] if ts.compressor == "variable_speed" else r["load_factor"]
+    t = bin_temps_f()
+    return (r["zero_load_f"] - t) / (r["zero_load_f"] - r["outdoor_design_f"]) * c * ts.cooling_capacity_btu_per_h
+
+
+def load_line_2017(ts: TestSet, q47: float) -> np.ndarray:
+    """65 °F zero load, C = 0.77, through the standard design heating requirement nearest to the minimum one."""
+    k = constants()
+    r = k["regions"][ts.region]
+    dhr_min = q47 * (65.0 - r["outdoor_design_f"]) / 60.0
+    dhr = min(k["hspf_2017_design_heating_requirements_btu_per_h"], key=lambda d: abs(d - dhr_min))
+    t = bin_temps_f()
+    return (65.0 - t) / (65.0 - r["outdoor_design_f"]) * k["hspf_2017_load_factor"] * dhr
+
+
+def rate_tests(ts: TestSet) -> RatingResult:
+    """HSPF2 (appendix M1) and HSPF (appendix M) of a test set, in its region."""
+    if ts.region not in REGION_NAMES:
+        raise ValueError(f"region must be one of {', '.join(REGION_NAMES)}")
+    lines, derived = complete_tests(ts)
+    region = constants()["regions"][ts.region]
+    heat, e, rh, bins = seasonal_sums(ts, load_line_2023(ts), region["fractions_2023"], lines)
+    hspf2 = heat / (e + rh) * ts.defrost_credit
+    heat_old, e_old, rh_old, _ = seasonal_sums(ts, load_line_2017(ts, lines["full"].q[47.0]),
+                                               region["fractions_2017"], lines)
+    return RatingResult(hspf2, heat_old / (e_old + rh_old) * ts.defrost_credit, bins, derived)
+
+
+# --- curves of points (the hourly model's, or --points) --------------------------------------------------------
 
 class RatingPoints(NamedTuple):
-    """A unit's rated performance: capacity [Btu/h] and COP at the highest and lowest speed, by temperature [°F]."""
+    """A unit's performance: capacity [Btu/h] and COP at the highest and lowest speed, by temperature [°F]."""
 
     temp_f: tuple[float, ...]
     capacity_max_btu_per_h: tuple[float, ...]
@@ -57,12 +267,6 @@ class RatingPoints(NamedTuple):
     capacity_min_btu_per_h: tuple[float, ...]
     cop_min: tuple[float, ...]
     compressor: str  # single_stage | two_stage | variable_speed
-
-
-class RatingResult(NamedTuple):
-    hspf2: float
-    hspf: float
-    bins: list  # per bin: temp_f, fraction, load, heat_pump_heat, electricity_wh, resistance_wh
 
 
 def _line(t, temps, values):
@@ -75,95 +279,50 @@ def _line(t, temps, values):
     return np.where(t > temps[-1], values[-1] + hi * (t - temps[-1]), y)
 
 
-def bin_performance(points: RatingPoints, temp_f):
-    """Capacity [Btu/h] and power [W] at each speed, linear in temperature through the points (power, not COP, is
-    interpolated, as the standard does)."""
-    t = np.asarray(temp_f, dtype=float)
-    p_max = np.asarray(points.capacity_max_btu_per_h) / np.asarray(points.cop_max) * W_PER_BTU_H
-    p_min = np.asarray(points.capacity_min_btu_per_h) / np.asarray(points.cop_min) * W_PER_BTU_H
-    q_full = np.maximum(0.0, _line(t, points.temp_f, points.capacity_max_btu_per_h))
-    q_low = np.maximum(0.0, _line(t, points.temp_f, points.capacity_min_btu_per_h))
-    return q_full, np.maximum(1e-9, _line(t, points.temp_f, p_max)), q_low, np.maximum(1e-9, _line(t, points.temp_f,
-                                                                                                    p_min))
+def tests_from_points(points: RatingPoints, cooling_capacity_btu_per_h: float | None = None,
+                      cycling_degradation: float = 0.25, cutoff_f: float | None = None,
+                      region: str = "IV") -> TestSet:
+    """The test set a curve of points implies: each speed's capacity and power (interpolated linearly in
+    temperature) at 47 and 17 °F, and at 5 °F when the points reach down to it; the 35 °F and 62 °F tests then take
+    the standard's defaults (the frost point; the low stage's line)."""
+    temps = np.asarray(points.temp_f, dtype=float)
+    wanted = [47.0, 17.0] + ([5.0] if temps.min() <= 5.0 else [])
+    stages = [("full", points.capacity_max_btu_per_h, points.cop_max)]
+    if points.compressor != "single_stage":
+        stages.append(("low", points.capacity_min_btu_per_h, points.cop_min))
+    tests = []
+    for stage, caps, cops in stages:
+        power = np.asarray(caps, dtype=float) / np.asarray(cops, dtype=float) * W_PER_BTU_H
+        for t in wanted:
+            if stage == "low" and t == 5.0:
+                continue
+            q = float(_line(np.array(t), temps, caps))
+            p = float(_line(np.array(t), temps, power))
+            tests.append(TestPoint(t, stage, max(q, 0.0), max(p, 1e-9)))
+    if cooling_capacity_btu_per_h is None:
+        cooling_capacity_btu_per_h = next(tp.capacity_btu_per_h for tp in tests if tp.stage == "full" and
+                                          tp.outdoor_f == 47.0)
+    return TestSet(points.compressor, tuple(tests), cooling_capacity_btu_per_h, region, cycling_degradation,
+                   cutout_off_f=cutoff_f)
 
 
-def seasonal_rating(points: RatingPoints, load_btu_per_h, fractions, cycling_degradation: float,
-                    cutoff_f: float | None = None):
-    """Σ n·BL and Σ (e + RH) [Wh per hour of season] over the bins, with the per-bin detail."""
-    t = np.array(BIN_TEMPS_F)
-    n = np.asarray(fractions, dtype=float)
-    bl = np.maximum(0.0, np.asarray(load_btu_per_h, dtype=float))
-    q_full, p_full, q_low, p_low = bin_performance(points, t)
-    cop_full = q_full / (p_full / W_PER_BTU_H)
-    cop_low = np.where(p_low > 0, q_low / (p_low / W_PER_BTU_H), 0.0)
-    can_run = (t > cutoff_f) if cutoff_f is not None else np.ones_like(t, dtype=bool)
-    cd = cycling_degradation
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # flat out, or a single speed cycling (also any unit whose load reaches its full capacity)
-        hlf_full = np.where(q_full > 0, np.minimum(1.0, bl / q_full), 1.0)
-        full_on = can_run & (cop_full >= 1.0)
-        e_full = np.where(full_on, p_full * hlf_full / (1.0 - cd * (1.0 - hlf_full)), 0.0)
-        hp_full = np.where(full_on, q_full * hlf_full, 0.0)
-        # cycling at the low stage or minimum speed
-        hlf_low = np.where(q_low > 0, bl / q_low, 1.0)
-        low_on = can_run & (cop_low >= 1.0)
-        e_low = np.where(low_on, p_low * hlf_low / (1.0 - cd * (1.0 - np.minimum(1.0, hlf_low))), 0.0)
-        hp_low = np.where(low_on, bl, 0.0)
-        # between the speeds
-        span = np.where(q_full > q_low, q_full - q_low, 1.0)
-        if points.compressor == "two_stage":
-            share_low = (q_full - bl) / span
-            e_mid = np.where(low_on, p_low * share_low + p_full * (1.0 - share_low), 0.0)
-            hp_mid = np.where(low_on, bl, 0.0)
-        else:
-            cop_mid = cop_low + (cop_full - cop_low) * (bl - q_low) / span
-            mid_on = can_run & (cop_mid >= 1.0)
-            e_mid = np.where(mid_on, bl * W_PER_BTU_H / cop_mid, 0.0)
-            hp_mid = np.where(mid_on, bl, 0.0)
-    if points.compressor == "single_stage":
-        at_full = np.ones_like(bl, dtype=bool)
-    else:
-        at_full = (bl >= q_full) | (q_low <= 0)
-    at_low = ~at_full & (bl <= q_low)
-    e = np.where(at_full, e_full, np.where(at_low, e_low, e_mid))
-    hp = np.where(at_full, hp_full, np.where(at_low, hp_low, hp_mid))
-    e = np.where(bl > 0, e, 0.0)
-    hp = np.where(bl > 0, hp, 0.0)
-    rh = (bl - hp) * W_PER_BTU_H
-    bins = [{"temp_f": float(t[j]), "fraction": float(n[j]), "load_btu_per_h": float(bl[j]),
-             "heat_pump_btu_per_h": float(hp[j]), "electricity_w": float(e[j]), "resistance_w": float(rh[j])}
-            for j in range(t.size)]
-    return float(n @ bl), float(n @ (e + rh)), bins
+def rate(points: RatingPoints, cooling_capacity_btu_per_h: float | None = None, cycling_degradation: float = 0.25,
+         cutoff_f: float | None = None, region: str = "IV") -> RatingResult:
+    """Both ratings of a curve of points (see :func:`tests_from_points`); the cooling capacity defaults to the
+    capacity at 47 °F."""
+    return rate_tests(tests_from_points(points, cooling_capacity_btu_per_h, cycling_degradation, cutoff_f, region))
 
 
 def hspf2(points: RatingPoints, cooling_capacity_btu_per_h: float, cycling_degradation: float = 0.25,
           cutoff_f: float | None = None) -> tuple[float, list]:
-    """HSPF2 [Btu/Wh], Region IV, AHRI 210/240-2023; ``cooling_capacity_btu_per_h`` is Q_A,full at 95 °F."""
-    c = LOAD_FACTOR_2023_VARIABLE_SPEED if points.compressor == "variable_speed" else LOAD_FACTOR_2023
-    t = np.array(BIN_TEMPS_F)
-    bl = (ZERO_LOAD_2023_F - t) / (ZERO_LOAD_2023_F - OUTDOOR_DESIGN_F) * c * cooling_capacity_btu_per_h
-    heat, energy, bins = seasonal_rating(points, bl, REGION_IV_2023, cycling_degradation, cutoff_f)
-    return heat / energy, bins
+    """HSPF2 [Btu/Wh], Region IV, of a curve of points; ``cooling_capacity_btu_per_h`` is Q_A,full at 95 °F."""
+    result = rate(points, cooling_capacity_btu_per_h, cycling_degradation, cutoff_f)
+    return result.hspf2, result.bins
 
 
 def hspf_2017(points: RatingPoints, cycling_degradation: float = 0.25, cutoff_f: float | None = None) -> float:
-    """HSPF [Btu/Wh], Region IV, AHRI 210/240-2017: load line through 65 °F, C = 0.77, minimum design heating
-    requirement DHR_min = Q(47 °F) · (65 − 5)/60 rounded to the nearest standard DHR."""
-    q47 = float(_line(np.array([47.0]), points.temp_f, points.capacity_max_btu_per_h)[0])
-    dhr = min(STANDARD_DHR_BTU_PER_H, key=lambda d: abs(d - q47))
-    t = np.array(BIN_TEMPS_F)
-    bl = (65.0 - t) / (65.0 - OUTDOOR_DESIGN_F) * 0.77 * dhr
-    heat, energy, _ = seasonal_rating(points, bl, REGION_IV_2017, cycling_degradation, cutoff_f)
-    return heat / energy
-
-
-def rate(points: RatingPoints, cooling_capacity_btu_per_h: float | None = None, cycling_degradation: float = 0.25,
-         cutoff_f: float | None = None) -> RatingResult:
-    """Both ratings; the cooling capacity defaults to the rated heating capacity at 47 °F."""
-    if cooling_capacity_btu_per_h is None:
-        cooling_capacity_btu_per_h = float(_line(np.array([47.0]), points.temp_f, points.capacity_max_btu_per_h)[0])
-    value, bins = hspf2(points, cooling_capacity_btu_per_h, cycling_degradation, cutoff_f)
-    return RatingResult(value, hspf_2017(points, cycling_degradation, cutoff_f), bins)
+    """HSPF [Btu/Wh], Region IV, AHRI 210/240-2017, of a curve of points."""
+    return rate(points, None, cycling_degradation, cutoff_f).hspf
 
 
 def calibration_factor(points: RatingPoints, target_hspf2: float, cooling_capacity_btu_per_h: float,
