@@ -53,8 +53,12 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
         return leaf.kind, ""
     if leaf.kind == "points":
         return "list", "see below"
-    if leaf.kind == "periods":
+    if leaf.kind in ("periods", "tests"):
         return "list", "see below"
+    if leaf.kind == "stages":
+        return "number or {full, low}", ""
+    if leaf.kind == "retention":
+        return "share or quantity", "a share of the 47 F capacity, or **Btu/h**"
     if leaf.kind == "bool":
         return "true/false", ""
     kind = leaf.unit({}) if callable(leaf.unit) else leaf.unit
@@ -108,6 +112,11 @@ def generate() -> str:
               "Periods are tried in order; the first whose months, hours and days include an hour sets its price. "
               "The last period must have only a price. Weekdays follow calendar 2023 (1 January a Sunday).", ""]
     lines += header + [_row(f"`{key}`", spec) for key, spec in PERIOD_FIELDS.items()]
+    tests = SCHEMA.fields["systems"].fields["heat_pump"].fields["tests"].fields["tests"]
+    lines += ["", "## Rating tests (`systems.heat_pump.tests.tests`, and `heatcalc rating --tests`)", "",
+              "The same block, without `systems.heat_pump.tests:` around it, is what `heatcalc rating --tests "
+              "UNIT.yaml` reads.", ""]
+    lines += header + [_row(f"`{key}`", spec) for key, spec in tests.items._declarations.items()]
     lines += ["", "## Output columns", "",
               "See README.md (*What comes out*) for the CSV columns and JSON layout.", ""]
     return "\n".join(lines)

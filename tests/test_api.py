@@ -92,7 +92,7 @@ def test_bad_input_raises_profile_error_with_field_message_and_line(tmp_path):
         heatcalc.compare(BOSTON, **{"prices.electricity": "9 $/kWh"})
     assert info.value.problems[0].field == "prices.electricity"
     with pytest.raises(heatcalc.ProfileError) as info:
-        heatcalc.compare(BOSTON, systems__heat_pump__hspf3=9)
+        heatcalc.compare(BOSTON, systems__heat_pump__hspf22=9)
     assert "did you mean 'hspf2'" in info.value.problems[0].message
 
 

@@ -84,6 +84,78 @@ def compare(profile, override_source: str = "override", **overrides: Any) -> Com
     return compare_homes([resolve(profile, overrides, override_source)])[0]  # the same path as compare_many
 
 
+def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str | None = None,
+                   tests: str | Path | None = None, compressor: str = "single_stage", cycling_degradation=None,
+                   cooling_capacity_btu_per_h: float | None = None, region: str | None = None) -> dict:
+    """HSPF2 (AHRI 210/240-2023, appendix M1) and HSPF (2017) of one heat pump, from exactly one of: a profile (its
+    test set, data-sheet rows, points or default curve), ``points``/``min_points`` text
+    (``OUTDOOR_F:COP:CAPACITY_BTU_H,...``), or a test-set file ``tests`` (YAML, as in the profile's
+    ``systems.heat_pump.tests``).  Returns the figures, what was rated, the tests heatcalc derived and each bin."""
+    from .home import load_rating_tests
+    from .model import rating as r
+    from .profile import field_spec, rating_points_from_text
+
+    given = [x is not None for x in (profile, points, tests)]
+    if sum(given) != 1:
+        raise HeatcalcError("give one of: a profile, --points, or --tests")
+    cd_spec = field_spec("systems.heat_pump.cycling_degradation")
+    if tests is not None:
+        ts, assumptions = load_rating_tests(tests)
+        note = "the test set given"
+    elif profile is not None:
+        home = resolve(profile)
+        name = _name(profile)
+        if home.heat_pump is None:
+            raise HeatcalcError(f"{name}: the profile has no heat pump to rate (systems.heat_pump is false)")
+        if home.heat_pump.ground is not None:
+            raise HeatcalcError(f"{name}: HSPF2 rates air-source heat pumps; this one is ground-source (rated by COP "
+                                "at 32 F entering water, ISO 13256-1)")
+        assumptions = [a for a in home.assumptions if a.field.startswith("systems.heat_pump")]
+        if home.heat_pump_tests is not None:
+            ts = home.heat_pump_tests
+            note = "the profile's test set" if home.profile.systems.heat_pump.tests else "the profile's data-sheet rows"
+        else:
+            hp = home.heat_pump
+            cooling = home.profile.systems.heat_pump.cooling_capacity or home.heat_pump_nominal_btu_per_h
+            ts = r.tests_from_points(r.RatingPoints(*hp.curve, compressor=home.heat_pump_compressor), cooling,
+                                     hp.cycling_degradation)
+            note = ("the profile's performance points" if home.heat_pump_nominal_btu_per_h is None else
+                    "the profile's default curve (calibrated to its HSPF2)")
+    else:
+        top = rating_points_from_text(points, "--points")
+        low = rating_points_from_text(min_points, "--min-points") if min_points else None
+        if compressor != "single_stage" and low is None:
+            raise HeatcalcError(f"--min-points: a {compressor} unit needs its lowest-speed points too")
+        if low is not None and [p[0] for p in low] != [p[0] for p in top]:
+            raise HeatcalcError("--min-points: give them at the same outdoor temperatures as --points")
+        low = low or top
+        pts = r.RatingPoints(tuple(p[0] for p in top), tuple(p[2] for p in top), tuple(p[1] for p in top),
+                             tuple(p[2] for p in low), tuple(p[1] for p in low), compressor)
+        ts = r.tests_from_points(pts, None, cd_spec.default_for(compressor))
+        note, assumptions = "the points given", []
+    if cycling_degradation is not None:
+        ts = ts._replace(cd_full=cycling_degradation, cd_low=cycling_degradation)
+    if cooling_capacity_btu_per_h is not None:
+        ts = ts._replace(cooling_capacity_btu_per_h=cooling_capacity_btu_per_h)
+    if region is not None:
+        ts = ts._replace(region=region)
+    try:
+        result = r.rate_tests(ts)
+    except ValueError as exc:
+        raise HeatcalcError(str(exc)) from None
+    return {"hspf2": result.hspf2, "hspf": result.hspf, "compressor": ts.compressor, "region": ts.region,
+            "cycling_degradation": {"full": ts.cd_full, "low": ts.cd_full if ts.cd_low is None else ts.cd_low},
+            "defrost_credit": ts.defrost_credit, "cooling_capacity_btu_per_h": ts.cooling_capacity_btu_per_h,
+            "cutout_f": None if ts.cutout_off_f is None else {"off": ts.cutout_off_f, "on": ts.cutout_on_f},
+            "rated": note,
+            "tests": [{"outdoor_f": t.outdoor_f, "stage": t.stage, "capacity_btu_per_h": t.capacity_btu_per_h,
+                       "power_w": t.power_w, "derived": ""} for t in ts.tests] +
+                     [{"outdoor_f": t.outdoor_f, "stage": t.stage, "capacity_btu_per_h": t.capacity_btu_per_h,
+                       "power_w": t.power_w, "derived": t.derived} for t in result.derived],
+            "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in assumptions],
+            "bins": result.bins}
+
+
 def _compare_chunk(chunk: list, overrides: dict, override_source: str) -> list:
     from .simulate import compare_many as compare_homes
 

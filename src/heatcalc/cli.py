@@ -359,6 +359,15 @@ def sweep(
         render.print_sweep(points, crossings, fields, spec.name, render.make_console())
 
 
+class Region(str, Enum):
+    I = "I"
+    II = "II"
+    III = "III"
+    IV = "IV"
+    V = "V"
+    VI = "VI"
+
+
 class Compressor(str, Enum):
     single_stage = "single_stage"
     two_stage = "two_stage"
@@ -369,7 +378,7 @@ class Compressor(str, Enum):
 @handle_errors
 def rating(
     profile: Annotated[Optional[Path], typer.Argument(
-        help="A profile whose heat pump to rate (its points, or the default curve of its HSPF2).",
+        help="A profile whose heat pump to rate (its test set, data-sheet rows, points or default curve).",
         show_default=False)] = None,
     points: Annotated[Optional[str], typer.Option(
         "--points", help="Rating points at the highest speed, OUTDOOR_F:COP:CAPACITY_BTU_H separated by commas, "
@@ -377,66 +386,33 @@ def rating(
     min_points: Annotated[Optional[str], typer.Option(
         "--min-points", help="The same at the lowest speed (two-stage or variable speed).", show_default=False)]
     = None,
-    compressor: Annotated[Compressor, typer.Option("--compressor", help="Compressor type.")]
+    tests: Annotated[Optional[Path], typer.Option(
+        "--tests", help="A YAML file of the unit's AHRI test set (compressor, region, cooling_capacity, "
+                        "cycling_degradation, defrost_credit, cutout, tests); see docs/profile.md.",
+        show_default=False)] = None,
+    compressor: Annotated[Compressor, typer.Option("--compressor", help="Compressor type, with --points.")]
     = Compressor.single_stage,
     cd: Annotated[Optional[float], typer.Option(
-        "--cd", help="Cyclic degradation coefficient (default 0.25; 0.15 for variable speed).", min=0.0, max=0.5,
-        show_default=False)] = None,
+        "--cd", help="Cyclic degradation coefficient for both stages (default 0.25; 0.15 for variable speed).",
+        min=0.0, max=0.5, show_default=False)] = None,
     cooling_capacity: Annotated[Optional[float], typer.Option(
         "--cooling-capacity", help="Cooling capacity at 95 F [Btu/h] for the load line (default: the heating "
                                    "capacity at 47 F).", min=1.0, max=600_000.0, show_default=False)] = None,
+    region: Annotated[Optional[Region], typer.Option("--region", help="AHRI climate region (default IV).",
+                                                     show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
-    """Rate a heat pump by the AHRI 210/240-2023 procedure: its HSPF2 (Region IV), and its HSPF by the 2017 one."""
+    """Rate a heat pump by AHRI 210/240-2023 (appendix M1): its HSPF2, and its HSPF by the 2017 procedure."""
     from . import render
-    from .model import rating as r
-    from .profile import field_spec
+    from .api import rate_heat_pump
 
-    if (profile is None) == (points is None):
-        raise HeatcalcError("give a profile or --points (not both)")
-    note = ""
-    if profile is not None:
-        from .api import resolve
-
-        home = resolve(profile)
-        if home.heat_pump is None:
-            raise HeatcalcError(f"{profile}: the profile has no heat pump to rate (systems.heat_pump is false)")
-        hp = home.heat_pump
-        if hp.ground is not None:
-            raise HeatcalcError(f"{profile}: HSPF2 rates air-source heat pumps; this one is ground-source "
-                                "(rated by COP at 32 F entering water, ISO 13256-1)")
-        comp = home.heat_pump_compressor
-        curve = hp.curve
-        cd_value = hp.cycling_degradation if cd is None else cd
-        nominal = home.heat_pump_nominal_btu_per_h
-        rated_points = r.RatingPoints(*curve, compressor=comp)
-        if nominal is None:
-            note = "the profile's performance points"
-        else:
-            note = "the profile's default curve (calibrated to its HSPF2)"
-    else:
-        from .profile import rating_points_from_text
-
-        top = rating_points_from_text(points, "--points")
-        low = rating_points_from_text(min_points, "--min-points") if min_points else None
-        comp = compressor.value
-        if comp != "single_stage" and low is None:
-            raise HeatcalcError(f"--min-points: a {comp} unit needs its lowest-speed points too")
-        if low is not None and [p[0] for p in low] != [p[0] for p in top]:
-            raise HeatcalcError("--min-points: give them at the same outdoor temperatures as --points")
-        low = low or top
-        rated_points = r.RatingPoints(tuple(p[0] for p in top), tuple(p[2] for p in top), tuple(p[1] for p in top),
-                                      tuple(p[2] for p in low), tuple(p[1] for p in low), comp)
-        cd_value = field_spec("systems.heat_pump.cycling_degradation").default_for(comp) if cd is None else cd
-        nominal = None
-        note = "the points given"
-    result = r.rate(rated_points, cooling_capacity or nominal, cd_value)
-    data = {"hspf2": result.hspf2, "hspf": result.hspf, "compressor": comp, "cycling_degradation": cd_value,
-            "region": 4, "rated": note, "bins": result.bins}
+    data = rate_heat_pump(profile, points=points, min_points=min_points, tests=tests, compressor=compressor.value,
+                          cycling_degradation=cd, cooling_capacity_btu_per_h=cooling_capacity,
+                          region=region.value if region else None)
     if format is Format.json:
         render.write_rows_json([data], sys.stdout)
     elif format is Format.csv:
-        render.write_records_csv(result.bins, list(result.bins[0]), sys.stdout)
+        render.write_records_csv(data["bins"], list(data["bins"][0]), sys.stdout)
     else:
         render.print_rating(data, render.make_console())
 

@@ -12,14 +12,16 @@ from typing import NamedTuple
 import numpy as np
 
 from . import money
-from .errors import DataError
+from .errors import DataError, Problem, ProfileError
 from .model import load as load_model
 from .model.engine import ElectricResistance, Furnace, HeatPump
+from .model import rating
 from .model.heat_pump import (
-    HeatPumpCurve, calibrated_default_curve, curve_from_points, hspf2_range, size_to_load_btu_per_h,
-    sizing_temperature_f,
+    HeatPumpCurve, calibrated_default_curve, curve_from_points, curve_from_tests, hspf2_range, size_to_load_btu_per_h,
+    sizing_temperature_f, with_cop_factor,
 )
 from .profile import HeatPumpConfig, Profile, field_spec
+from .profile.validation import line_of
 from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
 from .weather import stations as st
 
@@ -108,6 +110,7 @@ class Home(NamedTuple):
     fixed_charges_usd_per_month: dict[str, float]  # by energy; empty when there are none
     economics: Economics | None
     heat_pump_compressor: str | None
+    heat_pump_tests: "rating.TestSet | None" = None  # the test set the rating uses, when the profile gives one
 
     @property
     def name(self) -> str:
@@ -180,12 +183,13 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
     tariff = _tariff(b, profile)
-    heat_pump, nominal, compressor = (None, None, None)
+    heat_pump, nominal, compressor, rating_tests = (None, None, None, None)
     if ua is not None:
         # under a time-of-use tariff the switchover weighs the hours' mean price
         switch_prices = prices if tariff is None else {
             **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
-        heat_pump, nominal, compressor = _heat_pump(b, profile, ua, bp, weather, furnace, switch_prices)
+        heat_pump, nominal, compressor, rating_tests = _heat_pump(b, profile, ua, bp, weather, furnace,
+                                                                  switch_prices)
     cooling = _cooling(b, profile, ua, weather) if ua is not None else None
     charges = profile.fixed_charges
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
@@ -197,7 +201,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 balance_point_f=bp, load_method=method, heat_pump=heat_pump, heat_pump_nominal_btu_per_h=nominal,
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
-                fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor)
+                fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
+                heat_pump_tests=rating_tests)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -431,7 +436,7 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
                furnace: Furnace | None, prices: dict):
     cfg = profile.systems.heat_pump
     if cfg is None:
-        return None, None, None
+        return None, None, None, None
     base = "systems.heat_pump"
     design_temp_f = weather.design_temp_f
     if cfg.type == "ground_source":
@@ -439,24 +444,69 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     for key in ("cop", "loop"):
         if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
-    compressor = b.given_or_default(cfg.compressor, f"{base}.compressor", key="air_source")
-    cutoff = b.given_or_default(cfg.cutoff, f"{base}.cutoff", key="air_source")
-    cd = b.given_or_default(cfg.cycling_degradation, f"{base}.cycling_degradation", key=compressor)
-    nominal = None
-    if cfg.performance:
+    given_compressor = cfg.compressor
+    if cfg.tests is not None and cfg.tests.compressor is not None:
+        if given_compressor is not None and given_compressor != cfg.tests.compressor:
+            b.fail(f"{base}.tests.compressor", f"says {cfg.tests.compressor}, but systems.heat_pump.compressor says "
+                                               f"{given_compressor}; give one")
+        given_compressor = cfg.tests.compressor
+    compressor = b.given_or_default(given_compressor, f"{base}.compressor", key="air_source")
+    cutoff = cfg.cutoff
+    if cfg.tests is not None and cfg.tests.cutout is not None and cutoff is None:
+        cutoff = cfg.tests.cutout.off
+        b.assume(f"{base}.cutoff", f"{cutoff:g} F", "the test set's cut-out temperature")
+    cutoff = b.given_or_default(cutoff, f"{base}.cutoff", key="air_source")
+    nominal, tests = None, None
+    if cfg.tests is not None:
+        if cfg.performance:
+            b.fail(f"{base}.tests", "give the unit's tests or its performance points, not both")
+            return None, None, None, None
+        tests = _test_set(b, cfg, compressor)
+        if tests is None:
+            return None, None, None, None
+        lines, derived = rating.complete_tests(tests)
+        curve = curve_from_tests(lines, compressor)
+        cd = tests.cd_full if compressor == "single_stage" else (tests.cd_low or tests.cd_full)
+        _explain_derived_tests(b, derived)
+        if any(t.stage == "intermediate" for t in tests.tests):
+            b.assume(f"{base}.tests", "the intermediate test is used by the rating only",
+                     "the hourly model interpolates between the lowest and highest speeds")
+    else:
+        cd = b.given_or_default(cfg.cycling_degradation, f"{base}.cycling_degradation", key=compressor)
+    if tests is not None:
+        pass
+    elif cfg.performance and cfg.performance[0].speed is not None:
+        curve, tests = _curve_from_speed_rows(b, cfg, compressor, cd, cutoff)
+    elif cfg.performance:
         curve = curve_from_points([{"temp_f": p.outdoor, "cop": p.cop, "capacity_btu_per_h": p.capacity,
                                     "cop_min": p.min_cop, "capacity_min_btu_per_h": p.min_capacity}
                                    for p in cfg.performance], compressor)
+        if compressor != "single_stage" and all(p.min_capacity is None and p.min_cop is None
+                                                for p in cfg.performance):
+            _explain_derived_minimum(b, curve, compressor)
         if cfg.hspf2 is not None or cfg.capacity is not None:
             b.assume(f"{base}.performance", "used", "explicit points win over hspf2 and capacity")
     else:
-        hspf2 = b.given_or_default(cfg.hspf2, f"{base}.hspf2")
+        hspf2 = cfg.hspf2
+        if hspf2 is None and cfg.hspf is not None:
+            distribution = cfg.distribution or field_spec(f"{base}.distribution").default
+            from .costs import HSPF2_PER_HSPF
+
+            hspf2 = round(cfg.hspf * HSPF2_PER_HSPF[distribution], 3)
+            b.assume(f"{base}.hspf2", f"{hspf2:g}", f"HSPF {cfg.hspf:g} x {HSPF2_PER_HSPF[distribution]:g} "
+                                                    f"({distribution}): DOE's 2023 equivalence of 7.5 HSPF2 and 8.8 "
+                                                    "HSPF for split systems, 0.90 for ductless units")
+        hspf2 = b.given_or_default(hspf2, f"{base}.hspf2")
         lo, hi = hspf2_range(compressor)
         if not lo <= hspf2 <= hi:
             b.fail(f"{base}.hspf2", f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got "
                                     f"{hspf2:g}); give performance points instead")
-            return None, None, None
-        unit_curve, rated, k = calibrated_default_curve(round(hspf2, 6), compressor, cd)
+            return None, None, None, None
+        share = _capacity_5f_share(b, cfg)
+        if share is False:
+            return None, None, None, None
+        unit_curve, rated, k = calibrated_default_curve(round(hspf2, 6), compressor, cd,
+                                                        None if share is None else round(share, 6))
         nominal = cfg.capacity
         if nominal is None:
             t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
@@ -465,16 +515,23 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
             b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)",
                      f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F")
         b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
-                 f"RESNET 301-2022 Addendum 82 default curves; rated by AHRI 210/240-2023 (Region IV) they give "
+                 "RESNET 301-2022 Addendum 82 default curves" + (f" with {share:.2f} of the 47 F capacity at 5 F"
+                                                                   if share is not None else "") +
+                 f"; rated by AHRI 210/240-2023 (Region IV, with the 35 F frost-zone point) they give "
                  f"HSPF2 {rated:.2f}, so their COPs are scaled by {k:.3f} to reproduce {hspf2:g}")
         curve = unit_curve.scaled(nominal)
+        if compressor != "single_stage":
+            _explain_derived_minimum(b, curve, compressor, default_curve=True)
+    factor = b.given_or_default(cfg.field_factor, f"{base}.field_factor")
+    if factor != 1.0:
+        curve = with_cop_factor(curve, factor)
     backup = b.given_or_default(cfg.backup, f"{base}.backup")
     switchover = cfg.switchover
     backup_furnace = None
     if backup == "furnace":
         if furnace is None:
             b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
-            return None, None, None
+            return None, None, None, None
         backup_furnace = furnace
         if switchover is None:
             switchover = _economic_switchover(curve, cutoff, furnace, prices)
@@ -484,7 +541,175 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         switchover = None
     hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
                   backup_furnace=backup_furnace, cycling_degradation=cd)
-    return hp, nominal, compressor
+    return hp, nominal, compressor, tests
+
+
+def _test_set(b: _Builder, cfg: HeatPumpConfig, compressor: str):
+    """The profile's AHRI test set (systems.heat_pump.tests), or None after reporting why it cannot be used."""
+    base = "systems.heat_pump.tests"
+    given = cfg.tests
+    points = tuple(rating.TestPoint(t.outdoor, t.stage, t.capacity, t.power) for t in given.tests)
+    if compressor == "single_stage" and any(t.stage != "full" for t in points):
+        b.fail(f"{base}.tests", "a single-stage unit has full-stage tests only")
+        return None
+    if compressor == "two_stage" and any(t.stage == "intermediate" for t in points):
+        b.fail(f"{base}.tests", "intermediate tests are for variable-speed units")
+        return None
+    full47 = next((t.capacity_btu_per_h for t in points if t.stage == "full" and t.outdoor_f == 47.0), None)
+    cooling = given.cooling_capacity
+    if cooling is None and full47 is not None:
+        cooling = full47
+        b.assume(f"{base}.cooling_capacity", f"{cooling:,.0f} Btu/h", field_spec(f"{base}.cooling_capacity").rule)
+    cd = given.cycling_degradation or {"full": field_spec(f"{base}.cycling_degradation").default}
+    cutout = given.cutout
+    ts = rating.TestSet(compressor, points, cooling or 1.0,
+                        b.given_or_default(given.region, f"{base}.region"), cd["full"], cd.get("low"),
+                        b.given_or_default(given.defrost_credit, f"{base}.defrost_credit"),
+                        cutout.off if cutout else None, (cutout.on if cutout.on is not None else cutout.off)
+                        if cutout else None)
+    try:
+        rating.complete_tests(ts)
+    except ValueError as exc:
+        b.fail(f"{base}.tests", str(exc))
+        return None
+    return ts
+
+
+def load_rating_tests(path) -> tuple:
+    """A test-set file (the block of ``systems.heat_pump.tests``) → (TestSet, assumptions made); ProfileError for
+    any problem, naming the file and field."""
+    from .fileio import InputError, read_limited
+    from .profile import MAX_PROFILE_BYTES, read_yaml
+    from .profile.sections import HeatPumpConfig, RatingTests
+    from .profile.validation import validate_record
+
+    source = str(path)
+    try:
+        raw = read_limited(path, MAX_PROFILE_BYTES, "test set")
+        text = raw.decode("utf-8-sig")
+    except InputError as exc:
+        raise ProfileError(source, [Problem("", exc.reason)]) from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(source, [Problem("", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) \
+            from None
+    data, lines = read_yaml(text, source)
+    given = validate_record(RatingTests, data, source, lines)
+    profile = Profile(source=source, lines=lines, systems=None)
+    b = _Builder(profile)
+    compressor = b.given_or_default(given.compressor, "systems.heat_pump.compressor", key="air_source")
+    ts = _test_set(b, HeatPumpConfig(tests=given), compressor)
+    if b.problems or ts is None:
+        raise ProfileError(source, [Problem(f.replace("systems.heat_pump.tests.", ""), m,
+                                            line_of(lines, f.replace("systems.heat_pump.tests.", "")))
+                                    for f, m in b.problems])
+    _explain_derived_tests(b, rating.complete_tests(ts)[1])
+    return ts, b.assumptions
+
+
+def _explain_derived_tests(b: _Builder, derived) -> None:
+    for t in derived:
+        b.assume("systems.heat_pump.tests", f"{t.stage} stage at {t.outdoor_f:g} F: {t.capacity_btu_per_h:,.0f} "
+                                            f"Btu/h, {t.power_w:,.0f} W (derived)", t.derived)
+
+
+def _explain_derived_minimum(b: _Builder, curve: HeatPumpCurve, compressor: str, default_curve: bool = False) -> None:
+    """List the minimum-speed points heatcalc derived, with the rule."""
+    points = ", ".join(f"{t:g} F {q:,.0f} Btu/h COP {c:.2f}" for t, q, c in
+                       zip(curve.temp_f, curve.capacity_min_btu_per_h, curve.cop_min))
+    if compressor == "two_stage":
+        rule = "RESNET 301 Addendum 82: the low stage gives 0.712 of the capacity at 1/0.85 of the energy ratio"
+    else:
+        rule = ("RESNET 301 Addendum 82 minimum/maximum ratios at 47, 17 and 5 F, interpolated in temperature and "
+                "held beyond 5 F and 47 F")
+    b.assume("systems.heat_pump.performance[min]", f"derived: {points}",
+             rule + ("; part of the default curve" if default_curve else "; no minimum-speed values were given"))
+
+
+def _capacity_5f_share(b: _Builder, cfg: HeatPumpConfig):
+    """The 5 F capacity as a share of the 47 F one, from capacity_5f; None when not given, False on a problem."""
+    given = cfg.capacity_5f
+    if given is None:
+        return None
+    if "share" in given:
+        return given["share"]
+    if cfg.capacity is None:
+        b.fail("systems.heat_pump.capacity_5f", "as a capacity it needs systems.heat_pump.capacity (the 47 F "
+                                                "capacity); or give it as a share, e.g. 0.7")
+        return False
+    return given["capacity"] / cfg.capacity
+
+
+def _curve_from_speed_rows(b: _Builder, cfg: HeatPumpConfig, compressor: str, cd: float, cutoff: float):
+    """A unit's data-sheet rows {outdoor, speed, capacity, power or cop}: the max rows are the highest speed, the min
+    rows the lowest (interpolated in temperature at the max rows' temperatures; derived by RESNET's ratios when
+    there are none); the rated rows feed the rating only.  Returns the curve and the rating's test set."""
+    from .model.rating import W_PER_BTU_H
+
+    def cop_of(p):
+        return p.cop if p.cop is not None else p.capacity / (p.power * 3.41214163)
+
+    rows = {speed: sorted((p for p in cfg.performance if p.speed == speed), key=lambda p: p.outdoor)
+            for speed in ("min", "rated", "max")}
+    top = rows["max"] or rows["rated"]
+    if rows["min"]:
+        mins = rows["min"]
+        t_min = [p.outdoor for p in mins]
+        at = [p.outdoor for p in top]
+        if len(mins) == 1:
+            q_min = [mins[0].capacity * p.capacity / top_q for p, top_q in
+                     zip(top, [float(np.interp(mins[0].outdoor, at, [q.capacity for q in top]))] * len(top))]
+            c_min = [cop_of(mins[0])] * len(top)
+        else:
+            q_min = list(np.interp(at, t_min, [p.capacity for p in mins]))
+            c_min = list(np.interp(at, t_min, [cop_of(p) for p in mins]))
+        curve = HeatPumpCurve(tuple(at), tuple(p.capacity for p in top), tuple(cop_of(p) for p in top),
+                              tuple(min(a, q.capacity) for a, q in zip(q_min, top)), tuple(c_min))
+        if any(t < min(t_min) or t > max(t_min) for t in at):
+            b.assume("systems.heat_pump.performance", "minimum speed held beyond its rows",
+                     f"min rows at {', '.join(f'{t:g}' for t in t_min)} F; outside them their nearest values")
+    else:
+        curve = curve_from_points([{"temp_f": p.outdoor, "cop": cop_of(p), "capacity_btu_per_h": p.capacity}
+                                   for p in top], compressor)
+        if compressor != "single_stage":
+            _explain_derived_minimum(b, curve, compressor)
+    tests = []
+    for p in top:
+        if p.outdoor in (47.0, 35.0, 17.0, 5.0):
+            tests.append(rating.TestPoint(p.outdoor, "full", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H))
+    if compressor != "single_stage":
+        for p in rows["min"]:
+            if p.outdoor in (62.0, 47.0, 35.0, 17.0):
+                tests.append(rating.TestPoint(p.outdoor, "low", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H))
+    rated = {p.outdoor: p for p in rows["rated"]}
+    if rows["max"] and rated:
+        b.assume("systems.heat_pump.performance[rated]", "used by the rating only",
+                 "the hourly model runs between the minimum and maximum speeds")
+        if compressor == "variable_speed" and 47.0 in rated and 17.0 in rated:
+            q35, p35 = rating.frost_point(rated[17.0].capacity, rated[47.0].capacity,
+                                          rated[17.0].capacity / cop_of(rated[17.0]) * W_PER_BTU_H,
+                                          rated[47.0].capacity / cop_of(rated[47.0]) * W_PER_BTU_H)
+            tests.append(rating.TestPoint(35.0, "intermediate", q35, p35))
+            b.assume("systems.heat_pump.tests", f"intermediate speed at 35 F: {q35:,.0f} Btu/h, {p35:,.0f} W "
+                                                "(derived)", "from the rated-speed rows at 47 and 17 F by the frost-"
+                                                             "zone rule, standing in for the H2V test")
+    cooling = cfg.cooling_capacity
+    if cooling is None:
+        cooling = next((p.capacity for p in rows["rated"] if p.outdoor == 47.0), None) or \
+            next((p.capacity for p in top if p.outdoor == 47.0), None)
+        if cooling is not None:
+            b.assume("systems.heat_pump.cooling_capacity", f"{cooling:,.0f} Btu/h",
+                     field_spec("systems.heat_pump.cooling_capacity").rule)
+    try:
+        ts = rating.tests_from_points(rating.RatingPoints(*curve, compressor=compressor), cooling, cd,
+                                      None if cutoff is None else cutoff)
+        needed = {(47.0, "full"), (17.0, "full")} | ({(47.0, "low"), (17.0, "low")}
+                                                     if compressor != "single_stage" else set())
+        if {(t.outdoor_f, t.stage) for t in tests} >= needed:
+            ts = ts._replace(tests=tuple(tests))
+            _explain_derived_tests(b, rating.complete_tests(ts)[1])
+    except ValueError:
+        ts = None
+    return curve, ts
 
 
 def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, prices: dict) -> float:
@@ -526,7 +751,7 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
     if backup == "furnace":
         if furnace is None:
             b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
-            return None, None, None
+            return None, None, None, None
         switchover = cfg.switchover
         if switchover is None:
             pe = prices["electricity"].value
@@ -541,7 +766,7 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
     hp = HeatPump(curve=unit.scaled(nominal), cutoff_f=NO_CUTOFF_F if cutoff is None else cutoff, backup=backup,
                   switchover_f=switchover, backup_furnace=furnace if backup == "furnace" else None,
                   cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)))
-    return hp, nominal, compressor
+    return hp, nominal, compressor, None
 
 
 # --- cooling, tariffs, economics --------------------------------------------------------------------------------

@@ -471,9 +471,16 @@ def print_rating(data: dict, console) -> None:
     from rich import box
     from rich.table import Table
 
-    console.print(_styled((f"HSPF2 {data['hspf2']:.2f}", "bold"), " (AHRI 210/240-2023, Region IV)   HSPF "
-                          f"{data['hspf']:.2f} (AHRI 210/240-2017 load line, same points)"))
-    console.print(f"Rated: {data['rated']}; {data['compressor']}, C_d {data['cycling_degradation']:g}")
+    console.print(_styled((f"HSPF2 {data['hspf2']:.2f}", "bold"), f" (AHRI 210/240-2023, Region {data['region']})"
+                          f"   HSPF {data['hspf']:.2f} (AHRI 210/240-2017 procedure, same tests)"))
+    cd = data["cycling_degradation"]
+    cds = f"{cd['full']:g}" if cd["full"] == cd["low"] else f"{cd['full']:g} full, {cd['low']:g} low"
+    console.print(f"Rated: {printable(data['rated'])}; {data['compressor']}, C_d {cds}, F_def "
+                  f"{data['defrost_credit']:g}, cooling capacity {data['cooling_capacity_btu_per_h']:,.0f} Btu/h")
+    for t in data["tests"]:
+        if t["derived"]:
+            console.print(f"Derived {t['stage']} {t['outdoor_f']:g} F: {t['capacity_btu_per_h']:,.0f} Btu/h, "
+                          f"{t['power_w']:,.0f} W ({t['derived']})", style="dim")
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for header in ("Bin F", "Hours share", "Load Btu/h", "Heat pump Btu/h", "Compressor W", "Resistance W"):
         table.add_column(header, justify="right")

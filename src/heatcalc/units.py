@@ -166,6 +166,8 @@ POWER = UnitKind("power", "btu/h", _POWER)
 ENERGY = UnitKind("energy", "mmbtu", _ENERGY)
 CONDUCTANCE = UnitKind("conductance", "btu/h/f", _CONDUCTANCE)
 BLOWER = UnitKind("fan energy per heat", "kwh/mmbtu", _BLOWER)
+#: Electric input power of equipment under test [W] (ratings state it in W or kW).
+ELECTRIC_POWER = UnitKind("electric power", "w", {"w": 1.0, "kw": 1000.0})
 
 
 def fuel_amount_kind(fuel: str) -> UnitKind:

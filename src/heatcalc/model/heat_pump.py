@@ -263,9 +263,46 @@ def size_to_load_btu_per_h(curve_per_btu_h: HeatPumpCurve, load_btu_per_h: float
     return STANDARD_SIZES_TON[-1] * 12000.0
 
 
+def with_capacity_5f(curve: HeatPumpCurve, share_of_47: float) -> HeatPumpCurve:
+    """The curve with its 5 °F capacity set to ``share_of_47`` × its 47 °F capacity and its 17 °F capacity on the
+    straight line between (the retention installers quote); each point's power scales with its capacity, so COPs
+    are unchanged.  Both speeds move alike."""
+    temps = np.array(curve.temp_f)
+    q47 = float(curve.capacity_max(47.0))
+    target = {5.0: share_of_47 * q47, 17.0: q47 + (share_of_47 * q47 - q47) * (47.0 - 17.0) / (47.0 - 5.0)}
+    factor = [target[t] / q if t in target and q > 0 else 1.0
+              for t, q in zip(temps, curve.capacity_max_btu_per_h)]
+    return HeatPumpCurve(curve.temp_f, tuple(q * f for q, f in zip(curve.capacity_max_btu_per_h, factor)),
+                         curve.cop_max, tuple(q * f for q, f in zip(curve.capacity_min_btu_per_h, factor)),
+                         curve.cop_min)
+
+
+def with_cop_factor(curve: HeatPumpCurve, factor: float) -> HeatPumpCurve:
+    """Every COP multiplied by ``factor`` (a field factor: what installations deliver against the rating)."""
+    return HeatPumpCurve(curve.temp_f, curve.capacity_max_btu_per_h, tuple(c * factor for c in curve.cop_max),
+                         curve.capacity_min_btu_per_h, tuple(c * factor for c in curve.cop_min))
+
+
+def curve_from_tests(lines: dict, compressor: str) -> HeatPumpCurve:
+    """The hourly model's curve from a completed AHRI test set (see :func:`heatcalc.model.rating.complete_tests`):
+    each stage's capacity and power at 47, 35, 17 (and 5) °F by the standard's own piecewise lines, the full stage
+    as the highest speed and the low stage as the lowest."""
+    from .rating import W_PER_BTU_H, stage_performance
+
+    temps = np.array(sorted(t for t in lines["full"].q if t <= 47.0))
+    q2, p2 = stage_performance(lines["full"], "full", compressor, temps)
+    if compressor == "single_stage":
+        q1, p1 = q2, p2
+    else:
+        q1, p1 = stage_performance(lines["low"], "low", compressor, temps)
+    cop2 = np.maximum(1.0, q2 / (p2 / W_PER_BTU_H))
+    cop1 = np.maximum(1.0, q1 / (p1 / W_PER_BTU_H))
+    return HeatPumpCurve(tuple(temps), tuple(q2), tuple(cop2), tuple(np.minimum(q1, q2)), tuple(cop1))
+
+
 @lru_cache(maxsize=4096)
-def calibrated_default_curve(hspf2: float, compressor: str, cycling_degradation: float) -> tuple[HeatPumpCurve, float,
-                                                                                                  float]:
+def calibrated_default_curve(hspf2: float, compressor: str, cycling_degradation: float,
+                             capacity_5f_share: float | None = None) -> tuple[HeatPumpCurve, float, float]:
     """The default curve (per 1 Btu/h of nominal capacity) with its COPs scaled so that the AHRI 210/240-2023
     procedure rates it at ``hspf2``; also returns the uncalibrated curve's own HSPF2 and the scale factor.
 
@@ -275,6 +312,8 @@ def calibrated_default_curve(hspf2: float, compressor: str, cycling_degradation:
     from .rating import RatingPoints, calibration_factor, hspf2 as rate_hspf2
 
     curve = default_curve(hspf2, compressor, 1.0)
+    if capacity_5f_share is not None:
+        curve = with_capacity_5f(curve, capacity_5f_share)
     points = RatingPoints(*curve, compressor=compressor)
     rated, _ = rate_hspf2(points, 1.0, cycling_degradation)
     k = calibration_factor(points, hspf2, 1.0, cycling_degradation)

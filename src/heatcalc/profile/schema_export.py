@@ -37,8 +37,20 @@ def _leaf_schema(spec: Leaf) -> dict:
                            "hours": {"description": PERIOD_FIELDS["hours"].doc}}}}
     if spec.kind == "points":
         return {"type": "array", "minItems": 2, "description": _doc(spec), "items": {
-            "type": "object", "additionalProperties": False, "required": ["outdoor", "cop", "capacity"],
+            "type": "object", "additionalProperties": False, "required": ["outdoor", "capacity"],
             "properties": {k: _leaf_schema(p) for k, p in POINT_FIELDS.items()}}}
+    if spec.kind == "tests":
+        fields = spec.items._declarations
+        return {"type": "array", "minItems": 2, "description": _doc(spec), "items": {
+            "type": "object", "additionalProperties": False, "required": list(spec.items._rules["required"]),
+            "properties": {k: _leaf_schema(p) for k, p in fields.items()}}}
+    if spec.kind == "stages":
+        one = {"type": "number", "minimum": spec.minimum, "maximum": spec.maximum}
+        return {"anyOf": [one, {"type": "object", "additionalProperties": False, "required": ["full"],
+                                "properties": {"full": one, "low": one}}], "description": _doc(spec)}
+    if spec.kind == "retention":
+        return {"anyOf": [{"type": "number", "minimum": 0.1, "maximum": 1.5},
+                          {"type": "string", "pattern": r"^\s*[-+]?[0-9.,_]+\s*\S+"}], "description": _doc(spec)}
     kind = spec.unit(({})) if callable(spec.unit) else spec.unit
     units = kind.accepted() if kind else ""
     if callable(spec.unit):

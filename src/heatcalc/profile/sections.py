@@ -94,17 +94,70 @@ class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua"), requi
 
 # --- equipment --------------------------------------------------------------------------------------------------
 
-class PerformancePoint(Record, required=("outdoor", "cop", "capacity")):
-    """A rated point of a heat pump."""
+SPEEDS = ("min", "rated", "max")
+
+
+class PerformancePoint(Record, required=("outdoor", "capacity")):
+    """A rated point of a heat pump: either {outdoor, cop, capacity[, min_cop, min_capacity]} at the highest speed,
+    or, as manufacturers and the NEEP list publish them, {outdoor, speed, capacity, power or cop} rows at the min,
+    rated and max speeds."""
 
     outdoor: float | None = leaf("quantity", "Outdoor temperature.", unit=TEMP, minimum=-60, maximum=80)
-    cop: float | None = leaf("number", "COP at the highest speed (indoor fan and defrost included).", minimum=1,
-                             maximum=10)
-    capacity: float | None = leaf("quantity", "Capacity at the highest speed.", unit=u.POWER, above=0,
-                                  maximum=600_000)
+    speed: str | None = leaf("enum", "Which compressor speed the row is for (rows with a speed: min, rated, max).",
+                             choices=SPEEDS)
+    cop: float | None = leaf("number", "COP (indoor fan and defrost included); at the highest speed in rows without "
+                                       "a speed.", minimum=1, maximum=10)
+    capacity: float | None = leaf("quantity", "Capacity; at the highest speed in rows without a speed.",
+                                  unit=u.POWER, above=0, maximum=600_000)
+    power: float | None = leaf("quantity", "Input power, instead of cop (rows with a speed).", unit=u.ELECTRIC_POWER,
+                               above=0, maximum=100_000)
     min_cop: float | None = leaf("number", "COP at the lowest speed.", minimum=1, maximum=12)
     min_capacity: float | None = leaf("quantity", "Capacity at the lowest speed.", unit=u.POWER, above=0,
                                       maximum=600_000)
+
+
+class RatingTest(Record, required=("outdoor", "stage", "capacity", "power")):
+    """One test of AHRI 210/240's heating set."""
+
+    outdoor: float | None = leaf("quantity", "Outdoor temperature of the test (62, 47, 35, 17 or 5 F).", unit=TEMP,
+                                 minimum=-60, maximum=80)
+    stage: str | None = leaf("enum", "Compressor stage: low (a variable-speed unit's minimum), intermediate (a "
+                                     "variable-speed unit's 35 F test) or full.", choices=("low", "intermediate",
+                                                                                           "full"))
+    capacity: float | None = leaf("quantity", "Heating capacity measured.", unit=u.POWER, above=0, maximum=600_000)
+    power: float | None = leaf("quantity", "Input power measured.", unit=u.ELECTRIC_POWER, above=0,
+                               maximum=100_000)
+
+
+class Cutout(Record, required=("off",)):
+    """A low-temperature cut-out: the compressor stops at or below `off` and restarts above `on`."""
+
+    off: float | None = leaf("quantity", "Cut-out temperature.", unit=TEMP, minimum=-60, maximum=60)
+    on: float | None = leaf("quantity", "Restart temperature.", unit=TEMP, minimum=-60, maximum=70,
+                            rule="the cut-out temperature")
+
+
+class RatingTests(Record, required=("tests",)):
+    """A unit's AHRI 210/240 heating test set: the rating then follows appendix M1 exactly, and the hourly model
+    uses the tests' points."""
+
+    compressor: str | None = leaf("enum", "Compressor type (else systems.heat_pump.compressor).", choices=COMPRESSORS)
+    region: str | None = leaf("enum", "AHRI climate region of the rating.", choices=("I", "II", "III", "IV", "V",
+                                                                                    "VI"),
+                              default="IV", source="AHRI 210/240-2023: ratings are stated for Region IV")
+    cooling_capacity: float | None = leaf(
+        "quantity", "Cooling capacity at 95 F (full stage), for the load line.", unit=u.POWER, above=0,
+        maximum=600_000, rule="the full-stage heating capacity at 47 F")
+    cycling_degradation: dict | None = leaf(
+        "stages", "Cyclic degradation coefficient C_d: one number, or {full, low}.", minimum=0, maximum=0.5,
+        default=0.25, source="AHRI 210/240-2023's default for units not tested for cycling")
+    defrost_credit: float | None = leaf("number", "Demand-defrost credit F_def (1.0 for time-temperature defrost).",
+                                        minimum=1.0, maximum=1.2, default=1.0,
+                                        source="AHRI 210/240-2023: 1.0 unless the unit has demand defrost")
+    cutout: Cutout | None = section(Cutout)
+    tests: list | None = leaf("tests", "The tests: a list of {outdoor, stage, capacity, power}; full-stage (and, for "
+                                       "two-stage and variable-speed units, low-stage) tests at 47 F and 17 F are "
+                                       "required; 62, 35 and 5 F ones are used when given.", items=RatingTest)
 
 
 class HeatPumpConfig(Record):
@@ -121,9 +174,24 @@ class HeatPumpConfig(Record):
     hspf2: float | None = leaf("number", "Air source: HSPF2 rating; gives default performance points (RESNET 301 "
                                          "Addendum 82).", minimum=5, maximum=16, default=8.1,
                                source="a typical new ducted heat pump (the US minimum is 7.5 since 2023)")
+    hspf: float | None = leaf("number", "Air source: the pre-2023 rating (HSPF), converted to HSPF2 by x 0.85 ducted "
+                                        "or x 0.90 ductless, when no hspf2 is given.", minimum=5, maximum=20)
+    capacity_5f: float | None = leaf(
+        "retention", "Air source, default curves: the capacity at 5 F, as a share of the 47 F capacity (0.7) or as a "
+                     "capacity (25000 Btu/h), as installers quote it; the default curve's 5 F capacity is set to it "
+                     "(17 F in between).", unit=u.POWER, above=0, maximum=600_000)
+    field_factor: float | None = leaf(
+        "number", "COP multiplier for what installations deliver against the rating (1.0: as rated).", minimum=0.5,
+        maximum=1.2, default=1.0, source="as rated; field studies measure less (the Alaska Heat Pump Calculator "
+                                         "uses 0.9, from metered mini-splits in Seward; Mitchell 2022)")
+    cooling_capacity: float | None = leaf(
+        "quantity", "Air source: rated cooling capacity at 95 F (AHRI), for the rating's load line.", unit=u.POWER,
+        above=0, maximum=600_000, rule="the rated (else highest-speed) heating capacity at 47 F")
+    tests: RatingTests | None = section(RatingTests)
     performance: list | None = leaf(
         "points", "Explicit rated points (win over hspf2): a list of {outdoor, cop, capacity} at two or more "
-                  "outdoor temperatures, optionally with min_cop and min_capacity at the lowest compressor speed.",
+                  "outdoor temperatures, optionally with min_cop and min_capacity at the lowest compressor speed; or "
+                  "rows {outdoor, speed: min|rated|max, capacity, power or cop} as a unit's data sheet gives them.",
         items=PerformancePoint)
     compressor: str | None = leaf(
         "enum", "Compressor type.", choices=COMPRESSORS,

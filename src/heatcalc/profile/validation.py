@@ -102,6 +102,12 @@ class _Validator:
             return self.points(value, path)
         if spec.kind == "periods":
             return self.periods(value, path)
+        if spec.kind == "tests":
+            return self.tests(spec, value, path)
+        if spec.kind == "stages":
+            return self.stages(spec, value, path)
+        if spec.kind == "retention":
+            return self.retention(spec, value, path)
         if spec.kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -236,6 +242,75 @@ class _Validator:
             self.add(path, "the last period must have only a price: it covers every hour the others do not")
         return out
 
+    def records(self, record, value, path: str, example: str) -> list | None:
+        """A list of mappings whose items are ``record`` (checked field by field, required ones demanded)."""
+        fields = record._declarations
+        items = self.mappings(value, path, example, ", ".join(fields))
+        if items is None:
+            return None
+        out = []
+        for sub, item in items:
+            row = {}
+            for key, v in item.items():
+                if key not in fields:
+                    self.add(f"{sub}.{key}", "unknown key" + suggest(str(key), fields))
+                elif v is not None:
+                    converted = self.leaf(fields[key], v, f"{sub}.{key}", item)
+                    if converted is not None:
+                        row[key] = converted
+            for key in record._rules["required"]:
+                if item.get(key) is None:
+                    self.add(f"{sub}.{key}", "is required: " + fields[key].doc)
+            out.append(row)
+        return out
+
+    def tests(self, spec: Leaf, value, path: str):
+        rows = self.records(spec.items, value, path, "[{outdoor: 47 F, stage: full, capacity: 25000 Btu/h, power: "
+                                                     "1800 W}, ...]")
+        if rows is None:
+            return None
+        seen = set()
+        for i, row in enumerate(rows):
+            key = (round(row.get("outdoor", math.nan), 6), row.get("stage"))
+            if None not in key and key in seen:
+                self.add(f"{path}[{i}]", f"a second {key[1]}-stage test at {key[0]:g} F; give each test once")
+            seen.add(key)
+        return rows
+
+    def stages(self, spec: Leaf, value, path: str):
+        """One number for both stages, or {full, low}."""
+        single = Leaf("number", spec.doc, minimum=spec.minimum, maximum=spec.maximum)
+        if isinstance(value, dict):
+            out = {}
+            for key, v in value.items():
+                if key not in ("full", "low"):
+                    self.add(f"{path}.{key}", "unknown key" + suggest(str(key), ("full", "low")))
+                    continue
+                converted = self.leaf(single, v, f"{path}.{key}", value)
+                if converted is not None:
+                    out[key] = converted
+            if "full" not in value:
+                self.add(f"{path}.full", "is required: the full stage's coefficient")
+            return out or None
+        converted = self.leaf(single, value, path, {})
+        return None if converted is None else {"full": converted, "low": converted}
+
+    def retention(self, spec: Leaf, value, path: str):
+        """A share of the 47 F capacity (a plain number up to 1.5) or a capacity (a number with a power unit)."""
+        try:
+            number, unit = u.split_quantity(value)
+        except u.UnitError as exc:
+            self.add(path, str(exc))
+            return None
+        if not unit and not isinstance(value, str) or not unit and number <= 1.5:
+            if not 0.1 <= number <= 1.5:
+                self.add(path, f"as a share of the 47 F capacity it must be between 0.1 and 1.5 (got {number:g}); "
+                               "give a capacity with its unit, e.g. 25000 Btu/h")
+                return None
+            return {"share": number}
+        capacity = self.leaf(spec._replace(kind="quantity"), value, path, {})
+        return None if capacity is None else {"capacity": capacity}
+
     def points(self, value, path: str):
         items = self.mappings(value, path, "[{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}, ...]",
                               "outdoor, cop, capacity")
@@ -256,15 +331,34 @@ class _Validator:
             for key in PerformancePoint._rules["required"]:
                 if item.get(key) is None:
                     self.add(f"{sub}.{key}", "is required: " + POINT_FIELDS[key].doc)
+            if item.get("cop") is None and item.get("power") is None:
+                self.add(f"{sub}.cop", "is required (or power): the COP at this point")
+            if item.get("speed") is None and (item.get("power") is not None):
+                self.add(f"{sub}.power", "goes with speed rows ({outdoor, speed, capacity, power}); else give cop")
+            if item.get("speed") is not None and (item.get("min_cop") is not None or
+                                                  item.get("min_capacity") is not None):
+                self.add(f"{sub}.speed", "a row with a speed gives one speed's values: put the minimum speed in "
+                                         "its own row (speed: min), not min_cop/min_capacity")
             if point.get("min_capacity", 0.0) > point.get("capacity", math.inf):
                 self.add(f"{sub}.min_capacity", f"is more than the capacity at the highest speed "
                                                 f"({point['min_capacity']:,.0f} > {point['capacity']:,.0f} Btu/h)")
             out.append(point)
-        temps = [p["outdoor"] for p in out if "outdoor" in p]
-        if len(value) < 2:
-            self.add(path, "needs at least two points (e.g. at 47 F and 17 F)")
-        elif len(set(round(t, 6) for t in temps)) != len(temps):
-            self.add(path, "two points share an outdoor temperature; each point needs its own")
+        with_speed = [p for p in out if p.get("speed")]
+        if with_speed and len(with_speed) != len(out):
+            self.add(path, "give every row a speed (min, rated, max), or none")
+            return out
+        groups = {}
+        for p in out:
+            groups.setdefault(p.get("speed", "max"), []).append(p.get("outdoor"))
+        maxima = groups.get("max") or groups.get("rated", [])
+        if len([t for t in maxima if t is not None]) < 2:
+            self.add(path, "needs at least two points at the highest speed (e.g. at 47 F and 17 F)"
+                     + (" with speed: max (or rated, for a single-speed unit)" if with_speed else ""))
+        for speed, temps in groups.items():
+            temps = [t for t in temps if t is not None]
+            if len(set(round(t, 6) for t in temps)) != len(temps):
+                self.add(path, "two points share an outdoor temperature" + (f" at speed {speed}" if with_speed else "")
+                         + "; each point needs its own")
         return out
 
 
@@ -336,6 +430,20 @@ def validate(data: Any, source: str, lines: dict | None = None, default_name: st
         raise ProfileError(source, [Problem(f, m, line_of(lines, f)) for f, m in v.problems])
     values.setdefault("name", default_name)
     return build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines, data=data)
+
+
+def validate_record(record, data: Any, source: str, lines: dict | None = None):
+    """Check plain data against one Record class's declaration (a test-set file, say) and build it; raise
+    :class:`ProfileError` with every problem found."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise ProfileError(source, [Problem("", f"must be a mapping of keys, got {_describe(data)}", lines.get(""))])
+    sec = section_declaration(record)
+    v = _Validator()
+    values = v.section(sec, data, "")
+    if v.problems:
+        raise ProfileError(source, [Problem(f, m, line_of(lines, f)) for f, m in v.problems])
+    return build(sec, values)
 
 
 def build(sec: Section, values: dict):
