@@ -481,9 +481,9 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         curve = curve_from_points([{"temp_f": p.outdoor, "cop": p.cop, "capacity_btu_per_h": p.capacity,
                                     "cop_min": p.min_cop, "capacity_min_btu_per_h": p.min_capacity}
                                    for p in cfg.performance], compressor)
-        if compressor != "single_stage" and all(p.min_capacity is None and p.min_cop is None
-                                                for p in cfg.performance):
-            _explain_derived_minimum(b, curve, compressor)
+        derived_at = {p.outdoor for p in cfg.performance if p.min_capacity is None or p.min_cop is None}
+        if compressor != "single_stage" and derived_at:
+            _explain_derived_minimum(b, curve, compressor, only=derived_at)
         if cfg.hspf2 is not None or cfg.capacity is not None:
             b.assume(f"{base}.performance", "used", "explicit points win over hspf2 and capacity")
     else:
@@ -612,10 +612,11 @@ def _explain_derived_tests(b: _Builder, derived) -> None:
                                             f"Btu/h, {t.power_w:,.0f} W (derived)", t.derived)
 
 
-def _explain_derived_minimum(b: _Builder, curve: HeatPumpCurve, compressor: str, default_curve: bool = False) -> None:
-    """List the minimum-speed points heatcalc derived, with the rule."""
+def _explain_derived_minimum(b: _Builder, curve: HeatPumpCurve, compressor: str, default_curve: bool = False,
+                             only: set | None = None) -> None:
+    """List the minimum-speed points heatcalc derived (at the temperatures ``only``, else all), with the rule."""
     points = ", ".join(f"{t:g} F {q:,.0f} Btu/h COP {c:.2f}" for t, q, c in
-                       zip(curve.temp_f, curve.capacity_min_btu_per_h, curve.cop_min))
+                       zip(curve.temp_f, curve.capacity_min_btu_per_h, curve.cop_min) if only is None or t in only)
     if compressor == "two_stage":
         rule = "RESNET 301 Addendum 82: the low stage gives 0.712 of the capacity at 1/0.85 of the energy ratio"
     else:
