@@ -8,7 +8,6 @@ from typer.testing import CliRunner
 
 import heatcalc
 from heatcalc.cli import app
-from heatcalc.model import rating as r
 
 from .conftest import ROOT
 
