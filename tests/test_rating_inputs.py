@@ -132,3 +132,14 @@ def test_derived_minimum_speed_is_listed_for_the_minneapolis_example():
     derived = {a.field: a for a in c.home.assumptions}["systems.heat_pump.performance[min]"]
     assert derived.value.startswith("derived: ") and "held beyond 5 F and 47 F" in derived.source
     assert "-13 F" in derived.value
+
+
+def test_json_inputs_list_every_derived_point():
+    c = heatcalc.compare(ROOT / "profiles" / "minneapolis-propane.yaml")
+    derived = c.to_dict()["inputs"]["systems"]["heat_pump"]["derived"]
+    fields = {d["field"] for d in derived}
+    assert {"systems.heat_pump.performance[min]", "systems.heat_pump.performance[beyond]"} <= fields
+    assert all(d["rule"] for d in derived)
+    frost = heatcalc.compare(_with_hp(tests={**TESTS, "tests": [t for t in TESTS["tests"] if t["outdoor"] != "35 F"]}))
+    assert sum(d["field"] == "systems.heat_pump.tests" for d in
+               frost.to_dict()["inputs"]["systems"]["heat_pump"]["derived"]) == 2

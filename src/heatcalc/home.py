@@ -525,6 +525,9 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     factor = b.given_or_default(cfg.field_factor, f"{base}.field_factor")
     if factor != 1.0:
         curve = with_cop_factor(curve, factor)
+    b.assume(f"{base}.performance[beyond]", f"below {curve.temp_f[0]:g} F and above {curve.temp_f[-1]:g} F "
+                                            "(derived)", "the nearest segment of the points continues, each speed "
+                                                         "alike, with capacity at least 0 and COP at least 1")
     backup = b.given_or_default(cfg.backup, f"{base}.backup")
     switchover = cfg.switchover
     backup_furnace = None

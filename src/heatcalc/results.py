@@ -254,6 +254,10 @@ def _systems(h) -> dict:
                         "min_cop": pm}
                        for t, q, p, qm, pm in zip(c.temp_f, c.capacity_max_btu_per_h, c.cop_max,
                                                   c.capacity_min_btu_per_h, c.cop_min)],
+            # every point or test heatcalc made rather than was given, with its rule
+            "derived": [{"field": a.field, "value": a.value, "rule": a.source} for a in h.assumptions
+                        if a.field.startswith(("systems.heat_pump.performance[", "systems.heat_pump.tests"))
+                        or (a.field == "systems.heat_pump.performance" and "(derived)" in a.value)],
         }
     if h.furnace is not None:
         f = h.furnace
