@@ -184,7 +184,9 @@ def compare_many(profiles: Iterable, jobs: int = 1, override_source: str = "over
     """:func:`compare` for many profiles, yielding each one's :class:`Comparison` -- or its
     :class:`ProfileError`, which is yielded, not raised -- in input order.  Homes at the same weather station
     are computed together; ``jobs`` > 1 spreads chunks of profiles over that many processes."""
-    chunks = _chunks(profiles, 64)
+    from .batch import blocks
+
+    chunks = blocks(profiles, 64)
     if jobs <= 1:
         for chunk in chunks:
             yield from _compare_chunk(chunk, overrides, override_source)
@@ -203,17 +205,6 @@ def compare_many(profiles: Iterable, jobs: int = 1, override_source: str = "over
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 __all__ = ["Profile", "ProfileError", "compare", "compare_many", "load_profile", "resolve"]

@@ -243,7 +243,8 @@ class _Validator:
         return out
 
     def records(self, record, value, path: str, example: str) -> list | None:
-        """A list of mappings whose items are ``record`` (checked field by field, required ones demanded)."""
+        """A list of mappings whose items are ``record`` (checked field by field, required ones demanded): the
+        (path, mapping given, checked values) of each mapping."""
         fields = record._declarations
         items = self.mappings(value, path, example, ", ".join(fields))
         if items is None:
@@ -261,21 +262,21 @@ class _Validator:
             for key in record._rules["required"]:
                 if item.get(key) is None:
                     self.add(f"{sub}.{key}", "is required: " + fields[key].doc)
-            out.append(row)
+            out.append((sub, item, row))
         return out
 
     def tests(self, spec: Leaf, value, path: str):
-        rows = self.records(spec.items, value, path, "[{outdoor: 47 F, stage: full, capacity: 25000 Btu/h, power: "
-                                                     "1800 W}, ...]")
-        if rows is None:
+        records = self.records(spec.items, value, path, "[{outdoor: 47 F, stage: full, capacity: 25000 Btu/h, "
+                                                        "power: 1800 W}, ...]")
+        if records is None:
             return None
         seen = set()
-        for i, row in enumerate(rows):
+        for sub, _, row in records:
             key = (round(row.get("outdoor", math.nan), 6), row.get("stage"))
             if None not in key and key in seen:
-                self.add(f"{path}[{i}]", f"a second {key[1]}-stage test at {key[0]:g} F; give each test once")
+                self.add(sub, f"a second {key[1]}-stage test at {key[0]:g} F; give each test once")
             seen.add(key)
-        return rows
+        return [row for _, _, row in records]
 
     def stages(self, spec: Leaf, value, path: str):
         """One number for both stages, or {full, low}."""
@@ -312,25 +313,12 @@ class _Validator:
         return None if capacity is None else {"capacity": capacity}
 
     def points(self, value, path: str):
-        items = self.mappings(value, path, "[{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}, ...]",
-                              "outdoor, cop, capacity")
-        if items is None:
+        records = self.records(PerformancePoint, value, path, "[{outdoor: 47 F, cop: 3.8, capacity: 36000 Btu/h}, "
+                                                              "...]")
+        if records is None:
             return None
         out = []
-        for sub, item in items:
-            point = {}
-            for key, v in item.items():
-                if key not in POINT_FIELDS:
-                    self.add(f"{sub}.{key}", "unknown key" + suggest(str(key), POINT_FIELDS))
-                    continue
-                if v is None:
-                    continue
-                converted = self.leaf(POINT_FIELDS[key], v, f"{sub}.{key}", item)
-                if converted is not None:
-                    point[key] = converted
-            for key in PerformancePoint._rules["required"]:
-                if item.get(key) is None:
-                    self.add(f"{sub}.{key}", "is required: " + POINT_FIELDS[key].doc)
+        for sub, item, point in records:
             if item.get("cop") is None and item.get("power") is None:
                 self.add(f"{sub}.cop", "is required (or power): the COP at this point")
             if item.get("speed") is None and (item.get("power") is not None):
@@ -351,7 +339,7 @@ class _Validator:
         for p in out:
             groups.setdefault(p.get("speed", "max"), []).append(p.get("outdoor"))
         maxima = groups.get("max") or groups.get("rated", [])
-        if len([t for t in maxima if t is not None]) < 2:
+        if len(value) < 2 or len([t for t in maxima if t is not None]) < 2:
             self.add(path, "needs at least two points at the highest speed (e.g. at 47 F and 17 F)"
                      + (" with speed: max (or rated, for a single-speed unit)" if with_speed else ""))
         for speed, temps in groups.items():
