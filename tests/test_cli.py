@@ -141,7 +141,7 @@ def test_schema_is_json_schema_that_accepts_the_examples():
 
 
 @pytest.mark.parametrize("command", ["compare", "check", "init", "stations", "prices", "schema", "batch", "sweep",
-                                     "rating", "size"])
+                                     "rating", "size", "costs", "report"])
 def test_every_command_has_help(command):
     r = run(command, "--help")
     assert r.exit_code == 0

@@ -630,6 +630,74 @@ def _emit(records, columns, format: Format, title: str) -> None:
         render.print_records(records, columns, render.make_console(), title=title)
 
 
+class ReportFormat(str, Enum):
+    html = "html"
+    svg = "svg"
+    png = "png"
+
+
+@app.command()
+@handle_errors
+def report(
+    profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (report.html, chart.svg, ...).",
+                                         show_default=False)],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="html: the whole report; svg or png: one "
+                                                                         "chart (with --chart).")] = ReportFormat.html,
+    chart: Annotated[Optional[str], typer.Option(
+        "--chart", help="With --format svg or png: annual_cost, monthly_cost, heat_pump_capacity, breakeven, "
+                        "lifetime_cost or peak_demand.", show_default=False)] = None,
+    electricity_price: ElectricityPrice = None,
+    gas_price: GasPrice = None,
+    propane_price: PropanePrice = None,
+    oil_price: OilPrice = None,
+):
+    """Write a report people can read: one self-contained HTML page with charts (a section per home), or one chart
+    as SVG or PNG for your own documents."""
+    from .api import compare_many
+    from .fileio import AtomicOutput, refuse_overwriting_inputs
+
+    refuse_overwriting_inputs({"--output": output}, profiles)
+    if format is ReportFormat.html and chart is not None:
+        raise HeatcalcError("--chart goes with --format svg or png (one chart); the HTML report has them all")
+    if format is not ReportFormat.html:
+        from .charts import CHARTS
+
+        if chart not in CHARTS:
+            raise HeatcalcError(f"--chart: give one of {', '.join(CHARTS)}")
+        if len(profiles) != 1:
+            raise HeatcalcError("a single chart is drawn for one profile at a time")
+    overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
+                                 heating_oil=oil_price)
+    comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
+                                                   **_price_fields(overrides))))
+    from . import report as rp
+
+    if format is ReportFormat.html:
+        text = rp.html_report(comparisons)
+        with AtomicOutput(output) as out:
+            out.file.write(text)
+        _err(f"Wrote {output} ({_homes(len(comparisons))}, {len(text) / 1024:,.0f} kB)")
+        return
+    c = comparisons[0]
+    if chart not in rp.chart_names(c):
+        raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
+            "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
+            "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section"}.get(chart, "")
+                            + ")")
+    from .charts import png, svg
+
+    figure = rp.chart(c, chart)
+    with AtomicOutput(output) as out:
+        if format is ReportFormat.svg:
+            out.file.write(svg(figure))
+        else:
+            out.file.close()
+            with open(out.tmp, "wb") as fh:
+                fh.write(png(figure))
+    _err(f"Wrote {output}")
+
+
 @app.command()
 @handle_errors
 def costs(

@@ -1,0 +1,231 @@
+"""Charts of one home's comparison, drawn with matplotlib (imported here only, so `heatcalc compare` never loads it).
+
+Each chart function takes the data it draws and returns a matplotlib Figure; :func:`svg` and :func:`png` turn a
+figure into bytes.  A system has one colour everywhere (the Okabe-Ito palette, readable with colour-blindness),
+axes carry their units, and money is written as the tables write it ($1,234).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+#: One colour per system, in every chart (Okabe & Ito, 2008: distinguishable with the common colour-vision
+#: deficiencies).
+SYSTEM_COLOR = {"heat_pump": "#0072B2", "furnace": "#D55E00", "electric_resistance": "#CC79A7"}
+SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CHARTS = ("annual_cost", "monthly_cost", "heat_pump_capacity", "breakeven", "lifetime_cost", "peak_demand")
+WIDTH_IN, HEIGHT_IN = 5.6, 3.4  # scaled to the page's width: at 375 px the 11 pt text is still about 9 px
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 11, "axes.spines.top": False,
+                         "axes.spines.right": False, "figure.dpi": 100, "svg.hashsalt": "heatcalc"})
+    return plt
+
+
+def _header(fig, ax, title: str, handles=None, labels=None) -> None:
+    """The title at the top left and the legend in a row above the plot, so neither covers the data."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12)
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(len(handles), 3),
+                  fontsize=9, frameon=False, borderaxespad=0.2)
+
+
+def _mark(ax, x: float, text: str, y: float | None = None) -> None:
+    """A vertical line's label at the top, written toward the side with room, so it stays inside the plot."""
+    lo, hi = ax.get_xlim()
+    right_side = (x - lo) / (hi - lo) > 0.55
+    ax.annotate(text, (x, ax.get_ylim()[1] if y is None else y), fontsize=9, va="top",
+                ha="right" if right_side else "left", xytext=(-4 if right_side else 4, -4),
+                textcoords="offset points")
+
+
+def money(x: float) -> str:
+    return f"-${-x:,.0f}" if x < -0.5 else f"${abs(x):,.0f}"
+
+
+def _money_axis(ax, axis="y"):
+    from matplotlib.ticker import FuncFormatter
+
+    formatter = FuncFormatter(lambda v, _: money(v))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def annual_cost(rows: list[dict]):
+    """Annual cost by system: heating energy, cooling and fixed charges stacked [$ a year]."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    labels = [SYSTEM_LABEL.get(r["system"], r["system"]) for r in rows]
+    y = np.arange(len(rows))[::-1]
+    left = np.zeros(len(rows))
+    parts = [("annual_cost_usd", "heating", 1.0, None), ("cooling_cost_usd", "cooling", 0.55, "//"),
+             ("fixed_charges_usd", "fixed charges", 0.3, "..")]
+    for key, name, alpha, hatch in parts:
+        values = np.array([r[key] or 0.0 for r in rows])
+        if key != "annual_cost_usd" and not values.any():
+            continue
+        ax.barh(y, values, left=left, color=[SYSTEM_COLOR.get(r["system"], "gray") for r in rows], alpha=alpha,
+                hatch=hatch, edgecolor="white", label=name)
+        left += values
+    for yi, total in zip(y, left):
+        ax.text(total, yi, f" {money(total)}", va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("Cost [$ a year]")
+    _money_axis(ax, "x")
+    ax.set_xlim(0, left.max() * 1.22 if left.max() > 0 else 1)
+    _header(fig, ax, "Annual cost by system",
+            *(([], []) if len([p for p in parts if any((r[p[0]] or 0) for r in rows)]) < 2 else (None, None)))
+    return fig
+
+
+def monthly_cost(months: list[dict]):
+    """Heating cost by month for each system [$ a month]."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    systems = list(dict.fromkeys(m["system"] for m in months))
+    x = np.arange(12)
+    width = 0.8 / max(1, len(systems))
+    for i, system in enumerate(systems):
+        costs = [next(m["cost_usd"] for m in months if m["system"] == system and m["month"] == k + 1)
+                 for k in range(12)]
+        ax.bar(x + (i - (len(systems) - 1) / 2) * width, costs, width, color=SYSTEM_COLOR.get(system, "gray"),
+               label=SYSTEM_LABEL.get(system, system))
+    ax.set_xticks(x, MONTHS)
+    ax.set_ylabel("Heating cost [$ a month]")
+    _money_axis(ax)
+    _header(fig, ax, "Cost by month")
+    return fig
+
+
+def heat_pump_capacity(curve, ua_btu_per_h_f: float, balance_point_f: float, temp_f: np.ndarray,
+                       cutoff_f: float, hp_balance_f: float | None):
+    """The heat pump's maximum capacity and COP against outdoor temperature, the home's load line, the heat pump's
+    balance point, and beneath, the hours of the year at each temperature."""
+    plt = _plt()
+    fig, (ax, hist) = plt.subplots(2, 1, figsize=(WIDTH_IN, HEIGHT_IN * 1.35), sharex=True, layout="constrained",
+                                   gridspec_kw={"height_ratios": [3, 1]})
+    lo = float(min(np.floor(temp_f.min() / 5) * 5, cutoff_f if cutoff_f > -60 else temp_f.min()))
+    t = np.linspace(lo, 65.0, 200)
+    cap = curve.capacity_max(t) / 1000.0
+    cap = np.where(t >= cutoff_f, cap, 0.0)
+    load = ua_btu_per_h_f * np.maximum(0.0, balance_point_f - t) / 1000.0
+    hp_color = SYSTEM_COLOR["heat_pump"]
+    ax.plot(t, cap, color=hp_color, lw=2, label="heat pump capacity")
+    ax.plot(t, load, color="black", lw=1.5, ls="--", label="home's heat load")
+    ax.set_ylabel("Heat [kBtu/h]")
+    ax.set_ylim(0, max(cap.max(), load.max()) * 1.15)
+    cop_ax = ax.twinx()
+    cop_ax.plot(t, np.where(t >= cutoff_f, curve.cop_at_max(t), np.nan), color=hp_color, lw=1, ls=":",
+                label="COP (right axis)")
+    cop_ax.set_ylabel("COP at full speed")
+    cop_ax.set_ylim(0, max(5.0, float(np.nanmax(curve.cop_at_max(t))) * 1.15))
+    cop_ax.spines["right"].set_visible(True)
+    if hp_balance_f is not None:
+        ax.axvline(hp_balance_f, color="gray", lw=1)
+        _mark(ax, hp_balance_f, f"balance point {hp_balance_f:.0f} F")
+    lines = ax.get_legend_handles_labels()
+    extra = cop_ax.get_legend_handles_labels()
+    _header(fig, ax, "Heat pump capacity against the home's load", lines[0] + extra[0], lines[1] + extra[1])
+    bins = np.arange(lo, 67.5, 2.5)
+    counts, edges = np.histogram(temp_f, bins=bins)
+    colors = ["#999999" if hp_balance_f is not None and e < hp_balance_f else "#CCCCCC" for e in edges[:-1]]
+    hist.bar(edges[:-1], counts, width=2.5, align="edge", color=colors)
+    hist.set_ylabel("Hours")
+    hist.set_xlabel("Outdoor temperature [F]" + ("; darker: backup runs" if hp_balance_f is not None else ""))
+    return fig
+
+
+def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost: np.ndarray, today: float,
+              fuel_label: str):
+    """Annual cost of the heat pump and the furnace as the electricity price varies, today's price marked."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    cents = prices_usd_per_kwh * 100
+    ax.plot(cents, hp_cost, color=SYSTEM_COLOR["heat_pump"], lw=2, label="Heat pump")
+    ax.plot(cents, furnace_cost, color=SYSTEM_COLOR["furnace"], lw=2, label=f"Furnace ({fuel_label})")
+    ax.axvline(today * 100, color="gray", lw=1, ls="--")
+    _mark(ax, today * 100, f"today {today * 100:.1f} c/kWh")
+    diff = hp_cost - furnace_cost
+    crossing = np.flatnonzero(np.diff(np.sign(diff)) != 0)
+    if crossing.size:
+        i = crossing[0]
+        x = cents[i] + (cents[i + 1] - cents[i]) * diff[i] / (diff[i] - diff[i + 1])
+        y = hp_cost[i] + (hp_cost[i + 1] - hp_cost[i]) * (x - cents[i]) / (cents[i + 1] - cents[i])
+        ax.plot([x], [y], "o", color="black", ms=5)
+        ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=9, xytext=(6, -14), textcoords="offset points")
+    ax.set_xlabel("Electricity price [cents/kWh]")
+    ax.set_ylabel("Cost [$ a year]")
+    _money_axis(ax)
+    _header(fig, ax, "Break-even electricity price")
+    return fig
+
+
+def lifetime_cost(years: np.ndarray, cumulative: dict, payback_years: float | None, current: str):
+    """Cumulative cost over the equipment's life (installed cost, then each year's cost), payback marked."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    for system, values in cumulative.items():
+        ax.plot(years, values, color=SYSTEM_COLOR.get(system, "gray"), lw=2,
+                label=SYSTEM_LABEL.get(system, system) + (" (current)" if system == current else ""))
+    if payback_years is not None and payback_years <= years[-1]:
+        ax.axvline(payback_years, color="gray", lw=1, ls="--")
+        _mark(ax, payback_years, f"heat pump pays back in {payback_years:.1f} years")
+    ax.set_xlabel("Years from installation")
+    ax.set_ylabel("Cumulative cost [$]")
+    _money_axis(ax)
+    _header(fig, ax, "Cost over the equipment's life")
+    return fig
+
+
+def peak_demand(months: list[dict]):
+    """Highest hourly electric demand in each month for each system [kW], backup strips included."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    systems = list(dict.fromkeys(m["system"] for m in months))
+    x = np.arange(12)
+    width = 0.8 / max(1, len(systems))
+    for i, system in enumerate(systems):
+        peaks = [next(m["peak_electric_kw"] for m in months if m["system"] == system and m["month"] == k + 1)
+                 for k in range(12)]
+        ax.bar(x + (i - (len(systems) - 1) / 2) * width, peaks, width, color=SYSTEM_COLOR.get(system, "gray"),
+               label=SYSTEM_LABEL.get(system, system))
+    ax.set_xticks(x, MONTHS)
+    ax.set_ylabel("Peak demand, strips incl. [kW]")
+    _header(fig, ax, "Peak electric demand by month")
+    return fig
+
+
+def svg(fig, prefix: str = "") -> str:
+    """The figure as an inline SVG element (no XML prolog, scaled by its viewBox); ``prefix`` makes its element ids
+    unique among several charts on one page (they refer to them as ``url(#id)`` and ``href="#id"``)."""
+    import re
+
+    plt = _plt()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    if prefix:
+        text = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', text)
+        text = re.sub(r'url\(#([^)]+)\)', rf'url(#{prefix}\1)', text)
+        text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', text)
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', text, count=1)
+
+
+def png(fig, dpi: int = 200) -> bytes:
+    plt = _plt()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
