@@ -170,3 +170,23 @@ def test_a_real_browser_renders_the_page(report, tmp_path, width):
     colored = (pixels.max(axis=2) - pixels.min(axis=2) > 0.3).mean()
     assert dark > 0.005, "the page looks blank (no text)"
     assert colored > 0.005, "no chart colours on the page"
+
+
+def test_charts_are_kept_whole_when_printed(report):
+    _, out = report
+    css = out.read_text().split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }" in css
+    assert "@media print" in css
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed here (.ci/run installs Debian's "
+                                                "chromium package; it could not be installed on this machine)")
+def test_a_real_browser_prints_the_page_to_pdf(report, tmp_path):
+    _, out = report
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    out.as_uri()], capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 3

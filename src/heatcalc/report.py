@@ -42,8 +42,9 @@ table.assumptions td { white-space: normal; text-align: left; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; max-width: 760px; height: auto; display: block; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; margin-right: 0.35em; }
-@media print { body { max-width: none; padding: 0; } h2 { break-before: page; } details { display: block; }
-  details > summary { display: none; } }
+@media print { body { max-width: none; padding: 0; } section.home + section.home > h2 { break-before: page; }
+  figure svg { max-width: 15cm; } details > summary { display: none; } .table-wrap { overflow: visible; }
+  table { font-size: 8pt; } th, td { white-space: normal; padding: 0.2em 0.3em; } }
 """
 
 
