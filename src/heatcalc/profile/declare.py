@@ -118,6 +118,7 @@ class Record:
     _fields: ClassVar[tuple[str, ...]] = ()
     _declarations: ClassVar[dict] = {}
     _rules: ClassVar[dict] = {}
+    _absent: ClassVar[tuple] = ()
     _meta: ClassVar[tuple[str, ...]] = ()  # extra attributes that are not profile fields (a profile's source)
 
     def __init_subclass__(cls, one_of: tuple[str, ...] = (), required_one: bool = False,
@@ -129,18 +130,19 @@ class Record:
         cls._declarations = declarations
         cls._fields = tuple(declarations)
         cls._rules = {"one_of": one_of, "required_one": required_one, "required": required}
+        # what an absent field becomes: None, or (for sections declared absent="empty") a record of defaults
+        cls._absent = tuple((name, d.record if isinstance(d, _SectionField) and d.absent == "empty" else None)
+                            for name, d in declarations.items())
 
     def __init__(self, **values: Any):
-        for name in self._fields:
+        put = object.__setattr__
+        for name, empty in self._absent:
             if name in values:
-                value = values.pop(name)
+                put(self, name, values.pop(name))
             else:
-                declared = self._declarations[name]
-                value = declared.record() if isinstance(declared, _SectionField) and declared.absent == "empty" \
-                    else None
-            object.__setattr__(self, name, value)
+                put(self, name, empty() if empty is not None else None)
         for name in self._meta:
-            object.__setattr__(self, name, values.pop(name, None))
+            put(self, name, values.pop(name, None))
         if values:
             raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(values))}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -464,6 +465,7 @@ def line_of(lines: dict, path: str) -> int | None:
     return lines.get("")
 
 
+@lru_cache(maxsize=None)
 def field_spec(path: str) -> Leaf | Section | None:
     """The declaration of a dotted field (``prices.electricity``), or None if the profile has no such field."""
     node: Any = SCHEMA
