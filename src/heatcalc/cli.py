@@ -556,8 +556,7 @@ class _DeferredSignals:
 
         self.received: KeyboardInterrupt | None = None
         self.previous = {}
-        for signum, status in ((signal.SIGINT, ExitStatus.INTERRUPTED), (signal.SIGTERM, ExitStatus.TERMINATED),
-                               (getattr(signal, "SIGHUP", None), ExitStatus.HANGUP)):
+        for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if signum is None or signal.getsignal(signum) is signal.SIG_IGN:
                 continue
             self.previous[signum] = signal.signal(signum, self._note)

@@ -242,8 +242,8 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
             continue
         savings = cur.total_cost_usd - r.total_cost_usd
 
-        def payback(this: str, that: str) -> float | None:
-            return money.simple_payback_years(net(r.system, tables[this]) - net(econ.current, tables[that]), savings)
+        def payback(this: str, that: str, system: str = r.system, savings: float = savings) -> float | None:
+            return money.simple_payback_years(net(system, tables[this]) - net(econ.current, tables[that]), savings)
 
         out.append(r._replace(
             npv_vs_current_usd=cur_life["typical"] - life["typical"],
