@@ -88,23 +88,28 @@ def annual_cost(rows: list[dict]):
     return fig
 
 
-def monthly_cost(months: list[dict]):
-    """Heating cost by month for each system [$ a month]."""
+def _monthly_bars(months: list[dict], key: str, ylabel: str, title: str, money_axis: bool):
+    """One bar per system in each month, side by side."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
     systems = list(dict.fromkeys(m["system"] for m in months))
+    by = {(m["system"], m["month"]): m[key] for m in months}
     x = np.arange(12)
     width = 0.8 / max(1, len(systems))
     for i, system in enumerate(systems):
-        costs = [next(m["cost_usd"] for m in months if m["system"] == system and m["month"] == k + 1)
-                 for k in range(12)]
-        ax.bar(x + (i - (len(systems) - 1) / 2) * width, costs, width, color=SYSTEM_COLOR.get(system, "gray"),
-               label=SYSTEM_LABEL.get(system, system))
+        ax.bar(x + (i - (len(systems) - 1) / 2) * width, [by[(system, k + 1)] for k in range(12)], width,
+               color=SYSTEM_COLOR.get(system, "gray"), label=SYSTEM_LABEL.get(system, system))
     ax.set_xticks(x, MONTHS)
-    ax.set_ylabel("Heating cost [$ a month]")
-    _money_axis(ax)
-    _header(fig, ax, "Cost by month")
+    ax.set_ylabel(ylabel)
+    if money_axis:
+        _money_axis(ax)
+    _header(fig, ax, title)
     return fig
+
+
+def monthly_cost(months: list[dict]):
+    """Heating cost by month for each system [$ a month]."""
+    return _monthly_bars(months, "cost_usd", "Heating cost [$ a month]", "Cost by month", True)
 
 
 def heat_pump_capacity(curve, ua_btu_per_h_f: float, balance_point_f: float, temp_f: np.ndarray,
@@ -189,20 +194,8 @@ def lifetime_cost(years: np.ndarray, cumulative: dict, payback_years: float | No
 
 def peak_demand(months: list[dict]):
     """Highest hourly electric demand in each month for each system [kW], backup strips included."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
-    systems = list(dict.fromkeys(m["system"] for m in months))
-    x = np.arange(12)
-    width = 0.8 / max(1, len(systems))
-    for i, system in enumerate(systems):
-        peaks = [next(m["peak_electric_kw"] for m in months if m["system"] == system and m["month"] == k + 1)
-                 for k in range(12)]
-        ax.bar(x + (i - (len(systems) - 1) / 2) * width, peaks, width, color=SYSTEM_COLOR.get(system, "gray"),
-               label=SYSTEM_LABEL.get(system, system))
-    ax.set_xticks(x, MONTHS)
-    ax.set_ylabel("Peak demand, strips incl. [kW]")
-    _header(fig, ax, "Peak electric demand by month")
-    return fig
+    return _monthly_bars(months, "peak_electric_kw", "Peak demand, strips incl. [kW]", "Peak electric demand by month",
+                         False)
 
 
 def svg(fig, prefix: str = "") -> str:
