@@ -184,9 +184,10 @@ def compare_many(profiles: Iterable, jobs: int = 1, override_source: str = "over
     """:func:`compare` for many profiles, yielding each one's :class:`Comparison` -- or its
     :class:`ProfileError`, which is yielded, not raised -- in input order.  Homes at the same weather station
     are computed together; ``jobs`` > 1 spreads chunks of profiles over that many processes."""
-    from .batch import blocks
+    import itertools
 
-    chunks = blocks(profiles, 64)
+    items = iter(profiles)
+    chunks = iter(lambda: list(itertools.islice(items, 64)), [])  # lists of 64 profiles until none are left
     if jobs <= 1:
         for chunk in chunks:
             yield from _compare_chunk(chunk, overrides, override_source)
