@@ -223,7 +223,8 @@ def seasonal_sums(ts: TestSet, load_btu_per_h: np.ndarray, fractions, lines: dic
     bins = [{"temp_f": float(t[j]), "fraction": float(n[j]), "load_btu_per_h": float(bl[j]),
              "heat_pump_btu_per_h": float(hp[j]), "electricity_w": float(e[j]), "resistance_w": float(rh[j])}
             for j in range(t.size)]
-    return float(n @ bl), float(n @ e), float(n @ rh), bins
+    # plain sums, not `@`: a dot product goes through BLAS, whose thread pool costs more than these 18 bins
+    return float((n * bl).sum()), float((n * e).sum()), float((n * rh).sum()), bins
 
 
 def load_line_2023(ts: TestSet) -> np.ndarray:
@@ -243,17 +244,20 @@ def load_line_2017(ts: TestSet, q47: float) -> np.ndarray:
     return (65.0 - t) / (65.0 - r["outdoor_design_f"]) * k["hspf_2017_load_factor"] * dhr
 
 
-def rate_tests(ts: TestSet) -> RatingResult:
-    """HSPF2 (appendix M1) and HSPF (appendix M) of a test set, in its region."""
+def rate_tests(ts: TestSet, with_hspf: bool = True) -> RatingResult:
+    """HSPF2 (appendix M1) and, unless ``with_hspf`` is false, HSPF (appendix M) of a test set, in its region."""
     if ts.region not in REGION_NAMES:
         raise ValueError(f"region must be one of {', '.join(REGION_NAMES)}")
     lines, derived = complete_tests(ts)
     region = constants()["regions"][ts.region]
     heat, e, rh, bins = seasonal_sums(ts, load_line_2023(ts), region["fractions_2023"], lines)
     hspf2 = heat / (e + rh) * ts.defrost_credit
-    heat_old, e_old, rh_old, _ = seasonal_sums(ts, load_line_2017(ts, lines["full"].q[47.0]),
-                                               region["fractions_2017"], lines)
-    return RatingResult(hspf2, heat_old / (e_old + rh_old) * ts.defrost_credit, bins, derived)
+    hspf = float("nan")
+    if with_hspf:
+        heat_old, e_old, rh_old, _ = seasonal_sums(ts, load_line_2017(ts, lines["full"].q[47.0]),
+                                                   region["fractions_2017"], lines)
+        hspf = heat_old / (e_old + rh_old) * ts.defrost_credit
+    return RatingResult(hspf2, hspf, bins, derived)
 
 
 # --- curves of points (the hourly model's, or --points) --------------------------------------------------------
@@ -316,7 +320,8 @@ def rate(points: RatingPoints, cooling_capacity_btu_per_h: float | None = None, 
 def hspf2(points: RatingPoints, cooling_capacity_btu_per_h: float, cycling_degradation: float = 0.25,
           cutoff_f: float | None = None) -> tuple[float, list]:
     """HSPF2 [Btu/Wh], Region IV, of a curve of points; ``cooling_capacity_btu_per_h`` is Q_A,full at 95 °F."""
-    result = rate(points, cooling_capacity_btu_per_h, cycling_degradation, cutoff_f)
+    result = rate_tests(tests_from_points(points, cooling_capacity_btu_per_h, cycling_degradation, cutoff_f),
+                        with_hspf=False)
     return result.hspf2, result.bins
 
 
@@ -329,12 +334,19 @@ def calibration_factor(points: RatingPoints, target_hspf2: float, cooling_capaci
                        cycling_degradation: float) -> float:
     """The factor k by which every COP of ``points`` must be multiplied for the unit to rate ``target_hspf2``.
 
-    HSPF2 rises monotonically with k; a few secant steps (bracketed by bisection) find it to 1e-6.
+    Scaling the COPs by k scales every test's power, given or derived, by 1/k, so the tests are made once and only
+    their powers change between trials.  HSPF2 rises monotonically with k; a few secant steps (bracketed by
+    bisection) find it to 1e-6.
     """
+    ts = tests_from_points(points, cooling_capacity_btu_per_h, cycling_degradation)
+    lines, _ = complete_tests(ts)
+    region = constants()["regions"][ts.region]
+    load, fractions = load_line_2023(ts), region["fractions_2023"]
+
     def rated(k: float) -> float:
-        scaled = points._replace(cop_max=tuple(c * k for c in points.cop_max),
-                                 cop_min=tuple(c * k for c in points.cop_min))
-        return hspf2(scaled, cooling_capacity_btu_per_h, cycling_degradation)[0] - target_hspf2
+        scaled = {stage: _Line(line.q, {t: p / k for t, p in line.p.items()}) for stage, line in lines.items()}
+        heat, e, rh, _ = seasonal_sums(ts, load, fractions, scaled)
+        return heat / (e + rh) * ts.defrost_credit - target_hspf2
 
     lo, hi = 0.3, 3.0
     f_lo, f_hi = rated(lo), rated(hi)
