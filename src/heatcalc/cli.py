@@ -150,6 +150,10 @@ def compare(
                             "pump and the furnace cost the same.")] = False,
     monthly: Annotated[bool, typer.Option(
         "--monthly", help="Heat, energy and cost per month (CSV: one row per system and month).")] = False,
+    hourly: Annotated[Optional[Path], typer.Option(
+        "--hourly", help="Also write every hour of the year for each system to this CSV file (outdoor temperature, "
+                         "load, heat pump output and COP, backup heat, electricity, fuel, cost).",
+        show_default=False)] = None,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -162,8 +166,14 @@ def compare(
 
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
+    if hourly is not None:
+        from .fileio import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs({"--hourly": hourly}, profiles)
     comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
                                                    **_price_fields(overrides))))
+    if hourly is not None:
+        _write_hourly(comparisons, hourly)
     months = [monthly_rows(c) for c in comparisons] if monthly else None
     if format is Format.csv:
         render.write_csv(comparisons, sys.stdout, months)
@@ -172,6 +182,18 @@ def compare(
     else:
         render.print_comparisons(comparisons, render.make_console(), explain=explain, breakeven=breakeven,
                                  monthly=months)
+
+
+def _write_hourly(comparisons, path: Path) -> None:
+    from . import render
+    from .fileio import AtomicOutput
+    from .simulate import HOURLY_COLUMNS, hourly_rows
+
+    with AtomicOutput(path) as out:
+        writer = render.csv_writer(out.file, HOURLY_COLUMNS)
+        for c in comparisons:
+            writer.writerows(hourly_rows(c))
+    _err(f"Wrote {path} (every hour of the year for each system)")
 
 
 @app.command()

@@ -7,10 +7,11 @@ import numpy as np
 from . import money
 from .home import Home
 from collections import defaultdict
+from typing import NamedTuple
 
 from .model.engine import (
-    AnnualEnergy, ElectricResistance, Furnace, annual_totals, annual_totals_many, furnace_hourly, heat_pump_from_performance, heat_pump_hourly,
-    resistance_hourly,
+    AnnualEnergy, ElectricResistance, Furnace, HourlyEnergy, annual_totals, annual_totals_many, furnace_hourly,
+    heat_pump_from_performance, heat_pump_hourly, resistance_hourly,
 )
 from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
 from .weather.stations import HOUR_MONTH, hour_label
@@ -18,7 +19,7 @@ from .weather.stations import HOUR_MONTH, hour_label
 DAY_OF_HOUR = np.arange(8760) // 24
 from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h, heat_load_btu_per_h
 from .results import Comparison, Summary, SystemResult
-from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
+from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, FUEL_UNIT
 
 
 def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
@@ -294,14 +295,23 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
                    lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop)
 
 
-def monthly_rows(comparison: Comparison) -> list[dict]:
-    """Heat, energy, cost and CO2 of each system in each month of the typical year (runs the year hour by hour)."""
+class HourlySeries(NamedTuple):
+    """One system's year, hour by hour, priced: what the monthly and hourly outputs are summed from."""
+
+    system: str
+    hourly: HourlyEnergy
+    fuel: str | None
+    fuel_units: np.ndarray  # fuel burned each hour, in its sales unit
+    cost_usd: np.ndarray  # energy cost of each hour (electricity at the hour's price, plus fuel)
+
+
+def hourly_series(comparison: Comparison) -> list[HourlySeries]:
+    """Each system of a comparison run hour by hour over the typical year, with each hour's fuel and cost."""
     home = comparison.home
     temp = home.weather.temp_f
     load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
-    pe = home.prices["electricity"].value
-    ee = home.emissions["electricity"].value
-    rows = []
+    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else home.prices["electricity"].value
+    out = []
     for result in comparison.results:
         if result.system == "heat_pump":
             hourly = heat_pump_hourly(load, temp, home.heat_pump, DAY_OF_HOUR)
@@ -310,30 +320,71 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
         else:
             hourly = resistance_hourly(load, home.resistance)
         fuel = result.energy.fuel
-        per_unit = BTU_PER_FUEL_UNIT[fuel] if fuel else 1.0
+        units = hourly.fuel_btu / BTU_PER_FUEL_UNIT[fuel] if fuel else np.zeros_like(hourly.fuel_btu)
         pf = home.prices[fuel].value if fuel else 0.0
+        out.append(HourlySeries(result.system, hourly, fuel, units, hourly.electricity_kwh * price + units * pf))
+    return out
+
+
+def monthly_rows(comparison: Comparison) -> list[dict]:
+    """Heat, energy, cost and CO2 of each system in each month of the typical year (runs the year hour by hour)."""
+    home = comparison.home
+    ee = home.emissions["electricity"].value
+    rows = []
+    for series in hourly_series(comparison):
+        hourly, fuel = series.hourly, series.fuel
         ef = home.emissions[fuel].value if fuel else 0.0
         heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12)
         kwh = np.bincount(HOUR_MONTH, hourly.electricity_kwh, 12)
-        if home.tariff_usd_per_kwh is not None:  # electricity priced hour by hour
-            kwh_cost = np.bincount(HOUR_MONTH, hourly.electricity_kwh * home.tariff_usd_per_kwh, 12)
-        else:
-            kwh_cost = kwh * pe
-        fuel_units = np.bincount(HOUR_MONTH, hourly.fuel_btu, 12) / per_unit if fuel else np.zeros(12)
+        cost = np.bincount(HOUR_MONTH, series.cost_usd, 12)
+        fuel_units = np.bincount(HOUR_MONTH, series.fuel_units, 12)
         backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
         peak = np.zeros(12)
         np.maximum.at(peak, HOUR_MONTH, hourly.electricity_kwh)
         for m in range(12):
             rows.append({
-                "profile": home.name, "system": result.system, "month": m + 1,
+                "profile": home.name, "system": series.system, "month": m + 1,
                 "heat_delivered_mmbtu": heat[m] / 1e6, "electricity_kwh": kwh[m], "fuel": fuel or "",
                 "fuel_use": fuel_units[m], "fuel_unit": FUEL_UNIT[fuel] if fuel else "",
-                "cost_usd": kwh_cost[m] + fuel_units[m] * pf,
+                "cost_usd": cost[m],
                 "co2_kg": money.emissions_kg(kwh[m], fuel_units[m], ee, ef),
                 "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
             })
     return rows
 
 
+def hourly_rows(comparison: Comparison):
+    """Each hour of the typical year for each system (``compare --hourly``): outdoor temperature, the home's load,
+    the heat pump's output and COP, backup heat, electricity, fuel and cost.  The heat pump's COP is its compressor
+    heat over its compressor electricity (strips and a dual-fuel furnace's fan left out); empty when it is off."""
+    home = comparison.home
+    temp = home.weather.temp_f
+    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    labels = [hour_label(i) for i in range(temp.size)]
+    for series in hourly_series(comparison):
+        h = series.hourly
+        is_hp = series.system == "heat_pump"
+        if is_hp:
+            hp = home.heat_pump
+            if hp.backup == "furnace":
+                other_kwh = h.backup_heat_btu / 1e6 * hp.backup_furnace.blower_kwh_per_mmbtu
+            else:
+                other_kwh = h.backup_heat_btu / BTU_PER_KWH
+            compressor_kwh = np.maximum(h.electricity_kwh - other_kwh, 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cop = np.where(compressor_kwh > 1e-12, h.compressor_heat_btu / (compressor_kwh * BTU_PER_KWH), np.nan)
+        unit = FUEL_UNIT[series.fuel] if series.fuel else ""
+        for i in range(temp.size):
+            yield {"profile": home.name, "system": series.system, "hour": labels[i], "outdoor_f": float(temp[i]),
+                   "load_btu": float(load[i]),
+                   "heat_pump_btu": float(h.compressor_heat_btu[i]) if is_hp else None,
+                   "heat_pump_cop": (None if np.isnan(cop[i]) else float(cop[i])) if is_hp else None,
+                   "backup_heat_btu": float(h.backup_heat_btu[i]) if is_hp else None,
+                   "electricity_kwh": float(h.electricity_kwh[i]), "fuel": series.fuel or "",
+                   "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i])}
+
+
+HOURLY_COLUMNS = ("profile", "system", "hour", "outdoor_f", "load_btu", "heat_pump_btu", "heat_pump_cop",
+                  "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd")
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
                    "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw")
