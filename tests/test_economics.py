@@ -188,3 +188,27 @@ def test_rating_refuses_ground_source(tmp_path):
     path.write_text("location: {state: VT}\nheating_load: {annual: 60}\nsystems: {heat_pump: {type: ground_source}}\n")
     r = runner.invoke(app, ["rating", str(path)])
     assert r.exit_code == 2 and "ground-source" in r.stderr
+
+
+def test_time_of_use_periods_are_clock_time_with_daylight_saving():
+    # Sacramento observes DST: on 1 July the 16:00-21:00 clock peak is 15:00-20:00 in the weather's standard time.
+    # Phoenix does not: the peak stays at 16:00-21:00 standard time.
+    import numpy as np
+
+    from heatcalc import money
+
+    periods = [{"price": 0.5, "months": set(range(1, 13)), "hours": set(range(16, 21)), "days": "all"},
+               {"price": 0.2, "months": set(range(1, 13)), "hours": set(range(24)), "days": "all"}]
+    july1 = 181 * 24
+    dst = money.hourly_price_usd_per_kwh(periods, daylight_saving=True)[july1:july1 + 24]
+    std = money.hourly_price_usd_per_kwh(periods, daylight_saving=False)[july1:july1 + 24]
+    assert list(np.flatnonzero(dst == 0.5)) == [15, 16, 17, 18, 19]
+    assert list(np.flatnonzero(std == 0.5)) == [16, 17, 18, 19, 20]
+    jan1 = money.hourly_price_usd_per_kwh(periods, daylight_saving=True)[:24]  # no DST in January
+    assert list(np.flatnonzero(jan1 == 0.5)) == [16, 17, 18, 19, 20]
+    tou = {"tariff": {"electricity": [{"price": "0.50 $/kWh", "hours": "16-21"}, {"price": "0.20 $/kWh"}]}}
+    az = build_home(validate({"location": {"zip": "85004"}, "heating_load": {"annual": 30}, **tou}, "t"))
+    ca = build_home(validate({"location": {"zip": "95818"}, "heating_load": {"annual": 30}, **tou}, "t"))
+    assert list(np.flatnonzero(az.tariff_usd_per_kwh[july1:july1 + 24] == 0.5)) == [16, 17, 18, 19, 20]
+    assert list(np.flatnonzero(ca.tariff_usd_per_kwh[july1:july1 + 24] == 0.5)) == [15, 16, 17, 18, 19]
+    assert "standard time all year (AZ)" in {a.field: a.source for a in az.assumptions}["tariff.electricity"]

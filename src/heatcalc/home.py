@@ -182,7 +182,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     emissions = _emissions(b, profile, location)
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
-    tariff = _tariff(b, profile)
+    tariff = _tariff(b, profile, location)
     heat_pump, nominal, compressor, rating_tests = (None, None, None, None)
     if ua is not None:
         # under a time-of-use tariff the switchover weighs the hours' mean price
@@ -817,13 +817,16 @@ def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weath
     return Cooling(ua, bp, hp_seer2, ac_seer2)
 
 
-def _tariff(b: _Builder, profile: Profile):
+def _tariff(b: _Builder, profile: Profile, location: Location):
     periods = profile.tariff.electricity if profile.tariff is not None else None
     if not periods:
         return None
-    price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods])
+    dst = (location.state or "") not in money.NO_DST_STATES
+    price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods], daylight_saving=dst)
     b.assume("tariff.electricity", f"time of use, ${np.mean(price):.3f}/kWh on average over the hours",
-             "profile; weekdays follow calendar 2023 (1 January a Sunday); holidays are not treated specially")
+             "profile, in local clock time: " + ("daylight saving time from 12 March to 5 November (2023 dates)"
+                                                 if dst else f"standard time all year ({location.state})")
+             + "; weekdays follow calendar 2023 (1 January a Sunday); holidays are not treated specially")
     return price
 
 

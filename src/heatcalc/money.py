@@ -132,17 +132,33 @@ def marginal_price(average_price: float, fixed_usd_per_month: float, annual_use:
 FIRST_WEEKDAY = 6
 
 
-def hourly_price_usd_per_kwh(periods: list[dict]) -> "np.ndarray":
-    """The price of each of the 8,760 hours from time-of-use periods (first match wins).
+#: Daylight saving time on that calendar: from 12 March 02:00 to 5 November 02:00 local time (US rule: second
+#: Sunday of March to first Sunday of November), as hours of the standard-time year: [start, end).
+DST_2023_STANDARD_HOURS = ((31 + 28 + 11) * 24 + 2, (304 + 4) * 24 + 1)
+#: Where clocks stay on standard time all year (Arizona outside the Navajo Nation, Hawaii and the territories).
+NO_DST_STATES = frozenset({"AZ", "HI", "PR", "GU", "VI", "AS", "MP"})
+
+
+def clock_hours(daylight_saving: bool):
+    """Each standard-time hour of the typical year as clock time: (hour of day 0-23, day of year 0-364, month 1-12).
+    Weather files keep standard time all year; tariffs are written in clock time, one hour ahead during DST."""
+    from .weather.stations import HOUR_MONTH
+
+    hour = np.arange(8760)
+    if daylight_saving:
+        start, end = DST_2023_STANDARD_HOURS
+        hour = hour + ((hour >= start) & (hour < end))
+    hour = np.minimum(hour, 8759)  # the year's last hour stays in it
+    return hour % 24, hour // 24, HOUR_MONTH[hour] + 1
+
+
+def hourly_price_usd_per_kwh(periods: list[dict], daylight_saving: bool = False) -> "np.ndarray":
+    """The price of each of the 8,760 standard-time hours from time-of-use periods written in clock time (first
+    match wins); with ``daylight_saving`` the clock runs an hour ahead from mid-March to early November.
 
     ``periods``: [{price, months: set of 1–12, hours: set of 0–23 (hour starting), days: all|weekdays|weekends}].
     """
-    hour = np.arange(8760)
-    day = hour // 24
-    hour_of_day = hour % 24
-    from .weather.stations import HOUR_MONTH
-
-    month = HOUR_MONTH + 1
+    hour_of_day, day, month = clock_hours(daylight_saving)
     weekday = (day + FIRST_WEEKDAY) % 7
     price = np.full(8760, np.nan)
     for p in periods:
