@@ -75,6 +75,7 @@ class Cooling(NamedTuple):
     balance_point_f: float
     heat_pump_seer2: float
     air_conditioner_seer2: float | None  # None: the furnace and resistance homes have no cooling
+    load_btu_per_h: np.ndarray | None = None  # 8,760 hourly cooling loads when the profile gives a series
 
 
 class Economics(NamedTuple):
@@ -111,6 +112,13 @@ class Home(NamedTuple):
     economics: Economics | None
     heat_pump_compressor: str | None
     heat_pump_tests: "rating.TestSet | None" = None  # the test set the rating uses, when the profile gives one
+    heat_load_series_btu_per_h: np.ndarray | None = None  # 8,760 hourly loads when the profile gives a series
+
+    def heat_load_btu_per_h(self) -> np.ndarray:
+        """The heat the home needs in each of the 8,760 hours [Btu/h]: the profile's series, else UA·(balance - T)."""
+        if self.heat_load_series_btu_per_h is not None:
+            return self.heat_load_series_btu_per_h
+        return load_model.heat_load_btu_per_h(self.ua_btu_per_h_f, self.temp_f, self.balance_point_f)
 
     @property
     def name(self) -> str:
@@ -178,6 +186,9 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
     ua, bp, method = _heat_loss(b, profile, weather)
+    series = None
+    if method == "hourly":
+        series, ua, bp = _hourly_series(b, profile, location, weather, "heating_load")
     prices = _prices(b, profile, location, price_overrides or {}, price_source)
     emissions = _emissions(b, profile, location)
     furnace = _furnace(b, profile)
@@ -190,7 +201,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
             **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
         heat_pump, nominal, compressor, rating_tests = _heat_pump(b, profile, ua, bp, weather, furnace,
                                                                   switch_prices)
-    cooling = _cooling(b, profile, ua, weather) if ua is not None else None
+    cooling = _cooling(b, profile, ua, weather, location) if ua is not None else None
     charges = profile.fixed_charges
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
     economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal) \
@@ -202,7 +213,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
                 fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
-                heat_pump_tests=rating_tests)
+                heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -302,6 +313,8 @@ def _zip5(text: str) -> str | None:
 
 def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
     hl = profile.heating_load
+    if hl.hourly is not None:
+        return None, None, "hourly"  # read by _hourly_series, which fits UA and balance point to it
     bp = b.given_or_default(hl.balance_point, "heating_load.balance_point")
     if hl.ua is not None:
         return hl.ua, bp, "ua"
@@ -311,7 +324,15 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
         if indoor <= outdoor:
             b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
             return None, bp, "design"
-        return load_model.ua_from_design_btu_per_h_f(hl.design.load, indoor, outdoor), bp, "design"
+        ua = load_model.ua_from_design_btu_per_h_f(hl.design.load, indoor, outdoor)
+        b.assume("heating_load.design", f"UA {ua:,.1f} Btu/h/F = {hl.design.load:,.0f} Btu/h / ({indoor:g} F - "
+                 f"{outdoor:g} F); hourly load UA x ({bp:g} F - outdoor)",
+                 "the design load's own temperature difference gives UA; below the balance point internal and "
+                 "solar gains cover the first degrees. A design load is a sizing figure with margins and design-day "
+                 "infiltration, so the annual heat it implies runs high (79 % above NREL OCHRE's simulation of a "
+                 "Denver house on the same weather; M. Housh, 'Comparing Manual J to Reality', HVAC School, hvacrschool.com): "
+                 "bills (heating_load.from_bills) measure it; see docs/methodology.md")
+        return ua, bp, "design"
     if hl.annual is not None:
         annual = hl.annual
         where = "heating_load.annual"
@@ -333,6 +354,41 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
         b.fail("heating_load.balance_point", f"{exc}; raise the balance point or check the location")
         return None, bp, where.split(".")[-1]
     return ua, bp, where.split(".")[-1]
+
+
+def _hourly_series(b: _Builder, profile: Profile, location: Location, weather: st.Weather, base: str):
+    """Read a load series; returns (hourly loads, UA, balance point) fitted to it, or (None, None, None)."""
+    from . import loadfile
+
+    heating = base == "heating_load"
+    spec = getattr(profile, base).hourly
+    if getattr(profile, base).balance_point is not None:
+        b.fail(f"{base}.balance_point", "is fitted to the hourly series; leave it out when giving `hourly`")
+    path = Path(spec.file).expanduser()
+    if not path.is_absolute() and profile.base_dir is not None:
+        path = profile.base_dir / path
+    station = st.station_by_id(location.station_id) if location.station_id else None
+    what = "heating load" if heating else "cooling load"
+    try:
+        series = loadfile.read_load_series(path, spec.column, spec.unit, spec.time,
+                                           station.utc_offset_h if station else None, what)
+    except DataError as exc:
+        b.fail(f"{base}.hourly", str(exc))
+        return None, None, None
+    try:
+        ua, bp, r2 = loadfile.fit_ua(series.btu_per_h, weather.temp_f, heating)
+    except ValueError as exc:
+        b.fail(f"{base}.hourly.column", f"{path}: {exc}")
+        return None, None, None
+    annual = float(series.btu_per_h.sum()) / 1e6
+    steps = "hourly" if series.steps_per_hour == 1 else f"{series.steps_per_hour:g} steps per hour"
+    leap = ", 29 February dropped" if series.leap_day_dropped else ""
+    b.assume(f"{base}.hourly", f"{annual:,.1f} MMBtu/yr, peak {series.btu_per_h.max():,.0f} Btu/h",
+             f"{series.column} of {path.name}: {series.rows:,} rows, {steps}, placed by {series.aligned_by}{leap}")
+    b.assume(f"{base}.ua", f"{ua:,.1f} Btu/h/F, balance point {bp:.1f} F (R2 {r2:.2f})",
+             "least-squares line through the series' hours that need load against the hour's temperature; used "
+             "only to size equipment and to draw the capacity chart, the series itself is simulated")
+    return series.btu_per_h, ua, bp
 
 
 # --- prices and emissions ---------------------------------------------------------------------------------------
@@ -775,12 +831,13 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
 
 # --- cooling, tariffs, economics --------------------------------------------------------------------------------
 
-def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weather) -> Cooling | None:
+def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weather,
+             location: Location) -> Cooling | None:
     cfg = profile.cooling_load
     if cfg is None:
         return None
     base = "cooling_load"
-    bp = b.given_or_default(cfg.balance_point, f"{base}.balance_point")
+    bp = b.given_or_default(cfg.balance_point, f"{base}.balance_point") if cfg.hourly is None else None
     hp = profile.systems.heat_pump
     hp_seer2 = b.given_or_default(hp.seer2 if hp is not None else None, "systems.heat_pump.seer2")
     ac = profile.systems.air_conditioner
@@ -792,7 +849,12 @@ def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weath
             ac_seer2 = bills_seer2
             b.assume("systems.air_conditioner.seer2", f"{ac_seer2:g}", "the bills' air conditioner")
         ac_seer2 = b.given_or_default(ac_seer2, "systems.air_conditioner.seer2")
-    if cfg.ua is not None:
+    series = None
+    if cfg.hourly is not None:
+        series, ua, bp = _hourly_series(b, profile, location, weather, base)
+        if series is None:
+            return None
+    elif cfg.ua is not None:
         ua = cfg.ua
     elif cfg.design is not None:
         indoor = b.given_or_default(cfg.indoor, f"{base}.indoor")
@@ -814,7 +876,7 @@ def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weath
     else:
         ua = heating_ua
         b.assume(f"{base}.ua", f"{ua:,.0f} Btu/h/F", field_spec(f"{base}.ua").rule)
-    return Cooling(ua, bp, hp_seer2, ac_seer2)
+    return Cooling(ua, bp, hp_seer2, ac_seer2, series)
 
 
 def _tariff(b: _Builder, profile: Profile, location: Location):

@@ -151,6 +151,20 @@ def print_monthly(rows: list[dict], console, bar_width: int = 24) -> None:
     console.print(table)
 
 
+def load_summary(h) -> str:
+    """How the heating load was obtained, in the words of its route: the figures the user gave, then the model's."""
+    hl = h.profile.heating_load
+    modelled = f"design load {h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F"
+    if h.load_method == "hourly":
+        series = h.heat_load_series_btu_per_h
+        return (f"hourly series from {printable(hl.hourly.file)} (peak {float(series.max()):,.0f} Btu/h); fitted UA "
+                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F, balance point {h.balance_point_f:.1f} F; {modelled}")
+    if h.load_method == "design":
+        return (f"design load as entered {hl.design.load:,.0f} Btu/h at {hl.design.outdoor:g} F, UA "
+                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F; modelled {modelled} (balance point {h.balance_point_f:g} F)")
+    return f"UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; {modelled}"
+
+
 def print_comparison(c: Comparison, console, explain: bool = False, breakeven: bool = False) -> None:
     from rich import box
     from rich.table import Table
@@ -160,11 +174,14 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
     console.print(f"Weather: {printable(h.location.describe())}; state for prices: "
                   f"{h.location.state or 'US average'}")
-    line = (f"Heat needed: {heat:,.1f} MMBtu/yr; UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; design load "
-            f"{h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F")
+    line = f"Heat needed: {heat:,.1f} MMBtu/yr; " + load_summary(h)
     if h.heat_pump_nominal_btu_per_h:
         line += f"; heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton"
     console.print(line)
+    if h.load_method == "design":
+        console.print("Note: a design load is a sizing figure with margins, so the annual heat it implies runs high; "
+                      "bills (heating_load.from_bills) measure it (--explain, docs/methodology.md)",
+                      style="yellow")
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
     table.add_column("System", no_wrap=True)
     table.add_column("Electric\nkWh", justify="right")

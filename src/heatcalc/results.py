@@ -216,6 +216,7 @@ class Comparison(NamedTuple):
                 "design_temp_f": h.design_temp_f,
                 "design_load_btu_per_h": h.design_load_btu_per_h,
                 "annual_heat_mmbtu": self.results[0].energy.heat_mmbtu if self.results else 0.0,
+                **_load_given(h),
             },
             "systems": _systems(h),
             "prices": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.prices.items()},
@@ -239,6 +240,17 @@ class Comparison(NamedTuple):
             "rows": self.row_dicts(),
             "summary": self.summary.to_dict(),
         }
+
+
+def _load_given(h) -> dict:
+    """What the profile gave for the load route, next to the model's figures (design and hourly routes)."""
+    hl = h.profile.heating_load
+    if h.load_method == "design":
+        return {"design_load_entered_btu_per_h": hl.design.load, "design_outdoor_entered_f": hl.design.outdoor}
+    if h.load_method == "hourly":
+        return {"hourly_file": hl.hourly.file, "hourly_column": hl.hourly.column,
+                "hourly_peak_btu_per_h": float(h.heat_load_series_btu_per_h.max())}
+    return {}
 
 
 def _systems(h) -> dict:

@@ -27,13 +27,14 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
     if home.heat_pump is not None and home.heat_pump.ground is not None:
         binned = False  # the loop's temperature follows the season, not only the hour's air temperature
     price = home.tariff_usd_per_kwh
-    if price is not None:
-        binned = False  # time-of-use prices differ by hour, not by temperature
+    if price is not None or home.heat_load_series_btu_per_h is not None:
+        binned = False  # time-of-use prices and a given series differ by hour, not by temperature
     if binned:
         temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
+        load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
     else:
         temp, hours = home.weather.temp_f, None
-    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+        load = home.heat_load_btu_per_h()
     out = {}
     first_hour = home.weather.bin_first_hour if binned else None
     if home.heat_pump is not None:
@@ -113,7 +114,8 @@ def compare_many(homes: list[Home]) -> list[Comparison]:
     groups = defaultdict(list)
     out: list = [None] * len(homes)
     for i, h in enumerate(homes):
-        if (h.heat_pump is not None and h.heat_pump.ground is not None) or h.tariff_usd_per_kwh is not None:
+        if (h.heat_pump is not None and h.heat_pump.ground is not None) or h.tariff_usd_per_kwh is not None \
+                or h.heat_load_series_btu_per_h is not None:
             out[i] = compare_home(h)  # hour by hour, on its own
         else:
             groups[id(h.weather)].append(i)
@@ -135,11 +137,12 @@ def cooling_energy(home: Home) -> dict[str, tuple[float, float | None]]:
     c = home.cooling
     if c is None:
         return {}
-    if home.tariff_usd_per_kwh is not None:
+    if home.tariff_usd_per_kwh is not None or c.load_btu_per_h is not None:
         temp, hours, price = home.weather.temp_f, np.ones(8760), home.tariff_usd_per_kwh
     else:
         temp, hours, price = home.weather.bin_temp_f, home.weather.bin_hours, None
-    load = cooling_load_btu_per_h(c.ua_btu_per_h_f, temp, c.balance_point_f)
+    load = c.load_btu_per_h if c.load_btu_per_h is not None else \
+        cooling_load_btu_per_h(c.ua_btu_per_h_f, temp, c.balance_point_f)
     out = {}
     for system, seer2 in (("heat_pump", c.heat_pump_seer2), ("furnace", c.air_conditioner_seer2),
                           ("electric_resistance", c.air_conditioner_seer2)):
@@ -309,7 +312,7 @@ def hourly_series(comparison: Comparison) -> list[HourlySeries]:
     """Each system of a comparison run hour by hour over the typical year, with each hour's fuel and cost."""
     home = comparison.home
     temp = home.weather.temp_f
-    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    load = home.heat_load_btu_per_h()
     price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else home.prices["electricity"].value
     out = []
     for result in comparison.results:
@@ -359,7 +362,7 @@ def hourly_rows(comparison: Comparison):
     heat over its compressor electricity (strips and a dual-fuel furnace's fan left out); empty when it is off."""
     home = comparison.home
     temp = home.weather.temp_f
-    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    load = home.heat_load_btu_per_h()
     labels = [hour_label(i) for i in range(temp.size)]
     for series in hourly_series(comparison):
         h = series.hourly

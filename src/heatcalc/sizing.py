@@ -69,8 +69,11 @@ def size_home(home: Home) -> SizingResult:
     cd_default = field_spec("systems.heat_pump.cycling_degradation")
     t_design = home.design_temp_f
     design_load = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_design, home.balance_point_f))
-    temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
-    load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    if home.heat_load_series_btu_per_h is None:
+        temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
+        load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+    else:  # the profile's own series, hour by hour
+        temp, hours, load = home.weather.temp_f, None, home.heat_load_series_btu_per_h
     cooling_design = None
     if home.cooling is not None:
         hot = float(np.percentile(home.weather.temp_f, 99.0))  # the 1 % cooling design condition

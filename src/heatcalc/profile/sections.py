@@ -75,10 +75,24 @@ class DesignLoad(Record, required=("load", "outdoor")):
                                  example="6 F")
 
 
-class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua"), required_one=True):
-    """How much heat the home needs. Give exactly one of from_bills, annual, design or ua."""
+class HourlyLoad(Record, required=("file", "column", "unit")):
+    """An hourly (or finer) load series from another tool: one column of a CSV file with a header."""
+
+    file: str | None = leaf("string", "The CSV file, relative to the profile.", example="load.csv")
+    column: str | None = leaf("string", "The column holding the load.", example="heat_out_kw")
+    unit: str | None = leaf("string", "The column's unit: a rate (kW, W, Btu/h, kBtu/h, ton) or an amount per step "
+                                      "(kWh, Wh, Btu, kBtu, MMBtu, therm).", example="kW")
+    time: str | None = leaf("string", "The column of ISO timestamps (the start of each step) that places rows on "
+                                      "the year's hours; without one, a column named time, timestamp or datetime is "
+                                      "used if present, else row 1 is the first step of 1 January.",
+                            example="Time")
+
+
+class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua", "hourly"), required_one=True):
+    """How much heat the home needs. Give exactly one of from_bills, annual, design, ua or hourly."""
 
     from_bills: Bills | None = section(Bills)
+    hourly: HourlyLoad | None = section(HourlyLoad)
     annual: float | None = leaf("quantity", "Heat delivered to the home per year.", unit=u.ENERGY, above=0,
                                 maximum=MAX_HEAT_BTU, example="62 MMBtu")
     design: DesignLoad | None = section(DesignLoad)
@@ -88,8 +102,9 @@ class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua"), requi
         "quantity", "Outdoor temperature below which the home needs heat.", unit=TEMP, minimum=0, maximum=75,
         default=60.0, source="common residential balance point (ASHRAE Fundamentals ch. 18, variable-base "
                              "degree-day method)")
-    indoor: float | None = leaf("quantity", "Indoor temperature, used with `design`.", unit=TEMP, minimum=50,
-                                maximum=85, default=68.0, source="a typical winter thermostat setting")
+    indoor: float | None = leaf("quantity", "Indoor temperature the design load was computed for, used with `design`.",
+                                unit=TEMP, minimum=50, maximum=85, default=70.0,
+                                source="ACCA Manual J (8th ed.) heating design indoor condition")
 
 
 # --- equipment --------------------------------------------------------------------------------------------------
@@ -285,9 +300,11 @@ class CoolingBills(Record, required=("amount",)):
                                default=13.4, source=f"split air conditioners' {US_MINIMUM_2023} in the North")
 
 
-class CoolingLoad(Record, one_of=("ua", "design", "annual", "from_bills")):
-    """Optional cooling season: how much cooling the home needs. Give one of ua, design, annual or from_bills."""
+class CoolingLoad(Record, one_of=("ua", "design", "annual", "from_bills", "hourly")):
+    """Optional cooling season: how much cooling the home needs. Give one of ua, design, annual, from_bills or
+    hourly."""
 
+    hourly: HourlyLoad | None = section(HourlyLoad)
     ua: float | None = leaf("quantity", "Heat-gain coefficient.", unit=u.CONDUCTANCE, above=0,
                             maximum=MAX_UA_BTU_PER_H_F, rule="the heating UA: the same envelope gains heat in summer")
     design: CoolingDesign | None = section(CoolingDesign)
