@@ -53,8 +53,10 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
         return leaf.kind, ""
     if leaf.kind == "points":
         return "list", "see below"
-    if leaf.kind in ("periods", "tests"):
+    if leaf.kind in ("periods", "tests", "rows"):
         return "list", "see below"
+    if leaf.kind == "date":
+        return "date", "2024-01-03"
     if leaf.kind == "stages":
         return "number or {full, low}", ""
     if leaf.kind == "retention":
@@ -117,6 +119,11 @@ def generate() -> str:
               "The same block, without `systems.heat_pump.tests:` around it, is what `heatcalc rating --tests "
               "UNIT.yaml` reads.", ""]
     lines += header + [_row(f"`{key}`", spec) for key, spec in tests.items._declarations.items()]
+    bills = SCHEMA.fields["heating_load"].fields["from_bills"].fields
+    for key, title in (("periods", "Dated bills (`heating_load.from_bills.periods`)"),
+                       ("deliveries", "Deliveries (`heating_load.from_bills.deliveries`)")):
+        lines += ["", f"## {title}", "", bills[key].doc, ""]
+        lines += header + [_row(f"`{k}`", spec) for k, spec in bills[key].items._declarations.items()]
     lines += ["", "## Output columns", "",
               "See README.md (*What comes out*) for the CSV columns and JSON layout.", ""]
     return "\n".join(lines)

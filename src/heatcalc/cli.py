@@ -172,6 +172,9 @@ def compare(
         refuse_overwriting_inputs({"--hourly": hourly}, profiles)
     comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
                                                    **_price_fields(overrides))))
+    for c in comparisons:
+        for warning in c.home.warnings:
+            _err(f"Warning: {c.home.source}: {warning}")
     if hourly is not None:
         _write_hourly(comparisons, hourly)
     months = [monthly_rows(c) for c in comparisons] if monthly else None

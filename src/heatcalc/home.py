@@ -113,6 +113,8 @@ class Home(NamedTuple):
     heat_pump_compressor: str | None
     heat_pump_tests: "rating.TestSet | None" = None  # the test set the rating uses, when the profile gives one
     heat_load_series_btu_per_h: np.ndarray | None = None  # 8,760 hourly loads when the profile gives a series
+    warnings: tuple[str, ...] = ()  # what the user should know about the inputs (a poor bills fit), for stderr
+    bills_fit: "BillsFitReport | None" = None  # dated bills: the fit and the periods used and dropped
 
     def heat_load_btu_per_h(self) -> np.ndarray:
         """The heat the home needs in each of the 8,760 hours [Btu/h]: the profile's series, else UA·(balance - T)."""
@@ -152,6 +154,11 @@ class _Builder:
         self.profile = profile
         self.problems: list[tuple[str, str]] = []
         self.assumptions: list[Assumption] = []
+        self.warnings: list[str] = []
+        self.bills_fit = None
+
+    def warn(self, fld: str, message: str):
+        self.warnings.append(f"{fld}: {message}")
 
     def assume(self, fld: str, value: str, source: str):
         self.assumptions.append(Assumption(fld, value, source))
@@ -213,7 +220,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 furnace=furnace, resistance=resistance, prices=prices, emissions=emissions,
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
                 fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
-                heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series)
+                heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series, warnings=tuple(b.warnings),
+                bills_fit=b.bills_fit)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -315,7 +323,8 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
     hl = profile.heating_load
     if hl.hourly is not None:
         return None, None, "hourly"  # read by _hourly_series, which fits UA and balance point to it
-    bp = b.given_or_default(hl.balance_point, "heating_load.balance_point")
+    dated = hl.from_bills is not None and (hl.from_bills.periods is not None or hl.from_bills.deliveries is not None)
+    bp = hl.balance_point if dated else b.given_or_default(hl.balance_point, "heating_load.balance_point")
     if hl.ua is not None:
         return hl.ua, bp, "ua"
     if hl.design is not None:
@@ -339,6 +348,12 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
     else:
         bills = hl.from_bills
         eff = b.given_or_default(bills.efficiency, "heating_load.from_bills.efficiency", key=bills.fuel)
+        if bills.periods is not None or bills.deliveries is not None:
+            if bills.fuel != "electricity" and eff > 1.0:
+                b.fail("heating_load.from_bills.efficiency",
+                       f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
+                return None, None, "from_bills"
+            return _dated_bills(b, hl, bills, eff, weather)
         if bills.fuel != "electricity" and eff > 1.0:
             b.fail("heating_load.from_bills.efficiency", f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
             return None, bp, "from_bills"
@@ -354,6 +369,113 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
         b.fail("heating_load.balance_point", f"{exc}; raise the balance point or check the location")
         return None, bp, where.split(".")[-1]
     return ua, bp, where.split(".")[-1]
+
+
+class BillsFitReport(NamedTuple):
+    fit: "load_model.BillsFit"
+    kind: str  # "periods" or "deliveries"
+    used: tuple  # (start, end, fuel Btu) of each period fitted
+    dropped: tuple  # (start, end, why)
+    coverage: float  # share of the typical year's heating degree-hours the periods cover
+    fuel: str
+
+
+MAX_BILL_DAYS = 100  # a metered period longer than this cannot tell the season's weather apart
+MIN_COVERAGE = 0.75  # of the year's heating degree-hours: less than that is not a heating season
+
+
+def _weather_day(d) -> int:
+    """Day of the weather year (0-364) of a calendar date; 29 February counts as the 28th."""
+    import datetime as dt
+
+    return dt.date(2023, d.month, min(d.day, 28) if d.month == 2 else d.day).timetuple().tm_yday - 1
+
+
+def _bill_spans(b: _Builder, bills, where: str):
+    """The (start, end, amount) spans of dated bills or deliveries, checked and sorted; None after a failure."""
+    if bills.periods is not None:
+        if any(None in (r.start, r.end, r.amount) for r in bills.periods):
+            return None  # reported by the validator
+        rows = sorted(bills.periods, key=lambda r: r.start)
+        for i, r in enumerate(bills.periods):
+            if r.end <= r.start:
+                b.fail(f"{where}.periods[{i}].end", f"{r.end} is not after the start {r.start}")
+                return None
+        for prev, r in zip(rows, rows[1:]):
+            if r.start < prev.end:
+                b.fail(f"{where}.periods", f"the period starting {r.start} overlaps the one from {prev.start} "
+                                           f"to {prev.end}; each day belongs to one bill")
+                return None
+        spans = [(r.start, r.end, r.amount) for r in rows]
+        return spans
+    rows = [r for r in bills.deliveries]
+    if any(r.date is None or r.amount is None for r in rows):
+        return None
+    merged: dict = {}
+    for r in rows:  # two deliveries on one day are one fill
+        merged[r.date] = merged.get(r.date, 0.0) + r.amount
+    dates = sorted(merged)
+    if len(dates) < 2:
+        b.fail(f"{where}.deliveries", "needs at least two dated deliveries: the first marks a full tank, each "
+                                      "later one what was burned since")
+        return None
+    return [(a, c, merged[c]) for a, c in zip(dates, dates[1:])]
+
+
+def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
+    """Fit UA, balance point and the non-heating use to dated bills or deliveries (variable-base regression)."""
+    where = "heating_load.from_bills"
+    kind = "periods" if bills.periods is not None else "deliveries"
+    spans = _bill_spans(b, bills, where)
+    if spans is None:
+        return None, None, "from_bills"
+    used, dropped = [], []
+    limit = MAX_BILL_DAYS if kind == "periods" else 366
+    for start, end, amount in spans:
+        days = (end - start).days
+        if days > limit:
+            dropped.append((start, end, f"{days} days: longer than {limit}"))
+        else:
+            used.append((start, end, amount))
+    counts = np.zeros((len(used), 365))
+    import datetime as dt
+
+    for i, (start, end, _) in enumerate(used):
+        d = start
+        while d < end:
+            counts[i, _weather_day(d)] += 1
+            d += dt.timedelta(days=1)
+    fuel = np.array([a for _, _, a in used], dtype=float)
+    base = None if bills.non_heating is None else bills.non_heating / 365.0
+    day_temp = weather.temp_f.reshape(365, 24)
+    try:
+        fit = load_model.fit_bills(counts, fuel, day_temp, base, hl.balance_point)
+    except ValueError as exc:
+        b.fail(f"{where}.{kind}", str(exc))
+        return None, None, "from_bills"
+    dd = load_model.daily_degree_hours_f_h(day_temp, fit.balance_point_f)
+    coverage = float(dd[counts.sum(axis=0) > 0].sum() / dd.sum()) if dd.sum() > 0 else 0.0
+    ua = fit.slope_btu_per_f_h * eff
+    unit = FUEL_UNIT[bills.fuel]
+    per_unit = BTU_PER_FUEL_UNIT[bills.fuel]
+    b.bills_fit = BillsFitReport(fit, kind, tuple(used), tuple(dropped), coverage, bills.fuel)
+    b.assume(f"{where}.{kind}",
+             f"UA {ua:,.1f} Btu/h/F, balance point {fit.balance_point_f:.1f} F, base use "
+             f"{fit.base_btu_per_day / per_unit:,.2f} {unit}/day; R2 {fit.r2:.3f}, CV(RMSE) {fit.cv_rmse * 100:.1f} %; "
+             f"{len(used)} used, {len(dropped)} dropped",
+             "variable-base degree-hour regression of the use per day on the degree-hours of the bills' days (matched "
+             "by month and day in the weather used), weighted by days; balance point searched 40-75 F"
+             + ("" if base is None else "; base use from non_heating") + f"; UA = slope x efficiency {eff:g}")
+    if fit.cv_rmse > 0.15 or fit.r2 < 0.75:
+        b.warn(f"{where}.{kind}", f"the bills fit the weather poorly (R2 {fit.r2:.2f}, CV(RMSE) "
+                                  f"{fit.cv_rmse * 100:.0f} %; ASHRAE Guideline 14 asks 15 % of monthly data): check "
+                                  "the dates and amounts, or whether other loads share the meter")
+    if coverage < MIN_COVERAGE:
+        b.warn(f"{where}.{kind}", f"the bills cover {coverage * 100:.0f} % of a typical year's heating "
+                                  "degree-hours; a whole heating season fits the balance point and UA better")
+    for start, end, why in dropped:
+        b.warn(f"{where}.{kind}", f"{start} to {end} left out of the fit ({why})")
+    return ua, fit.balance_point_f, "from_bills"
 
 
 def _hourly_series(b: _Builder, profile: Profile, location: Location, weather: st.Weather, base: str):

@@ -162,6 +162,11 @@ def load_summary(h) -> str:
     if h.load_method == "design":
         return (f"design load as entered {hl.design.load:,.0f} Btu/h at {hl.design.outdoor:g} F, UA "
                 f"{h.ua_btu_per_h_f:,.0f} Btu/h/F; modelled {modelled} (balance point {h.balance_point_f:g} F)")
+    if h.bills_fit is not None:
+        f = h.bills_fit.fit
+        return (f"fitted to {f.periods} dated {'bills' if h.bills_fit.kind == 'periods' else 'deliveries'}: UA "
+                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F, balance point {h.balance_point_f:.1f} F, R2 {f.r2:.2f}, "
+                f"CV(RMSE) {f.cv_rmse * 100:.0f} %; {modelled}")
     return f"UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; {modelled}"
 
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from typing import TYPE_CHECKING
 
 from .model.engine import AnnualEnergy
-from .units import FUEL_UNIT
+from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
 
 if TYPE_CHECKING:
     from .home import Home
@@ -218,6 +218,7 @@ class Comparison(NamedTuple):
                 "annual_heat_mmbtu": self.results[0].energy.heat_mmbtu if self.results else 0.0,
                 **_load_given(h),
             },
+            "warnings": list(h.warnings),
             "systems": _systems(h),
             "prices": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.prices.items()},
             "emissions": {k: {"value": v.value, "unit": v.unit, "source": v.source} for k, v in h.emissions.items()},
@@ -247,6 +248,16 @@ def _load_given(h) -> dict:
     hl = h.profile.heating_load
     if h.load_method == "design":
         return {"design_load_entered_btu_per_h": hl.design.load, "design_outdoor_entered_f": hl.design.outdoor}
+    if h.bills_fit is not None:
+        r = h.bills_fit
+        per_unit = BTU_PER_FUEL_UNIT[r.fuel]
+        return {"bills_fit": {
+            "kind": r.kind, "balance_point_f": r.fit.balance_point_f, "ua_btu_per_h_f": h.ua_btu_per_h_f,
+            "base_use_per_day": r.fit.base_btu_per_day / per_unit, "unit": FUEL_UNIT[r.fuel], "r2": r.fit.r2,
+            "cv_rmse": r.fit.cv_rmse, "heating_degree_hour_coverage": r.coverage,
+            "used": [{"start": str(a), "end": str(e), "amount": q / per_unit, "fitted": f / per_unit}
+                     for (a, e, q), f in zip(r.used, r.fit.fitted_btu)],
+            "dropped": [{"start": str(a), "end": str(e), "why": why} for a, e, why in r.dropped]}}
     if h.load_method == "hourly":
         return {"hourly_file": hl.hourly.file, "hourly_column": hl.hourly.column,
                 "hourly_peak_btu_per_h": float(h.heat_load_series_btu_per_h.max())}

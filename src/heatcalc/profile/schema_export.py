@@ -44,6 +44,13 @@ def _leaf_schema(spec: Leaf) -> dict:
         return {"type": "array", "minItems": 2, "description": _doc(spec), "items": {
             "type": "object", "additionalProperties": False, "required": list(spec.items._rules["required"]),
             "properties": {k: _leaf_schema(p) for k, p in fields.items()}}}
+    if spec.kind == "rows":
+        fields = spec.items._declarations
+        return {"type": "array", "minItems": 1, "description": _doc(spec), "items": {
+            "type": "object", "additionalProperties": False, "required": list(spec.items._rules["required"]),
+            "properties": {k: _leaf_schema(p) for k, p in fields.items()}}}
+    if spec.kind == "date":
+        return {"type": "string", "format": "date", "description": _doc(spec)}
     if spec.kind == "stages":
         one = {"type": "number", "minimum": spec.minimum, "maximum": spec.maximum}
         return {"anyOf": [one, {"type": "object", "additionalProperties": False, "required": ["full"],

@@ -50,12 +50,38 @@ class Location(Record, one_of=("zip", "station", "lat", "weather_file", "state")
     weather_file: str | None = leaf("string", "An EnergyPlus EPW or TMY3 CSV file, relative to the profile.")
 
 
-class Bills(Record, required=("fuel", "amount")):
-    """A year of bills of the current heating fuel."""
+class BillPeriod(Record, required=("start", "end", "amount")):
+    """One metered bill: the fuel used from one meter read to the next."""
+
+    start: object = leaf("date", "The first day of the period (the earlier meter read).", example="2024-01-03")
+    end: object = leaf("date", "The day of the next meter read: the period ends the day before.",
+                       example="2024-02-02")
+    amount: float | None = leaf("quantity", "Fuel used in the period, in the bills' fuel's units.",
+                                unit=_bill_amount_kind, minimum=0, maximum=MAX_HEAT_BTU * 10, example="95 therm")
+
+
+class Delivery(Record, required=("date", "amount")):
+    """One delivery of a delivered fuel (propane, heating oil) that filled the tank."""
+
+    date: object = leaf("date", "The day of the delivery.", example="2024-01-15")
+    amount: float | None = leaf("quantity", "Fuel delivered.", unit=_bill_amount_kind, minimum=0,
+                                maximum=MAX_HEAT_BTU * 10, example="180 gal")
+
+
+class Bills(Record, one_of=("amount", "periods", "deliveries"), required_one=True, required=("fuel",)):
+    """Bills of the current heating fuel: a year's total, dated meter periods, or dated deliveries."""
 
     fuel: str | None = leaf("enum", "The billed fuel.", choices=u.BILL_FUELS, example="natural_gas")
     amount: float | None = leaf("quantity", "Fuel bought in the year (therm, ccf, Mcf, m3, gal, kWh, MMBtu).",
                                 unit=_bill_amount_kind, above=0, maximum=MAX_HEAT_BTU * 10, example="780 therm")
+    periods: list | None = leaf(
+        "rows", "Dated bills: a list of {start, end, amount}, end being the next meter read. UA, balance point and "
+                "the non-heating use per day are fitted to the weather of those dates (matched by month and day).",
+        items=BillPeriod, example="[{start: 2024-01-03, end: 2024-02-02, amount: 95 therm}, ...]")
+    deliveries: list | None = leaf(
+        "rows", "Dated fill-up deliveries of a delivered fuel: a list of {date, amount}; each delivery refills what "
+                "was burned since the one before, and the fit is as for periods.",
+        items=Delivery, example="[{date: 2023-10-02, amount: 150 gal}, ...]")
     efficiency: float | None = leaf(
         "number", "Seasonal efficiency of the current system (AFUE, or COP for electric heat).", above=0, maximum=6,
         default={"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "electricity": 1.0}, default_by="fuel",

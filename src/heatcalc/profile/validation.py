@@ -6,6 +6,7 @@ field's default unit and suggest the key meant when one is misspelt.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 from functools import lru_cache
@@ -105,6 +106,10 @@ class _Validator:
             return self.periods(value, path)
         if spec.kind == "tests":
             return self.tests(spec, value, path)
+        if spec.kind == "rows":
+            return self.rows(spec, value, path, siblings)
+        if spec.kind == "date":
+            return self.date(value, path)
         if spec.kind == "stages":
             return self.stages(spec, value, path)
         if spec.kind == "retention":
@@ -243,7 +248,25 @@ class _Validator:
             self.add(path, "the last period must have only a price: it covers every hour the others do not")
         return out
 
-    def records(self, record, value, path: str, example: str) -> list | None:
+    def rows(self, spec: Leaf, value, path: str, siblings: dict) -> list | None:
+        """A list of ``spec.items`` records; their fields see the enclosing section's values (a bill's amount is in
+        the units of the bills' fuel)."""
+        records = self.records(spec.items, value, path, spec.example or "[{...}, ...]", parent=siblings)
+        return None if records is None else [row for _, _, row in records]
+
+    def date(self, value, path: str):
+        """A calendar date: YAML's 2024-01-03, or the same as text."""
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.add(path, f"must be a date written 2024-01-03 (got {_describe(value)})")
+            return None
+
+    def records(self, record, value, path: str, example: str, parent: dict | None = None) -> list | None:
         """A list of mappings whose items are ``record`` (checked field by field, required ones demanded): the
         (path, mapping given, checked values) of each mapping."""
         fields = record._declarations
@@ -257,7 +280,7 @@ class _Validator:
                 if key not in fields:
                     self.add(f"{sub}.{key}", "unknown key" + suggest(str(key), fields))
                 elif v is not None:
-                    converted = self.leaf(fields[key], v, f"{sub}.{key}", item)
+                    converted = self.leaf(fields[key], v, f"{sub}.{key}", {**(parent or {}), **item})
                     if converted is not None:
                         row[key] = converted
             for key in record._rules["required"]:
