@@ -1,6 +1,7 @@
 """Dated bills and deliveries: UA, balance point and base use fitted to the weather of the bills' dates."""
 
 import datetime as dt
+from itertools import pairwise
 import subprocess
 import sys
 
@@ -56,7 +57,7 @@ def _periods(rows):
 def test_bills_from_a_known_house_are_fitted_back_within_2_percent(tmp_path, day_temps):
     rng = np.random.default_rng(3)
     reads = _reads()
-    rows = [(a, b, _therm(day_temps, a, b) * (1 + rng.normal(0, 0.03))) for a, b in zip(reads, reads[1:])]
+    rows = [(a, b, _therm(day_temps, a, b) * (1 + rng.normal(0, 0.03))) for a, b in pairwise(reads)]
     c = heatcalc.compare(_profile(tmp_path, _periods(rows)))
     h = c.home
     assert h.ua_btu_per_h_f == pytest.approx(UA, rel=0.02)
@@ -74,11 +75,11 @@ def test_bills_from_a_known_house_are_fitted_back_within_2_percent(tmp_path, day
 def test_exact_bills_give_the_exact_house(day_temps):
     reads = _reads()
     counts = np.zeros((len(reads) - 1, 365))
-    for i, (a, b) in enumerate(zip(reads, reads[1:])):
+    for i, (a, b) in enumerate(pairwise(reads)):
         for k in range((b - a).days):
             d = a + dt.timedelta(days=k)
             counts[i, dt.date(2023, d.month, d.day).timetuple().tm_yday - 1] += 1
-    fuel = np.array([_therm(day_temps, a, b) for a, b in zip(reads, reads[1:])]) * 1e5
+    fuel = np.array([_therm(day_temps, a, b) for a, b in pairwise(reads)]) * 1e5
     fit = fit_bills(counts, fuel, day_temps)
     assert fit.slope_btu_per_f_h * AFUE == pytest.approx(UA, rel=1e-3)
     assert fit.balance_point_f == pytest.approx(BALANCE, abs=0.051)
@@ -88,7 +89,7 @@ def test_exact_bills_give_the_exact_house(day_temps):
 
 def test_given_balance_point_and_non_heating_are_held(tmp_path, day_temps):
     reads = _reads()
-    rows = [(a, b, _therm(day_temps, a, b)) for a, b in zip(reads, reads[1:])]
+    rows = [(a, b, _therm(day_temps, a, b)) for a, b in pairwise(reads)]
     p = _profile(tmp_path, _periods(rows) + ["    non_heating: 0.6 therm/month\n"], extra="  balance_point: 60 F\n")
     h = heatcalc.compare(p).home
     assert h.balance_point_f == 60.0
@@ -99,7 +100,7 @@ def test_deliveries_refill_what_was_burned(tmp_path, day_temps):
     # oil delivered every ~2 months; each delivery is what was burned since the one before
     dates = [dt.date(2023, 1, 10) + dt.timedelta(days=61 * i) for i in range(7)]
     lines = ["    deliveries:\n", f"    - {{date: {dates[0]}, amount: 150 gal}}\n"]
-    for a, b in zip(dates, dates[1:]):
+    for a, b in pairwise(dates):
         gal = _therm(day_temps, a, b) * 1e5 / 138_700  # heating oil 138,700 Btu/gal (EIA)
         lines.append(f"    - {{date: {b}, amount: {gal:.3f} gal}}\n")
     text = "".join(lines).replace("natural_gas", "heating_oil")
@@ -113,7 +114,7 @@ def test_deliveries_refill_what_was_burned(tmp_path, day_temps):
 
 def test_winter_only_bills_warn_and_long_periods_are_dropped(tmp_path, day_temps):
     reads = [dt.date(2023, 1, 4), dt.date(2023, 2, 3), dt.date(2023, 3, 5), dt.date(2023, 4, 4)]
-    rows = [(a, b, _therm(day_temps, a, b)) for a, b in zip(reads, reads[1:])]
+    rows = [(a, b, _therm(day_temps, a, b)) for a, b in pairwise(reads)]
     rows.append((dt.date(2023, 4, 4), dt.date(2023, 9, 1), _therm(day_temps, dt.date(2023, 4, 4),
                                                                   dt.date(2023, 9, 1))))
     p = _profile(tmp_path, _periods(rows), extra="  balance_point: 57 F\n")
@@ -129,7 +130,7 @@ def test_winter_only_bills_warn_and_long_periods_are_dropped(tmp_path, day_temps
 def test_noisy_bills_warn_of_a_poor_fit(tmp_path, day_temps):
     rng = np.random.default_rng(1)
     reads = _reads()
-    rows = [(a, b, _therm(day_temps, a, b) * rng.uniform(0.4, 1.6)) for a, b in zip(reads, reads[1:])]
+    rows = [(a, b, _therm(day_temps, a, b) * rng.uniform(0.4, 1.6)) for a, b in pairwise(reads)]
     h = heatcalc.compare(_profile(tmp_path, _periods(rows))).home
     assert any("fit the weather poorly" in w for w in h.warnings)
 

@@ -721,8 +721,27 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         b.assume(f"{base}.switchover", "ignored", "only used with backup: furnace")
         switchover = None
     hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
-                  backup_furnace=backup_furnace, cycling_degradation=cd)
+                  backup_furnace=backup_furnace, cycling_degradation=cd, **_strips(b, cfg, backup))
     return hp, nominal, compressor, tests
+
+
+def _strips(b: _Builder, cfg: HeatPumpConfig, backup: str) -> dict:
+    """The resistance backup's capacity and lockout as HeatPump fields (unlimited and none unless given)."""
+    base = "systems.heat_pump"
+    if cfg.backup_capacity is None and cfg.backup_lockout is None:
+        return {}
+    if backup != "electric_resistance":
+        b.fail(f"{base}.backup_capacity" if cfg.backup_capacity is not None else f"{base}.backup_lockout",
+               "applies to resistance strips; a dual-fuel furnace is taken to cover any shortfall")
+        return {}
+    out = {}
+    if cfg.backup_capacity is not None:
+        out["strip_capacity_btu_per_h"] = cfg.backup_capacity
+    else:
+        b.assume(f"{base}.backup_capacity", "unlimited", field_spec(f"{base}.backup_capacity").rule)
+    if cfg.backup_lockout is not None:
+        out["strip_lockout_f"] = cfg.backup_lockout
+    return out
 
 
 def _test_set(b: _Builder, cfg: HeatPumpConfig, compressor: str):
@@ -947,7 +966,8 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
                      "design EWT's COP and the prices used")
     hp = HeatPump(curve=unit.scaled(nominal), cutoff_f=NO_CUTOFF_F if cutoff is None else cutoff, backup=backup,
                   switchover_f=switchover, backup_furnace=furnace if backup == "furnace" else None,
-                  cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)))
+                  cycling_degradation=cd, ground=loop._replace(design_load_btu_per_h=max(design_load, 1.0)),
+                  **_strips(b, cfg, backup))
     return hp, nominal, compressor, None
 
 

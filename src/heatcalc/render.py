@@ -278,6 +278,13 @@ def _payback(r: dict, current: str) -> str:
 def _print_summary(c: Comparison, console) -> None:
     s = c.summary
     by = {r.system: r for r in c.results}
+    hp = by.get("heat_pump")
+    if hp is not None and hp.energy.unmet_btu > 0:
+        strips = c.home.heat_pump.strip_capacity_btu_per_h
+        size = f"{strips / 3412.14163:g} kW strips" if strips < float("inf") else "strips"
+        console.print(f"Unmet heat: the heat pump and its {size} fall short by {hp.energy.unmet_btu / 1e6:,.2f} "
+                      f"MMBtu over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
+                      "colder then); see `heatcalc size` for the backup it needs", style="yellow")
     whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
     if s.cheapest:
         cost = by[s.cheapest].total_cost_usd

@@ -51,6 +51,8 @@ class Row(NamedTuple):
     simple_payback_years_high: float | None
     npv_vs_current_low_usd: float | None
     npv_vs_current_high_usd: float | None
+    unmet_heat_mmbtu: float
+    unmet_hours: float
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -141,6 +143,8 @@ class SystemResult(NamedTuple):
             "simple_payback_years_high": self.simple_payback_years_high,
             "npv_vs_current_low_usd": self.npv_vs_current_low_usd,
             "npv_vs_current_high_usd": self.npv_vs_current_high_usd,
+            "unmet_heat_mmbtu": e.unmet_btu / 1e6,
+            "unmet_hours": e.unmet_hours,
         }
 
 

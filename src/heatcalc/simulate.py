@@ -84,7 +84,9 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
             cycling_degradation=column([p.cycling_degradation for p in pumps]),
             backup_efficiency=column([p.backup_efficiency for p in pumps]),
             furnace_afue=column([f.afue if f else 1.0 for f in furnaces]),
-            furnace_blower_kwh_per_mmbtu=column([f.blower_kwh_per_mmbtu if f else 0.0 for f in furnaces]))
+            furnace_blower_kwh_per_mmbtu=column([f.blower_kwh_per_mmbtu if f else 0.0 for f in furnaces]),
+            strip_capacity_btu_per_h=column([p.strip_capacity_btu_per_h for p in pumps]),
+            strip_lockout_f=column([p.strip_lockout_f for p in pumps]))
         fuels = [f.fuel if dual else None for f in furnaces]
         for i, energy in zip(idx, annual_totals_many(hourly, fuels, hours)):
             out[i]["heat_pump"] = energy
@@ -384,10 +386,11 @@ def hourly_rows(comparison: Comparison):
                    "heat_pump_cop": (None if np.isnan(cop[i]) else float(cop[i])) if is_hp else None,
                    "backup_heat_btu": float(h.backup_heat_btu[i]) if is_hp else None,
                    "electricity_kwh": float(h.electricity_kwh[i]), "fuel": series.fuel or "",
-                   "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i])}
+                   "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i]),
+                   "unmet_heat_btu": 0.0 if h.unmet_btu is None else float(h.unmet_btu[i])}
 
 
 HOURLY_COLUMNS = ("profile", "system", "hour", "outdoor_f", "load_btu", "heat_pump_btu", "heat_pump_cop",
-                  "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd")
+                  "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd", "unmet_heat_btu")
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
                    "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw")

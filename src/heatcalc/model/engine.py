@@ -44,6 +44,8 @@ class HeatPump(NamedTuple):
     cycling_degradation: float = DEFAULT_CYCLING_DEGRADATION
     backup_efficiency: float = 1.0  # of resistance strips
     ground: GroundLoop | None = None  # a ground-source unit's loop (its curve is then against entering water)
+    strip_capacity_btu_per_h: float = np.inf  # resistance backup's capacity (unlimited: sized for any shortfall)
+    strip_lockout_f: float = np.inf  # resistance backup is locked out above this outdoor temperature
 
 
 class HourlyEnergy(NamedTuple):
@@ -54,6 +56,7 @@ class HourlyEnergy(NamedTuple):
     fuel_btu: np.ndarray  # fuel energy burned (higher heating value)
     backup_heat_btu: np.ndarray  # heat from backup (heat pump only)
     compressor_heat_btu: np.ndarray  # heat from the heat pump's compressor cycle
+    unmet_btu: np.ndarray | None = None  # load neither the heat pump nor its backup could deliver (None: none)
 
 
 class AnnualEnergy(NamedTuple):
@@ -68,6 +71,8 @@ class AnnualEnergy(NamedTuple):
     peak_electric_kw: float
     peak_index: int = 0  # which entry (hour, or temperature bin) the peak fell in
     electricity_cost_usd: float | None = None  # set when electricity is priced hour by hour (time of use)
+    unmet_btu: float = 0.0  # load not delivered: heat pump and backup strips together fell short
+    unmet_hours: float = 0.0
 
     @property
     def fuel_units(self) -> float:
@@ -148,13 +153,18 @@ def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump, day_of_year=None) -
         cutoff_f=hp.cutoff_f, dual_fuel=hp.backup == "furnace",
         switchover_f=hp.switchover_f if hp.switchover_f is not None else -np.inf,
         cycling_degradation=hp.cycling_degradation, backup_efficiency=hp.backup_efficiency,
-        furnace_afue=f.afue if f else 1.0, furnace_blower_kwh_per_mmbtu=f.blower_kwh_per_mmbtu if f else 0.0)
+        furnace_afue=f.afue if f else 1.0, furnace_blower_kwh_per_mmbtu=f.blower_kwh_per_mmbtu if f else 0.0,
+        strip_capacity_btu_per_h=hp.strip_capacity_btu_per_h, strip_lockout_f=hp.strip_lockout_f)
 
 
 def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_min, cop_max, cop_min, *,
                                cutoff_f, dual_fuel: bool, switchover_f, cycling_degradation,
-                               backup_efficiency=1.0, furnace_afue=1.0, furnace_blower_kwh_per_mmbtu=0.0):
+                               backup_efficiency=1.0, furnace_afue=1.0, furnace_blower_kwh_per_mmbtu=0.0,
+                               strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf):
     """The heat pump's hour given its performance at that hour's temperature (see :func:`heat_pump_hourly`).
+
+    Resistance strips deliver what the heat pump cannot, up to their capacity, and nothing above their lockout
+    temperature; what is left is unmet.  A dual-fuel furnace is taken to cover any shortfall.
 
     All arguments broadcast, so one call can run many homes at once: arrays of shape (homes, hours) for the load
     and performance, and (homes, 1) columns for per-home settings.
@@ -168,13 +178,20 @@ def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_
     cop = heat_pump_cop(delivered, capacity_min, capacity_max, cop_min, cop_max, cycling_degradation)
     hp_kwh = np.where(delivered > 0, delivered / (cop * BTU_PER_KWH), 0.0)
     backup = load - delivered
+    unmet = None
     if dual_fuel:
         fuel = backup / furnace_afue
         kwh = hp_kwh + backup / BTU_PER_MMBTU * furnace_blower_kwh_per_mmbtu
     else:
+        if np.any(np.isfinite(strip_capacity_btu_per_h)) or np.any(np.isfinite(strip_lockout_f)):
+            strips = np.where(temp <= strip_lockout_f, strip_capacity_btu_per_h, 0.0)
+            short = backup
+            backup = np.minimum(short, strips)
+            unmet = short - backup
         fuel = np.zeros_like(backup)
         kwh = hp_kwh + backup / (BTU_PER_KWH * backup_efficiency)
-    return HourlyEnergy(load + np.zeros_like(backup), kwh, fuel, backup, delivered)
+    heat = load + np.zeros_like(backup) if unmet is None else load - unmet
+    return HourlyEnergy(heat, kwh, fuel, backup, delivered, unmet)
 
 
 def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None) -> AnnualEnergy:
@@ -194,6 +211,8 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_
         peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
         peak_index=int(np.argmax(hourly.electricity_kwh)) if hourly.electricity_kwh.size else 0,
         electricity_cost_usd=None if price_usd_per_kwh is None else float(hourly.electricity_kwh @ price_usd_per_kwh),
+        unmet_btu=0.0 if hourly.unmet_btu is None else float(hourly.unmet_btu @ w),
+        unmet_hours=0.0 if hourly.unmet_btu is None else float(w[hourly.unmet_btu > 1e-6].sum()),
     )
 
 
@@ -207,5 +226,8 @@ def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours) -> list[AnnualE
     backup_hours = (hourly.backup_heat_btu > 1e-9) @ w
     peak_at = hourly.electricity_kwh.argmax(axis=1)
     peak = hourly.electricity_kwh[np.arange(len(fuels)), peak_at]
+    unmet = np.zeros(len(fuels)) if hourly.unmet_btu is None else hourly.unmet_btu @ w
+    unmet_hours = np.zeros(len(fuels)) if hourly.unmet_btu is None else (hourly.unmet_btu > 1e-6) @ w
     return [AnnualEnergy(float(heat[i]), float(kwh[i]), fuels[i], float(fuel[i]), float(backup[i]),
-                         float(backup_hours[i]), float(peak[i]), int(peak_at[i])) for i in range(len(fuels))]
+                         float(backup_hours[i]), float(peak[i]), int(peak_at[i]), unmet_btu=float(unmet[i]),
+                         unmet_hours=float(unmet_hours[i])) for i in range(len(fuels))]

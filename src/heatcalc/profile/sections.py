@@ -251,6 +251,13 @@ class HeatPumpConfig(Record):
     backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                       "(dual fuel, uses systems.furnace).", choices=BACKUPS,
                               default="electric_resistance")
+    backup_capacity: float | None = leaf(
+        "quantity", "Resistance backup: the strips' capacity (e.g. 10 kW); what the heat pump and strips cannot "
+                    "deliver is reported as unmet heat.", unit=u.POWER, minimum=0, maximum=600_000,
+        rule="unlimited: strips large enough for any shortfall (`heatcalc size` gives the kW that takes)")
+    backup_lockout: float | None = leaf(
+        "quantity", "Resistance backup: locked out above this outdoor temperature (a thermostat's auxiliary-heat "
+                    "lockout).", unit=TEMP, minimum=-60, maximum=80, rule="no lockout")
     switchover: float | None = leaf(
         "quantity", "Dual fuel: below this the furnace takes over.", unit=TEMP, minimum=-60, maximum=70,
         rule="the economic switchover: below it the furnace's heat costs less than the heat pump's at full speed, "
