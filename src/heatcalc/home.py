@@ -17,7 +17,7 @@ from .model import load as load_model
 from .model.engine import ElectricResistance, Furnace, HeatPump
 from .model import rating
 from .model.heat_pump import (
-    HeatPumpCurve, calibrated_default_curve, curve_from_points, curve_from_tests, hspf2_range, size_to_load_btu_per_h,
+    STANDARD_SIZES_TON, HeatPumpCurve, calibrated_default_curve, curve_from_points, curve_from_tests, hspf2_range, size_to_load_btu_per_h,
     sizing_temperature_f, with_cop_factor,
 )
 from .profile import HeatPumpConfig, Profile, field_spec
@@ -76,6 +76,8 @@ class Cooling(NamedTuple):
     heat_pump_seer2: float
     air_conditioner_seer2: float | None  # None: the furnace and resistance homes have no cooling
     load_btu_per_h: np.ndarray | None = None  # 8,760 hourly cooling loads when the profile gives a series
+    heat_pump_capacity_btu_per_h: float = float("inf")  # cooling capacity, constant over temperature
+    air_conditioner_capacity_btu_per_h: float = float("inf")
 
 
 class Economics(NamedTuple):
@@ -202,13 +204,16 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     resistance = _resistance(b, profile)
     tariff = _tariff(b, profile, location)
     heat_pump, nominal, compressor, rating_tests = (None, None, None, None)
+    cooling = _cooling(b, profile, ua, weather, location) if ua is not None else None
     if ua is not None:
         # under a time-of-use tariff the switchover weighs the hours' mean price
         switch_prices = prices if tariff is None else {
             **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
-        heat_pump, nominal, compressor, rating_tests = _heat_pump(b, profile, ua, bp, weather, furnace,
-                                                                  switch_prices)
-    cooling = _cooling(b, profile, ua, weather, location) if ua is not None else None
+        heat_pump, nominal, compressor, rating_tests = _heat_pump(
+            b, profile, ua, bp, weather, furnace, switch_prices,
+            None if cooling is None else cooling_design_btu_per_h(cooling, weather)[0])
+    if cooling is not None:
+        cooling = _cooling_capacities(b, profile, cooling, weather, nominal)
     charges = profile.fixed_charges
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
     economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal) \
@@ -611,7 +616,7 @@ def _resistance(b: _Builder, profile: Profile) -> ElectricResistance | None:
 
 
 def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.Weather,
-               furnace: Furnace | None, prices: dict):
+               furnace: Furnace | None, prices: dict, cooling_design: float | None = None):
     cfg = profile.systems.heat_pump
     if cfg is None:
         return None, None, None, None
@@ -690,8 +695,13 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
             t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
             need = float(load_model.heat_load_btu_per_h(ua, t_size, bp))
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
-            b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)",
-                     f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F")
+            why = f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F"
+            if cooling_design is not None and cfg.cooling_capacity is None and nominal < cooling_design:
+                nominal = next((t * 12000.0 for t in STANDARD_SIZES_TON if t * 12000.0 >= cooling_design),
+                               STANDARD_SIZES_TON[-1] * 12000.0)
+                why += (f"; raised to cover the cooling design load ({cooling_design:,.0f} Btu/h), as a heat pump "
+                        "that also cools is sized for the larger of its two loads (ACCA Manual S)")
+            b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)", why)
         b.assume(f"{base}.performance", f"HSPF2 {hspf2:g} {compressor}",
                  "RESNET 301-2022 Addendum 82 default curves" + (f" with {share:.2f} of the 47 F capacity at 5 F"
                                                                    if share is not None else "") +
@@ -972,6 +982,36 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
 
 
 # --- cooling, tariffs, economics --------------------------------------------------------------------------------
+
+def cooling_design_btu_per_h(cooling: Cooling, weather: st.Weather) -> tuple[float, float]:
+    """The cooling design load [Btu/h] and its outdoor temperature: the load at the 1 % hottest hour (the 99th
+    percentile of the hourly temperatures), or a given series' 99th-percentile hour."""
+    hot = float(np.percentile(weather.temp_f, 99.0))
+    if cooling.load_btu_per_h is not None:
+        return float(np.percentile(cooling.load_btu_per_h, 99.0)), hot
+    return float(load_model.cooling_load_btu_per_h(cooling.ua_btu_per_h_f, hot, cooling.balance_point_f)), hot
+
+
+def _cooling_capacities(b: _Builder, profile: Profile, cooling: Cooling, weather: st.Weather,
+                        heat_pump_nominal: float | None) -> Cooling:
+    """Each cooling unit's capacity, and a warning when the heat pump cannot carry the cooling design load."""
+    hp = profile.systems.heat_pump
+    hp_cap = float("inf")
+    if hp is not None:
+        hp_cap = hp.cooling_capacity or heat_pump_nominal or float("inf")
+        if hp.cooling_capacity is None and heat_pump_nominal:
+            b.assume("systems.heat_pump.cooling_capacity", f"{hp_cap:,.0f} Btu/h",
+                     "its nominal heating capacity at 47 F: heat pumps are sold by one nominal size for both modes; "
+                     "taken as constant over outdoor temperature")
+        design, hot = cooling_design_btu_per_h(cooling, weather)
+        if hp_cap < design:
+            b.warn("systems.heat_pump", f"its cooling capacity ({hp_cap:,.0f} Btu/h) is below the home's cooling "
+                                        f"design load ({design:,.0f} Btu/h at {hot:.0f} F): it is too small to cool "
+                                        "this home on hot days (unmet cooling is reported)")
+    ac = profile.systems.air_conditioner
+    ac_cap = ac.capacity if ac is not None and ac.capacity is not None else float("inf")
+    return cooling._replace(heat_pump_capacity_btu_per_h=hp_cap, air_conditioner_capacity_btu_per_h=ac_cap)
+
 
 def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weather,
              location: Location) -> Cooling | None:

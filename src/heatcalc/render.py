@@ -285,6 +285,12 @@ def _print_summary(c: Comparison, console) -> None:
         console.print(f"Unmet heat: the heat pump and its {size} fall short by {hp.energy.unmet_btu / 1e6:,.2f} "
                       f"MMBtu over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
                       "colder then); see `heatcalc size` for the backup it needs", style="yellow")
+    for r in c.results:
+        if r.unmet_cooling_hours > 0:
+            unit = "heat pump" if r.system == "heat_pump" else "air conditioner"
+            console.print(f"Unmet cooling: the {unit} ({SYSTEM_LABEL[r.system].lower()} home) falls short by "
+                          f"{r.unmet_cooling_btu / 1e6:,.2f} MMBtu over {r.unmet_cooling_hours:,.0f} hours",
+                          style="yellow")
     whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
     if s.cheapest:
         cost = by[s.cheapest].total_cost_usd

@@ -183,6 +183,22 @@ def _assumptions(c: Comparison) -> str:
             f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table></div></details>")
 
 
+def _notes(c: Comparison) -> str:
+    """The inputs' warnings (a poor bills fit, a heat pump too small to cool) and any unmet heat or cooling."""
+    notes = [_e(w) for w in c.home.warnings]
+    for r in c.results:
+        label = SYSTEM_LABEL[r.system].lower()
+        if r.energy.unmet_btu > 0:
+            notes.append(f"Unmet heat ({label}): {r.energy.unmet_btu / 1e6:,.2f} MMBtu over "
+                         f"{r.energy.unmet_hours:,.0f} hours; the backup strips are too small or locked out.")
+        if r.unmet_cooling_hours > 0:
+            notes.append(f"Unmet cooling ({label} home): {r.unmet_cooling_btu / 1e6:,.2f} MMBtu over "
+                         f"{r.unmet_cooling_hours:,.0f} hours, above the unit's cooling capacity.")
+    if not notes:
+        return ""
+    return "<ul class='notes'>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>"
+
+
 def home_section(c: Comparison, index: int) -> str:
     from .charts import svg
     from .simulate import monthly_rows
@@ -198,6 +214,7 @@ def home_section(c: Comparison, index: int) -> str:
              + (f" · heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton" if h.heat_pump_nominal_btu_per_h
                 else "") + "</p>",
              f"<p class='headline'>{headline(c)}</p>",
+             _notes(c),
              _rows_table(c)]
     for name in chart_names(c):
         parts.append(f"<figure class='chart' data-chart='{name}'>{svg(chart(c, name, months), f'h{index}-{name}-')}"

@@ -53,6 +53,8 @@ class Row(NamedTuple):
     npv_vs_current_high_usd: float | None
     unmet_heat_mmbtu: float
     unmet_hours: float
+    unmet_cooling_mmbtu: float
+    unmet_cooling_hours: float
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -88,6 +90,8 @@ class SystemResult(NamedTuple):
     simple_payback_years_high: float | None = None  # worst case: the other way round
     npv_vs_current_low_usd: float | None = None
     npv_vs_current_high_usd: float | None = None
+    unmet_cooling_btu: float = 0.0  # cooling load above the unit's cooling capacity
+    unmet_cooling_hours: float = 0.0
 
     @property
     def total_cost_usd(self) -> float:
@@ -145,6 +149,8 @@ class SystemResult(NamedTuple):
             "npv_vs_current_high_usd": self.npv_vs_current_high_usd,
             "unmet_heat_mmbtu": e.unmet_btu / 1e6,
             "unmet_hours": e.unmet_hours,
+            "unmet_cooling_mmbtu": self.unmet_cooling_btu / 1e6,
+            "unmet_cooling_hours": self.unmet_cooling_hours,
         }
 
 

@@ -131,10 +131,11 @@ def compare_home(home: Home) -> Comparison:
     return comparison_from_energy(home, annual_energy(home))
 
 
-def cooling_energy(home: Home) -> dict[str, tuple[float, float | None]]:
+def cooling_energy(home: Home) -> dict[str, "CoolingYear"]:
     """Electricity for cooling [kWh] of each system (and its cost when priced hour by hour).
 
     The heat pump cools at its SEER2; the furnace and resistance homes at the air conditioner's, or not at all.
+    Each delivers at most its cooling capacity in an hour; the rest is unmet cooling.
     """
     c = home.cooling
     if c is None:
@@ -146,14 +147,26 @@ def cooling_energy(home: Home) -> dict[str, tuple[float, float | None]]:
     load = c.load_btu_per_h if c.load_btu_per_h is not None else \
         cooling_load_btu_per_h(c.ua_btu_per_h_f, temp, c.balance_point_f)
     out = {}
-    for system, seer2 in (("heat_pump", c.heat_pump_seer2), ("furnace", c.air_conditioner_seer2),
-                          ("electric_resistance", c.air_conditioner_seer2)):
+    ac_cap = c.air_conditioner_capacity_btu_per_h
+    for system, seer2, cap in (("heat_pump", c.heat_pump_seer2, c.heat_pump_capacity_btu_per_h),
+                               ("furnace", c.air_conditioner_seer2, ac_cap),
+                               ("electric_resistance", c.air_conditioner_seer2, ac_cap)):
         if seer2 is None:
-            out[system] = (0.0, 0.0 if price is not None else None)
+            out[system] = CoolingYear(0.0, 0.0 if price is not None else None)
             continue
-        kwh = cooling_electricity_kwh(load, seer2)
-        out[system] = (float(kwh @ hours), None if price is None else float(kwh @ price))
+        delivered = np.minimum(load, cap)
+        kwh = cooling_electricity_kwh(delivered, seer2)
+        short = load - delivered
+        out[system] = CoolingYear(float(kwh @ hours), None if price is None else float(kwh @ price),
+                                  float(short @ hours), float(hours[short > 1e-6].sum()))
     return out
+
+
+class CoolingYear(NamedTuple):
+    electricity_kwh: float
+    cost_usd: float | None  # when priced hour by hour
+    unmet_btu: float = 0.0  # cooling load above the unit's capacity
+    unmet_hours: float = 0.0
 
 
 def _uses_gas(result_fuel: str | None) -> bool:
@@ -173,8 +186,9 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
         ef = home.emissions[e.fuel].value if e.fuel else 0.0
         heat_elec_cost = e.electricity_cost_usd if e.electricity_cost_usd is not None else e.electricity_kwh * pe
         heating_cost = heat_elec_cost + e.fuel_units * fuel_price
-        cool_kwh, cool_cost = cooling.get(system, (0.0, None))
-        cool_cost = cool_kwh * pe if cool_cost is None else cool_cost
+        cool = cooling.get(system, CoolingYear(0.0, None))
+        cool_kwh = cool.electricity_kwh
+        cool_cost = cool_kwh * pe if cool.cost_usd is None else cool.cost_usd
         # fixed charges: electricity for every home; gas while the home keeps gas service
         gas_service = _uses_gas(e.fuel) or (has_gas and not (econ and econ.gas_disconnect))
         fixed_elec = 12.0 * fixed.get("electricity", 0.0)
@@ -190,6 +204,7 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
             peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
             balance_point_f=balance,
             cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_kwh * ee,
+            unmet_cooling_btu=cool.unmet_btu, unmet_cooling_hours=cool.unmet_hours,
             fixed_charges_usd=fixed_elec + fixed_gas,
             cost_by_energy={"electricity": heat_elec_cost + cool_cost + fixed_elec,
                             **({e.fuel: e.fuel_units * fuel_price} if e.fuel else {}),

@@ -303,6 +303,9 @@ class AirConditionerConfig(Record):
 
     seer2: float | None = leaf("number", "Cooling SEER2.", minimum=8, maximum=40, default=13.4,
                                source=f"split air conditioners' {US_MINIMUM_2023} in the North")
+    capacity: float | None = leaf("quantity", "Rated cooling capacity; what the cooling load exceeds it by is "
+                                              "reported as unmet cooling.", unit=u.POWER, above=0, maximum=600_000,
+                                  rule="unlimited: sized for the cooling load")
 
 
 class Systems(Record):
