@@ -117,6 +117,10 @@ class Home(NamedTuple):
     heat_load_series_btu_per_h: np.ndarray | None = None  # 8,760 hourly loads when the profile gives a series
     warnings: tuple[str, ...] = ()  # what the user should know about the inputs (a poor bills fit), for stderr
     bills_fit: "BillsFitReport | None" = None  # dated bills: the fit and the periods used and dropped
+    distribution: dict | None = None  # by system: the share of its heat (and cooling) that reaches the rooms
+
+    def distribution_efficiency(self, system: str) -> float:
+        return 1.0 if self.distribution is None else self.distribution.get(system, 1.0)
 
     def heat_load_btu_per_h(self) -> np.ndarray:
         """The heat the home needs in each of the 8,760 hours [Btu/h]: the profile's series, else UA·(balance - T)."""
@@ -194,7 +198,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     b.assume("design temperature", f"{design_temp_f:.1f} F",
              "1st percentile of the year's hourly temperatures (the 99 % heating design condition), from the "
              "weather used; it runs about 0.5 C warmer than ASHRAE's published 99 % values")
-    ua, bp, method = _heat_loss(b, profile, weather)
+    distribution = _distribution(b, profile)
+    ua, bp, method = _heat_loss(b, profile, weather, distribution)
     series = None
     if method == "hourly":
         series, ua, bp = _hourly_series(b, profile, location, weather, "heating_load")
@@ -211,7 +216,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
             **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
         heat_pump, nominal, compressor, rating_tests = _heat_pump(
             b, profile, ua, bp, weather, furnace, switch_prices,
-            None if cooling is None else cooling_design_btu_per_h(cooling, weather)[0])
+            None if cooling is None else cooling_design_btu_per_h(cooling, weather)[0],
+            1.0 if distribution is None else distribution["heat_pump"])
     if cooling is not None:
         cooling = _cooling_capacities(b, profile, cooling, weather, nominal)
     charges = profile.fixed_charges
@@ -226,7 +232,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
                 fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
                 heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series, warnings=tuple(b.warnings),
-                bills_fit=b.bills_fit)
+                bills_fit=b.bills_fit, distribution=distribution)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -324,7 +330,34 @@ def _zip5(text: str) -> str | None:
 
 # --- heat loss --------------------------------------------------------------------------------------------------
 
-def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
+def _distribution(b: _Builder, profile: Profile) -> dict | None:
+    """Each system's distribution efficiency, when the profile describes its ducts (None: none lose heat)."""
+    if profile.ducts is None:
+        return None
+    eff = b.given_or_default(profile.ducts.efficiency, "ducts.efficiency")
+    hp = profile.systems.heat_pump
+    ducted = hp is not None and (hp.type == "ground_source" or
+                                 (hp.distribution or field_spec("systems.heat_pump.distribution").default) == "ducted")
+    if hp is not None:
+        b.assume("ducts (heat pump)", f"{eff if ducted else 1.0:g}",
+                 "a ducted heat pump blows through the ducts" if ducted else "a ductless heat pump heats the rooms "
+                                                                              "directly")
+    return {"heat_pump": eff if ducted else 1.0, "furnace": eff, "electric_resistance": 1.0, "air_conditioner": eff}
+
+
+def _bills_through_ducts(b: _Builder, bills, distribution: dict | None) -> float:
+    """The share of a bill's heat that reached the rooms: a furnace's bills pay for its duct losses too."""
+    if distribution is None or bills.fuel == "electricity":
+        return 1.0
+    eff = distribution["furnace"]
+    if eff != 1.0:
+        b.assume("heating_load.from_bills (ducts)", f"x {eff:g}",
+                 "the bills' furnace blew its heat through the ducts, so the rooms received this share of it; "
+                 "electric bills are taken as baseboard heat, without ducts")
+    return eff
+
+
+def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather, distribution: dict | None = None):
     hl = profile.heating_load
     if hl.hourly is not None:
         return None, None, "hourly"  # read by _hourly_series, which fits UA and balance point to it
@@ -358,12 +391,14 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather):
                 b.fail("heating_load.from_bills.efficiency",
                        f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
                 return None, None, "from_bills"
-            return _dated_bills(b, hl, bills, eff, weather)
+            ua, bp_fit, route = _dated_bills(b, hl, bills, eff, weather)
+            return (None if ua is None else ua * _bills_through_ducts(b, bills, distribution)), bp_fit, route
         if bills.fuel != "electricity" and eff > 1.0:
             b.fail("heating_load.from_bills.efficiency", f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
             return None, bp, "from_bills"
         try:
-            annual = load_model.annual_heat_from_bills_btu(bills.amount, bills.non_heating or 0.0, eff)
+            annual = load_model.annual_heat_from_bills_btu(bills.amount, bills.non_heating or 0.0, eff) \
+                * _bills_through_ducts(b, bills, distribution)
         except ValueError as exc:
             b.fail("heating_load.from_bills.non_heating", str(exc))
             return None, bp, "from_bills"
@@ -616,7 +651,8 @@ def _resistance(b: _Builder, profile: Profile) -> ElectricResistance | None:
 
 
 def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.Weather,
-               furnace: Furnace | None, prices: dict, cooling_design: float | None = None):
+               furnace: Furnace | None, prices: dict, cooling_design: float | None = None,
+               duct_efficiency: float = 1.0):
     cfg = profile.systems.heat_pump
     if cfg is None:
         return None, None, None, None
@@ -693,7 +729,7 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         nominal = cfg.capacity
         if nominal is None:
             t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
-            need = float(load_model.heat_load_btu_per_h(ua, t_size, bp))
+            need = float(load_model.heat_load_btu_per_h(ua, t_size, bp)) / duct_efficiency  # ducts' losses too
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
             why = f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F"
             if cooling_design is not None and cfg.cooling_capacity is None and nominal < cooling_design:

@@ -175,7 +175,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     from rich.table import Table
 
     h = c.home
-    heat = c.results[0].energy.heat_mmbtu if c.results else 0.0
+    heat = c.heat_needed_mmbtu
     console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
     console.print(f"Weather: {printable(h.location.describe())}; state for prices: "
                   f"{h.location.state or 'US average'}")

@@ -204,7 +204,7 @@ def home_section(c: Comparison, index: int) -> str:
     from .simulate import monthly_rows
 
     h = c.home
-    heat = c.results[0].energy.heat_mmbtu if c.results else 0.0
+    heat = c.heat_needed_mmbtu
     months = monthly_rows(c)
     parts = [f"<section class='home' id='home-{index}'>",
              f"<h2>{_e(h.name)}</h2>",

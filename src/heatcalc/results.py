@@ -185,6 +185,14 @@ class Comparison(NamedTuple):
     summary: Summary
 
     @property
+    def heat_needed_mmbtu(self) -> float:
+        """The heat the rooms need in the year (a ducted system makes more: its ducts lose some on the way)."""
+        if not self.results:
+            return 0.0
+        r = self.results[0]
+        return (r.energy.heat_btu + r.energy.unmet_btu) * self.home.distribution_efficiency(r.system) / 1e6
+
+    @property
     def rows(self) -> tuple[Row, ...]:
         """One :class:`Row` per system, the CSV columns as attributes (``row.annual_cost_usd``)."""
         return tuple(r.to_row() for r in self.results)
@@ -225,7 +233,8 @@ class Comparison(NamedTuple):
                 "balance_point_f": h.balance_point_f,
                 "design_temp_f": h.design_temp_f,
                 "design_load_btu_per_h": h.design_load_btu_per_h,
-                "annual_heat_mmbtu": self.results[0].energy.heat_mmbtu if self.results else 0.0,
+                "annual_heat_mmbtu": self.heat_needed_mmbtu,
+                "distribution_efficiency": self.home.distribution,
                 **_load_given(h),
             },
             "warnings": list(h.warnings),

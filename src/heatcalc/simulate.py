@@ -37,13 +37,15 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
         load = home.heat_load_btu_per_h()
     out = {}
     first_hour = home.weather.bin_first_hour if binned else None
+    eff = home.distribution_efficiency
     if home.heat_pump is not None:
         hp = home.heat_pump
         fuel = hp.backup_furnace.fuel if hp.backup == "furnace" else None
-        out["heat_pump"] = annual_totals(heat_pump_hourly(load, temp, hp, None if binned else DAY_OF_HOUR), fuel,
-                                         hours, price)
+        out["heat_pump"] = annual_totals(heat_pump_hourly(load / eff("heat_pump"), temp, hp,
+                                                          None if binned else DAY_OF_HOUR), fuel, hours, price)
     if home.furnace is not None:
-        out["furnace"] = annual_totals(furnace_hourly(load, home.furnace), home.furnace.fuel, hours, price)
+        out["furnace"] = annual_totals(furnace_hourly(load / eff("furnace"), home.furnace), home.furnace.fuel, hours,
+                                       price)
     if home.resistance is not None:
         out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours, price)
     if first_hour is not None:  # bins → the first hour of the year at the peak's temperature
@@ -117,7 +119,7 @@ def compare_many(homes: list[Home]) -> list[Comparison]:
     out: list = [None] * len(homes)
     for i, h in enumerate(homes):
         if (h.heat_pump is not None and h.heat_pump.ground is not None) or h.tariff_usd_per_kwh is not None \
-                or h.heat_load_series_btu_per_h is not None:
+                or h.heat_load_series_btu_per_h is not None or h.distribution is not None:
             out[i] = compare_home(h)  # hour by hour, on its own
         else:
             groups[id(h.weather)].append(i)
@@ -154,9 +156,11 @@ def cooling_energy(home: Home) -> dict[str, "CoolingYear"]:
         if seer2 is None:
             out[system] = CoolingYear(0.0, 0.0 if price is not None else None)
             continue
-        delivered = np.minimum(load, cap)
+        # through the ducts the unit removes more than the rooms need
+        through = home.distribution_efficiency("heat_pump" if system == "heat_pump" else "air_conditioner")
+        delivered = np.minimum(load / through, cap)
         kwh = cooling_electricity_kwh(delivered, seer2)
-        short = load - delivered
+        short = load / through - delivered
         out[system] = CoolingYear(float(kwh @ hours), None if price is None else float(kwh @ price),
                                   float(short @ hours), float(hours[short > 1e-6].sum()))
     return out
@@ -333,10 +337,11 @@ def hourly_series(comparison: Comparison) -> list[HourlySeries]:
     price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else home.prices["electricity"].value
     out = []
     for result in comparison.results:
+        through = load / home.distribution_efficiency(result.system)  # what the unit makes, ducts' losses too
         if result.system == "heat_pump":
-            hourly = heat_pump_hourly(load, temp, home.heat_pump, DAY_OF_HOUR)
+            hourly = heat_pump_hourly(through, temp, home.heat_pump, DAY_OF_HOUR)
         elif result.system == "furnace":
-            hourly = furnace_hourly(load, home.furnace)
+            hourly = furnace_hourly(through, home.furnace)
         else:
             hourly = resistance_hourly(load, home.resistance)
         fuel = result.energy.fuel

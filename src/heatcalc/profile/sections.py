@@ -475,6 +475,17 @@ class Emissions(Record):
                                      minimum=0, maximum=40, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
 
 
+class Ducts(Record):
+    """The ducts of the home's air systems: a furnace, a ducted heat pump and an air conditioner blow through them;
+    a ductless heat pump and resistance heat do not."""
+
+    efficiency: float | None = leaf(
+        "number", "Seasonal distribution efficiency: the share of the heat (or cooling) an air system makes that "
+                  "reaches the rooms (ASHRAE 152 measures it; ducts in an attic or crawlspace lose the most).",
+        above=0.3, maximum=1.0, default=1.0,
+        source="ducts inside the conditioned space, whose losses stay in the home")
+
+
 class Profile(Record):
     """A home: where it is, how much heat it needs, which equipment and prices to compare."""
 
@@ -486,6 +497,7 @@ class Profile(Record):
     heating_load: HeatingLoad | None = section(HeatingLoad)
     systems: Systems | None = section(Systems, absent="empty")
     cooling_load: CoolingLoad | None = section(CoolingLoad)
+    ducts: Ducts | None = section(Ducts)
     tariff: Tariff | None = section(Tariff)
     fixed_charges: FixedCharges | None = section(FixedCharges, absent="empty")
     economics: EconomicsConfig | None = section(EconomicsConfig)
