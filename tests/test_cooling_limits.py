@@ -52,3 +52,12 @@ def test_a_heat_pump_too_small_to_cool_is_warned_about(tmp_path):
     assert run.returncode == 0 and "too small to cool" in run.stderr and "too small" not in run.stdout
     header = run.stdout.splitlines()[0].split(",")
     assert header[-2:] == ["unmet_cooling_mmbtu", "unmet_cooling_hours"]
+
+
+def test_batch_reports_each_homes_warnings_on_stderr(tmp_path):
+    _, p = _compare(tmp_path, "  heat_pump: {hspf2: 8.5, capacity: 1 ton}\n")
+    run = subprocess.run([sys.executable, "-m", "heatcalc", "batch", str(p), "--format", "csv", "--jobs", "2"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0 and "too small to cool" not in run.stdout
+    assert f"Warning: {p}: systems.heat_pump: its cooling capacity" in run.stderr
+    assert "1 computed, 0 failed" in run.stderr

@@ -37,6 +37,7 @@ class Outcome(NamedTuple):
     rows: list | None  # output rows (dicts) when the home ran
     problems: list | None  # [Problem] when it failed
     source: str
+    warnings: tuple = ()  # what the home's inputs warn of (a poor bills fit, a heat pump too small to cool)
 
 
 # --- inputs -------------------------------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def process_block(block: list[HomeInput], price_overrides: dict | None = None) -
         return outcomes
     for i, c in zip(where, comparisons):
         rows = [{"home": block[i].home, **row} for row in c.row_dicts()]
-        outcomes[i] = Outcome(block[i].home, rows, None, block[i].source)
+        outcomes[i] = Outcome(block[i].home, rows, None, block[i].source, tuple(c.home.warnings))
     return outcomes
 
 

@@ -523,15 +523,19 @@ def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overr
                     failed += 1
                     if fail_fast:
                         break
-                elif writer is not None:
-                    writer.write(outcome.rows)
-                    written += 1
                 else:
-                    if written >= MAX_TABLE_HOMES:
-                        raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, json "
-                                            "or ndjson for larger runs")
-                    table_rows.extend(outcome.rows)
-                    written += 1
+                    for w in outcome.warnings:
+                        label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
+                        _err(f"Warning: {outcome.source}{label}: {w}")
+                    if writer is not None:
+                        writer.write(outcome.rows)
+                        written += 1
+                    else:
+                        if written >= MAX_TABLE_HOMES:
+                            raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, "
+                                                "json or ndjson for larger runs")
+                        table_rows.extend(outcome.rows)
+                        written += 1
                 if progress:
                     progress.advance()
         except KeyboardInterrupt as exc:
