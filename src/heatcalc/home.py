@@ -4,8 +4,10 @@ equipment, prices and emission factors, with every default that was used recorde
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -426,8 +428,6 @@ MIN_COVERAGE = 0.75  # of the year's heating degree-hours: less than that is not
 
 def _weather_day(d) -> int:
     """Day of the weather year (0-364) of a calendar date; 29 February counts as the 28th."""
-    import datetime as dt
-
     return dt.date(2023, d.month, min(d.day, 28) if d.month == 2 else d.day).timetuple().tm_yday - 1
 
 
@@ -441,25 +441,23 @@ def _bill_spans(b: _Builder, bills, where: str):
             if r.end <= r.start:
                 b.fail(f"{where}.periods[{i}].end", f"{r.end} is not after the start {r.start}")
                 return None
-        for prev, r in zip(rows, rows[1:]):
+        for prev, r in pairwise(rows):
             if r.start < prev.end:
                 b.fail(f"{where}.periods", f"the period starting {r.start} overlaps the one from {prev.start} "
                                            f"to {prev.end}; each day belongs to one bill")
                 return None
-        spans = [(r.start, r.end, r.amount) for r in rows]
-        return spans
-    rows = [r for r in bills.deliveries]
-    if any(r.date is None or r.amount is None for r in rows):
-        return None
+        return [(r.start, r.end, r.amount) for r in rows]
+    if any(r.date is None or r.amount is None for r in bills.deliveries):
+        return None  # reported by the validator
     merged: dict = {}
-    for r in rows:  # two deliveries on one day are one fill
+    for r in bills.deliveries:  # two deliveries on one day are one fill
         merged[r.date] = merged.get(r.date, 0.0) + r.amount
     dates = sorted(merged)
     if len(dates) < 2:
         b.fail(f"{where}.deliveries", "needs at least two dated deliveries: the first marks a full tank, each "
                                       "later one what was burned since")
         return None
-    return [(a, c, merged[c]) for a, c in zip(dates, dates[1:])]
+    return [(a, c, merged[c]) for a, c in pairwise(dates)]
 
 
 def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
@@ -478,8 +476,6 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
         else:
             used.append((start, end, amount))
     counts = np.zeros((len(used), 365))
-    import datetime as dt
-
     for i, (start, end, _) in enumerate(used):
         d = start
         while d < end:

@@ -28,7 +28,7 @@ STEPS_PER_HOUR = (1, 2, 3, 4, 6, 12, 60)  # hourly, 30, 20, 15, 10, 5 and 1 minu
 MAX_ROWS = LEAP_HOURS * 60
 MAX_BYTES = 200 * 1024 * 1024
 TIME_COLUMNS = ("time", "timestamp", "datetime", "date_time", "date/time")
-_RATE = {k: v for k, v in u._POWER.items()}  # Btu/h in one of the unit
+_RATE = u._POWER  # Btu/h in one of the unit
 _AMOUNT = {"btu": 1.0, "kbtu": 1e3, "mmbtu": 1e6, "therm": u.BTU_PER_THERM, "kwh": u.BTU_PER_KWH,
            "wh": u.BTU_PER_KWH / 1000.0, "mwh": 1000.0 * u.BTU_PER_KWH}
 UNITS_ACCEPTED = "kW, W, Btu/h, kBtu/h or ton (a rate), or kWh, Wh, Btu, kBtu, MMBtu or therm per step (an amount)"
@@ -46,9 +46,7 @@ class LoadSeries(NamedTuple):
 
 def unit_factor(unit: str) -> tuple[float, bool]:
     """(Btu/h or Btu in one of ``unit``, is it a rate); ValueError names the accepted units."""
-    key = u.normalise_unit(unit)
-    key = {"kwh/h": "kw", "btuh": "btu/h", "btu/hr": "btu/h", "kbtuh": "kbtu/h", "kbtu/hr": "kbtu/h",
-           "mbh": "kbtu/h", "tons": "ton"}.get(key, key)
+    key = u.normalise_unit(unit)  # the profile's own spellings (Btuh, MBH, tons, ...)
     if key in _RATE:
         return float(_RATE[key]), True
     if key in _AMOUNT:

@@ -15,6 +15,7 @@ from typing import IO, Iterable
 
 from .errors import printable
 from .results import COLUMNS, Comparison
+from .units import BTU_PER_KWH
 
 SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
 FUEL_SHORT = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil"}
@@ -281,7 +282,7 @@ def _print_summary(c: Comparison, console) -> None:
     hp = by.get("heat_pump")
     if hp is not None and hp.energy.unmet_btu > 0:
         strips = c.home.heat_pump.strip_capacity_btu_per_h
-        size = f"{strips / 3412.14163:g} kW strips" if strips < float("inf") else "strips"
+        size = f"{strips / BTU_PER_KWH:g} kW strips" if strips < float("inf") else "strips"
         console.print(f"Unmet heat: the heat pump and its {size} fall short by {hp.energy.unmet_btu / 1e6:,.2f} "
                       f"MMBtu over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
                       "colder then); see `heatcalc size` for the backup it needs", style="yellow")
