@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import math
 import os
 import re
 import sys
@@ -18,7 +19,8 @@ from typing import Iterable, Iterator, NamedTuple
 from .errors import Problem, ProfileError
 from .fileio import MAX_LINE_BYTES, LineTooLong, has_undecodable, text_lines
 
-BLOCK = 256  # homes per unit of work: big enough to share stations, small enough to stream
+BLOCK = 256  # profiles per unit of work: big enough to share stations, small enough to stream
+CHUNK = 8192  # rows of a homes table per unit of work: the columnar route runs them as arrays
 MAX_CSV_FIELD = 100_000
 
 
@@ -262,9 +264,14 @@ def row_to_profile(cells: dict, defaults: dict) -> dict:
 
     data = copy_data(defaults)
     for key, raw in cells.items():
-        text = raw.strip()
-        if text and key:
-            set_field(data, key, _cell_value(text))
+        if not key or raw is None:
+            continue
+        if isinstance(raw, str):
+            text = raw.strip()
+            if text:
+                set_field(data, key, _cell_value(text))
+        elif not (isinstance(raw, float) and math.isnan(raw)):  # a typed Parquet value; null and NaN are empty
+            set_field(data, key, raw.item() if hasattr(raw, "item") else raw)
     return data
 
 
@@ -358,28 +365,8 @@ def run(items: Iterable[HomeInput], jobs: int = 1, price_overrides: dict | None 
         for block in blocks(items, block_size):
             yield from process_block(block, price_overrides)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    window = 3 * jobs
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
-                               initargs=(os.getpid(),))
-    pending: deque = deque()
-    finished = False
-    try:
-        for block in blocks(items, block_size):
-            pending.append(pool.submit(process_block, block, price_overrides))
-            while len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:  # interrupted, stopped early (--fail-fast, a closed pipe) or failed: the workers stop now
-            _stop_pool(pool, pending)
+    for outcomes in _in_pool(process_block, blocks(items, block_size), jobs, price_overrides, window=3 * jobs):
+        yield from outcomes
 
 
 def _stop_pool(pool, pending) -> None:
@@ -407,3 +394,160 @@ def _worker_init(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch_parent, name="heatcalc-parent-watch", daemon=True).start()
+
+
+# --- homes tables, a chunk of rows at a time (the columnar route) ------------------------------------------------
+
+def csv_chunks(rows: Iterator[HomeInput], defaults: dict, size: int = CHUNK):
+    """A CSV homes table's rows (from :func:`open_table`) as :class:`~heatcalc.columnar.Chunk` s."""
+    from .columnar import chunks_from_items
+
+    return chunks_from_items(rows, defaults, size)
+
+
+def is_parquet(path: str) -> bool:
+    """True for a Parquet homes table: a ``.parquet`` file, a folder holding them, or a glob that names them."""
+    p = Path(path)
+    if path.endswith((".parquet", ".parq", ".pq")):
+        return True
+    if p.is_dir():
+        return any(p.glob("*.parquet"))
+    return glob.has_magic(path) and any(m.endswith(".parquet") for m in glob.glob(path))
+
+
+def parquet_files(path: str) -> list[Path]:
+    """The Parquet files a --homes argument names: the file, every ``*.parquet`` below a folder (sorted), or a
+    glob's matches (sorted); :class:`~heatcalc.fileio.InputError` when there are none."""
+    from .fileio import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*.parquet") if f.is_file())
+    elif glob.has_magic(path) and not p.exists():
+        files = [Path(m) for m in sorted(glob.glob(path, recursive=True)) if Path(m).is_file()]
+    else:
+        files = [p]
+    if not files:
+        raise InputError(path, "names no Parquet file")
+    for f in files:
+        if not f.is_file():
+            raise InputError(str(f), "no such file" if not f.exists() else "is not a regular file")
+    return files
+
+
+def open_parquet(path: str, defaults: dict, size: int = CHUNK):
+    """Chunks of a Parquet homes table (a file, a folder or a glob of files read in order).  Every file's columns
+    are checked before any home runs; a null cell is an empty one.  Rows are named by a ``home`` column if there is
+    one, else numbered from 1 across the files."""
+    from .columnar import Chunk
+    from .fileio import InputError
+
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        raise InputError(path, "reading Parquet needs pyarrow: pip install pyarrow") from None
+    files = parquet_files(path)
+    opened = []
+    for f in files:
+        try:
+            pf = pq.ParquetFile(f)
+        except Exception as exc:
+            raise InputError(str(f), f"is not a Parquet file ({exc})") from None
+        names = check_table_header(list(pf.schema_arrow.names), str(f))
+        for name, kind in zip(names, pf.schema_arrow.types):
+            import pyarrow as pa
+
+            if pa.types.is_nested(kind) or pa.types.is_binary(kind):
+                raise ProfileError(str(f), [Problem(name, f"is a {kind} column; give text, numbers or booleans")])
+        opened.append((f, pf, names))
+    return _parquet_chunks(opened, defaults, size)
+
+
+def _parquet_chunks(opened, defaults: dict, size: int):
+    from .columnar import Chunk
+
+    number = 0
+    for f, pf, names in opened:
+        fields = tuple(n for n in names if n != "home")
+        for batch in pf.iter_batches(batch_size=size):
+            columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
+            n = batch.num_rows
+            if "home" in columns:
+                given = columns["home"].to_pylist()
+                homes = [str(g).strip() if g is not None and str(g).strip() else str(number + i + 1)
+                         for i, g in enumerate(given)]
+            else:
+                homes = [str(number + i + 1) for i in range(n)]
+            number += n
+            cells = [_parquet_cells(columns[name]) for name in fields]
+            yield Chunk(str(f), fields, cells, homes, [None] * n, {}, defaults)
+
+
+def _parquet_cells(column) -> list:
+    """A Parquet column's values as Python values (None for null): floats and integers come through numpy."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_floating(kind):
+        return column.to_numpy(zero_copy_only=False).tolist()  # nulls → NaN, which is empty
+    return column.to_pylist()
+
+
+def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, scheduler: str | None = None):
+    """:class:`~heatcalc.columnar.Block` s in input order: chunks run in worker processes (a bounded number in
+    flight, so memory stays flat), or on a Dask cluster when ``scheduler`` gives its address."""
+    from .columnar import run_chunk
+
+    if scheduler:
+        from .cluster import run_on_cluster
+
+        yield from run_on_cluster(chunks, scheduler, price_overrides)
+        return
+    if jobs <= 1:
+        for chunk in chunks:
+            yield run_chunk(chunk, price_overrides)
+        return
+    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=2 * jobs)
+
+
+def _in_pool(fn, works, jobs: int, price_overrides, window: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    pending: deque = deque()
+    finished = False
+    try:
+        for work in works:
+            pending.append(pool.submit(fn, work, price_overrides))
+            while len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool, pending)
+
+
+def profile_blocks(items: Iterable[HomeInput], jobs: int = 1, price_overrides: dict | None = None):
+    """Profiles (files, YAML on stdin) run home by home, their outcomes grouped into blocks."""
+    from .columnar import block_from_outcomes
+
+    if jobs <= 1:
+        for block in blocks(items):
+            yield block_from_outcomes(process_block(block, price_overrides))
+        return
+    for outcomes in _in_pool(process_block, blocks(items), jobs, price_overrides, window=3 * jobs):
+        yield block_from_outcomes(outcomes)
+
+
+def parquet_rows(path: str) -> int:
+    """How many rows the Parquet files hold (from their footers), for the progress bar."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))

@@ -272,6 +272,7 @@ class BatchFormat(str, Enum):
     json = "json"
     ndjson = "ndjson"
     table = "table"
+    parquet = "parquet"
 
 
 MAX_TABLE_HOMES = 100
@@ -284,12 +285,14 @@ def batch(
         help="Profile files, folders (every .yaml/.yml below) and globs; '-' reads a profile or a CSV from stdin.",
         show_default=False)] = None,
     homes: Annotated[Optional[str], typer.Option(
-        "--homes", help="A CSV table, one home per row, columns named by dotted profile fields "
-                        "(location.zip, heating_load.annual, ...); '-' for stdin.", show_default=False)] = None,
+        "--homes", help="A homes table, one home per row, columns named by dotted profile fields (location.zip, "
+                        "heating_load.annual, ...): a CSV file ('-' for stdin), or Parquet (a .parquet file, a "
+                        "folder of them, or a glob).", show_default=False)] = None,
     defaults: Annotated[Optional[str], typer.Option(
         "--defaults", help="A profile supplying every field a --homes row leaves empty.", show_default=False)] = None,
-    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Output format (table: small runs only).")]
-    = BatchFormat.csv,
+    format: Annotated[Optional[BatchFormat], typer.Option(
+        "--format", "-f", help="Output format (table: small runs only; parquet: with -o). Default: parquet for an "
+                               "-o file ending in .parquet, csv otherwise.", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write rows to this file instead of stdout.", show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core; at most 256).",
@@ -298,6 +301,9 @@ def batch(
         "--errors", help="Also write failures as CSV rows (home, source, line, field, message).",
         show_default=False)] = None,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first home that fails.")] = False,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Run the --homes table on a Dask cluster: its scheduler's address (tcp://host:8786). "
+                            "Rows and their order are those of a local run.", show_default=False)] = None,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -307,7 +313,6 @@ def batch(
 
     Exit 0 when every home ran, 3 when some failed (each is reported on stderr), 2 on bad usage.
     """
-    import itertools
     import os
 
     from . import batch as b
@@ -324,22 +329,41 @@ def batch(
                             "(heatcalc batch - < homes.csv)")
     refuse_overwriting_inputs({"--output": output, "--errors": errors},
                               [homes, defaults, *b.profile_paths(inputs or [])])
+    if scheduler is not None and homes is None:
+        raise HeatcalcError("--scheduler runs a homes table on a cluster: give --homes TABLE")
+    if format is None:
+        format = BatchFormat.parquet if output is not None and output.suffix.lower() == ".parquet" \
+            else BatchFormat.csv
+    if format is BatchFormat.parquet and output is None:
+        raise HeatcalcError("--format parquet writes a file: give -o FILE.parquet")
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
     base = b.read_defaults(defaults)
-    sources = []
     # stdin, a missing table or a bad header stop here, before any home runs
     stdin_items = b.read_stdin({}) if "-" in (inputs or []) else None
+    parquet = homes is not None and homes != "-" and b.is_parquet(homes)
     if homes is not None:
-        table = b.open_table(homes, base)
-    if inputs:
-        sources.append(b.iter_profile_inputs(inputs, stdin_items))
-    if homes is not None:
-        sources.append(table)
-    items = itertools.chain(*sources)
-    total = _count_inputs(inputs or [], homes) if sys.stderr.isatty() else None
+        table = b.open_parquet(homes, base) if parquet else b.csv_chunks(b.open_table(homes, base), base)
     jobs = jobs or os.cpu_count() or 1
-    _run_batch(items, total, format, output, jobs, errors, fail_fast, overrides)
+    sources = []
+    if inputs:
+        sources.append(b.profile_blocks(b.iter_profile_inputs(inputs, stdin_items), jobs, overrides))
+    if homes is not None:
+        sources.append(b.run_chunks(table, jobs, overrides, scheduler))
+    total = _count_inputs(inputs or [], None if parquet else homes) if sys.stderr.isatty() else None
+    if parquet and total is not None:
+        total += b.parquet_rows(homes)
+    _run_batch(_chained(sources), total, format, output, errors, fail_fast)
+
+
+def _chained(sources):
+    """One generator over several, closing each (and so stopping its workers) when it is closed."""
+    try:
+        for source in sources:
+            yield from source
+    finally:
+        for source in sources:
+            source.close()
 
 
 @app.command()
@@ -485,65 +509,70 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     return count
 
 
-def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overrides) -> None:
-    """Write each home's rows as they come, in input order.  Files given with --output and --errors are written
-    under a temporary name and renamed when the run ends, so none is ever left cut short; on Ctrl-C or SIGTERM
-    the rows of the homes finished so far are kept whole and the summary says how many homes the file holds."""
+def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
+    """Write each block of homes' rows as it comes, in input order.  Files given with --output and --errors are
+    written under a temporary name and renamed when the run ends, so none is ever left cut short; on Ctrl-C or
+    SIGTERM the rows of the homes finished so far are kept whole and the summary says how many homes the file
+    holds."""
     import csv as _csv
 
-    from . import batch as b
     from . import render
     from .fileio import AtomicOutput
-    from .results import COLUMNS
 
-    columns = ("home",) + COLUMNS
     table_rows: list = []
     out_file = AtomicOutput(output) if output else None
     error_file = AtomicOutput(errors_path) if errors_path else None
-    out = out_file.file if out_file else sys.stdout
     error_writer = _csv.writer(error_file.file, lineterminator="\n") if error_file else None
     if error_writer:
         error_writer.writerow(["home", "source", "line", "field", "message"])
-    writer = None if format is BatchFormat.table else render.RowWriter(out, format.value, columns)
-    progress = _progress(total)
     written = failed = 0
     stop: KeyboardInterrupt | None = None
+    progress = None
     signals = _DeferredSignals()
-    outcomes = b.run(items, jobs=jobs, price_overrides=overrides)
     try:
+        if format is BatchFormat.parquet:
+            writer = render.BlockWriter(out_file.file.buffer, "parquet")
+        elif format is BatchFormat.table:
+            writer = None
+        else:
+            writer = render.BlockWriter(out_file.file if out_file else sys.stdout, format.value)
+        progress = _progress(total)
         try:
-            for outcome in signals.watch(outcomes):
-                if outcome.problems is not None:
-                    for p in outcome.problems:
-                        where = p.describe(outcome.source)
-                        label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
-                        _err(f"Error: {where}{label}")
-                        if error_writer:
-                            error_writer.writerow([outcome.home, outcome.source, p.line or "", p.field, p.message])
-                    failed += 1
-                    if fail_fast:
-                        break
-                else:
-                    for w in outcome.warnings:
-                        label = "" if outcome.home in (outcome.source, "-") else f" (home {outcome.home})"
-                        _err(f"Warning: {outcome.source}{label}: {w}")
-                    if writer is not None:
-                        writer.write(outcome.rows)
-                        written += 1
+            for block in signals.watch(blocks):
+                end = len(block.homes)
+                if fail_fast:
+                    end = next((i + 1 for i, p in enumerate(block.problems) if p is not None), end)
+                rows = int(block.counts[:end].sum())
+                for i in range(end):
+                    home, source = block.homes[i], block.sources[i]
+                    label = "" if home in (source, "-") else f" (home {home})"
+                    if block.problems[i] is not None:
+                        for p in block.problems[i]:
+                            _err(f"Error: {p.describe(source)}{label}")
+                            if error_writer:
+                                error_writer.writerow([home, source, p.line or "", p.field, p.message])
+                        failed += 1
                     else:
-                        if written >= MAX_TABLE_HOMES:
-                            raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, "
-                                                "json or ndjson for larger runs")
-                        table_rows.extend(outcome.rows)
+                        for w in block.warnings[i]:
+                            _err(f"Warning: {source}{label}: {w}")
                         written += 1
+                if writer is not None:
+                    writer.write(block, 0, rows)
+                else:
+                    if written > MAX_TABLE_HOMES:
+                        raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, "
+                                            "json, ndjson or parquet for larger runs")
+                    table_rows.extend(block.row_dicts(0, rows))
                 if progress:
-                    progress.advance()
+                    progress.advance(end)
+                if end < len(block.homes) or (fail_fast and failed):
+                    break
         except KeyboardInterrupt as exc:
             if getattr(exc, "forced", False):
                 raise
             stop = exc
         finally:
-            outcomes.close()  # whatever ended the loop (a closed pipe, --fail-fast, an error), the workers stop now
+            blocks.close()  # whatever ended the loop (a closed pipe, --fail-fast, an error), the workers stop now
             signals.restore()
             if progress:
                 progress.stop()
@@ -551,7 +580,7 @@ def _run_batch(items, total, format, output, jobs, errors_path, fail_fast, overr
         if writer is not None:
             writer.close()
         elif table_rows:
-            render.print_batch_table(table_rows, render.make_console(file=out))
+            render.print_batch_table(table_rows, render.make_console(file=out_file.file if out_file else sys.stdout))
     except BaseException:
         for f in (out_file, error_file):
             if f:
@@ -631,12 +660,12 @@ class _Progress:
         self.start = time.perf_counter()
         self.n = 0
 
-    def advance(self):
+    def advance(self, n: int = 1):
         import time
 
-        self.n += 1
+        self.n += n
         rate = self.n / max(1e-9, time.perf_counter() - self.start)
-        self.bar.update(self.task, advance=1, rate=f"{rate:,.0f}/s")  # Rich redraws at most 10 times a second
+        self.bar.update(self.task, advance=n, rate=f"{rate:,.0f}/s")  # Rich redraws at most 10 times a second
 
     def stop(self):
         self.bar.stop()

@@ -576,3 +576,65 @@ def print_costs(rows: list[dict], console) -> None:
     from .costs import SOURCES_IN_SHORT
 
     console.print(f"Sources: {SOURCES_IN_SHORT} Each figure's source is in --format csv or json.", style="dim")
+
+
+class BlockWriter:
+    """Writes blocks of batch rows (:class:`heatcalc.columnar.Block`) as they come: CSV and JSON as text, a block's
+    rows at a time; Parquet (``fmt="parquet"``, to a binary file) as one row group per block, typed columns (text,
+    and 64-bit floats with null for an empty number)."""
+
+    def __init__(self, out, fmt: str):
+        from .columnar import OUT_COLUMNS
+
+        self.fmt = fmt
+        self.columns = list(OUT_COLUMNS)
+        self.count = 0
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            from .columnar import TEXT_COLUMNS
+
+            self.schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.float64()) for c in self.columns])
+            self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd")
+        elif fmt == "csv":
+            self.out = out
+            self.out.write(",".join(self.columns) + "\n")
+        else:
+            self.rows = RowWriter(out, fmt, self.columns)
+
+    def write(self, block, start: int = 0, stop: int | None = None) -> None:
+        """Rows ``start:stop`` of the block (all of them by default)."""
+        from .columnar import column_values
+
+        stop = int(block.counts.sum()) if stop is None else stop
+        if stop <= start:
+            return
+        if self.fmt == "parquet":
+            import numpy as np
+            import pyarrow as pa
+
+            arrays = []
+            for name, field in zip(self.columns, self.schema):
+                values = block.columns[name][start:stop]
+                if field.type == pa.string():
+                    arrays.append(pa.array(values.tolist(), type=pa.string()))
+                else:
+                    arrays.append(pa.array(values, mask=np.isnan(values), type=pa.float64()))
+            self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+        elif self.fmt == "csv":
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(
+                zip(*(column_values(name, block.columns[name][start:stop]) for name in self.columns)))
+            self.out.write(buf.getvalue())
+        else:
+            self.rows.write(block.row_dicts(start, stop))
+        self.count += stop - start
+
+    def close(self) -> None:
+        if self.fmt == "parquet":
+            self.parquet.close()
+        elif self.fmt == "csv":
+            self.out.flush()
+        else:
+            self.rows.close()

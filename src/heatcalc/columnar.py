@@ -1,0 +1,796 @@
+"""Many homes as columns: a block of a homes table parsed a field at a time, the homes resolved and run as arrays
+(every station's temperature bins side by side, a few hundred homes per engine call) and the rows returned as
+columns, in input order.
+
+The fast route covers the fields a housing-stock table uses (:data:`FAST_FIELDS`).  A row that gives any other
+field, or that the fast route cannot resolve on its own (an unknown station, a value out of bounds, weather that
+never falls below the balance point), goes through the per-home route (:func:`heatcalc.batch.process_block`),
+which validates it as a profile and reports its problems with field and line.  Both routes give the same rows:
+``tests/test_columnar.py`` compares them on generated tables.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from .errors import Problem
+from .results import COLUMNS
+
+SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
+PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
+
+SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance")
+FUEL_KEYS = ("natural_gas", "propane", "heating_oil")
+#: The fields the columnar route resolves itself; a row that gives any other goes through the per-home route.
+FAST_FIELDS = frozenset({
+    "name", "location.station", "location.zip", "location.state",
+    "heating_load.annual", "heating_load.balance_point",
+    *SECTIONS,
+    "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
+    "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
+    "systems.heat_pump.cycling_degradation",
+    "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
+    "systems.electric_resistance.efficiency",
+    "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
+    "emissions.electricity", *(f"emissions.{k}" for k in FUEL_KEYS),
+})
+OUT_COLUMNS = ("home",) + COLUMNS
+TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "peak_hour"})
+#: Numeric columns that may be empty (None in a row, NaN in a block's array, null in Parquet).
+NULLABLE = frozenset({"peak_outdoor_f", "balance_point_f", "net_installed_cost_usd", "lifetime_cost_usd",
+                      "npv_vs_current_usd", "simple_payback_years", "installed_cost_usd", "installed_cost_low_usd",
+                      "installed_cost_high_usd", "simple_payback_years_low", "simple_payback_years_high",
+                      "npv_vs_current_low_usd", "npv_vs_current_high_usd"})
+
+
+class Chunk(NamedTuple):
+    """A block of a homes table: one list of cells per field (a CSV cell's text, a Parquet value, or None)."""
+
+    source: str
+    fields: tuple[str, ...]  # dotted profile fields, the ``home`` column left out
+    cells: list  # per field: one value per row
+    homes: list[str]
+    lines: list  # per row: its line in a CSV file (None for Parquet)
+    errors: dict  # row → Problem, for rows that failed while being read
+    defaults: dict  # the --defaults profile as plain data
+
+    def __len__(self) -> int:
+        return len(self.homes)
+
+
+class Block(NamedTuple):
+    """What a chunk gives back: per home its name, source and problems (None when it ran) or warnings, and the
+    output rows of all the homes that ran, as columns (``counts[i]`` rows for home i, in order)."""
+
+    homes: list
+    sources: list
+    problems: list  # per home: None, or [Problem]
+    warnings: list  # per home: a tuple of warnings
+    counts: np.ndarray
+    columns: dict  # column → float array (NaN: empty) or object array of text
+    fast: int = 0  # how many of the homes took the fast route
+
+    def row_dicts(self, start: int = 0, stop: int | None = None) -> list[dict]:
+        """Rows ``start:stop`` as dicts keyed by column (empty numbers as None), for the JSON and table writers."""
+        stop = int(self.counts.sum()) if stop is None else stop
+        cols = [(name, column_values(name, self.columns[name][start:stop])) for name in OUT_COLUMNS]
+        return [dict(zip((n for n, _ in cols), values)) for values in zip(*(v for _, v in cols))]
+
+
+def column_values(name: str, array) -> list:
+    """A column of a block as Python values: floats, text, None for an empty number."""
+    if name in TEXT_COLUMNS:
+        return list(array)
+    if name in NULLABLE:
+        empty = np.isnan(array)
+        if empty.any():
+            out = array.astype(object)
+            out[empty] = None
+            return out.tolist()
+    return array.tolist()
+
+
+def empty_columns(n: int) -> dict:
+    return {name: (np.empty(n, dtype=object) if name in TEXT_COLUMNS else np.full(n, np.nan))
+            for name in OUT_COLUMNS}
+
+
+def block_from_outcomes(outcomes: list) -> Block:
+    """A block of the per-home route's outcomes (``batch.Outcome``), its row dicts turned into columns."""
+    counts = np.array([len(o.rows) if o.rows is not None else 0 for o in outcomes], dtype=np.int64)
+    columns = empty_columns(int(counts.sum()))
+    rows = [r for o in outcomes if o.rows is not None for r in o.rows]
+    for name in OUT_COLUMNS:
+        values = [r[name] for r in rows]
+        if name in TEXT_COLUMNS:
+            columns[name][:] = values
+        else:
+            columns[name][:] = [np.nan if v is None else v for v in values]
+    return Block([o.home for o in outcomes], [o.source for o in outcomes],
+                 [o.problems for o in outcomes], [o.warnings for o in outcomes], counts, columns)
+
+
+# --- parsing ------------------------------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _is_empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+class _Parser:
+    """Each field's values parsed once per distinct value, by the profile's own leaf rules; None marks a value the
+    fast route leaves to the per-home route (which then says what is wrong with it)."""
+
+    def __init__(self):
+        from .profile.validation import _Validator, field_spec
+
+        self.spec = field_spec
+        self.validator = _Validator
+        self.memo: dict = {}
+
+    def __call__(self, field: str, value):
+        key = (field, type(value), value)
+        hit = self.memo.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = self.memo[key] = self._parse(field, value)
+            if len(self.memo) > 200_000:  # continuous values (loads, prices) should not grow it without bound
+                self.memo.clear()
+        return hit
+
+    def _parse(self, field: str, value):
+        if isinstance(value, str):
+            from .batch import _cell_value
+
+            text = value.strip()
+            if text[:1] in "[{":
+                return None
+            value = _cell_value(text)
+        if field in SECTIONS:
+            return False if value is False else None  # only `false` (leave the system out) is for the fast route
+        if isinstance(value, (dict, list)):
+            return None
+        v = self.validator()
+        out = v.leaf(self.spec(field), value, field, {})
+        return None if v.problems else out
+
+
+def _flatten(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            out.update(_flatten(value, path))
+        elif value is not None:
+            out[path] = value
+    return out
+
+
+# --- resolving ----------------------------------------------------------------------------------------------------
+
+class _StationBins(NamedTuple):
+    temp_f: np.ndarray
+    hours: np.ndarray
+    first_hour: np.ndarray
+    design_temp_f: float
+
+
+_BINS: dict = {}  # station index → its temperature bins (~12 kB each; at most the 1,020 stations)
+
+
+def station_bins(index: int) -> _StationBins:
+    hit = _BINS.get(index)
+    if hit is None:
+        from .weather import stations as st
+
+        w = st.weather_from_hours(st._hourly_temperature_f.__wrapped__(index))
+        hit = _BINS[index] = _StationBins(w.bin_temp_f, w.bin_hours, w.bin_first_hour, w.design_temp_f)
+    return hit
+
+
+def _place(station, zip_code, state):
+    """(station index, the state whose prices apply) for a row's location, or None for the per-home route."""
+    from .home import _zip5
+    from .weather import stations as st
+
+    if state is not None:
+        state = state.upper()
+        if state == "US" or st.state_info(state) is None or st.representative_station(state) is None:
+            return None
+    if zip_code is not None:
+        if station is not None:
+            return None
+        code = _zip5(zip_code)
+        z = st.lookup_zip(code) if code else None
+        if z is None:
+            return None
+        found = st.representative_station(z.state) if z.lat is None else st.nearest_station(z.lat, z.lon)[0]
+        return found.index, state or z.state
+    if station is not None:
+        found = st.station_by_id(station)
+        if found is None or not found.usable:
+            return None
+        return found.index, state or found.state
+    if state is not None:
+        return st.representative_station(state).index, state
+    return None
+
+
+def _default(field: str, key=None):
+    from .profile import field_spec
+
+    return field_spec(field).default_for(key)
+
+
+class _Tables:
+    """State prices and emission rates, read once per process."""
+
+    def __init__(self):
+        from .home import PRICE_UNIT, _fuel_factors
+        from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
+        from .weather import stations as st
+
+        self.st = st
+        self.unit = PRICE_UNIT
+        factors = _fuel_factors()["fuels"]
+        self.fuel_co2 = {f: factors[f]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[f] / 1e6 for f in FUEL_KEYS}
+        self.fuel_unit = FUEL_UNIT
+        self.memo: dict = {}
+
+    def state(self, state: str | None):
+        hit = self.memo.get(state)
+        if hit is None:
+            info = self.st.state_info(state) if state else None
+            us = self.st.state_info("US")
+            table = (info["prices"] if info else None) or us["prices"]
+            prices = {k: table[f"{k}_usd_per_{self.unit[k][2:].lower()}"] for k in ("electricity",) + FUEL_KEYS}
+            rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
+            hit = self.memo[state] = (prices, rate or us["electricity_co2e_kg_per_kwh"])
+        return hit
+
+
+_TABLES: list = []
+
+
+def _tables() -> _Tables:
+    if not _TABLES:
+        _TABLES.append(_Tables())
+    return _TABLES[0]
+
+
+class _Curves:
+    """Default heat-pump curves per 1 Btu/h (by HSPF2, compressor and C_d) and their capacity at a sizing
+    temperature, each computed once."""
+
+    def __init__(self):
+        self.capacity_at: dict = {}
+
+    @staticmethod
+    def curve(hspf2: float, compressor: str, cd: float):
+        from .model.heat_pump import calibrated_default_curve
+
+        return calibrated_default_curve(round(hspf2, 6), compressor, cd, None)[0]
+
+    def per_unit_capacity(self, key, curve, temp_f: float) -> float:
+        hit = self.capacity_at.get((key, temp_f))
+        if hit is None:
+            hit = self.capacity_at[(key, temp_f)] = float(curve.capacity_max(temp_f))
+            if len(self.capacity_at) > 100_000:
+                self.capacity_at.clear()
+        return hit
+
+
+# --- the fast route ---------------------------------------------------------------------------------------------
+
+def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
+    """Each fast field's parsed values (None where not given), the defaults filled in; rows the fast route cannot
+    take are cleared in ``fast``."""
+    n = len(chunk)
+    defaults = _flatten(chunk.defaults) if chunk.defaults else {}
+    if any(f not in FAST_FIELDS for f in defaults):
+        fast[:] = False
+        return {}
+    out = {}
+    for field, cells in zip(chunk.fields, chunk.cells):
+        if field not in FAST_FIELDS:
+            for i, cell in enumerate(cells):
+                if fast[i] and not _is_empty(cell):
+                    fast[i] = False
+            continue
+        fill = defaults.get(field)
+        fill_value = None if fill is None else parse(field, fill)
+        if fill is not None and fill_value is None:
+            fast[:] = False
+            return {}
+        values = [None] * n
+        for i, cell in enumerate(cells):
+            if _is_empty(cell):
+                values[i] = fill_value
+                continue
+            parsed = parse(field, cell)
+            if parsed is None:
+                fast[i] = False
+            values[i] = parsed
+        out[field] = values
+    for field, value in defaults.items():
+        if field not in out:
+            parsed = parse(field, value)
+            if parsed is None:
+                fast[:] = False
+                return {}
+            out[field] = [parsed] * n
+    return out
+
+
+def _numbers(values: dict, field: str, rows: np.ndarray, default) -> np.ndarray:
+    given = values.get(field)
+    if given is None:
+        return np.full(rows.size, np.nan if default is None else float(default))
+    return np.array([given[i] if given[i] is not None else (np.nan if default is None else default) for i in rows],
+                    dtype=float)
+
+
+def _texts(values: dict, field: str, rows: np.ndarray, default=None) -> list:
+    given = values.get(field)
+    if given is None:
+        return [default] * rows.size
+    return [given[i] if given[i] is not None else default for i in rows]
+
+
+class _Homes(NamedTuple):
+    """The fast route's homes, resolved: one entry per home in each array."""
+
+    rows: np.ndarray  # which rows of the chunk
+    names: list
+    station: np.ndarray
+    ua: np.ndarray
+    bp: np.ndarray
+    has_hp: np.ndarray
+    has_furnace: np.ndarray
+    has_resistance: np.ndarray
+    hp_group: list  # (curve temperatures, dual fuel) or None
+    hp_points: np.ndarray  # (homes, 4, points) capacity max/min [Btu/h], COP max/min; zeros without a heat pump
+    cutoff: np.ndarray
+    cd: np.ndarray
+    switchover: np.ndarray
+    fuel: list  # the furnace's fuel (None without one)
+    afue: np.ndarray
+    blower: np.ndarray
+    efficiency: np.ndarray
+    price: dict  # energy → array
+    co2: dict  # energy → array
+
+
+def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
+    from .home import _economic_switchover, Value
+    from .model.engine import Furnace
+    from .model.heat_pump import FIXED_CAPACITY_SIZING_F, STANDARD_SIZES_TON, hspf2_range
+    from .model.load import degree_hours_f_h
+
+    rows = np.flatnonzero(fast)
+    if rows.size == 0:
+        return None
+    tables = _tables()
+    curves = _Curves()
+    n_pad = max(len(v) for v in values.values()) if values else 0
+    none = [None] * max(n_pad, len(chunk))
+
+    def col(field):
+        return values.get(field, none)
+
+    # location
+    station_c, zip_c, state_c = col("location.station"), col("location.zip"), col("location.state")
+    places: dict = {}
+    station = np.zeros(rows.size, dtype=np.int64)
+    price_state: list = [None] * rows.size
+    ok = np.ones(rows.size, dtype=bool)
+    for j, i in enumerate(rows):
+        key = (station_c[i], zip_c[i], state_c[i])
+        place = places.get(key, _MISSING)
+        if place is _MISSING:
+            place = places[key] = _place(*key)
+        if place is None:
+            ok[j] = False
+        else:
+            station[j], price_state[j] = place
+    # heating load: annual and balance point only
+    annual = _numbers(values, "heating_load.annual", rows, None)
+    bp = _numbers(values, "heating_load.balance_point", rows, _default("heating_load.balance_point"))
+    ok &= ~np.isnan(annual)
+    degree_hours: dict = {}
+    dh = np.ones(rows.size)
+    for j in np.flatnonzero(ok):
+        key = (int(station[j]), float(bp[j]))
+        hit = degree_hours.get(key)
+        if hit is None:
+            b = station_bins(key[0])
+            hit = degree_hours[key] = degree_hours_f_h(b.temp_f, key[1], b.hours)
+        if hit <= 0.0:
+            ok[j] = False  # the per-home route explains: the weather never falls below the balance point
+        dh[j] = hit
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ua = annual / dh
+    design = np.array([station_bins(int(s)).design_temp_f if good else 0.0 for s, good in zip(station, ok)])
+    # systems present
+    present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}
+    has_hp, has_furnace, has_resistance = (present[s] for s in SECTIONS)
+    ok &= has_hp | has_furnace | has_resistance
+    # furnace
+    fuel = [f if h else None for f, h in zip(_texts(values, "systems.furnace.fuel", rows, "natural_gas"),
+                                             has_furnace)]
+    afue_given = _numbers(values, "systems.furnace.afue", rows, None)
+    afue_default = {f: (_default("systems.furnace.afue", f) if f else 1.0) for f in set(fuel)}
+    afue = np.where(np.isnan(afue_given), [afue_default[f] for f in fuel], afue_given)
+    blower = _numbers(values, "systems.furnace.blower", rows, _default("systems.furnace.blower"))
+    efficiency = _numbers(values, "systems.electric_resistance.efficiency", rows,
+                          _default("systems.electric_resistance.efficiency"))
+    # prices and emissions
+    price = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
+    co2 = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
+    state_values = [tables.state(s) for s in price_state]
+    for k in price:
+        given = _numbers(values, f"prices.{k}", rows, None)
+        table = np.array([sv[0][k] for sv in state_values])
+        price[k] = np.full(rows.size, overrides[k]) if k in overrides else np.where(np.isnan(given), table, given)
+        given = _numbers(values, f"emissions.{k}", rows, None)
+        base = np.array([sv[1] for sv in state_values]) if k == "electricity" else np.full(rows.size,
+                                                                                            tables.fuel_co2[k])
+        co2[k] = np.where(np.isnan(given), base, given)
+    # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
+    compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",
+                                                                               "air_source"))
+    cutoff = _numbers(values, "systems.heat_pump.cutoff", rows, _default("systems.heat_pump.cutoff", "air_source"))
+    hspf2 = _numbers(values, "systems.heat_pump.hspf2", rows, _default("systems.heat_pump.hspf2"))
+    cd_given = _numbers(values, "systems.heat_pump.cycling_degradation", rows, None)
+    capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
+    backup = _texts(values, "systems.heat_pump.backup", rows, _default("systems.heat_pump.backup"))
+    switch_given = _numbers(values, "systems.heat_pump.switchover", rows, None)
+    cd_default = {k: _default("systems.heat_pump.cycling_degradation", k) for k in set(compressor)}
+    cd = np.where(np.isnan(cd_given), [cd_default[k] for k in compressor], cd_given)
+    if _default("systems.heat_pump.field_factor") != 1.0:
+        ok &= ~has_hp  # a default field factor would scale the curves: leave heat pumps to the per-home route
+    sizes = np.array(STANDARD_SIZES_TON) * 12000.0
+    kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`, or -1 outside the default curves' range
+    unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
+    kind = np.full(rows.size, -1)
+    dual = np.array([x == "furnace" for x in backup])
+    for j in np.flatnonzero(ok & has_hp):
+        key = (float(hspf2[j]), compressor[j], float(cd[j]))
+        k = kinds.get(key)
+        if k is None:
+            lo, hi = hspf2_range(key[1])
+            k = -1
+            if lo <= key[0] <= hi:
+                c = curves.curve(*key)
+                k = len(unit)
+                unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
+            kinds[key] = k
+        kind[j] = k
+    ok &= ~has_hp | ((kind >= 0) & (~dual | has_furnace))
+    hp = np.flatnonzero(ok & has_hp)
+    # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there
+    t_size = np.maximum(design, cutoff)
+    fixed = np.array([x in ("single_stage", "two_stage") for x in compressor])
+    t_size = np.where(fixed, np.maximum(t_size, FIXED_CAPACITY_SIZING_F), t_size)
+    need = ua * np.maximum(0.0, bp - t_size) / 1.0
+    per_unit = np.ones(rows.size)
+    for j in hp:
+        per_unit[j] = curves.per_unit_capacity(int(kind[j]), unit[kind[j]][0], float(t_size[j]))
+    fits = sizes[None, :] * per_unit[:, None] >= need[:, None]
+    sized = np.where(fits.any(axis=1), sizes[np.argmax(fits, axis=1)], sizes[-1])
+    nominal = np.where(np.isnan(capacity), sized, capacity)
+    n_points = max((len(c.temp_f) for c, _ in unit), default=2)
+    points = np.zeros((rows.size, 4, n_points))
+    hp_group: list = [None] * rows.size
+    switchover = np.full(rows.size, -np.inf)
+    for j in hp:
+        c, pts = unit[kind[j]]
+        p = len(c.temp_f)
+        points[j, :, :p] = pts
+        hp_group[j] = (c.temp_f, bool(dual[j]))
+        if dual[j]:
+            if math.isnan(switch_given[j]):
+                furnace = Furnace(fuel[j], float(afue[j]), float(blower[j]))
+                prices = {"electricity": Value(float(price["electricity"][j]), "", ""),
+                          fuel[j]: Value(float(price[fuel[j]][j]), "", "")}
+                switchover[j] = _economic_switchover(c, float(cutoff[j]), furnace, prices)
+            else:
+                switchover[j] = switch_given[j]
+    # as HeatPumpCurve.scaled: each capacity point times the nominal size
+    points[:, :2, :] *= nominal[:, None, None]
+    fast[rows[~ok]] = False
+    keep = np.flatnonzero(ok)
+    names = _texts(values, "name", rows, None)
+    pick = [x for x in keep]
+    return _Homes(
+        rows=rows[keep],
+        names=[names[j] if names[j] is not None else f"row {chunk.homes[rows[j]]}" for j in pick],
+        station=station[keep], ua=ua[keep], bp=bp[keep],
+        has_hp=has_hp[keep], has_furnace=has_furnace[keep], has_resistance=has_resistance[keep],
+        hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
+        switchover=switchover[keep], fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
+        efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
+        co2={k: v[keep] for k, v in co2.items()})
+
+
+def _weights(x: np.ndarray, xp: tuple) -> np.ndarray:
+    """Interpolation weights (len(x), len(xp)) of :func:`heatcalc.model.heat_pump.interpolation_matrix`: the end
+    segments continue beyond the points."""
+    from .model.heat_pump import interpolation_matrix
+
+    return interpolation_matrix(x, xp)
+
+
+class _Year(NamedTuple):
+    """One system's year for a group of homes (arrays, one entry per home)."""
+
+    heat: np.ndarray
+    kwh: np.ndarray
+    fuel_btu: np.ndarray
+    backup: np.ndarray
+    backup_hours: np.ndarray
+    peak_kw: np.ndarray
+    peak_hour: np.ndarray
+    peak_temp: np.ndarray
+
+
+def _totals(hourly, temp, hours, first) -> _Year:
+    rows = np.arange(temp.shape[0])
+    peak_at = hourly.electricity_kwh.argmax(axis=1)
+    return _Year(np.einsum("ij,ij->i", hourly.heat_btu, hours), np.einsum("ij,ij->i", hourly.electricity_kwh, hours),
+                 np.einsum("ij,ij->i", hourly.fuel_btu, hours), np.einsum("ij,ij->i", hourly.backup_heat_btu, hours),
+                 np.einsum("ij,ij->i", (hourly.backup_heat_btu > 1e-9).astype(float), hours),
+                 hourly.electricity_kwh[rows, peak_at], first[rows, peak_at], temp[rows, peak_at])
+
+
+def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.ndarray:
+    """:func:`heatcalc.model.heat_pump.capacity_balance_point_f` for many homes (NaN where there is none): the
+    highest point of the 0.05 F grid from the cutoff up where the maximum capacity falls short of the load.  Homes
+    with the same cutoff share the grid, so their capacities along it are one matrix product."""
+    step = 0.05
+    out = np.full(cutoff.size, np.nan)
+    for c in np.unique(cutoff):
+        rows = np.flatnonzero(cutoff == c)
+        grid = np.arange(c, float(bp[rows].max()) + step, step)
+        length = np.array([len(np.arange(c, b + step, step)) for b in np.unique(bp[rows])])
+        lengths = dict(zip(np.unique(bp[rows]), length))
+        cap = np.maximum(0.0, cap_points[rows] @ _weights(grid, xp).T)
+        short = cap < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid[None, :])
+        short &= np.arange(grid.size)[None, :] < np.array([lengths[b] for b in bp[rows]])[:, None]
+        last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
+        found = short.any(axis=1)
+        out[rows[found]] = np.round(grid[last[found]], 2)
+    return out
+
+
+def _run_homes(h: _Homes) -> dict:
+    """Each system's year for the resolved homes: {system: [(home positions, _Year, fueled, balance points)]}.
+
+    Homes run a few hundred at a time, sorted by heat-pump curve and station.  Each row holds its station's
+    temperature bins up to the warmest balance point of the batch (above it no home needs heat, so those bins add
+    nothing), padded with hours of weight 0; a station's homes get their curves' values at its bins as one matrix
+    product."""
+    from .model.engine import ElectricResistance, Furnace, furnace_hourly, heat_pump_from_performance, \
+        resistance_hourly
+
+    n = h.rows.size
+    key = [(g if g is not None else ((), False)) for g in h.hp_group]
+    order = sorted(range(n), key=lambda j: (key[j][1], key[j][0], int(h.station[j])))
+    years: dict = {s: [] for s in ("heat_pump", "furnace", "electric_resistance")}
+    start = 0
+    while start < n:
+        g = key[order[start]]
+        stop = start
+        while stop < n and stop - start < SUB_BATCH and key[order[stop]] == g:
+            stop += 1
+        idx = np.array(order[start:stop])
+        start = stop
+        stations = h.station[idx]
+        runs = np.flatnonzero(np.diff(stations)) + 1
+        bounds = list(zip(np.concatenate(([0], runs)), np.concatenate((runs, [idx.size]))))
+        warmest = float(h.bp[idx].max())
+        bins = [station_bins(int(stations[a])) for a, _ in bounds]
+        used = [int(np.searchsorted(b.temp_f, warmest, side="left")) for b in bins]
+        width = max(1, max(used))
+        temp = np.full((idx.size, width), PAD_TEMP_F)
+        hours = np.zeros((idx.size, width))
+        first = np.zeros((idx.size, width), dtype=np.int64)
+        for (a, z), b, m in zip(bounds, bins, used):
+            temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
+        load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
+        xp, dual = g
+        sel = h.has_hp[idx]
+        if sel.any():
+            hp = idx[sel]
+            npts = len(xp)
+            perf = np.zeros((idx.size, 4, width))  # capacity max, min; COP max, min at each bin
+            for (a, z), b, m in zip(bounds, bins, used):
+                if m:
+                    pts = h.hp_points[idx[a:z], :, :npts]
+                    perf[a:z, :, :m] = pts @ _weights(b.temp_f[:m], xp).T
+            perf = perf[sel]
+            t = temp[sel]
+            cap_max = np.maximum(0.0, perf[:, 0])
+            cap_min = np.minimum(np.maximum(0.0, perf[:, 1]), cap_max)
+            cop_max = np.maximum(1.0, perf[:, 2])
+            cop_min = np.maximum(1.0, perf[:, 3])
+            hourly = heat_pump_from_performance(
+                load[sel], t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
+                switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None], backup_efficiency=1.0,
+                furnace_afue=h.afue[hp, None] if dual else 1.0,
+                furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
+                strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
+            balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
+            years["heat_pump"].append((hp, _totals(hourly, t, hours[sel], first[sel]), dual, balance))
+        sel = h.has_furnace[idx]
+        if sel.any():
+            f = idx[sel]
+            hourly = furnace_hourly(load[sel], Furnace("", h.afue[f, None], h.blower[f, None]))
+            years["furnace"].append((f, _totals(hourly, temp[sel], hours[sel], first[sel]), True, None))
+        sel = h.has_resistance[idx]
+        if sel.any():
+            r = idx[sel]
+            hourly = resistance_hourly(load[sel], ElectricResistance(h.efficiency[r, None]))
+            years["electric_resistance"].append((r, _totals(hourly, temp[sel], hours[sel], first[sel]), False,
+                                                 None))
+    return years
+
+
+_HOUR_LABELS: list = []
+
+
+def _hour_labels() -> np.ndarray:
+    if not _HOUR_LABELS:
+        from .weather.stations import hour_label
+
+        _HOUR_LABELS.append(np.array([hour_label(i) for i in range(8760)], dtype=object))
+    return _HOUR_LABELS[0]
+
+
+def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
+    """Rows of the fast route's homes: (rows per home, columns), homes in chunk order, systems in the usual
+    order (heat pump, furnace, electric resistance)."""
+    from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU, FUEL_UNIT
+
+    counts = h.has_hp.astype(np.int64) + h.has_furnace + h.has_resistance
+    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    cols = empty_columns(int(counts.sum()))
+    labels = _hour_labels()
+    homes = np.array(chunk.homes, dtype=object)[h.rows]
+    names = np.array(h.names, dtype=object)
+    zero = 0.0
+    for system, slot in (("heat_pump", 0), ("furnace", h.has_hp.astype(np.int64)),
+                         ("electric_resistance", h.has_hp.astype(np.int64) + h.has_furnace)):
+        for pos, y, fueled, balance in years[system]:
+            at = offsets[pos] + (slot if isinstance(slot, int) else slot[pos])
+            pe = h.price["electricity"][pos]
+            ee = h.co2["electricity"][pos]
+            if fueled:
+                fuels = [h.fuel[j] for j in pos]
+                per_unit = np.array([BTU_PER_FUEL_UNIT[f] for f in fuels])
+                fuel_units = y.fuel_btu / per_unit
+                pf = np.array([h.price[f][j] for f, j in zip(fuels, pos)])
+                ef = np.array([h.co2[f][j] for f, j in zip(fuels, pos)])
+                fuel_text = np.array(fuels, dtype=object)
+                unit_text = np.array([FUEL_UNIT[f] for f in fuels], dtype=object)
+            else:
+                fuel_units = np.zeros(pos.size)
+                pf = ef = np.zeros(pos.size)
+                fuel_text = unit_text = np.full(pos.size, "", dtype=object)
+            cost = y.kwh * pe + fuel_units * pf
+            co2 = y.kwh * ee + fuel_units * ef
+            heat_mmbtu = y.heat / BTU_PER_MMBTU
+            used = y.kwh * BTU_PER_KWH + y.fuel_btu
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_mmbtu = np.where(heat_mmbtu > 0, cost / heat_mmbtu, 0.0)
+                seasonal = np.where(used > 0, y.heat / used, 0.0)
+                backup_fraction = np.where(y.heat > 0, y.backup / y.heat, 0.0)
+            is_hp = system == "heat_pump"
+            cooling_cost = zero * pe
+            values = {
+                "home": homes[pos], "profile": names[pos], "system": system,
+                "heat_delivered_mmbtu": heat_mmbtu, "electricity_kwh": y.kwh, "fuel": fuel_text,
+                "fuel_use": fuel_units, "fuel_unit": unit_text, "annual_cost_usd": cost,
+                "cost_per_mmbtu_usd": per_mmbtu, "seasonal_efficiency": seasonal,
+                "backup_fraction": backup_fraction if is_hp else 0.0, "co2_kg": co2,
+                "backup_hours": y.backup_hours if is_hp else 0.0, "peak_electric_kw": y.peak_kw,
+                "peak_hour": labels[y.peak_hour], "peak_outdoor_f": y.peak_temp,
+                "balance_point_f": balance if is_hp else np.nan,
+                "cooling_electricity_kwh": 0.0, "cooling_cost_usd": cooling_cost, "cooling_co2_kg": zero * ee,
+                "fixed_charges_usd": 0.0, "total_cost_usd": cost + cooling_cost + 0.0,
+                "total_co2_kg": co2 + zero * ee,
+                "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": 0.0, "unmet_cooling_hours": 0.0,
+            }
+            for name, value in values.items():
+                cols[name][at] = value
+    return counts, cols
+
+
+def run_chunk(chunk: Chunk, price_overrides: dict | None = None) -> Block:
+    """Every row of a chunk, in order: the fast route's homes as arrays, the others home by home."""
+    from . import batch as b
+
+    n = len(chunk)
+    fast = np.ones(n, dtype=bool)
+    fast[list(chunk.errors)] = False
+    homes = None
+    try:
+        values = _values(chunk, _Parser(), fast)
+        homes = _resolve(chunk, values, fast, price_overrides or {})
+        if homes is not None:
+            fast_counts, fast_cols = _fast_rows(chunk, homes, _run_homes(homes))
+    except Exception:  # pragma: no cover - a bug must not lose homes: the per-home route runs (and reports) them
+        homes = None
+    if homes is None:
+        fast[:] = False
+    slow = np.flatnonzero(~fast)
+    items = []
+    for i in slow:
+        if i in chunk.errors:
+            items.append(b.HomeInput(chunk.homes[i], "error", chunk.errors[i], chunk.source, chunk.lines[i]))
+        else:
+            cells = {f: c[i] for f, c in zip(chunk.fields, chunk.cells)}
+            items.append(b.HomeInput(chunk.homes[i], "row", (cells, chunk.defaults), chunk.source, chunk.lines[i]))
+    parts = []
+    if homes is not None:
+        parts.append((homes.rows, fast_counts, fast_cols))
+    problems: list = [None] * n
+    warnings: list = [()] * n
+    if items:
+        slow_block = block_from_outcomes(b.process_block(items, price_overrides))
+        parts.append((slow, slow_block.counts, slow_block.columns))
+        for j, i in enumerate(slow):
+            problems[i] = slow_block.problems[j]
+            warnings[i] = slow_block.warnings[j]
+    counts = np.zeros(n, dtype=np.int64)
+    for rows, part_counts, _ in parts:
+        counts[rows] = part_counts
+    starts = np.cumsum(counts) - counts
+    columns = empty_columns(int(counts.sum()))
+    for rows, part_counts, part_cols in parts:
+        at = np.repeat(starts[rows], part_counts) + _ranks(part_counts)
+        for name in OUT_COLUMNS:
+            columns[name][at] = part_cols[name]
+    return Block(list(chunk.homes), [chunk.source] * n, problems, warnings, counts, columns,
+                 0 if homes is None else int(homes.rows.size))
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., counts[i]-1 for each i, concatenated."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+def chunks_from_items(items, defaults: dict, size: int):
+    """Group a homes table's rows (``batch.HomeInput`` of kind row or error) into chunks of ``size`` rows."""
+    homes, lines, errors, rows = [], [], {}, []
+    source = None
+    for item in items:
+        source = item.source
+        if item.kind == "row":
+            rows.append(item.payload[0])
+        else:
+            errors[len(homes)] = item.payload
+            rows.append(None)
+        homes.append(item.home)
+        lines.append(item.line)
+        if len(homes) >= size:
+            yield _chunk(source, rows, homes, lines, errors, defaults)
+            homes, lines, errors, rows = [], [], {}, []
+    if homes:
+        yield _chunk(source, rows, homes, lines, errors, defaults)
+
+
+def _chunk(source, rows, homes, lines, errors, defaults) -> Chunk:
+    fields = tuple(next((r for r in rows if r is not None), {}))
+    cells = [[None if r is None else r.get(f) for r in rows] for f in fields]
+    return Chunk(source, fields, cells, homes, lines, errors, defaults)
