@@ -327,6 +327,12 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
                 fast[:] = False
                 return {}
             out[field] = [parsed] * n
+    for section in SECTIONS:  # `false` and a field inside it (one from --defaults): the per-home route decides
+        inside = [values for field, values in out.items() if field.startswith(section + ".")]
+        if section in out and inside:
+            for i, value in enumerate(out[section]):
+                if value is False and any(v[i] is not None for v in inside):
+                    fast[i] = False
     return out
 
 

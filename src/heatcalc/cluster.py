@@ -1,0 +1,141 @@
+"""Homes tables beyond one machine: chunks sent to a Dask distributed cluster (``batch --scheduler``), and homes
+in pandas or dask DataFrames (:func:`compare_frame`).
+
+Workers run :func:`heatcalc.columnar.run_chunk`, the same function a local run uses, so a cluster gives the same
+rows; every worker needs the same heatcalc installed.  dask and distributed are imported only here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .errors import HeatcalcError
+
+
+def _client(address: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise HeatcalcError("--scheduler needs Dask: pip install 'heatcalc[cluster]' (here and on the workers)") \
+            from None
+    try:
+        return Client(address, set_as_default=False, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise HeatcalcError(f"--scheduler {address}: cannot connect to a Dask scheduler there ({exc})") from None
+
+
+def run_on_cluster(chunks, address: str, price_overrides: dict | None = None):
+    """:class:`~heatcalc.columnar.Block` s of ``chunks``, in order, each computed on a worker of the cluster at
+    ``address``; a bounded number of chunks is in flight (two per worker thread), so memory stays flat here."""
+    from .columnar import run_chunk
+
+    client = _client(address)
+    pending: deque = deque()
+    try:
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+        window = 2 * max(1, threads)
+        for chunk in chunks:
+            pending.append(client.submit(run_chunk, chunk, price_overrides, pure=False))
+            while len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        client.close()
+
+
+# --- DataFrames ---------------------------------------------------------------------------------------------------
+
+def _frame_columns() -> tuple:
+    from .columnar import OUT_COLUMNS
+
+    return OUT_COLUMNS + ("error",)
+
+
+def _empty_frame():
+    import pandas as pd
+
+    from .columnar import TEXT_COLUMNS
+
+    return pd.DataFrame({c: pd.Series([], dtype=object if c in TEXT_COLUMNS or c == "error" else "float64")
+                         for c in _frame_columns()})
+
+
+def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, source: str = "DataFrame"):
+    """Compare every home of a DataFrame whose columns are dotted profile fields (``location.zip``,
+    ``heating_load.annual``, ...), as ``heatcalc batch --homes`` does for a table.
+
+    ``df`` is a pandas DataFrame (computed now) or a dask DataFrame (computed lazily, partition by partition, on
+    whatever scheduler dask uses).  Returns a frame of the same kind with one row per home and system, in input
+    order: the columns of ``heatcalc batch`` and ``error``.  A home that fails gives one row holding only its
+    ``home`` and ``error`` (each problem as ``field: message``), so rows of homes that ran plus failures always
+    account for every home.  Homes are named by a ``home`` column, else by the frame's index.
+
+    ``defaults`` fills fields a row leaves empty (plain profile data, like ``--defaults``); ``prices`` overrides
+    every home's prices (``{"electricity": 0.18}``, $/kWh, $/therm, $/gal), like ``--electricity-price``.
+    """
+    from .batch import check_table_header
+
+    check_table_header([str(c) for c in df.columns], source)  # a bad column: ProfileError before anything runs
+    overrides = _checked_prices(prices)
+    if type(df).__module__.startswith("dask"):
+        return df.map_partitions(_compare_pandas, defaults or {}, overrides, source, meta=_empty_frame(),
+                                 align_dataframes=False)
+    return _compare_pandas(df, defaults or {}, overrides, source)
+
+
+def _checked_prices(prices: dict | None) -> dict:
+    from .profile import parse_field_value
+
+    return {k: parse_field_value(f"prices.{k}", v, "compare_frame", f"prices[{k!r}]")
+            for k, v in (prices or {}).items()}
+
+
+def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
+    import numpy as np
+    import pandas as pd
+
+    from .columnar import Chunk, OUT_COLUMNS, run_chunk
+
+    if len(df) == 0:
+        return _empty_frame()
+    names = [str(c) for c in df.columns]
+    fields = tuple(n for n in names if n != "home")
+    cells = []
+    for name in fields:
+        column = df[name]
+        values = column.astype(object).where(column.notna(), None).tolist()
+        cells.append(values)
+    if "home" in names:
+        labels = df["home"].astype(object).where(df["home"].notna(), None).tolist()
+    else:
+        labels = [None] * len(df)
+    homes = [str(h).strip() if h is not None and str(h).strip() else str(i) for h, i in zip(labels, df.index)]
+    block = run_chunk(Chunk(source, fields, cells, homes, [None] * len(df), {}, defaults), overrides or None)
+    failed = np.array([p is not None for p in block.problems])
+    counts = np.where(failed, 1, block.counts)  # a failed home keeps one row, for its error
+    total = int(counts.sum())
+    starts = np.cumsum(counts) - counts
+    ran_at = np.repeat(starts[~failed], block.counts[~failed]) + _ranks(block.counts[~failed])
+    out = {}
+    for name in OUT_COLUMNS:
+        column = np.empty(total, dtype=object) if block.columns[name].dtype == object else np.full(total, np.nan)
+        column[ran_at] = block.columns[name]
+        out[name] = column
+    error = np.full(total, None, dtype=object)
+    fail_at = starts[failed]
+    out["home"][fail_at] = [block.homes[i] for i in np.flatnonzero(failed)]
+    error[fail_at] = ["; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in block.problems[i])
+                      for i in np.flatnonzero(failed)]
+    out["error"] = error
+    # text as object columns (pandas would infer its string dtype, dask its own): one schema whichever runs it
+    return pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
+                         for name, values in out.items()}, columns=list(_frame_columns()))
+
+
+def _ranks(counts):
+    import numpy as np
+
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)

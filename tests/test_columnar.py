@@ -1,0 +1,267 @@
+"""The columnar route of ``batch --homes`` (issue 14): the same rows as the per-home route, Parquet in and out,
+and the rows of failing homes never lost."""
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from heatcalc import batch as b
+from heatcalc import columnar as c
+from heatcalc.cli import app
+
+runner = CliRunner()
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+# stations over several climates (Boston, Chicago, Fairbanks, Phoenix, Miami, Honolulu: the last fails, its air
+# never falls below a 55-65 F balance point), ZIP codes and states
+STATIONS = ["725090", "725300", "702610", "722780", "722020", "911820"]
+ZIPS = ["02134", "60614", "2134", "80205-1234", "99501", "00000", "96815"]
+STATES = ["MA", "il", "TX", "AK", "US", "ZZ", "HI"]
+
+
+def per_home_block(chunk: c.Chunk, overrides=None) -> c.Block:
+    """The same chunk run home by home through the profile route (validate, build_home, compare_many)."""
+    items = []
+    for i, home in enumerate(chunk.homes):
+        if i in chunk.errors:
+            items.append(b.HomeInput(home, "error", chunk.errors[i], chunk.source, chunk.lines[i]))
+        else:
+            cells = {f: col[i] for f, col in zip(chunk.fields, chunk.cells)}
+            items.append(b.HomeInput(home, "row", (cells, chunk.defaults), chunk.source, chunk.lines[i]))
+    return c.block_from_outcomes(b.process_block(items, overrides))
+
+
+def assert_same_blocks(got: c.Block, want: c.Block) -> None:
+    assert got.homes == want.homes
+    differ = [(h, g, w) for h, g, w in zip(got.homes, got.problems, want.problems) if g != w]
+    assert not differ, differ[:3]
+    assert got.counts.tolist() == want.counts.tolist()
+    for name in c.OUT_COLUMNS:
+        a, w = got.columns[name], want.columns[name]
+        if name in c.TEXT_COLUMNS:
+            assert a.tolist() == w.tolist(), name
+        else:
+            assert np.array_equal(np.isnan(a), np.isnan(w)), name
+            # the same arithmetic, summed in another order (bins of many stations side by side): ~1e-14 apart
+            np.testing.assert_allclose(a, w, rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+def chunk_of(rows: list[dict], defaults=None, source="homes.csv") -> c.Chunk:
+    fields = tuple(sorted({k for r in rows for k in r if k != "home"}))
+    cells = [[r.get(f) for r in rows] for f in fields]
+    homes = [str(r.get("home") or i + 1) for i, r in enumerate(rows)]
+    return c.Chunk(source, fields, cells, homes, [i + 2 for i in range(len(rows))], {}, defaults or {})
+
+
+def test_fast_route_equals_per_home_route_on_a_varied_table():
+    rng = np.random.default_rng(5)
+    rows = []
+    for i in range(300):
+        where = rng.integers(3)
+        row = {"location.station": str(rng.choice(STATIONS))} if where == 0 else \
+            {"location.zip": str(rng.choice(ZIPS))} if where == 1 else {"location.state": str(rng.choice(STATES))}
+        if rng.random() < 0.2:
+            row["location.state"] = str(rng.choice(STATES[:4]))
+        row["heating_load.annual"] = f"{rng.integers(5, 200)} MMBtu" if rng.random() < 0.5 else \
+            f"{rng.uniform(2000, 40000):.1f} kWh"
+        row["heating_load.balance_point"] = str(rng.choice(["", "55", "60", "65", "18 C"]))
+        row["systems.heat_pump.hspf2"] = str(rng.choice(["", "7.5", "8.1", "9.5", "10", "13", "20"]))
+        row["systems.heat_pump.compressor"] = str(rng.choice(["", "single_stage", "two_stage", "variable_speed"]))
+        row["systems.heat_pump.backup"] = str(rng.choice(["", "electric_resistance", "furnace"]))
+        row["systems.heat_pump.cutoff"] = str(rng.choice(["", "-13", "0", "5 F", "-20 C"]))
+        row["systems.heat_pump.capacity"] = str(rng.choice(["", "", "", "3 ton", "24000"]))
+        row["systems.heat_pump.switchover"] = str(rng.choice(["", "", "30", "40"]))
+        row["systems.heat_pump.cycling_degradation"] = str(rng.choice(["", "", "0.1", "0.3"]))
+        row["systems.furnace.fuel"] = str(rng.choice(["", "natural_gas", "propane", "heating_oil"]))
+        row["systems.furnace.afue"] = str(rng.choice(["", "0.8", "0.95", "96 %", "1.2"]))
+        row["systems.furnace.blower"] = str(rng.choice(["", "", "5", "0"]))
+        row["systems.electric_resistance.efficiency"] = str(rng.choice(["", "", "1", "0.98"]))
+        for key in ("electricity", "natural_gas", "propane", "heating_oil"):
+            if rng.random() < 0.5:
+                row[f"prices.{key}"] = f"{rng.uniform(0.05, 4):.3f}"
+        row["emissions.electricity"] = str(rng.choice(["", "", "0.4"]))
+        row["systems.heat_pump"] = str(rng.choice(["", "", "", "", "false"]))
+        row["systems.furnace"] = str(rng.choice(["", "", "", "", "false"]))
+        row["systems.electric_resistance"] = str(rng.choice(["", "", "", "", "false", "true"]))
+        row["name"] = str(rng.choice(["", "", "", "A house", "[x]"]))
+        for section in ("systems.heat_pump", "systems.furnace", "systems.electric_resistance"):
+            if row[section]:  # a table has a section's column or its fields' columns, never both
+                row = {k: v for k, v in row.items() if not k.startswith(section + ".")}
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    ran = sum(p is None for p in got.problems)
+    assert got.fast >= 0.9 * ran > 50  # nearly every home that runs takes the fast route (the rest: odd names)
+    assert len(got.homes) - ran > 20  # and the bad ones were reported, not dropped
+
+
+def test_price_overrides_and_defaults_apply_on_the_fast_route():
+    rows = [{"location.station": s, "heating_load.annual": "80", "systems.furnace.fuel": f}
+            for s in STATIONS[:4] for f in ("", "propane", "heating_oil")]
+    defaults = {"systems": {"heat_pump": {"hspf2": 9.5, "backup": "furnace"}}, "prices": {"propane": 3.1}}
+    overrides = {"electricity": 0.31, "natural_gas": 1.7}
+    chunk = chunk_of(rows, defaults)
+    got = c.run_chunk(chunk, overrides)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk, overrides))
+    # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "ducts": {"efficiency": 0.8}})
+    got = c.run_chunk(chunk)
+    assert got.fast == 0
+    assert_same_blocks(got, per_home_block(chunk))
+
+
+FAST_VALUES = {
+    "location.station": st.sampled_from(STATIONS + ["", "999999", "nope"]),
+    "heating_load.annual": st.one_of(st.just(""), st.floats(-5, 500).map(lambda x: f"{x:.3f} MMBtu"),
+                                     st.integers(0, 90000).map(str), st.sampled_from(["1e308", "nan", "x"])),
+    "heating_load.balance_point": st.sampled_from(["", "40", "58.5", "75", "200", "-500"]),
+    "systems.heat_pump.hspf2": st.one_of(st.just(""), st.floats(5, 15).map(lambda x: f"{x:.2f}")),
+    "systems.heat_pump.compressor": st.sampled_from(["", "single_stage", "two_stage", "variable_speed", "turbo"]),
+    "systems.heat_pump.backup": st.sampled_from(["", "furnace", "electric_resistance"]),
+    "systems.heat_pump.capacity": st.sampled_from(["", "0", "1 ton", "60000", "-3"]),
+    "systems.furnace.afue": st.sampled_from(["", "0.5", "0.99", "1", "2"]),
+    "systems.furnace": st.sampled_from(["", "false", "no", "{}"]),
+    "prices.electricity": st.one_of(st.just(""), st.floats(0, 2).map(lambda x: f"{x:.4f}")),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({k: v for k, v in FAST_VALUES.items()}), min_size=1, max_size=12))
+def test_generated_rows_give_what_the_per_home_route_gives(rows):
+    chunk = chunk_of(rows)
+    assert_same_blocks(c.run_chunk(chunk), per_home_block(chunk))
+
+
+def test_read_errors_keep_their_place(tmp_path):
+    path = tmp_path / "homes.csv"
+    path.write_bytes(b"location.station,heating_load.annual\n725090,80\n725300,70,3\n\xff\xfe,9\n725300,60\n")
+    out = runner.invoke(app, ["batch", "--homes", str(path)])
+    assert out.exit_code == 3
+    homes = [r["home"] for r in csv.DictReader(io.StringIO(out.stdout))]
+    assert homes == ["1"] * 3 + ["4"] * 3
+    assert "homes.csv:3" in out.stderr and "row has 3 cells" in out.stderr
+    assert "homes.csv:4" in out.stderr and "not UTF-8" in out.stderr
+    assert "4 homes: 2 computed, 2 failed" in out.stderr
+
+
+# --- Parquet ------------------------------------------------------------------------------------------------------
+
+def write_homes(tmp_path, n=60, name="homes"):
+    """The same homes as a CSV (text cells) and as Parquet (typed columns: numbers as numbers)."""
+    rng = np.random.default_rng(7)
+    stations = [str(s) for s in rng.choice(STATIONS, n)]
+    annual = rng.integers(20, 140, n).astype(float)
+    annual[3] = -5.0  # a bad row: reported, the others run
+    hspf2 = rng.choice([7.5, 8.1, 9.0, 10.0], n)
+    comp = [str(x) for x in rng.choice(["single_stage", "two_stage", "variable_speed"], n)]
+    price = np.round(rng.uniform(0.09, 0.4, n), 3)
+    price[::7] = np.nan  # empty cells: the state's price
+    table = pa.table({"home": [f"h{i}" for i in range(n)], "location.station": stations,
+                      "heating_load.annual": annual, "systems.heat_pump.hspf2": hspf2,
+                      "systems.heat_pump.compressor": comp,
+                      "prices.electricity": pa.array(price, mask=np.isnan(price))})
+    pq.write_table(table, tmp_path / f"{name}.parquet", row_group_size=25)
+    with open(tmp_path / f"{name}.csv", "w") as fh:
+        fh.write(",".join(table.column_names) + "\n")
+        for i in range(n):
+            fh.write(f"h{i},{stations[i]},{float(annual[i])!r},{float(hspf2[i])!r},{comp[i]},"
+                     f"{'' if math.isnan(price[i]) else repr(float(price[i]))}\n")
+    return tmp_path / f"{name}.parquet", tmp_path / f"{name}.csv"
+
+
+def test_parquet_in_and_out_give_the_csv_rows(tmp_path):
+    parquet, table = write_homes(tmp_path)
+    from_csv = runner.invoke(app, ["batch", "--homes", str(table)])
+    assert from_csv.exit_code == 3, from_csv.stderr  # home h3 fails, and is reported
+    out = tmp_path / "out.parquet"
+    from_parquet = runner.invoke(app, ["batch", "--homes", str(parquet), "-o", str(out)])
+    assert from_parquet.exit_code == 3, from_parquet.stderr
+    assert from_parquet.stderr.count("Error:") == from_csv.stderr.count("Error:") > 0
+    written = pq.read_table(out)
+    assert written.schema.field("home").type == pa.string()
+    assert written.schema.field("annual_cost_usd").type == pa.float64()
+    assert written.column("balance_point_f").null_count > 0  # furnace rows: no balance point, null not NaN
+    want = list(csv.DictReader(io.StringIO(from_csv.stdout)))
+    got = written.to_pylist()
+    assert len(got) == len(want) > 0
+    for g, w in zip(got, want):
+        for key, value in w.items():
+            if isinstance(g[key], float):
+                assert g[key] == pytest.approx(float(value), rel=1e-12)
+            else:
+                assert ("" if g[key] is None else g[key]) == value, key
+
+
+def test_parquet_folder_and_glob_read_files_in_order(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_homes(folder, 20, "a")
+    write_homes(folder, 10, "b")
+    for arg in (str(folder), str(folder / "*.parquet")):
+        r = runner.invoke(app, ["batch", "--homes", arg, "-f", "csv"])
+        homes = [row["home"] for row in csv.DictReader(io.StringIO(r.stdout))]
+        assert "30 homes:" in r.stderr, r.stderr
+        assert homes[0] == "h0" and homes[-1] == "h9" and len(set(homes)) <= 30
+
+
+def test_parquet_without_a_home_column_numbers_rows_across_files(tmp_path):
+    pq.write_table(pa.table({"location.state": ["MA", "TX"], "heating_load.annual": [50, 60]}), tmp_path / "1.parquet")
+    pq.write_table(pa.table({"location.state": ["IL"], "heating_load.annual": [70]}), tmp_path / "2.parquet")
+    r = runner.invoke(app, ["batch", "--homes", str(tmp_path), "-f", "json"])
+    assert r.exit_code == 0, r.stderr
+    import json
+
+    assert [row["home"] for row in json.loads(r.stdout)][::3] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_text("not parquet"), "is not a Parquet file"),
+    (lambda p: pq.write_table(pa.table({"location.zip": ["02134"], "heating_load.annuel": [3]}), p),
+     "heating_load.annuel: is not a profile field"),
+    (lambda p: pq.write_table(pa.table({"location.zip": [["02134"]]}), p), "location.zip: is a list"),
+])
+def test_bad_parquet_files_stop_before_any_home_runs(tmp_path, make, message):
+    path = tmp_path / "homes.parquet"
+    make(path)
+    r = runner.invoke(app, ["batch", "--homes", str(path)])
+    assert r.exit_code == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_bad_parquet_rows_are_reported_and_the_rest_run(tmp_path):
+    path = tmp_path / "homes.parquet"
+    pq.write_table(pa.table({"location.zip": ["02134", "02134", None, "60614"],
+                             "heating_load.annual": [60.0, -4.0, 50.0, None]}), path)
+    r = runner.invoke(app, ["batch", "--homes", str(path)])
+    assert r.exit_code == 3
+    assert "heating_load.annual: must be above 0" in r.stderr and "location: is required" in r.stderr
+    assert "4 homes: 1 computed, 3 failed" in r.stderr
+    assert [row["home"] for row in csv.DictReader(io.StringIO(r.stdout))] == ["1"] * 3
+
+
+def test_parquet_output_needs_a_file_and_never_overwrites_the_input(tmp_path):
+    parquet, _ = write_homes(tmp_path, 5)
+    r = runner.invoke(app, ["batch", "--homes", str(parquet), "-f", "parquet"])
+    assert r.exit_code == 2 and "give -o FILE.parquet" in r.stderr
+    r = runner.invoke(app, ["batch", "--homes", str(parquet), "-o", str(parquet)])
+    assert r.exit_code == 2
+    assert pq.read_table(parquet).num_rows == 5
+
+
+def test_fail_fast_stops_at_the_first_failing_home_within_a_block(tmp_path):
+    path = tmp_path / "homes.csv"
+    path.write_text("location.station,heating_load.annual\n725090,80\n725300,-1\n725300,60\n")
+    r = runner.invoke(app, ["batch", "--homes", str(path), "--fail-fast"])
+    assert r.exit_code == 3
+    assert [row["home"] for row in csv.DictReader(io.StringIO(r.stdout))] == ["1"] * 3
+    assert "2 homes: 1 computed, 1 failed" in r.stderr
