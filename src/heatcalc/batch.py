@@ -223,7 +223,7 @@ def _table_rows(reader, header: list[str], source: str, defaults: dict) -> Itera
             continue
         number += 1
         line = reader.line_num
-        if any(has_undecodable(cell) for cell in row):
+        if has_undecodable("".join(row)):
             yield HomeInput(str(number), "error", Problem("", "the row is not UTF-8 text; save the table as UTF-8 "
                                                               "(with or without a BOM)", line), source, line)
             continue
@@ -493,24 +493,26 @@ def _parquet_cells(column) -> list:
     return column.to_pylist()
 
 
-def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, scheduler: str | None = None):
+def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, scheduler: str | None = None,
+               text: str | None = None):
     """:class:`~heatcalc.columnar.Block` s in input order: chunks run in worker processes (a bounded number in
-    flight, so memory stays flat), or on a Dask cluster when ``scheduler`` gives its address."""
+    flight, so memory stays flat), or on a Dask cluster when ``scheduler`` gives its address.  ``text="csv"``:
+    each block also brings its rows as CSV text, formatted where it was computed."""
     from .columnar import run_chunk
 
     if scheduler:
         from .cluster import run_on_cluster
 
-        yield from run_on_cluster(chunks, scheduler, price_overrides)
+        yield from run_on_cluster(chunks, scheduler, price_overrides, text)
         return
     if jobs <= 1:
         for chunk in chunks:
-            yield run_chunk(chunk, price_overrides)
+            yield run_chunk(chunk, price_overrides, text)
         return
-    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=2 * jobs)
+    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=2 * jobs, extra=(text,))
 
 
-def _in_pool(fn, works, jobs: int, price_overrides, window: int):
+def _in_pool(fn, works, jobs: int, price_overrides, window: int, extra: tuple = ()):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -521,7 +523,7 @@ def _in_pool(fn, works, jobs: int, price_overrides, window: int):
     finished = False
     try:
         for work in works:
-            pending.append(pool.submit(fn, work, price_overrides))
+            pending.append(pool.submit(fn, work, price_overrides, *extra))
             while len(pending) >= window:
                 yield pending.popleft().result()
         while pending:

@@ -349,7 +349,8 @@ def batch(
     if inputs:
         sources.append(b.profile_blocks(b.iter_profile_inputs(inputs, stdin_items), jobs, overrides))
     if homes is not None:
-        sources.append(b.run_chunks(table, jobs, overrides, scheduler))
+        text = "csv" if format is BatchFormat.csv and not fail_fast else None  # formatted by the workers
+        sources.append(b.run_chunks(table, jobs, overrides, scheduler, text))
     total = _count_inputs(inputs or [], None if parquet else homes) if sys.stderr.isatty() else None
     if parquet and total is not None:
         total += b.parquet_rows(homes)

@@ -24,7 +24,7 @@ def _client(address: str):
         raise HeatcalcError(f"--scheduler {address}: cannot connect to a Dask scheduler there ({exc})") from None
 
 
-def run_on_cluster(chunks, address: str, price_overrides: dict | None = None):
+def run_on_cluster(chunks, address: str, price_overrides: dict | None = None, text: str | None = None):
     """:class:`~heatcalc.columnar.Block` s of ``chunks``, in order, each computed on a worker of the cluster at
     ``address``; a bounded number of chunks is in flight (two per worker thread), so memory stays flat here."""
     from .columnar import run_chunk
@@ -35,7 +35,7 @@ def run_on_cluster(chunks, address: str, price_overrides: dict | None = None):
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         window = 2 * max(1, threads)
         for chunk in chunks:
-            pending.append(client.submit(run_chunk, chunk, price_overrides, pure=False))
+            pending.append(client.submit(run_chunk, chunk, price_overrides, text, pure=False))
             while len(pending) >= window:
                 yield pending.popleft().result()
         while pending:

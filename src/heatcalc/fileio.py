@@ -16,6 +16,7 @@ Output files are written to a temporary file in the same folder and renamed over
 from __future__ import annotations
 
 import os
+import re
 import select
 import stat
 import sys
@@ -144,9 +145,12 @@ def text_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES, first: bytes 
         yield raw.decode("utf-8", errors="surrogateescape")
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
 def has_undecodable(text: str) -> bool:
     """True when ``text`` came from bytes that are not UTF-8 (see :func:`text_lines`)."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _UNDECODABLE.search(text) is not None
 
 
 # --- output -------------------------------------------------------------------------------------------------------

@@ -578,6 +578,17 @@ def print_costs(rows: list[dict], console) -> None:
     console.print(f"Sources: {SOURCES_IN_SHORT} Each figure's source is in --format csv or json.", style="dim")
 
 
+def csv_rows_text(block, start: int = 0, stop: int | None = None) -> str:
+    """Rows ``start:stop`` of a batch block as CSV lines (the columns of :data:`heatcalc.columnar.OUT_COLUMNS`,
+    numbers as Python writes them, an empty number as an empty cell)."""
+    from .columnar import OUT_COLUMNS, column_values
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        zip(*(column_values(name, block.columns[name][start:stop]) for name in OUT_COLUMNS)))
+    return buf.getvalue()
+
+
 class BlockWriter:
     """Writes blocks of batch rows (:class:`heatcalc.columnar.Block`) as they come: CSV and JSON as text, a block's
     rows at a time; Parquet (``fmt="parquet"``, to a binary file) as one row group per block, typed columns (text,
@@ -605,8 +616,6 @@ class BlockWriter:
 
     def write(self, block, start: int = 0, stop: int | None = None) -> None:
         """Rows ``start:stop`` of the block (all of them by default)."""
-        from .columnar import column_values
-
         stop = int(block.counts.sum()) if stop is None else stop
         if stop <= start:
             return
@@ -623,10 +632,8 @@ class BlockWriter:
                     arrays.append(pa.array(values, mask=np.isnan(values), type=pa.float64()))
             self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
         elif self.fmt == "csv":
-            buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerows(
-                zip(*(column_values(name, block.columns[name][start:stop]) for name in self.columns)))
-            self.out.write(buf.getvalue())
+            whole = start == 0 and stop == int(block.counts.sum())
+            self.out.write(block.text if whole and block.text is not None else csv_rows_text(block, start, stop))
         else:
             self.rows.write(block.row_dicts(start, stop))
         self.count += stop - start
