@@ -289,6 +289,18 @@ class _Curves:
         return hit
 
 
+_CURVES = _Curves()
+_PLACES: dict = {}  # (station, zip, state) → (station index, price state) or None
+_DEGREE_HOURS: dict = {}  # (station index, balance point) → degree hours of the year
+
+
+def _memo(table: dict) -> dict:
+    """A process-wide memo, emptied when it grows large (continuous values must not grow it without bound)."""
+    if len(table) > 100_000:
+        table.clear()
+    return table
+
+
 # --- the fast route ---------------------------------------------------------------------------------------------
 
 def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
@@ -377,8 +389,6 @@ class _Homes(NamedTuple):
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
-    from .home import _economic_switchover, Value
-    from .model.engine import Furnace
     from .model.heat_pump import FIXED_CAPACITY_SIZING_F, STANDARD_SIZES_TON, hspf2_range
     from .model.load import degree_hours_f_h
 
@@ -386,7 +396,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     if rows.size == 0:
         return None
     tables = _tables()
-    curves = _Curves()
+    curves = _CURVES
+    places, degree_hours = _memo(_PLACES), _memo(_DEGREE_HOURS)
     n_pad = max(len(v) for v in values.values()) if values else 0
     none = [None] * max(n_pad, len(chunk))
 
@@ -395,7 +406,6 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 
     # location
     station_c, zip_c, state_c = col("location.station"), col("location.zip"), col("location.state")
-    places: dict = {}
     station = np.zeros(rows.size, dtype=np.int64)
     price_state: list = [None] * rows.size
     ok = np.ones(rows.size, dtype=bool)
@@ -412,7 +422,6 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     annual = _numbers(values, "heating_load.annual", rows, None)
     bp = _numbers(values, "heating_load.balance_point", rows, _default("heating_load.balance_point"))
     ok &= ~np.isnan(annual)
-    degree_hours: dict = {}
     dh = np.ones(rows.size)
     for j in np.flatnonzero(ok):
         key = (int(station[j]), float(bp[j]))
@@ -468,6 +477,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`, or -1 outside the default curves' range
     unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
     kind = np.full(rows.size, -1)
+    keys: list = []  # per kind: its (HSPF2, compressor, C_d)
     dual = np.array([x == "furnace" for x in backup])
     for j in np.flatnonzero(ok & has_hp):
         key = (float(hspf2[j]), compressor[j], float(cd[j]))
@@ -480,6 +490,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                 k = len(unit)
                 unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
             kinds[key] = k
+            if k >= 0:
+                keys.append(key)
         kind[j] = k
     ok &= ~has_hp | ((kind >= 0) & (~dual | has_furnace))
     hp = np.flatnonzero(ok & has_hp)
@@ -490,7 +502,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     need = ua * np.maximum(0.0, bp - t_size) / 1.0
     per_unit = np.ones(rows.size)
     for j in hp:
-        per_unit[j] = curves.per_unit_capacity(int(kind[j]), unit[kind[j]][0], float(t_size[j]))
+        k = int(kind[j])
+        per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
     fits = sizes[None, :] * per_unit[:, None] >= need[:, None]
     sized = np.where(fits.any(axis=1), sizes[np.argmax(fits, axis=1)], sizes[-1])
     nominal = np.where(np.isnan(capacity), sized, capacity)
@@ -498,6 +511,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     points = np.zeros((rows.size, 4, n_points))
     hp_group: list = [None] * rows.size
     switchover = np.full(rows.size, -np.inf)
+    economic: dict = {}  # (curve, cutoff) → dual-fuel homes whose switchover is the economic one
     for j in hp:
         c, pts = unit[kind[j]]
         p = len(c.temp_f)
@@ -505,12 +519,14 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         hp_group[j] = (c.temp_f, bool(dual[j]))
         if dual[j]:
             if math.isnan(switch_given[j]):
-                furnace = Furnace(fuel[j], float(afue[j]), float(blower[j]))
-                prices = {"electricity": Value(float(price["electricity"][j]), "", ""),
-                          fuel[j]: Value(float(price[fuel[j]][j]), "", "")}
-                switchover[j] = _economic_switchover(c, float(cutoff[j]), furnace, prices)
+                economic.setdefault((int(kind[j]), float(cutoff[j])), []).append(j)
             else:
                 switchover[j] = switch_given[j]
+    for (k, cut), homes in economic.items():
+        homes = np.array(homes)
+        switchover[homes] = _economic_switchovers(unit[k][0], cut, [fuel[j] for j in homes], afue[homes],
+                                                  blower[homes], price["electricity"][homes],
+                                                  np.array([price[fuel[j]][j] for j in homes]))
     # as HeatPumpCurve.scaled: each capacity point times the nominal size
     points[:, :2, :] *= nominal[:, None, None]
     fast[rows[~ok]] = False
@@ -526,6 +542,22 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         switchover=switchover[keep], fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
         co2={k: v[keep] for k, v in co2.items()})
+
+
+def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
+    """:func:`heatcalc.home._economic_switchover` for dual-fuel homes sharing a curve and cutoff: the lowest
+    temperature of the 0.5 F grid above which the heat pump's heat is always the cheaper."""
+    from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU
+
+    grid = np.arange(max(cutoff, -40.0), 70.5, 0.5)
+    cop = curve.cop_at_max(grid)
+    per_unit = np.array([BTU_PER_FUEL_UNIT[f] for f in fuels])
+    furnace = BTU_PER_MMBTU / (afue * per_unit) * pf + blower * pe  # money.heat_cost_usd_per_mmbtu_furnace
+    heat_pump = pe[:, None] * BTU_PER_MMBTU / (np.asarray(cop, dtype=float)[None, :] * BTU_PER_KWH)
+    dearer = heat_pump > furnace[:, None]
+    last = grid.size - 1 - np.argmax(dearer[:, ::-1], axis=1)
+    above = np.where(last + 1 < grid.size, grid[np.minimum(last + 1, grid.size - 1)], grid[-1] + (grid[-1] - grid[-2]))
+    return np.where(dearer.any(axis=1), above, grid[0])
 
 
 def _weights(x: np.ndarray, xp: tuple) -> np.ndarray:
@@ -560,21 +592,52 @@ def _totals(hourly, temp, hours, first) -> _Year:
 
 def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.ndarray:
     """:func:`heatcalc.model.heat_pump.capacity_balance_point_f` for many homes (NaN where there is none): the
-    highest point of the 0.05 F grid from the cutoff up where the maximum capacity falls short of the load.  Homes
-    with the same cutoff share the grid, so their capacities along it are one matrix product."""
+    highest point of the 0.05 F grid from the cutoff up where the maximum capacity falls short of the load.
+
+    Where the capacity never falls as the air warms (every default curve) the load only falls, so the grid's points
+    fall short up to one point and not after it: a bisection finds that point, evaluating the same grid values
+    as the whole grid would.  Other curves are checked along the whole grid."""
     step = 0.05
     out = np.full(cutoff.size, np.nan)
-    for c in np.unique(cutoff):
-        rows = np.flatnonzero(cutoff == c)
+    rising = np.all(np.diff(cap_points, axis=1) >= 0, axis=1)
+    lengths = np.array([len(np.arange(c, b + step, step)) for c, b in zip(cutoff, bp)])
+    delta = (cutoff + step) - cutoff  # np.arange's values: start, start + step, start + i x (second - first)
+
+    def grid_at(k, rows):
+        value = cutoff[rows] + k * delta[rows]
+        return np.where(k == 1, cutoff[rows] + step, value)
+
+    def short_at(k, rows):
+        g = grid_at(k, rows)
+        w = np.zeros((rows.size, len(xp)))  # interpolation weights, one point per home
+        xs = np.asarray(xp, dtype=float)
+        seg = np.clip(np.searchsorted(xs, g, side="right") - 1, 0, len(xs) - 2)
+        frac = (g - xs[seg]) / (xs[seg + 1] - xs[seg])
+        w[np.arange(rows.size), seg] = 1.0 - frac
+        w[np.arange(rows.size), seg + 1] += frac
+        cap = np.maximum(0.0, np.einsum("ij,ij->i", cap_points[rows], w))
+        return cap < ua[rows] * np.maximum(0.0, bp[rows] - g)
+
+    rows = np.flatnonzero(rising)
+    lo, hi = np.zeros(rows.size, dtype=np.int64), lengths[rows].copy()  # first point not short: in [lo, hi]
+    while rows.size and np.any(lo < hi):
+        active = lo < hi
+        mid = (lo + hi) // 2
+        short = np.zeros(rows.size, dtype=bool)
+        short[active] = short_at(mid[active], rows[active])
+        lo = np.where(active & short, mid + 1, lo)
+        hi = np.where(active & ~short, mid, hi)
+    found = lo > 0
+    out[rows[found]] = np.round(grid_at(lo[found] - 1, rows[found]), 2)
+    for c in np.unique(cutoff[~rising]):
+        rows = np.flatnonzero(~rising & (cutoff == c))
         grid = np.arange(c, float(bp[rows].max()) + step, step)
-        length = np.array([len(np.arange(c, b + step, step)) for b in np.unique(bp[rows])])
-        lengths = dict(zip(np.unique(bp[rows]), length))
         cap = np.maximum(0.0, cap_points[rows] @ _weights(grid, xp).T)
         short = cap < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid[None, :])
-        short &= np.arange(grid.size)[None, :] < np.array([lengths[b] for b in bp[rows]])[:, None]
+        short &= np.arange(grid.size)[None, :] < lengths[rows, None]
         last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
-        found = short.any(axis=1)
-        out[rows[found]] = np.round(grid[last[found]], 2)
+        hit = short.any(axis=1)
+        out[rows[hit]] = np.round(grid[last[hit]], 2)
     return out
 
 
@@ -614,40 +677,44 @@ def _run_homes(h: _Homes) -> dict:
             temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual = g
+
+        def pick(array, sel):
+            return array if sel.all() else array[sel]
+
         sel = h.has_hp[idx]
         if sel.any():
             hp = idx[sel]
             npts = len(xp)
-            perf = np.zeros((idx.size, 4, width))  # capacity max, min; COP max, min at each bin
+            perf = np.zeros((4, idx.size, width))  # capacity max, min; COP max, min at each bin
             for (a, z), b, m in zip(bounds, bins, used):
                 if m:
                     pts = h.hp_points[idx[a:z], :, :npts]
-                    perf[a:z, :, :m] = pts @ _weights(b.temp_f[:m], xp).T
-            perf = perf[sel]
-            t = temp[sel]
-            cap_max = np.maximum(0.0, perf[:, 0])
-            cap_min = np.minimum(np.maximum(0.0, perf[:, 1]), cap_max)
-            cop_max = np.maximum(1.0, perf[:, 2])
-            cop_min = np.maximum(1.0, perf[:, 3])
+                    perf[:, a:z, :m] = (pts @ _weights(b.temp_f[:m], xp).T).transpose(1, 0, 2)
+            t = pick(temp, sel)
+            cap_max = np.maximum(0.0, pick(perf[0], sel))
+            cap_min = np.minimum(np.maximum(0.0, pick(perf[1], sel)), cap_max)
+            cop_max = np.maximum(1.0, pick(perf[2], sel))
+            cop_min = np.maximum(1.0, pick(perf[3], sel))
             hourly = heat_pump_from_performance(
-                load[sel], t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
+                pick(load, sel), t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
                 switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None], backup_efficiency=1.0,
                 furnace_afue=h.afue[hp, None] if dual else 1.0,
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
                 strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
             balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
-            years["heat_pump"].append((hp, _totals(hourly, t, hours[sel], first[sel]), dual, balance))
+            years["heat_pump"].append((hp, _totals(hourly, t, pick(hours, sel), pick(first, sel)), dual, balance))
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
-            hourly = furnace_hourly(load[sel], Furnace("", h.afue[f, None], h.blower[f, None]))
-            years["furnace"].append((f, _totals(hourly, temp[sel], hours[sel], first[sel]), True, None))
+            hourly = furnace_hourly(pick(load, sel), Furnace("", h.afue[f, None], h.blower[f, None]))
+            years["furnace"].append((f, _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)), True,
+                                     None))
         sel = h.has_resistance[idx]
         if sel.any():
             r = idx[sel]
-            hourly = resistance_hourly(load[sel], ElectricResistance(h.efficiency[r, None]))
-            years["electric_resistance"].append((r, _totals(hourly, temp[sel], hours[sel], first[sel]), False,
-                                                 None))
+            hourly = resistance_hourly(pick(load, sel), ElectricResistance(h.efficiency[r, None]))
+            years["electric_resistance"].append((r, _totals(hourly, pick(temp, sel), pick(hours, sel),
+                                                            pick(first, sel)), False, None))
     return years
 
 
