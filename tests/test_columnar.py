@@ -265,3 +265,33 @@ def test_fail_fast_stops_at_the_first_failing_home_within_a_block(tmp_path):
     assert r.exit_code == 3
     assert [row["home"] for row in csv.DictReader(io.StringIO(r.stdout))] == ["1"] * 3
     assert "2 homes: 1 computed, 1 failed" in r.stderr
+
+
+def test_output_may_not_overwrite_a_file_of_a_parquet_folder(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_homes(folder, 5, "a")
+    before = (folder / "a.parquet").read_bytes()
+    for target in (folder, folder / "*.parquet"):
+        r = runner.invoke(app, ["batch", "--homes", str(target), "-o", str(folder / "a.parquet")])
+        assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert (folder / "a.parquet").read_bytes() == before
+
+
+def test_typed_parquet_cells_of_every_kind(tmp_path):
+    path = tmp_path / "homes.parquet"
+    pq.write_table(pa.table({
+        "home": pa.array([1, 2, 3], type=pa.int64()),
+        "location.zip": pa.array(["02134", "60614", "30307"]).dictionary_encode(),
+        "heating_load.annual": pa.array([60, 80, 40], type=pa.int32()),
+        "systems.furnace": pa.array([False, None, None]),
+        "systems.heat_pump.hspf2": pa.array([9.0, None, float("nan")]),
+    }), path)
+    r = runner.invoke(app, ["batch", "--homes", str(path), "-f", "json"])
+    assert r.exit_code == 0, r.stderr
+    import json
+
+    rows = json.loads(r.stdout)
+    assert [(row["home"], row["system"]) for row in rows] == [
+        ("1", "heat_pump"), ("1", "electric_resistance"), ("2", "heat_pump"), ("2", "furnace"),
+        ("2", "electric_resistance"), ("3", "heat_pump"), ("3", "furnace"), ("3", "electric_resistance")]

@@ -50,5 +50,7 @@ def test_readme_python_api_example_runs(monkeypatch, capsys):
     c = namespace["c"]
     assert c.summary.cheapest == "furnace"  # the README says so in a comment
     assert namespace["p"].location.zip == "02134"
+    rows = namespace["rows"]
+    assert rows.home.tolist() == ["0"] * 3 + ["1"] * 3 and rows.error.isna().all()
     printed = capsys.readouterr().out
     assert "heat_pump" in printed and "Problem(field=''" in printed  # a.yaml does not exist: reported, not raised

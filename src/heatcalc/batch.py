@@ -509,7 +509,7 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, sched
         for chunk in chunks:
             yield run_chunk(chunk, price_overrides, text)
         return
-    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=2 * jobs, extra=(text,))
+    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text,))
 
 
 def _in_pool(fn, works, jobs: int, price_overrides, window: int, extra: tuple = ()):

@@ -327,8 +327,10 @@ def batch(
     if (homes == "-" or "-" in (inputs or [])) and stdin_is_terminal():
         raise HeatcalcError("'-' reads stdin, but stdin is a terminal; pipe a profile or a homes table in "
                             "(heatcalc batch - < homes.csv)")
+    parquet = homes is not None and homes != "-" and b.is_parquet(homes)
+    tables = b.parquet_files(homes) if parquet else [homes]
     refuse_overwriting_inputs({"--output": output, "--errors": errors},
-                              [homes, defaults, *b.profile_paths(inputs or [])])
+                              [*tables, defaults, *b.profile_paths(inputs or [])])
     if scheduler is not None and homes is None:
         raise HeatcalcError("--scheduler runs a homes table on a cluster: give --homes TABLE")
     if format is None:
@@ -341,7 +343,6 @@ def batch(
     base = b.read_defaults(defaults)
     # stdin, a missing table or a bad header stop here, before any home runs
     stdin_items = b.read_stdin({}) if "-" in (inputs or []) else None
-    parquet = homes is not None and homes != "-" and b.is_parquet(homes)
     if homes is not None:
         table = b.open_parquet(homes, base) if parquet else b.csv_chunks(b.open_table(homes, base), base)
     jobs = jobs or os.cpu_count() or 1
