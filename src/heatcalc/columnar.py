@@ -177,24 +177,10 @@ def _flatten(data: dict, prefix: str = "") -> dict:
 
 # --- resolving ----------------------------------------------------------------------------------------------------
 
-class _StationBins(NamedTuple):
-    temp_f: np.ndarray
-    hours: np.ndarray
-    first_hour: np.ndarray
-    design_temp_f: float
+def station_bins(index: int):
+    from .weather.stations import station_bins as bins
 
-
-_BINS: dict = {}  # station index → its temperature bins (~12 kB each; at most the 1,020 stations)
-
-
-def station_bins(index: int) -> _StationBins:
-    hit = _BINS.get(index)
-    if hit is None:
-        from .weather import stations as st
-
-        w = st.weather_from_hours(st._hourly_temperature_f.__wrapped__(index))
-        hit = _BINS[index] = _StationBins(w.bin_temp_f, w.bin_hours, w.bin_first_hour, w.design_temp_f)
-    return hit
+    return bins(index)
 
 
 def _place(station, zip_code, state):

@@ -146,9 +146,33 @@ def hour_label(hour_index: int) -> str:
     return f"{month + 1:02d}-{day_of_year + 1:02d} {hour + 1:02d}:00"
 
 
+class Bins(NamedTuple):
+    """What the model derives from a station's year once: its design temperature and temperature bins."""
+
+    design_temp_f: float
+    temp_f: np.ndarray
+    hours: np.ndarray
+    first_hour: np.ndarray
+
+
+_BINS: dict[int, Bins] = {}  # station index → its bins: ~12 kB each, all 1,020 stations in ~12 MB
+
+
+def station_bins(index: int) -> Bins:
+    """A station's design temperature and temperature bins, computed once per process (sorting the year's hours
+    is most of what a station's weather costs) and kept for every station, as a housing stock spans them all."""
+    hit = _BINS.get(index)
+    if hit is None:
+        w = weather_from_hours(_hourly_temperature_f(index))
+        hit = _BINS[index] = Bins(w.design_temp_f, w.bin_temp_f, w.bin_hours, w.bin_first_hour)
+    return hit
+
+
 @lru_cache(maxsize=128)
 def _station_weather(index: int) -> Weather:
-    return weather_from_hours(_hourly_temperature_f(index))
+    # the year's hours (a 17.5 kB read) are kept for the last 128 stations; the bins for every station
+    b = station_bins(index)
+    return Weather(_hourly_temperature_f(index), b.design_temp_f, b.temp_f, b.hours, b.first_hour)
 
 
 def station_weather(station: Station) -> Weather:
