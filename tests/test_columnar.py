@@ -244,7 +244,8 @@ def test_bad_parquet_rows_are_reported_and_the_rest_run(tmp_path):
                              "heating_load.annual": [60.0, -4.0, 50.0, None]}), path)
     r = runner.invoke(app, ["batch", "--homes", str(path)])
     assert r.exit_code == 3
-    assert "heating_load.annual: must be above 0" in r.stderr and "location: is required" in r.stderr
+    assert "homes.parquet:2: heating_load.annual: must be above 0" in r.stderr  # its row in the file
+    assert "homes.parquet:3: location: is required" in r.stderr
     assert "4 homes: 1 computed, 3 failed" in r.stderr
     assert [row["home"] for row in csv.DictReader(io.StringIO(r.stdout))] == ["1"] * 3
 

@@ -438,7 +438,7 @@ def parquet_files(path: str) -> list[Path]:
 def open_parquet(path: str, defaults: dict, size: int = CHUNK):
     """Chunks of a Parquet homes table (a file, a folder or a glob of files read in order).  Every file's columns
     are checked before any home runs; a null cell is an empty one.  Rows are named by a ``home`` column if there is
-    one, else numbered from 1 across the files."""
+    one, else numbered from 1 across the files; a problem's line is its row in its file (1 = the first row)."""
     from .columnar import Chunk
     from .fileio import InputError
 
@@ -469,6 +469,7 @@ def _parquet_chunks(opened, defaults: dict, size: int):
     number = 0
     for f, pf, names in opened:
         fields = tuple(n for n in names if n != "home")
+        row = 0  # within this file: problems give it as their line (1 = the first row)
         for batch in pf.iter_batches(batch_size=size):
             columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
             n = batch.num_rows
@@ -480,7 +481,8 @@ def _parquet_chunks(opened, defaults: dict, size: int):
                 homes = [str(number + i + 1) for i in range(n)]
             number += n
             cells = [_parquet_cells(columns[name]) for name in fields]
-            yield Chunk(str(f), fields, cells, homes, [None] * n, {}, defaults)
+            yield Chunk(str(f), fields, cells, homes, list(range(row + 1, row + n + 1)), {}, defaults)
+            row += n
 
 
 def _parquet_cells(column) -> list:
