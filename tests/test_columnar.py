@@ -296,3 +296,22 @@ def test_typed_parquet_cells_of_every_kind(tmp_path):
     assert [(row["home"], row["system"]) for row in rows] == [
         ("1", "heat_pump"), ("1", "electric_resistance"), ("2", "heat_pump"), ("2", "furnace"),
         ("2", "electric_resistance"), ("3", "heat_pump"), ("3", "furnace"), ("3", "electric_resistance")]
+
+
+TYPED = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**20),
+                  st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["", " ", "60", "9 MMBtu", "x"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({
+    "location.station": st.sampled_from(STATIONS + [None, 725090, 725090.0, True]),
+    "heating_load.annual": TYPED, "heating_load.balance_point": TYPED, "systems.heat_pump.hspf2": TYPED,
+    "systems.heat_pump.capacity": TYPED, "systems.furnace.afue": TYPED, "prices.electricity": TYPED,
+    "systems.electric_resistance": st.sampled_from([None, False, True, 0, "false"]),
+}), min_size=1, max_size=8))
+def test_typed_values_as_parquet_gives_them_match_the_per_home_route(rows):
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert all(np.isfinite(got.columns[n]).all() for n in c.OUT_COLUMNS
+               if n not in c.TEXT_COLUMNS and n not in c.NULLABLE)
