@@ -74,6 +74,7 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path):
     r = run_cli("batch", "--homes", str(table), "--scheduler", "tcp://127.0.0.1:9")
     assert r.returncode == 2
     assert "cannot connect to a Dask scheduler" in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""  # not even the header: nothing ran
     r = run_cli("batch", "profiles/", "--scheduler", "tcp://127.0.0.1:9")
     assert r.returncode == 2 and "give --homes" in r.stderr
 
@@ -112,3 +113,21 @@ def test_compare_frame_refuses_unknown_columns_and_bad_prices():
         heatcalc.compare_frame(pd.DataFrame({"location.zip": ["02134"], "heating_load.annuel": [50]}))
     with pytest.raises(ProfileError, match="prices"):
         heatcalc.compare_frame(homes_table(2), prices={"electricity": -1})
+
+
+def test_compare_frame_refuses_what_is_not_a_frame():
+    with pytest.raises(TypeError, match="pandas or dask DataFrame"):
+        heatcalc.compare_frame([{"location.zip": "02134"}])
+
+
+def test_scheduler_without_dask_installed_says_what_to_install(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from heatcalc.cli import app
+
+    table = tmp_path / "homes.csv"
+    homes_table(3).to_csv(table, index=False)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as on a machine without Dask
+    r = CliRunner().invoke(app, ["batch", "--homes", str(table), "--scheduler", "tcp://head:8786"])
+    assert r.exit_code == 2 and "pip install 'heatcalc[cluster]'" in r.stderr
+    assert r.stdout == ""

@@ -495,17 +495,18 @@ def _parquet_cells(column) -> list:
     return column.to_pylist()
 
 
-def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, scheduler: str | None = None,
+def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, cluster=None,
                text: str | None = None):
     """:class:`~heatcalc.columnar.Block` s in input order: chunks run in worker processes (a bounded number in
-    flight, so memory stays flat), or on a Dask cluster when ``scheduler`` gives its address.  ``text="csv"``:
-    each block also brings its rows as CSV text, formatted where it was computed."""
+    flight, so memory stays flat), or on a Dask cluster when ``cluster`` is a client of one
+    (:func:`heatcalc.cluster.connect`).  ``text="csv"``: each block also brings its rows as CSV text, formatted
+    where it was computed."""
     from .columnar import run_chunk
 
-    if scheduler:
+    if cluster is not None:
         from .cluster import run_on_cluster
 
-        yield from run_on_cluster(chunks, scheduler, price_overrides, text)
+        yield from run_on_cluster(chunks, cluster, price_overrides, text)
         return
     if jobs <= 1:
         for chunk in chunks:

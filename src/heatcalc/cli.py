@@ -351,7 +351,12 @@ def batch(
         sources.append(b.profile_blocks(b.iter_profile_inputs(inputs, stdin_items), jobs, overrides))
     if homes is not None:
         text = "csv" if format is BatchFormat.csv and not fail_fast else None  # formatted by the workers
-        sources.append(b.run_chunks(table, jobs, overrides, scheduler, text))
+        cluster = None
+        if scheduler is not None:  # connected now: no scheduler there is a usage error before any output
+            from .cluster import connect
+
+            cluster = connect(scheduler)
+        sources.append(b.run_chunks(table, jobs, overrides, cluster, text))
     total = _count_inputs(inputs or [], None if parquet else homes) if sys.stderr.isatty() else None
     if parquet and total is not None:
         total += b.parquet_rows(homes)

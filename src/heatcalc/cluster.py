@@ -12,7 +12,9 @@ from collections import deque
 from .errors import HeatcalcError
 
 
-def _client(address: str):
+def connect(address: str):
+    """A client of the Dask scheduler at ``address``; :class:`HeatcalcError` (a usage error, before anything runs)
+    when Dask is not installed or no scheduler answers there."""
     try:
         from distributed import Client
     except ImportError:
@@ -24,12 +26,12 @@ def _client(address: str):
         raise HeatcalcError(f"--scheduler {address}: cannot connect to a Dask scheduler there ({exc})") from None
 
 
-def run_on_cluster(chunks, address: str, price_overrides: dict | None = None, text: str | None = None):
-    """:class:`~heatcalc.columnar.Block` s of ``chunks``, in order, each computed on a worker of the cluster at
-    ``address``; a bounded number of chunks is in flight (two per worker thread), so memory stays flat here."""
+def run_on_cluster(chunks, client, price_overrides: dict | None = None, text: str | None = None):
+    """:class:`~heatcalc.columnar.Block` s of ``chunks``, in order, each computed on a worker of the cluster
+    ``client`` is connected to (see :func:`connect`); a bounded number of chunks is in flight (two per worker
+    thread), so memory stays flat here.  The client is closed at the end."""
     from .columnar import run_chunk
 
-    client = _client(address)
     pending: deque = deque()
     try:
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
@@ -78,6 +80,8 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     """
     from .batch import check_table_header
 
+    if not hasattr(df, "columns") or not hasattr(df, "index"):
+        raise TypeError(f"compare_frame takes a pandas or dask DataFrame, got {type(df).__name__}")
     check_table_header([str(c) for c in df.columns], source)  # a bad column: ProfileError before anything runs
     overrides = _checked_prices(prices)
     if type(df).__module__.startswith("dask"):
