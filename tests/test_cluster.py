@@ -64,7 +64,7 @@ def test_batch_on_a_cluster_to_parquet(cluster, tmp_path):
     out = tmp_path / "out.parquet"
     r = run_cli("batch", "--homes", str(table), "--scheduler", cluster.scheduler_address, "-o", str(out))
     assert r.returncode == 3, r.stderr
-    local = run_cli("batch", "--homes", str(table), "-o", str(tmp_path / "local.parquet"))
+    run_cli("batch", "--homes", str(table), "-o", str(tmp_path / "local.parquet"))
     assert pq.read_table(out).equals(pq.read_table(tmp_path / "local.parquet"))
 
 

@@ -101,7 +101,7 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     import numpy as np
     import pandas as pd
 
-    from .columnar import Chunk, OUT_COLUMNS, run_chunk
+    from .columnar import OUT_COLUMNS, Chunk, run_chunk
 
     if len(df) == 0:
         return _empty_frame()

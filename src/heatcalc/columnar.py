@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import Problem
 from .results import COLUMNS
 
 SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
@@ -375,7 +374,11 @@ class _Homes(NamedTuple):
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
-    from .model.heat_pump import FIXED_CAPACITY_SIZING_F, STANDARD_SIZES_TON, hspf2_range
+    from .model.heat_pump import (
+        FIXED_CAPACITY_SIZING_F,
+        STANDARD_SIZES_TON,
+        hspf2_range,
+    )
     from .model.load import degree_hours_f_h
 
     rows = np.flatnonzero(fast)
@@ -384,8 +387,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     tables = _tables()
     curves = _CURVES
     places, degree_hours = _memo(_PLACES), _memo(_DEGREE_HOURS)
-    n_pad = max(len(v) for v in values.values()) if values else 0
-    none = [None] * max(n_pad, len(chunk))
+    none = [None] * len(chunk)
 
     def col(field):
         return values.get(field, none)
@@ -518,7 +520,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     fast[rows[~ok]] = False
     keep = np.flatnonzero(ok)
     names = _texts(values, "name", rows, None)
-    pick = [x for x in keep]
+    pick = keep.tolist()
     return _Homes(
         rows=rows[keep],
         names=[names[j] if names[j] is not None else f"row {chunk.homes[rows[j]]}" for j in pick],
@@ -634,8 +636,13 @@ def _run_homes(h: _Homes) -> dict:
     temperature bins up to the warmest balance point of the batch (above it no home needs heat, so those bins add
     nothing), padded with hours of weight 0; a station's homes get their curves' values at its bins as one matrix
     product."""
-    from .model.engine import ElectricResistance, Furnace, furnace_hourly, heat_pump_from_performance, \
-        resistance_hourly
+    from .model.engine import (
+        ElectricResistance,
+        Furnace,
+        furnace_hourly,
+        heat_pump_from_performance,
+        resistance_hourly,
+    )
 
     n = h.rows.size
     key = [(g if g is not None else ((), False)) for g in h.hp_group]
