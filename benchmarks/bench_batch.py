@@ -8,7 +8,7 @@
 
 Inputs are realistic: homes spread over all 1,020 embedded weather stations (some by ZIP code or state), with varied
 loads, balance points, heat pumps (single, two-stage and variable speed; a quarter dual fuel), furnace fuels and
-efficiencies, and prices; 1 % give their heat as a year of bills instead of a load, which the per-home route takes.
+efficiencies, and prices; 1 % give their heat as a year of bills instead of a load.
 About 1 % fail (tropical stations whose air never falls below the balance point) and are reported, as they would be
 for a real housing stock.
 

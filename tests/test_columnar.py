@@ -69,8 +69,23 @@ def test_fast_route_equals_per_home_route_on_a_varied_table():
             {"location.zip": str(rng.choice(ZIPS))} if where == 1 else {"location.state": str(rng.choice(STATES))}
         if rng.random() < 0.2:
             row["location.state"] = str(rng.choice(STATES[:4]))
-        row["heating_load.annual"] = f"{rng.integers(5, 200)} MMBtu" if rng.random() < 0.5 else \
-            f"{rng.uniform(2000, 40000):.1f} kWh"
+        load = rng.random()
+        if load < 0.4:
+            row["heating_load.annual"] = f"{rng.integers(5, 200)} MMBtu"
+        elif load < 0.6:
+            row["heating_load.annual"] = f"{rng.uniform(2000, 40000):.1f} kWh"
+        else:  # a year of bills, in the fuel's unit or another, some with non-heating use or an efficiency
+            fuel, amount = [("natural_gas", f"{rng.integers(100, 2000)} therm"),
+                            ("propane", f"{rng.integers(100, 1500)}"),
+                            ("heating_oil", f"{rng.integers(100, 1200)} gal"),
+                            ("electricity", f"{rng.integers(3000, 40000)} kWh"), ("", "800")][rng.integers(5)]
+            row["heating_load.from_bills.fuel"] = fuel
+            row["heating_load.from_bills.amount"] = amount
+            row["heating_load.from_bills.non_heating"] = str(rng.choice(["", "", "15 therm/month", "200 kWh/month",
+                                                                         "100/year", "5000 therm/year"]))
+            row["heating_load.from_bills.efficiency"] = str(rng.choice(["", "", "0.9", "2.5", "1.1"]))
+            if rng.random() < 0.05:
+                row["heating_load.annual"] = "50"  # and a load too: the per-home route reports it
         row["heating_load.balance_point"] = str(rng.choice(["", "55", "60", "65", "18 C"]))
         row["systems.heat_pump.hspf2"] = str(rng.choice(["", "7.5", "8.1", "9.5", "10", "13", "20"]))
         row["systems.heat_pump.compressor"] = str(rng.choice(["", "single_stage", "two_stage", "variable_speed"]))
@@ -120,6 +135,9 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
 
 
 FAST_VALUES = {
+    "heating_load.from_bills.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "electricity", "x"]),
+    "heating_load.from_bills.amount": st.sampled_from(["", "900", "-3", "700 gal", "5 MMBtu", "20000 kWh", "1e9"]),
+    "heating_load.from_bills.non_heating": st.sampled_from(["", "10 therm/month", "900/year", "5", "1e12/year"]),
     "location.station": st.sampled_from(STATIONS + ["", "999999", "nope"]),
     "heating_load.annual": st.one_of(st.just(""), st.floats(-5, 500).map(lambda x: f"{x:.3f} MMBtu"),
                                      st.integers(0, 90000).map(str), st.sampled_from(["1e308", "nan", "x"])),

@@ -27,6 +27,8 @@ FUEL_KEYS = ("natural_gas", "propane", "heating_oil")
 FAST_FIELDS = frozenset({
     "name", "location.station", "location.zip", "location.state",
     "heating_load.annual", "heating_load.balance_point",
+    "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
+        "heating_load.from_bills.amount", "heating_load.from_bills.non_heating")),
     *SECTIONS,
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
@@ -137,16 +139,16 @@ class _Parser:
         self.validator = _Validator
         self.memo: dict = {}
 
-    def __call__(self, field: str, value):
-        key = (field, type(value), value)
+    def __call__(self, field: str, value, fuel: str | None = None):
+        key = (field, type(value), value, fuel)
         hit = self.memo.get(key, _MISSING)
         if hit is _MISSING:
-            hit = self.memo[key] = self._parse(field, value)
+            hit = self.memo[key] = self._parse(field, value, fuel)
             if len(self.memo) > 200_000:  # continuous values (loads, prices) should not grow it without bound
                 self.memo.clear()
         return hit
 
-    def _parse(self, field: str, value):
+    def _parse(self, field: str, value, fuel: str | None):
         if isinstance(value, str):
             from .batch import _cell_value
 
@@ -159,7 +161,7 @@ class _Parser:
         if isinstance(value, (dict, list)):
             return None
         v = self.validator()
-        out = v.leaf(self.spec(field), value, field, {})
+        out = v.leaf(self.spec(field), value, field, {"fuel": fuel})  # a bill's unit follows its fuel
         return None if v.problems else out
 
 
@@ -296,7 +298,7 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
     if any(f not in FAST_FIELDS for f in defaults):
         fast[:] = False
         return {}
-    out = {}
+    raw = {}
     for field, cells in zip(chunk.fields, chunk.cells):
         if field not in FAST_FIELDS:
             for i, cell in enumerate(cells):
@@ -304,27 +306,22 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
                     fast[i] = False
             continue
         fill = defaults.get(field)
-        fill_value = None if fill is None else parse(field, fill)
-        if fill is not None and fill_value is None:
-            fast[:] = False
-            return {}
+        raw[field] = [fill if _is_empty(cell) else cell for cell in cells]
+    for field, value in defaults.items():
+        raw.setdefault(field, [value] * n)
+    out = {}
+    none = [None] * n
+    for field in sorted(raw, key=lambda f: f in BILL_AMOUNTS):  # the bills' fuel before the amounts it sets units of
+        fuel = out.get("heating_load.from_bills.fuel", none) if field in BILL_AMOUNTS else none
         values = [None] * n
-        for i, cell in enumerate(cells):
-            if _is_empty(cell):
-                values[i] = fill_value
+        for i, cell in enumerate(raw[field]):
+            if cell is None:
                 continue
-            parsed = parse(field, cell)
+            parsed = parse(field, cell, fuel[i])
             if parsed is None:
                 fast[i] = False
             values[i] = parsed
         out[field] = values
-    for field, value in defaults.items():
-        if field not in out:
-            parsed = parse(field, value)
-            if parsed is None:
-                fast[:] = False
-                return {}
-            out[field] = [parsed] * n
     for section in SECTIONS:  # `false` and a field inside it (one from --defaults): the per-home route decides
         inside = [values for field, values in out.items() if field.startswith(section + ".")]
         if section in out and inside:
@@ -409,6 +406,22 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # heating load: annual and balance point only
     annual = _numbers(values, "heating_load.annual", rows, None)
     bp = _numbers(values, "heating_load.balance_point", rows, _default("heating_load.balance_point"))
+    # a year of bills: the heat is (fuel - non-heating use) x the current system's efficiency
+    billed = _texts(values, "heating_load.from_bills.fuel", rows, None)
+    amount = _numbers(values, "heating_load.from_bills.amount", rows, None)
+    bill_eff = _numbers(values, "heating_load.from_bills.efficiency", rows, None)
+    non_heating = _numbers(values, "heating_load.from_bills.non_heating", rows, None)
+    has_bills = np.array([f is not None for f in billed]) | ~np.isnan(amount) | ~np.isnan(bill_eff) \
+        | ~np.isnan(non_heating)
+    ok &= ~(has_bills & ~np.isnan(annual))  # both: the per-home route says to give one
+    ok &= ~has_bills | np.array([f is not None for f in billed])  # bills without their fuel: it says so
+    eff_default = {f: _default("heating_load.from_bills.efficiency", f) for f in set(billed) if f is not None}
+    bill_eff = np.where(np.isnan(bill_eff), [eff_default.get(f, np.nan) for f in billed], bill_eff)
+    with np.errstate(invalid="ignore"):
+        heating = amount - np.where(np.isnan(non_heating), 0.0, non_heating)
+        fuel_billed = np.array([f not in (None, "electricity") for f in billed])
+        ok &= ~has_bills | ((heating > 0.0) & ~(fuel_billed & (bill_eff > 1.0)))
+        annual = np.where(has_bills, heating * bill_eff * 1.0, annual)  # x 1.0: no ducts to lose heat through
     ok &= ~np.isnan(annual)
     dh = np.ones(rows.size)
     for j in np.flatnonzero(ok):
@@ -428,11 +441,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     has_hp, has_furnace, has_resistance = (present[s] for s in SECTIONS)
     ok &= has_hp | has_furnace | has_resistance
     # furnace
-    fuel = [f if h else None for f, h in zip(_texts(values, "systems.furnace.fuel", rows, "natural_gas"),
-                                             has_furnace)]
+    fuel = [(f if f is not None else (b if b in FUEL_KEYS else "natural_gas")) if h else None  # else the billed fuel
+            for f, b, h in zip(_texts(values, "systems.furnace.fuel", rows), billed, has_furnace)]
     afue_given = _numbers(values, "systems.furnace.afue", rows, None)
     afue_default = {f: (_default("systems.furnace.afue", f) if f else 1.0) for f in set(fuel)}
-    afue = np.where(np.isnan(afue_given), [afue_default[f] for f in fuel], afue_given)
+    # a furnace burning the billed fuel is the current system: its AFUE is the bills' efficiency
+    afue = np.where(np.isnan(afue_given), [bill_eff[j] if f is not None and f == billed[j] else afue_default[f]
+                                           for j, f in enumerate(fuel)], afue_given)
     blower = _numbers(values, "systems.furnace.blower", rows, _default("systems.furnace.blower"))
     efficiency = _numbers(values, "systems.electric_resistance.efficiency", rows,
                           _default("systems.electric_resistance.efficiency"))
