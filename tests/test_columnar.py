@@ -70,7 +70,14 @@ def test_fast_route_equals_per_home_route_on_a_varied_table():
         if rng.random() < 0.2:
             row["location.state"] = str(rng.choice(STATES[:4]))
         load = rng.random()
-        if load < 0.4:
+        if load < 0.1:  # a heat-loss coefficient, or a design load (some with the indoor temperature)
+            if rng.random() < 0.5:
+                row["heating_load.ua"] = str(rng.choice(["400", "750.5", "0", "-5", "30 kBtu/h"]))
+            else:
+                row["heating_load.design.load"] = str(rng.choice(["36000", "48 kBtu/h", "3 ton", ""]))
+                row["heating_load.design.outdoor"] = str(rng.choice(["5", "-10", "-20 C", "", "75"]))
+                row["heating_load.indoor"] = str(rng.choice(["", "", "68", "21 C"]))
+        elif load < 0.4:
             row["heating_load.annual"] = f"{rng.integers(5, 200)} MMBtu"
         elif load < 0.6:
             row["heating_load.annual"] = f"{rng.uniform(2000, 40000):.1f} kWh"
@@ -135,6 +142,9 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
 
 
 FAST_VALUES = {
+    "heating_load.ua": st.sampled_from(["", "", "", "300", "0", "1e9"]),
+    "heating_load.design.outdoor": st.sampled_from(["", "", "", "0", "72"]),
+    "heating_load.design.load": st.sampled_from(["", "", "", "30000", "-1"]),
     "heating_load.from_bills.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "electricity", "x"]),
     "heating_load.from_bills.amount": st.sampled_from(["", "900", "-3", "700 gal", "5 MMBtu", "20000 kWh", "1e9"]),
     "heating_load.from_bills.non_heating": st.sampled_from(["", "10 therm/month", "900/year", "5", "1e12/year"]),
@@ -333,3 +343,15 @@ def test_typed_values_as_parquet_gives_them_match_the_per_home_route(rows):
     assert_same_blocks(got, per_home_block(chunk))
     assert all(np.isfinite(got.columns[n]).all() for n in c.OUT_COLUMNS
                if n not in c.TEXT_COLUMNS and n not in c.NULLABLE)
+
+
+def test_homes_that_never_need_heat_agree_too():
+    # Honolulu: with a given UA and a low balance point no hour needs heat; every system delivers 0, its peak
+    # falls in the coldest hour, and the heat pump's balance point is the cutoff's side of the grid or none
+    rows = [{"location.station": "911820", "heating_load.ua": "400", "heating_load.balance_point": bp,
+             "systems.heat_pump.backup": backup} for bp in ("40", "55", "62") for backup in ("furnace", "")]
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert (got.columns["heat_delivered_mmbtu"][:6] == 0).all()

@@ -26,8 +26,8 @@ FUEL_KEYS = ("natural_gas", "propane", "heating_oil")
 #: The fields the columnar route resolves itself; a row that gives any other goes through the per-home route.
 FAST_FIELDS = frozenset({
     "name", "location.station", "location.zip", "location.state",
-    "heating_load.annual", "heating_load.balance_point",
-    "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
+    "heating_load.annual", "heating_load.balance_point", "heating_load.ua", "heating_load.design.load",
+    "heating_load.design.outdoor", "heating_load.indoor", "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
         "heating_load.from_bills.amount", "heating_load.from_bills.non_heating")),
     *SECTIONS,
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
@@ -422,9 +422,18 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         fuel_billed = np.array([f not in (None, "electricity") for f in billed])
         ok &= ~has_bills | ((heating > 0.0) & ~(fuel_billed & (bill_eff > 1.0)))
         annual = np.where(has_bills, heating * bill_eff * 1.0, annual)  # x 1.0: no ducts to lose heat through
-    ok &= ~np.isnan(annual)
+    # or a heat-loss coefficient, given or from a design load (UA = load / (indoor - design outdoor))
+    ua_given = _numbers(values, "heating_load.ua", rows, None)
+    design_load = _numbers(values, "heating_load.design.load", rows, None)
+    design_outdoor = _numbers(values, "heating_load.design.outdoor", rows, None)
+    indoor = _numbers(values, "heating_load.indoor", rows, _default("heating_load.indoor"))
+    from_heat = ~np.isnan(annual)
+    has_design = ~np.isnan(design_load) | ~np.isnan(design_outdoor)
+    routes = from_heat.astype(int) + ~np.isnan(ua_given) + has_design
+    ok &= routes == 1  # none, or more than one: the per-home route says which to give
+    ok &= ~has_design | (~np.isnan(design_load) & ~np.isnan(design_outdoor) & (indoor > design_outdoor))
     dh = np.ones(rows.size)
-    for j in np.flatnonzero(ok):
+    for j in np.flatnonzero(ok & from_heat):
         key = (int(station[j]), float(bp[j]))
         hit = degree_hours.get(key)
         if hit is None:
@@ -434,7 +443,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             ok[j] = False  # the per-home route explains: the weather never falls below the balance point
         dh[j] = hit
     with np.errstate(divide="ignore", invalid="ignore"):
-        ua = annual / dh
+        ua = np.where(from_heat, annual / dh,
+                      np.where(has_design, design_load / (indoor - design_outdoor), ua_given))
     design = np.array([station_bins(int(s)).design_temp_f if good else 0.0 for s, good in zip(station, ok)])
     # systems present
     present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}
