@@ -355,3 +355,36 @@ def test_homes_that_never_need_heat_agree_too():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk))
     assert (got.columns["heat_delivered_mmbtu"][:6] == 0).all()
+
+
+def test_a_folder_of_more_parquet_files_than_open_files_allowed(tmp_path):
+    """Files are opened one at a time, so a folder of many parts runs under a small open-file limit."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i in range(120):
+        pq.write_table(pa.table({"location.state": ["MA"], "heating_load.annual": [50.0 + i]}),
+                       folder / f"part{i:03d}.parquet")
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100)); "
+            "from heatcalc.cli import main; sys.argv = ['heatcalc', 'batch', '--homes', sys.argv[1], '-j', '1']; main()")
+    r = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert "120 homes: 120 computed, 0 failed" in r.stderr
+
+
+def test_a_damaged_parquet_file_stops_with_a_message(tmp_path):
+    path = tmp_path / "homes.parquet"
+    n = 30000
+    pq.write_table(pa.table({"location.state": ["MA"] * n, "heating_load.annual": np.arange(n) / 10 + 20.0}), path,
+                   row_group_size=10000, compression="none")
+    offset = pq.ParquetFile(path).metadata.row_group(1).column(1).data_page_offset
+    data = bytearray(path.read_bytes())
+    data[offset:offset + 64] = b"\xff" * 64  # the second row group's page header: unreadable from there on
+    path.write_bytes(bytes(data))
+    out = tmp_path / "out.csv"
+    r = runner.invoke(app, ["batch", "--homes", str(path), "-o", str(out)])
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert "homes.parquet: cannot be read after row 8192" in r.stderr
+    assert not out.exists()  # never a cut-short output

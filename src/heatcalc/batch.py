@@ -439,50 +439,64 @@ def open_parquet(path: str, defaults: dict, size: int = CHUNK):
     """Chunks of a Parquet homes table (a file, a folder or a glob of files read in order).  Every file's columns
     are checked before any home runs; a null cell is an empty one.  Rows are named by a ``home`` column if there is
     one, else numbered from 1 across the files; a problem's line is its row in its file (1 = the first row)."""
-    from .columnar import Chunk
     from .fileio import InputError
 
     try:
         import pyarrow.parquet as pq
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         raise InputError(path, "reading Parquet needs pyarrow: pip install pyarrow") from None
+    import pyarrow as pa
+
     files = parquet_files(path)
-    opened = []
-    for f in files:
+    checked = []
+    for f in files:  # every file's columns now, before any home runs; each file is opened again when its turn comes
         try:
-            pf = pq.ParquetFile(f)
+            schema = pq.read_schema(f)
         except Exception as exc:
             raise InputError(str(f), f"is not a Parquet file ({exc})") from None
-        names = check_table_header(list(pf.schema_arrow.names), str(f))
-        for name, kind in zip(names, pf.schema_arrow.types):
-            import pyarrow as pa
-
+        names = check_table_header(list(schema.names), str(f))
+        for name, kind in zip(names, schema.types):
             if pa.types.is_nested(kind) or pa.types.is_binary(kind):
                 raise ProfileError(str(f), [Problem(name, f"is a {kind} column; give text, numbers or booleans")])
-        opened.append((f, pf, names))
-    return _parquet_chunks(opened, defaults, size)
+        checked.append((f, names))
+    return _parquet_chunks(checked, defaults, size)
 
 
-def _parquet_chunks(opened, defaults: dict, size: int):
+def _parquet_chunks(checked, defaults: dict, size: int):
+    import pyarrow.parquet as pq
+
     from .columnar import Chunk
+    from .fileio import InputError
 
     number = 0
-    for f, pf, names in opened:
+    for f, names in checked:
         fields = tuple(n for n in names if n != "home")
         row = 0  # within this file: problems give it as their line (1 = the first row)
-        for batch in pf.iter_batches(batch_size=size):
-            columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
-            n = batch.num_rows
-            if "home" in columns:
-                given = columns["home"].to_pylist()
-                homes = [str(g).strip() if g is not None and str(g).strip() else str(number + i + 1)
-                         for i, g in enumerate(given)]
-            else:
-                homes = [str(number + i + 1) for i in range(n)]
-            number += n
-            cells = [_parquet_cells(columns[name]) for name in fields]
-            yield Chunk(str(f), fields, cells, homes, list(range(row + 1, row + n + 1)), {}, defaults)
-            row += n
+        try:
+            fh = open(f, "rb")
+            batches = pq.ParquetFile(fh).iter_batches(batch_size=size)
+        except Exception as exc:  # changed or removed since its columns were checked
+            raise InputError(str(f), f"cannot be read now ({exc})") from None
+        with fh:
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                except Exception as exc:  # a damaged page: the rows before it are written, the run stops here
+                    raise InputError(str(f), f"cannot be read after row {row} ({exc})") from None
+                columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
+                n = batch.num_rows
+                if "home" in columns:
+                    given = columns["home"].to_pylist()
+                    homes = [str(g).strip() if g is not None and str(g).strip() else str(number + i + 1)
+                             for i, g in enumerate(given)]
+                else:
+                    homes = [str(number + i + 1) for i in range(n)]
+                number += n
+                cells = [_parquet_cells(columns[name]) for name in fields]
+                yield Chunk(str(f), fields, cells, homes, list(range(row + 1, row + n + 1)), {}, defaults)
+                row += n
 
 
 def _parquet_cells(column) -> list:
