@@ -101,7 +101,7 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     import numpy as np
     import pandas as pd
 
-    from .columnar import OUT_COLUMNS, Chunk, run_chunk
+    from .columnar import OUT_COLUMNS, Chunk, ranks, run_chunk
 
     if len(df) == 0:
         return _empty_frame()
@@ -122,7 +122,7 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     counts = np.where(failed, 1, block.counts)  # a failed home keeps one row, for its error
     total = int(counts.sum())
     starts = np.cumsum(counts) - counts
-    ran_at = np.repeat(starts[~failed], block.counts[~failed]) + _ranks(block.counts[~failed])
+    ran_at = np.repeat(starts[~failed], block.counts[~failed]) + ranks(block.counts[~failed])
     out = {}
     for name in OUT_COLUMNS:
         column = np.empty(total, dtype=object) if block.columns[name].dtype == object else np.full(total, np.nan)
@@ -138,8 +138,3 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     return pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
                          for name, values in out.items()}, columns=list(_frame_columns()))
 
-
-def _ranks(counts):
-    import numpy as np
-
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -12,11 +12,14 @@ which validates it as a profile and reports its problems with field and line.  B
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
+from .model.heat_pump import interpolation_matrix
 from .results import COLUMNS
+from .weather.stations import station_bins
 
 SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
@@ -178,12 +181,6 @@ def _flatten(data: dict, prefix: str = "") -> dict:
 
 # --- resolving ----------------------------------------------------------------------------------------------------
 
-def station_bins(index: int):
-    from .weather.stations import station_bins as bins
-
-    return bins(index)
-
-
 def _place(station, zip_code, state):
     """(station index, the state whose prices apply) for a row's location, or None for the per-home route."""
     from .home import _zip5
@@ -245,13 +242,9 @@ class _Tables:
         return hit
 
 
-_TABLES: list = []
-
-
+@lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    if not _TABLES:
-        _TABLES.append(_Tables())
-    return _TABLES[0]
+    return _Tables()
 
 
 class _Curves:
@@ -560,25 +553,18 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
     """:func:`heatcalc.home._economic_switchover` for dual-fuel homes sharing a curve and cutoff: the lowest
     temperature of the 0.5 F grid above which the heat pump's heat is always the cheaper."""
-    from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU
+    from . import money
 
     grid = np.arange(max(cutoff, -40.0), 70.5, 0.5)
-    cop = curve.cop_at_max(grid)
-    per_unit = np.array([BTU_PER_FUEL_UNIT[f] for f in fuels])
-    furnace = BTU_PER_MMBTU / (afue * per_unit) * pf + blower * pe  # money.heat_cost_usd_per_mmbtu_furnace
-    heat_pump = pe[:, None] * BTU_PER_MMBTU / (np.asarray(cop, dtype=float)[None, :] * BTU_PER_KWH)
+    heat_pump = money.heat_cost_usd_per_mmbtu_heat_pump(curve.cop_at_max(grid)[None, :], pe[:, None])
+    furnace = np.empty(pe.size)
+    for fuel in set(fuels):
+        same = np.array([f == fuel for f in fuels])
+        furnace[same] = money.heat_cost_usd_per_mmbtu_furnace(fuel, afue[same], pf[same], blower[same], pe[same])
     dearer = heat_pump > furnace[:, None]
     last = grid.size - 1 - np.argmax(dearer[:, ::-1], axis=1)
     above = np.where(last + 1 < grid.size, grid[np.minimum(last + 1, grid.size - 1)], grid[-1] + (grid[-1] - grid[-2]))
     return np.where(dearer.any(axis=1), above, grid[0])
-
-
-def _weights(x: np.ndarray, xp: tuple) -> np.ndarray:
-    """Interpolation weights (len(x), len(xp)) of :func:`heatcalc.model.heat_pump.interpolation_matrix`: the end
-    segments continue beyond the points."""
-    from .model.heat_pump import interpolation_matrix
-
-    return interpolation_matrix(x, xp)
 
 
 class _Year(NamedTuple):
@@ -622,12 +608,7 @@ def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.nda
 
     def short_at(k, rows):
         g = grid_at(k, rows)
-        w = np.zeros((rows.size, len(xp)))  # interpolation weights, one point per home
-        xs = np.asarray(xp, dtype=float)
-        seg = np.clip(np.searchsorted(xs, g, side="right") - 1, 0, len(xs) - 2)
-        frac = (g - xs[seg]) / (xs[seg + 1] - xs[seg])
-        w[np.arange(rows.size), seg] = 1.0 - frac
-        w[np.arange(rows.size), seg + 1] += frac
+        w = interpolation_matrix(g, xp)  # one point per home: row i weighs home i's curve points
         cap = np.maximum(0.0, np.einsum("ij,ij->i", cap_points[rows], w))
         return cap < ua[rows] * np.maximum(0.0, bp[rows] - g)
 
@@ -645,7 +626,7 @@ def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.nda
     for c in np.unique(cutoff[~rising]):
         rows = np.flatnonzero(~rising & (cutoff == c))
         grid = np.arange(c, float(bp[rows].max()) + step, step)
-        cap = np.maximum(0.0, cap_points[rows] @ _weights(grid, xp).T)
+        cap = np.maximum(0.0, cap_points[rows] @ interpolation_matrix(grid, xp).T)
         short = cap < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid[None, :])
         short &= np.arange(grid.size)[None, :] < lengths[rows, None]
         last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
@@ -707,7 +688,7 @@ def _run_homes(h: _Homes) -> dict:
             for (a, z), b, m in zip(bounds, bins, used):
                 if m:
                     pts = h.hp_points[idx[a:z], :, :npts]
-                    perf[:, a:z, :m] = (pts @ _weights(b.temp_f[:m], xp).T).transpose(1, 0, 2)
+                    perf[:, a:z, :m] = (pts @ interpolation_matrix(b.temp_f[:m], xp).T).transpose(1, 0, 2)
             t = pick(temp, sel)
             cap_max = np.maximum(0.0, pick(perf[0], sel))
             cap_min = np.minimum(np.maximum(0.0, pick(perf[1], sel)), cap_max)
@@ -736,15 +717,11 @@ def _run_homes(h: _Homes) -> dict:
     return years
 
 
-_HOUR_LABELS: list = []
-
-
+@lru_cache(maxsize=1)
 def _hour_labels() -> np.ndarray:
-    if not _HOUR_LABELS:
-        from .weather.stations import hour_label
+    from .weather.stations import hour_label
 
-        _HOUR_LABELS.append(np.array([hour_label(i) for i in range(8760)], dtype=object))
-    return _HOUR_LABELS[0]
+    return np.array([hour_label(i) for i in range(8760)], dtype=object)
 
 
 def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
@@ -851,7 +828,7 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     starts = np.cumsum(counts) - counts
     columns = empty_columns(int(counts.sum()))
     for rows, part_counts, part_cols in parts:
-        at = np.repeat(starts[rows], part_counts) + _ranks(part_counts)
+        at = np.repeat(starts[rows], part_counts) + ranks(part_counts)
         for name in OUT_COLUMNS:
             columns[name][at] = part_cols[name]
     block = Block(list(chunk.homes), [chunk.source] * n, problems, warnings, counts, columns,
@@ -871,7 +848,7 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _ranks(counts: np.ndarray) -> np.ndarray:
+def ranks(counts: np.ndarray) -> np.ndarray:
     """0, 1, ..., counts[i]-1 for each i, concatenated."""
     return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
