@@ -22,3 +22,18 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def cli():
+    """Run the real CLI (``python -m heatcalc ARGS``) in a subprocess; text stdout and stderr, never a traceback."""
+    import subprocess
+    import sys
+
+    def _run(*args, input=None, timeout=120, cwd=None, env=None):
+        proc = subprocess.run([sys.executable, "-m", "heatcalc", *map(str, args)], input=input, capture_output=True,
+                              text=True, timeout=timeout, cwd=cwd, env={**os.environ, **(env or {})})
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return proc
+
+    return _run

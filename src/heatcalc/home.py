@@ -23,6 +23,7 @@ from .model.heat_pump import (
     sizing_temperature_f, with_cop_factor,
 )
 from .profile import HeatPumpConfig, Profile, field_spec
+from .profile.sections import MAX_UA_BTU_PER_H_F
 from .profile.validation import line_of
 from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
 from .weather import stations as st
@@ -423,7 +424,21 @@ class BillsFitReport(NamedTuple):
 
 
 MAX_BILL_DAYS = 100  # a metered period longer than this cannot tell the season's weather apart
-MIN_COVERAGE = 0.75  # of the year's heating degree-hours: less than that is not a heating season
+MIN_COVERAGE = 0.75  # of the year's heating degree-hours: less than that is not a whole heating season (a warning)
+# Below these the fit is refused: with the balance point and base use free, bills that see under half the heating
+# degree-hours (say May to October) fit a slope to the shoulder weeks alone, and with a four-month summer UA came out
+# 4x the largest a home can have. With both pinned only the slope is fitted, and a quarter of the season holds it.
+MIN_COVERAGE_FIT = 0.50
+MIN_COVERAGE_PINNED = 0.25
+
+
+def _worst_bills(used, fit, per_unit: float, unit: str, n: int = 2) -> str:
+    """The bills whose amounts the fit misses most, as 'START to END: AMOUNT (fitted FIT)'."""
+    amounts = np.array([a for _, _, a in used], dtype=float) * 1.0
+    miss = np.abs(amounts - fit.fitted_btu)
+    order = np.argsort(-miss, kind="stable")[:n]
+    return "; ".join(f"{used[i][0]} to {used[i][1]}: {amounts[i] / per_unit:,.0f} {unit} "
+                     f"(fitted {fit.fitted_btu[i] / per_unit:,.0f})" for i in order)
 
 
 def _weather_day(d) -> int:
@@ -489,11 +504,30 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
     except ValueError as exc:
         b.fail(f"{where}.{kind}", str(exc))
         return None, None, "from_bills"
-    dd = load_model.daily_degree_hours_f_h(day_temp, fit.balance_point_f)
+    # How much of the heating season the bills see, on the balance point given or the field's default (a fixed
+    # reference: the fitted one moves with the very bills being judged).
+    ref_bp = hl.balance_point if hl.balance_point is not None else field_spec("heating_load.balance_point").default
+    dd = load_model.daily_degree_hours_f_h(day_temp, ref_bp)
     coverage = float(dd[counts.sum(axis=0) > 0].sum() / dd.sum()) if dd.sum() > 0 else 0.0
+    pinned = hl.balance_point is not None and bills.non_heating is not None
+    need = MIN_COVERAGE_PINNED if pinned else MIN_COVERAGE_FIT
+    if coverage < need:
+        b.fail(f"{where}.{kind}",
+               f"the bills cover {coverage * 100:.0f} % of a typical year's heating degree-hours (below "
+               f"{ref_bp:g} F); at least {need * 100:.0f} % is needed to tell heating from other use"
+               + ("" if pinned else " when the balance point and base use are fitted")
+               + (": give bills that span the winter, or give `heating_load.annual`" if pinned else
+                  ": give bills that span the winter, or give `heating_load.balance_point` and "
+                  "`heating_load.from_bills.non_heating` (then 25 % is enough), or give `heating_load.annual`"))
+        return None, None, "from_bills"
     ua = fit.slope_btu_per_f_h * eff
     unit = FUEL_UNIT[bills.fuel]
     per_unit = BTU_PER_FUEL_UNIT[bills.fuel]
+    if ua > MAX_UA_BTU_PER_H_F:
+        b.fail(f"{where}.{kind}", f"the bills fit a heat-loss coefficient of {ua:,.0f} Btu/h/F, above the "
+                                  f"{MAX_UA_BTU_PER_H_F:,.0f} a home can have (heating_load.ua's bound): check the "
+                                  "amounts and their unit, or give `heating_load.annual`")
+        return None, None, "from_bills"
     b.bills_fit = BillsFitReport(fit, kind, tuple(used), tuple(dropped), coverage, bills.fuel)
     b.assume(f"{where}.{kind}",
              f"UA {ua:,.1f} Btu/h/F, balance point {fit.balance_point_f:.1f} F, base use "
@@ -503,12 +537,28 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
              "by month and day in the weather used), weighted by days; balance point searched 40-75 F"
              + ("" if base is None else "; base use from non_heating") + f"; UA = slope x efficiency {eff:g}")
     if fit.cv_rmse > 0.15 or fit.r2 < 0.75:
+        worst = _worst_bills(used, fit, per_unit, unit)
         b.warn(f"{where}.{kind}", f"the bills fit the weather poorly (R2 {fit.r2:.2f}, CV(RMSE) "
-                                  f"{fit.cv_rmse * 100:.0f} %; ASHRAE Guideline 14 asks 15 % of monthly data): check "
-                                  "the dates and amounts, or whether other loads share the meter")
+                                  f"{fit.cv_rmse * 100:.0f} %; ASHRAE Guideline 14 asks 15 % of monthly data); "
+                                  f"worst: {worst}. Check those dates and amounts (an estimated read: merge it with "
+                                  "the next actual read), or whether other loads share the meter")
     if coverage < MIN_COVERAGE:
         b.warn(f"{where}.{kind}", f"the bills cover {coverage * 100:.0f} % of a typical year's heating "
                                   "degree-hours; a whole heating season fits the balance point and UA better")
+    if base is None:
+        per_day_dd = (counts @ dd) / np.maximum(counts.sum(axis=1), 1.0)
+        no_summer = per_day_dd.min() > 0.25 * per_day_dd.max()
+        if fit.base_btu_per_day <= 0.0 or no_summer:
+            b.warn(f"{where}.non_heating",
+                   ("the fit found no base use (water heating, cooking) on this meter"
+                    if fit.base_btu_per_day <= 0.0 else "no bill falls in a season without heating")
+                   + ", so the bills cannot tell it from space heat and any such use is counted as heat: give "
+                     f"`heating_load.from_bills.non_heating` (e.g. '15 {unit}/month') or add summer bills")
+    for i, (start, end, amount) in enumerate(used):
+        if amount == 0.0:
+            b.warn(f"{where}.{kind}", f"the bill from {start} to {end} is 0 {unit}: if it was skipped or "
+                                      "estimated, merge it with the next actual read (one period from this start "
+                                      "to that read's end, with their amounts added); a real zero is fitted as given")
     for start, end, why in dropped:
         b.warn(f"{where}.{kind}", f"{start} to {end} left out of the fit ({why})")
     return ua, fit.balance_point_f, "from_bills"
@@ -529,7 +579,8 @@ def _hourly_series(b: _Builder, profile: Profile, location: Location, weather: s
     what = "heating load" if heating else "cooling load"
     try:
         series = loadfile.read_load_series(path, spec.column, spec.unit, spec.time,
-                                           station.utc_offset_h if station else None, what)
+                                           station.utc_offset_h if station else None, what,
+                                           spec.time_convention or "beginning")
     except DataError as exc:
         b.fail(f"{base}.hourly", str(exc))
         return None, None, None

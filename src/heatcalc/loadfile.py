@@ -55,7 +55,8 @@ def unit_factor(unit: str) -> tuple[float, bool]:
 
 
 def read_load_series(path: Path, column: str, unit: str, time_column: str | None = None,
-                     utc_offset_h: float | None = None, what: str = "heating load") -> LoadSeries:
+                     utc_offset_h: float | None = None, what: str = "heating load",
+                     time_convention: str = "beginning") -> LoadSeries:
     """Read one column of a load CSV and fold it onto the weather year's 8,760 hours [Btu/h].
 
     ``time_column`` names the ISO timestamp column; when None, a column called time, timestamp or datetime is used
@@ -73,12 +74,17 @@ def read_load_series(path: Path, column: str, unit: str, time_column: str | None
         raw = read_limited(path, MAX_BYTES, "load file")
     except InputError as exc:
         raise DataError(str(exc)) from None
+    if raw[:2] == b"\x1f\x8b":
+        raw = _gunzip(path, raw)
     text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise DataError(f"{path}: is empty; a load file is a CSV with a header row naming its columns")
     names = [h.strip() for h in header]
+    if "\x00" in text[:65536] or not _looks_like_header(names):
+        raise DataError(f"{path}: its first line is not a CSV header naming columns; a load file is a CSV whose first "
+                        "row names its columns (e.g. time,heat_out_kw)")
     col = _find_column(path, names, column, "")
     tcol = None
     if time_column is not None:
@@ -104,12 +110,65 @@ def read_load_series(path: Path, column: str, unit: str, time_column: str | None
         raise DataError(f"{path}: has a header but no rows")
     arr = np.asarray(values, dtype=np.float64) * factor
     if tcol is not None:
-        hourly, per_hour, leap = _by_time(path, arr, stamps, is_rate)
+        if time_convention == "ending":
+            stamps = _ending_to_beginning(path, names[tcol], stamps)
+        hourly, per_hour, leap = _by_time(path, arr, stamps, is_rate, names[tcol])
         aligned = names[tcol]
     else:
         hourly, per_hour, leap = _by_order(path, arr, is_rate)
         aligned = "row order"
     return LoadSeries(path, names[col], hourly, len(values), per_hour, aligned, leap)
+
+
+def _gunzip(path: Path, raw: bytes) -> bytes:
+    """Decompress a gzip file, refusing more than MAX_BYTES of content (a small file can hold a huge one)."""
+    import zlib
+
+    d = zlib.decompressobj(wbits=31)
+    try:
+        out = d.decompress(raw, MAX_BYTES + 1)
+    except zlib.error as exc:
+        raise DataError(f"{path}: is not a readable gzip file ({exc})") from None
+    if len(out) > MAX_BYTES or d.unconsumed_tail:
+        raise DataError(f"{path}: decompresses to more than {MAX_BYTES:,} bytes, the most a load file may hold")
+    if not d.eof:
+        raise DataError(f"{path}: the gzip file is cut short; compress the whole CSV again")
+    return out
+
+
+def _looks_like_header(names: list[str]) -> bool:
+    """Whether a first line looks like column names (not someone's data, a binary file or an environment)."""
+    if len(names) > 1000:
+        return False
+    for n in names:
+        if len(n) > 100 or not n.isprintable() or "=" in n or "\ufffd" in n:
+            return False
+    return any(n and not _is_number(n) for n in names)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    """A cell as an error may show it: stripped, printable, at most ``limit`` characters."""
+    t = text.strip()
+    if not t.isprintable():
+        return "a value with unprintable characters"
+    return repr(t if len(t) <= limit else t[:limit] + "...")
+
+
+def _ending_to_beginning(path: Path, name: str, stamps: list[datetime]) -> list[datetime]:
+    """Timestamps that mark the end of their step, moved back one step (the smallest gap between rows)."""
+    if len(stamps) < 2:
+        return stamps
+    ordered = sorted(stamps)
+    step = min((b - a for a, b in zip(ordered, ordered[1:]) if b > a), default=timedelta(hours=1))
+    return [t - step for t in stamps]
 
 
 def _find_column(path: Path, names: list[str], wanted: str, what: str) -> int:
@@ -126,9 +185,9 @@ def _value(path: Path, line: int, name: str, text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise DataError(f"{path}:{line}: {name} is not a number ({text.strip()!r})") from None
+        raise DataError(f"{path}:{line}: {name} is not a number ({_shown(text)})") from None
     if not math.isfinite(value):
-        raise DataError(f"{path}:{line}: {name} is {text.strip()!r}; fill the gap with a number")
+        raise DataError(f"{path}:{line}: {name} is {_shown(text)}; fill the gap with a number")
     if value < 0:
         raise DataError(f"{path}:{line}: {name} is negative ({value:g}); a {what} is zero or more (if the column "
                         "mixes heating and cooling, give each as its own column)")
@@ -139,7 +198,7 @@ def _stamp(path: Path, line: int, name: str, text: str, utc_offset_h: float | No
     try:
         t = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise DataError(f"{path}:{line}: {name} is not an ISO date and time ({text.strip()!r}); write it as "
+        raise DataError(f"{path}:{line}: {name} is not an ISO date and time ({_shown(text, 40)}); write it as "
                         "2024-01-01T00:00 or 2024-01-01 00:00:00") from None
     if t.tzinfo is not None:
         if utc_offset_h is not None:
@@ -164,7 +223,21 @@ def _by_order(path: Path, arr: np.ndarray, is_rate: bool) -> tuple[np.ndarray, f
         "to place other rows")
 
 
-def _by_time(path: Path, arr: np.ndarray, stamps: list[datetime], is_rate: bool) -> tuple[np.ndarray, float, bool]:
+def _by_time(path: Path, arr: np.ndarray, stamps: list[datetime], is_rate: bool,
+             name: str = "time") -> tuple[np.ndarray, float, bool]:
+    first, last = min(stamps), max(stamps)
+    if last - first >= timedelta(days=366):
+        # Two years of rows would be folded onto one: every hour counted twice.
+        raise DataError(f"{path}: the {name} column runs from {first.isoformat(sep=' ')} to "
+                        f"{last.isoformat(sep=' ')}, more than a year; a load file holds one year: keep one year's rows")
+    seen: dict = {}
+    for i, t in enumerate(stamps):
+        key = (t.month, t.day, t.hour, t.minute, t.second, t.microsecond)
+        if key in seen:
+            raise DataError(f"{path}: rows {seen[key] + 2} and {i + 2} fall on the same time of the year "
+                            f"({t.strftime('%m-%d %H:%M')}); each step of the year has one row (if the timestamps mark "
+                            "the end of each step, set `time_convention: ending`)")
+        seen[key] = i
     index = np.empty(len(stamps), dtype=np.int64)
     leap = False
     for i, t in enumerate(stamps):

@@ -108,10 +108,16 @@ class HourlyLoad(Record, required=("file", "column", "unit")):
     column: str | None = leaf("string", "The column holding the load.", example="heat_out_kw")
     unit: str | None = leaf("string", "The column's unit: a rate (kW, W, Btu/h, kBtu/h, ton) or an amount per step "
                                       "(kWh, Wh, Btu, kBtu, MMBtu, therm).", example="kW")
+    # `file` may be gzip-compressed (load.csv.gz): it is read decompressed.
     time: str | None = leaf("string", "The column of ISO timestamps (the start of each step) that places rows on "
                                       "the year's hours; without one, a column named time, timestamp or datetime is "
                                       "used if present, else row 1 is the first step of 1 January.",
                             example="Time")
+    time_convention: str | None = leaf(
+        "enum", "Whether each timestamp marks the start of its step (beginning) or its end (ending: ResStock's and "
+                "EnergyPlus's convention, where 01:00 labels the first hour of the year).",
+        choices=("beginning", "ending"), default="beginning",
+        source="ISO 8601 intervals are named by their start; give `ending` for hour-ending files")
 
 
 class HeatingLoad(Record, one_of=("from_bills", "annual", "design", "ua", "hourly"), required_one=True):
