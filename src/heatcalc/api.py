@@ -168,6 +168,10 @@ def _compare_chunk(chunk: list, overrides: dict, override_source: str) -> list:
             out[i] = exc
         except HeatcalcError as exc:
             out[i] = ProfileError(_name(profile), [Problem("", str(exc))])
+        except (TypeError, ValueError, AttributeError, RecursionError) as exc:
+            # something that is not a profile at all (an int, an object): this one fails, the chunk goes on
+            out[i] = ProfileError(_name(profile), [Problem("", f"is not a profile: give a path, a mapping or a "
+                                                               f"Profile ({type(exc).__name__}: {exc})")])
     for i, comparison in zip(where, compare_homes(homes)):
         out[i] = comparison
     return out

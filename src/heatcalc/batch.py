@@ -411,7 +411,7 @@ def is_parquet(path: str) -> bool:
     if path.endswith((".parquet", ".parq", ".pq")):
         return True
     if p.is_dir():
-        return any(p.glob("*.parquet"))
+        return any(f.is_file() for f in p.rglob("*.parquet"))  # hive-style sub-folders (year=2024/...) too
     return glob.has_magic(path) and any(m.endswith(".parquet") for m in glob.glob(path))
 
 
@@ -485,7 +485,8 @@ def _parquet_chunks(checked, defaults: dict, size: int):
                     break
                 except Exception as exc:  # a damaged page: the rows before it are written, the run stops here
                     raise InputError(str(f), f"cannot be read after row {row} ({exc})") from None
-                columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
+                # by the names as checked (stripped: a column ' location.state ' is location.state)
+                columns = {name.strip(): batch.column(i) for i, name in enumerate(batch.schema.names)}
                 n = batch.num_rows
                 if "home" in columns:
                     given = columns["home"].to_pylist()

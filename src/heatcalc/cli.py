@@ -46,7 +46,12 @@ def handle_errors(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            from .fileio import stop_noted
+
+            if stop_noted() is not None:  # a stop whose exception was swallowed on the way (a gc callback)
+                raise stop_noted()
+            return result
         except HeatcalcError as exc:
             if _state["traceback"]:
                 raise
@@ -59,7 +64,8 @@ def handle_errors(func):
         except OSError as exc:
             if _state["traceback"]:
                 raise
-            _err(f"Error: {getattr(exc, 'filename', None) or ''}: {exc.strerror or exc}".replace(": :", ":"))
+            # A write that failed on stdout has no file name (a file's writes are named by fileio.Output).
+            _err(f"Error: {getattr(exc, 'filename', None) or 'stdout'}: {exc.strerror or exc}")
             raise typer.Exit(ExitStatus.ERROR) from None
         except KeyboardInterrupt as exc:
             _err(f"Stopped by {exc.signal_name}." if isinstance(exc, Stopped) else "Interrupted.")
@@ -82,7 +88,14 @@ def _print_version(value: bool) -> None:
     if value:
         from . import __version__
 
-        print(f"heatcalc {__version__}")
+        try:
+            print(f"heatcalc {__version__}", flush=True)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except OSError as exc:
+            _err(f"Error: stdout: {exc.strerror or exc}")
+            _quiet_broken_pipe()
+            raise typer.Exit(ExitStatus.ERROR) from None
         raise typer.Exit()
 
 
@@ -166,17 +179,29 @@ def compare(
 
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
+    loaded = _load_profiles(profiles)
+    hourly_out = None
     if hourly is not None:
-        from .fileio import refuse_overwriting_inputs
+        from .fileio import Output, refuse_overwriting_inputs
 
-        refuse_overwriting_inputs({"--hourly": hourly}, profiles)
-    comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
-                                                   **_price_fields(overrides))))
+        refuse_overwriting_inputs({"--hourly": hourly}, _inputs_of(profiles, loaded))
+        hourly_out = Output(hourly)  # checked (and its temporary file made) before any home runs
+    try:
+        comparisons = _all_or_errors(list(compare_many(loaded, override_source="command line",
+                                                       **_price_fields(overrides))))
+    except BaseException:
+        if hourly_out is not None:
+            hourly_out.discard()
+        raise
     for c in comparisons:
         for warning in c.home.warnings:
             _err(f"Warning: {c.home.source}: {warning}")
-    if hourly is not None:
-        _write_hourly(comparisons, hourly)
+    if hourly_out is not None:
+        _write_hourly(comparisons, hourly_out)
+        if hourly_out.kind == "stdout":
+            _err("The hourly rows went to stdout (--hourly -), so the comparison itself is not printed; "
+                 "give --hourly FILE to have both")
+            return
     months = [monthly_rows(c) for c in comparisons] if monthly else None
     if format is Format.csv:
         render.write_csv(comparisons, sys.stdout, months)
@@ -187,16 +212,36 @@ def compare(
                                  monthly=months)
 
 
-def _write_hourly(comparisons, path: Path) -> None:
+def _write_hourly(comparisons, out) -> None:
     from . import render
-    from .fileio import AtomicOutput
     from .simulate import HOURLY_COLUMNS, hourly_rows
 
-    with AtomicOutput(path) as out:
+    with out:
         writer = render.csv_writer(out.file, HOURLY_COLUMNS)
         for c in comparisons:
             writer.writerows(hourly_rows(c))
-    _err(f"Wrote {path} (every hour of the year for each system)")
+    if out.kind != "stdout":
+        _err(f"Wrote {out.name} (every hour of the year for each system)")
+
+
+def _load_profiles(paths) -> list:
+    """Each profile read once (a named pipe cannot be read twice), every problem of every profile at once."""
+    from .profile import load_profile
+
+    out = []
+    for path in paths:
+        try:
+            out.append(load_profile(path))
+        except ProfileError as exc:
+            out.append(exc)
+    return _all_or_errors(out)
+
+
+def _inputs_of(paths, profiles) -> list:
+    """Every file a run reads: the profiles and the files they point to (weather, load series)."""
+    from .profile import files_read
+
+    return [*paths, *(f for p in profiles for f in files_read(p))]
 
 
 @app.command()
@@ -316,7 +361,7 @@ def batch(
     import os
 
     from . import batch as b
-    from .fileio import refuse_overwriting_inputs, stdin_is_terminal
+    from .fileio import is_stdout, refuse_overwriting_inputs, stdin_is_terminal
 
     if not inputs and homes is None:
         raise HeatcalcError("give profile files, folders or globs, or --homes TABLE.csv (see heatcalc batch --help)")
@@ -329,8 +374,14 @@ def batch(
                             "(heatcalc batch - < homes.csv)")
     parquet = homes is not None and homes != "-" and b.is_parquet(homes)
     tables = b.parquet_files(homes) if parquet else [homes]
+    if is_stdout(output):
+        output = None  # -o - is stdout, as leaving -o out is
+    if is_stdout(errors) and output is None:
+        raise HeatcalcError("--errors - would mix failures into the rows on stdout: give -o FILE for the rows, or "
+                            "--errors FILE")
     refuse_overwriting_inputs({"--output": output, "--errors": errors},
-                              [*tables, defaults, *b.profile_paths(inputs or [])])
+                              [*tables, defaults, *b.profile_paths(inputs or []),
+                               *_referenced_files(b.profile_paths(inputs or []))])
     if scheduler is not None and homes is None:
         raise HeatcalcError("--scheduler runs a homes table on a cluster: give --homes TABLE")
     if format is None:
@@ -361,6 +412,25 @@ def batch(
     if parquet and total is not None:
         total += b.parquet_rows(homes)
     _run_batch(_chained(sources), total, format, output, errors, fail_fast)
+
+
+def _referenced_files(paths) -> list:
+    """The weather and load files the given profile files point to (profiles that cannot be read are skipped: the
+    run reports them). Only regular files are opened here, so a named pipe is still read once, by the run."""
+    import os
+    import stat as _stat
+
+    from .profile import files_read, load_profile
+
+    out = []
+    for path in paths:
+        try:
+            if not _stat.S_ISREG(os.stat(path).st_mode):
+                continue
+            out.extend(files_read(load_profile(path)))
+        except (OSError, HeatcalcError):
+            continue
+    return out
 
 
 def _chained(sources):
@@ -524,11 +594,15 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
     import csv as _csv
 
     from . import render
-    from .fileio import AtomicOutput
+    from .fileio import Output
 
     table_rows: list = []
-    out_file = AtomicOutput(output) if output else None
-    error_file = AtomicOutput(errors_path) if errors_path else None
+    out_file = Output(output if output else "-", binary=format is BatchFormat.parquet)
+    try:
+        error_file = Output(errors_path) if errors_path else None
+    except BaseException:
+        out_file.discard()
+        raise
     error_writer = _csv.writer(error_file.file, lineterminator="\n") if error_file else None
     if error_writer:
         error_writer.writerow(["home", "source", "line", "field", "message"])
@@ -538,11 +612,11 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
     signals = _DeferredSignals()
     try:
         if format is BatchFormat.parquet:
-            writer = render.BlockWriter(out_file.file.buffer, "parquet")
+            writer = render.BlockWriter(out_file.file, "parquet")
         elif format is BatchFormat.table:
             writer = None
         else:
-            writer = render.BlockWriter(out_file.file if out_file else sys.stdout, format.value)
+            writer = render.BlockWriter(out_file.file, format.value)
         progress = _progress(total)
         try:
             for block in signals.watch(blocks):
@@ -587,15 +661,21 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
         if writer is not None:
             writer.close()
         elif table_rows:
-            render.print_batch_table(table_rows, render.make_console(file=out_file.file if out_file else sys.stdout))
+            render.print_batch_table(table_rows, render.make_console(file=out_file.file))
     except BaseException:
         for f in (out_file, error_file):
             if f:
                 f.discard()
         raise
-    for f in (out_file, error_file):
-        if f:
-            f.commit()
+    try:
+        for f in (out_file, error_file):
+            if f:
+                f.commit()
+    except BaseException:
+        for f in (out_file, error_file):
+            if f:
+                f.discard()
+        raise
     where = f"; {output} holds the rows of {_homes(written)}" if output else ""
     if stop is not None:
         how = f"Stopped by {stop.signal_name}" if isinstance(stop, Stopped) else "Interrupted"
@@ -719,9 +799,8 @@ def report(
     """Write a report people can read: one self-contained HTML page with charts (a section per home), or one chart
     as SVG or PNG for your own documents."""
     from .api import compare_many
-    from .fileio import AtomicOutput, refuse_overwriting_inputs
+    from .fileio import Output, is_stdout, refuse_overwriting_inputs
 
-    refuse_overwriting_inputs({"--output": output}, profiles)
     if format is ReportFormat.html and chart is not None:
         raise HeatcalcError("--chart goes with --format svg or png (one chart); the HTML report has them all")
     if format is not ReportFormat.html:
@@ -731,35 +810,40 @@ def report(
             raise HeatcalcError(f"--chart: give one of {', '.join(CHARTS)}")
         if len(profiles) != 1:
             raise HeatcalcError("a single chart is drawn for one profile at a time")
+    refuse_overwriting_inputs({"--output": output}, profiles)
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
-    comparisons = _all_or_errors(list(compare_many(profiles, override_source="command line",
-                                                   **_price_fields(overrides))))
-    from . import report as rp
+    loaded = _load_profiles(profiles)
+    refuse_overwriting_inputs({"--output": output}, _inputs_of(profiles, loaded))
+    suffix = "" if is_stdout(output) else output.suffix.lower()
+    wanted = {ReportFormat.html: (".html", ".htm"), ReportFormat.svg: (".svg",), ReportFormat.png: (".png",)}[format]
+    if suffix and suffix not in wanted:
+        raise HeatcalcError(f"--output {output}: the name ends in {suffix} but --format is {format.value}; name "
+                            f"the file {output.stem}{wanted[0]} or give the matching --format")
+    out = Output(output, binary=format is ReportFormat.png)  # a bad -o fails here, before any work
+    with out:
+        comparisons = _all_or_errors(list(compare_many(loaded, override_source="command line",
+                                                       **_price_fields(overrides))))
+        from . import report as rp
 
-    if format is ReportFormat.html:
-        text = rp.html_report(comparisons)
-        with AtomicOutput(output) as out:
+        if format is ReportFormat.html:
+            text = rp.html_report(comparisons)
             out.file.write(text)
-        _err(f"Wrote {output} ({_homes(len(comparisons))}, {len(text) / 1024:,.0f} kB)")
-        return
-    c = comparisons[0]
-    if chart not in rp.chart_names(c):
-        raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
-            "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
-            "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section"}.get(chart, "")
-                            + ")")
-    from .charts import png, svg
-
-    figure = rp.chart(c, chart)
-    with AtomicOutput(output) as out:
-        if format is ReportFormat.svg:
-            out.file.write(svg(figure))
+            size = f"{_homes(len(comparisons))}, {len(text) / 1024:,.0f} kB"
         else:
-            out.file.close()
-            with open(out.tmp, "wb") as fh:
-                fh.write(png(figure))
-    _err(f"Wrote {output}")
+            c = comparisons[0]
+            if chart not in rp.chart_names(c):
+                raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
+                    "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
+                    "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section"}.get(chart, "")
+                                    + ")")
+            from .charts import png, svg
+
+            figure = rp.chart(c, chart)
+            out.file.write(svg(figure) if format is ReportFormat.svg else png(figure))
+            size = ""
+    if out.kind != "stdout":
+        _err(f"Wrote {output}" + (f" ({size})" if size else ""))
 
 
 @app.command()
@@ -814,18 +898,45 @@ def _import_numpy_early(args: list[str]) -> None:
     import numpy  # noqa: F401
 
 
+def _buffered_stdout() -> None:
+    """Give stdout a buffered binary layer when Python runs unbuffered (PYTHONUNBUFFERED, -u).
+
+    Unbuffered, sys.stdout writes straight to the raw file, which on a nearly full disk writes part of the text and
+    returns the short count; the text layer ignores it, so the rest is lost and nothing fails. A buffered writer
+    writes the rest, and so meets the error (no space left) and raises it."""
+    import io
+
+    try:
+        if not isinstance(getattr(sys.stdout, "buffer", None), io.RawIOBase):
+            return
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    old = sys.stdout
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)), encoding=old.encoding,
+                                  errors=old.errors, line_buffering=True)
+
+
 def main() -> None:
     """The console script: run the app, with stop signals handled like Ctrl-C, a closed stdout treated as the
     reader being done (exit 0), and any unforeseen error reported in one line (``--traceback`` shows it)."""
     import signal
 
+    from .fileio import note_stop
+
     def stop(signum, frame):
         name = signal.Signals(signum).name
-        raise Stopped(name, ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP)
+        exc = KeyboardInterrupt() if signum == signal.SIGINT else \
+            Stopped(name, ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP)
+        note_stop(exc)  # kept, so that a stop whose exception is swallowed still wins before any output is kept
+        raise exc
 
     signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, stop)
+    _buffered_stdout()
     _import_numpy_early(sys.argv[1:])
     status = 0
     try:
@@ -846,6 +957,10 @@ def main() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
-    except (OSError, ValueError):
+    except OSError as exc:  # the last of the output could not be written (a full disk): never exit 0 on it
+        _err(f"Error: stdout: {exc.strerror or exc}")
+        _quiet_broken_pipe()  # so the interpreter's own flush at exit does not fail again
+        status = status or ExitStatus.ERROR
+    except ValueError:
         pass
     sys.exit(status)

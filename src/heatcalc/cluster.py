@@ -15,6 +15,12 @@ from .errors import HeatcalcError
 def connect(address: str):
     """A client of the Dask scheduler at ``address``; :class:`HeatcalcError` (a usage error, before anything runs)
     when Dask is not installed or no scheduler answers there."""
+    import re
+
+    if not re.fullmatch(r"(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}/?", address or ""):
+        # Checked here: Dask takes a few seconds, then a traceback, to refuse an address it cannot parse
+        raise HeatcalcError(f"--scheduler {address!r}: not a scheduler address; give it as tcp://HOST:PORT (the "
+                            "address `dask scheduler` prints, e.g. tcp://10.0.0.5:8786)")
     try:
         from distributed import Client
     except ImportError:
@@ -59,9 +65,10 @@ def _frame_columns() -> tuple:
 def _empty_frame():
     import pandas as pd
 
-    from .columnar import TEXT_COLUMNS
+    from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
 
-    return pd.DataFrame({c: pd.Series([], dtype=object if c in TEXT_COLUMNS or c == "error" else "float64")
+    return pd.DataFrame({c: pd.Series([], dtype=object if c in TEXT_COLUMNS or c == "error" else "bool"
+                                      if c in BOOL_COLUMNS else "float64")
                          for c in _frame_columns()})
 
 
@@ -83,6 +90,7 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     if not hasattr(df, "columns") or not hasattr(df, "index"):
         raise TypeError(f"compare_frame takes a pandas or dask DataFrame, got {type(df).__name__}")
     check_table_header([str(c) for c in df.columns], source)  # a bad column: ProfileError before anything runs
+    defaults = _checked_defaults(defaults)
     overrides = _checked_prices(prices)
     if type(df).__module__.startswith("dask"):
         return df.map_partitions(_compare_pandas, defaults or {}, overrides, source, meta=_empty_frame(),
@@ -90,9 +98,33 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     return _compare_pandas(df, defaults or {}, overrides, source)
 
 
+def _checked_defaults(defaults) -> dict:
+    """``defaults`` as plain profile data: a mapping, or a path to a defaults YAML (as ``--defaults`` reads)."""
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from .profile import copy_data
+
+    if defaults is None:
+        return {}
+    if isinstance(defaults, (str, Path)):
+        from .batch import read_defaults
+
+        return read_defaults(str(defaults))
+    if not isinstance(defaults, Mapping):
+        raise TypeError(f"compare_frame: defaults must be a mapping of profile sections or a path to a YAML file, "
+                        f"got {type(defaults).__name__}")
+    return copy_data(defaults, "compare_frame defaults")
+
+
 def _checked_prices(prices: dict | None) -> dict:
+    from collections.abc import Mapping
+
     from .profile import parse_field_value
 
+    if prices is not None and not isinstance(prices, Mapping):
+        raise TypeError(f"compare_frame: prices must be a mapping such as {{'electricity': 0.18}}, got "
+                        f"{type(prices).__name__}")
     return {k: parse_field_value(f"prices.{k}", v, "compare_frame", f"prices[{k!r}]")
             for k, v in (prices or {}).items()}
 
@@ -106,14 +138,16 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     if len(df) == 0:
         return _empty_frame()
     names = [str(c) for c in df.columns]
-    fields = tuple(n for n in names if n != "home")
+    original = dict(zip((n.strip() for n in names), df.columns))  # ' location.state ' is location.state
+    fields = tuple(n.strip() for n in names if n.strip() != "home")
     cells = []
     for name in fields:
-        column = df[name]
+        column = df[original[name]]
         values = column.astype(object).where(column.notna(), None).tolist()
         cells.append(values)
-    if "home" in names:
-        labels = df["home"].astype(object).where(df["home"].notna(), None).tolist()
+    if "home" in original:
+        home = df[original["home"]]
+        labels = home.astype(object).where(home.notna(), None).tolist()
     else:
         labels = [None] * len(df)
     homes = [str(h).strip() if h is not None and str(h).strip() else str(i) for h, i in zip(labels, df.index)]

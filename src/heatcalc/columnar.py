@@ -43,6 +43,8 @@ FAST_FIELDS = frozenset({
 })
 OUT_COLUMNS = ("home",) + COLUMNS
 TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "peak_hour"})
+BOOL_COLUMNS = frozenset({"meets_load"})
+OBJECT_COLUMNS = TEXT_COLUMNS | BOOL_COLUMNS  # held as object arrays (text, or True/False), not floats
 #: Numeric columns that may be empty (None in a row, NaN in a block's array, null in Parquet).
 NULLABLE = frozenset({"peak_outdoor_f", "balance_point_f", "net_installed_cost_usd", "lifetime_cost_usd",
                       "npv_vs_current_usd", "simple_payback_years", "installed_cost_usd", "installed_cost_low_usd",
@@ -87,7 +89,7 @@ class Block(NamedTuple):
 
 def column_values(name: str, array) -> list:
     """A column of a block as Python values: floats, text, None for an empty number."""
-    if name in TEXT_COLUMNS:
+    if name in OBJECT_COLUMNS:
         return list(array)
     if name in NULLABLE:
         empty = np.isnan(array)
@@ -99,7 +101,7 @@ def column_values(name: str, array) -> list:
 
 
 def empty_columns(n: int) -> dict:
-    return {name: (np.empty(n, dtype=object) if name in TEXT_COLUMNS else np.full(n, np.nan))
+    return {name: (np.empty(n, dtype=object) if name in OBJECT_COLUMNS else np.full(n, np.nan))
             for name in OUT_COLUMNS}
 
 
@@ -110,7 +112,7 @@ def block_from_outcomes(outcomes: list) -> Block:
     rows = [r for o in outcomes if o.rows is not None for r in o.rows]
     for name in OUT_COLUMNS:
         values = [r[name] for r in rows]
-        if name in TEXT_COLUMNS:
+        if name in OBJECT_COLUMNS:
             columns[name][:] = values
         else:
             columns[name][:] = [np.nan if v is None else v for v in values]
@@ -777,6 +779,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "fixed_charges_usd": 0.0, "total_cost_usd": cost + cooling_cost + 0.0,
                 "total_co2_kg": co2 + zero * ee,
                 "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": 0.0, "unmet_cooling_hours": 0.0,
+                "meets_load": True,  # strips without limits, no cooling: this route's homes leave nothing unmet
             }
             for name, value in values.items():
                 cols[name][at] = value

@@ -9,8 +9,11 @@ rules hold everywhere:
 * devices (``/dev/zero``, a terminal) and folders are refused;
 * text lines of a table are read one at a time, each at most :data:`MAX_LINE_BYTES` long.
 
-Output files are written to a temporary file in the same folder and renamed over the target only when complete
-(:class:`AtomicOutput`), and an output that is one of the inputs is refused (:func:`refuse_overwriting_inputs`).
+Outputs go through :class:`Output`: ``-`` is stdout; an existing file that is not a regular file (``/dev/null``, a
+pipe, a terminal) is written in place, never replaced; anything else is written to a temporary file in the same
+folder, synced, and renamed over the target only when complete.  Any failed write (no space, an I/O error, the
+file-size limit) raises :class:`OutputError` naming the output, and leaves no temporary file and no cut-short target.
+An output that is one of the inputs is refused (:func:`refuse_overwriting_inputs`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from .errors import HeatcalcError
+from .errors import ExitStatus, HeatcalcError
 
 MAX_LINE_BYTES = 1_000_000  # one row of a homes table
 DEFAULT_PIPE_WAIT_S = 10.0
@@ -176,51 +179,185 @@ def refuse_overwriting_inputs(outputs: dict[str, str | Path | None], inputs: Ite
                 raise HeatcalcError(f"{option} and {other} name the same file ({path}); give two files")
 
 
-class AtomicOutput:
-    """A text file written under a temporary name in the target's folder and renamed over the target by
-    :meth:`commit`; :meth:`discard` (or an exception inside ``with``) removes it, leaving any old file as it was.
-    A crash leaves at worst a hidden ``.NAME.*.tmp`` file, never a cut-short file under the target's name."""
+_stops: list = []
 
-    def __init__(self, path: str | Path):
+
+def note_stop(stop: BaseException) -> None:
+    """Remember a stop signal. Its exception can be swallowed where it lands (inside a garbage-collection callback
+    or a __del__, Python prints "Exception ignored" and goes on), so no output is committed after it."""
+    _stops.append(stop)
+
+
+def stop_noted() -> BaseException | None:
+    return _stops[0] if _stops else None
+
+
+class OutputError(HeatcalcError):
+    """An output could not be written (a full disk, an I/O error, the file-size limit): a runtime failure, exit 1."""
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, name: str, reason: str):
+        self.name, self.reason = name, reason
+        super().__init__(f"{name}: {reason}")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class _Guarded:
+    """A file object whose write, flush and close raise :class:`OutputError` naming the output instead of a bare
+    OSError; everything else is the wrapped file's."""
+
+    def __init__(self, raw, name: str):
+        self._raw, self._name = raw, name
+
+    def write(self, data):
+        try:
+            return self._raw.write(data)
+        except BrokenPipeError:
+            raise  # the reader is done (| head): not a failure
+        except OSError as exc:
+            raise OutputError(self._name, _reason(exc)) from None
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._raw.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self._name, _reason(exc)) from None
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self._name, _reason(exc)) from None
+
+    def writable(self) -> bool:
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+def is_stdout(path) -> bool:
+    return path is not None and str(path) == "-"
+
+
+class Output:
+    """Where a command writes one output: stdout (``-``), a device or pipe written in place, or a regular file
+    written under a temporary name and renamed over the target by :meth:`commit`.
+
+    :meth:`discard` (or an exception inside ``with``) removes the temporary file and leaves any old target as it
+    was.  ``file`` is text (``binary=False``) or bytes; its writes raise :class:`OutputError` on failure."""
+
+    def __init__(self, path: str | Path, binary: bool = False):
         import tempfile
 
+        self.binary = binary
+        self.tmp: str | None = None
+        self.done = False
+        if is_stdout(path):
+            self.path, self.name, self.kind = None, "stdout", "stdout"
+            raw = sys.stdout.buffer if binary else sys.stdout
+            self.file = _Guarded(raw, self.name)
+            return
         self.path = Path(path)
+        self.name = str(path)
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise OutputError(self.name, f"cannot write here ({_reason(exc)})") from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise HeatcalcError(f"{self.name}: is a folder; give a file name")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            # A device or a pipe: write to it as it is. Renaming a file over it would replace /dev/null itself.
+            self.kind = "direct"
+            try:
+                raw = open(self.path, "wb" if binary else "w", **({} if binary else
+                                                                    {"newline": "", "encoding": "utf-8"}))
+            except OSError as exc:
+                raise OutputError(self.name, f"cannot write ({_reason(exc)})") from None
+            self.file = _Guarded(raw, self.name)
+            return
+        self.kind = "file"
         folder = self.path.parent if str(self.path.parent) else Path(".")
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        except FileNotFoundError:
+            raise HeatcalcError(f"{self.name}: the folder {folder} does not exist") from None
         except OSError as exc:
-            raise HeatcalcError(f"{self.path}: cannot write here ({exc.strerror})") from None
-        self.file = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        self.done = False
+            raise OutputError(self.name, f"cannot write here ({_reason(exc)})") from None
+        raw = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding="utf-8")
+        self.file = _Guarded(raw, self.name)
 
     def commit(self) -> None:
+        """Finish the output: flush it (and sync and rename a file); :class:`OutputError` if any of it fails."""
         if self.done:
             return
+        if _stops:  # a stop arrived, even one whose exception was lost: the old target stays as it was
+            self.discard()
+            raise _stops[0]
         self.done = True
-        self.file.close()
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp makes it private; give it the mode a new file would have
+        if self.kind == "stdout":
+            self.file.flush()
+            return
+        if self.kind == "direct":
+            self.file.close()
+            return
         try:
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
+            self.file.flush()
+            try:
+                os.fsync(self.file.fileno())  # a disk that fills or fails on write-back says so here, not later
+            except OSError as exc:
+                raise OutputError(self.name, _reason(exc)) from None
+            self.file.close()
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp makes it private; give it the mode a new file would have
+            try:
+                os.replace(self.tmp, self.path)
+            except OSError as exc:
+                raise OutputError(self.name, f"cannot write ({_reason(exc)})") from None
+        except BaseException:
             self._remove()
-            raise HeatcalcError(f"{self.path}: cannot write ({exc.strerror})") from None
+            raise
 
     def discard(self) -> None:
         if self.done:
             return
         self.done = True
-        self.file.close()
+        if self.kind == "stdout":
+            return
+        try:
+            self.file._raw.close()
+        except OSError:
+            pass
         self._remove()
 
     def _remove(self) -> None:
+        if self.tmp is None:
+            return
+        try:
+            self.file._raw.close()
+        except OSError:
+            pass
         try:
             os.unlink(self.tmp)
         except OSError:
             pass
 
-    def __enter__(self) -> "AtomicOutput":
+    def __enter__(self) -> "Output":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -375,6 +375,18 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather, distribution:
             b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
             return None, bp, "design"
         ua = load_model.ua_from_design_btu_per_h_f(hl.design.load, indoor, outdoor)
+        if distribution is not None:
+            ducted = distribution["furnace"]
+            if hl.design.includes_ducts:
+                # The load is what a ducted unit must make: the rooms get the ducts' share of it.
+                ua *= ducted
+                b.assume("heating_load.design.includes_ducts", f"true: rooms' load = design load x {ducted:g}",
+                         "the design load already holds the ducts' losses, so they are not charged twice: a ducted "
+                         "system makes the design load, a ductless one heats the rooms directly")
+            else:
+                b.assume("heating_load.design.includes_ducts", "false: the design load is the rooms' heat loss",
+                         f"ducts.efficiency {ducted:g} is charged on top for the ducted systems; if your Manual J "
+                         "total already includes the duct loss, set heating_load.design.includes_ducts: true")
         b.assume("heating_load.design", f"UA {ua:,.1f} Btu/h/F = {hl.design.load:,.0f} Btu/h / ({indoor:g} F - "
                  f"{outdoor:g} F); hourly load UA x ({bp:g} F - outdoor)",
                  "the design load's own temperature difference gives UA; below the balance point internal and "
@@ -547,7 +559,7 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
                                   "degree-hours; a whole heating season fits the balance point and UA better")
     if base is None:
         per_day_dd = (counts @ dd) / np.maximum(counts.sum(axis=1), 1.0)
-        no_summer = per_day_dd.min() > 0.25 * per_day_dd.max()
+        no_summer = per_day_dd.min() > 0.15 * per_day_dd.max()
         if fit.base_btu_per_day <= 0.0 or no_summer:
             b.warn(f"{where}.non_heating",
                    ("the fit found no base use (water heating, cooking) on this meter"

@@ -54,9 +54,40 @@ def unit_factor(unit: str) -> tuple[float, bool]:
     raise ValueError(f"unknown unit {unit!r}: use {UNITS_ACCEPTED}")
 
 
+_READ: dict = {}  # series read in this process, so that a run of many models (report, sweep) reads a file once
+_READ_LIMIT = 8
+
+
 def read_load_series(path: Path, column: str, unit: str, time_column: str | None = None,
                      utc_offset_h: float | None = None, what: str = "heating load",
                      time_convention: str = "beginning") -> LoadSeries:
+    """:func:`read_series` once per file and options in a process: a named pipe can be read only once, and a
+    report's dozen model runs should not read a 200 MB file a dozen times.  A regular file is read again when it
+    changes (size or modification time)."""
+    import os
+    import stat as _stat
+
+    try:
+        info = os.stat(path)
+        ident = ("pipe",) if _stat.S_ISFIFO(info.st_mode) else (info.st_dev, info.st_ino, info.st_size,
+                                                                 info.st_mtime_ns)
+    except OSError:
+        ident = None  # read_series reports it
+    key = (str(Path(path).resolve()), ident, column, unit, time_column, utc_offset_h, what, time_convention)
+    if ident is not None and key in _READ:
+        return _READ[key]
+    series = read_series(path, column, unit, time_column, utc_offset_h, what, time_convention)
+    series.btu_per_h.flags.writeable = False  # shared by every run that reads it
+    if ident is not None:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = series
+    return series
+
+
+def read_series(path: Path, column: str, unit: str, time_column: str | None = None,
+                utc_offset_h: float | None = None, what: str = "heating load",
+                time_convention: str = "beginning") -> LoadSeries:
     """Read one column of a load CSV and fold it onto the weather year's 8,760 hours [Btu/h].
 
     ``time_column`` names the ISO timestamp column; when None, a column called time, timestamp or datetime is used

@@ -206,6 +206,9 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
             label = f"{FUEL_SHORT[r['fuel']].capitalize()} furnace"
         backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
         style = "green" if r["system"] == cheapest else None
+        if not r["meets_load"]:
+            label += "*"
+            style = "yellow"
         table.add_row(label, _num(r["electricity_kwh"]), _fuel_cell(r), _money(r["annual_cost_usd"]),
                       f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
                       _num(r["co2_kg"]), style=style)
@@ -292,7 +295,21 @@ def _print_summary(c: Comparison, console) -> None:
             console.print(f"Unmet cooling: the {unit} ({SYSTEM_LABEL[r.system].lower()} home) falls short by "
                           f"{r.unmet_cooling_btu / 1e6:,.2f} MMBtu over {r.unmet_cooling_hours:,.0f} hours",
                           style="yellow")
+    from .results import UNMET_COOLING_SHARE, UNMET_HEAT_SHARE
+
+    for r in c.results:
+        if not r.meets_load:
+            what = (f"{r.unmet_heat_share * 100:.1f} % of the year's heat"
+                    if r.unmet_heat_share > UNMET_HEAT_SHARE else
+                    f"{r.unmet_cooling_share * 100:.1f} % of the year's cooling")
+            limit = UNMET_HEAT_SHARE if r.unmet_heat_share > UNMET_HEAT_SHARE else UNMET_COOLING_SHARE
+            console.print(f"* {SYSTEM_LABEL[r.system]} leaves {what} unmet, more than the {limit * 100:g} % "
+                          "a working system may: it is not ranked and saves nothing until it is sized to the load"
+                          + (" (heatcalc size gives the backup this unit needs)" if r.system == "heat_pump" else ""),
+                          style="yellow")
     whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
+    if not s.cheapest:
+        console.print("No system meets the load as specified, so none is ranked.", style="yellow")
     if s.cheapest:
         cost = by[s.cheapest].total_cost_usd
         console.print(_styled("Cheapest to run: ", (SYSTEM_LABEL[s.cheapest].lower(), "bold"),
@@ -541,17 +558,25 @@ def print_sizing(result, console) -> None:
     if cooling is not None:
         console.print(f"Design cooling load {cooling:,.0f} Btu/h (1 % hottest hours)")
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
-    for header in ("Compressor", "Sized\nat F", "Size\nton", "Btu/h\nat 47 F", "Capacity at\ndesign Btu/h",
+    for header in ("Heat pump", "Sized\nat F", "Size\nton", "Btu/h\nat 47 F", "Capacity at\ndesign Btu/h",
                    "Heat without\nbackup", "Backup\nkW", "Strip\nkW"):
-        table.add_column(header, justify="left" if header == "Compressor" else "right", no_wrap=header == "Compressor")
+        table.add_column(header, justify="left" if header == "Heat pump" else "right", no_wrap=header == "Heat pump")
     for o in result.options:
-        table.add_row(o.compressor.replace("_", " "), f"{o.sizing_temp_f:.1f}", f"{o.nominal_tons:g}",
+        label = "as given" if o.unit == "profile" else o.compressor.replace("_", " ")
+        table.add_row(label, "–" if o.unit == "profile" else f"{o.sizing_temp_f:.1f}", f"{o.nominal_tons:.2f}"
+                      if o.unit == "profile" else f"{o.nominal_tons:g}",
                       _num(o.nominal_btu_per_h),
                       _num(o.capacity_at_design_btu_per_h), f"{o.heat_share_without_backup * 100:.1f}%",
                       f"{o.backup_needed_kw:.1f}", f"{o.backup_strip_kw:g}")
     console.print(table)
-    console.print(f"HSPF2 {result.options[0].hspf2:g} default curves (RESNET 301 Addendum 82, calibrated); "
-                  "see docs/methodology.md.", style="dim")
+    standard = [o for o in result.options if o.unit == "standard"]
+    if any(o.unit == "profile" for o in result.options):
+        own = next(o for o in result.options if o.unit == "profile")
+        console.print(f"'as given': the profile's own heat pump ({own.compressor.replace('_', ' ')}) at its size and "
+                      "cut-out; its strips cover the largest shortfall of any hour (give them as "
+                      "systems.heat_pump.backup_capacity).", style="dim")
+    console.print(f"The standard sizes: HSPF2 {standard[0].hspf2:g} default curves (RESNET 301 Addendum 82, "
+                  "calibrated); see docs/methodology.md.", style="dim")
 
 
 def print_costs(rows: list[dict], console) -> None:
@@ -604,9 +629,10 @@ class BlockWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            from .columnar import TEXT_COLUMNS
+            from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
 
-            self.schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.float64()) for c in self.columns])
+            self.schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
+                                      else pa.float64()) for c in self.columns])
             self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd")
         elif fmt == "csv":
             self.out = out
@@ -626,8 +652,8 @@ class BlockWriter:
             arrays = []
             for name, field in zip(self.columns, self.schema):
                 values = block.columns[name][start:stop]
-                if field.type == pa.string():
-                    arrays.append(pa.array(values.tolist(), type=pa.string()))
+                if field.type in (pa.string(), pa.bool_()):
+                    arrays.append(pa.array(values.tolist(), type=field.type))
                 else:
                     arrays.append(pa.array(values, mask=np.isnan(values), type=pa.float64()))
             self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))

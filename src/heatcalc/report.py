@@ -76,6 +76,13 @@ def headline(c: Comparison) -> str:
     s = c.summary
     by = {r.system: r for r in c.results}
     parts = []
+    for r in c.results:
+        if not r.meets_load:
+            parts.append(f"The {SYSTEM_LABEL[r.system].lower()} leaves {r.unmet_heat_share * 100:.0f} % of the heat "
+                         f"and {r.unmet_cooling_share * 100:.0f} % of the cooling unmet: it is not ranked and saves "
+                         "nothing as specified.")
+    if not s.cheapest:
+        parts.append("No system meets the load as specified.")
     if s.cheapest:
         parts.append(f"Cheapest to run: <b>{SYSTEM_LABEL[s.cheapest].lower()}</b>, "
                      f"{_money(by[s.cheapest].total_cost_usd)} a year.")

@@ -55,6 +55,7 @@ class Row(NamedTuple):
     unmet_hours: float
     unmet_cooling_mmbtu: float
     unmet_cooling_hours: float
+    meets_load: bool
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -62,6 +63,14 @@ class Row(NamedTuple):
 
 #: CSV columns, in order.
 COLUMNS = Row._fields
+
+#: A system that leaves more than this share of the year's heat unmet (its strips limited, no backup below a
+#: cut-out) does not do the job as specified: it is never "cheapest" and saves nothing. 1 % is about the heat of
+#: the hours below a 99 % design temperature, which Manual J sizing already accepts as uncovered.
+UNMET_HEAT_SHARE = 0.01
+#: The same for cooling: above 5 % of the cooling load the house runs warm for days, not for a few peak hours
+#: (Manual S lets a unit fall 5-10 % short of the design cooling load).
+UNMET_COOLING_SHARE = 0.05
 SYSTEM_ORDER = ("heat_pump", "furnace", "electric_resistance")
 
 
@@ -92,6 +101,31 @@ class SystemResult(NamedTuple):
     npv_vs_current_high_usd: float | None = None
     unmet_cooling_btu: float = 0.0  # cooling load above the unit's cooling capacity
     unmet_cooling_hours: float = 0.0
+    cooling_load_btu: float = 0.0  # the cooling the unit was asked for in the year (through its ducts)
+    distribution_efficiency: float = 1.0  # the share of the unit's heat its ducts bring to the rooms
+
+    @property
+    def heat_to_rooms_mmbtu(self) -> float:
+        """Heat delivered to the rooms: what the unit made less its ducts' losses, the same basis for every
+        system (a furnace's output through leaky ducts is more than the rooms receive)."""
+        return self.energy.heat_btu * self.distribution_efficiency / 1e6
+
+    @property
+    def unmet_heat_share(self) -> float:
+        """The share of the year's heat this system could not deliver."""
+        e = self.energy
+        need = e.heat_btu + e.unmet_btu
+        return e.unmet_btu / need if need > 0 else 0.0
+
+    @property
+    def unmet_cooling_share(self) -> float:
+        return self.unmet_cooling_btu / self.cooling_load_btu if self.cooling_load_btu > 0 else 0.0
+
+    @property
+    def meets_load(self) -> bool:
+        """Whether it heats (and cools) the home: at most :data:`UNMET_HEAT_SHARE` of the heat and
+        :data:`UNMET_COOLING_SHARE` of the cooling left unmet."""
+        return self.unmet_heat_share <= UNMET_HEAT_SHARE and self.unmet_cooling_share <= UNMET_COOLING_SHARE
 
     @property
     def total_cost_usd(self) -> float:
@@ -104,7 +138,8 @@ class SystemResult(NamedTuple):
 
     @property
     def cost_per_mmbtu_usd(self) -> float:
-        heat = self.energy.heat_mmbtu
+        """Energy cost per MMBtu delivered to the rooms."""
+        heat = self.heat_to_rooms_mmbtu
         return self.annual_cost_usd / heat if heat > 0 else 0.0
 
     def to_row(self) -> Row:
@@ -115,7 +150,7 @@ class SystemResult(NamedTuple):
         return {
             "profile": self.profile,
             "system": self.system,
-            "heat_delivered_mmbtu": e.heat_mmbtu,
+            "heat_delivered_mmbtu": self.heat_to_rooms_mmbtu,
             "electricity_kwh": e.electricity_kwh,
             "fuel": e.fuel or "",
             "fuel_use": e.fuel_units,
@@ -147,10 +182,11 @@ class SystemResult(NamedTuple):
             "simple_payback_years_high": self.simple_payback_years_high,
             "npv_vs_current_low_usd": self.npv_vs_current_low_usd,
             "npv_vs_current_high_usd": self.npv_vs_current_high_usd,
-            "unmet_heat_mmbtu": e.unmet_btu / 1e6,
+            "unmet_heat_mmbtu": e.unmet_btu * self.distribution_efficiency / 1e6,
             "unmet_hours": e.unmet_hours,
             "unmet_cooling_mmbtu": self.unmet_cooling_btu / 1e6,
             "unmet_cooling_hours": self.unmet_cooling_hours,
+            "meets_load": self.meets_load,
         }
 
 

@@ -14,6 +14,7 @@ from .model.engine import (
     heat_pump_from_performance, heat_pump_hourly, resistance_hourly,
 )
 from .model.heat_pump import capacity_balance_point_f, interpolation_matrix
+from .weather import stations as st
 from .weather.stations import HOUR_MONTH, hour_label
 
 DAY_OF_HOUR = np.arange(8760) // 24
@@ -162,7 +163,8 @@ def cooling_energy(home: Home) -> dict[str, "CoolingYear"]:
         kwh = cooling_electricity_kwh(delivered, seer2)
         short = load / through - delivered
         out[system] = CoolingYear(float(kwh @ hours), None if price is None else float(kwh @ price),
-                                  float(short @ hours), float(hours[short > 1e-6].sum()))
+                                  float(short @ hours), float(hours[short > 1e-6].sum()),
+                                  float((load / through) @ hours))
     return out
 
 
@@ -171,6 +173,7 @@ class CoolingYear(NamedTuple):
     cost_usd: float | None  # when priced hour by hour
     unmet_btu: float = 0.0  # cooling load above the unit's capacity
     unmet_hours: float = 0.0
+    load_btu: float = 0.0  # the cooling asked of the unit (through its ducts)
 
 
 def _uses_gas(result_fuel: str | None) -> bool:
@@ -208,7 +211,8 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
             peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
             balance_point_f=balance,
             cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_kwh * ee,
-            unmet_cooling_btu=cool.unmet_btu, unmet_cooling_hours=cool.unmet_hours,
+            unmet_cooling_btu=cool.unmet_btu, unmet_cooling_hours=cool.unmet_hours, cooling_load_btu=cool.load_btu,
+            distribution_efficiency=home.distribution_efficiency(system),
             fixed_charges_usd=fixed_elec + fixed_gas,
             cost_by_energy={"electricity": heat_elec_cost + cool_cost + fixed_elec,
                             **({e.fuel: e.fuel_units * fuel_price} if e.fuel else {}),
@@ -270,6 +274,9 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
         def payback(this: str, that: str, system: str = r.system, savings: float = savings) -> float | None:
             return money.simple_payback_years(net(system, tables[this]) - net(econ.current, tables[that]), savings)
 
+        if not r.meets_load:  # cheap because the house is cold: it saves nothing and never pays back
+            out.append(r)
+            continue
         out.append(r._replace(
             npv_vs_current_usd=cur_life["typical"] - life["typical"],
             npv_vs_current_low_usd=cur_life["low"] - life["high"],
@@ -284,8 +291,11 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
     """Cheapest and lowest-CO2 system over the year (heating, cooling and fixed charges), what the heat pump saves,
     and the prices at which it breaks even (not defined under a time-of-use tariff)."""
     by = {r.system: r for r in results}
-    cheapest = min(results, key=lambda r: r.total_cost_usd).system if results else ""
-    lowest = min(results, key=lambda r: r.total_co2_kg).system if results else ""
+    # Only a system that does the job can be the cheapest, or save money against another: one that leaves heat
+    # unmet is cheap because the house is cold.
+    able = [r for r in results if r.meets_load]
+    cheapest = min(able, key=lambda r: r.total_cost_usd).system if able else ""
+    lowest = min(able, key=lambda r: r.total_co2_kg).system if able else ""
     savings, breakeven = {}, {}
     hp = by.get("heat_pump")
     flat = home.tariff_usd_per_kwh is None
@@ -297,16 +307,16 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
     def non_electric(r):
         return r.total_cost_usd - kwh(r) * pe
 
-    if hp is not None:
+    if hp is not None and hp.meets_load:
         for other in results:
-            if other.system == "heat_pump":
+            if other.system == "heat_pump" or not other.meets_load:
                 continue
             savings[other.system] = other.total_cost_usd - hp.total_cost_usd
             breakeven[other.system] = money.breakeven_electricity_price_usd_per_kwh(
                 kwh(hp), non_electric(hp), kwh(other), non_electric(other)) if flat else None
     fuel_price = cop = None
     furnace = by.get("furnace")
-    if hp is not None and furnace is not None:
+    if hp is not None and furnace is not None and hp.meets_load and furnace.meets_load:
         fuel = furnace.energy.fuel
         pf = home.prices[fuel].value
         hp_fuel = hp.energy.fuel_units if hp.energy.fuel == fuel else 0.0
@@ -359,7 +369,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
     for series in hourly_series(comparison):
         hourly, fuel = series.hourly, series.fuel
         ef = home.emissions[fuel].value if fuel else 0.0
-        heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12)
+        heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12) * home.distribution_efficiency(series.system)
         kwh = np.bincount(HOUR_MONTH, hourly.electricity_kwh, 12)
         cost = np.bincount(HOUR_MONTH, series.cost_usd, 12)
         fuel_units = np.bincount(HOUR_MONTH, series.fuel_units, 12)
@@ -378,15 +388,68 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
     return rows
 
 
+def hour_times(home: Home) -> list[str]:
+    """The start of each hour of the typical year as an ISO 8601 timestamp in local clock time with its UTC
+    offset (2023-07-01T13:00-04:00): the weather's standard time moved an hour ahead during daylight saving time
+    (2023 dates) where the state keeps it. Without a known time zone (a weather file outside the embedded
+    stations) the standard time is written without an offset."""
+    from datetime import datetime, timedelta, timezone
+
+    station = st.station_by_id(home.location.station_id) if home.location.station_id else None
+    dst = (home.location.state or "") not in money.NO_DST_STATES and station is not None
+    start, end = money.DST_2023_STANDARD_HOURS
+    t0 = datetime(2023, 1, 1)
+    out = []
+    for i in range(8760):
+        t = t0 + timedelta(hours=i)
+        if station is None:
+            out.append(t.strftime("%Y-%m-%dT%H:%M"))
+            continue
+        shift = 1 if dst and start <= i < end else 0
+        tz = timezone(timedelta(hours=station.utc_offset_h + shift))
+        out.append((t + timedelta(hours=shift)).replace(tzinfo=tz).isoformat(timespec="minutes"))
+    return out
+
+
+def hourly_cooling(home: Home, system: str):
+    """Each hour's cooling for a system's home: (load asked of the unit, electricity, unmet), or None without
+    cooling."""
+    c = home.cooling
+    if c is None:
+        return None
+    seer2, cap = ((c.heat_pump_seer2, c.heat_pump_capacity_btu_per_h) if system == "heat_pump"
+                  else (c.air_conditioner_seer2, c.air_conditioner_capacity_btu_per_h))
+    temp = home.weather.temp_f
+    load = c.load_btu_per_h if c.load_btu_per_h is not None else \
+        cooling_load_btu_per_h(c.ua_btu_per_h_f, temp, c.balance_point_f)
+    if seer2 is None:
+        zero = np.zeros(8760)
+        return load, zero, zero
+    through = home.distribution_efficiency("heat_pump" if system == "heat_pump" else "air_conditioner")
+    delivered = np.minimum(load / through, cap)
+    return load, cooling_electricity_kwh(delivered, seer2), load / through - delivered
+
+
 def hourly_rows(comparison: Comparison):
-    """Each hour of the typical year for each system (``compare --hourly``): outdoor temperature, the home's load,
-    the heat pump's output and COP, backup heat, electricity, fuel and cost.  The heat pump's COP is its compressor
-    heat over its compressor electricity (strips and a dual-fuel furnace's fan left out); empty when it is off."""
+    """Each hour of the typical year for each system (``compare --hourly``): when (``hour``, the standard-time
+    label MM-DD HH:00 of the hour's end, as TMY3 writes it; ``time``, the hour's start in local clock time with its
+    UTC offset), outdoor temperature, the home's load, the heat pump's output and COP, backup heat, electricity,
+    fuel, cost, unmet heat, and with cooling the cooling load, electricity, cost and unmet cooling.  The heat pump's
+    COP is its compressor heat over its compressor electricity (strips and a dual-fuel furnace's fan left out);
+    empty when it is off."""
     home = comparison.home
     temp = home.weather.temp_f
     load = home.heat_load_btu_per_h()
     labels = [hour_label(i) for i in range(temp.size)]
+    times = hour_times(home)
+    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
+        np.full(8760, home.prices["electricity"].value)
     for series in hourly_series(comparison):
+        cooling = hourly_cooling(home, series.system)
+        if cooling is None:
+            cool_load = cool_kwh = cool_short = np.zeros(8760)
+        else:
+            cool_load, cool_kwh, cool_short = cooling
         h = series.hourly
         is_hp = series.system == "heat_pump"
         if is_hp:
@@ -400,17 +463,21 @@ def hourly_rows(comparison: Comparison):
                 cop = np.where(compressor_kwh > 1e-12, h.compressor_heat_btu / (compressor_kwh * BTU_PER_KWH), np.nan)
         unit = FUEL_UNIT[series.fuel] if series.fuel else ""
         for i in range(temp.size):
-            yield {"profile": home.name, "system": series.system, "hour": labels[i], "outdoor_f": float(temp[i]),
+            yield {"profile": home.name, "system": series.system, "hour": labels[i], "time": times[i],
+                   "outdoor_f": float(temp[i]),
                    "load_btu": float(load[i]),
                    "heat_pump_btu": float(h.compressor_heat_btu[i]) if is_hp else None,
                    "heat_pump_cop": (None if np.isnan(cop[i]) else float(cop[i])) if is_hp else None,
                    "backup_heat_btu": float(h.backup_heat_btu[i]) if is_hp else None,
                    "electricity_kwh": float(h.electricity_kwh[i]), "fuel": series.fuel or "",
                    "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i]),
-                   "unmet_heat_btu": 0.0 if h.unmet_btu is None else float(h.unmet_btu[i])}
+                   "unmet_heat_btu": 0.0 if h.unmet_btu is None else float(h.unmet_btu[i]),
+                   "cooling_load_btu": float(cool_load[i]), "cooling_electricity_kwh": float(cool_kwh[i]),
+                   "cooling_cost_usd": float(cool_kwh[i] * price[i]), "unmet_cooling_btu": float(cool_short[i])}
 
 
-HOURLY_COLUMNS = ("profile", "system", "hour", "outdoor_f", "load_btu", "heat_pump_btu", "heat_pump_cop",
-                  "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd", "unmet_heat_btu")
+HOURLY_COLUMNS = ("profile", "system", "hour", "time", "outdoor_f", "load_btu", "heat_pump_btu", "heat_pump_cop",
+                  "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd", "unmet_heat_btu",
+                  "cooling_load_btu", "cooling_electricity_kwh", "cooling_cost_usd", "unmet_cooling_btu")
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
                    "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw")

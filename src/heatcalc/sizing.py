@@ -20,6 +20,7 @@ STRIP_SIZES_KW = (0.0, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0)
 
 
 class SizeOption(NamedTuple):
+    unit: str  # "profile": the profile's own heat pump as given; "standard": a standard size of default curves
     compressor: str
     hspf2: float
     sizing_temp_f: float  # where the size covers the load
@@ -91,9 +92,34 @@ def size_home(home: Home) -> SizingResult:
         year = annual_totals(heat_pump_hourly(load, temp, hp), None, hours)
         backup_kw = max(0.0, design_load - capacity) / BTU_PER_KWH
         options.append(SizeOption(
-            compressor=compressor, hspf2=float(hspf2), sizing_temp_f=t_size, nominal_btu_per_h=nominal, nominal_tons=nominal / 12000.0,
+            unit="standard", compressor=compressor, hspf2=float(hspf2), sizing_temp_f=t_size, nominal_btu_per_h=nominal, nominal_tons=nominal / 12000.0,
             capacity_at_design_btu_per_h=capacity, design_load_btu_per_h=design_load,
             covers_design_load=capacity >= design_load,
             heat_share_without_backup=1.0 - year.backup_fraction, backup_needed_kw=backup_kw,
             backup_strip_kw=strip_size_kw(backup_kw), cooling_design_load_btu_per_h=cooling_design))
-    return SizingResult(home, t_design, design_load, options)
+    given_unit = _profile_unit(home, design_load, load, temp, hours, cooling_design)
+    return SizingResult(home, t_design, design_load, ([given_unit] if given_unit else []) + options)
+
+
+def _profile_unit(home: Home, design_load: float, load, temp, hours, cooling_design) -> SizeOption | None:
+    """The profile's own air-source heat pump as given (its curve, size and cut-out): the heat it covers and the
+    strips it needs so that no hour goes short: the larger of the design-load shortfall and the largest hourly
+    shortfall of the year (the load series' peak can exceed the design load)."""
+    hp = home.heat_pump
+    if hp is None or hp.ground is not None or home.heat_pump_nominal_btu_per_h is None:
+        return None
+    t_design = home.design_temp_f
+    capacity = float(hp.curve.capacity_max(t_design)) if t_design >= hp.cutoff_f else 0.0
+    unlimited = hp._replace(backup="electric_resistance", backup_furnace=None, switchover_f=None,
+                            strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf, backup_efficiency=1.0)
+    hourly = heat_pump_hourly(load, temp, unlimited)
+    year = annual_totals(hourly, None, hours)
+    short_btu_per_h = max(design_load - capacity, float(np.max(hourly.backup_heat_btu, initial=0.0)))
+    backup_kw = max(0.0, short_btu_per_h) / BTU_PER_KWH
+    nominal = float(home.heat_pump_nominal_btu_per_h)
+    return SizeOption(
+        unit="profile", compressor=home.heat_pump_compressor or "", hspf2=float("nan"), sizing_temp_f=t_design,
+        nominal_btu_per_h=nominal, nominal_tons=nominal / 12000.0, capacity_at_design_btu_per_h=capacity,
+        design_load_btu_per_h=design_load, covers_design_load=capacity >= design_load,
+        heat_share_without_backup=1.0 - year.backup_fraction, backup_needed_kw=backup_kw,
+        backup_strip_kw=strip_size_kw(backup_kw), cooling_design_load_btu_per_h=cooling_design)

@@ -135,6 +135,7 @@ _DISPLAY = {
     "gal": "gal", "dth": "Dth",
 }
 
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$")  # 36,000 or 1,234,567.5
 _NUMBER = re.compile(r"^\s*\$?\s*([-+]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -192,13 +193,20 @@ def split_quantity(value) -> tuple[float, str]:
     """Split ``"780 therm"`` into ``(780.0, "therm")``; a plain number gives an empty unit."""
     if isinstance(value, bool):
         raise UnitError(f"expected a number, got {str(value).lower()}")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) or (type(value).__module__ == "numpy" and hasattr(value, "item")
+                                            and isinstance(value.item(), (int, float))
+                                            and not isinstance(value.item(), bool)):
         number, unit = float(value), ""
     elif isinstance(value, str):
         match = _NUMBER.match(value)
         if not match:
             raise UnitError(f"expected a number with a unit, like '36000 Btu/h', got {value!r}")
-        number = float(match.group(1).replace(",", "").replace("_", ""))
+        digits = match.group(1)
+        if "," in digits and not _GROUPED.match(digits.lstrip("+-")):
+            # "3,5 ton" is a decimal comma, not 35 tons: a comma only groups thousands (36,000)
+            raise UnitError(f"{value.strip()!r}: a comma separates thousands (36,000); write a decimal with a point "
+                            f"({digits.replace(',', '.')})")
+        number = float(digits.replace(",", "").replace("_", ""))
         unit = match.group(2)
     else:
         raise UnitError(f"expected a number with a unit, got a {type(value).__name__}")

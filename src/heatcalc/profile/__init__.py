@@ -27,13 +27,78 @@ def json_schema() -> dict:
     return make()
 
 
+def files_read(profile: Profile) -> list:
+    """The files a profile points to (its weather file and load series), resolved as the model reads them: outputs
+    must never be written over them."""
+    from pathlib import Path
+
+    named = [profile.location.weather_file if profile.location is not None else None]
+    for load in (profile.heating_load, getattr(profile, "cooling_load", None)):
+        hourly = getattr(load, "hourly", None) if load is not None else None
+        named.append(hourly.file if hourly is not None else None)
+    out = []
+    for name in named:
+        if not name:
+            continue
+        path = Path(name).expanduser()
+        if not path.is_absolute() and profile.base_dir is not None:
+            path = profile.base_dir / path
+        out.append(path)
+    return out
+
+
+def _checked(profile: Profile) -> Profile:
+    """A Profile built or changed in code (``Profile(...)``, ``p.replace(...)``), validated as its YAML would be.
+
+    A profile read from YAML holds internal units; values set in code are taken as a YAML user writes them (a bare
+    number in the field's documented unit, ``"3 ton"`` with its unit). So the fields that still equal what the
+    profile's own YAML gives are taken from that YAML as written, and only the changed ones from the code."""
+    if getattr(profile, "_validated", False):
+        return profile
+    original = None
+    if profile.data is not None:
+        original = validate(copy_data(profile.data), profile.source or "profile", profile.lines,
+                            default_name=profile.name or "profile", base_dir=profile.base_dir)
+        if original == profile:
+            return original
+    data = _user_data(profile, original, profile.data if original is not None else None)
+    return validate(data, profile.source or "profile", profile.lines, default_name=profile.name or "profile",
+                    base_dir=profile.base_dir)
+
+
+def _user_data(record, original, raw) -> dict:
+    from collections.abc import Mapping
+
+    from .declare import _plain
+
+    out = {}
+    for name in record._fields:
+        value = getattr(record, name)
+        before = getattr(original, name, None) if original is not None else None
+        given = raw.get(name) if isinstance(raw, Mapping) else None
+        if original is not None and value == before:
+            if isinstance(raw, Mapping) and name in raw:
+                out[name] = copy_data(given)  # as the YAML wrote it
+            continue  # a default the YAML left out stays out
+        if value is None:
+            continue
+        if isinstance(value, Record):
+            out[name] = _user_data(value, before if type(before) is type(value) else None,
+                                   given if isinstance(given, Mapping) else None)
+        else:
+            out[name] = _plain(value)
+    if isinstance(raw, Mapping):  # keys that are not fields (x- anchors) stay, so line numbers still match
+        out.update({k: copy_data(v) for k, v in raw.items() if k not in record._fields and k not in out})
+    return out
+
+
 def load_profile(source) -> Profile:
     """A validated :class:`Profile` from a path (``str`` or ``Path``), a mapping in the YAML's shape, or a
     :class:`Profile` (returned as it is).  Raises :class:`~heatcalc.errors.ProfileError` listing every problem."""
     from pathlib import Path
 
     if isinstance(source, Profile):
-        return source
+        return _checked(source)
     if isinstance(source, (str, Path)):
         return load_profile_file(Path(source))
     if isinstance(source, dict):
@@ -49,6 +114,6 @@ __all__ = [
     "HeatPumpConfig", "HeatingLoad", "Incentives", "InstalledCosts", "Leaf", "Location", "MAX_DEPTH", "MAX_NODES",
     "MAX_PROFILE_BYTES", "PERIOD_FIELDS", "POINT_FIELDS", "PerformancePoint", "Prices", "Profile", "Record",
     "ResistanceConfig", "SCHEMA", "SYSTEMS", "Section", "Systems", "Tariff", "TariffPeriod", "copy_data",
-    "field_spec", "json_schema", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
+    "field_spec", "files_read", "json_schema", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
     "rating_points_from_text", "read_yaml", "set_field", "suggest", "validate",
 ]

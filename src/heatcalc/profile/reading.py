@@ -7,6 +7,8 @@ YAML is composed into nodes by the safe (C) loader and only plain scalars, lists
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import math
 from pathlib import Path
 from typing import Any
@@ -168,13 +170,29 @@ def parse_profile_text(raw: bytes | str, source: str, default_name: str = "profi
 
 # --- editing plain profile data ----------------------------------------------------------------------------------
 
-def copy_data(data):
-    """A deep copy of plain profile data (dicts, lists, scalars)."""
-    if isinstance(data, dict):
-        return {k: copy_data(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [copy_data(v) for v in data]
-    return data
+def copy_data(data, source: str = "profile"):
+    """A deep copy of plain profile data (mappings, lists and tuples, scalars), bounded as YAML is: at most
+    :data:`MAX_DEPTH` levels and :data:`MAX_NODES` values, so a self-referential or very deep structure built in
+    code is a :class:`ProfileError`, never a RecursionError. numpy scalars become Python numbers."""
+    count = [0]
+
+    def copy(value, depth: int):
+        count[0] += 1
+        if count[0] > MAX_NODES:
+            raise ProfileError(source, [Problem("", f"has more than {MAX_NODES:,} values (a real profile has fewer "
+                                                    "than 200); is a structure referring to itself?")])
+        if isinstance(value, Mapping) or isinstance(value, (list, tuple)):
+            if depth >= MAX_DEPTH:
+                raise ProfileError(source, [Problem("", f"nests deeper than {MAX_DEPTH} levels (a real profile is "
+                                                        "4 deep); is a structure referring to itself?")])
+            if isinstance(value, Mapping):
+                return {k: copy(v, depth + 1) for k, v in value.items()}
+            return [copy(v, depth + 1) for v in value]
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+            return value.item()  # np.int64(9) -> 9, np.float64 -> float, np.bool_ -> bool
+        return value
+
+    return copy(data, 0)
 
 
 def set_field(data: dict, path: str, value) -> None:

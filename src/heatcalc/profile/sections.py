@@ -99,6 +99,11 @@ class DesignLoad(Record, required=("load", "outdoor")):
                               maximum=MAX_LOAD_BTU_PER_H, example="42000 Btu/h")
     outdoor: float | None = leaf("quantity", "Design outdoor temperature.", unit=TEMP, minimum=-80, maximum=70,
                                  example="6 F")
+    includes_ducts: bool | None = leaf(
+        "bool", "Whether the load already includes the ducts' losses (a Manual J total with its duct loss line): "
+                "then `ducts.efficiency` is not charged on top of it for the ducted systems.", default=False,
+        source="ACCA Manual J lists the duct load as its own line; heatcalc takes `load` as the rooms' heat loss "
+               "unless told otherwise")
 
 
 class HourlyLoad(Record, required=("file", "column", "unit")):

@@ -441,7 +441,9 @@ def validate(data: Any, source: str, lines: dict | None = None, default_name: st
     if v.problems:
         raise ProfileError(source, [Problem(f, m, line_of(lines, f)) for f, m in v.problems])
     values.setdefault("name", default_name)
-    return build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines, data=data)
+    profile = build(SCHEMA, values).replace(source=source, base_dir=base_dir, lines=lines, data=data)
+    object.__setattr__(profile, "_validated", True)  # load_profile takes it as it is; a .replace() copy is checked
+    return profile
 
 
 def validate_record(record, data: Any, source: str, lines: dict | None = None):
