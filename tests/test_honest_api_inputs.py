@@ -228,3 +228,18 @@ def test_hourly_output_has_cooling_and_clock_time_with_offset(tmp_path, cli):
     assert sum(float(r["cooling_electricity_kwh"]) for r in hp) == pytest.approx(want.cooling_electricity_kwh,
                                                                                 rel=1e-9)
     assert sum(float(r["cooling_cost_usd"]) for r in hp) == pytest.approx(want.cooling_cost_usd, rel=1e-9)
+
+
+def test_the_scale_docs_recipe_compare_frame_dask_to_parquet(tmp_path):
+    # docs/scale.md: compare_frame(dask_df).to_parquet(...) failed with ArrowInvalid on object-dtype text columns
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    df = pd.DataFrame({"home": ["a", "b", "c"], "location.zip": ["02134", "99999", "60601"],
+                       "heating_load.annual": ["60 MMBtu"] * 3})
+    out = heatcalc.compare_frame(dd.from_pandas(df, npartitions=2))
+    out.to_parquet(tmp_path / "out", write_index=False)
+    back = pd.read_parquet(tmp_path / "out")
+    eager = heatcalc.compare_frame(df)
+    assert back["home"].tolist() == eager["home"].tolist()
+    assert back["electricity_kwh"].fillna(-1).tolist() == eager["electricity_kwh"].fillna(-1).tolist()
+    assert back["error"].notna().sum() == 1 and "99999" in back["error"].dropna().iloc[0]

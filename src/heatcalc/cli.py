@@ -538,7 +538,11 @@ def rating(
     if format is Format.json:
         render.write_rows_json([data], sys.stdout)
     elif format is Format.csv:
-        render.write_records_csv(data["bins"], list(data["bins"][0]), sys.stdout)
+        # one row per bin, each with the unit's figures, so a script reads the rating from any row
+        head = {"hspf2": data["hspf2"], "hspf": data["hspf"], "region": data["region"],
+                "compressor": data["compressor"]}
+        rows = [{**head, **b} for b in data["bins"]]
+        render.write_records_csv(rows, list(rows[0]), sys.stdout)
     else:
         render.print_rating(data, render.make_console())
 

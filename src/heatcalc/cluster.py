@@ -93,7 +93,8 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     defaults = _checked_defaults(defaults)
     overrides = _checked_prices(prices)
     if type(df).__module__.startswith("dask"):
-        return df.map_partitions(_compare_pandas, defaults or {}, overrides, source, meta=_empty_frame(),
+        # typed text and boolean columns, so that the lazy frame's schema is known (to_parquet needs it)
+        return df.map_partitions(_compare_typed, defaults or {}, overrides, source, meta=_typed(_empty_frame()),
                                  align_dataframes=False)
     return _compare_pandas(df, defaults or {}, overrides, source)
 
@@ -171,4 +172,18 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     # text as object columns (pandas would infer its string dtype, dask its own): one schema whichever runs it
     return pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
                          for name, values in out.items()}, columns=list(_frame_columns()))
+
+
+def _typed(frame):
+    """Text columns as pandas' string dtype and ``meets_load`` as nullable boolean: a schema Arrow and Parquet can
+    take without looking at the values (object columns carry none)."""
+    from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
+
+    kinds = {c: "string" for c in frame.columns if c in TEXT_COLUMNS or c == "error"}
+    kinds.update({c: "boolean" for c in frame.columns if c in BOOL_COLUMNS})
+    return frame.astype(kinds)
+
+
+def _compare_typed(df, defaults: dict, overrides: dict, source: str):
+    return _typed(_compare_pandas(df, defaults, overrides, source))
 

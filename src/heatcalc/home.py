@@ -867,6 +867,10 @@ def _test_set(b: _Builder, cfg: HeatPumpConfig, compressor: str):
         b.assume(f"{base}.cooling_capacity", f"{cooling:,.0f} Btu/h", field_spec(f"{base}.cooling_capacity").rule)
     cd = given.cycling_degradation or {"full": field_spec(f"{base}.cycling_degradation").default}
     cutout = given.cutout
+    if cutout is not None and cutout.on is not None and cutout.off is not None and cutout.on < cutout.off:
+        b.fail(f"{base}.cutout.on", f"the restart temperature ({cutout.on:g} F) is below the cut-out ({cutout.off:g} "
+                                    "F): the compressor stops at `off` and restarts above `on`, so on >= off")
+        return None
     ts = rating.TestSet(compressor, points, cooling or 1.0,
                         b.given_or_default(given.region, f"{base}.region"), cd["full"], cd.get("low"),
                         b.given_or_default(given.defrost_credit, f"{base}.defrost_credit"),

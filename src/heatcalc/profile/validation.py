@@ -34,6 +34,11 @@ def _fmt(x: float) -> str:
     return f"{x:,.6g}"
 
 
+#: The highest COP a heating test can show: the best cold-climate units reach about 5-6 at 47 F full stage and
+#: 6-7 at 62 F minimum speed (NEEP cold-climate list); 10 leaves room and still catches W given as kW.
+MAX_TEST_COP = 10.0
+
+
 class _Validator:
     def __init__(self):
         self.problems: list[tuple[str, str]] = []
@@ -295,11 +300,30 @@ class _Validator:
         if records is None:
             return None
         seen = set()
+        by_key = {}
         for sub, _, row in records:
             key = (round(row.get("outdoor", math.nan), 6), row.get("stage"))
             if None not in key and key in seen:
                 self.add(sub, f"a second {key[1]}-stage test at {key[0]:g} F; give each test once")
             seen.add(key)
+            by_key[key] = (sub, row)
+            cap, power = row.get("capacity"), row.get("power")
+            if cap is not None and power is not None:
+                cop = cap / (power * u.BTU_PER_KWH / 1000.0)
+                if cop > MAX_TEST_COP:
+                    self.add(f"{sub}.power", f"{cap:,.0f} Btu/h from {power:,.0f} W is a COP of {cop:,.1f}; no "
+                                             f"air-source test reaches {MAX_TEST_COP:g}: check the power and its "
+                                             "unit (W or kW)")
+                elif cop < 1.0:
+                    self.add(f"{sub}.power", f"{cap:,.0f} Btu/h from {power:,.0f} W is a COP of {cop:.2f}, below "
+                                             "resistance heat's 1: check the capacity and the power")
+        for (outdoor, stage), (sub, row) in by_key.items():
+            full = by_key.get((outdoor, "full"))
+            if stage in ("low", "intermediate") and full is not None and None not in (
+                    row.get("capacity"), full[1].get("capacity")) and row["capacity"] > full[1]["capacity"] * 1.0001:
+                self.add(f"{sub}.capacity", f"the {stage} stage at {outdoor:g} F gives more heat "
+                                            f"({row['capacity']:,.0f} Btu/h) than the full stage there "
+                                            f"({full[1]['capacity']:,.0f}); check which test is which")
         return [row for _, _, row in records]
 
     def stages(self, spec: Leaf, value, path: str):
