@@ -16,23 +16,9 @@ from heatcalc.units import BTU_PER_KWH
 
 from .conftest import ROOT
 
-# A known house on Boston Logan's typical year (ZIP 02134), as in test_dated_bills: fuel in a period =
-# base x days + UA / AFUE x sum over its hours of max(0, balance - T_out) [hand formula, PRISM's model].
-UA, BALANCE, AFUE, BASE_THERM_PER_DAY = 450.0, 57.0, 0.8, 0.6
-
-
-@pytest.fixture(scope="module")
-def day_temps():
-    return heatcalc.compare(ROOT / "profiles" / "boston-gas.yaml").home.temp_f.reshape(365, 24)
-
-
-def _therm(day_temps, start, end):
-    total, d = 0.0, start
-    while d < end:
-        t = day_temps[dt.date(2023, d.month, min(d.day, 28) if d.month == 2 else d.day).timetuple().tm_yday - 1]
-        total += BASE_THERM_PER_DAY + UA * np.maximum(0.0, BALANCE - t).sum() / AFUE / 1e5
-        d += dt.timedelta(days=1)
-    return total
+# A known house on Boston Logan's typical year (ZIP 02134), the one test_dated_bills generates bills from by hand:
+# fuel in a period = base x days + UA / AFUE x sum over its hours of max(0, balance - T_out) [PRISM's model].
+from .test_dated_bills import BALANCE, BASE_THERM_PER_DAY, UA, _therm, day_temps  # noqa: E402,F401
 
 
 def _profile(path, rows, extra_bills="", extra_load=""):

@@ -91,3 +91,80 @@ def test_rating_csv_carries_the_rating(cli):
     data = json.loads(js)[0]
     assert float(rows[0]["hspf2"]) == pytest.approx(data["hspf2"]) and rows[0]["region"] == data["region"]
     assert float(rows[0]["hspf"]) == pytest.approx(data["hspf"])
+
+
+VS = """compressor: variable_speed
+tests:
+  - {outdoor: 47 F, stage: full, capacity: 36000 Btu/h, power: 3000 W}
+  - {outdoor: 17 F, stage: full, capacity: 26000 Btu/h, power: 3100 W}
+  - {outdoor: 5 F, stage: full, capacity: 21000 Btu/h, power: 2900 W}
+  - {outdoor: 47 F, stage: low, capacity: 12000 Btu/h, power: 700 W}
+  - {outdoor: 17 F, stage: low, capacity: 8000 Btu/h, power: 800 W}
+"""
+
+
+def test_a_variable_speed_unit_without_its_intermediate_test_is_rated_openly(tmp_path, cli):
+    # Appendix M1 needs the H2V (35 F intermediate) test; without it heatcalc's rule is shown with its effect, the
+    # HSPF2 bounded by the two speeds' own COPs.
+    import json
+
+    f = tmp_path / "vs.yaml"
+    f.write_text(VS)
+    data = json.loads(cli("rating", "--tests", f, "--format", "json").stdout)[0]
+    mid = [t for t in data["tests"] if t["stage"] == "intermediate"]
+    assert len(mid) == 1 and "appendix M1 requires" in mid[0]["derived"]
+    import re
+
+    low, high = (float(x) for x in re.findall(r"it would be ([\d.]+), at the minimum's ([\d.]+)", mid[0]["derived"])[0])
+    assert low < data["hspf2"] < high
+    # a variable-speed unit's minimum speed runs on its 17-47 F line: no "derived low 35 F" is shown
+    assert not any(t["stage"] == "low" and t["outdoor_f"] == 35.0 for t in data["tests"])
+    f.write_text(VS + "  - {outdoor: 35 F, stage: intermediate, capacity: 20000 Btu/h, power: 1600 W}\n")
+    given = json.loads(cli("rating", "--tests", f, "--format", "json").stdout)[0]
+    assert not any(t["derived"] and t["stage"] == "intermediate" for t in given["tests"])
+
+
+def test_tests_made_from_data_sheet_rows_are_marked_derived(cli):
+    import json
+
+    data = json.loads(cli("rating", ROOT / "profiles" / "portland-real-unit-ductless.yaml", "--format",
+                          "json").stdout)[0]
+    assert all(t["derived"] for t in data["tests"])  # none of them is an AHRI test the profile gave
+    assert any("rated-speed rows" in t["derived"] for t in data["tests"] if t["stage"] == "intermediate")
+
+
+def test_the_cut_out_used_is_stated(cli):
+    out = cli("rating", ROOT / "profiles" / "portland-real-unit-ductless.yaml", "--region", "V").stdout
+    assert "Cut-out: off -13 F" in out and "systems.heat_pump.cutoff" in out
+    out = cli("rating", "--points", "47:3.8:36000,17:2.5:24000,5:1.9:19000").stdout
+    assert "Cut-out: none" in out
+
+
+def test_rated_points_rate_as_the_profile_with_those_rows(tmp_path, cli):
+    import json
+
+    f = tmp_path / "rows.yaml"
+    f.write_text("location: {state: MA}\nheating_load: {annual: 60 MMBtu}\nsystems:\n  heat_pump:\n"
+                 "    compressor: variable_speed\n    performance:\n"
+                 "      - {outdoor: 47 F, speed: max, capacity: 36000 Btu/h, cop: 3.2}\n"
+                 "      - {outdoor: 17 F, speed: max, capacity: 26000 Btu/h, cop: 2.4}\n"
+                 "      - {outdoor: 5 F, speed: max, capacity: 21000 Btu/h, cop: 2.0}\n"
+                 "      - {outdoor: 47 F, speed: min, capacity: 10000 Btu/h, cop: 4.5}\n"
+                 "      - {outdoor: 17 F, speed: min, capacity: 7000 Btu/h, cop: 3.0}\n"
+                 "      - {outdoor: 47 F, speed: rated, capacity: 30000 Btu/h, cop: 3.6}\n"
+                 "      - {outdoor: 17 F, speed: rated, capacity: 20000 Btu/h, cop: 2.6}\n")
+    by_profile = json.loads(cli("rating", f, "--format", "json").stdout)[0]
+    by_points = json.loads(cli("rating", "--compressor", "variable_speed", "--points",
+                               "47:3.2:36000,17:2.4:26000,5:2.0:21000", "--min-points", "47:4.5:10000,17:3.0:7000",
+                               "--rated-points", "47:3.6:30000,17:2.6:20000", "--format", "json").stdout)[0]
+    assert by_points["hspf2"] == pytest.approx(by_profile["hspf2"], rel=1e-12)
+    assert by_points["hspf"] == pytest.approx(by_profile["hspf"], rel=1e-12)
+
+
+def test_a_minimum_speed_cop_below_1_says_to_give_power(tmp_path, cli):
+    f = tmp_path / "h.yaml"
+    f.write_text("location: {state: MA}\nheating_load: {annual: 60 MMBtu}\nsystems:\n  heat_pump:\n    performance:\n"
+                 "      - {outdoor: 47 F, cop: 3, capacity: 30000 Btu/h, min_cop: 0.8, min_capacity: 9000 Btu/h}\n"
+                 "      - {outdoor: 17 F, cop: 2, capacity: 20000 Btu/h, min_cop: 2, min_capacity: 6000 Btu/h}\n")
+    r = cli("compare", f)
+    assert r.returncode == 2 and "performance[0].min_cop" in r.stderr and "{outdoor, speed, capacity, power}" in r.stderr

@@ -86,7 +86,8 @@ def compare(profile, override_source: str = "override", **overrides: Any) -> Com
 
 def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str | None = None,
                    tests: str | Path | None = None, compressor: str = "single_stage", cycling_degradation=None,
-                   cooling_capacity_btu_per_h: float | None = None, region: str | None = None) -> dict:
+                   cooling_capacity_btu_per_h: float | None = None, region: str | None = None,
+                   rated_points: str | None = None) -> dict:
     """HSPF2 (AHRI 210/240-2023, appendix M1) and HSPF (2017) of one heat pump, from exactly one of: a profile (its
     test set, data-sheet rows, points or default curve), ``points``/``min_points`` text
     (``OUTDOOR_F:COP:CAPACITY_BTU_H,...``), or a test-set file ``tests`` (YAML, as in the profile's
@@ -98,6 +99,11 @@ def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str |
     given = [x is not None for x in (profile, points, tests)]
     if sum(given) != 1:
         raise HeatcalcError("give one of: a profile, --points, or --tests")
+    if rated_points is not None:
+        if points is None:
+            raise HeatcalcError("--rated-points go with --points (the maximum speed)")
+        profile = _rows_profile(points, min_points, rated_points, compressor)
+        points = min_points = None
     cd_spec = field_spec("systems.heat_pump.cycling_degradation")
     if tests is not None:
         ts, assumptions = load_rating_tests(tests)
@@ -139,6 +145,15 @@ def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str |
         ts = ts._replace(cooling_capacity_btu_per_h=cooling_capacity_btu_per_h)
     if region is not None:
         ts = ts._replace(region=region)
+    if ts.cutout_off_f is None:
+        cutout_note = "the compressor runs in every bin; only where its COP would fall below 1 does it stop"
+    elif tests is not None or (profile is not None and home.profile.systems.heat_pump.tests is not None):
+        cutout_note = "the test set's cutout"
+    else:
+        given = profile is not None and home.profile.systems.heat_pump.cutoff is not None
+        cutout_note = ("the profile's systems.heat_pump.cutoff, taken as the unit's cut-out" if given else
+                       "the model's default cutoff (systems.heat_pump.cutoff), taken as the unit's cut-out: give the "
+                       "unit's own cut-out temperature as cutoff to rate it as built")
     try:
         result = r.rate_tests(ts)
     except ValueError as exc:
@@ -147,13 +162,33 @@ def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str |
             "cycling_degradation": {"full": ts.cd_full, "low": ts.cd_full if ts.cd_low is None else ts.cd_low},
             "defrost_credit": ts.defrost_credit, "cooling_capacity_btu_per_h": ts.cooling_capacity_btu_per_h,
             "cutout_f": None if ts.cutout_off_f is None else {"off": ts.cutout_off_f, "on": ts.cutout_on_f},
+            "cutout_source": cutout_note,
             "rated": note,
             "tests": [{"outdoor_f": t.outdoor_f, "stage": t.stage, "capacity_btu_per_h": t.capacity_btu_per_h,
-                       "power_w": t.power_w, "derived": ""} for t in ts.tests] +
+                       "power_w": t.power_w, "derived": t.derived} for t in ts.tests] +
                      [{"outdoor_f": t.outdoor_f, "stage": t.stage, "capacity_btu_per_h": t.capacity_btu_per_h,
                        "power_w": t.power_w, "derived": t.derived} for t in result.derived],
             "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in assumptions],
             "bins": result.bins}
+
+
+def _rows_profile(points: str, min_points: str | None, rated_points: str, compressor: str) -> dict:
+    """Points given on the command line as the data-sheet rows of a profile (speed max, min, rated), so that they
+    are rated exactly as that profile is."""
+    from .profile import rating_points_from_text
+    from .units import BTU_PER_KWH
+
+    rows = []
+    for speed, text, option in (("max", points, "--points"), ("min", min_points, "--min-points"),
+                                ("rated", rated_points, "--rated-points")):
+        if text is None:
+            continue
+        for outdoor, cop, capacity in rating_points_from_text(text, option):
+            rows.append({"outdoor": f"{outdoor!r} F", "speed": speed, "capacity": f"{capacity!r} Btu/h",
+                         "power": f"{capacity / (cop * BTU_PER_KWH / 1000.0)!r} W"})
+    # location and load only make the profile complete: the rating reads the unit alone
+    return {"name": "the points given", "location": {"state": "MA"}, "heating_load": {"annual": "60 MMBtu"},
+            "systems": {"heat_pump": {"compressor": compressor, "performance": rows}}}
 
 
 def _compare_chunk(chunk: list, overrides: dict, override_source: str) -> list:

@@ -512,6 +512,10 @@ def rating(
     min_points: Annotated[Optional[str], typer.Option(
         "--min-points", help="The same at the lowest speed (two-stage or variable speed).", show_default=False)]
     = None,
+    rated_points: Annotated[Optional[str], typer.Option(
+        "--rated-points", help="The data sheet's rated-speed points, the same way: with them --points are the "
+                               "maximum speed and the unit is rated exactly as a profile with those data-sheet rows "
+                               "(speed: max, min, rated) would be.", show_default=False)] = None,
     tests: Annotated[Optional[Path], typer.Option(
         "--tests", help="A YAML file of the unit's AHRI test set (compressor, region, cooling_capacity, "
                         "cycling_degradation, defrost_credit, cutout, tests); see docs/profile.md.",
@@ -534,7 +538,7 @@ def rating(
 
     data = rate_heat_pump(profile, points=points, min_points=min_points, tests=tests, compressor=compressor.value,
                           cycling_degradation=cd, cooling_capacity_btu_per_h=cooling_capacity,
-                          region=region.value if region else None)
+                          region=region.value if region else None, rated_points=rated_points)
     if format is Format.json:
         render.write_rows_json([data], sys.stdout)
     elif format is Format.csv:

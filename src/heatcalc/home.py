@@ -983,13 +983,16 @@ def _curve_from_speed_rows(b: _Builder, cfg: HeatPumpConfig, compressor: str, cd
         if compressor != "single_stage":
             _explain_derived_minimum(b, curve, compressor)
     tests = []
+    top_kind = "max" if rows["max"] else "rated" if rows["rated"] else "given"
     for p in top:
         if p.outdoor in (47.0, 35.0, 17.0, 5.0):
-            tests.append(rating.TestPoint(p.outdoor, "full", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H))
+            tests.append(rating.TestPoint(p.outdoor, "full", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H,
+                                          f"the data sheet's {top_kind}-speed row, standing in for the test"))
     if compressor != "single_stage":
         for p in rows["min"]:
             if p.outdoor in (62.0, 47.0, 35.0, 17.0):
-                tests.append(rating.TestPoint(p.outdoor, "low", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H))
+                tests.append(rating.TestPoint(p.outdoor, "low", p.capacity, p.capacity / cop_of(p) * W_PER_BTU_H,
+                                              "the data sheet's min-speed row, standing in for the test"))
     rated = {p.outdoor: p for p in rows["rated"]}
     if rows["max"] and rated:
         b.assume("systems.heat_pump.performance[rated]", "used by the rating only",
@@ -998,7 +1001,9 @@ def _curve_from_speed_rows(b: _Builder, cfg: HeatPumpConfig, compressor: str, cd
             q35, p35 = rating.frost_point(rated[17.0].capacity, rated[47.0].capacity,
                                           rated[17.0].capacity / cop_of(rated[17.0]) * W_PER_BTU_H,
                                           rated[47.0].capacity / cop_of(rated[47.0]) * W_PER_BTU_H)
-            tests.append(rating.TestPoint(35.0, "intermediate", q35, p35))
+            tests.append(rating.TestPoint(35.0, "intermediate", q35, p35,
+                                          "from the rated-speed rows at 47 and 17 F by the frost-zone rule, standing "
+                                          "in for the H2V test"))
             b.assume("systems.heat_pump.tests", f"intermediate speed at 35 F: {q35:,.0f} Btu/h, {p35:,.0f} W "
                                                 "(derived)", "from the rated-speed rows at 47 and 17 F by the frost-"
                                                              "zone rule, standing in for the H2V test")

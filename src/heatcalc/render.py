@@ -530,6 +530,10 @@ def print_rating(data: dict, console) -> None:
     cds = f"{cd['full']:g}" if cd["full"] == cd["low"] else f"{cd['full']:g} full, {cd['low']:g} low"
     console.print(f"Rated: {printable(data['rated'])}; {data['compressor']}, C_d {cds}, F_def "
                   f"{data['defrost_credit']:g}, cooling capacity {data['cooling_capacity_btu_per_h']:,.0f} Btu/h")
+    cut = data.get("cutout_f")
+    console.print(("Cut-out: none" if cut is None else f"Cut-out: off {cut['off']:g} F, on "
+                                                           f"{(cut['off'] if cut['on'] is None else cut['on']):g} F")
+                  + f" ({data['cutout_source']})", style="dim")
     for t in data["tests"]:
         if t["derived"]:
             console.print(f"Derived {t['stage']} {t['outdoor_f']:g} F: {t['capacity_btu_per_h']:,.0f} Btu/h, "

@@ -10,8 +10,9 @@ over the bins T_j = 62, 57, …, −23 °F with fractional hours n_j of the regi
   requirement nearest to Q(47 °F)·(65 − T_OD)/60;
 * capacity Q and power P of each stage are piecewise linear in T_j through the tests: full stage from 17 to 47 °F at
   and above 45 °F, from 17 to 35 °F between 17 and 45 °F, and at and below 17 °F from 5 to 17 °F where the 5 °F test
-  was run (else the 17–47 °F line); the low stage (two-stage, or a variable-speed unit's minimum) from 47 to 62 °F
-  at and above 40 °F, from 17 to 35 °F between 17 and 40 °F (two-stage) and from 17 to 47 °F below;
+  was run, continuing below 5 °F from the 5 °F test with the 17–47 °F slope (else the 17–47 °F line); the two-stage
+  low stage from 47 to 62 °F at and above 40 °F, from 17 to 35 °F between 17 and 40 °F and from 17 to 47 °F below;
+  a variable-speed unit's minimum speed on its 47–62 °F line throughout (docs/methodology.md §6);
 * a missing 35 °F test is the frost-zone default Q35 = 0.90·[Q17 + 0.6·(Q47 − Q17)],
   P35 = 0.985·[P17 + 0.6·(P47 − P17)] (for each stage); a missing 62 °F low-stage test extends the 17–47 °F line;
 * a unit (or stage) that exceeds the load cycles: X = BL/Q, PLF = 1 − C_d·(1 − X), e = X·P·δ/PLF, with C_d of the
@@ -116,6 +117,8 @@ def complete_tests(ts: TestSet) -> tuple[dict, tuple[TestPoint, ...]]:
     derived = []
     for stage in needed:
         line = by_stage[stage]
+        if stage == "low" and ts.compressor == "variable_speed":
+            continue  # a variable-speed unit's minimum speed runs on its 17-47 F line: no 35 F point is used
         if 35.0 not in line.q:
             q35, p35 = frost_point(line.q[17.0], line.q[47.0], line.p[17.0], line.p[47.0])
             line.q[35.0], line.p[35.0] = q35, p35
@@ -134,16 +137,24 @@ def stage_performance(line: _Line, stage: str, compressor: str, t: np.ndarray):
     if stage == "full":
         q_hi, p_hi = line.at(t, 17.0, 47.0)
         q_mid, p_mid = line.at(t, 17.0, 35.0)
-        q_lo, p_lo = line.at(t, 5.0, 17.0) if 5.0 in line.q else (q_hi, p_hi)
+        if 5.0 in line.q:
+            # 5-17 F between the tests; below 5 F the standard continues from the 5 F test with the 17-47 F slope
+            q_5, p_5 = line.at(t, 5.0, 17.0)
+            q_cold = line.q[5.0] + (line.q[47.0] - line.q[17.0]) * (t - 5.0) / 30.0
+            p_cold = line.p[5.0] + (line.p[47.0] - line.p[17.0]) * (t - 5.0) / 30.0
+            q_lo, p_lo = np.where(t >= 5.0, q_5, q_cold), np.where(t >= 5.0, p_5, p_cold)
+        else:
+            q_lo, p_lo = q_hi, p_hi
         q = np.where(t >= 45.0, q_hi, np.where(t > 17.0, q_mid, q_lo))
         p = np.where(t >= 45.0, p_hi, np.where(t > 17.0, p_mid, p_lo))
+    elif compressor == "variable_speed":
+        # the minimum speed on its 62-47 F line at every temperature (its 62 F test; without one, the derived 62 F
+        # point lies on the 17-47 F line, so the line is that one)
+        q, p = line.at(t, 47.0, 62.0)
     else:
         q_hi, p_hi = line.at(t, 47.0, 62.0)
         q_lo, p_lo = line.at(t, 17.0, 47.0)
-        if compressor == "two_stage":
-            q_mid, p_mid = line.at(t, 17.0, 35.0)
-        else:  # a variable-speed unit's minimum speed is rarely tested at 35 F: the 17-47 F line
-            q_mid, p_mid = q_lo, p_lo
+        q_mid, p_mid = line.at(t, 17.0, 35.0)
         q = np.where(t >= 40.0, q_hi, np.where(t > 17.0, q_mid, q_lo))
         p = np.where(t >= 40.0, p_hi, np.where(t > 17.0, p_mid, p_lo))
     return np.maximum(q, 0.0), np.maximum(p, 1e-9)
@@ -172,7 +183,7 @@ def _cutout(t: np.ndarray, cop: np.ndarray, off: float | None, on: float | None)
     return delta
 
 
-def seasonal_sums(ts: TestSet, load_btu_per_h: np.ndarray, fractions, lines: dict):
+def seasonal_sums(ts: TestSet, load_btu_per_h: np.ndarray, fractions, lines: dict, vs_mid: str = "halfway"):
     """Σ n·BL and Σ n·(e + RH) [per hour of the season], and the per-bin detail."""
     t = bin_temps_f()
     n = np.asarray(fractions, dtype=float)
@@ -202,9 +213,9 @@ def seasonal_sums(ts: TestSet, load_btu_per_h: np.ndarray, fractions, lines: dic
             else:
                 if "intermediate" in lines:
                     qv, pv = _intermediate(lines, t)
-                else:  # no intermediate test: interpolate between the minimum and maximum speeds
-                    qv, pv = 0.5 * (q1 + q2), 0.5 * (p1 + p2)
-                    copv = 0.5 * (cop1 + cop2)
+                else:  # no intermediate test: heatcalc's stated rule (see rate_tests), not the standard's
+                    qv = 0.5 * (q1 + q2)
+                    copv = {"halfway": 0.5 * (cop1 + cop2), "low": cop1, "full": cop2}[vs_mid]
                     pv = qv / copv * W_PER_BTU_H
                 copv = qv / (pv / W_PER_BTU_H)
                 below_v = bl <= qv
@@ -252,6 +263,25 @@ def rate_tests(ts: TestSet, with_hspf: bool = True) -> RatingResult:
     region = constants()["regions"][ts.region]
     heat, e, rh, bins = seasonal_sums(ts, load_line_2023(ts), region["fractions_2023"], lines)
     hspf2 = heat / (e + rh) * ts.defrost_credit
+    if ts.compressor == "variable_speed" and "intermediate" not in lines:
+        # Appendix M1 rates a variable-speed unit with its intermediate-speed test (H2V, 35 F); without one the
+        # standard gives no rule, so heatcalc's is stated with its effect: the intermediate speed halfway in
+        # capacity between the minimum and maximum, at their mean COP, bounded by the two speeds' own COPs.
+        bounds = []
+        for rule in ("full", "low"):
+            h, ee, rr, _ = seasonal_sums(ts, load_line_2023(ts), region["fractions_2023"], lines, rule)
+            bounds.append(h / (ee + rr) * ts.defrost_credit)
+        low, full = lines["low"], lines["full"]
+        lo_q = low.q[17.0] + (low.q[47.0] - low.q[17.0]) * 0.6  # the minimum speed's 17-47 F line at 35 F
+        lo_p = low.p[17.0] + (low.p[47.0] - low.p[17.0]) * 0.6
+        q35 = 0.5 * (lo_q + full.q[35.0])
+        cop35 = 0.5 * (lo_q / lo_p + full.q[35.0] / full.p[35.0])  # Btu/h per W, mean of the two speeds
+        derived = tuple(derived) + (TestPoint(
+            35.0, "intermediate", float(q35), float(q35 / cop35),
+            f"no intermediate (H2V, 35 F) test, which appendix M1 requires of a variable-speed unit: heatcalc puts "
+            f"the intermediate speed halfway between the minimum and maximum in capacity, at their mean COP "
+            f"(HSPF2 {hspf2:.2f}); at the maximum speed's COP it would be {bounds[0]:.2f}, at the minimum's "
+            f"{bounds[1]:.2f}: give the unit's 35 F intermediate test to settle it"),)
     hspf = float("nan")
     if with_hspf:
         heat_old, e_old, rh_old, _ = seasonal_sums(ts, load_line_2017(ts, lines["full"].q[47.0]),

@@ -204,7 +204,11 @@ class _Validator:
                 rule = f"must be {'above' if exclusive_low else 'at least'} {f(low)}{show}"
             else:
                 rule = f"must be at most {f(spec.maximum)}{show}"
-            self.add(path, f"{rule} (got {f(number)}{show})")
+            hint = ""
+            if too_low and path.rsplit(".", 1)[-1] in ("cop", "min_cop"):
+                hint = ("; below 1 a heat pump would do worse than resistance heat: if the data sheet gives input "
+                        "power, give rows {outdoor, speed, capacity, power} instead of a COP")
+            self.add(path, f"{rule} (got {f(number)}{show}){hint}")
             return None
         return number
 
