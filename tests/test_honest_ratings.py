@@ -168,3 +168,38 @@ def test_a_minimum_speed_cop_below_1_says_to_give_power(tmp_path, cli):
                  "      - {outdoor: 17 F, cop: 2, capacity: 20000 Btu/h, min_cop: 2, min_capacity: 6000 Btu/h}\n")
     r = cli("compare", f)
     assert r.returncode == 2 and "performance[0].min_cop" in r.stderr and "{outdoor, speed, capacity, power}" in r.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(q47=st.floats(12_000, 60_000), cop47=st.floats(2.5, 5.0), r17=st.floats(0.5, 0.9), cop17=st.floats(1.5, 3.0),
+       low=st.floats(0.25, 0.6), region=st.sampled_from(["I", "II", "III", "IV", "V", "VI"]),
+       compressor=st.sampled_from(["single_stage", "two_stage", "variable_speed"]))
+def test_random_test_sets_rate_the_same_by_both_routes(tmp_path_factory, q47, cop47, r17, cop17, low, region,
+                                                       compressor):
+    # A test set rated on its own (`rating --tests`) and inside a profile (systems.heat_pump.tests) is one unit:
+    # the two routes must give the same HSPF2 and HSPF.
+    import yaml
+
+    from heatcalc.api import rate_heat_pump
+
+    def w(q, cop):
+        return q / (cop * 3.41214163)
+
+    tests = [{"outdoor": "47 F", "stage": "full", "capacity": f"{q47} Btu/h", "power": f"{w(q47, cop47)} W"},
+             {"outdoor": "17 F", "stage": "full", "capacity": f"{q47 * r17} Btu/h",
+              "power": f"{w(q47 * r17, cop17)} W"}]
+    if compressor != "single_stage":
+        tests += [{"outdoor": "47 F", "stage": "low", "capacity": f"{q47 * low} Btu/h",
+                   "power": f"{w(q47 * low, cop47 * 1.1)} W"},
+                  {"outdoor": "17 F", "stage": "low", "capacity": f"{q47 * low * r17} Btu/h",
+                   "power": f"{w(q47 * low * r17, cop17 * 1.1)} W"}]
+    block = {"compressor": compressor, "region": region, "tests": tests}
+    folder = tmp_path_factory.mktemp("r")
+    (folder / "unit.yaml").write_text(yaml.safe_dump(block))
+    alone = rate_heat_pump(tests=folder / "unit.yaml")
+    profile = {"location": {"state": "MA"}, "heating_load": {"annual": "60 MMBtu"},
+               "systems": {"heat_pump": {"compressor": compressor, "tests": block}}}
+    inside = rate_heat_pump(profile)
+    assert inside["hspf2"] == pytest.approx(alone["hspf2"], rel=1e-12)
+    assert inside["hspf"] == pytest.approx(alone["hspf"], rel=1e-12)
+    assert 1.0 < alone["hspf2"] < 25.0
