@@ -16,7 +16,8 @@ import numpy as np
 SYSTEM_COLOR = {"heat_pump": "#0072B2", "furnace": "#D55E00", "electric_resistance": "#CC79A7"}
 SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CHARTS = ("annual_cost", "monthly_cost", "heat_pump_capacity", "breakeven", "lifetime_cost", "peak_demand")
+CHARTS = ("annual_cost", "monthly_cost", "heat_pump_capacity", "breakeven", "lifetime_cost", "peak_demand",
+          "monthly_bills", "solar")
 WIDTH_IN, HEIGHT_IN = 5.6, 3.4  # scaled to the page's width: at 375 px the 11 pt text is still about 9 px
 
 
@@ -110,6 +111,25 @@ def _monthly_bars(months: list[dict], key: str, ylabel: str, title: str, money_a
 def monthly_cost(months: list[dict]):
     """Heating cost by month for each system [$ a month]."""
     return _monthly_bars(months, "cost_usd", "Heating cost [$ a month]", "Cost by month", True)
+
+
+def monthly_bills(months: list[dict]):
+    """The home's electricity and fuel bills together in each month, by system [$ a month]."""
+    rows = [{**m, "bill_usd": m["electric_bill_usd"] + m["fuel_bill_usd"]} for m in months]
+    return _monthly_bars(rows, "bill_usd", "Electricity + fuel bills [$ a month]", "Bills by month", True)
+
+
+def solar(monthly_kwh, used_kwh, exported_kwh):
+    """Rooftop solar by month: what the home used in its hour and what it exported [kWh]."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    x = np.arange(12)
+    ax.bar(x, used_kwh, 0.7, color="#E69F00", label="Used in the home")
+    ax.bar(x, exported_kwh, 0.7, bottom=used_kwh, color="#56B4E9", label="Exported")
+    ax.set_xticks(x, MONTHS)
+    ax.set_ylabel("Solar output [kWh a month]")
+    _header(fig, ax, f"Rooftop solar: {float(np.sum(monthly_kwh)):,.0f} kWh a year")
+    return fig
 
 
 def heat_pump_capacity(curve, ua_btu_per_h_f: float, balance_point_f: float, temp_f: np.ndarray,

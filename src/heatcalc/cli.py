@@ -798,7 +798,7 @@ def report(
                                                                          "chart (with --chart).")] = ReportFormat.html,
     chart: Annotated[Optional[str], typer.Option(
         "--chart", help="With --format svg or png: annual_cost, monthly_cost, heat_pump_capacity, breakeven, "
-                        "lifetime_cost or peak_demand.", show_default=False)] = None,
+                        "lifetime_cost, peak_demand, monthly_bills or solar.", show_default=False)] = None,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -843,7 +843,8 @@ def report(
             if chart not in rp.chart_names(c):
                 raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
                     "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
-                    "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section"}.get(chart, "")
+                    "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section",
+                    "monthly_bills": "a URDB tariff, gas blocks or solar", "solar": "a solar section"}.get(chart, "")
                                     + ")")
             from .charts import png, svg
 

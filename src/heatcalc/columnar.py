@@ -240,7 +240,9 @@ class _Tables:
             table = (info["prices"] if info else None) or us["prices"]
             prices = {k: table[f"{k}_usd_per_{self.unit[k][2:].lower()}"] for k in ("electricity",) + FUEL_KEYS}
             rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
-            hit = self.memo[state] = (prices, rate or us["electricity_co2e_kg_per_kwh"])
+            use = (info or {}).get("household_use_per_year") or us["household_use_per_year"]
+            hit = self.memo[state] = (prices, rate or us["electricity_co2e_kg_per_kwh"],
+                                      float(use["electricity_kwh"]))
         return hit
 
 
@@ -363,6 +365,8 @@ class _Homes(NamedTuple):
     efficiency: np.ndarray
     price: dict  # energy → array
     co2: dict  # energy → array
+    base_kwh: np.ndarray  # the home's other electricity use in the year (the state's household average)
+    base_therm: np.ndarray  # its other gas use (the gas bills' non_heating, else none)
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
@@ -468,6 +472,12 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         base = np.array([sv[1] for sv in state_values]) if k == "electricity" else np.full(rows.size,
                                                                                             tables.fuel_co2[k])
         co2[k] = np.where(np.isnan(given), base, given)
+    # the home's other use on the same meters, for the bills (as heatcalc.home._bill_setup takes it)
+    from .units import BTU_PER_THERM
+
+    base_kwh = np.array([sv[2] for sv in state_values])
+    base_therm = np.array([nh / BTU_PER_THERM if f == "natural_gas" and not np.isnan(nh) and nh > 0 else 0.0
+                           for f, nh in zip(billed, non_heating)])
     # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
     compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",
                                                                                "air_source"))
@@ -549,7 +559,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
         switchover=switchover[keep], fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
-        co2={k: v[keep] for k, v in co2.items()})
+        co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep])
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
@@ -758,6 +768,10 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 fuel_text = unit_text = np.full(pos.size, "", dtype=object)
             cost = y.kwh * pe + fuel_units * pf
             co2 = y.kwh * ee + fuel_units * ef
+            # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
+            gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos])
+            gas_base = np.where(gas_home | (fuel_text == "natural_gas"), h.base_therm[pos], 0.0) \
+                * h.price["natural_gas"][pos]
             heat_mmbtu = y.heat / BTU_PER_MMBTU
             used = y.kwh * BTU_PER_KWH + y.fuel_btu
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -780,6 +794,10 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "total_co2_kg": co2 + zero * ee,
                 "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": 0.0, "unmet_cooling_hours": 0.0,
                 "meets_load": True,  # strips without limits, no cooling: this route's homes leave nothing unmet
+                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe,
+                "fuel_bill_usd": fuel_units * pf + gas_base,
+                "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
+                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe,
             }
             for name, value in values.items():
                 cols[name][at] = value

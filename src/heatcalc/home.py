@@ -121,6 +121,7 @@ class Home(NamedTuple):
     warnings: tuple[str, ...] = ()  # what the user should know about the inputs (a poor bills fit), for stderr
     bills_fit: "BillsFitReport | None" = None  # dated bills: the fit and the periods used and dropped
     distribution: dict | None = None  # by system: the share of its heat (and cooling) that reaches the rooms
+    bills: "BillSetup | None" = None  # what the household's bills are computed from (rates, base use, solar)
 
     def distribution_efficiency(self, system: str) -> float:
         return 1.0 if self.distribution is None else self.distribution.get(system, 1.0)
@@ -211,6 +212,13 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
     tariff = _tariff(b, profile, location)
+    urdb = _urdb(b, profile, location)
+    if urdb is not None:
+        from .bills import first_tier_price_usd_per_kwh
+
+        tariff = first_tier_price_usd_per_kwh(urdb)  # what the dispatch (dual-fuel switchover) weighs
+        prices = {**prices, "electricity": Value(float(np.mean(tariff)), "$/kWh",
+                                                 f"the URDB rate's first-tier hours, mean ({urdb.name})")}
     heat_pump, nominal, compressor, rating_tests = (None, None, None, None)
     cooling = _cooling(b, profile, ua, weather, location) if ua is not None else None
     if ua is not None:
@@ -227,6 +235,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
     economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal) \
         if profile.economics is not None else None
+    bill_setup = _bill_setup(b, profile, location, weather, urdb)
     if b.problems:
         raise profile.error(b.problems)
     return Home(profile=profile, location=location, weather=weather, ua_btu_per_h_f=ua,
@@ -235,7 +244,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
                 fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
                 heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series, warnings=tuple(b.warnings),
-                bills_fit=b.bills_fit, distribution=distribution)
+                bills_fit=b.bills_fit, distribution=distribution, bills=bill_setup)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -1176,6 +1185,181 @@ def _tariff(b: _Builder, profile: Profile, location: Location):
                                                  if dst else f"standard time all year ({location.state})")
              + "; weekdays follow calendar 2023 (1 January a Sunday); holidays are not treated specially")
     return price
+
+
+def _urdb(b: _Builder, profile: Profile, location: Location):
+    """The URDB rate the profile names, read and checked; None without one."""
+    t = profile.tariff
+    if t is None or t.urdb is None:
+        if t is not None and t.name is not None:
+            b.fail("tariff.name", "picks a rate of a URDB file: give tariff.urdb too")
+        return None
+    from .tariffs import TariffError, read_urdb, tariff_from_urdb
+
+    path = Path(t.urdb).expanduser()
+    if not path.is_absolute() and profile.base_dir is not None:
+        path = profile.base_dir / path
+    year = int(b.given_or_default(t.year, "tariff.year"))
+    dst = (location.state or "") not in money.NO_DST_STATES
+    try:
+        tariff, how, notes = _read_tariff(path, t.name, year, dst)
+    except TariffError as exc:
+        b.fail("tariff.urdb", str(exc))
+        return None
+    b.assume("tariff.urdb", f"{tariff.name} ({how} of {path.name})",
+             f"OpenEI URDB rate; schedules in local clock time of {year}"
+             + (" with daylight saving time" if dst else f", standard time all year ({location.state})")
+             + "; holidays not treated specially" + ("; " + "; ".join(notes) if notes else ""))
+    return tariff
+
+
+_TARIFFS: dict = {}
+
+
+def _read_tariff(path: Path, name, year: int, dst: bool):
+    """A URDB rate read and checked once per process and file version (a batch of homes on one rate reads it
+    once; a named pipe can be read only once)."""
+    import os
+    import stat as _stat
+
+    from .tariffs import read_urdb, tariff_from_urdb
+
+    try:
+        info = os.stat(path)
+        ident = ("pipe",) if _stat.S_ISFIFO(info.st_mode) else (info.st_ino, info.st_size, info.st_mtime_ns)
+    except OSError:
+        ident = None
+    key = (str(path), ident, name, year, dst)
+    if ident is not None and key in _TARIFFS:
+        return _TARIFFS[key]
+    notes: list = []
+    rate, how = read_urdb(path, name)
+    out = (tariff_from_urdb(rate, str(path), year, dst, notes), how, tuple(notes))
+    if ident is not None:
+        if len(_TARIFFS) >= 16:
+            _TARIFFS.pop(next(iter(_TARIFFS)))
+        _TARIFFS[key] = out
+    return out
+
+
+def _gas_blocks(b: _Builder, profile: Profile):
+    from .bills import GasBlocks
+    from .units import BTU_PER_THERM
+
+    t = profile.tariff
+    rows = t.natural_gas if t is not None else None
+    if not rows:
+        return None
+    upper, price = [], []
+    for i, row in enumerate(rows):
+        last = i == len(rows) - 1
+        if row.up_to is None and not last:
+            b.fail(f"tariff.natural_gas[{i}].up_to", "only the last block may leave out up_to (it takes the rest)")
+            return None
+        upper.append(np.inf if last else row.up_to / BTU_PER_THERM)
+        price.append(row.price)
+    if any(hi <= lo for lo, hi in zip(upper, upper[1:])):
+        b.fail("tariff.natural_gas", "each block's up_to must be above the one before")
+        return None
+    b.assume("tariff.natural_gas", "; ".join(f"{'rest' if np.isinf(u) else f'to {u:g} therm'} at ${p:.3f}"
+                                             for u, p in zip(upper, price)),
+             "profile: monthly blocks (they replace prices.natural_gas in the bills)")
+    return GasBlocks(np.array(upper), np.array(price))
+
+
+class BillSetup(NamedTuple):
+    """What the year's bills are computed from."""
+
+    tariff: object  # bills.ElectricTariff from a URDB rate, or None (the prices or time-of-use periods)
+    gas_blocks: object  # bills.GasBlocks or None
+    base_kwh_per_h: float  # other electricity use, spread evenly over the hours
+    base_therm_per_month: float  # other gas use
+    solar_kwh: np.ndarray | None  # the array's AC output each hour
+    solar_rule: str | None  # bills.DG_RULES member
+    export_rate_usd_per_kwh: float | None
+
+
+def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb) -> BillSetup:
+    from .units import BTU_PER_KWH, BTU_PER_THERM
+
+    base = profile.base_use
+    info = st.state_info(location.state) if location.state else None
+    use = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
+    if base is not None and base.electricity is not None:
+        kwh_year = base.electricity / BTU_PER_KWH
+    else:
+        kwh_year = float(use["electricity_kwh"])
+        b.assume("base_use.electricity", f"{kwh_year / 12:,.0f} kWh/month",
+                 f"average household use, {location.state if info else 'US'} (EIA RECS 2015, via NREL "
+                 "OpenStudio-HPXML), spread evenly over the hours")
+    bills_gas = profile.heating_load.from_bills
+    if base is not None and base.natural_gas is not None:
+        therm_year = base.natural_gas / BTU_PER_THERM
+    elif bills_gas is not None and bills_gas.fuel == "natural_gas" and bills_gas.non_heating:
+        therm_year = bills_gas.non_heating / BTU_PER_THERM
+        b.assume("base_use.natural_gas", f"{therm_year / 12:,.1f} therm/month", "the bills' non_heating")
+    else:
+        therm_year = 0.0
+    solar, rule, export = _solar(b, profile, location, weather, urdb)
+    return BillSetup(urdb, _gas_blocks(b, profile), kwh_year / 8760.0, therm_year / 12.0, solar, rule, export)
+
+
+def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb):
+    cfg = profile.solar
+    if cfg is None:
+        return None, None, None
+    from .errors import DataError
+    from .model.pv import PVArray, Site
+
+    station = st.station_by_id(location.station_id) if location.station_id else None
+    if station is None:
+        b.fail("solar", "rooftop solar needs an embedded TMY3 station's irradiance; a weather file has none")
+        return None, None, None
+    fields = ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")
+    values = {f: b.given_or_default(getattr(cfg, f), f"solar.{f}") for f in fields}
+    array = PVArray(cfg.capacity, values["tilt"], values["azimuth"], values["losses"],
+                    values["dc_ac_ratio"], values["inverter_efficiency"], values["module"], values["array"])
+    try:
+        per_kw = solar_per_kw(station.usaf, array._replace(capacity_kw=1.0),
+                              Site(station.lat, station.lon, station.elevation_m, station.utc_offset_h),
+                              weather.temp_f)
+    except DataError as exc:
+        b.fail("solar", str(exc))
+        return None, None, None
+    kwh = per_kw * array.capacity_kw
+    b.assume("solar", f"{array.capacity_kw:g} kW DC, {kwh.sum():,.0f} kWh AC a year",
+             f"PVWatts' model chain with pvlib on TMY3 {station.usaf} irradiance (docs/methodology.md)")
+    rule = {"annual": "net_metering", "monthly": "net_metering_monthly", "none": "net_billing_hourly"}.get(
+        cfg.net_metering) if cfg.net_metering else (urdb.dg_rule if urdb is not None and urdb.dg_rule else
+                                                    "net_metering")
+    if cfg.net_metering is None:
+        b.assume("solar.net_metering", rule.replace("_", " "),
+                 "the URDB rate's dgrules" if urdb is not None and urdb.dg_rule else
+                 "net metering (annual netting) where no rule is given")
+    if rule.startswith("net_billing") or rule == "buy_all_sell_all":
+        if cfg.export_rate is None and (urdb is None or urdb.realtime_usd_per_kwh is not None or
+                                         not any(t[0].sell.any() for t in urdb.energy_tiers)):
+            b.warn("solar.export_rate", "exports earn nothing: the rate gives no sell price; give "
+                                        "solar.export_rate ($/kWh) if your utility pays for them")
+    return kwh, rule, cfg.export_rate
+
+
+def solar_per_kw(usaf: str, array, site, temp_f: np.ndarray) -> np.ndarray:
+    """Hourly AC output of 1 kW (DC) of the array [kWh], from a per-user cache when it was computed before (the
+    chain is linear in capacity at a fixed DC-to-AC ratio; pvlib takes a second to import)."""
+    from . import pvcache
+    from .model.pv import ac_output_kwh
+    from .weather.solar import solar_resource
+
+    key = (usaf, tuple(array), tuple(site))
+    cached = pvcache.get(key)
+    if cached is not None:
+        return cached
+    r = solar_resource(usaf)
+    out = ac_output_kwh(array, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
+                        r.wind_m_per_s, r.albedo)
+    pvcache.put(key, out)
+    return out
 
 
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,

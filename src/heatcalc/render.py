@@ -213,6 +213,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
                       f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
                       _num(r["co2_kg"]), style=style)
     console.print(table)
+    _print_bills(c, console)
     _print_totals(c, console)
     _print_summary(c, console)
     if breakeven:
@@ -220,6 +221,38 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     _print_prices(c, console)
     if explain:
         print_assumptions(c, console)
+
+
+def _print_bills(c: Comparison, console) -> None:
+    """The year's bills with each system, when they are computed hour by hour (a URDB rate, solar, gas blocks)."""
+    from rich import box
+    from rich.table import Table
+
+    h = c.home
+    setup = h.bills
+    if setup is None or (setup.tariff is None and setup.solar_kwh is None and setup.gas_blocks is None):
+        return
+    solar = setup.solar_kwh is not None
+    t = Table(title="The year's bills, with the home's other use" + (" and its solar" if solar else ""),
+              title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
+    headers = ["System", "Electric\n$/yr", "Fuel\n$/yr", "Total\n$/yr"]
+    if solar:
+        headers += ["Without\nsolar $", "Solar used\nkWh", "Exported\nkWh", "Export\ncredit $"]
+    for header in headers:
+        t.add_column(header, justify="left" if header == "System" else "right")
+    for r in c.results:
+        cells = [SYSTEM_LABEL.get(r.system, r.system), _money(r.electric_bill_usd), _money(r.fuel_bill_usd),
+                 _money(r.electric_bill_usd + r.fuel_bill_usd)]
+        if solar:
+            cells += [_money(r.electric_bill_without_solar_usd + r.fuel_bill_usd), _num(r.solar_self_consumed_kwh),
+                      _num(r.solar_exported_kwh), _money(r.solar_export_credit_usd)]
+        t.add_row(*cells)
+    console.print(t)
+    notes = [f"other use {setup.base_kwh_per_h * 8760 / 12:,.0f} kWh/month"
+             + (f" and {setup.base_therm_per_month:,.1f} therm/month" if setup.base_therm_per_month else "")]
+    if solar:
+        notes.append(f"solar {setup.solar_kwh.sum():,.0f} kWh a year, exports by {setup.solar_rule.replace('_', ' ')}")
+    console.print("Costs above are what each system adds to these bills (" + "; ".join(notes) + ").", style="dim")
 
 
 def _print_totals(c: Comparison, console) -> None:
@@ -354,9 +387,16 @@ def _print_prices(c: Comparison, console) -> None:
     h = c.home
     used = {"electricity"} | {r.energy.fuel for r in c.results if r.energy.fuel}
     parts = []
-    if h.tariff_usd_per_kwh is not None:
+    if h.bills is not None and h.bills.tariff is not None:
+        used.discard("electricity")
+        parts.append(f"electricity by the URDB rate {printable(h.bills.tariff.name)!r} (tiers, periods and charges "
+                     "in the bills)")
+    elif h.tariff_usd_per_kwh is not None:
         used.discard("electricity")
         parts.append("electricity by the hour from the profile's time-of-use tariff")
+    if h.bills is not None and h.bills.gas_blocks is not None:
+        used.discard("natural_gas")
+        parts.append("natural gas by the profile's monthly blocks")
     for key, v in h.prices.items():
         if key in used:
             parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
@@ -581,6 +621,13 @@ def print_sizing(result, console) -> None:
                       "systems.heat_pump.backup_capacity).", style="dim")
     console.print(f"The standard sizes: HSPF2 {standard[0].hspf2:g} default curves (RESNET 301 Addendum 82, "
                   "calibrated); see docs/methodology.md.", style="dim")
+    if result.solar is not None:
+        s = result.solar
+        console.print(f"Rooftop solar to offset the heat pump's {s.heat_pump_kwh:,.0f} kWh a year: "
+                      f"{s.capacity_kw:.1f} kW ({s.yield_kwh_per_kw:,.0f} kWh per kW here); "
+                      f"{s.share_used_by_heat_pump * 100:.0f} % of its output is used by the heat pump in the hour "
+                      f"it is made, {s.share_self_consumed * 100:.0f} % with the home's other use; the rest is "
+                      "exported, so its value turns on how exports are credited.")
 
 
 def print_costs(rows: list[dict], console) -> None:

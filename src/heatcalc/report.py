@@ -111,6 +111,12 @@ def chart_names(c: Comparison) -> list[str]:
         names.remove("breakeven")
     if h.economics is None or h.heat_pump is None:
         names.remove("lifetime_cost")
+    hourly_bills = h.bills is not None and (h.bills.tariff is not None or h.bills.solar_kwh is not None
+                                           or h.bills.gas_blocks is not None)
+    if not hourly_bills:
+        names.remove("monthly_bills")
+    if h.bills is None or h.bills.solar_kwh is None:
+        names.remove("solar")
     return names
 
 
@@ -124,9 +130,12 @@ def chart(c: Comparison, name: str, months: list[dict] | None = None):
         raise ValueError(f"the {name} chart does not apply to this home")
     if name == "annual_cost":
         return charts.annual_cost(c.row_dicts())
-    if name in ("monthly_cost", "peak_demand"):
+    if name in ("monthly_cost", "peak_demand", "monthly_bills"):
         months = months if months is not None else monthly_rows(c)
-        return charts.monthly_cost(months) if name == "monthly_cost" else charts.peak_demand(months)
+        return {"monthly_cost": charts.monthly_cost, "peak_demand": charts.peak_demand,
+                "monthly_bills": charts.monthly_bills}[name](months)
+    if name == "solar":
+        return charts.solar(*solar_series(c))
     if name == "heat_pump_capacity":
         hp = c.result("heat_pump")
         return charts.heat_pump_capacity(h.heat_pump.curve, h.ua_btu_per_h_f, h.balance_point_f, h.temp_f,
@@ -154,6 +163,21 @@ def breakeven_series(c: Comparison, n: int = 13):
     return prices, np.array(hp), np.array(furnace)
 
 
+def solar_series(c: Comparison):
+    """The array's output by month, and what the heat pump's home (else the first system's) used of it in its hour
+    and exported [kWh]."""
+    from .simulate import system_hours
+    from .weather.stations import HOUR_MONTH
+
+    h = c.home
+    pv = h.bills.solar_kwh
+    system = "heat_pump" if c.result("heat_pump") is not None else c.results[0].system
+    heat_kwh, _, _, cool_kwh = system_hours(h, system)
+    used = np.minimum(pv, h.bills.base_kwh_per_h + heat_kwh + cool_kwh)
+    return (np.bincount(HOUR_MONTH, pv, 12), np.bincount(HOUR_MONTH, used, 12),
+            np.bincount(HOUR_MONTH, pv - used, 12))
+
+
 def lifetime_series(c: Comparison):
     """Cumulative cost of each system at today's prices, not discounted: installed cost net of incentives, plus
     each year's total cost; where the heat pump's line crosses the current system's is its simple payback."""
@@ -177,6 +201,10 @@ CAPTIONS = {
                      "the crossing with the current system is the simple payback.",
     "peak_demand": "The highest hourly electricity use of each month, backup strips included: what the panel and "
                    "the grid must carry.",
+    "monthly_bills": "The household's electricity and fuel bills in each month with each system: the rate's tiers, "
+                     "periods, fixed and minimum charges, the home's other use and any solar credits included.",
+    "solar": "The rooftop array's output in each month: the part the home (with its heat pump) used in the hour it "
+             "was made, and the part exported to the grid, credited by the rate's export rule.",
 }
 
 

@@ -56,6 +56,12 @@ class Row(NamedTuple):
     unmet_cooling_mmbtu: float
     unmet_cooling_hours: float
     meets_load: bool
+    electric_bill_usd: float
+    fuel_bill_usd: float
+    solar_self_consumed_kwh: float
+    solar_exported_kwh: float
+    solar_export_credit_usd: float
+    electric_bill_without_solar_usd: float
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -103,6 +109,12 @@ class SystemResult(NamedTuple):
     unmet_cooling_hours: float = 0.0
     cooling_load_btu: float = 0.0  # the cooling the unit was asked for in the year (through its ducts)
     distribution_efficiency: float = 1.0  # the share of the unit's heat its ducts bring to the rooms
+    electric_bill_usd: float = 0.0  # the year's electricity bill with this system and the home's other use
+    fuel_bill_usd: float = 0.0  # the year's gas (or propane, oil) bill likewise
+    solar_self_consumed_kwh: float = 0.0  # rooftop solar used in the home in its hour
+    solar_exported_kwh: float = 0.0
+    solar_export_credit_usd: float = 0.0  # what the exports took off the bill
+    electric_bill_without_solar_usd: float = 0.0  # the same bill without the rooftop solar
 
     @property
     def heat_to_rooms_mmbtu(self) -> float:
@@ -187,6 +199,12 @@ class SystemResult(NamedTuple):
             "unmet_cooling_mmbtu": self.unmet_cooling_btu / 1e6,
             "unmet_cooling_hours": self.unmet_cooling_hours,
             "meets_load": self.meets_load,
+            "electric_bill_usd": self.electric_bill_usd,
+            "fuel_bill_usd": self.fuel_bill_usd,
+            "solar_self_consumed_kwh": self.solar_self_consumed_kwh,
+            "solar_exported_kwh": self.solar_exported_kwh,
+            "solar_export_credit_usd": self.solar_export_credit_usd,
+            "electric_bill_without_solar_usd": self.electric_bill_without_solar_usd,
         }
 
 
@@ -295,7 +313,32 @@ class Comparison(NamedTuple):
             "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in h.assumptions],
             "rows": self.row_dicts(),
             "summary": self.summary.to_dict(),
+            **_solar(self),
         }
+
+
+def _solar(c) -> dict:
+    """The home's rooftop solar: its year, and what each system's home used of it and exported (the top-level
+    figures are the heat pump's, or the first system's, home)."""
+    setup = c.home.bills
+    if setup is None or setup.solar_kwh is None:
+        return {}
+    import numpy as np
+
+    from .weather.stations import HOUR_MONTH
+
+    pv = setup.solar_kwh
+    by = {r.system: {"self_consumed_kwh": r.solar_self_consumed_kwh, "exported_kwh": r.solar_exported_kwh,
+                     "export_credit_usd": r.solar_export_credit_usd,
+                     "electric_bill_usd": r.electric_bill_usd,
+                     "electric_bill_without_solar_usd": r.electric_bill_without_solar_usd} for r in c.results}
+    main = by.get("heat_pump") or next(iter(by.values()), {})
+    return {"solar": {"annual_kwh": float(pv.sum()),
+                      "monthly_kwh": [float(x) for x in np.bincount(HOUR_MONTH, pv, 12)],
+                      "self_consumed_kwh": main.get("self_consumed_kwh"),
+                      "exported_kwh": main.get("exported_kwh"),
+                      "export_credit_usd": main.get("export_credit_usd"),
+                      "export_rule": setup.solar_rule, "by_system": by}}
 
 
 def _load_given(h) -> dict:

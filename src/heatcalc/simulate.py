@@ -219,9 +219,167 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
                             **({"natural_gas": (e.fuel_units * fuel_price if e.fuel == "natural_gas" else 0.0)
                                 + fixed_gas} if fixed_gas else {})},
         ))
+    if home.bills is not None:
+        results = with_bills(home, results)
     if econ is not None:
         results = _with_economics(home, results)
     return Comparison(home=home, results=tuple(results), summary=summarise(home, results))
+
+
+def _gas_service(home: Home, fuel: str | None) -> bool:
+    econ = home.economics
+    has_gas = home.furnace is not None and home.furnace.fuel == "natural_gas"
+    return _uses_gas(fuel) or (has_gas and not (econ and econ.gas_disconnect))
+
+
+def _needs_hourly_bills(home: Home) -> bool:
+    setup = home.bills
+    return setup.tariff is not None or setup.solar_kwh is not None or setup.gas_blocks is not None
+
+
+def with_bills(home: Home, results: list[SystemResult]) -> list[SystemResult]:
+    """Each row's year of bills with the home's other use on the same meters (``electric_bill_usd``,
+    ``fuel_bill_usd``).  Under a URDB rate, rooftop solar or gas blocks the bills are computed hour by hour and the
+    row's costs become what the system adds to them (heating: the bill with the heating less the bill with the
+    other use alone; cooling: with cooling less without), so its kWh land in the right tiers and hours; otherwise
+    the costs stay as priced and the bills add the other use and the fixed charges."""
+    if not _needs_hourly_bills(home):
+        return [_simple_bills(home, r) for r in results]
+    from .bills import electric_bill
+
+    setup = home.bills
+    tariff = _electric_tariff(home)
+    base = np.full(8760, setup.base_kwh_per_h)
+    e0 = electric_bill(tariff, base, setup.solar_kwh, setup.solar_rule).total_usd  # the other use alone
+    return [_hourly_bills(home, r, tariff, e0) for r in results]
+
+
+def _simple_bills(home: Home, r: SystemResult) -> SystemResult:
+    setup = home.bills
+    pe = home.prices["electricity"].value
+    price_sum = float(home.tariff_usd_per_kwh.sum()) if home.tariff_usd_per_kwh is not None else 8760.0 * pe
+    fixed = home.fixed_charges_usd_per_month
+    electric = setup.base_kwh_per_h * price_sum + (r.annual_cost_usd - _fuel_cost(home, r)) + r.cooling_cost_usd \
+        + 12.0 * fixed.get("electricity", 0.0)
+    fuel = _fuel_cost(home, r)
+    if _gas_service(home, r.energy.fuel):
+        fuel += 12.0 * setup.base_therm_per_month * home.prices["natural_gas"].value \
+            + 12.0 * fixed.get("natural_gas", 0.0)
+    return r._replace(electric_bill_usd=electric, fuel_bill_usd=fuel, electric_bill_without_solar_usd=electric)
+
+
+def _fuel_cost(home: Home, r: SystemResult) -> float:
+    e = r.energy
+    return e.fuel_units * home.prices[e.fuel].value if e.fuel else 0.0
+
+
+def system_hours(home: Home, system: str):
+    """A system's hourly heating electricity [kWh] and fuel [sales units], and its cooling electricity [kWh]."""
+    temp = home.weather.temp_f
+    load = home.heat_load_btu_per_h()
+    through = load / home.distribution_efficiency(system)
+    if system == "heat_pump":
+        hourly = heat_pump_hourly(through, temp, home.heat_pump, DAY_OF_HOUR)
+        fuel = home.heat_pump.backup_furnace.fuel if home.heat_pump.backup == "furnace" else None
+    elif system == "furnace":
+        hourly = furnace_hourly(through, home.furnace)
+        fuel = home.furnace.fuel
+    else:
+        hourly = resistance_hourly(load, home.resistance)
+        fuel = None
+    units = hourly.fuel_btu / BTU_PER_FUEL_UNIT[fuel] if fuel else np.zeros(8760)
+    cooling = hourly_cooling(home, system)
+    cool_kwh = np.zeros(8760) if cooling is None else cooling[1]
+    return np.asarray(hourly.electricity_kwh, dtype=float), units, fuel, cool_kwh
+
+
+def _electric_tariff(home: Home):
+    """The tariff the bills use: the URDB rate, else the prices (flat or time-of-use) with the fixed charges,
+    with the profile's export rate for solar."""
+    from .bills import ElectricTariff, Tiers
+
+    setup = home.bills
+    export = setup.export_rate_usd_per_kwh
+    if setup.tariff is not None:
+        t = setup.tariff
+        if export is None:
+            return t
+        if t.realtime_usd_per_kwh is not None:
+            return t._replace(realtime_sell_usd_per_kwh=np.full(8760, export))
+        tiers = tuple(tuple(Tiers(m.upper, m.buy, np.full(m.sell.size, export)) for m in period)
+                      for period in t.energy_tiers)
+        return t._replace(energy_tiers=tiers)
+    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
+        np.full(8760, home.prices["electricity"].value)
+    fixed = np.full(12, home.fixed_charges_usd_per_month.get("electricity", 0.0))
+    return ElectricTariff("the prices", fixed, None, (), np.asarray(price, dtype=float),
+                          np.full(8760, export or 0.0), 0.0, None, None, (), None, (), None, 2023, True)
+
+
+def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
+    """A system's home's electricity and fuel bills in each month [$] (other use, fixed and minimum charges and
+    solar credits included), summing to the row's ``electric_bill_usd`` and ``fuel_bill_usd``."""
+    from .bills import HOUR_MONTH, electric_bill, gas_month_usd
+
+    setup = home.bills
+    tariff = _electric_tariff(home)
+    heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, system)
+    use = setup.base_kwh_per_h + heat_kwh + cool_kwh
+    electric = electric_bill(tariff, use, setup.solar_kwh, setup.solar_rule).monthly_usd
+    gas_service = _gas_service(home, fuel)
+    fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
+    base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
+    system_fuel = np.bincount(HOUR_MONTH, fuel_units, 12)
+    gas = base_gas + (system_fuel if fuel == "natural_gas" else 0.0)
+    price = home.prices["natural_gas"].value
+    monthly = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in gas]) + fixed_gas \
+        if gas_service else np.zeros(12)
+    if fuel and fuel != "natural_gas":
+        monthly = monthly + system_fuel * home.prices[fuel].value
+    return electric, monthly
+
+
+def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResult:
+    from .bills import HOUR_MONTH, electric_bill, gas_bill_usd
+
+    setup = home.bills
+    pv = setup.solar_kwh
+    rule = setup.solar_rule
+
+    def bill(use):
+        return electric_bill(tariff, use, pv, rule).total_usd
+
+    base = np.full(8760, setup.base_kwh_per_h)
+    heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, r.system)
+    e_heat = bill(base + heat_kwh)
+    e_all = bill(base + heat_kwh + cool_kwh)
+    gas_service = _gas_service(home, fuel)
+    fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
+    base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
+    gas_price = home.prices["natural_gas"].value
+    if fuel == "natural_gas":
+        system_gas = np.bincount(HOUR_MONTH, fuel_units, 12)
+        fuel_cost = gas_bill_usd(base_gas + system_gas, setup.gas_blocks, gas_price, 0.0) - \
+            gas_bill_usd(base_gas, setup.gas_blocks, gas_price, 0.0)
+        fuel_bill = gas_bill_usd(base_gas + system_gas, setup.gas_blocks, gas_price, fixed_gas)
+    else:
+        fuel_cost = float(fuel_units.sum()) * home.prices[fuel].value if fuel else 0.0
+        fuel_bill = fuel_cost + (gas_bill_usd(base_gas, setup.gas_blocks, gas_price, fixed_gas)
+                                 if gas_service else 0.0)
+    fixed_elec = float(np.sum(tariff.fixed_usd_per_month))
+    out = r._replace(annual_cost_usd=e_heat - e0 + fuel_cost, cooling_cost_usd=e_all - e_heat,
+                     fixed_charges_usd=fixed_elec + 12.0 * fixed_gas, electric_bill_usd=e_all, fuel_bill_usd=fuel_bill,
+                     electric_bill_without_solar_usd=e_all)
+    if pv is not None:
+        use = base + heat_kwh + cool_kwh
+        self_kwh = np.minimum(pv, use)
+        no_pv = electric_bill(tariff, use, None).total_usd
+        self_only = electric_bill(tariff, use - self_kwh, None).total_usd
+        out = out._replace(solar_self_consumed_kwh=float(self_kwh.sum()),
+                           solar_exported_kwh=float(np.maximum(pv - use, 0.0).sum()),
+                           solar_export_credit_usd=(no_pv - e_all) - (no_pv - self_only),
+                           electric_bill_without_solar_usd=no_pv)
+    return out
 
 
 def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResult]:
@@ -376,6 +534,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
         backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
         peak = np.zeros(12)
         np.maximum.at(peak, HOUR_MONTH, hourly.electricity_kwh)
+        bill_e, bill_f = monthly_bills(home, series.system) if home.bills is not None else (np.zeros(12),) * 2
         for m in range(12):
             rows.append({
                 "profile": home.name, "system": series.system, "month": m + 1,
@@ -384,6 +543,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
                 "cost_usd": cost[m],
                 "co2_kg": money.emissions_kg(kwh[m], fuel_units[m], ee, ef),
                 "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
+                "electric_bill_usd": float(bill_e[m]), "fuel_bill_usd": float(bill_f[m]),
             })
     return rows
 
@@ -444,12 +604,16 @@ def hourly_rows(comparison: Comparison):
     times = hour_times(home)
     price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
         np.full(8760, home.prices["electricity"].value)
+    setup = home.bills
+    pv = setup.solar_kwh if setup is not None and setup.solar_kwh is not None else np.zeros(8760)
+    base = setup.base_kwh_per_h if setup is not None else 0.0
     for series in hourly_series(comparison):
         cooling = hourly_cooling(home, series.system)
         if cooling is None:
             cool_load = cool_kwh = cool_short = np.zeros(8760)
         else:
             cool_load, cool_kwh, cool_short = cooling
+        net = base + series.hourly.electricity_kwh + cool_kwh - pv  # the whole home at its meter
         h = series.hourly
         is_hp = series.system == "heat_pump"
         if is_hp:
@@ -473,11 +637,15 @@ def hourly_rows(comparison: Comparison):
                    "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i]),
                    "unmet_heat_btu": 0.0 if h.unmet_btu is None else float(h.unmet_btu[i]),
                    "cooling_load_btu": float(cool_load[i]), "cooling_electricity_kwh": float(cool_kwh[i]),
-                   "cooling_cost_usd": float(cool_kwh[i] * price[i]), "unmet_cooling_btu": float(cool_short[i])}
+                   "cooling_cost_usd": float(cool_kwh[i] * price[i]), "unmet_cooling_btu": float(cool_short[i]),
+                   "solar_kwh": float(pv[i]), "grid_import_kwh": float(max(net[i], 0.0)),
+                   "grid_export_kwh": float(max(-net[i], 0.0))}
 
 
 HOURLY_COLUMNS = ("profile", "system", "hour", "time", "outdoor_f", "load_btu", "heat_pump_btu", "heat_pump_cop",
                   "backup_heat_btu", "electricity_kwh", "fuel", "fuel_use", "fuel_unit", "cost_usd", "unmet_heat_btu",
-                  "cooling_load_btu", "cooling_electricity_kwh", "cooling_cost_usd", "unmet_cooling_btu")
+                  "cooling_load_btu", "cooling_electricity_kwh", "cooling_cost_usd", "unmet_cooling_btu",
+                  "solar_kwh", "grid_import_kwh", "grid_export_kwh")
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
-                   "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw")
+                   "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw", "electric_bill_usd",
+                   "fuel_bill_usd")

@@ -38,14 +38,31 @@ class SizeOption(NamedTuple):
         return self._asdict()
 
 
+class SolarSizing(NamedTuple):
+    """Rooftop solar sized to the heat pump's year: the capacity whose annual output equals the heat pump's
+    electricity (heating and cooling), and how much of that output is used in the hour it is made."""
+
+    heat_pump_kwh: float
+    yield_kwh_per_kw: float  # the array's AC output per kW (DC) in the year, at the home's station
+    capacity_kw: float
+    share_used_by_heat_pump: float  # of the output, used by the heat pump in its hour
+    share_self_consumed: float  # of the output, used by the home (heat pump and other use) in its hour
+
+
 class SizingResult(NamedTuple):
     home: Home
     design_temp_f: float
     design_load_btu_per_h: float
     options: list
+    solar: SolarSizing | None = None
 
     def rows(self) -> list[dict]:
-        return [{"profile": self.home.name, "design_temp_f": self.design_temp_f, **o.to_row()} for o in self.options]
+        extra = {} if self.solar is None else {
+            "pv_kw_to_offset_heat_pump": self.solar.capacity_kw,
+            "pv_share_used_by_heat_pump": self.solar.share_used_by_heat_pump,
+            "pv_share_self_consumed": self.solar.share_self_consumed}
+        return [{"profile": self.home.name, "design_temp_f": self.design_temp_f, **o.to_row(), **extra}
+                for o in self.options]
 
 
 def strip_size_kw(needed_kw: float) -> float:
@@ -98,7 +115,40 @@ def size_home(home: Home) -> SizingResult:
             heat_share_without_backup=1.0 - year.backup_fraction, backup_needed_kw=backup_kw,
             backup_strip_kw=strip_size_kw(backup_kw), cooling_design_load_btu_per_h=cooling_design))
     given_unit = _profile_unit(home, design_load, load, temp, hours, cooling_design)
-    return SizingResult(home, t_design, design_load, ([given_unit] if given_unit else []) + options)
+    return SizingResult(home, t_design, design_load, ([given_unit] if given_unit else []) + options,
+                        size_solar(home))
+
+
+def size_solar(home: Home) -> SolarSizing | None:
+    """The PV capacity that offsets the profile's heat pump over the year, with the profile's array (or PVWatts'
+    defaults) at the home's station; None without a heat pump or where the station has no irradiance."""
+    from .home import solar_per_kw
+    from .model.pv import PVArray, Site
+    from .profile import Solar
+    from .simulate import system_hours
+    from .weather import stations as st
+    from .weather.solar import has_solar
+
+    if home.heat_pump is None or not home.location.station_id or not has_solar(home.location.station_id):
+        return None
+    station = st.station_by_id(home.location.station_id)
+    cfg = home.profile.solar or Solar(capacity=1.0)
+    values = {f: getattr(cfg, f) if getattr(cfg, f) is not None else field_spec(f"solar.{f}").default
+              for f in ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")}
+    array = PVArray(1.0, values["tilt"], values["azimuth"], values["losses"], values["dc_ac_ratio"],
+                    values["inverter_efficiency"], values["module"], values["array"])
+    per_kw = solar_per_kw(station.usaf, array, Site(station.lat, station.lon, station.elevation_m,
+                                                    station.utc_offset_h), home.weather.temp_f)
+    heat_kwh, _, _, cool_kwh = system_hours(home, "heat_pump")
+    hp = heat_kwh + cool_kwh
+    yearly = float(per_kw.sum())
+    if yearly <= 0 or hp.sum() <= 0:
+        return None
+    capacity = float(hp.sum()) / yearly
+    pv = per_kw * capacity
+    base = home.bills.base_kwh_per_h if home.bills is not None else 0.0
+    return SolarSizing(float(hp.sum()), yearly, capacity, float(np.minimum(pv, hp).sum() / pv.sum()),
+                       float(np.minimum(pv, hp + base).sum() / pv.sum()))
 
 
 def _profile_unit(home: Home, design_load: float, load, temp, hours, cooling_design) -> SizeOption | None:

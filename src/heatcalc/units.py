@@ -169,6 +169,8 @@ CONDUCTANCE = UnitKind("conductance", "btu/h/f", _CONDUCTANCE)
 BLOWER = UnitKind("fan energy per heat", "kwh/mmbtu", _BLOWER)
 #: Electric input power of equipment under test [W] (ratings state it in W or kW).
 ELECTRIC_POWER = UnitKind("electric power", "w", {"w": 1.0, "kw": 1000.0})
+#: A PV array's DC nameplate [kW] (arrays are sold in kW).
+PV_CAPACITY = UnitKind("PV capacity", "kw", {"kw": 1.0, "w": 0.001, "mw": 1000.0, "kwdc": 1.0, "kwp": 1.0})
 
 
 def fuel_amount_kind(fuel: str) -> UnitKind:

@@ -13,6 +13,7 @@ from .sections import (
     BACKUPS, COMPRESSORS, SYSTEMS, AirConditionerConfig, Bills, CoolingBills, CoolingDesign, CoolingLoad, DesignLoad,
     EconomicsConfig, Emissions, Escalation, FixedCharges, FurnaceConfig, HeatingLoad, HeatPumpConfig, Incentives,
     InstalledCosts, Location, PerformancePoint, Prices, Profile, ResistanceConfig, Systems, Tariff, TariffPeriod,
+    BaseUse, GasBlock, Solar,
 )
 from .validation import (
     EXTENSION_PREFIX, PERIOD_FIELDS, POINT_FIELDS, SCHEMA, field_spec, parse_field_value, rating_points_from_text,
@@ -109,7 +110,7 @@ def load_profile(source) -> Profile:
 
 
 __all__ = [
-    "AirConditionerConfig", "BACKUPS", "Bills", "COMPRESSORS", "CoolingBills", "CoolingDesign", "CoolingLoad",
+    "AirConditionerConfig", "BACKUPS", "BaseUse", "Bills", "GasBlock", "Solar", "COMPRESSORS", "CoolingBills", "CoolingDesign", "CoolingLoad",
     "DesignLoad", "EXTENSION_PREFIX", "EconomicsConfig", "Emissions", "Escalation", "FixedCharges", "FurnaceConfig",
     "HeatPumpConfig", "HeatingLoad", "Incentives", "InstalledCosts", "Leaf", "Location", "MAX_DEPTH", "MAX_NODES",
     "MAX_PROFILE_BYTES", "PERIOD_FIELDS", "POINT_FIELDS", "PerformancePoint", "Prices", "Profile", "Record",

@@ -377,12 +377,86 @@ class TariffPeriod(Record, required=("price",)):
     days: str | None = leaf("enum", "Days it applies to.", choices=("all", "weekdays", "weekends"), default="all")
 
 
-class Tariff(Record):
-    """Time-of-use electricity prices, applied hour by hour (they replace prices.electricity)."""
+class GasBlock(Record, required=("price",)):
+    """One block of a monthly gas rate: the price of the therms up to `up_to` each month (the last block: the rest)."""
+
+    up_to: float | None = leaf("quantity", "Upper end of the block, per month (cumulative).",
+                               unit=u.fuel_amount_kind("natural_gas"), above=0, maximum=MAX_HEAT_BTU,
+                               example="50 therm")
+    price: float | None = leaf("quantity", "Price of the gas in this block.", unit=u.price_kind("natural_gas"),
+                               minimum=0, maximum=100, example="1.20 $/therm")
+
+
+class Tariff(Record, one_of=("electricity", "urdb")):
+    """The household's rates: electricity as hand-written time-of-use periods or a URDB rate file (tiers, seasons,
+    time of use, fixed, minimum and demand charges, real-time prices, export rules), and gas by monthly blocks.
+    With a tariff, each row's `annual_cost_usd` is what the system adds to the year's bills."""
 
     electricity: list | None = leaf("periods", "A list of periods {price, months, hours, days}: the first that "
                                                "matches an hour sets its price; the last must have only a price (the "
                                                "rest of the year).", items=TariffPeriod)
+    urdb: str | None = leaf("string", "A rate file from OpenEI's Utility Rate Database, as downloaded (JSON: an "
+                                      "`items` list, one rate, or a list), relative to the profile.",
+                            example="rates.json")
+    name: str | None = leaf("string", "Which rate of a URDB file holding several (its `name` or `label`).")
+    year: float | None = leaf("number", "Calendar year the rate's weekday/weekend schedules and daylight saving "
+                                        "time follow.", minimum=1990, maximum=2100, default=2023.0,
+                              source="the year of the state price defaults (EIA 2023)")
+    natural_gas: list | None = leaf(
+        "rows", "Gas priced by monthly blocks: a list of {up_to, price}, the last without up_to (it replaces "
+                "prices.natural_gas in the bills).", items=GasBlock,
+        example="[{up_to: 50 therm, price: 1.20 $/therm}, {price: 1.60 $/therm}]")
+
+
+class BaseUse(Record):
+    """The home's other use on the same meters (lights, appliances, water heating, cooking): it places the heating
+    and cooling kWh in the tariff's tiers and is in each row's bills."""
+
+    electricity: float | None = leaf(
+        "per_time", "Other electricity use, per month or per year, spread evenly over the hours.",
+        unit=u.fuel_amount_kind("electricity"), minimum=0, maximum=MAX_HEAT_BTU,
+        rule="the state's average household use (EIA RECS 2015) less nothing: a whole household's use",
+        example="650 kWh/month")
+    natural_gas: float | None = leaf(
+        "per_time", "Other gas use (water heater, range, dryer), per month or per year.",
+        unit=u.fuel_amount_kind("natural_gas"), minimum=0, maximum=MAX_HEAT_BTU,
+        rule="the bills' non_heating when the heating load is given by gas bills, else none",
+        example="15 therm/month")
+
+
+PV_MODULES = ("standard", "premium", "thin_film")
+PV_ARRAYS = ("fixed_roof", "fixed_open_rack")
+NET_METERING = ("annual", "monthly", "none")
+
+
+class Solar(Record, required=("capacity",)):
+    """Rooftop solar: hourly output by PVWatts' model chain on the home's station's TMY3 irradiance."""
+
+    capacity: float | None = leaf("quantity", "DC nameplate capacity (a plain number is kW).", unit=u.PV_CAPACITY,
+                                  above=0, maximum=1000, example="6 kW")
+    tilt: float | None = leaf("number", "Tilt from horizontal [degrees].", minimum=0, maximum=90, default=20.0,
+                              source="PVWatts' default tilt (NREL PVWatts v8)")
+    azimuth: float | None = leaf("number", "Direction the array faces [degrees clockwise from north; 180 = "
+                                           "south].", minimum=0, maximum=360, default=180.0,
+                                 source="PVWatts' default azimuth (NREL PVWatts v8)")
+    losses: float | None = leaf("number", "System losses: soiling, shading, wiring, mismatch, ... (0.14 or 14 %).",
+                                minimum=0, maximum=0.99, default=0.14,
+                                source="PVWatts' default system losses (NREL PVWatts v5/v8 manual)")
+    dc_ac_ratio: float | None = leaf("number", "Array DC capacity over inverter AC capacity.", minimum=0.5,
+                                     maximum=3, default=1.2, source="PVWatts' default DC to AC ratio (NREL PVWatts v8)")
+    inverter_efficiency: float | None = leaf("number", "Nominal inverter efficiency (0.96 or 96 %).", minimum=0.5,
+                                             maximum=0.995, default=0.96,
+                                             source="PVWatts' default inverter efficiency (NREL PVWatts v5/v8)")
+    module: str | None = leaf("enum", "Module type.", choices=PV_MODULES, default="standard",
+                              source="PVWatts' default module type")
+    array: str | None = leaf("enum", "Mounting.", choices=PV_ARRAYS, default="fixed_roof",
+                             source="a rooftop array (PVWatts' default is an open rack)")
+    export_rate: float | None = leaf("quantity", "What an exported kWh earns (replaces the tariff's sell rates).",
+                                     unit=u.price_kind("electricity"), minimum=0, maximum=10, example="0.05 $/kWh")
+    net_metering: str | None = leaf(
+        "enum", "How exports are credited: annual (net metering, credits carried to the year's end), monthly "
+                "(each month settled), none (net billing: exports earn export_rate).", choices=NET_METERING,
+        rule="the URDB rate's dgrules; else annual")
 
 
 class FixedCharges(Record):
@@ -510,6 +584,8 @@ class Profile(Record):
     cooling_load: CoolingLoad | None = section(CoolingLoad)
     ducts: Ducts | None = section(Ducts)
     tariff: Tariff | None = section(Tariff)
+    base_use: BaseUse | None = section(BaseUse)
+    solar: Solar | None = section(Solar)
     fixed_charges: FixedCharges | None = section(FixedCharges, absent="empty")
     economics: EconomicsConfig | None = section(EconomicsConfig)
     prices: Prices | None = section(Prices, absent="empty")

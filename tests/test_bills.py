@@ -1,0 +1,250 @@
+"""Bills under URDB rates, by hand: fixed, tiered (monthly and daily), time-of-use with weekends and daylight saving
+time, minimum, demand and real-time charges, export rules; gas blocks; bad rate files."""
+
+import json
+
+import numpy as np
+import pytest
+
+import heatcalc
+from heatcalc.bills import (GasBlocks, clock_calendar, electric_bill, gas_bill_usd, schedule_period)
+from heatcalc.tariffs import TariffError, read_urdb, tariff_from_urdb
+
+from .conftest import ROOT
+
+SAMPLES = ROOT.parent / "shared" / "data" / "tariffs" / "openstudio_hpxml_samples"
+ZEROS = [[0] * 24 for _ in range(12)]
+HOURS_JAN = 31 * 24
+
+
+def rate(tmp_path, **fields):
+    """A URDB rate file with the fields given (a flat 0.10 $/kWh energy rate unless replaced)."""
+    item = {"name": "test rate", "sector": "Residential", "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]],
+            "energyweekdayschedule": ZEROS, "energyweekendschedule": ZEROS, **fields}
+    path = tmp_path / "rate.json"
+    path.write_text(json.dumps({"items": [item]}))
+    return path
+
+
+def tariff(tmp_path, year=2023, dst=True, **fields):
+    r, _ = read_urdb(rate(tmp_path, **fields))
+    return tariff_from_urdb(r, "rate.json", year, dst)
+
+
+def test_flat_rate_and_fixed_charges_by_hand(tmp_path):
+    # 1 kWh each hour at $0.10 + $9/month: 876 + 108 = $984
+    t = tariff(tmp_path, fixedchargefirstmeter=9, fixedchargeunits="$/month")
+    assert electric_bill(t, np.ones(8760)).total_usd == pytest.approx(876.0 + 108.0)
+    # $0.30/day: x 365 days
+    t = tariff(tmp_path, fixedchargefirstmeter=0.3, fixedchargeunits="$/day")
+    assert electric_bill(t, np.ones(8760)).total_usd == pytest.approx(876.0 + 0.3 * 365)
+    # $120/year: 10 a month
+    t = tariff(tmp_path, fixedchargefirstmeter=120, fixedchargeunits="$/year")
+    assert electric_bill(t, np.ones(8760)).total_usd == pytest.approx(876.0 + 120.0)
+
+
+def test_monthly_tiers_fill_in_time_order(tmp_path):
+    # 150 kWh at $0.06, the rest at $0.08: January's 744 kWh = 150 x 0.06 + 594 x 0.08 = $56.52
+    t = tariff(tmp_path, energyratestructure=[[{"max": 150, "rate": 0.06}, {"rate": 0.08}]])
+    b = electric_bill(t, np.ones(8760))
+    assert b.energy_usd[0] == pytest.approx(150 * 0.06 + 594 * 0.08)
+    assert b.energy_usd[1] == pytest.approx(150 * 0.06 + (672 - 150) * 0.08)  # February: 672 kWh
+
+
+def test_daily_tiers_scale_by_the_days_of_the_month(tmp_path):
+    # 5 kWh a day in the first tier: 155 kWh in January, 140 in February
+    t = tariff(tmp_path, energyratestructure=[[{"max": 5, "rate": 0.06, "unit": "kWh daily"}, {"rate": 0.08}]])
+    b = electric_bill(t, np.ones(8760))
+    assert b.energy_usd[0] == pytest.approx(155 * 0.06 + (744 - 155) * 0.08)
+    assert b.energy_usd[1] == pytest.approx(140 * 0.06 + (672 - 140) * 0.08)
+
+
+def test_adj_is_added_to_the_rate(tmp_path):
+    t = tariff(tmp_path, energyratestructure=[[{"rate": 0.10, "adj": 0.02}]])
+    assert electric_bill(t, np.ones(8760)).total_usd == pytest.approx(8760 * 0.12)
+
+
+def test_weekday_weekend_and_daylight_saving_in_clock_time():
+    # 2023: 1 January a Sunday; daylight saving from 12 March 02:00 to 5 November 02:00
+    hod, month, weekend = clock_calendar(2023, True)
+    assert weekend[0] and not weekend[24]  # Sunday 1 January, Monday 2 January
+    july3 = (181 + 2) * 24  # 3 July (a Monday), 00:00 standard time
+    assert hod[july3 + 15] == 16  # 15:00 standard is 16:00 on the clock
+    assert hod[24 + 15] == 15  # in January it is 15:00
+    hod_no, _, _ = clock_calendar(2023, False)
+    assert hod_no[july3 + 15] == 15
+    # 2024 is a leap year: the weather's day 59 (1 March) is a Friday there, 29 February skipped
+    _, _, weekend24 = clock_calendar(2024, False)
+    assert not weekend24[59 * 24] and weekend24[60 * 24]  # Friday 1 March, Saturday 2 March 2024
+
+
+def test_time_of_use_periods_price_their_hours(tmp_path):
+    # peak (period 1) on July weekdays 16:00-21:00 clock time at $0.40, else $0.10: one kWh at 15:00 standard
+    # time on Monday 3 July is 16:00 on the clock: peak
+    weekday = [row[:] for row in ZEROS]
+    weekday[6] = [1 if 16 <= h < 21 else 0 for h in range(24)]
+    t = tariff(tmp_path, energyratestructure=[[{"rate": 0.10}], [{"rate": 0.40}]], energyweekdayschedule=weekday)
+    use = np.zeros(8760)
+    use[(181 + 2) * 24 + 15] = 1.0
+    assert electric_bill(t, use).total_usd == pytest.approx(0.40)
+    use[:] = 0.0
+    use[(181 + 1) * 24 + 15] = 1.0  # Sunday 2 July: weekend schedule
+    assert electric_bill(t, use).total_usd == pytest.approx(0.10)
+    assert schedule_period(weekday, ZEROS, 2023, True).sum() == 21 * 5  # 21 weekdays in July 2023 x 5 hours
+
+
+def test_minimum_charges_monthly_and_annual(tmp_path):
+    use = np.full(8760, 0.01)  # 87.6 kWh a year: $8.76
+    t = tariff(tmp_path, mincharge=15, minchargeunits="$/month")
+    assert electric_bill(t, use).total_usd == pytest.approx(12 * 15)
+    t = tariff(tmp_path, mincharge=200, minchargeunits="$/year")
+    assert electric_bill(t, use).total_usd == pytest.approx(200.0)
+    t = tariff(tmp_path, mincharge=5, minchargeunits="$/year")
+    assert electric_bill(t, use).total_usd == pytest.approx(8.76)
+
+
+def test_demand_charges_time_of_use_and_flat(tmp_path):
+    use = np.ones(8760)
+    use[100] = 5.0  # a 5 kW hour in January
+    flat = tariff(tmp_path, flatdemandstructure=[[{"rate": 10.0}]], flatdemandmonths=[0] * 12,
+                  flatdemandunit="kW")
+    b = electric_bill(flat, use)
+    assert b.demand_usd[0] == pytest.approx(50.0) and b.demand_usd[1] == pytest.approx(10.0)
+    tou = tariff(tmp_path, demandratestructure=[[{"rate": 2.0}], [{"max": 3, "rate": 8.0}, {"rate": 12.0}]],
+                 demandweekdayschedule=[[1] * 24] + ZEROS[1:], demandweekendschedule=[[1] * 24] + ZEROS[1:])
+    b = electric_bill(tou, use)
+    assert b.demand_usd[0] == pytest.approx(3 * 8.0 + 2 * 12.0)  # 5 kW in January's period 1: tiers 3 + 2
+    assert b.demand_usd[1] == pytest.approx(2.0)  # 1 kW at $2
+
+
+def test_real_time_prices(tmp_path):
+    prices = [0.05 + 0.01 * (h % 24 >= 17) for h in range(8760)]
+    path = tmp_path / "rtp.json"
+    path.write_text(json.dumps({"name": "rtp", "realtimepricing": prices, "fixedchargefirstmeter": 5}))
+    t = tariff_from_urdb(read_urdb(path)[0], "rtp.json")
+    assert electric_bill(t, np.ones(8760)).total_usd == pytest.approx(sum(prices) + 60.0)
+
+
+def test_export_rules_by_hand(tmp_path):
+    # 1 kWh used every hour; 2 kWh of solar at hour 12 of every day; $0.10 retail, $0.04 sell
+    t = tariff(tmp_path, energyratestructure=[[{"rate": 0.10, "sell": 0.04}]])
+    use, pv = np.ones(8760), np.zeros(8760)
+    pv[12::24] = 2.0
+    # net metering: every month nets positive, exported kWh credited at retail: (8760 - 730) x 0.10
+    assert electric_bill(t, use, pv, "net_metering").total_usd == pytest.approx((8760 - 730) * 0.10)
+    # net billing: import 8760 - 365 kWh at retail, export 365 at the sell rate
+    nb = electric_bill(t, use, pv, "net_billing_hourly").total_usd
+    assert nb == pytest.approx((8760 - 365) * 0.10 - 365 * 0.04)
+    assert electric_bill(t, use, pv, "net_billing_instantaneous").total_usd == pytest.approx(nb)
+    # buy all, sell all: 8760 x 0.10 - 730 x 0.04
+    assert electric_bill(t, use, pv, "buy_all_sell_all").total_usd == pytest.approx(876.0 - 730 * 0.04)
+
+
+def test_net_metering_carries_a_surplus_and_pays_the_rest_at_the_sell_rate(tmp_path):
+    # no use in June, 100 kWh of solar: a $10 credit at retail carried to July's $74.40 energy charge
+    t = tariff(tmp_path, energyratestructure=[[{"rate": 0.10, "sell": 0.04}]])
+    use = np.ones(8760)
+    june = slice((151) * 24, (181) * 24)
+    use[june] = 0.0
+    pv = np.zeros(8760)
+    pv[151 * 24 + 12] = 100.0
+    b = electric_bill(t, use, pv, "net_metering")
+    assert b.energy_usd[5] == 0.0 and b.credit_usd[6] == pytest.approx(-10.0)
+    assert b.total_usd == pytest.approx((8760 - 720) * 0.10 - 10.0)
+    # monthly netting: June's 100 kWh are paid at the sell rate instead
+    m = electric_bill(t, use, pv, "net_metering_monthly")
+    assert m.credit_usd[5] == pytest.approx(-100 * 0.04)
+
+
+def test_gas_blocks_by_hand():
+    # 80 therm in a month: 50 at $1.20 + 30 at $1.60 = $108; plus $12 a month
+    blocks = GasBlocks(np.array([50.0, np.inf]), np.array([1.2, 1.6]))
+    assert gas_bill_usd(np.full(12, 80.0), blocks, 2.0, 12.0) == pytest.approx(12 * (108.0 + 12.0))
+    assert gas_bill_usd(np.full(12, 80.0), None, 2.0, 0.0) == pytest.approx(12 * 160.0)
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="../shared is not beside this checkout")
+def test_every_urdb_sample_reads_and_bills():
+    for path in sorted(SAMPLES.glob("*.json")):
+        r, _ = read_urdb(path)
+        b = electric_bill(tariff_from_urdb(r, path.name), np.ones(8760))
+        assert 500 < b.total_usd < 2000, path.name
+
+
+def test_a_sample_tiered_time_of_use_rate_by_hand(tmp_path):
+    # The structure of OpenStudio-HPXML's "Sample Tiered Time-of-Use Rate" (BSD-3): period 0 (all but summer
+    # afternoons) 150 kWh at $0.06 then $0.08; $9 a month. January at 1 kWh an hour: 150 x 0.06 + 594 x 0.08 + 9.
+    t = tariff(tmp_path, fixedchargefirstmeter=9, energyratestructure=[
+        [{"max": 150, "rate": 0.06, "unit": "kWh"}, {"rate": 0.08, "unit": "kWh"}],
+        [{"max": 150, "rate": 0.09, "unit": "kWh"}, {"max": 300, "rate": 0.11, "unit": "kWh"},
+         {"rate": 0.13, "unit": "kWh"}]])
+    assert electric_bill(t, np.ones(8760)).monthly_usd[0] == pytest.approx(65.52)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json {", "is not JSON"),
+    ('{"items": [{"name": "x", "foo": 1}]}', "is not a URDB rate"),
+    ('{"items": [{"name": "x", "energyratestructure": [[{"rate": 0.1}]], "coincidentratestructure": [[{"rate": '
+     '1}]]}]}', "coincidentratestructure: coincident demand charges are not modelled"),
+    ('{"items": [{"name": "x", "energyratestructure": [[{"rate": 0.1}], [{"rate": 0.2}]], '
+     '"energyweekdayschedule": [[0, 1]], "energyweekendschedule": [[0, 1]]}]}', "12 months x 24 hours"),
+    ('{"items": [{"name": "x", "energyratestructure": [[{"max": 100}, {"rate": 0.2}]]}]}', "has no rate"),
+    ('{"items": [{"name": "x", "energyratestructure": [[{"rate": 0.1}]], "bogusfield": 3}]}',
+     "bogusfield: not a URDB field"),
+    ('{"items": [{"name": "x", "energyratestructure": [[{"rate": 0.1, "unit": "kWh/kW"}]]}]}', "is not modelled"),
+    ('{"items": [{"name": "a", "energyratestructure": [[{"rate": 0.1}]]}, {"name": "b", "energyratestructure": '
+     '[[{"rate": 0.2}]]}]}', "pick one with tariff.name"),
+])
+def test_bad_rate_files_give_one_clear_error_and_exit_2(tmp_path, cli, content, message):
+    (tmp_path / "rate.json").write_text(content)
+    profile = tmp_path / "home.yaml"
+    profile.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\ntariff: {urdb: rate.json}\n")
+    r = cli("compare", profile)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "tariff.urdb" in lines[0] and message in lines[0], r.stderr
+
+
+def test_tariff_name_picks_one_of_several(tmp_path):
+    path = tmp_path / "rates.json"
+    path.write_text(json.dumps([{"name": "a", "energyratestructure": [[{"rate": 0.1}]]},
+                                {"name": "b", "energyratestructure": [[{"rate": 0.2}]]}]))
+    r, how = read_urdb(path, "b")
+    assert r["name"] == "b" and "'b'" in how
+    with pytest.raises(TariffError, match="not among its rates"):
+        read_urdb(path, "c")
+
+
+def test_a_tariff_makes_annual_cost_the_bill_difference(tmp_path):
+    # With a tariff each row's annual_cost_usd is its bill with the heating less the bill with the other use only.
+    path = rate(tmp_path, energyratestructure=[[{"max": 500, "rate": 0.10}, {"rate": 0.30}]],
+                fixedchargefirstmeter=10)
+    profile = tmp_path / "home.yaml"
+    profile.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"
+                       f"tariff: {{urdb: {path.name}}}\nbase_use: {{electricity: 400 kWh/month}}\n"
+                       "systems:\n  heat_pump: {hspf2: 9}\n  furnace: false\n  electric_resistance: false\n")
+    c = heatcalc.compare(profile)
+    row = c.rows[0]
+    t = c.home.bills.tariff
+    from heatcalc.simulate import system_hours
+
+    heat_kwh = system_hours(c.home, "heat_pump")[0]
+    base = np.full(8760, 400 * 12 / 8760)
+    with_heat = electric_bill(t, base + heat_kwh).total_usd
+    without = electric_bill(t, base).total_usd
+    assert row.annual_cost_usd == pytest.approx(with_heat - without)
+    assert row.electric_bill_usd == pytest.approx(with_heat)
+    # the heating's kWh sit above the base's in the tiers: they cost more than the first tier's 0.10
+    assert row.annual_cost_usd > 0.10 * row.electricity_kwh
+
+
+def test_without_a_tariff_todays_numbers_stand_and_bills_add_base_and_fixed():
+    c = heatcalc.compare(ROOT / "profiles" / "boston-gas.yaml")
+    hp = c.result("heat_pump")
+    base_kwh = c.home.bills.base_kwh_per_h * 8760
+    pe = c.home.prices["electricity"].value
+    assert hp.electric_bill_usd == pytest.approx(base_kwh * pe + hp.annual_cost_usd)
+    furnace = c.result("furnace")
+    # the bills' 15 therm/month of non-heating gas is on the gas bill, at the gas price
+    assert furnace.fuel_bill_usd == pytest.approx(furnace.energy.fuel_units * c.home.prices["natural_gas"].value
+                                                  + 180 * c.home.prices["natural_gas"].value)

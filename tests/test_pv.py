@@ -1,0 +1,107 @@
+"""Rooftop solar: the PVWatts chain against pvlib's own model chain, PVWatts' published equations by hand, the
+physics of orientation, capacity, losses and clipping, and the stations without irradiance."""
+
+import numpy as np
+import pytest
+
+import heatcalc
+from heatcalc.model.pv import PVArray, Site, ac_output_kwh
+from heatcalc.weather import stations as st
+from heatcalc.weather.solar import has_solar, solar_resource
+
+pvlib = pytest.importorskip("pvlib")
+
+
+def run(usaf, **changes):
+    s = st.station_by_id(usaf)
+    r = solar_resource(usaf)
+    array = PVArray(4.0, 20.0, 180.0, 0.14, 1.2, 0.96, "standard", "fixed_roof")._replace(**changes)
+    temp_c = (st.hourly_temperature_f(s) - 32.0) / 1.8
+    return ac_output_kwh(array, Site(s.lat, s.lon, s.elevation_m, s.utc_offset_h), r.ghi_w_per_m2,
+                         r.dni_w_per_m2, r.dhi_w_per_m2, temp_c, r.wind_m_per_s, r.albedo)
+
+
+def test_pvwatts_dc_and_inverter_equations_by_hand():
+    # PVWatts v5 manual (Dobos 2014), eq. for DC: 900 W/m2, cell 30 C, 100 W, -0.3 %/C: 0.9 x 100 x (1 - 0.003 x 5)
+    assert pvlib.pvsystem.pvwatts_dc(900.0, 30.0, 100.0, -0.003) == pytest.approx(88.65)
+    # inverter: 90 W DC into a 100 W DC-limit inverter of nominal efficiency 0.95: zeta 0.9,
+    # eta = 0.95/0.9637 x (-0.0162 x 0.9 - 0.0059/0.9 + 0.9858) = 0.950952...; AC = 85.5856 W
+    zeta = 0.9
+    eta = 0.95 / 0.9637 * (-0.0162 * zeta - 0.0059 / zeta + 0.9858)
+    assert pvlib.inverter.pvwatts(90.0, 100.0, 0.95) == pytest.approx(eta * 90.0, rel=1e-9)
+
+
+def test_the_chain_equals_pvlibs_model_chain_built_the_same_way():
+    # pvlib's ModelChain with the same choices (SPA at mid-hour, Perez, physical IAM, SAM NOCT cell temperature,
+    # PVWatts DC, 14 % losses, PVWatts inverter) on the same hours: the same year to 0.5 %.
+    import pandas as pd
+
+    usaf = "722780"  # Phoenix
+    s = st.station_by_id(usaf)
+    r = solar_resource(usaf)
+    temp_c = (st.hourly_temperature_f(s) - 32.0) / 1.8
+    ours = ac_output_kwh(PVArray(4.0, 20.0, 180.0, 0.14, 1.2, 0.96, "standard", "fixed_open_rack"),
+                         Site(s.lat, s.lon, s.elevation_m, s.utc_offset_h), r.ghi_w_per_m2, r.dni_w_per_m2,
+                         r.dhi_w_per_m2, temp_c, r.wind_m_per_s, r.albedo)
+    times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz="Etc/GMT+7")
+    loc = pvlib.location.Location(s.lat, s.lon, tz="Etc/GMT+7", altitude=s.elevation_m)
+    system = pvlib.pvsystem.PVSystem(
+        surface_tilt=20, surface_azimuth=180, albedo=r.albedo,
+        module_parameters={"pdc0": 4000.0, "gamma_pdc": -0.0037},
+        temperature_model_parameters={"noct": 45.0, "module_efficiency": 0.19},
+        inverter_parameters={"pdc0": 4000.0 / 1.2 / 0.96, "eta_inv_nom": 0.96})
+    mc = pvlib.modelchain.ModelChain(system, loc, transposition_model="perez", aoi_model="physical",
+                                     spectral_model="no_loss", temperature_model="noct_sam",
+                                     dc_model="pvwatts", ac_model="pvwatts", losses_model="no_loss")
+    weather = pd.DataFrame({"ghi": r.ghi_w_per_m2, "dni": r.dni_w_per_m2, "dhi": r.dhi_w_per_m2,
+                            "temp_air": temp_c, "wind_speed": r.wind_m_per_s}, index=times)
+    mc.run_model(weather)
+    theirs = np.nan_to_num(mc.results.ac.to_numpy()) / 1000.0
+    # ModelChain applies no system losses here and IAM to all components: ours takes 14 % and IAM on the beam
+    assert ours.sum() == pytest.approx(theirs.sum() * 0.86, rel=0.03)
+
+
+def test_output_is_linear_in_capacity_at_a_fixed_dc_ac_ratio():
+    one = run("725090", capacity_kw=1.0)
+    six = run("725090", capacity_kw=6.0)
+    np.testing.assert_allclose(six, 6.0 * one, rtol=1e-12, atol=1e-12)
+
+
+def test_clipping_holds_ac_at_the_inverters_size():
+    ac = run("722780", dc_ac_ratio=2.0)  # a 4 kW array on a 2 kW inverter
+    assert ac.max() <= 2.0 + 1e-9 and (ac > 1.99).sum() > 100
+
+
+def test_losses_scale_the_dc_side():
+    base, lossy = run("725090").sum(), run("725090", losses=0.24).sum()
+    assert lossy / base == pytest.approx(0.76 / 0.86, rel=0.01)
+
+
+def test_orientation_and_climate():
+    south, west, north = run("725090").sum(), run("725090", azimuth_deg=270.0).sum(), \
+        run("725090", azimuth_deg=0.0, tilt_deg=40.0).sum()
+    assert south > west > north
+    # specific yield: sunny Phoenix well above cloudy Seattle; each in the range NREL's solar maps give for a
+    # 20-degree south-facing array (roughly 1,100-1,300 kWh/kW in Seattle, 1,600-1,800 in Phoenix)
+    phoenix, seattle = run("722780").sum() / 4.0, run("727930").sum() / 4.0
+    assert 1600 < phoenix < 1850 and 1050 < seattle < 1300
+
+
+def test_a_territory_station_has_no_solar_and_says_so(tmp_path, cli):
+    assert not has_solar("785140") and has_solar("725090")
+    p = tmp_path / "pr.yaml"
+    p.write_text("location: {station: '785140'}\nheating_load: {annual: 5 MMBtu}\nsolar: {capacity: 5 kW}\n")
+    r = cli("compare", p)
+    assert r.returncode == 2 and "solar" in r.stderr and "Puerto Rico" in r.stderr
+
+
+def test_solar_in_a_profile_reports_its_year(tmp_path):
+    p = tmp_path / "h.yaml"
+    p.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\nsolar: {capacity: 4 kW}\n")
+    c = heatcalc.compare(p)
+    d = c.to_dict()["solar"]
+    assert d["annual_kwh"] == pytest.approx(run("725090").sum(), rel=1e-9)
+    assert sum(d["monthly_kwh"]) == pytest.approx(d["annual_kwh"])
+    for r in c.results:
+        assert r.solar_self_consumed_kwh + r.solar_exported_kwh == pytest.approx(d["annual_kwh"])
+        assert r.electric_bill_usd < r.electric_bill_without_solar_usd
