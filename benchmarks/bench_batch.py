@@ -12,8 +12,9 @@ efficiencies, and prices; 1 % give their heat as a year of bills instead of a lo
 About 1 % fail (tropical stations whose air never falls below the balance point) and are reported, as they would be
 for a real housing stock.
 
-Run by hand:  python benchmarks/bench_batch.py [--quick] [--stages]
-(--quick: 1/10 of the sizes; --stages: where one process spends its time on 100,000 homes.)
+Run by hand:  python benchmarks/bench_batch.py [--quick] [--stages] [--tariffs-solar N]
+(--quick: 1/10 of the sizes; --stages: where one process spends its time on 100,000 homes; --tariffs-solar N: N
+homes with a URDB rate and rooftop solar over every station with irradiance, PV cache cold then warm.)
 Peak memory is the largest resident set of the heatcalc process and of its worker processes (ru_maxrss).
 """
 
@@ -193,12 +194,52 @@ def stages(table: Path) -> None:
               + ("" if key == "csv text" else f"  {100 * value / total:4.1f} %"))
 
 
+def write_tariff_solar_table(path: Path, n: int, seed: int = 5) -> None:
+    """Homes with a URDB rate (profiles/rates) and rooftop solar over every station that has irradiance: varied
+    loads, heat pumps, other use, array sizes, tilts and azimuths (issue 20's batch target)."""
+    from heatcalc.weather.solar import has_solar
+
+    rng = random.Random(seed)
+    ids = [u for u in stations() if has_solar(u)]
+    rate = ROOT / "profiles" / "rates" / "illustrative-tiered-tou.json"
+    cols = ["home", "location.station", "heating_load.annual", "systems.heat_pump.hspf2",
+            "systems.heat_pump.compressor", "tariff.urdb", "base_use.electricity", "solar.capacity", "solar.tilt",
+            "solar.azimuth", "prices.natural_gas"]
+    with open(path, "w") as fh:
+        fh.write(",".join(cols) + "\n")
+        for i in range(n):
+            fh.write(",".join([f"h{i}", rng.choice(ids), f"{rng.randint(20, 140)} MMBtu",
+                               str(rng.choice([7.5, 8.1, 9, 10])), rng.choice(COMPRESSORS), str(rate),
+                               f"{rng.randint(300, 900)} kWh/month", f"{rng.choice([3, 4, 5, 6, 8, 10])} kW",
+                               str(rng.choice([15, 20, 25, 30, 35])), str(rng.choice([135, 160, 180, 200, 225])),
+                               f"{rng.uniform(1.0, 2.5):.2f}"]) + "\n")
+
+
+def tariffs_and_solar(tmp: Path, n: int) -> None:
+    import os
+
+    table = tmp / "solar_homes.csv"
+    write_tariff_solar_table(table, n)
+    cache = tmp / "pvcache"
+    os.environ["HEATCALC_CACHE_DIR"] = str(cache)
+    for label in ("PV cache cold", "PV cache warm"):
+        secs, rss = timed(["batch", "--homes", str(table), "-o", str(tmp / "solar_out.csv")])
+        print(f"{n:>9,} homes with a URDB tariff and solar, {label}: {secs:6.1f} s ({n / secs:7,.0f} homes/s), "
+              f"peak RSS {rss:4,.0f} MB (target >= 1,000 homes/s)")
+    del os.environ["HEATCALC_CACHE_DIR"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--tariffs-solar", type=int, metavar="N", help="only the tariff + solar measurement, N homes")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    if args.tariffs_solar:
+        with tempfile.TemporaryDirectory() as tmp:
+            tariffs_and_solar(Path(tmp), args.tariffs_solar)
+        return
     print(f"engine + costs, 2,000 homes at one station on one core: {engine_rate():,.0f} home-years/s "
           "(target >= 2,000 per core)")
     with tempfile.TemporaryDirectory() as tmp:

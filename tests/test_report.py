@@ -69,7 +69,7 @@ def test_the_page_parses_and_holds_every_chart_and_the_tables_numbers(report):
     page.feed(text)
     page.close()
     # full.yaml has every chart; Boston has no economics; Sacramento's time-of-use rate has no single break-even
-    assert page.charts[:6] == list(CHARTS)
+    assert page.charts[:6] == list(CHARTS[:6])  # monthly_bills and solar need rates or solar
     assert page.charts[6:] == ["annual_cost", "monthly_cost", "heat_pump_capacity", "breakeven", "peak_demand",
                                "annual_cost", "monthly_cost", "heat_pump_capacity", "lifetime_cost", "peak_demand"]
     assert page.tags.count("svg") == len(page.charts)
@@ -190,3 +190,19 @@ def test_a_real_browser_prints_the_page_to_pdf(report, tmp_path):
                     out.as_uri()], capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 3
+
+
+def test_a_home_with_rates_and_solar_gets_its_bills_and_solar_charts(tmp_path):
+    from heatcalc.report import chart_names, solar_series
+
+    c = heatcalc.compare(ROOT / "profiles" / "boston-tariff-solar.yaml")
+    assert chart_names(c)[-2:] == ["monthly_bills", "solar"]
+    out = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", str(ROOT / "profiles" / "boston-tariff-solar.yaml"), "-o",
+                               str(out)]).exit_code == 0
+    text = out.read_text()
+    assert "data-chart='monthly_bills'" in text and "data-chart='solar'" in text
+    pv, used, exported = solar_series(c)
+    assert pv.sum() == pytest.approx(c.to_dict()["solar"]["annual_kwh"])
+    assert (used + exported) == pytest.approx(pv)
+

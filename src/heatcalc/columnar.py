@@ -838,7 +838,11 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     problems: list = [None] * n
     warnings: list = [()] * n
     if items:
-        slow_block = block_from_outcomes(b.process_block(items, price_overrides))
+        # a few hundred at a time: a home with hourly data (solar, a load series) holds its arrays until its
+        # rows are made, so a whole chunk of them at once would hold hundreds of megabytes
+        outcomes = [o for k in range(0, len(items), b.BLOCK)
+                    for o in b.process_block(items[k:k + b.BLOCK], price_overrides)]
+        slow_block = block_from_outcomes(outcomes)
         parts.append((slow, slow_block.counts, slow_block.columns))
         for j, i in enumerate(slow):
             problems[i] = slow_block.problems[j]

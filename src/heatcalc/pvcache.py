@@ -30,15 +30,20 @@ def _folder() -> Path | None:
     return Path(base) / "heatcalc" / "pv"
 
 
+_VERSIONS: list = []
+
+
 def _name(key) -> str:
-    from importlib import metadata
+    if not _VERSIONS:  # reading a package's metadata parses files: once a process
+        from importlib import metadata
 
-    from . import __version__
+        from . import __version__
 
-    try:
-        pvlib_version = metadata.version("pvlib")
-    except metadata.PackageNotFoundError:
-        pvlib_version = "none"
+        try:
+            _VERSIONS.append((__version__, metadata.version("pvlib")))
+        except metadata.PackageNotFoundError:
+            _VERSIONS.append((__version__, "none"))
+    __version__, pvlib_version = _VERSIONS[0]
     return hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + ".npz"
 
 

@@ -352,7 +352,7 @@ def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResul
     base = np.full(8760, setup.base_kwh_per_h)
     heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, r.system)
     e_heat = bill(base + heat_kwh)
-    e_all = bill(base + heat_kwh + cool_kwh)
+    e_all = bill(base + heat_kwh + cool_kwh) if cool_kwh.any() else e_heat
     gas_service = _gas_service(home, fuel)
     fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
     base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
