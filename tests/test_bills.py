@@ -248,3 +248,32 @@ def test_without_a_tariff_todays_numbers_stand_and_bills_add_base_and_fixed():
     # the bills' 15 therm/month of non-heating gas is on the gas bill, at the gas price
     assert furnace.fuel_bill_usd == pytest.approx(furnace.energy.fuel_units * c.home.prices["natural_gas"].value
                                                   + 180 * c.home.prices["natural_gas"].value)
+
+
+def test_a_non_finite_rate_is_named(tmp_path, cli):
+    (tmp_path / "rate.json").write_text('{"name": "x", "energyratestructure": [[{"rate": NaN}]]}')
+    p = tmp_path / "home.yaml"
+    p.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\ntariff: {urdb: rate.json}\n")
+    r = cli("compare", p)
+    assert r.returncode == 2 and "energyratestructure[0][0].rate must be a finite number" in r.stderr
+
+
+def test_outputs_never_replace_the_rate_file(tmp_path, cli):
+    rate(tmp_path)
+    p = tmp_path / "home.yaml"
+    p.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\ntariff: {urdb: rate.json}\n")
+    before = (tmp_path / "rate.json").read_text()
+    for args in (("compare", p, "--hourly", tmp_path / "rate.json"), ("batch", p, "-o", tmp_path / "rate.json")):
+        r = cli(*args)
+        assert r.returncode == 2 and "is one of the inputs" in r.stderr
+    assert (tmp_path / "rate.json").read_text() == before
+
+
+def test_a_homes_tables_files_are_relative_to_the_table(tmp_path, cli):
+    folder = tmp_path / "stock"
+    folder.mkdir()
+    rate(folder)
+    (folder / "homes.csv").write_text("location.zip,heating_load.annual,tariff.urdb\n02134,60 MMBtu,rate.json\n")
+    r = cli("batch", "--homes", folder / "homes.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) == 4

@@ -305,7 +305,11 @@ def _spec(item: HomeInput):
         raise ProfileError(item.source, [p._replace(line=item.line) for p in exc.problems]) from None
     lines = {path: item.line for path in _paths(data)}
     lines[""] = item.line
-    return validate(data, item.source, lines, default_name=f"row {item.home}")
+    # files a row names (a rate, a load series, a weather file) are relative to the table, as a profile's are to
+    # the profile; stdin's rows to the working folder
+    table = Path(item.source) if item.source not in ("-", "stdin", "<stdin>") else None
+    base = table.resolve().parent if table is not None and table.exists() else None
+    return validate(data, item.source, lines, default_name=f"row {item.home}", base_dir=base)
 
 
 def _paths(data, prefix=""):

@@ -106,7 +106,8 @@ def _number(source: str, where: str, value, minimum: float | None = None) -> flo
             raise TariffError(f"{source}: {where} must be a number (got {value!r})") from None
     value = float(value)
     if not np.isfinite(value) or (minimum is not None and value < minimum):
-        raise TariffError(f"{source}: {where} must be a finite number of at least {minimum:g} (got {value!r})")
+        least = "" if minimum is None else f" of at least {minimum:g}"
+        raise TariffError(f"{source}: {where} must be a finite number{least} (got {value!r})")
     return value
 
 

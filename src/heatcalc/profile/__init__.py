@@ -29,11 +29,12 @@ def json_schema() -> dict:
 
 
 def files_read(profile: Profile) -> list:
-    """The files a profile points to (its weather file and load series), resolved as the model reads them: outputs
-    must never be written over them."""
+    """The files a profile points to (its weather file, URDB rate and load series), resolved as the model reads
+    them: outputs must never be written over them."""
     from pathlib import Path
 
-    named = [profile.location.weather_file if profile.location is not None else None]
+    named = [profile.location.weather_file if profile.location is not None else None,
+             profile.tariff.urdb if profile.tariff is not None else None]
     for load in (profile.heating_load, getattr(profile, "cooling_load", None)):
         hourly = getattr(load, "hourly", None) if load is not None else None
         named.append(hourly.file if hourly is not None else None)
