@@ -215,3 +215,13 @@ def test_a_long_bad_cell_is_not_echoed_whole(tmp_path):
     with pytest.raises(HeatcalcError) as err:
         read_load_series(f, "q", "Btu/h")
     assert "x" * 30 not in str(err.value)
+
+
+def test_a_constant_load_is_refused_not_crashed(tmp_path, cli):
+    # 1 kW every hour does not follow the weather: its fitted line reaches zero hundreds of degrees away
+    f = tmp_path / "flat.csv"
+    f.write_text("q\n" + "1\n" * 8760)
+    p = tmp_path / "h.yaml"
+    p.write_text("location: {zip: '02134'}\nheating_load:\n  hourly: {file: flat.csv, column: q, unit: kW}\n")
+    r = cli("compare", p)
+    assert r.returncode == 2 and "hardly follows the outdoor temperature" in r.stderr

@@ -511,6 +511,11 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
             dropped.append((start, end, f"{days} days: longer than {limit}"))
         else:
             used.append((start, end, amount))
+    if dropped and len(used) < len(spans) and not used:
+        b.fail(f"{where}.{kind}", f"every period is longer than {limit} days ({dropped[0][2]}, ...), too long to "
+                                  "tell the seasons apart: give monthly bills, or the year's total as "
+                                  "heating_load.from_bills.amount")
+        return None, None, "from_bills"
     counts = np.zeros((len(used), 365))
     for i, (start, end, _) in enumerate(used):
         d = start

@@ -307,6 +307,11 @@ def fit_ua(load_btu_per_h: np.ndarray, temp_f: np.ndarray, heating: bool = True)
         side = "colder" if heating else "hotter"
         raise ValueError(f"the load does not grow as the air gets {side}; is it the right column?")
     balance = intercept / ua if heating else -intercept / ua
+    if not -40.0 <= balance <= 100.0:
+        # a load that barely follows the weather (a constant, a water-heating column) fits a balance point
+        # hundreds of degrees away: it is not a heating (or cooling) load
+        raise ValueError(f"the load hardly follows the outdoor temperature (its line reaches zero at {balance:,.0f} F"
+                         "); is it the right column, and the space-heating (or cooling) load alone?")
     resid = q - (slope * t + intercept)
     total = float(((q - q.mean()) ** 2).sum())
     r2 = 1.0 - float((resid ** 2).sum()) / total if total > 0 else 1.0
