@@ -246,3 +246,8 @@ def test_the_scale_docs_recipe_compare_frame_dask_to_parquet(tmp_path):
     assert back["home"].tolist() == eager["home"].tolist()
     assert back["electricity_kwh"].fillna(-1).tolist() == eager["electricity_kwh"].fillna(-1).tolist()
     assert back["error"].notna().sum() == 1 and "99999" in back["error"].dropna().iloc[0]
+
+
+def test_an_integer_too_large_for_a_float_is_a_profile_error():
+    with pytest.raises(heatcalc.ProfileError, match="401-digit integer"):
+        heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": 10 ** 400}})

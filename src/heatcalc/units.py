@@ -198,7 +198,10 @@ def split_quantity(value) -> tuple[float, str]:
     if isinstance(value, (int, float)) or (type(value).__module__ == "numpy" and hasattr(value, "item")
                                             and isinstance(value.item(), (int, float))
                                             and not isinstance(value.item(), bool)):
-        number, unit = float(value), ""
+        try:
+            number, unit = float(value), ""
+        except OverflowError:
+            raise UnitError(f"must be a finite number (got a {len(str(value))}-digit integer)") from None
     elif isinstance(value, str):
         match = _NUMBER.match(value)
         if not match:
