@@ -163,7 +163,8 @@ def test_json_schema_docs_validator_and_classes_come_from_one_declaration():
 
 
 def test_every_table_column_and_vary_field_is_a_declared_field(tmp_path):
-    from heatcalc import batch, sweep
+    from heatcalc import batch
+    from heatcalc import sweeps as sweep
 
     names = [p for p, _ in _leaves(SCHEMA)]
     assert batch.check_table_header(["home"] + names, "t.csv") == ["home"] + names

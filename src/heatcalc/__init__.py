@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "compare": "api", "compare_many": "api", "load_profile": "profile", "Profile": "profile",
     "Comparison": "results", "Row": "results", "ProfileError": "errors", "Problem": "errors",
-    "HeatcalcError": "errors", "compare_frame": "cluster",
+    "HeatcalcError": "errors", "compare_frame": "cluster", "size": "api", "sweep": "api",
+    "installed_costs": "api", "stations": "api", "prices": "api", "schema": "api", "write_report": "api",
+    "rate_heat_pump": "api",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

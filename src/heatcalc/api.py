@@ -13,7 +13,7 @@ nothing else does: an input heatcalc cannot read (a missing file, a device) is a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .errors import HeatcalcError, Problem, ProfileError
 from .profile import Profile, copy_data, load_profile, parse_field_value, set_field, validate
@@ -56,7 +56,8 @@ def resolve(profile, overrides: Mapping[str, Any] | None = None, override_source
     return build_home(spec, prices, price_source=override_source)
 
 
-def compare(profile, override_source: str = "override", **overrides: Any) -> Comparison:
+def compare(profile: str | Path | Mapping[str, Any] | Profile, override_source: str = "override",
+            **overrides: Any) -> Comparison:
     """Compare the year's cost of heating the home with each system.
 
     Parameters
@@ -218,8 +219,8 @@ def _name(profile) -> str:
     return getattr(profile, "source", None) or "profile"
 
 
-def compare_many(profiles: Iterable, jobs: int = 1, override_source: str = "override",
-                 **overrides: Any) -> Iterator[Comparison | ProfileError]:
+def compare_many(profiles: Iterable[str | Path | Mapping[str, Any] | Profile], jobs: int = 1,
+                 override_source: str = "override", **overrides: Any) -> Iterator[Comparison | ProfileError]:
     """:func:`compare` for many profiles, yielding each one's :class:`Comparison` -- or its
     :class:`ProfileError`, which is yielded, not raised -- in input order.  Homes at the same weather station
     are computed together; ``jobs`` > 1 spreads chunks of profiles over that many processes."""
@@ -248,3 +249,106 @@ def compare_many(profiles: Iterable, jobs: int = 1, override_source: str = "over
 
 
 __all__ = ["Profile", "ProfileError", "compare", "compare_many", "load_profile", "resolve"]
+
+
+# --- one call per command -------------------------------------------------------------------------------------
+
+
+class SweepResult(NamedTuple):
+    """What ``heatcalc sweep`` computes: every point (its values and Comparison) and the break-evens found."""
+
+    fields: list
+    points: list
+    breakevens: list
+
+
+def size(profile: str | Path | Mapping[str, Any] | Profile, **overrides: Any):
+    """``heatcalc size``: the design load, standard sizes by compressor type, the profile's own unit with the
+    strips it needs, and rooftop solar to offset the heat pump (:class:`heatcalc.sizing.SizingResult`)."""
+    from .sizing import size_home
+
+    return size_home(resolve(profile, overrides))
+
+
+def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overrides: Any) -> SweepResult:
+    """``heatcalc sweep``: the profile at every value of one or two fields, each ``"FIELD=START:STOP:STEP"`` or
+    ``"FIELD=A,B,C"`` (``"prices.electricity=0.10:0.40:0.05"``); overrides as for :func:`compare`."""
+    from . import sweeps as sw
+
+    if not 1 <= len(vary) <= 2:
+        raise HeatcalcError("sweep: vary one field, or two for a grid")
+    varies = [sw.parse_vary(v) for v in vary]
+    if len(varies) == 2 and varies[0].field == varies[1].field:
+        raise HeatcalcError("sweep: the two fields must differ")
+    fields = {_field(k): v for k, v in overrides.items()}
+    prices, problems = {}, []
+    for name in [f for f in fields if f.startswith(_PRICES)]:
+        try:
+            prices[name[len(_PRICES):]] = parse_field_value(name, fields.pop(name), "override")
+        except ProfileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProfileError("override", problems)
+    spec = load_profile(profile)
+    resolve(spec, {**{f"prices.{k}": v for k, v in prices.items()}, **fields})  # sound before it is varied
+    data = copy_data(spec.data if spec.data is not None else spec.to_dict())
+    for name, value in fields.items():
+        set_field(data, name, value)
+    points = sw.run_sweep(data, spec.source or "profile", varies, base_dir=spec.base_dir, lines=spec.lines,
+                          price_overrides=prices)
+    return SweepResult([v.field for v in varies], points, sw.breakevens(points, len(varies[0].values)))
+
+
+def installed_costs(size: str | float = "3 ton", state: str | None = None) -> list[dict]:
+    """``heatcalc costs``: installed-cost ranges of each kind of equipment at a size (``"3 ton"``, or Btu/h) in a
+    state (default: the national average), with their sources."""
+    from .costs import cost_table
+    from .weather import stations as st
+
+    if state is not None and (st.state_info(state) is None or state.upper() == "US"):
+        raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
+    btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
+    return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state)]
+
+
+def stations(state: str | None = None, near: str | None = None, limit: int = 0) -> list[dict]:
+    """``heatcalc stations``: the embedded weather stations, one state's, or nearest a ZIP code first."""
+    from .catalog import station_records
+
+    return station_records(state=state, near=near, limit=limit)[0]
+
+
+def prices(state: str | None = None) -> list[dict]:
+    """``heatcalc prices``: default prices and grid emission rate of a state (or of every state)."""
+    from .catalog import price_records
+
+    return price_records(state)[0]
+
+
+def schema() -> dict:
+    """``heatcalc schema``: the JSON Schema of a profile."""
+    from .profile import json_schema
+
+    return json_schema()
+
+
+def write_report(profiles, path: str | Path, format: str = "html", chart: str | None = None,
+                 **overrides: Any) -> None:
+    """``heatcalc report``: the HTML report of one or more profiles, or one chart (``format="svg"`` or ``"png"``
+    with ``chart``), written to ``path`` (a file, or ``"-"`` for stdout) as the CLI writes it."""
+    from .fileio import Output
+
+    items = [profiles] if isinstance(profiles, (str, Path, Mapping, Profile)) else list(profiles)
+    comparisons = [compare(p, **overrides) for p in items]
+    from . import report as rp
+
+    with Output(path, binary=format == "png") as out:
+        if format == "html":
+            out.file.write(rp.html_report(comparisons))
+            return
+        from .charts import png, svg
+
+        if chart is None or len(comparisons) != 1:
+            raise HeatcalcError("a chart (svg or png) is drawn for one profile: give chart=NAME")
+        figure = rp.chart(comparisons[0], chart)
+        out.file.write(svg(figure) if format == "svg" else png(figure))

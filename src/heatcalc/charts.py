@@ -225,7 +225,7 @@ def svg(fig, prefix: str = "") -> str:
 
     plt = _plt()
     buf = io.StringIO()
-    fig.savefig(buf, format="svg")
+    fig.savefig(buf, format="svg", metadata={"Date": None})  # no timestamp: two runs give the same bytes
     plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
@@ -239,6 +239,6 @@ def svg(fig, prefix: str = "") -> str:
 def png(fig, dpi: int = 200) -> bytes:
     plt = _plt()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()

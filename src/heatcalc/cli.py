@@ -459,7 +459,7 @@ def sweep(
 ):
     """Annual cost of each system as one or two profile fields vary, with the heat pump / furnace break-even."""
     from . import render
-    from . import sweep as sw
+    from . import sweeps as sw
     from .profile import load_profile
 
     if len(vary) > 2:
@@ -560,10 +560,9 @@ def size(
     """Size a heat pump: design load, capacity needed, standard size by compressor type, heat covered without
     backup, and the backup strips needed."""
     from . import render
-    from .api import resolve
-    from .sizing import size_home
+    from .api import size as size_profile
 
-    result = size_home(resolve(profile))
+    result = size_profile(profile)
     if format is Format.csv:
         rows = result.rows()
         render.write_records_csv(rows, list(rows[0]), sys.stdout)
@@ -866,14 +865,9 @@ def costs(
 ):
     """Installed-cost ranges (low, typical, high) of each kind of equipment at a size in a state, with sources."""
     from . import render
-    from .costs import cost_table
-    from .profile import parse_field_value
-    from .weather import stations as st
+    from .api import installed_costs
 
-    if state is not None and (st.state_info(state) is None or state.upper() == "US"):
-        raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
-    btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
-    rows = [r._asdict() for r in cost_table(btu_per_h / 12000.0, state)]
+    rows = installed_costs(size, state)
     if format is Format.csv:
         render.write_records_csv(rows, list(rows[0]), sys.stdout)
     elif format is Format.json:
@@ -888,7 +882,7 @@ def schema():
     """Print a JSON Schema of the profile (for editor completion and checking)."""
     import json
 
-    from .profile import json_schema
+    from .api import schema as json_schema
 
     json.dump(json_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")

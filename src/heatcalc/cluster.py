@@ -57,7 +57,7 @@ def run_on_cluster(chunks, client, price_overrides: dict | None = None, text: st
 # --- DataFrames ---------------------------------------------------------------------------------------------------
 
 def _frame_columns() -> tuple:
-    from .columnar import OUT_COLUMNS
+    from .rows import OUT_COLUMNS
 
     return OUT_COLUMNS + ("error",)
 
@@ -65,7 +65,7 @@ def _frame_columns() -> tuple:
 def _empty_frame():
     import pandas as pd
 
-    from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
+    from .rows import BOOL_COLUMNS, TEXT_COLUMNS
 
     return pd.DataFrame({c: pd.Series([], dtype=object if c in TEXT_COLUMNS or c == "error" else "bool"
                                       if c in BOOL_COLUMNS else "float64")
@@ -85,7 +85,7 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     ``defaults`` fills fields a row leaves empty (plain profile data, like ``--defaults``); ``prices`` overrides
     every home's prices (``{"electricity": 0.18}``, $/kWh, $/therm, $/gal), like ``--electricity-price``.
     """
-    from .batch import check_table_header
+    from .homes import check_table_header
 
     if not hasattr(df, "columns") or not hasattr(df, "index"):
         raise TypeError(f"compare_frame takes a pandas or dask DataFrame, got {type(df).__name__}")
@@ -109,7 +109,7 @@ def _checked_defaults(defaults) -> dict:
     if defaults is None:
         return {}
     if isinstance(defaults, (str, Path)):
-        from .batch import read_defaults
+        from .homes import read_defaults
 
         return read_defaults(str(defaults))
     if not isinstance(defaults, Mapping):
@@ -134,7 +134,8 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     import numpy as np
     import pandas as pd
 
-    from .columnar import OUT_COLUMNS, Chunk, ranks, run_chunk
+    from .columnar import ranks, run_chunk
+    from .rows import OUT_COLUMNS, Chunk
 
     if len(df) == 0:
         return _empty_frame()
@@ -177,7 +178,7 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
 def _typed(frame):
     """Text columns as pandas' string dtype and ``meets_load`` as nullable boolean: a schema Arrow and Parquet can
     take without looking at the values (object columns carry none)."""
-    from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
+    from .rows import BOOL_COLUMNS, TEXT_COLUMNS
 
     kinds = {c: "string" for c in frame.columns if c in TEXT_COLUMNS or c == "error"}
     kinds.update({c: "boolean" for c in frame.columns if c in BOOL_COLUMNS})

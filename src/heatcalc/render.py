@@ -654,15 +654,6 @@ def print_costs(rows: list[dict], console) -> None:
     console.print(f"Sources: {SOURCES_IN_SHORT} Each figure's source is in --format csv or json.", style="dim")
 
 
-def csv_rows_text(block, start: int = 0, stop: int | None = None) -> str:
-    """Rows ``start:stop`` of a batch block as CSV lines (the columns of :data:`heatcalc.columnar.OUT_COLUMNS`,
-    numbers as Python writes them, an empty number as an empty cell)."""
-    from .columnar import OUT_COLUMNS, column_values
-
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(
-        zip(*(column_values(name, block.columns[name][start:stop]) for name in OUT_COLUMNS)))
-    return buf.getvalue()
 
 
 class BlockWriter:
@@ -671,7 +662,7 @@ class BlockWriter:
     and 64-bit floats with null for an empty number)."""
 
     def __init__(self, out, fmt: str):
-        from .columnar import OUT_COLUMNS
+        from .rows import OUT_COLUMNS
 
         self.fmt = fmt
         self.columns = list(OUT_COLUMNS)
@@ -680,7 +671,7 @@ class BlockWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            from .columnar import BOOL_COLUMNS, TEXT_COLUMNS
+            from .rows import BOOL_COLUMNS, TEXT_COLUMNS
 
             self.schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
                                       else pa.float64()) for c in self.columns])
@@ -710,7 +701,12 @@ class BlockWriter:
             self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
         elif self.fmt == "csv":
             whole = start == 0 and stop == int(block.counts.sum())
-            self.out.write(block.text if whole and block.text is not None else csv_rows_text(block, start, stop))
+            if whole and block.text is not None:
+                self.out.write(block.text)
+            else:
+                from .rows import csv_rows_text
+
+                self.out.write(csv_rows_text(block, start, stop))
         else:
             self.rows.write(block.row_dicts(start, stop))
         self.count += stop - start

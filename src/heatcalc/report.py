@@ -151,13 +151,14 @@ def chart(c: Comparison, name: str, months: list[dict] | None = None):
 def breakeven_series(c: Comparison, n: int = 13):
     """The year's total cost of the heat pump and of the furnace at electricity prices from half to one and a half
     times today's, each computed by the model (the dual-fuel switchover follows the price)."""
-    from .api import compare
+    from .home import build_home
+    from .simulate import compare_home
 
     today = c.home.prices["electricity"].value
     prices = np.linspace(0.5 * today, 1.5 * today, n)
     hp, furnace = [], []
     for p in prices:
-        other = compare(c.home.profile, **{"prices.electricity": float(p)})
+        other = compare_home(build_home(c.home.profile, {"electricity": float(p)}, "break-even"))
         hp.append(other.result("heat_pump").total_cost_usd)
         furnace.append(other.result("furnace").total_cost_usd)
     return prices, np.array(hp), np.array(furnace)

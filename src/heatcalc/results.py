@@ -270,6 +270,33 @@ class Comparison(NamedTuple):
     def result(self, system: str) -> SystemResult | None:
         return next((r for r in self.results if r.system == system), None)
 
+    @property
+    def assumptions(self) -> list[dict]:
+        """Every assumption and default used, with its source (what ``--explain`` lists)."""
+        return [{"field": a.field, "value": a.value, "source": a.source} for a in self.home.assumptions]
+
+    def __repr__(self) -> str:
+        costs = ", ".join(f"{r.system} ${r.total_cost_usd:,.0f}" for r in self.results)
+        return f"Comparison({self.name!r}: {costs}; cheapest {self.summary.cheapest or 'none'})"
+
+    # monthly_frame() and hourly_frame() are attached by heatcalc.simulate, which makes every Comparison (this
+    # module cannot import it: simulate imports this one)
+
+    def _repr_html_(self) -> str:
+        """The rows as a small table, for notebooks."""
+        from html import escape
+
+        head = ("<tr><th scope='col'>System</th><th scope='col'>Electricity kWh</th><th scope='col'>Fuel</th>"
+                "<th scope='col'>Cost $/yr</th><th scope='col'>CO2 kg/yr</th><th scope='col'>Meets the load</th></tr>")
+        body = "".join(
+            f"<tr><th scope='row'>{escape(r.system)}</th><td>{r.electricity_kwh:,.0f}</td>"
+            f"<td>{'' if not r.fuel else f'{r.fuel_use:,.0f} {escape(r.fuel_unit)}'}</td>"
+            f"<td>{r.total_cost_usd:,.0f}</td><td>{r.total_co2_kg:,.0f}</td><td>{'yes' if r.meets_load else 'no'}</td>"
+            "</tr>" for r in self.rows)
+        return (f"<table><caption>{escape(self.name)}: cheapest to run "
+                f"{escape(self.summary.cheapest or 'none')}</caption>{head}{body}</table>")
+
+
     def to_dict(self) -> dict:
         """The JSON object of one profile: inputs as understood, assumptions, rows and summary."""
         h = self.home

@@ -649,3 +649,27 @@ HOURLY_COLUMNS = ("profile", "system", "hour", "time", "outdoor_f", "load_btu", 
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
                    "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw", "electric_bill_usd",
                    "fuel_bill_usd")
+
+
+def monthly_frame(comparison: Comparison):
+    """Each system's months (``compare --monthly``) as a pandas DataFrame (pandas is imported here only)."""
+    import pandas as pd
+
+    return pd.DataFrame(monthly_rows(comparison), columns=list(MONTHLY_COLUMNS))
+
+
+def hourly_frame(comparison: Comparison):
+    """Every hour of the year for each system (``compare --hourly``) as a pandas DataFrame indexed by the hour's
+    start in the weather's local standard time (a DatetimeIndex of 2023, repeated per system); the column ``time``
+    is the same hour in local clock time with its UTC offset (daylight saving time included)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(hourly_rows(comparison)), columns=list(HOURLY_COLUMNS))
+    hours = pd.date_range("2023-01-01", periods=8760, freq="h")
+    frame.index = pd.DatetimeIndex(list(hours) * (len(frame) // 8760), name="standard_time")
+    return frame.drop(columns=["hour"])
+
+
+Comparison.monthly_frame = monthly_frame
+Comparison.hourly_frame = hourly_frame
+

@@ -94,6 +94,37 @@ def _user_data(record, original, raw) -> dict:
     return out
 
 
+def profile_to_dict(profile: Profile) -> dict:
+    """The profile as plain data in the units a user writes (``"780 therm"``, ``"3 ton"``), which loads back to an
+    equal Profile: a profile read from YAML gives its YAML as written (with any changes made in code since), one
+    built in code gives the values it was given."""
+    checked = _checked(profile)
+    return copy_data(checked.data) if checked.data is not None else {}
+
+
+def profile_to_yaml(profile: Profile) -> str:
+    """:func:`profile_to_dict` as YAML text."""
+    import datetime
+
+    import yaml
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, (datetime.date, str, int, float, bool)) or value is None:
+            return value
+        return str(value)
+
+    return yaml.safe_dump(plain(profile_to_dict(profile)), sort_keys=False, allow_unicode=True)
+
+
+# The Record classes cannot import the validator (it imports them), so these methods are attached here.
+Profile.to_dict = profile_to_dict
+Profile.to_yaml = profile_to_yaml
+
+
 def load_profile(source) -> Profile:
     """A validated :class:`Profile` from a path (``str`` or ``Path``), a mapping in the YAML's shape, or a
     :class:`Profile` (returned as it is).  Raises :class:`~heatcalc.errors.ProfileError` listing every problem."""
@@ -116,6 +147,6 @@ __all__ = [
     "HeatPumpConfig", "HeatingLoad", "Incentives", "InstalledCosts", "Leaf", "Location", "MAX_DEPTH", "MAX_NODES",
     "MAX_PROFILE_BYTES", "PERIOD_FIELDS", "POINT_FIELDS", "PerformancePoint", "Prices", "Profile", "Record",
     "ResistanceConfig", "SCHEMA", "SYSTEMS", "Section", "Systems", "Tariff", "TariffPeriod", "copy_data",
-    "field_spec", "files_read", "json_schema", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
+    "field_spec", "files_read", "json_schema", "profile_to_dict", "profile_to_yaml", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
     "rating_points_from_text", "read_yaml", "set_field", "suggest", "validate",
 ]

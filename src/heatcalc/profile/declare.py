@@ -207,3 +207,13 @@ def section_declaration(record: type, doc: str | None = None, can_be_false: bool
     return Section(fields=fields, doc=" ".join((doc or record.__doc__ or "").split()), one_of=rules["one_of"],
                    required_one=rules["required_one"], required=rules["required"], can_be_false=can_be_false,
                    record=record, absent=absent)
+
+
+def line_of(lines: dict, path: str) -> int | None:
+    """The line of a dotted field, or of the nearest section above it that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path.rpartition(".")[0]
+    return lines.get("")
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import units as u
 from ..errors import Problem, ProfileError
-from .declare import Record, leaf, section
+from .declare import Record, leaf, line_of, section
 
 MAX_HEAT_BTU = 5_000e6  # 5,000 MMBtu a year: ten times a large house, so no input can overflow the model
 MAX_LOAD_BTU_PER_H = 2_000_000.0
@@ -593,8 +593,6 @@ class Profile(Record):
 
     def line(self, path: str) -> int | None:
         """The line of a dotted field in the profile's file (or of its nearest section), when known."""
-        from .validation import line_of
-
         return line_of(self.lines or {}, path)
 
     def error(self, problems: list[tuple[str, str]]) -> ProfileError:

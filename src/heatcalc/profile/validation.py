@@ -16,6 +16,7 @@ from typing import Any
 from .. import units as u
 from ..errors import Problem, ProfileError
 from .declare import Leaf, Section, section_declaration
+from .declare import line_of  # noqa: F401  (a public name of this module too)
 from .sections import PerformancePoint, Profile, TariffPeriod
 
 EXTENSION_PREFIX = "x-"  # top-level keys starting with it are ignored: they hold YAML anchors to merge elsewhere
@@ -507,15 +508,6 @@ def build(sec: Section, values: dict):
 
 def _frozen(value):
     return frozenset(value) if isinstance(value, set) else value
-
-
-def line_of(lines: dict, path: str) -> int | None:
-    """The line of a dotted field, or of the nearest section above it that has one."""
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path.rpartition(".")[0]
-    return lines.get("")
 
 
 @lru_cache(maxsize=None)

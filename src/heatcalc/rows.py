@@ -1,0 +1,101 @@
+"""The rows heatcalc batch writes: its output columns, declared once, and blocks of rows as columns.
+
+Below :mod:`heatcalc.columnar`, :mod:`heatcalc.render`, :mod:`heatcalc.cluster` and :mod:`heatcalc.batch`, which
+all read these declarations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import NamedTuple
+
+import numpy as np
+
+from .results import COLUMNS
+
+OUT_COLUMNS = ("home",) + COLUMNS
+
+TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "peak_hour"})
+
+BOOL_COLUMNS = frozenset({"meets_load"})
+
+OBJECT_COLUMNS = TEXT_COLUMNS | BOOL_COLUMNS  # held as object arrays (text, or True/False), not floats
+
+#: Numeric columns that may be empty (None in a row, NaN in a block's array, null in Parquet).
+NULLABLE = frozenset({"peak_outdoor_f", "balance_point_f", "net_installed_cost_usd", "lifetime_cost_usd",
+                      "npv_vs_current_usd", "simple_payback_years", "installed_cost_usd", "installed_cost_low_usd",
+                      "installed_cost_high_usd", "simple_payback_years_low", "simple_payback_years_high",
+                      "npv_vs_current_low_usd", "npv_vs_current_high_usd"})
+
+class Chunk(NamedTuple):
+    """A block of a homes table: one list of cells per field (a CSV cell's text, a Parquet value, or None)."""
+
+    source: str
+    fields: tuple[str, ...]  # dotted profile fields, the ``home`` column left out
+    cells: list  # per field: one value per row
+    homes: list[str]
+    lines: list  # per row: its line in a CSV file (None for Parquet)
+    errors: dict  # row → Problem, for rows that failed while being read
+    defaults: dict  # the --defaults profile as plain data
+
+    def __len__(self) -> int:
+        return len(self.homes)
+
+class Block(NamedTuple):
+    """What a chunk gives back: per home its name, source and problems (None when it ran) or warnings, and the
+    output rows of all the homes that ran, as columns (``counts[i]`` rows for home i, in order)."""
+
+    homes: list
+    sources: list
+    problems: list  # per home: None, or [Problem]
+    warnings: list  # per home: a tuple of warnings
+    counts: np.ndarray
+    columns: dict  # column → float array (NaN: empty) or object array of text
+    fast: int = 0  # how many of the homes took the fast route
+    text: str | None = None  # all the rows as CSV text (no header), when the chunk was run for CSV output
+
+    def row_dicts(self, start: int = 0, stop: int | None = None) -> list[dict]:
+        """Rows ``start:stop`` as dicts keyed by column (empty numbers as None), for the JSON and table writers."""
+        stop = int(self.counts.sum()) if stop is None else stop
+        cols = [(name, column_values(name, self.columns[name][start:stop])) for name in OUT_COLUMNS]
+        return [dict(zip((n for n, _ in cols), values)) for values in zip(*(v for _, v in cols))]
+
+def column_values(name: str, array) -> list:
+    """A column of a block as Python values: floats, text, None for an empty number."""
+    if name in OBJECT_COLUMNS:
+        return list(array)
+    if name in NULLABLE:
+        empty = np.isnan(array)
+        if empty.any():
+            out = array.astype(object)
+            out[empty] = None
+            return out.tolist()
+    return array.tolist()
+
+def empty_columns(n: int) -> dict:
+    return {name: (np.empty(n, dtype=object) if name in OBJECT_COLUMNS else np.full(n, np.nan))
+            for name in OUT_COLUMNS}
+
+def block_from_outcomes(outcomes: list) -> Block:
+    """A block of the per-home route's outcomes (``batch.Outcome``), its row dicts turned into columns."""
+    counts = np.array([len(o.rows) if o.rows is not None else 0 for o in outcomes], dtype=np.int64)
+    columns = empty_columns(int(counts.sum()))
+    rows = [r for o in outcomes if o.rows is not None for r in o.rows]
+    for name in OUT_COLUMNS:
+        values = [r[name] for r in rows]
+        if name in OBJECT_COLUMNS:
+            columns[name][:] = values
+        else:
+            columns[name][:] = [np.nan if v is None else v for v in values]
+    return Block([o.home for o in outcomes], [o.source for o in outcomes],
+                 [o.problems for o in outcomes], [o.warnings for o in outcomes], counts, columns)
+
+
+def csv_rows_text(block, start: int = 0, stop: int | None = None) -> str:
+    """Rows ``start:stop`` of a batch block as CSV lines (the columns of :data:`heatcalc.columnar.OUT_COLUMNS`,
+    numbers as Python writes them, an empty number as an empty cell)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        zip(*(column_values(name, block.columns[name][start:stop]) for name in OUT_COLUMNS)))
+    return buf.getvalue()
