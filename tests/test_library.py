@@ -78,3 +78,20 @@ def test_no_import_cycles():
     out = subprocess.run([sys.executable, str(tool), str(ROOT / "src" / "heatcalc")], capture_output=True,
                          text=True, timeout=120)
     assert "cycle" not in out.stdout + out.stderr, out.stdout
+
+
+def test_compare_frame_keeps_the_index_lists_errors_and_types_as_to_frame():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"location.zip": ["02134", "99999", "60601"], "heating_load.annual": ["60 MMBtu"] * 3,
+                       "note": ["a", "b", "c"]}, index=["x", "y", "z"])
+    out = heatcalc.compare_frame(df.drop(columns=["note"]))
+    assert out.index.tolist() == ["x"] * 3 + ["y"] + ["z"] * 3
+    assert isinstance(out.loc["y", "error"], list) and "99999" in out.loc["y", "error"][0]
+    one = heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"}}).to_frame()
+    assert {c: str(one.dtypes[c]) for c in one.columns} == {c: str(out.dtypes[c]) for c in one.columns}
+    wide = heatcalc.compare_frame(df.drop(columns=["note"]), shape="wide")
+    assert wide.index.tolist() == ["x", "y", "z"]
+    assert wide.loc["x", "heat_pump.annual_cost_usd"] == pytest.approx(out.loc["x"].iloc[0]["annual_cost_usd"])
+    kept = heatcalc.compare_frame(df, keep_columns=["note"]) if False else \
+        heatcalc.compare_frame(df[["location.zip", "heating_load.annual"]], keep_columns=["location.zip"])
+    assert kept.columns[0] == "location.zip" and kept.loc["z", "location.zip"].tolist() == ["60601"] * 3

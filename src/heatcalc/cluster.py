@@ -72,7 +72,8 @@ def _empty_frame():
                          for c in _frame_columns()})
 
 
-def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, source: str = "DataFrame"):
+def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, source: str = "DataFrame",
+                  shape: str = "long", keep_columns=None):
     """Compare every home of a DataFrame whose columns are dotted profile fields (``location.zip``,
     ``heating_load.annual``, ...), as ``heatcalc batch --homes`` does for a table.
 
@@ -84,7 +85,16 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
 
     ``defaults`` fills fields a row leaves empty (plain profile data, like ``--defaults``); ``prices`` overrides
     every home's prices (``{"electricity": 0.18}``, $/kWh, $/therm, $/gal), like ``--electricity-price``.
+
+    A pandas result keeps the input's index (each home's label on each of its rows), holds each failure's problems
+    as a list of ``field: message`` strings in ``error``, and types its columns as ``Comparison.to_frame()`` does.
+    ``shape="wide"`` gives one row per home instead, its columns ``SYSTEM.COLUMN`` (``heat_pump.annual_cost_usd``).
+    ``keep_columns`` (a list of the input's columns, or True for all) carries them onto the output rows.  A dask
+    result types its text as pandas' string dtype and joins a failure's problems with ``; `` (a schema Parquet can
+    take without computing), in the long shape.
     """
+    if shape not in ("long", "wide"):
+        raise ValueError(f"compare_frame: shape must be 'long' or 'wide', got {shape!r}")
     from .homes import check_table_header
 
     if not hasattr(df, "columns") or not hasattr(df, "index"):
@@ -93,10 +103,49 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     defaults = _checked_defaults(defaults)
     overrides = _checked_prices(prices)
     if type(df).__module__.startswith("dask"):
+        if shape != "long" or keep_columns:
+            raise ValueError("compare_frame: a dask DataFrame gives the long shape without kept columns")
         # typed text and boolean columns, so that the lazy frame's schema is known (to_parquet needs it)
         return df.map_partitions(_compare_typed, defaults or {}, overrides, source, meta=_typed(_empty_frame()),
                                  align_dataframes=False)
-    return _compare_pandas(df, defaults or {}, overrides, source)
+    out = _compare_pandas(df, defaults or {}, overrides, source, lists=True)
+    if keep_columns:
+        keep = list(df.columns) if keep_columns is True else list(keep_columns)
+        missing = [c for c in keep if c not in df.columns]
+        if missing:
+            raise ValueError(f"compare_frame: keep_columns names columns the frame does not have: {missing}")
+        kept = df.loc[out.index, keep] if len(out) else df.iloc[:0][keep]
+        kept.columns = [f"input.{c}" if c in out.columns else c for c in keep]
+        out = kept.join(out) if not kept.index.has_duplicates else _side_by_side(kept, out)
+    return _wide(out) if shape == "wide" else out
+
+
+def _side_by_side(left, right):
+    import pandas as pd
+
+    return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1).set_axis(right.index)
+
+
+def _wide(long):
+    """One row per home: each system's columns prefixed by it (``heat_pump.annual_cost_usd``)."""
+    import pandas as pd
+
+    from .rows import OUT_COLUMNS
+
+    per_home = [c for c in long.columns if c not in OUT_COLUMNS and c != "error"] + ["home", "error"]
+    values = [c for c in OUT_COLUMNS if c not in ("home", "profile", "system")]
+    rows, index = [], []
+    position = pd.Series(range(len(long)))
+    for _, group in position.groupby([long["home"].to_numpy()], sort=False):
+        part = long.iloc[group.to_numpy()]
+        row = {c: part[c].iloc[0] for c in per_home if c in part.columns}
+        row["profile"] = part["profile"].iloc[0]
+        for _, r in part.iterrows():
+            if isinstance(r["system"], str) and r["system"]:
+                row.update({f"{r['system']}.{c}": r[c] for c in values})
+        rows.append(row)
+        index.append(part.index[0])
+    return pd.DataFrame(rows, index=pd.Index(index, name=long.index.name))
 
 
 def _checked_defaults(defaults) -> dict:
@@ -130,7 +179,7 @@ def _checked_prices(prices: dict | None) -> dict:
             for k, v in (prices or {}).items()}
 
 
-def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
+def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: bool = False):
     import numpy as np
     import pandas as pd
 
@@ -167,12 +216,19 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str):
     error = np.full(total, None, dtype=object)
     fail_at = starts[failed]
     out["home"][fail_at] = [block.homes[i] for i in np.flatnonzero(failed)]
-    error[fail_at] = ["; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in block.problems[i])
-                      for i in np.flatnonzero(failed)]
+    messages = [[f"{p.field}: {p.message}" if p.field else p.message for p in block.problems[i]]
+                for i in np.flatnonzero(failed)]
+    for at, m in zip(fail_at, messages):
+        error[at] = m if lists else "; ".join(m)
     out["error"] = error
-    # text as object columns (pandas would infer its string dtype, dask its own): one schema whichever runs it
-    return pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
-                         for name, values in out.items()}, columns=list(_frame_columns()))
+    from .rows import frame_dtypes
+
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
+                          for name, values in out.items()}, columns=list(_frame_columns()))
+    frame = frame.astype(frame_dtypes(frame.columns))
+    # each row carries its home's label in the input's index
+    frame.index = df.index[np.repeat(np.arange(len(df)), counts)]
+    return frame
 
 
 def _typed(frame):

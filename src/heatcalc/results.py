@@ -69,6 +69,17 @@ class Row(NamedTuple):
 
 #: CSV columns, in order.
 COLUMNS = Row._fields
+#: Columns of text, and of True/False, among the output columns (with batch's ``home``); the rest are numbers.
+TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "peak_hour"})
+
+BOOL_COLUMNS = frozenset({"meets_load"})
+
+
+def frame_dtypes(columns) -> dict:
+    """The pandas dtype of each output column, the same for ``Comparison.to_frame()`` and
+    ``heatcalc.compare_frame``: text as object, ``meets_load`` as nullable boolean, every number float64."""
+    return {c: "object" if c in TEXT_COLUMNS or c == "error" else "boolean" if c in BOOL_COLUMNS else "float64"
+            for c in columns}
 
 #: A system that leaves more than this share of the year's heat unmet (its strips limited, no backup below a
 #: cut-out) does not do the job as specified: it is never "cheapest" and saves nothing. 1 % is about the heat of
@@ -265,7 +276,7 @@ class Comparison(NamedTuple):
             import pandas as pd
         except ImportError:
             raise ImportError("Comparison.to_frame needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.row_dicts(), columns=list(COLUMNS))
+        return pd.DataFrame(self.row_dicts(), columns=list(COLUMNS)).astype(frame_dtypes(COLUMNS))
 
     def result(self, system: str) -> SystemResult | None:
         return next((r for r in self.results if r.system == system), None)

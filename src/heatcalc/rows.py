@@ -12,13 +12,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .results import COLUMNS
+from .results import BOOL_COLUMNS, COLUMNS, TEXT_COLUMNS, frame_dtypes  # noqa: F401
 
 OUT_COLUMNS = ("home",) + COLUMNS
 
-TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "peak_hour"})
-
-BOOL_COLUMNS = frozenset({"meets_load"})
 
 OBJECT_COLUMNS = TEXT_COLUMNS | BOOL_COLUMNS  # held as object arrays (text, or True/False), not floats
 
