@@ -1,6 +1,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -54,3 +56,18 @@ def test_readme_python_api_example_runs(monkeypatch, capsys):
     assert rows.home.tolist() == ["0"] * 3 + ["1"] * 3 and rows.error.isna().all()
     printed = capsys.readouterr().out
     assert "heat_pump" in printed and "Problem(field=''" in printed  # a.yaml does not exist: reported, not raised
+
+
+def test_readme_notebook_study_runs(tmp_path, monkeypatch):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("A study, as in a notebook", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    wide, table = namespace["wide"], namespace["table"]
+    assert len(wide) == 1000 and wide["error"].isna().all()
+    assert table.shape == (5, 4) and (tmp_path / "study.svg").exists()
+    # a dearer kWh saves less in every state
+    assert (table.diff(axis=1).iloc[:, 1:] < 0).all().all()
+

@@ -95,3 +95,13 @@ def test_compare_frame_keeps_the_index_lists_errors_and_types_as_to_frame():
     kept = heatcalc.compare_frame(df, keep_columns=["note"]) if False else \
         heatcalc.compare_frame(df[["location.zip", "heating_load.annual"]], keep_columns=["location.zip"])
     assert kept.columns[0] == "location.zip" and kept.loc["z", "location.zip"].tolist() == ["60601"] * 3
+
+
+def test_field_docs_units_bounds_and_defaults_reach_help():
+    import pydoc
+
+    from heatcalc.profile import HeatPumpConfig, Solar
+
+    text = pydoc.render_doc(Solar, renderer=pydoc.plaintext)
+    assert "capacity : quantity [kW" in text and "Default: 20 [PVWatts' default tilt" in text
+    assert "hspf2 : number" in (HeatPumpConfig.__doc__ or "") and "Allowed:" in HeatPumpConfig.__doc__

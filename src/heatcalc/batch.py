@@ -427,3 +427,97 @@ def parquet_rows(path: str) -> int:
     import pyarrow.parquet as pq
 
     return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
+
+
+def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool = False, *, message=None,
+                watch=None, advance=None, max_table_homes: int = 200, on_loop_end=None) -> tuple[int, int]:
+    """Write each block of homes' rows as it comes, in input order, to ``output`` (a file, or stdout when None) in
+    ``fmt`` (csv, json, ndjson, parquet or table), and each failure's problems to ``errors_path`` as CSV rows.
+
+    Files are written under a temporary name and renamed when the run ends (:class:`heatcalc.fileio.Output`), so
+    none is left cut short.  ``message`` receives each problem and warning as a line (``Error: ...``), ``watch``
+    wraps the blocks (a stop signal ends the loop after the block in hand), ``advance`` counts homes done.
+    Returns (homes written, homes failed).  A KeyboardInterrupt (Ctrl-C, or a stop noted by ``watch``) keeps the
+    rows of the homes finished: the files are committed and the interrupt is raised again with ``.totals``."""
+    import csv as _csv
+
+    from . import render
+    from .errors import HeatcalcError
+    from .fileio import Output
+
+    say = message or (lambda line: None)
+    table_rows: list = []
+    out_file = Output(output if output else "-", binary=fmt == "parquet")
+    try:
+        error_file = Output(errors_path) if errors_path else None
+    except BaseException:
+        out_file.discard()
+        raise
+    error_writer = _csv.writer(error_file.file, lineterminator="\n") if error_file else None
+    if error_writer:
+        error_writer.writerow(["home", "source", "line", "field", "message"])
+    written = failed = 0
+    stop: KeyboardInterrupt | None = None
+    try:
+        writer = None if fmt == "table" else render.BlockWriter(out_file.file, fmt)
+        try:
+            for block in (watch(blocks) if watch else blocks):
+                end = len(block.homes)
+                if fail_fast:
+                    end = next((i + 1 for i, p in enumerate(block.problems) if p is not None), end)
+                rows = int(block.counts[:end].sum())
+                for i in range(end):
+                    home, source = block.homes[i], block.sources[i]
+                    label = "" if home in (source, "-") else f" (home {home})"
+                    if block.problems[i] is not None:
+                        for p in block.problems[i]:
+                            say(f"Error: {p.describe(source)}{label}")
+                            if error_writer:
+                                error_writer.writerow([home, source, p.line or "", p.field, p.message])
+                        failed += 1
+                    else:
+                        for w in block.warnings[i]:
+                            say(f"Warning: {source}{label}: {w}")
+                        written += 1
+                if writer is not None:
+                    writer.write(block, 0, rows)
+                else:
+                    if written > max_table_homes:
+                        raise HeatcalcError(f"--format table is for up to {max_table_homes} homes; use csv, "
+                                            "json, ndjson or parquet for larger runs")
+                    table_rows.extend(block.row_dicts(0, rows))
+                if advance:
+                    advance(end)
+                if end < len(block.homes) or (fail_fast and failed):
+                    break
+        except KeyboardInterrupt as exc:
+            if getattr(exc, "forced", False):
+                raise
+            stop = exc
+        finally:
+            blocks.close()  # whatever ended the loop (a closed pipe, --fail-fast, an error), the workers stop now
+            if on_loop_end:
+                on_loop_end()
+        if writer is not None:
+            writer.close()
+        elif table_rows:
+            render.print_batch_table(table_rows, render.make_console(file=out_file.file))
+    except BaseException:
+        for f in (out_file, error_file):
+            if f:
+                f.discard()
+        raise
+    try:
+        for f in (out_file, error_file):
+            if f:
+                f.commit()
+    except BaseException:
+        for f in (out_file, error_file):
+            if f:
+                f.discard()
+        raise
+    if stop is not None:
+        stop.totals = (written, failed)
+        raise stop
+    return written, failed
+

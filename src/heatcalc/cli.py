@@ -594,95 +594,24 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
 
 
 def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
-    """Write each block of homes' rows as it comes, in input order.  Files given with --output and --errors are
-    written under a temporary name and renamed when the run ends, so none is ever left cut short; on Ctrl-C or
-    SIGTERM the rows of the homes finished so far are kept whole and the summary says how many homes the file
-    holds."""
-    import csv as _csv
+    """Run :func:`heatcalc.batch.write_batch` with this terminal's messages, progress bar and stop signals, then say
+    how many homes ran and exit with the batch's status."""
+    from .batch import write_batch
 
-    from . import render
-    from .fileio import Output
-
-    table_rows: list = []
-    out_file = Output(output if output else "-", binary=format is BatchFormat.parquet)
-    try:
-        error_file = Output(errors_path) if errors_path else None
-    except BaseException:
-        out_file.discard()
-        raise
-    error_writer = _csv.writer(error_file.file, lineterminator="\n") if error_file else None
-    if error_writer:
-        error_writer.writerow(["home", "source", "line", "field", "message"])
-    written = failed = 0
-    stop: KeyboardInterrupt | None = None
-    progress = None
     signals = _DeferredSignals()
+    progress = _progress(total)
+    stop: KeyboardInterrupt | None = None
+    totals = None
     try:
-        if format is BatchFormat.parquet:
-            writer = render.BlockWriter(out_file.file, "parquet")
-        elif format is BatchFormat.table:
-            writer = None
-        else:
-            writer = render.BlockWriter(out_file.file, format.value)
-        progress = _progress(total)
-        try:
-            for block in signals.watch(blocks):
-                end = len(block.homes)
-                if fail_fast:
-                    end = next((i + 1 for i, p in enumerate(block.problems) if p is not None), end)
-                rows = int(block.counts[:end].sum())
-                for i in range(end):
-                    home, source = block.homes[i], block.sources[i]
-                    label = "" if home in (source, "-") else f" (home {home})"
-                    if block.problems[i] is not None:
-                        for p in block.problems[i]:
-                            _err(f"Error: {p.describe(source)}{label}")
-                            if error_writer:
-                                error_writer.writerow([home, source, p.line or "", p.field, p.message])
-                        failed += 1
-                    else:
-                        for w in block.warnings[i]:
-                            _err(f"Warning: {source}{label}: {w}")
-                        written += 1
-                if writer is not None:
-                    writer.write(block, 0, rows)
-                else:
-                    if written > MAX_TABLE_HOMES:
-                        raise HeatcalcError(f"--format table is for up to {MAX_TABLE_HOMES} homes; use csv, "
-                                            "json, ndjson or parquet for larger runs")
-                    table_rows.extend(block.row_dicts(0, rows))
-                if progress:
-                    progress.advance(end)
-                if end < len(block.homes) or (fail_fast and failed):
-                    break
-        except KeyboardInterrupt as exc:
-            if getattr(exc, "forced", False):
-                raise
-            stop = exc
-        finally:
-            blocks.close()  # whatever ended the loop (a closed pipe, --fail-fast, an error), the workers stop now
-            signals.restore()
-            if progress:
-                progress.stop()
-        stop = stop or signals.received
-        if writer is not None:
-            writer.close()
-        elif table_rows:
-            render.print_batch_table(table_rows, render.make_console(file=out_file.file))
-    except BaseException:
-        for f in (out_file, error_file):
-            if f:
-                f.discard()
-        raise
-    try:
-        for f in (out_file, error_file):
-            if f:
-                f.commit()
-    except BaseException:
-        for f in (out_file, error_file):
-            if f:
-                f.discard()
-        raise
+        totals = write_batch(blocks, format.value, output, errors_path, fail_fast, message=_err,
+                             watch=signals.watch, advance=progress.advance if progress else None,
+                             max_table_homes=MAX_TABLE_HOMES, on_loop_end=lambda: _loop_end(signals, progress))
+    except KeyboardInterrupt as exc:
+        if getattr(exc, "forced", False) or not hasattr(exc, "totals"):
+            raise
+        stop, totals = exc, exc.totals
+    stop = stop or signals.received
+    written, failed = totals
     where = f"; {output} holds the rows of {_homes(written)}" if output else ""
     if stop is not None:
         how = f"Stopped by {stop.signal_name}" if isinstance(stop, Stopped) else "Interrupted"
@@ -692,6 +621,12 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
     _err(f"{_homes(written + failed)}: {written:,} computed, {failed:,} failed{where}")
     if failed:
         raise typer.Exit(ExitStatus.PARTIAL)
+
+
+def _loop_end(signals, progress) -> None:
+    signals.restore()
+    if progress:
+        progress.stop()
 
 
 def _homes(n: int) -> str:
@@ -746,7 +681,8 @@ class _Progress:
 
         self.bar = Progress(TextColumn("homes"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                            console=Console(stderr=True, markup=False), transient=True)
+                            console=Console(stderr=True, markup=False), transient=True,
+                            redirect_stdout=False, redirect_stderr=False)  # stdout carries data only
         self.task = self.bar.add_task("homes", total=total, rate="")
         self.bar.start()
         import time

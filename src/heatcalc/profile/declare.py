@@ -108,7 +108,45 @@ def section(record: type, doc: str | None = None, can_be_false: bool = False, ab
     return _SectionField(record, doc, can_be_false, absent)
 
 
-class Record:
+class _Documented(type):
+    """Gives each Record class a docstring that lists its fields with their units, bounds, defaults and sources,
+    built when asked for (``help(HeatPumpConfig)``), so importing the classes costs nothing more."""
+
+    @property
+    def __doc__(cls):
+        text = cls.__dict__.get("__doc__") or ""
+        declarations = cls.__dict__.get("_declarations")
+        if not declarations:
+            return text
+        lines = ["", "", "Fields", "------"]
+        for name, d in declarations.items():
+            if isinstance(d, _SectionField):
+                lines.append(f"{name} : {d.record.__name__} section")
+                lines.append(f"    {' '.join((d.doc or d.record.__dict__.get('__doc__') or '').split())}")
+                continue
+            unit = ""
+            if d.unit is not None and not callable(d.unit):
+                unit = f" [{u.display_unit(d.unit.default)}; also {d.unit.accepted()}]"
+            lines.append(f"{name} : {d.kind}{unit}")
+            lines.append(f"    {d.doc}")
+            bounds = []
+            if d.minimum is not None:
+                bounds.append(f">= {d.show(d.minimum) if not callable(d.unit) else d.minimum}")
+            if d.above is not None:
+                bounds.append(f"> {d.show(d.above) if not callable(d.unit) else d.above}")
+            if d.maximum is not None:
+                bounds.append(f"<= {d.show(d.maximum) if not callable(d.unit) else d.maximum}")
+            if d.choices:
+                bounds.append("one of " + ", ".join(d.choices))
+            if bounds:
+                lines.append("    Allowed: " + "; ".join(bounds))
+            default = d.default_text()
+            if default:
+                lines.append(f"    Default: {default}")
+        return text + "\n".join(lines)
+
+
+class Record(metaclass=_Documented):
     """Base of the profile's typed classes: immutable, compared by value, built from keyword arguments.
 
     Subclasses declare fields as class attributes (:func:`leaf`, :func:`section`); section-wide rules are class
@@ -204,7 +242,8 @@ def section_declaration(record: type, doc: str | None = None, can_be_false: bool
         else:
             fields[name] = declared
     rules = record._rules
-    return Section(fields=fields, doc=" ".join((doc or record.__doc__ or "").split()), one_of=rules["one_of"],
+    own_doc = record.__dict__.get("__doc__") or ""  # the class's own text, not the generated field list
+    return Section(fields=fields, doc=" ".join((doc or own_doc).split()), one_of=rules["one_of"],
                    required_one=rules["required_one"], required=rules["required"], can_be_false=can_be_false,
                    record=record, absent=absent)
 
