@@ -277,3 +277,12 @@ def test_a_homes_tables_files_are_relative_to_the_table(tmp_path, cli):
     r = cli("batch", "--homes", folder / "homes.csv", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == 4
+
+
+def test_tariff_year_is_a_whole_year(tmp_path, cli):
+    rate(tmp_path)
+    p = tmp_path / "home.yaml"
+    p.write_text("location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\ntariff: {urdb: rate.json, "
+                 "year: 2023.5}\n")
+    r = cli("compare", p)
+    assert r.returncode == 2 and "tariff.year: must be a whole calendar year" in r.stderr

@@ -1204,7 +1204,11 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
     path = Path(t.urdb).expanduser()
     if not path.is_absolute() and profile.base_dir is not None:
         path = profile.base_dir / path
-    year = int(b.given_or_default(t.year, "tariff.year"))
+    year_given = b.given_or_default(t.year, "tariff.year")
+    if float(year_given) != int(year_given):
+        b.fail("tariff.year", f"must be a whole calendar year (got {year_given:g})")
+        return None
+    year = int(year_given)
     dst = (location.state or "") not in money.NO_DST_STATES
     try:
         tariff, how, notes = _read_tariff(path, t.name, year, dst)
