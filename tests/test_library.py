@@ -105,3 +105,22 @@ def test_field_docs_units_bounds_and_defaults_reach_help():
     text = pydoc.render_doc(Solar, renderer=pydoc.plaintext)
     assert "capacity : quantity [kW" in text and "Default: 20 [PVWatts' default tilt" in text
     assert "hspf2 : number" in (HeatPumpConfig.__doc__ or "") and "Allowed:" in HeatPumpConfig.__doc__
+
+
+def test_one_name_per_concept_with_the_old_spellings_kept():
+    pd = pytest.importorskip("pandas")
+    # a price override: prices.electricity, however it is written
+    ways = [heatcalc.compare(BOSTON, prices={"electricity": 0.2}), heatcalc.compare(BOSTON, prices__electricity=0.2),
+            heatcalc.compare(BOSTON, **{"prices.electricity": 0.2})]
+    assert len({round(c.rows[0].annual_cost_usd, 9) for c in ways}) == 1
+    df = pd.DataFrame({"location.zip": ["02134"], "heating_load.annual": ["60 MMBtu"]})
+    assert heatcalc.compare_frame(df, prices={"prices.electricity": 0.2}).equals(
+        heatcalc.compare_frame(df, prices={"electricity": 0.2}))
+    # the heat needed and the heat pump's nominal capacity, one name in JSON, attributes and size rows
+    c = heatcalc.compare(BOSTON)
+    load = c.to_dict()["inputs"]["heating_load"]
+    assert load["heat_needed_mmbtu"] == load["annual_heat_mmbtu"] == c.heat_needed_mmbtu
+    nominal = c.to_dict()["inputs"]["systems"]["heat_pump"]["nominal_capacity_btu_per_h"]
+    assert c.home.heat_pump_nominal_capacity_btu_per_h == nominal
+    row = heatcalc.size(BOSTON).rows()[0]
+    assert row["nominal_capacity_btu_per_h"] == row["nominal_btu_per_h"] == nominal

@@ -30,6 +30,19 @@ def _field(name: str) -> str:
     return name.replace("__", ".")
 
 
+def _flat_overrides(overrides: Mapping[str, Any]) -> dict:
+    """Overrides with ``prices={"electricity": 0.2}`` (compare_frame's spelling) unfolded to ``prices.electricity``:
+    one name, ``prices.electricity``, whichever way it is written."""
+    out = {}
+    for key, value in overrides.items():
+        if key == "prices" and isinstance(value, Mapping):
+            for fuel, price in value.items():
+                out[f"prices.{str(fuel).removeprefix('prices.')}"] = price
+        else:
+            out[key] = value
+    return out
+
+
 def resolve(profile, overrides: Mapping[str, Any] | None = None, override_source: str = "override"):
     """The :class:`~heatcalc.home.Home` a profile describes (location, weather, load, equipment, prices), with
     ``overrides`` applied: dotted fields (``"prices.electricity"``, or ``prices__electricity`` as a keyword) set
@@ -38,7 +51,7 @@ def resolve(profile, overrides: Mapping[str, Any] | None = None, override_source
     profile, which is then validated again as a whole."""
     from .home import build_home
 
-    fields = {_field(k): v for k, v in (overrides or {}).items()}
+    fields = {_field(k): v for k, v in _flat_overrides(overrides or {}).items()}
     prices, problems = {}, []
     for name in [f for f in fields if f.startswith(_PRICES)]:
         try:
@@ -280,7 +293,7 @@ def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overr
     varies = [sw.parse_vary(v) for v in vary]
     if len(varies) == 2 and varies[0].field == varies[1].field:
         raise HeatcalcError("sweep: the two fields must differ")
-    fields = {_field(k): v for k, v in overrides.items()}
+    fields = {_field(k): v for k, v in _flat_overrides(overrides).items()}
     prices, problems = {}, []
     for name in [f for f in fields if f.startswith(_PRICES)]:
         try:

@@ -175,7 +175,9 @@ def _checked_prices(prices: dict | None) -> dict:
     if prices is not None and not isinstance(prices, Mapping):
         raise TypeError(f"compare_frame: prices must be a mapping such as {{'electricity': 0.18}}, got "
                         f"{type(prices).__name__}")
-    return {k: parse_field_value(f"prices.{k}", v, "compare_frame", f"prices[{k!r}]")
+    # keys as "electricity" or as the field's own name, "prices.electricity"
+    return {str(k).removeprefix("prices."): parse_field_value(f"prices.{str(k).removeprefix('prices.')}", v,
+                                                             "compare_frame", f"prices[{k!r}]")
             for k, v in (prices or {}).items()}
 
 

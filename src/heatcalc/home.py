@@ -123,6 +123,11 @@ class Home(NamedTuple):
     distribution: dict | None = None  # by system: the share of its heat (and cooling) that reaches the rooms
     bills: "BillSetup | None" = None  # what the household's bills are computed from (rates, base use, solar)
 
+    @property
+    def heat_pump_nominal_capacity_btu_per_h(self) -> float | None:
+        """The heat pump's nominal capacity (the JSON's ``nominal_capacity_btu_per_h``)."""
+        return self.heat_pump_nominal_btu_per_h
+
     def distribution_efficiency(self, system: str) -> float:
         return 1.0 if self.distribution is None else self.distribution.get(system, 1.0)
 

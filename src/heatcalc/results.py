@@ -325,7 +325,8 @@ class Comparison(NamedTuple):
                 "balance_point_f": h.balance_point_f,
                 "design_temp_f": h.design_temp_f,
                 "design_load_btu_per_h": h.design_load_btu_per_h,
-                "annual_heat_mmbtu": self.heat_needed_mmbtu,
+                "heat_needed_mmbtu": self.heat_needed_mmbtu,
+                "annual_heat_mmbtu": self.heat_needed_mmbtu,  # the earlier name, kept for scripts
                 "distribution_efficiency": self.home.distribution,
                 **_load_given(h),
             },

@@ -61,8 +61,9 @@ class SizingResult(NamedTuple):
             "pv_kw_to_offset_heat_pump": self.solar.capacity_kw,
             "pv_share_used_by_heat_pump": self.solar.share_used_by_heat_pump,
             "pv_share_self_consumed": self.solar.share_self_consumed}
-        return [{"profile": self.home.name, "design_temp_f": self.design_temp_f, **o.to_row(), **extra}
-                for o in self.options]
+        # nominal_capacity_btu_per_h: the name the JSON inputs use; nominal_btu_per_h kept for scripts
+        return [{"profile": self.home.name, "design_temp_f": self.design_temp_f, **o.to_row(),
+                 "nominal_capacity_btu_per_h": o.nominal_btu_per_h, **extra} for o in self.options]
 
 
 def strip_size_kw(needed_kw: float) -> float:
