@@ -224,17 +224,22 @@ def _write_hourly(comparisons, out) -> None:
         _err(f"Wrote {out.name} (every hour of the year for each system)")
 
 
+def _each(paths, read) -> list:
+    """``read`` of every path, or every problem of every path at once (exit 2)."""
+    out = []
+    for path in paths:
+        try:
+            out.append(read(path))
+        except ProfileError as exc:
+            out.append(exc)
+    return _all_or_errors(out)
+
+
 def _load_profiles(paths) -> list:
     """Each profile read once (a named pipe cannot be read twice), every problem of every profile at once."""
     from .profile import load_profile
 
-    out = []
-    for path in paths:
-        try:
-            out.append(load_profile(path))
-        except ProfileError as exc:
-            out.append(exc)
-    return _all_or_errors(out)
+    return _each(paths, load_profile)
 
 
 def _inputs_of(paths, profiles) -> list:
@@ -250,13 +255,7 @@ def check(profiles: Annotated[list[Path], typer.Argument(help="Profile YAML file
     """Validate profiles without running the model; exit 2 if any has a problem."""
     from .api import resolve
 
-    homes = []
-    for path in profiles:
-        try:
-            homes.append(resolve(path))
-        except ProfileError as exc:
-            homes.append(exc)
-    for h in _all_or_errors(homes):
+    for h in _each(profiles, resolve):
         print(printable(f"ok: {h.source} ({h.name}; weather {h.location.describe()})"))
 
 
