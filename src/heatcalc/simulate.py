@@ -273,20 +273,24 @@ def _fuel_cost(home: Home, r: SystemResult) -> float:
     return e.fuel_units * home.prices[e.fuel].value if e.fuel else 0.0
 
 
-def system_hours(home: Home, system: str):
-    """A system's hourly heating electricity [kWh] and fuel [sales units], and its cooling electricity [kWh]."""
+def system_hourly(home: Home, system: str):
+    """One system run hour by hour over the year: its :class:`HourlyEnergy` and the fuel it burns (or None).  A
+    ducted system makes the rooms' load over its ducts' efficiency."""
     temp = home.weather.temp_f
     load = home.heat_load_btu_per_h()
-    through = load / home.distribution_efficiency(system)
+    through = load / home.distribution_efficiency(system)  # what the unit makes, ducts' losses too
     if system == "heat_pump":
-        hourly = heat_pump_hourly(through, temp, home.heat_pump, DAY_OF_HOUR)
-        fuel = home.heat_pump.backup_furnace.fuel if home.heat_pump.backup == "furnace" else None
-    elif system == "furnace":
-        hourly = furnace_hourly(through, home.furnace)
-        fuel = home.furnace.fuel
-    else:
-        hourly = resistance_hourly(load, home.resistance)
-        fuel = None
+        hp = home.heat_pump
+        return heat_pump_hourly(through, temp, hp, DAY_OF_HOUR), (hp.backup_furnace.fuel if hp.backup == "furnace"
+                                                                  else None)
+    if system == "furnace":
+        return furnace_hourly(through, home.furnace), home.furnace.fuel
+    return resistance_hourly(load, home.resistance), None
+
+
+def system_hours(home: Home, system: str):
+    """A system's hourly heating electricity [kWh] and fuel [sales units], and its cooling electricity [kWh]."""
+    hourly, fuel = system_hourly(home, system)
     units = hourly.fuel_btu / BTU_PER_FUEL_UNIT[fuel] if fuel else np.zeros(8760)
     cooling = hourly_cooling(home, system)
     cool_kwh = np.zeros(8760) if cooling is None else cooling[1]
@@ -500,18 +504,10 @@ class HourlySeries(NamedTuple):
 def hourly_series(comparison: Comparison) -> list[HourlySeries]:
     """Each system of a comparison run hour by hour over the typical year, with each hour's fuel and cost."""
     home = comparison.home
-    temp = home.weather.temp_f
-    load = home.heat_load_btu_per_h()
     price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else home.prices["electricity"].value
     out = []
     for result in comparison.results:
-        through = load / home.distribution_efficiency(result.system)  # what the unit makes, ducts' losses too
-        if result.system == "heat_pump":
-            hourly = heat_pump_hourly(through, temp, home.heat_pump, DAY_OF_HOUR)
-        elif result.system == "furnace":
-            hourly = furnace_hourly(through, home.furnace)
-        else:
-            hourly = resistance_hourly(load, home.resistance)
+        hourly, _ = system_hourly(home, result.system)
         fuel = result.energy.fuel
         units = hourly.fuel_btu / BTU_PER_FUEL_UNIT[fuel] if fuel else np.zeros_like(hourly.fuel_btu)
         pf = home.prices[fuel].value if fuel else 0.0
