@@ -12,13 +12,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import heatcalc
 from heatcalc.errors import HeatcalcError
 from heatcalc.loadfile import read_load_series
-from heatcalc.units import BTU_PER_KWH
 
 from .conftest import ROOT
 
 # A known house on Boston Logan's typical year (ZIP 02134), the one test_dated_bills generates bills from by hand:
 # fuel in a period = base x days + UA / AFUE x sum over its hours of max(0, balance - T_out) [PRISM's model].
-from .test_dated_bills import BALANCE, BASE_THERM_PER_DAY, UA, _therm, day_temps  # noqa: E402,F401
+from .test_dated_bills import BALANCE, BASE_THERM_PER_DAY, UA, _therm, day_temps  # noqa: E402,F401 (a fixture)
 
 
 def _profile(path, rows, extra_bills="", extra_load=""):

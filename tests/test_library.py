@@ -40,6 +40,37 @@ def test_write_report_writes_what_the_cli_writes(tmp_path, cli):
     assert (tmp_path / "c.svg").read_text().lstrip().startswith("<")
 
 
+def test_the_cli_commands_are_thin_over_the_public_calls(monkeypatch):
+    """sqlite-utils' shape: each command parses its options, calls the library, renders.  A replaced library call
+    shows up in the command's output, so the command cannot be computing it on its own."""
+    from typer.testing import CliRunner
+
+    from heatcalc import api
+    from heatcalc.cli import app
+
+    runner = CliRunner()
+    monkeypatch.setattr(api, "stations", lambda **kw: [{"station": "999999", "name": f"FAKE {kw['state']}",
+                                                        "state": "ZZ"}])
+    assert "FAKE MA" in runner.invoke(app, ["stations", "--state", "MA", "-f", "csv"]).stdout
+    monkeypatch.setattr(api, "prices", lambda state=None: [{"state": "ZZ", "name": f"FAKE {state}"}])
+    assert "FAKE MA" in runner.invoke(app, ["prices", "MA", "-f", "csv"]).stdout
+    calls = []
+
+    def fake_sweep(profile, *vary, **overrides):
+        calls.append((vary, overrides))
+        return api.SweepResult(["prices.electricity"], [], [])
+
+    monkeypatch.setattr(api, "sweep", fake_sweep)
+    result = runner.invoke(app, ["sweep", str(BOSTON), "--vary", "prices.electricity=0.1,0.2", "--gas-price",
+                                 "1.5", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert calls == [(("prices.electricity=0.1,0.2",), {"prices.natural_gas": "1.5"})]
+    written = []
+    monkeypatch.setattr(api, "write_report", lambda *a, **kw: written.append((a, kw)) or 0)
+    assert runner.invoke(app, ["report", str(BOSTON), "-o", "-"]).exit_code == 0
+    assert len(written) == 1 and str(written[0][0][1]) == "-" and written[0][0][2] == "html"
+
+
 def test_frames_repr_and_assumptions():
     pd = pytest.importorskip("pandas")
     c = heatcalc.compare(BOSTON)

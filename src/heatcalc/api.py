@@ -346,22 +346,47 @@ def schema() -> dict:
 
 
 def write_report(profiles, path: str | Path, format: str = "html", chart: str | None = None,
-                 **overrides: Any) -> None:
+                 override_source: str = "override", **overrides: Any) -> int:
     """``heatcalc report``: the HTML report of one or more profiles, or one chart (``format="svg"`` or ``"png"``
-    with ``chart``), written to ``path`` (a file, or ``"-"`` for stdout) as the CLI writes it."""
+    with ``chart``), written to ``path`` (a file, or ``"-"`` for stdout) as the CLI writes it.  Every profile's
+    problems are raised together (:class:`heatcalc.errors.ProfileErrors`); returns the bytes or characters
+    written."""
+    from .errors import ProfileErrors
     from .fileio import Output
 
+    if format not in ("html", "svg", "png"):
+        raise HeatcalcError(f"format: give html, svg or png, not {format!r}")
     items = [profiles] if isinstance(profiles, (str, Path, Mapping, Profile)) else list(profiles)
-    comparisons = [compare(p, **overrides) for p in items]
-    from . import report as rp
+    if format == "html" and chart is not None:
+        raise HeatcalcError("--chart goes with --format svg or png (one chart); the HTML report has them all")
+    if format != "html":
+        from .charts import CHARTS
 
-    with Output(path, binary=format == "png") as out:
+        if chart not in CHARTS:
+            raise HeatcalcError(f"--chart: give one of {', '.join(CHARTS)}")
+        if len(items) != 1:
+            raise HeatcalcError("a single chart is drawn for one profile at a time")
+    with Output(path, binary=format == "png") as out:  # a bad path fails here, before any work
+        comparisons = list(compare_many(items, override_source=override_source, **overrides))
+        errors = [c for c in comparisons if isinstance(c, ProfileError)]
+        if errors:
+            raise errors[0] if len(errors) == 1 else ProfileErrors(errors)
+        from . import report as rp
+
         if format == "html":
-            out.file.write(rp.html_report(comparisons))
-            return
+            text = rp.html_report(comparisons)
+            out.file.write(text)
+            return len(text)
+        c = comparisons[0]
+        if chart not in rp.chart_names(c):
+            raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
+                "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
+                "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section",
+                "monthly_bills": "a URDB tariff, gas blocks or solar", "solar": "a solar section"}.get(chart, "")
+                                + ")")
         from .charts import png, svg
 
-        if chart is None or len(comparisons) != 1:
-            raise HeatcalcError("a chart (svg or png) is drawn for one profile: give chart=NAME")
-        figure = rp.chart(comparisons[0], chart)
-        out.file.write(svg(figure) if format == "svg" else png(figure))
+        figure = rp.chart(c, chart)
+        data = svg(figure) if format == "svg" else png(figure)
+        out.file.write(data)
+        return len(data)

@@ -31,11 +31,26 @@ def station_records(state: str | None = None, near: str | None = None, limit: in
         "elevation_m": s.elevation_m, "design_99_f": s.design_99_f, "hdd65_f_day": s.hdd65_f_day,
         **({"distance_km": round(distance[s.usaf], 1)} if near else {}),
     } for s in rows]
+    return records, station_columns(near)
+
+
+def station_columns(near: str | None = None) -> list:
+    """The stations listing's (key, heading) pairs; with a ZIP to sort by, its distance too."""
     columns = [("station", "Station"), ("name", "Name"), ("state", "St"), ("lat", "Lat"), ("lon", "Lon"),
                ("elevation_m", "Elev\nm"), ("design_99_f", "Design\n99% F"), ("hdd65_f_day", "HDD65")]
-    if near:
-        columns.append(("distance_km", "Dist\nkm"))
-    return records, columns
+    return columns + [("distance_km", "Dist\nkm")] if near else columns
+
+
+PRICE_COLUMNS = [("state", "St"), ("name", "Name"), ("electricity_usd_per_kwh", "Elec\n$/kWh"),
+                 ("natural_gas_usd_per_therm", "Gas\n$/therm"), ("propane_usd_per_gal", "Propane\n$/gal"),
+                 ("heating_oil_usd_per_gal", "Oil\n$/gal"), ("electricity_co2e_kg_per_kwh", "Grid kg\nCO2e/kWh")]
+
+
+def price_title(state: str | None = None) -> str:
+    """The prices listing's title: the EIA year and the eGRID edition."""
+    year = st.price_year()
+    return (f"Average residential prices, EIA {year} (blank: no state figure, the US average is used); "
+            f"grid CO2e: EPA eGRID2023")
 
 
 def price_records(state: str | None = None):
@@ -59,9 +74,4 @@ def price_records(state: str | None = None):
             "electricity_co2e_kg_per_kwh": info["electricity_co2e_kg_per_kwh"],
             "price_year": year if info["prices"] else None,
         })
-    columns = [("state", "St"), ("name", "Name"), ("electricity_usd_per_kwh", "Elec\n$/kWh"),
-               ("natural_gas_usd_per_therm", "Gas\n$/therm"), ("propane_usd_per_gal", "Propane\n$/gal"),
-               ("heating_oil_usd_per_gal", "Oil\n$/gal"), ("electricity_co2e_kg_per_kwh", "Grid kg\nCO2e/kWh")]
-    title = (f"Average residential prices, EIA {year} (blank: no state figure, the US average is used); "
-             f"grid CO2e: EPA eGRID2023")
-    return records, columns, title
+    return records, PRICE_COLUMNS, price_title(state)

@@ -292,10 +292,10 @@ def stations(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
     """List the embedded TMY3 weather stations."""
-    from .catalog import station_records
+    from .api import stations as station_list
+    from .catalog import station_columns
 
-    records, columns = station_records(state=state, near=near, limit=limit)
-    _emit(records, columns, format, title="TMY3 stations")
+    _emit(station_list(state=state, near=near, limit=limit), station_columns(near), format, title="TMY3 stations")
 
 
 @app.command()
@@ -305,10 +305,10 @@ def prices(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
     """Show the default residential energy prices and grid emission rates by state."""
-    from .catalog import price_records
+    from .api import prices as price_list
+    from .catalog import PRICE_COLUMNS, price_title
 
-    records, columns, title = price_records(state)
-    _emit(records, columns, format, title=title)
+    _emit(price_list(state), PRICE_COLUMNS, format, title=price_title(state))
 
 
 class BatchFormat(str, Enum):
@@ -458,24 +458,18 @@ def sweep(
 ):
     """Annual cost of each system as one or two profile fields vary, with the heat pump / furnace break-even."""
     from . import render
-    from . import sweeps as sw
+    from .api import sweep as run_sweep
     from .profile import load_profile
 
     if len(vary) > 2:
         raise HeatcalcError("--vary: give it once, or twice for a grid")
-    varies = [sw.parse_vary(v) for v in vary]
-    if len(varies) == 2 and varies[0].field == varies[1].field:
-        raise HeatcalcError("--vary: the two fields must differ")
-    overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
-                                 heating_oil=oil_price)
-    from .api import resolve
-
+    _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
+                     heating_oil=oil_price)  # each flag checked under its own name
+    given = {"electricity": electricity_price, "natural_gas": gas_price, "propane": propane_price,
+             "heating_oil": oil_price}
     spec = load_profile(profile)
-    resolve(spec, _price_fields(overrides), "command line")  # the profile itself must be sound before it is varied
-    points = sw.run_sweep(spec.data, spec.source, varies, base_dir=spec.base_dir, lines=spec.lines,
-                          price_overrides=overrides)
-    crossings = sw.breakevens(points, len(varies[0].values))
-    fields = [v.field for v in varies]
+    result = run_sweep(spec, *vary, **{f"prices.{k}": v for k, v in given.items() if v is not None})
+    points, crossings, fields = result.points, result.breakevens, result.fields
     if format is Format.csv:
         render.write_sweep_csv(points, crossings, fields, sys.stdout)
     elif format is Format.json:
@@ -740,18 +734,9 @@ def report(
 ):
     """Write a report people can read: one self-contained HTML page with charts (a section per home), or one chart
     as SVG or PNG for your own documents."""
-    from .api import compare_many
-    from .fileio import Output, is_stdout, refuse_overwriting_inputs
+    from .api import write_report
+    from .fileio import is_stdout, refuse_overwriting_inputs
 
-    if format is ReportFormat.html and chart is not None:
-        raise HeatcalcError("--chart goes with --format svg or png (one chart); the HTML report has them all")
-    if format is not ReportFormat.html:
-        from .charts import CHARTS
-
-        if chart not in CHARTS:
-            raise HeatcalcError(f"--chart: give one of {', '.join(CHARTS)}")
-        if len(profiles) != 1:
-            raise HeatcalcError("a single chart is drawn for one profile at a time")
     refuse_overwriting_inputs({"--output": output}, profiles)
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
@@ -762,31 +747,11 @@ def report(
     if suffix and suffix not in wanted:
         raise HeatcalcError(f"--output {output}: the name ends in {suffix} but --format is {format.value}; name "
                             f"the file {output.stem}{wanted[0]} or give the matching --format")
-    out = Output(output, binary=format is ReportFormat.png)  # a bad -o fails here, before any work
-    with out:
-        comparisons = _all_or_errors(list(compare_many(loaded, override_source="command line",
-                                                       **_price_fields(overrides))))
-        from . import report as rp
-
-        if format is ReportFormat.html:
-            text = rp.html_report(comparisons)
-            out.file.write(text)
-            size = f"{_homes(len(comparisons))}, {len(text) / 1024:,.0f} kB"
-        else:
-            c = comparisons[0]
-            if chart not in rp.chart_names(c):
-                raise HeatcalcError(f"--chart {chart}: does not apply to {c.name} (it needs " + {
-                    "heat_pump_capacity": "an air-source heat pump", "breakeven": "a heat pump, a furnace and one "
-                    "electricity price (no time-of-use tariff)", "lifetime_cost": "an economics section",
-                    "monthly_bills": "a URDB tariff, gas blocks or solar", "solar": "a solar section"}.get(chart, "")
-                                    + ")")
-            from .charts import png, svg
-
-            figure = rp.chart(c, chart)
-            out.file.write(svg(figure) if format is ReportFormat.svg else png(figure))
-            size = ""
-    if out.kind != "stdout":
-        _err(f"Wrote {output}" + (f" ({size})" if size else ""))
+    written = write_report(loaded, output, format.value, chart, override_source="command line",
+                           **_price_fields(overrides))
+    if not is_stdout(output) and output.exists() and not output.is_char_device():
+        size = f" ({_homes(len(loaded))}, {written / 1024:,.0f} kB)" if format is ReportFormat.html else ""
+        _err(f"Wrote {output}{size}")
 
 
 @app.command()

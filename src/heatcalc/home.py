@@ -1204,7 +1204,7 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
         if t is not None and t.name is not None:
             b.fail("tariff.name", "picks a rate of a URDB file: give tariff.urdb too")
         return None
-    from .tariffs import TariffError, read_urdb, tariff_from_urdb
+    from .tariffs import TariffError
 
     path = Path(t.urdb).expanduser()
     if not path.is_absolute() and profile.base_dir is not None:
