@@ -312,16 +312,19 @@ def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overr
     return SweepResult([v.field for v in varies], points, sw.breakevens(points, len(varies[0].values)))
 
 
-def installed_costs(size: str | float = "3 ton", state: str | None = None) -> list[dict]:
+def installed_costs(size: str | float = "3 ton", state: str | None = None, zones: int | None = None) -> list[dict]:
     """``heatcalc costs``: installed-cost ranges of each kind of equipment at a size (``"3 ton"``, or Btu/h) in a
-    state (default: the national average), with their sources."""
+    state (default: the national average), with their sources, in 2023 dollars: typical (the median), low and high
+    (10th and 90th percentiles); ``zones``: indoor units of the ductless systems (default one per 18,000 Btu/h)."""
     from .costs import cost_table
     from .weather import stations as st
 
     if state is not None and (st.state_info(state) is None or state.upper() == "US"):
         raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
     btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
-    return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state)]
+    if zones is not None and (isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= 12):
+        raise HeatcalcError(f"--zones: a whole number of indoor units from 1 to 12 (got {zones!r})")
+    return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones)]
 
 
 def stations(state: str | None = None, near: str | None = None, limit: int = 0) -> list[dict]:

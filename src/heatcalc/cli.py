@@ -761,13 +761,17 @@ def costs(
                                                                   "average).", show_default=False)] = None,
     size: Annotated[str, typer.Option("--size", help="Heating capacity, e.g. '3 ton' or '36000 Btu/h'.")]
     = "3 ton",
+    zones: Annotated[Optional[int], typer.Option(
+        "--zones", help="Indoor units of the ductless systems (default: one per 18,000 Btu/h).", min=1, max=12,
+        show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
-    """Installed-cost ranges (low, typical, high) of each kind of equipment at a size in a state, with sources."""
+    """Installed-cost ranges of each kind of equipment at a size in a state: typical (the median) and the 10th and
+    90th percentiles of what households pay, in 2023 dollars, with sources."""
     from . import render
     from .api import installed_costs
 
-    rows = installed_costs(size, state)
+    rows = installed_costs(size, state, zones=zones)
     if format is Format.csv:
         render.write_records_csv(rows, list(rows[0]), sys.stdout)
     elif format is Format.json:

@@ -1,28 +1,55 @@
-"""What equipment costs to put in: installed-cost ranges by equipment, size and state (2023 dollars).
+"""What equipment costs to put in: installed-cost ranges by equipment, size, zones and state (2023 dollars).
 
-Sources (``data/installed_costs.json``, built by ``scripts/build_data.py``; see data/README.md):
+Every figure is in 2023 dollars before incentives.  The shapes come from published data (``data/installed_costs.json``,
+built by ``scripts/build_data.py``; see data/README.md); the levels are set against what households actually pay
+(program results and installer quotes; the check is summarised in issue 21 and docs/methodology.md §9):
 
-* air-source heat pumps: Less et al. (LBNL 2021) regressions of installed cost on nameplate tons, as NREL ResStock
-  (EUSS round 2) evaluates them at HSPF 9.2 and at HSPF 11 (cold-climate units), ducted and ductless, April 2023 $;
-  a unit in between is interpolated on its HSPF, one outside is held at the nearer end;
-* the other equipment: NREL's Buildings Annual Technology Baseline unit costs (via DOE Scout), replacement in an
-  existing home, 2023 $, per unit (the source gives no size, so these do not change with size);
-* state: RSMeans 2021 residential city cost index of the state's largest city, divided by the states' mean.
+* **ducted air-source** (HSPF 9.2 class): Less et al. (LBNL 2021) regression of installed cost on nameplate tons, as
+  NREL ResStock (EUSS round 2) evaluates it, April 2023 $.  A **cold-climate** ducted unit (HSPF 11) is priced as a
+  whole-home job as programs see it: the regression at HSPF 11 scaled so that a 3.5-ton job in Massachusetts costs
+  the MassCEC whole-home pilot's retrofit average ($20,000 in 2019-21, inflated by CPI-U, see
+  :data:`CPI_U_2020_TO_2023`); a unit in between is interpolated on its HSPF.
+* **ductless** (mini-splits): priced by indoor units, as installers quote them: a base for the outdoor unit and its
+  line set, a figure per ton and one per extra head (:data:`DUCTLESS`), calibrated so a 1-ton single-zone
+  cold-climate unit in Maine costs about $4,500 (Efficiency Maine examples and Maine cost guides: $3,500-6,500 for
+  one zone, $8,000-18,000 for two to five).  The LBNL ductless line was fitted to multi-zone jobs and priced a
+  single head 1.6-1.9x too high.
+* **ground source**: per ton with its loop (:data:`GROUND_SOURCE`), inside the $4,000-10,000 per ton that cost
+  guides report for closed loops (HomeGuide, Fixr, 2021-24); the Buildings ATB's one figure ($42,651 for every home)
+  was 1.3-1.5x the evidence.
+* **furnaces**: a full install (venting, condensate, gas work and the installer's markup), not an appliance swap:
+  the Buildings ATB (via DOE Scout) replacement figure was 0.68x the evidence; :data:`FURNACE` is set on cost
+  guides' national averages ($5,300-7,400 by efficiency, costimates 2023; $5,800, pickhvac), with their size
+  slope; oil and propane furnaces keep the ATB's ratio to gas (5,350 / 3,861).
+* **resistance heat and central air**: the Buildings ATB replacement figures (2023 $, per unit).
+* **state**: the RSMeans 2021 residential city cost index (the only one the source gives is the state's largest
+  city), normalised to a national 1.00 and applied to the installation half of the cost only
+  (:data:`LOCAL_SHARE`): equipment is sold at national prices, so New York is priced at 1.20x, not New York City's
+  1.40x.
 
-Low and high: for heat pumps, the regression scaled by the spread of the Buildings ATB's reference and best heat
-pumps around its ENERGY STAR one (0.94 and 1.41); for per-unit equipment, the ATB's reference and best tiers where
-it has two, and the one figure where it has one.  Not included anywhere: duct work, electrical panel upgrades and
-venting changes -- give those yourself.
+**Ranges.** Quotes for the same job spread about 5x between their low and high ends (the evidence of issue 21;
+Less et al. 2021 show the same width).  heatcalc treats the installed cost of a job as lognormal around its
+typical figure (the median) with sigma = ln 5 / 3.92 = 0.41, so that 95 % of quotes fall in a 5x band; ``low`` and
+``high`` are its **10th and 90th percentiles** (typical x 0.59 and x 1.69).  Payback and NPV ranges take the same
+percentiles of the *difference* between two systems' costs (:func:`difference_percentiles_usd`), not opposite
+extremes of the two.
+
+Not included anywhere: duct work, electrical panel or service upgrades, venting changes for a new fuel -- give
+those yourself (``economics.installed_cost``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent / "data" / "installed_costs.json"
+
+#: The dollars every cost is in.
+DOLLAR_YEAR = 2023
 
 #: HSPF2 / HSPF for split systems (AHRI 210/240-2023 vs -2017 ratings): DOE set the 2023 minimum for split heat
 #: pumps at 7.5 HSPF2 as the equivalent of 8.8 HSPF (10 CFR 430.32(c)), a ratio of 0.85; ductless units lose less
@@ -30,29 +57,68 @@ DATA = Path(__file__).resolve().parent / "data" / "installed_costs.json"
 #: common rule of thumb.
 HSPF2_PER_HSPF = {"ducted": 0.85, "ductless": 0.90}
 
+#: The spread of installed costs: lognormal sigma such that 95 % of quotes lie in a 5x band (ln 5 / (2 x 1.96)).
+SIGMA = math.log(5.0) / (2 * 1.959964)
+#: The percentiles ``low`` and ``high`` are, and the standard normal quantile of the upper one.
+PERCENTILES = (10, 90)
+Z90 = 1.2815516
+
+#: CPI-U, US city average, all items (BLS series CUUR0000SA0), annual averages 2020 and 2023: 258.811 -> 304.702.
+CPI_U_2020_TO_2023 = 304.702 / 258.811
+
+#: MassCEC Whole-Home Heat Pump Pilot (2019-2021): retrofit projects averaged about $20,000 (new homes $14,000;
+#: all projects $18,400), as MassCEC reported the pilot's results in 2021.  Taken at 3.5 tons in Massachusetts.
+WHOLE_HOME_RETROFIT = {"usd": 20_000.0, "tons": 3.5, "state": "MA", "source": "MassCEC Whole-Home Heat Pump Pilot "
+                       "(2019-21) retrofit average, inflated to 2023 $ by CPI-U"}
+
+#: Ductless mini-splits, national 2023 $: the outdoor unit with its line set and electrical work, each ton, each
+#: indoor unit beyond the first; a cold-climate unit (HSPF 11) costs ``cold_climate`` more, the LBNL regression's
+#: own step between its HSPF 9.2 and 11 evaluations (+4 %).
+DUCTLESS = {"base_usd": 2_000.0, "usd_per_ton": 2_400.0, "usd_per_extra_zone": 2_500.0, "cold_climate": 0.041}
+
+#: The largest common single-zone indoor unit [Btu/h] (wall heads are sold at 6, 9, 12, 15 and 18 kBtu/h): the
+#: default number of zones of a ductless system is its capacity divided by this, rounded up.
+BTU_PER_H_PER_ZONE = 18_000.0
+
+#: Ground source, national 2023 $: a fixed part (design, permits, indoor connection) and each ton with its loop.
+GROUND_SOURCE = {"base_usd": 5_000.0, "usd_per_ton": 7_500.0}
+
+#: A natural gas furnace, full install, national 2023 $: fixed part and each ton of the home's heating load (a
+#: furnace for a 3-ton load, 60-80 kBtu/h input, is about $5,700; the size slope is cost guides' $20 per kBtu/h).
+FURNACE = {"base_usd": 4_950.0, "usd_per_ton": 250.0}
+#: Oil and propane furnaces against gas: the Buildings ATB's own ratio of the two (5,350 / 3,861).
+OIL_PROPANE_PER_GAS = 5350.0 / 3861.0
+
+#: The part of an installed cost that is local (labor, overhead, markup): the state index applies to it only.
+#: Equipment is roughly half of an installed furnace or heat pump in the cost guides (units $800-2,700 plus
+#: $900-3,000 labor for a furnace, HomeGuide 2023).
+LOCAL_SHARE = 0.5
+
 EQUIPMENT = {
     # name: (what it is, how the cost is found)
-    "heat_pump_ducted": ("Heat pump, ducted (HSPF 9.2 class)", "regression"),
-    "heat_pump_ducted_cold_climate": ("Heat pump, ducted, cold-climate (HSPF 11)", "regression"),
-    "heat_pump_ductless": ("Heat pump, ductless (HSPF 9.2 class)", "regression"),
-    "heat_pump_ductless_cold_climate": ("Heat pump, ductless, cold-climate (HSPF 11)", "regression"),
-    "ground_source_heat_pump": ("Ground-source heat pump, loop included", "per_unit"),
-    "gas_furnace": ("Natural gas furnace", "per_unit"),
-    "oil_propane_furnace": ("Heating oil or propane furnace", "per_unit"),
+    "heat_pump_ducted": ("Heat pump, ducted (HSPF 9.2 class)", "ducted"),
+    "heat_pump_ducted_cold_climate": ("Heat pump, ducted, cold-climate whole-home (HSPF 11)", "ducted"),
+    "heat_pump_ductless": ("Heat pump, ductless (HSPF 9.2 class)", "ductless"),
+    "heat_pump_ductless_cold_climate": ("Heat pump, ductless, cold-climate (HSPF 11)", "ductless"),
+    "ground_source_heat_pump": ("Ground-source heat pump, loop included", "ground"),
+    "gas_furnace": ("Natural gas furnace, full install", "furnace"),
+    "oil_propane_furnace": ("Heating oil or propane furnace, full install", "furnace"),
     "electric_resistance": ("Electric resistance heat", "per_unit"),
     "central_air_conditioner": ("Central air conditioner", "per_unit"),
 }
 
 #: In a sentence, for tables.
-SOURCES_IN_SHORT = ("heat pumps: Less et al. (LBNL 2021) cost regressions on tons, as NREL ResStock evaluates them "
-                    "(April 2023 $), low/high by the spread of NREL Buildings ATB's reference and best heat pumps; "
-                    "other equipment: NREL Buildings ATB via DOE Scout (2023 $, replacement, per unit: no size "
-                    "given); states: RSMeans 2021 residential cost index. Not included: duct work, electrical panel "
-                    "upgrades, venting changes.")
+SOURCES_IN_SHORT = ("2023 $; typical = median, low/high = 10th/90th percentiles of a lognormal spread (95 % of "
+                    "quotes in a 5x band). Ducted: Less et al. (LBNL 2021) regression on tons, cold-climate "
+                    "whole-home scaled to the MassCEC pilot; ductless: per ton and per indoor unit (Efficiency "
+                    "Maine examples, cost guides); ground source: per ton with loop; furnaces: full install (cost "
+                    "guides); resistance and central air: NREL Buildings ATB; states: RSMeans 2021 index on the "
+                    "local half of the cost. Not included: duct work, panel upgrades, venting changes.")
 
 
 class CostRange(NamedTuple):
-    """An installed cost [$, of ``dollar_year``] at a size and place, with its low and high ends and its source."""
+    """An installed cost [$, of ``dollar_year``] at a size and place: typical (the median), and the 10th and 90th
+    percentiles of what households pay for it, with the source."""
 
     equipment: str
     description: str
@@ -64,6 +130,8 @@ class CostRange(NamedTuple):
     state_index: float
     dollar_year: int
     source: str
+    zones: int | None = None  # ductless: indoor units priced
+    percentiles: str = "10th/90th"
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +141,8 @@ def _data() -> dict:
 
 
 def state_index(state: str | None) -> tuple[float, str]:
-    """The state's construction cost index (national 1.00) and the state it is for ('US' where there is none)."""
+    """The state's construction cost index (national 1.00; the state's largest city, RSMeans 2021) and the state it
+    is for ('US' where there is none)."""
     table = _data()["state_index"]
     code = (state or "US").upper()
     if code in table:
@@ -81,13 +150,33 @@ def state_index(state: str | None) -> tuple[float, str]:
     return 1.0, "US"
 
 
+def state_factor(state: str | None) -> float:
+    """What a state does to an installed cost: its index on the local share only (:data:`LOCAL_SHARE`)."""
+    index, _ = state_index(state)
+    return 1.0 - LOCAL_SHARE + LOCAL_SHARE * index
+
+
 def regression_usd(distribution: str, hspf: float, tons: float) -> float:
     """Installed cost of an air-source heat pump by the LBNL regression: fixed + per ton, the coefficients
     interpolated between their HSPF 9.2 and HSPF 11 evaluations (held at the nearer end outside them) [$ 2023]."""
     r = _data()["air_source"][distribution]
-    (h0, h1), (f0, f1), (p0, p1) = r["hspf"], r["fixed_usd"], r["usd_per_ton"]
-    t = min(1.0, max(0.0, (hspf - h0) / (h1 - h0)))
+    (f0, f1), (p0, p1) = r["fixed_usd"], r["usd_per_ton"]
+    t = _hspf_position(distribution, hspf)
     return f0 + t * (f1 - f0) + (p0 + t * (p1 - p0)) * tons
+
+
+def _hspf_position(distribution: str, hspf: float) -> float:
+    h0, h1 = _data()["air_source"][distribution]["hspf"]
+    return min(1.0, max(0.0, (hspf - h0) / (h1 - h0)))
+
+
+@lru_cache(maxsize=1)
+def whole_home_factor() -> float:
+    """How much a cold-climate ducted whole-home job costs over the LBNL regression at HSPF 11: the MassCEC pilot's
+    retrofit average (in 2023 $) over the regression's figure for the same size in the same state."""
+    target = WHOLE_HOME_RETROFIT["usd"] * CPI_U_2020_TO_2023
+    model = regression_usd("ducted", 11.0, WHOLE_HOME_RETROFIT["tons"]) * state_factor(WHOLE_HOME_RETROFIT["state"])
+    return target / model
 
 
 def hspf_from_hspf2(hspf2: float, distribution: str = "ducted") -> float:
@@ -95,39 +184,105 @@ def hspf_from_hspf2(hspf2: float, distribution: str = "ducted") -> float:
     return hspf2 / HSPF2_PER_HSPF[distribution]
 
 
-def installed_cost(equipment: str, tons: float | None = None, state: str | None = None,
-                   hspf: float | None = None) -> CostRange:
-    """The installed-cost range of one kind of equipment (a name of :data:`EQUIPMENT`) at ``tons`` in ``state``.
+def default_zones(tons: float) -> int:
+    """Indoor units a ductless system of ``tons`` has when the profile does not say: one per 18,000 Btu/h."""
+    return max(1, math.ceil(tons * 12000.0 / BTU_PER_H_PER_ZONE - 1e-9))
 
-    ``hspf`` places an air-source heat pump on the regression's efficiency axis (default: the class of its name,
-    9.2 or 11).  Per-unit equipment ignores ``tons``.
+
+def lognormal_range(typical_usd: float, sigma: float = SIGMA) -> tuple[float, float]:
+    """The 10th and 90th percentiles of a lognormal cost whose median is ``typical_usd``."""
+    return typical_usd * math.exp(-Z90 * sigma), typical_usd * math.exp(Z90 * sigma)
+
+
+def sigma_of(low_usd: float, high_usd: float) -> float:
+    """The lognormal sigma a (10th, 90th) percentile pair implies (0 for a cost given as one figure)."""
+    if not (low_usd > 0 and high_usd > low_usd):
+        return 0.0
+    return math.log(high_usd / low_usd) / (2 * Z90)
+
+
+def net_difference_percentiles_usd(a: tuple, b: tuple, points: int = 200) -> tuple[float, float]:
+    """The 10th and 90th percentiles of ``net(A) - net(B)``, each ``net(X) = max(0, X - I)``: X an independent
+    lognormal cost given as ``(typical, sigma)`` (the median; sigma 0 for a fixed figure), I its incentives,
+    uniform between ``(low, high)``.  ``a`` and ``b`` are ``(typical, sigma, incentive_low, incentive_high)``.
+
+    Computed on an even grid of quantiles (``points`` per cost, the midpoints of equal-probability slices; 11 per
+    incentive range), so it is deterministic and within a fraction of a percent of the spread."""
+    import numpy as np
+
+    from statistics import NormalDist
+
+    z = np.array([NormalDist().inv_cdf((i + 0.5) / points) for i in range(points)])
+
+    def net(typical: float, sigma: float, low: float, high: float) -> np.ndarray:
+        costs = np.full(1, typical) if sigma <= 0 or typical <= 0 else typical * np.exp(sigma * z)
+        offsets = np.linspace(low, high, 11) if high > low else np.array([low])
+        return np.maximum(0.0, costs[:, None] - offsets[None, :]).ravel()
+
+    diff = net(*a)[:, None] - net(*b)[None, :]
+    lo, hi = np.percentile(diff, PERCENTILES)
+    return float(lo), float(hi)
+
+
+def installed_cost(equipment: str, tons: float | None = None, state: str | None = None,
+                   hspf: float | None = None, zones: int | None = None) -> CostRange:
+    """The installed-cost range of one kind of equipment (a name of :data:`EQUIPMENT`) at ``tons`` of heating
+    capacity (nameplate at 47 F; for a furnace, the home's heating load) in ``state``.
+
+    ``hspf`` places an air-source heat pump on the efficiency axis (default: the class of its name, 9.2 or 11);
+    ``zones`` is a ductless system's number of indoor units (default :func:`default_zones`).  Resistance heat and
+    central air are per unit and ignore ``tons``.
     """
     if equipment not in EQUIPMENT:
         raise ValueError(f"unknown equipment {equipment!r}; one of {', '.join(EQUIPMENT)}")
     data = _data()
     index, where = state_index(state)
+    factor = state_factor(state)
     description, method = EQUIPMENT[equipment]
-    if method == "regression":
-        if tons is None or not tons > 0:
-            raise ValueError("an air-source heat pump's cost needs its size in tons")
-        distribution = "ductless" if "ductless" in equipment else "ducted"
+    sized = method != "per_unit"
+    if sized and (tons is None or not tons > 0):
+        raise ValueError(f"{equipment}: the cost needs the size in tons")
+    priced_zones = None
+    if method in ("ducted", "ductless"):
         if hspf is None:
             hspf = 11.0 if equipment.endswith("cold_climate") else 9.2
-        typical = regression_usd(distribution, hspf, tons) * index
-        spread = data["heat_pump_spread"]
-        source = (f"{data['air_source'][distribution]['source']} ({data['air_source'][distribution]['projects']} "
-                  f"projects), at HSPF {hspf:.1f}; low/high: {spread['source']} reference/best vs ENERGY STAR")
-        low, high, size = typical * spread["low"], typical * spread["high"], tons
+        t = _hspf_position(method, hspf)
+        if method == "ducted":
+            base = regression_usd("ducted", hspf, tons) * (1.0 + t * (whole_home_factor() - 1.0))
+            r = data["air_source"]["ducted"]
+            source = (f"{r['source']} ({r['projects']} projects) at HSPF {hspf:.1f}" + (
+                f"; x {1.0 + t * (whole_home_factor() - 1.0):.3f} toward the {WHOLE_HOME_RETROFIT['source']}"
+                if t > 0 else ""))
+        else:
+            priced_zones = int(zones) if zones else default_zones(tons)
+            d = DUCTLESS
+            base = ((d["base_usd"] + d["usd_per_ton"] * tons + d["usd_per_extra_zone"] * (priced_zones - 1))
+                    * (1.0 + t * d["cold_climate"]))
+            source = (f"ductless by tons and indoor units ({priced_zones} zone{'s' if priced_zones > 1 else ''}), "
+                      f"calibrated to Efficiency Maine single-zone examples and Maine cost guides, HSPF {hspf:.1f}")
+    elif method == "ground":
+        base = GROUND_SOURCE["base_usd"] + GROUND_SOURCE["usd_per_ton"] * tons
+        source = "ground source per ton with its closed loop (cost guides' $4,000-10,000 per ton, 2021-24)"
+    elif method == "furnace":
+        base = FURNACE["base_usd"] + FURNACE["usd_per_ton"] * tons
+        if equipment == "oil_propane_furnace":
+            base *= OIL_PROPANE_PER_GAS
+        source = ("furnace, full install (venting, condensate, fuel piping, markup), cost guides' national "
+                  "averages (costimates, pickhvac, HomeGuide; 2021-23)" + (
+                      "; oil/propane at the Buildings ATB's ratio to gas" if equipment == "oil_propane_furnace"
+                      else ""))
     else:
         tiers = data["per_unit"][equipment]["tiers"]
-        typical, low, high = tiers[0] * index, min(tiers) * index, max(tiers) * index
-        source = data["per_unit"][equipment]["source"] + (
-            "; low/high: its reference and best tiers" if len(tiers) > 1 else "; one figure (no range published)")
-        size = None
-    return CostRange(equipment, description, low, typical, high, size, where, index, data["dollar_year"],
-                     f"{source}; x {index:.3f} {where} cost index ({data['state_index_source']})")
+        base = tiers[0]
+        source = data["per_unit"][equipment]["source"] + " (per unit)"
+    typical = base * factor
+    low, high = lognormal_range(typical)
+    return CostRange(equipment, description, low, typical, high, tons if sized else None, where, index,
+                     DOLLAR_YEAR, f"{source}; low/high: 10th/90th percentiles of the market's spread (sigma "
+                                  f"{SIGMA:.2f}); {where} index {index:.3f} on the local half "
+                                  f"({data['state_index_source']})", priced_zones)
 
 
-def cost_table(tons: float, state: str | None = None) -> list[CostRange]:
-    """Every kind of equipment at one size in one state (``heatcalc costs``)."""
-    return [installed_cost(name, tons, state) for name in EQUIPMENT]
+def cost_table(tons: float, state: str | None = None, zones: int | None = None) -> list[CostRange]:
+    """Every kind of equipment at one size in one state (``heatcalc costs``); ``zones`` for the ductless rows."""
+    return [installed_cost(name, tons, state, zones=zones) for name in EQUIPMENT]

@@ -95,6 +95,8 @@ class Economics(NamedTuple):
     installed_cost_high_usd: dict
     replace_current: bool
     comparison: str  # in words: what the heat pump is compared with
+    incentive_range_usd: dict = {}  # per system: (low, high) where the programs that apply offer alternatives
+    incentives_applied: tuple = ()  # the incentives applied automatically (heatcalc.incentives.Applied), per system
 
 
 class Home(NamedTuple):
@@ -238,8 +240,9 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
         cooling = _cooling_capacities(b, profile, cooling, weather, nominal)
     charges = profile.fixed_charges
     fixed = {k: getattr(charges, k) for k in charges._fields if getattr(charges, k) is not None}
-    economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal) \
-        if profile.economics is not None else None
+    design_load = None if ua is None else float(load_model.heat_load_btu_per_h(ua, weather.design_temp_f, bp))
+    economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal, rating_tests,
+                           design_load) if profile.economics is not None else None
     bill_setup = _bill_setup(b, profile, location, weather, urdb)
     if b.problems:
         raise profile.error(b.problems)
@@ -1377,7 +1380,8 @@ def solar_per_kw(usaf: str, array, site, temp_f: np.ndarray) -> np.ndarray:
 
 
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,
-               nominal_btu_per_h: float | None) -> Economics:
+               nominal_btu_per_h: float | None, tests=None, design_load_btu_per_h: float | None = None
+               ) -> Economics:
     cfg = profile.economics
     base = "economics"
     billed = _bills_fuel(profile)
@@ -1409,9 +1413,13 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
         if given is not None:
             typical[system] = low[system] = high[system] = given
             continue
-        cost = _default_installed_cost(system, profile, location, heat_pump, nominal_btu_per_h, furnace)
+        cost = _default_installed_cost(b, system, profile, location, heat_pump, nominal_btu_per_h, furnace, tests,
+                                       design_load_btu_per_h)
+        if cost is None:
+            continue
         typical[system], low[system], high[system] = cost.typical_usd, cost.low_usd, cost.high_usd
-        size = f" at {cost.size_tons:g} ton" if cost.size_tons else ""
+        size = f" at {cost.size_tons:.3g} ton" if cost.size_tons else ""
+        size += f", {cost.zones} indoor unit{'s' if cost.zones > 1 else ''}" if cost.zones else ""
         b.assume(f"{base}.installed_cost.{system}",
                  f"${cost.typical_usd:,.0f} (${cost.low_usd:,.0f} to ${cost.high_usd:,.0f}){size}, "
                  f"{cost.dollar_year} $", f"{cost.description}: {cost.source}")
@@ -1443,31 +1451,62 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
                      comparison)
 
 
-def _default_installed_cost(system: str, profile: Profile, location: Location, heat_pump,
-                            nominal_btu_per_h: float | None, furnace):
+def _default_installed_cost(b, system: str, profile: Profile, location: Location, heat_pump,
+                            nominal_btu_per_h: float | None, furnace, tests=None,
+                            design_load_btu_per_h: float | None = None):
     """The installed-cost range heatcalc assumes for a system the profile gives no cost for, at the size modelled:
-    the nominal size, or for a unit given by its points, its capacity at 47 F."""
+    a heat pump at its nameplate (the nominal size; for a unit given by rows or tests, its rated capacity at 47 F),
+    a furnace at the home's design load."""
     from . import costs
 
+    load_tons = max(0.5, (design_load_btu_per_h or 36000.0) / 12000.0)
     if system == "heat_pump":
         if heat_pump.ground is not None:
-            return costs.installed_cost("ground_source_heat_pump", None, location.state)
+            return costs.installed_cost("ground_source_heat_pump", (nominal_btu_per_h or 36000.0) / 12000.0,
+                                        location.state)
         cfg = profile.systems.heat_pump
         distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
-        size = nominal_btu_per_h if nominal_btu_per_h else float(heat_pump.curve.capacity_max(47.0))
-        tons = size / 12000.0
+        tons = _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests) / 12000.0
         compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
         hspf2 = cfg.hspf2 if cfg.hspf2 is not None and not cfg.performance else _rated_hspf2(heat_pump, compressor)
         if cfg.hspf2 is None and not cfg.performance:
             hspf2 = field_spec("systems.heat_pump.hspf2").default
+        zones = None
+        if distribution == "ductless":
+            if cfg.zones is not None and cfg.zones != int(cfg.zones):
+                b.fail("systems.heat_pump.zones", f"must be a whole number of indoor units (got {cfg.zones:g})")
+                return None
+            zones = int(cfg.zones) if cfg.zones is not None else costs.default_zones(tons)
+            if cfg.zones is None:
+                b.assume("systems.heat_pump.zones", f"{zones}", field_spec("systems.heat_pump.zones").rule)
+        elif cfg.zones is not None:
+            b.assume("systems.heat_pump.zones", "not used", "indoor units price a ductless system only")
         return costs.installed_cost(f"heat_pump_{distribution}", tons, location.state,
-                                    hspf=costs.hspf_from_hspf2(hspf2, distribution))
+                                    hspf=costs.hspf_from_hspf2(hspf2, distribution), zones=zones)
     if system == "furnace":
         kind = "gas_furnace" if furnace.fuel == "natural_gas" else "oil_propane_furnace"
-        return costs.installed_cost(kind, None, location.state)
+        return costs.installed_cost(kind, load_tons, location.state)
     if system == "electric_resistance":
         return costs.installed_cost("electric_resistance", None, location.state)
     return costs.installed_cost("central_air_conditioner", None, location.state)
+
+
+def _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h: float | None, tests) -> float:
+    """What a heat pump is sold as: its nominal size when heatcalc sized it or the profile gave one; for a unit
+    given by data-sheet rows, its rated-speed row at 47 F; by tests, its full-stage 47 F test; by points, its
+    capacity at 47 F (the unit's maximum there is not its nameplate: an 18,000 Btu/h mini-split reaches 30,400)."""
+    if cfg.capacity is not None:
+        return float(cfg.capacity)
+    if nominal_btu_per_h:
+        return float(nominal_btu_per_h)
+    rated = [p.capacity for p in (cfg.performance or []) if p.speed == "rated" and abs(p.outdoor - 47.0) < 0.5]
+    if rated:
+        return float(rated[0])
+    if tests is not None:
+        full = [t.capacity_btu_per_h for t in tests.tests if t.stage == "full" and abs(t.outdoor_f - 47.0) < 0.5]
+        if full:
+            return float(full[0])
+    return float(heat_pump.curve.capacity_max(47.0))
 
 
 def _rated_hspf2(heat_pump: HeatPump, compressor: str) -> float:

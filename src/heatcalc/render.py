@@ -642,12 +642,15 @@ def print_costs(rows: list[dict], console) -> None:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
                   collapse_padding=True)
     table.add_column("Equipment")
-    for header in ("Low", "Typical", "High"):
+    for header in ("Low\n10th pct", "Typical\nmedian", "High\n90th pct"):
         table.add_column(header, justify="right")
     table.add_column("Sized", justify="center")
     for r in rows:
+        zones = r.get("zones")
+        sized = "per unit" if not r["size_tons"] else (
+            f"tons, {zones} head{'s' if zones > 1 else ''}" if zones else "per ton")
         table.add_row(r["description"], _money(r["low_usd"]), _money(r["typical_usd"]), _money(r["high_usd"]),
-                      "per ton" if r["size_tons"] else "per unit")
+                      sized)
     console.print(table)
     from .costs import SOURCES_IN_SHORT
 

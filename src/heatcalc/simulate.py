@@ -388,8 +388,10 @@ def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResul
 
 def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResult]:
     """Installed cost (typical, low, high), lifetime cost, NPV and simple payback of each system against the
-    current one.  The ranges pair this option's low cost with the current option's high one (its best case) and
-    the other way round (its worst case)."""
+    current one.  Payback and NPV ranges are the 10th and 90th percentiles of the difference in net cost (see
+    :func:`heatcalc.costs.net_difference_percentiles_usd`)."""
+    from . import costs
+
     econ = home.economics
     pv = {energy: money.present_value_factor(econ.discount_rate, econ.escalation[energy], econ.lifetime_years)
           for energy in econ.escalation}
@@ -412,6 +414,18 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
 
     tables = {"typical": econ.installed_cost_usd, "low": econ.installed_cost_low_usd,
               "high": econ.installed_cost_high_usd}
+
+    def spread(system: str) -> tuple:
+        """(typical, sigma, incentives low, incentives high) of a system's purchase; a system kept costs 0."""
+        if system == econ.current and not econ.replace_current:
+            return (0.0, 0.0, 0.0, 0.0)
+        incentive = econ.incentives_usd.get(system, 0.0)
+        if system != "heat_pump" and bundles_ac:
+            incentive += econ.incentives_usd.get("air_conditioner", 0.0)
+        low_i, high_i = econ.incentive_range_usd.get(system, (incentive, incentive))
+        return (gross(system, tables["typical"]),
+                costs.sigma_of(gross(system, tables["low"]), gross(system, tables["high"])), low_i, high_i)
+
     staged = []
     for r in results:
         by_energy = r.cost_by_energy or {}
@@ -439,13 +453,18 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
         if not r.meets_load:  # cheap because the house is cold: it saves nothing and never pays back
             out.append(r)
             continue
+        # The ranges are the 10th and 90th percentiles of the difference in net cost (each cost spread as the
+        # market's quotes are, independently), not this option's low end against the other's high end.
+        d_low, d_high = costs.net_difference_percentiles_usd(spread(r.system), spread(econ.current))
+        energy = (cur_life["typical"] - net(econ.current, tables["typical"])) - (
+            life["typical"] - net(r.system, tables["typical"]))
         out.append(r._replace(
             npv_vs_current_usd=cur_life["typical"] - life["typical"],
-            npv_vs_current_low_usd=cur_life["low"] - life["high"],
-            npv_vs_current_high_usd=cur_life["high"] - life["low"],
+            npv_vs_current_low_usd=energy - d_high,
+            npv_vs_current_high_usd=energy - d_low,
             simple_payback_years=payback("typical", "typical"),
-            simple_payback_years_low=payback("low", "high"),
-            simple_payback_years_high=payback("high", "low")))
+            simple_payback_years_low=money.simple_payback_years(d_low, savings),
+            simple_payback_years_high=money.simple_payback_years(d_high, savings)))
     return out
 
 

@@ -259,6 +259,10 @@ class HeatPumpConfig(Record):
     distribution: str | None = leaf("enum", "Air source: ducted (a central air handler) or ductless (mini-split "
                                             "heads); sets its default installed cost.", choices=("ducted", "ductless"),
                                     default="ducted", source="most heat pumps that replace a furnace use its ducts")
+    zones: float | None = leaf("number", "Ductless: the number of indoor units (heads); sets its default installed "
+                                         "cost, which is priced per head.", minimum=1, maximum=12,
+                               rule="one per 18,000 Btu/h of nominal capacity, rounded up (the largest common "
+                                    "single-zone head)")
     backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                       "(dual fuel, uses systems.furnace).", choices=BACKUPS,
                               default="electric_resistance")
