@@ -327,6 +327,24 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
     return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones)]
 
 
+def find_incentives(zip: str, income: float | None = None, household_size: int | None = None, owner: bool = True,
+                    utility: str | None = None, date: str | None = None):
+    """``heatcalc incentives``: the incentives for heat pumps (and the electrical and weatherization work around
+    one) that apply to a household at a ZIP code on a date (default today), from the embedded dated snapshot of
+    Rewiring America's data (:class:`heatcalc.incentives.Finding`; ``finding_dict`` gives the JSON)."""
+    import datetime as dt
+
+    from .incentives import find
+
+    on = None
+    if date is not None:
+        try:
+            on = dt.date.fromisoformat(str(date))
+        except ValueError:
+            raise HeatcalcError(f"--date: a date as YYYY-MM-DD, got {date!r}") from None
+    return find(str(zip), income, household_size, owner, utility, on)
+
+
 def stations(state: str | None = None, near: str | None = None, limit: int = 0) -> list[dict]:
     """``heatcalc stations``: the embedded weather stations, one state's, or nearest a ZIP code first."""
     from .catalog import station_records

@@ -782,6 +782,45 @@ def costs(
 
 @app.command()
 @handle_errors
+def incentives(
+    zip_code: Annotated[str, typer.Option("--zip", help="The home's 5-digit ZIP code.", show_default=False)],
+    income: Annotated[Optional[float], typer.Option(
+        "--income", help="Household income, $ per year (income-limited programs need it).", min=0,
+        show_default=False)] = None,
+    household_size: Annotated[Optional[int], typer.Option(
+        "--household-size", help="People in the household (income limits depend on it).", min=1, max=20,
+        show_default=False)] = None,
+    owner: Annotated[bool, typer.Option("--owner/--renter", help="Owner (default) or renter.")] = True,
+    utility: Annotated[Optional[str], typer.Option(
+        "--utility", help="The electric utility's name, e.g. Eversource (utility programs need it).",
+        show_default=False)] = None,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="The date of the purchase, YYYY-MM-DD (default today): only programs in effect then.",
+        show_default=False)] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Incentives for a heat pump at a ZIP code (rebates, tax credits, assistance; and the panel, wiring and
+    weatherization work a heat pump may need), for the household's income and size, from a dated snapshot of
+    Rewiring America's open data."""
+    from . import render
+    from .api import find_incentives
+    from .incentives import snapshot_warning
+
+    finding = find_incentives(zip_code, income, household_size, owner, utility, date)
+    render.write_incentives(finding, format.value, sys.stdout, render.make_console())
+    stale = snapshot_warning()
+    if stale:
+        _err(f"Warning: {stale}")
+    for note in finding.notes:
+        if note.startswith("utility programs"):
+            _err(f"Note: {note}; this state's: {', '.join(finding.other_utilities) or 'none listed'}")
+    left = [n for n in finding.notes if not n.startswith("utility programs")]
+    if left:
+        _err(f"Left out ({len(left)}): " + "; ".join(left[:6]) + (" ..." if len(left) > 6 else ""))
+
+
+@app.command()
+@handle_errors
 def schema():
     """Print a JSON Schema of the profile (for editor completion and checking)."""
     import json

@@ -1425,8 +1425,17 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
                  f"{cost.dollar_year} $", f"{cost.description}: {cost.source}")
     if current not in typical:
         typical[current] = low[current] = high[current] = 0.0
-    incentives = {k: getattr(cfg.incentives, k) for k in cfg.incentives._fields
-                  if getattr(cfg.incentives, k) is not None}
+    incentives = {k: getattr(cfg.incentives, k) for k in ("heat_pump", "furnace", "electric_resistance",
+                                                           "air_conditioner") if getattr(cfg.incentives, k) is not None}
+    incentive_range, applied = {}, ()
+    if (cfg.incentives.auto or cfg.incentives.programs) and "heat_pump" in typical and heat_pump is not None:
+        found = _auto_incentives(b, profile, heat_pump, typical["heat_pump"],
+                                 _nameplate_btu_per_h(profile.systems.heat_pump, heat_pump, nominal_btu_per_h, tests)
+                                 if heat_pump.ground is None else (nominal_btu_per_h or 36000.0))
+        if found is not None and "heat_pump" not in incentives:
+            incentives["heat_pump"] = found.usd
+            incentive_range["heat_pump"] = (found.low_usd, found.high_usd)
+            applied = found.used
     current_name = current.replace("_", " ")
     if replace:
         comparison = f"each system bought new, the current {current_name} too" + (
@@ -1448,7 +1457,70 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
     return Economics(current, typical, incentives, lifetime, rate, escalation,
                      bool(b.given_or_default(cfg.gas_disconnect, f"{base}.gas_disconnect")), low, high, replace,
-                     comparison)
+                     comparison, incentive_range, applied)
+
+
+def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_btu_per_h: float):
+    """``economics.incentives: auto`` (or a list of ids): the incentives the household qualifies for on the install
+    date that lower the heat pump's cost (:mod:`heatcalc.incentives`), or None when they cannot be looked up."""
+    import datetime as dt
+
+    from . import incentives as inc
+
+    base = "economics.incentives"
+    zip_code = profile.location.zip if profile.location is not None else None
+    if not zip_code:
+        b.fail(base, "incentives by program need the home's ZIP code: give location.zip, or give the amounts "
+                     "(economics.incentives.heat_pump)")
+        return None
+    hh = profile.household
+    install = profile.economics.install_date
+    if install is None:
+        install = dt.date.today()
+        b.assume("economics.install_date", install.isoformat(), field_spec("economics.install_date").rule)
+    if hh is not None and hh.size is not None and hh.size != int(hh.size):
+        b.fail("household.size", f"must be a whole number of people (got {hh.size:g})")
+        return None
+    try:
+        finding = inc.find(zip_code, None if hh is None else hh.income, None if hh is None or hh.size is None
+                           else int(hh.size), True if hh is None or hh.owner is None else hh.owner,
+                           None if hh is None else hh.utility, install, where="location.zip")
+    except HeatcalcError as exc:
+        field = "household.utility" if "utility" in str(exc) else "location.zip"
+        b.fail(field, str(exc).split(": ", 1)[-1])
+        return None
+    if heat_pump.ground is not None:
+        item = inc.SYSTEM_ITEMS["ground_source"]
+    else:
+        item = inc.SYSTEM_ITEMS[profile.systems.heat_pump.distribution
+                                or field_spec("systems.heat_pump.distribution").default]
+    if profile.economics.incentives.programs:
+        wanted = [p.strip() for p in profile.economics.incentives.programs.split(",") if p.strip()]
+        known = {r.id for r in finding.rows}
+        unknown = [p for p in wanted if p not in known]
+        if unknown:
+            b.fail(f"{base}.programs", f"{', '.join(unknown)} do not apply to this household on "
+                                       f"{install.isoformat()} (see: heatcalc incentives --zip {zip_code} ...)")
+            return None
+        finding = finding._replace(rows=tuple(r for r in finding.rows if r.id in wanted))
+    applied = inc.apply(finding, item, cost_usd, nameplate_btu_per_h / 12000.0)
+    stale = inc.snapshot_warning()
+    if stale:
+        b.warn(base, stale)
+    if finding.utility is None:
+        b.warn(base, "utility incentive programs are left out: give household.utility (the electric utility's "
+                     "name)")
+    pending = sorted({r.income_status for r in finding.rows if item in r.items and not r.applies})
+    if pending:
+        b.warn(base, "some incentives for the heat pump are left out until the profile says more: "
+               + "; ".join(pending) + " (household.income, household.size)")
+    used = ", ".join(f"{u[0].id} {u[0].program} (${u[1]:,.0f})" for u in applied.used) or "none applies"
+    b.assume(base, f"${applied.usd:,.0f} for the heat pump"
+                   + (f" (${applied.low_usd:,.0f} to ${applied.high_usd:,.0f})"
+                      if applied.high_usd > applied.low_usd else "") + f": {used}",
+             f"{inc._data()['source']}; on {install.isoformat()}, {item.replace('_', ' ')}, ZIP {zip_code}"
+             + (f", {finding.utility}" if finding.utility else ""))
+    return applied
 
 
 def _default_installed_cost(b, system: str, profile: Profile, location: Location, heat_pump,

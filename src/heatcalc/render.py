@@ -293,8 +293,16 @@ def _print_totals(c: Comparison, console) -> None:
                   f"{_money(r['installed_cost_high_usd'])}" for r in rows
                   if r["installed_cost_low_usd"] != r["installed_cost_high_usd"]]
         if ranges:
-            console.print("Installed cost ranges (2023 $; --explain gives the sources): " + "; ".join(ranges) +
-                          ". Duct work, panel upgrades and venting are not included.", style="dim")
+            console.print("Installed cost ranges (10th-90th percentile, 2023 $; --explain gives the sources): "
+                          + "; ".join(ranges) + ". Duct work, panel upgrades and venting are not included.",
+                          style="dim")
+        if e.incentives_applied or e.incentive_range_usd:
+            from .incentives import snapshot_date
+
+            used = "; ".join(f"{inc.id} {printable(inc.program)} ({printable(inc.authority)}) {_money(typ)}"
+                             for inc, typ, _low, _high in e.incentives_applied) or "none applies"
+            console.print(f"Incentives for the heat pump (Rewiring America data, snapshot "
+                          f"{snapshot_date().isoformat()}): {used}.", style="dim")
 
 
 def _payback(r: dict, current: str) -> str:
@@ -431,6 +439,47 @@ def print_records(records: list[dict], columns: list[tuple[str, str]], console, 
         table.add_row(*["" if rec.get(k) is None else (f"{rec[k]:g}" if isinstance(rec[k], float)
                                                        else printable(rec[k])) for k, _ in columns])
     console.print(table)
+
+
+INCENTIVE_CSV_COLUMNS = ["id", "program", "authority", "authority_type", "items", "type", "amount_text", "amount_usd",
+                         "income_limit_usd", "income_status", "start_date", "end_date", "url", "description"]
+
+
+def write_incentives(finding, fmt: str, out: IO[str], console=None) -> None:
+    """``heatcalc incentives``: the rows as a table, CSV or JSON (``{"snapshot", ..., "rows"}``)."""
+    from .incentives import finding_dict
+
+    data = finding_dict(finding)
+    if fmt == "json":
+        json.dump(_clean(data), out, indent=2, default=_json_default)
+        out.write("\n")
+        return
+    rows = [{**r, "items": " ".join(r["items"])} for r in data["rows"]]
+    if fmt == "csv":
+        writer = csv_writer(out, INCENTIVE_CSV_COLUMNS)
+        writer.writerows(rows)
+        return
+    from rich import box
+    from rich.table import Table
+
+    where = f"ZIP {finding.zip}, {finding.state}" + (f", {finding.utility}" if finding.utility else "")
+    table = Table(title=f"Incentives for heat pumps, {where}, on {finding.on_date} (snapshot {finding.snapshot})",
+                  title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    for header in ("Program", "Authority", "Type", "Amount", "Income", "Ends", "For"):
+        table.add_column(header, overflow="fold")
+    for r in data["rows"]:
+        status = r["income_status"]
+        income = "any" if status == "no limit" else (
+            f"≤ ${r['income_limit_usd']:,.0f}" if status == "qualifies" else status)
+        table.add_row(printable(r["program"]), printable(r["authority"]), r["type"].replace("_", " "),
+                      r["amount_text"], income, r["end_date"] or "open",
+                      ", ".join(i.replace("_", " ") for i in r["items"]))
+    console.print(table)
+    if not data["rows"]:
+        console.print("No incentive for heat pumps applies here on that date.")
+    console.print("Source: " + data["source"] + ". Check each program's page (--format json gives the links).",
+                  style="dim")
 
 
 def write_records_csv(records: list[dict], columns: list[str], out: IO[str]) -> None:

@@ -62,6 +62,7 @@ class Row(NamedTuple):
     solar_exported_kwh: float
     solar_export_credit_usd: float
     electric_bill_without_solar_usd: float
+    incentives_usd: float | None
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -126,6 +127,7 @@ class SystemResult(NamedTuple):
     solar_exported_kwh: float = 0.0
     solar_export_credit_usd: float = 0.0  # what the exports took off the bill
     electric_bill_without_solar_usd: float = 0.0  # the same bill without the rooftop solar
+    incentives_usd: float | None = None  # with economics: incentives taken off this system's installed cost
 
     @property
     def heat_to_rooms_mmbtu(self) -> float:
@@ -216,6 +218,7 @@ class SystemResult(NamedTuple):
             "solar_exported_kwh": self.solar_exported_kwh,
             "solar_export_credit_usd": self.solar_export_credit_usd,
             "electric_bill_without_solar_usd": self.electric_bill_without_solar_usd,
+            "incentives_usd": self.incentives_usd,
         }
 
 
@@ -344,7 +347,7 @@ class Comparison(NamedTuple):
                 "current": h.economics.current, "lifetime_years": h.economics.lifetime_years,
                 "discount_rate": h.economics.discount_rate, "escalation_per_year": h.economics.escalation,
                 "installed_cost_usd": h.economics.installed_cost_usd, "incentives_usd": h.economics.incentives_usd,
-                "gas_disconnect": h.economics.gas_disconnect},
+                "gas_disconnect": h.economics.gas_disconnect, **_incentives_json(h.economics)},
         }
         return {
             "profile": h.name,
@@ -354,6 +357,20 @@ class Comparison(NamedTuple):
             "summary": self.summary.to_dict(),
             **_solar(self),
         }
+
+
+def _incentives_json(e) -> dict:
+    """The incentives applied by program (``economics.incentives: auto`` or a list), with the snapshot's date."""
+    if not (e.incentives_applied or e.incentive_range_usd):
+        return {}
+    from .incentives import snapshot_date
+
+    return {"incentives_snapshot": snapshot_date().isoformat(),
+            "incentives_range_usd": {k: list(v) for k, v in e.incentive_range_usd.items()},
+            "incentives_applied": [{"system": "heat_pump", "id": inc.id, "program": inc.program,
+                                    "authority": inc.authority, "type": inc.type, "amount_usd": typ,
+                                    "low_usd": low, "high_usd": high, "url": inc.url}
+                                   for inc, typ, low, high in e.incentives_applied]}
 
 
 def _solar(c) -> dict:

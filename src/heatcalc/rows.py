@@ -23,7 +23,7 @@ OBJECT_COLUMNS = TEXT_COLUMNS | BOOL_COLUMNS  # held as object arrays (text, or 
 NULLABLE = frozenset({"peak_outdoor_f", "balance_point_f", "net_installed_cost_usd", "lifetime_cost_usd",
                       "npv_vs_current_usd", "simple_payback_years", "installed_cost_usd", "installed_cost_low_usd",
                       "installed_cost_high_usd", "simple_payback_years_low", "simple_payback_years_high",
-                      "npv_vs_current_low_usd", "npv_vs_current_high_usd"})
+                      "npv_vs_current_low_usd", "npv_vs_current_high_usd", "incentives_usd"})
 
 class Chunk(NamedTuple):
     """A block of a homes table: one list of cells per field (a CSV cell's text, a Parquet value, or None)."""

@@ -435,6 +435,8 @@ def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResul
             installed_cost_low_usd=gross(r.system, tables["low"]),
             installed_cost_high_usd=gross(r.system, tables["high"]),
             net_installed_cost_usd=net(r.system, tables["typical"]),
+            incentives_usd=0.0 if r.system == econ.current and not econ.replace_current else
+            gross(r.system, tables["typical"]) - net(r.system, tables["typical"]),
             lifetime_cost_usd=lifetime["typical"]), lifetime))
     current = next(((r, life) for r, life in staged if r.system == econ.current), None)
     if current is None:

@@ -78,6 +78,9 @@ def _section_schema(sec: Section) -> dict:
         out["required"] = list(sec.required)
     if sec.can_be_false:
         return {"anyOf": [out, {"const": False}], "description": sec.doc}
+    if getattr(sec.record, "__name__", "") == "Incentives":  # the shorthands validation accepts (SHORTHANDS)
+        return {"anyOf": [out, {"const": "auto"}, {"type": "array", "items": {"type": "string"}},
+                          {"type": "number", "minimum": 0}, {"type": "string"}], "description": sec.doc}
     return out
 
 

@@ -492,8 +492,16 @@ class InstalledCosts(Record):
 
 
 class Incentives(Record):
-    """Rebates and incentives you expect, as amounts (no programmes are built in)."""
+    """Rebates and incentives: ``auto`` (the programs the household qualifies for, from the embedded snapshot of
+    Rewiring America's data, by location.zip and the household section), a list of incentive ids to apply (those of
+    ``heatcalc incentives``), an amount for the heat pump, or amounts per system.  Written as ``incentives: auto``,
+    ``incentives: [MA-31, MA-17]``, ``incentives: 2000`` or this mapping."""
 
+    auto: bool | None = leaf("bool", "Apply the incentives the household qualifies for on the install date "
+                                     "(federal, state, utility, city), with the programs' stacking rules.",
+                             default=False)
+    programs: str | None = leaf("string", "Only these incentives (ids from `heatcalc incentives`, separated by "
+                                          "commas or as a list), where the household qualifies.")
     heat_pump: float | None = _money("Incentives for the heat pump.")
     furnace: float | None = _money("Incentives for the furnace.")
     electric_resistance: float | None = _money("Incentives for the electric resistance.")
@@ -513,6 +521,18 @@ class Escalation(Record):
     heating_oil: float | None = _trend("Heating oil price change per year.")
 
 
+class Household(Record):
+    """Who lives in the home, for the incentives they qualify for (``economics.incentives: auto``)."""
+
+    income: float | None = leaf("quantity", "Household income before tax, per year.", unit=u.INCOME, minimum=0,
+                                maximum=1e8, example="85000 $/year")
+    size: float | None = leaf("number", "People in the household (income limits depend on it).", minimum=1,
+                              maximum=20)
+    owner: bool | None = leaf("bool", "The household owns the home (false: rents it).", default=True)
+    utility: str | None = leaf("string", "The electric utility's name, e.g. Eversource (utility programs need it; "
+                                         "`heatcalc incentives --zip ...` lists the state's).")
+
+
 class EconomicsConfig(Record):
     """Installed costs, incentives and finance, for payback, net present value and lifetime cost."""
 
@@ -520,6 +540,8 @@ class EconomicsConfig(Record):
                                rule="the system the bills are for")
     installed_cost: InstalledCosts | None = section(InstalledCosts, absent="empty")
     incentives: Incentives | None = section(Incentives, absent="empty")
+    install_date: object | None = leaf("date", "When the equipment is bought: only incentives in effect then "
+                                               "apply.", rule="today")
     lifetime: float | None = leaf("quantity", "Years the equipment lasts.", unit=u.DURATION, minimum=1, maximum=50,
                                   default=15.0, source="typical service life of heat pumps and furnaces (15-20 "
                                                        "years)")
@@ -592,6 +614,7 @@ class Profile(Record):
     solar: Solar | None = section(Solar)
     fixed_charges: FixedCharges | None = section(FixedCharges, absent="empty")
     economics: EconomicsConfig | None = section(EconomicsConfig)
+    household: Household | None = section(Household)
     prices: Prices | None = section(Prices, absent="empty")
     emissions: Emissions | None = section(Emissions, absent="empty")
 

@@ -40,6 +40,21 @@ def _fmt(x: float) -> str:
 MAX_TEST_COP = 10.0
 
 
+def _incentives_shorthand(value):
+    """``economics.incentives`` written short: ``auto``, a list of incentive ids, or one amount (the heat pump's)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return {"auto": True}
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return {"programs": ",".join(value)}
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return {"heat_pump": value}
+    return value
+
+
+#: Sections that may be written as a single value, and the mapping each stands for.
+SHORTHANDS = {"economics.incentives": _incentives_shorthand}
+
+
 class _Validator:
     def __init__(self):
         self.problems: list[tuple[str, str]] = []
@@ -52,6 +67,8 @@ class _Validator:
             return {}
         if data is False and sec.can_be_false:
             return False
+        if path in SHORTHANDS and not isinstance(data, dict):
+            data = SHORTHANDS[path](data)
         if not isinstance(data, dict):
             hint = " (or false to leave it out)" if sec.can_be_false else ""
             self.add(path, f"must be a mapping of keys{hint}, got {_describe(data)}")

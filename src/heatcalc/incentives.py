@@ -1,0 +1,449 @@
+"""Incentives for a heat pump by ZIP code, income and household: which programs apply, and what they are worth.
+
+The data is a dated snapshot of Rewiring America's open incentives data (``data/incentives/``, Apache-2.0, built by
+``scripts/build_incentives.py``): each incentive's program and authority (federal, state, utility, city, county,
+other), items, payment method, amount, owner status, income limit and dates, the geographies each authority serves,
+and the stacking rules between incentives.  heatcalc reads them as follows (docs/methodology.md §9):
+
+* **Where.** A ZIP is read as its ZCTA.  The household is in the state, in the county holding most of the ZCTA, in
+  each city or custom area holding at least half of it, and in the territory of the electric utility it names
+  (``utility``; a gas utility of the same name too).  The snapshot does not map ZIPs to utility territories, so
+  without a utility no utility program is included, and the answer says so.  An authority's incentives apply
+  where its geographies meet the household's.
+* **Who.** Owner or renter as the incentive says.  An income limit is checked against the household's income and
+  size: limits by household size as published; area-median-income limits from the ZCTA's HUD limits (4-person
+  figures, adjusted by HUD's household-size factors); poverty-level limits from the federal poverty guidelines.  A
+  limit that cannot be checked (no income given, or a tax filing status the data asks for) is never applied.
+* **When.** Only incentives in effect on the date asked for (default today), and not paused.
+* **Stacking.** The data's exclusions (one incentive rules out others), prerequisites (all of them must apply too)
+  and combined caps; within one program, one offer per purchase (the largest; the smallest is the low end of the
+  range, as programs offer alternatives for conditions the data does not encode).  Loans and performance-based
+  payments are listed but not subtracted from the installed cost.
+* **How much.** A fixed amount; so much per ton (or per 10,000 Btu/h, per kW) of the heat pump's nameplate, up to
+  the maximum; a percentage of the installed cost, up to the maximum.  The data's ``minimum`` is the low end of an
+  "up to" offer.  Never more than the cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import HeatcalcError
+
+DATA = Path(__file__).resolve().parent / "data" / "incentives"
+
+#: The items a heat pump purchase covers, by the kind of heat pump.
+SYSTEM_ITEMS = {"ducted": "ducted_heat_pump", "ductless": "ductless_heat_pump",
+                "ground_source": "geothermal_heating_installation"}
+#: What `heatcalc incentives` lists: heat pumps and what installing one may need.
+HEAT_PUMP_ITEMS = ("ducted_heat_pump", "ductless_heat_pump", "geothermal_heating_installation",
+                   "air_to_water_heat_pump", "other_heat_pump", "integrated_heat_pump_controls")
+RELATED_ITEMS = ("electric_panel", "electric_wiring", "electric_service_upgrades", "air_sealing",
+                 "attic_or_roof_insulation", "basement_insulation", "crawlspace_insulation", "floor_insulation",
+                 "wall_insulation", "other_insulation", "other_weatherization", "duct_sealing", "energy_audit",
+                 "efficiency_rebates")
+#: Payment methods that lower what the household pays for the purchase (a loan or a payment for measured savings
+#: later does not).
+CASH_METHODS = frozenset({"rebate", "pos_rebate", "account_credit", "tax_credit", "assistance_program"})
+#: HUD's household-size adjustment of the 4-person area median income limits (HUD income limits methodology:
+#: 70 % for one person, 80 % two, 90 % three, 100 % four, then +8 % per person).
+HUD_SIZE_FACTOR = {1: 0.70, 2: 0.80, 3: 0.90, 4: 1.00, 5: 1.08, 6: 1.16, 7: 1.24, 8: 1.32}
+#: Capacity units of per-unit amounts, per ton of heat pump capacity.
+PER_TON = {"ton": 1.0, "btuh10k": 1.2, "kilowatt": 3.51685, "watt": 3516.85}
+#: The snapshot's age (days) beyond which every display of incentives warns.
+STALE_DAYS = 365
+
+
+class Household(NamedTuple):
+    """Who is buying: where (a ZIP), income [$/year], people, owner or renter, utility name (optional)."""
+
+    zip: str
+    income_usd: float | None = None
+    size: int | None = None
+    owner: bool = True
+    utility: str | None = None
+
+
+class Incentive(NamedTuple):
+    """One incentive that applies to the household (or would, given what is missing: ``income_status``)."""
+
+    id: str
+    program: str
+    authority: str
+    authority_type: str  # federal, state, utility, gas_utility, city, county, other
+    items: tuple
+    type: str  # payment methods, e.g. "rebate" or "tax_credit, rebate"
+    amount: dict  # as the data gives it: type, number, unit, minimum, maximum, representative
+    amount_usd: float | None  # a fixed amount, where it is one
+    income_limit_usd: float | None  # the household's limit, where the incentive has one and it is known
+    income_status: str  # "no limit", "qualifies", or what is missing ("give the household's income", ...)
+    start_date: str
+    end_date: str
+    description: str
+    url: str
+
+    @property
+    def applies(self) -> bool:
+        return self.income_status in ("no limit", "qualifies")
+
+    def to_dict(self) -> dict:
+        d = self._asdict()
+        d["items"] = list(self.items)
+        d["amount_text"] = amount_text(self.amount)
+        return d
+
+
+UNIT_NAMES = {"ton": "ton", "btuh10k": "10,000 Btu/h", "kilowatt": "kW", "watt": "W", "square_foot": "sq ft",
+              "kilowatt_hour": "kWh", "cfm50": "CFM50"}
+
+
+def amount_text(amount: dict) -> str:
+    """An amount in words: "$2,000", "$500 to $1,750", "$1,125/ton, up to $8,500", "30 % of cost, up to $2,000"."""
+    number, kind = float(amount["number"]), amount["type"]
+    minimum, maximum = amount.get("minimum"), amount.get("maximum")
+    cap = f", up to ${float(maximum):,.0f}" if maximum is not None else ""
+    if kind == "dollar_amount":
+        return f"${float(minimum):,.0f} to ${number:,.0f}" if minimum is not None and minimum < number \
+            else f"${number:,.0f}"
+    if kind == "dollars_per_unit":
+        unit = UNIT_NAMES.get(amount.get("unit", ""), amount.get("unit", "unit"))
+        rate = f"${float(minimum):,.0f}-{number:,.0f}" if minimum is not None and minimum < number \
+            else f"${number:,.0f}"
+        return f"{rate}/{unit}{cap}"
+    if kind == "percent":
+        return ("the whole cost" if number >= 1 else f"{number * 100:g} % of cost") + cap
+    return f"{number:g} ({kind})"
+
+
+class Finding(NamedTuple):
+    """What `heatcalc incentives` answers: the snapshot, where the household is, and the incentives."""
+
+    snapshot: str
+    zip: str
+    state: str
+    utility: str | None
+    other_utilities: tuple  # without a utility: the state's electric utilities, to pick from
+    gas_utility: str | None
+    on_date: str
+    rows: tuple  # Incentive
+    notes: tuple  # str: what was left out and why (ended, paused, excluded by another, ...)
+
+
+def finding_dict(f: Finding) -> dict:
+    """`heatcalc incentives --format json`: the snapshot's date, where, and the rows."""
+    return {"snapshot": f.snapshot, "zip": f.zip, "state": f.state, "utility": f.utility,
+            "gas_utility": f.gas_utility, "on_date": f.on_date, "rows": [r.to_dict() for r in f.rows],
+            "notes": list(f.notes), "source": _data()["source"]}
+
+
+class Applied(NamedTuple):
+    """Incentives subtracted from one purchase: the total (typical, low, high) and each one used."""
+
+    usd: float
+    low_usd: float
+    high_usd: float
+    used: tuple  # (Incentive, typical, low, high)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with gzip.open(DATA / "incentives.json.gz", "rt") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _zctas() -> dict:
+    with gzip.open(DATA / "zcta.json.gz", "rt") as fh:
+        return json.load(fh)
+
+
+def snapshot_date() -> dt.date:
+    return dt.date.fromisoformat(_data()["snapshot"])
+
+
+def snapshot_warning(today: dt.date | None = None) -> str | None:
+    """A warning when the snapshot is more than :data:`STALE_DAYS` older than ``today``."""
+    today = today or dt.date.today()
+    age = (today - snapshot_date()).days
+    if age > STALE_DAYS:
+        return (f"the incentives data is a snapshot of {snapshot_date().isoformat()}, {age // 30} months old: "
+                f"programs change; check each one's page before relying on it")
+    return None
+
+
+def _date_bound(text: str, end: bool) -> dt.date:
+    """A data date ('2023', '2025-12', '2025-12-31') as the first or last day it covers."""
+    parts = [int(p) for p in str(text).split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
+    if len(parts) == 2:
+        if not end:
+            return dt.date(parts[0], parts[1], 1)
+        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(*parts)
+
+
+def in_effect(incentive: dict, on: dt.date) -> bool:
+    """Whether an incentive's dates hold ``on`` (no start: since always; no end: still open)."""
+    start, end = incentive.get("start_date"), incentive.get("end_date")
+    return (start is None or _date_bound(start, False) <= on) and (end is None or on <= _date_bound(end, True))
+
+
+def _geographies_of(zcta: str) -> list:
+    return _zctas()["zcta"].get(zcta) or []
+
+
+def _state_of(zcta: str) -> str | None:
+    geos = _data()["geographies"]
+    for gid, _ in _geographies_of(zcta):
+        g = geos.get(str(gid))
+        if g and g[0] == "state":
+            return g[2]
+    return None
+
+
+def _pick_utility(state: dict, kind: str, given: str | None, where: str):
+    """The key of the household's utility of ``kind`` (``utility`` electric, ``gas_utility``) by its name or key
+    (an exact match first, then a part of the name); None when not given or, for gas, when none is called so.
+    The snapshot maps ZIPs to states, counties and cities but not to utility territories, so the utility comes
+    from the household."""
+    if not given:
+        return None
+    utilities = {k: v for k, v in state["utilities"].items() if v["type"] == kind}
+    wanted = " ".join(given.strip().lower().split())
+    exact = [k for k in utilities if wanted in (k.lower(), utilities[k]["name"].lower())]
+    partial = [k for k in utilities if wanted in utilities[k]["name"].lower() or wanted in k.lower()]
+    matches = sorted(exact or partial)
+    if matches:
+        return matches[0]
+    if kind == "utility":
+        names = sorted({v["name"] for v in utilities.values()})
+        raise HeatcalcError(f"{where}: no electric utility called {given!r} in the incentives data for this "
+                            f"state; its utilities are: {', '.join(names) or 'none listed'}")
+    return None
+
+
+def state_utilities(state_code: str) -> list[str]:
+    """The electric utilities of a state that the incentives data knows, by name."""
+    state = _data()["states"].get(state_code, {"utilities": {}})
+    return sorted({v["name"] for v in state["utilities"].values() if v["type"] == "utility"})
+
+
+def _income_limit(key: str, household: Household, zcta: str, county_fips: str | None):
+    """(limit in $/year, or None, and why not) of an income rule for this household."""
+    rule = _data()["thresholds"].get(key)
+    if rule is None:
+        return None, "its income rule is not in the data"
+    if household.size is None and rule["type"] != "filing-status":
+        return None, "give the household's size"
+    kind, t = rule["type"], rule["thresholds"]
+    size = household.size
+    if kind == "hhsize":
+        table = {int(k): float(v) for k, v in t.items()}
+        limit = table.get(size, table[max(table)] if size > max(table) else None)
+    elif kind == "ami-percentage":
+        row = _zctas()["ami"].get(zcta)
+        if row is None or row[5] is None:
+            return None, "no area median income for this ZIP"
+        pct = float(t["percentage"])
+        columns = {30: 1, 50: 2, 60: 3, 80: 4, 100: 5, 150: 6}
+        four = row[columns[int(pct)]] if int(pct) in columns and pct == int(pct) and row[columns[int(pct)]] \
+            else row[5] * pct / 100.0
+        factor = HUD_SIZE_FACTOR.get(size, 1.32 + 0.08 * (size - 8))
+        limit = four * factor
+    elif kind == "county-hhsize":
+        table = t.get(county_fips or "")
+        if table is None:
+            return None, "its income limits do not cover this county"
+        by = {int(k): float(v) for k, v in table.items()}
+        limit = by.get(size, by[max(by)] if size > max(by) else None)
+        if limit is not None and "monthly" in rule.get("description", "").lower():
+            limit *= 12.0
+    elif kind == "fpl-percentage":
+        fpl = _data()["fpl"]
+        state = _state_of(zcta)
+        levels = fpl.get(state if state in ("AK", "HI") else "other")
+        base = levels["levels_by_hhsize"]
+        level = base[size] if size < len(base) else base[-1] + levels["per_additional"] * (size - len(base) + 1)
+        limit = level * float(t["percentage"]) / 100.0
+    else:
+        return None, "it needs the household's tax filing status"
+    if limit is None:
+        return None, "its income limits do not cover this household size"
+    return float(limit), ""
+
+
+def find(zip_code: str, income_usd: float | None = None, size: int | None = None, owner: bool = True,
+         utility: str | None = None, on: dt.date | None = None, items=None, where: str = "--zip") -> Finding:
+    """The incentives for heat pumps (and, unless ``items`` says otherwise, the electrical and weatherization work
+    around one) that apply to a household at ``zip_code`` on ``on`` (default today)."""
+    zcta = str(zip_code).strip()
+    if not (len(zcta) == 5 and zcta.isdigit()):
+        raise HeatcalcError(f"{where}: a 5-digit US ZIP code, got {zip_code!r}")
+    if income_usd is not None and not (0 <= income_usd < 1e8):
+        raise HeatcalcError(f"--income: a yearly household income in dollars, from 0, got {income_usd!r}")
+    if size is not None and not (1 <= size <= 20):
+        raise HeatcalcError(f"--household-size: the number of people, 1 to 20, got {size!r}")
+    on = on or dt.date.today()
+    household = Household(zcta, income_usd, size, owner, utility)
+    geos = _geographies_of(zcta)
+    state_code = _state_of(zcta)
+    if not geos or state_code is None:
+        raise HeatcalcError(f"{where}: ZIP {zcta} is not in the incentives data (ZIP code tabulation areas of "
+                            f"2020; a PO box or a new ZIP has none): give the ZIP of the home's street address")
+    data = _data()
+    state = data["states"].get(state_code, {"incentives": [], "programs": {}, "authorities": {}, "utilities": {},
+                                            "exclusions": {}, "prerequisites": {}, "combinations": []})
+    info = data["geographies"]
+    electric = _pick_utility(state, "utility", utility, "--utility" if where == "--zip" else "household.utility")
+    gas = _pick_utility(state, "gas_utility", utility, "--utility")
+    others = () if electric else tuple(state_utilities(state_code))
+    if not electric:
+        notes = [f"utility programs are not included: give the household's electric utility "
+                 f"({'--utility NAME' if where == '--zip' else 'household.utility'})"]
+    counties = sorted(((share, gid) for gid, share in geos if info.get(str(gid), [""])[0] == "county"), reverse=True)
+    county_fips = info[str(counties[0][1])][3] if counties else None
+    home_geos = {gid for gid, share in geos if info.get(str(gid), [""])[0] == "state"}
+    home_geos |= {counties[0][1]} if counties else set()
+    home_geos |= {gid for gid, share in geos if info.get(str(gid), [""])[0] == "custom" and share >= 0.5}
+    for key in (electric, gas):
+        if key:
+            home_geos |= set(state["utilities"][key]["geographies"])
+    wanted = set(items) if items else set(HEAT_PUMP_ITEMS) | set(RELATED_ITEMS)
+    notes = [] if electric else notes
+    candidates = []
+    for x, scope in [(x, "federal") for x in data["federal"]] + [(x, state_code) for x in state["incentives"]]:
+        if not set(x["items"]) & wanted:
+            continue
+        if ("homeowner" if owner else "renter") not in x.get("owner_status", ["homeowner", "renter"]):
+            continue
+        if scope == "federal":
+            authority, authority_type, program_name = "Federal government", "federal", x["program"]
+        else:
+            program = state["programs"].get(x["program"])
+            if program is None:
+                continue
+            a = state["authorities"].get(program["authority"])
+            if a is None or not set(a["geographies"]) & home_geos:
+                continue
+            authority, authority_type, program_name = a["name"], a["type"], program["name"]
+        group = x.get("eligible_geo_group")
+        if group and not set(data["geo_groups"].get(f"{state_code}/{group}", [])) & home_geos:
+            continue
+        if not in_effect(x, on):
+            notes.append(f"{x['id']} ({program_name}): not in effect on {on.isoformat()} "
+                         f"({x.get('start_date', '…')} to {x.get('end_date', '…')})")
+            continue
+        if x.get("paused"):
+            notes.append(f"{x['id']} ({program_name}): paused")
+            continue
+        limit, status = None, "no limit"
+        if x.get("low_income"):
+            limit, why = _income_limit(x["low_income"], household, zcta, county_fips)
+            if limit is None:
+                status = why
+            elif income_usd is None:
+                status = "give the household's income"
+            elif income_usd <= limit:
+                status = "qualifies"
+            else:
+                continue  # over the limit: it does not apply
+        amount = x["amount"]
+        candidates.append(Incentive(
+            x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
+            dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
+            str(x.get("start_date", "")), str(x.get("end_date", "")), x.get("description", ""), x.get("url", "")))
+    rows = _stack(candidates, state, notes)
+    utilities = state["utilities"]
+    return Finding(data["snapshot"], zcta, state_code, utilities[electric]["name"] if electric else None, others,
+                   utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes))
+
+
+def _stack(candidates: list, state: dict, notes: list) -> list:
+    """The data's stacking rules over the incentives that apply: exclusions, then prerequisites."""
+    applying = {c.id for c in candidates if c.applies}
+    removed: dict = {}
+    for key in sorted(state["exclusions"]):
+        if key in applying and key not in removed:
+            for other in state["exclusions"][key]:
+                if other in applying and other != key:
+                    removed.setdefault(other, key)
+    for other, by in removed.items():
+        notes.append(f"{other}: not with {by} (the program's stacking rule)")
+    kept = [c for c in candidates if c.id not in removed]
+    present = {c.id for c in kept if c.applies}
+    out = []
+    for c in kept:
+        need = state["prerequisites"].get(c.id, {}).get("allOf", [])
+        missing = [n for n in need if n not in present]
+        if missing and c.applies:
+            notes.append(f"{c.id}: needs {', '.join(missing)} too, which does not apply here")
+            continue
+        out.append(c)
+    return out
+
+
+def value_usd(incentive: Incentive, cost_usd: float, tons: float | None) -> tuple[float, float] | None:
+    """(typical, low) dollars of one incentive on a purchase costing ``cost_usd`` of ``tons`` nameplate; None when
+    its amount is per a unit the purchase has no measure of (square feet, kWh)."""
+    a = incentive.amount
+    number, kind = float(a["number"]), a["type"]
+    minimum, maximum = a.get("minimum"), a.get("maximum")
+    if kind == "dollar_amount":
+        high = number
+        low = float(minimum) if minimum is not None and minimum < number else number
+    elif kind == "dollars_per_unit":
+        per_ton = PER_TON.get(a.get("unit", ""))
+        if per_ton is None or tons is None:
+            return None
+        quantity = per_ton * tons
+        high = number * quantity
+        low = (float(minimum) * quantity) if minimum is not None and minimum < number else high
+        if maximum is not None:
+            high, low = min(high, float(maximum)), min(low, float(maximum))
+    elif kind == "percent":
+        high = low = number * cost_usd
+        if maximum is not None:
+            high, low = min(high, float(maximum)), min(low, float(maximum))
+    else:
+        return None
+    return min(high, cost_usd), min(low, cost_usd)
+
+
+def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, state_combinations=None) -> Applied:
+    """The incentives of ``finding`` that lower the cost of one purchase (``item``: ducted_heat_pump,
+    ductless_heat_pump or geothermal_heating_installation): one offer per program (the largest; the smallest is
+    the low end), the data's combined caps, never more than the cost."""
+    by_program: dict = {}
+    for inc in finding.rows:
+        if item not in inc.items or not inc.applies or not set(inc.type.split(", ")) & CASH_METHODS:
+            continue
+        v = value_usd(inc, cost_usd, tons)
+        if v is None:
+            continue
+        by_program.setdefault((inc.authority, inc.program), []).append((inc, v[0], v[1]))
+    used = []
+    for offers in by_program.values():
+        best = max(offers, key=lambda o: (o[1], o[0].id))
+        low = min(o[2] for o in offers)
+        used.append((best[0], best[1], low, best[1]))
+    combos = state_combinations if state_combinations is not None else \
+        _data()["states"].get(finding.state, {}).get("combinations", [])
+    for combo in combos:
+        members = [i for i, u in enumerate(used) if u[0].id in combo["ids"]]
+        total = sum(used[i][1] for i in members)
+        if total > combo["max_value"] > 0:
+            scale = combo["max_value"] / total
+            for i in members:
+                inc, typ, low, high = used[i]
+                used[i] = (inc, typ * scale, min(low, typ * scale), high * scale)
+    typical = min(cost_usd, sum(u[1] for u in used))
+    low = min(cost_usd, sum(u[2] for u in used))
+    high = min(cost_usd, sum(u[3] for u in used))
+    return Applied(typical, low, high, tuple(used))
