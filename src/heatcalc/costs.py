@@ -2,7 +2,7 @@
 
 Every figure is in 2023 dollars before incentives.  The shapes come from published data (``data/installed_costs.json``,
 built by ``scripts/build_data.py``; see data/README.md); the levels are set against what households actually pay
-(program results and installer quotes; the check is summarised in issue 21 and docs/methodology.md §9):
+(program results and installer quotes; the check is summarised in issue 21 and docs/methodology.md §5):
 
 * **ducted air-source** (HSPF 9.2 class): Less et al. (LBNL 2021) regression of installed cost on nameplate tons, as
   NREL ResStock (EUSS round 2) evaluates it, April 2023 $.  A **cold-climate** ducted unit (HSPF 11) is priced as a

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import money
-from .errors import DataError, Problem, ProfileError
+from .errors import DataError, HeatcalcError, Problem, ProfileError
 from .model import load as load_model
 from .model.engine import ElectricResistance, Furnace, HeatPump
 from .model import rating

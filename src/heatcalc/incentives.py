@@ -3,7 +3,7 @@
 The data is a dated snapshot of Rewiring America's open incentives data (``data/incentives/``, Apache-2.0, built by
 ``scripts/build_incentives.py``): each incentive's program and authority (federal, state, utility, city, county,
 other), items, payment method, amount, owner status, income limit and dates, the geographies each authority serves,
-and the stacking rules between incentives.  heatcalc reads them as follows (docs/methodology.md §9):
+and the stacking rules between incentives.  heatcalc reads them as follows (docs/methodology.md §5):
 
 * **Where.** A ZIP is read as its ZCTA.  The household is in the state, in the county holding most of the ZCTA, in
   each city or custom area holding at least half of it, and in the territory of the electric utility it names

@@ -72,6 +72,58 @@ def _rows_table(c: Comparison) -> str:
     return "".join(out)
 
 
+def _years(x) -> str:
+    return "never" if x is None else f"{x:,.1f}"
+
+
+def _buy_table(c: Comparison) -> str:
+    """With economics: what each system costs to buy (its range), the incentives taken off (by program, with the
+    snapshot's date), the net cost, payback and lifetime savings (with their ranges)."""
+    e = c.home.economics
+    if e is None:
+        return ""
+    head = ("System", "Installed cost (10th-90th pct)", "Incentives", "Net cost", "Payback years (range)",
+            f"Saves over {e.lifetime_years:g} years (range)")
+    out = [f"<h3>What it costs to buy</h3><div class='table-wrap'><table class='buy'><caption>Installed cost, "
+           f"incentives and net cost, {_e(e.comparison)}; 2023 dollars, discount {e.discount_rate * 100:g} %/yr"
+           "</caption><thead><tr>", "".join(f"<th scope='col'>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    for r in c.row_dicts():
+        kept = r["system"] == e.current and not e.replace_current
+        label = SYSTEM_LABEL.get(r["system"], r["system"])
+        cost = "kept (0)" if kept else (
+            _money(r["installed_cost_usd"] or 0.0) + (
+                f" ({_money(r['installed_cost_low_usd'])}–{_money(r['installed_cost_high_usd'])})"
+                if r["installed_cost_low_usd"] != r["installed_cost_high_usd"] else ""))
+        if r["system"] == e.current:
+            payback, saves = "–", "–"
+        elif not r["meets_load"]:
+            payback, saves = "does not meet the load", "–"
+        else:
+            payback = _years(r["simple_payback_years"])
+            if r["simple_payback_years"] is not None:
+                payback += f" ({_years(r['simple_payback_years_low'])}–{_years(r['simple_payback_years_high'])})"
+                if r["simple_payback_years"] > e.lifetime_years:
+                    payback += f": not within its {e.lifetime_years:g}-year life"
+            saves = (f"{_money(r['npv_vs_current_usd'] or 0.0)} ({_money(r['npv_vs_current_low_usd'] or 0.0)} to "
+                     f"{_money(r['npv_vs_current_high_usd'] or 0.0)})")
+        cells = (_e(label), cost, _money(r["incentives_usd"] or 0.0), _money(r["net_installed_cost_usd"] or 0.0),
+                 payback, saves)
+        out.append("<tr>" + f"<th scope='row'>{cells[0]}</th>" + "".join(f"<td>{x}</td>" for x in cells[1:])
+                   + "</tr>")
+    out.append("</tbody></table></div>")
+    if e.incentives_applied or e.incentive_range_usd:
+        from .incentives import snapshot_date
+
+        items = "".join(f"<li>{_e(inc.program)} ({_e(inc.authority)}, {_e(inc.id)}): {_money(typ)}"
+                        + (f" (from {_money(low)})" if low < typ else "")
+                        + (f" — <a href='{_e(inc.url)}'>program page</a>" if inc.url.startswith("https://") else "")
+                        + "</li>" for inc, typ, low, _high in e.incentives_applied)
+        out.append(f"<p>Incentives for the heat pump, from Rewiring America's incentives data as of "
+                   f"{snapshot_date().isoformat()} (programs change: check each before you buy):</p>"
+                   + (f"<ul>{items}</ul>" if items else "<p>None applies to this household.</p>"))
+    return "".join(out)
+
+
 def headline(c: Comparison) -> str:
     s = c.summary
     by = {r.system: r for r in c.results}
@@ -251,7 +303,8 @@ def home_section(c: Comparison, index: int) -> str:
                 else "") + "</p>",
              f"<p class='headline'>{headline(c)}</p>",
              _notes(c),
-             _rows_table(c)]
+             _rows_table(c),
+             _buy_table(c)]
     for name in chart_names(c):
         parts.append(f"<figure class='chart' data-chart='{name}'>{svg(chart(c, name, months), f'h{index}-{name}-')}"
                      f"<figcaption>{CAPTIONS[name]}</figcaption></figure>")

@@ -1,0 +1,218 @@
+"""Incentives: eligibility (place, utility, owner, income, dates), stacking, amounts, the command and profiles.
+
+Figures by hand come from the embedded snapshot (Rewiring America's data as of 2026-08-06), quoted where used."""
+
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import heatcalc
+from heatcalc import incentives as inc
+from heatcalc.cli import app
+from heatcalc.errors import HeatcalcError, ProfileError
+
+runner = CliRunner()
+DAY = dt.date(2026, 12, 3)  # fixed, so the tests do not change as programs end
+BOSTON = "02134"  # Allston, Suffolk County, MA
+
+
+def ids(finding, item=None):
+    return {r.id for r in finding.rows if item is None or item in r.items}
+
+
+def test_amounts_by_hand():
+    # MA-31 (Mass Save, whole-home air source): "$2,650/ton rebate, up to $8,500"
+    f = inc.find(BOSTON, 250_000, 3, True, "National Grid", DAY)
+    ma31 = next(r for r in f.rows if r.id == "MA-31")
+    assert ma31.amount == {"type": "dollars_per_unit", "number": 2650, "unit": "ton", "maximum": 8500}
+    assert inc.value_usd(ma31, 20_000, 3.0) == (7_950.0, 7_950.0)  # 3 x 2,650
+    assert inc.value_usd(ma31, 20_000, 4.0) == (8_500.0, 8_500.0)  # 10,600 capped at the maximum
+    assert inc.value_usd(ma31, 5_000, 3.0) == (5_000.0, 5_000.0)  # never more than the cost
+    assert inc.value_usd(ma31, 20_000, None) is None  # per ton, and no size known
+    fake = ma31._replace(amount={"type": "dollars_per_unit", "number": 1200, "unit": "btuh10k", "minimum": 800})
+    # $800-1,200 per 10,000 Btu/h: a 3-ton (36,000 Btu/h) unit is 3.6 of them
+    assert inc.value_usd(fake, 30_000, 3.0) == pytest.approx((4_320.0, 2_880.0))
+    pct = ma31._replace(amount={"type": "percent", "number": 0.3, "maximum": 2000})
+    assert inc.value_usd(pct, 5_000, 3.0) == (1_500.0, 1_500.0) and inc.value_usd(pct, 10_000, 3.0)[0] == 2_000
+    assert inc.amount_text(ma31.amount) == "$2,650/ton, up to $8,500"
+    assert inc.amount_text({"type": "dollar_amount", "number": 1750, "minimum": 250}) == "$250 to $1,750"
+    assert inc.amount_text({"type": "percent", "number": 1}) == "the whole cost"
+
+
+def test_one_offer_per_program_with_the_alternatives_as_the_low_end():
+    # At $250,000 Mass Save offers partial-home ($1,125/ton up to $8,500, MA-30) and whole-home (MA-31) rebates and
+    # more offers of the same program: the largest is applied, the smallest of them is the low end.
+    f = inc.find(BOSTON, 250_000, 3, True, "National Grid", DAY)
+    assert {"MA-30", "MA-31"} <= ids(f, "ducted_heat_pump")
+    applied = inc.apply(f, "ducted_heat_pump", 20_000, 3.0)
+    assert [u[0].id for u in applied.used] == ["MA-31"]
+    assert applied.usd == 7_950 and applied.high_usd == 7_950 and applied.low_usd < 3 * 1_125
+
+
+def test_utility_programs_need_the_utility():
+    without = inc.find(BOSTON, 250_000, 3, True, None, DAY)
+    assert not ids(without, "ducted_heat_pump") and without.utility is None
+    assert any(n.startswith("utility programs are not included") for n in without.notes)
+    assert "Eversource" in without.other_utilities and "National Grid" in without.other_utilities
+    # a municipal utility has its own program instead of Mass Save's
+    belmont = inc.find(BOSTON, 250_000, 3, True, "Belmont", DAY)
+    assert belmont.utility.startswith("Belmont") and "MA-31" not in ids(belmont)
+    with pytest.raises(HeatcalcError, match="no electric utility called 'Nowhere Power'.*Eversource"):
+        inc.find(BOSTON, 250_000, 3, True, "Nowhere Power", DAY)
+
+
+def test_income_limits_by_household_size_and_area_median_income():
+    # ma-massSave-incomeEligible-enhanced: 80 % of area median income.  ZCTA 02134's HUD 80 % limit is $130,250
+    # for four people; three people: x 0.90 (HUD's size factor) = $117,225.
+    f = inc.find(BOSTON, 117_000, 3, True, "Eversource", DAY)
+    enhanced = next(r for r in f.rows if r.id == "MA-547")
+    assert enhanced.income_limit_usd == pytest.approx(117_225.0) and enhanced.income_status == "qualifies"
+    assert "MA-547" not in ids(inc.find(BOSTON, 117_300, 3, True, "Eversource", DAY))  # over the limit
+    assert "MA-547" in ids(inc.find(BOSTON, 125_000, 4, True, "Eversource", DAY))  # 4 people: $130,250
+    # ma-massSave-income-eligible: by household size as published, 3 people $83,642 (60 % of state median)
+    assert inc._income_limit("ma-massSave-income-eligible", inc.Household(BOSTON, 1, 3), BOSTON, "25025") == (
+        83_642.0, "")
+    # no income given: the income-limited offers are shown with what is missing, and never applied
+    open_ = inc.find(BOSTON, None, 3, True, "Eversource", DAY)
+    pending = [r for r in open_.rows if r.id == "MA-547"]
+    assert pending and pending[0].income_status == "give the household's income" and not pending[0].applies
+    assert "MA-547" not in {u[0].id for u in inc.apply(open_, "ducted_heat_pump", 20_000, 3.0).used}
+
+
+def test_low_income_households_get_the_assistance_program_and_the_net_cost_stops_at_zero():
+    # MA-70: "No cost air source heat pump for income-qualified homeowners" (100 % of the cost)
+    f = inc.find(BOSTON, 40_000, 3, True, "Eversource", DAY)
+    applied = inc.apply(f, "ducted_heat_pump", 18_000, 3.0)
+    assert "MA-70" in {u[0].id for u in applied.used} and applied.usd == 18_000
+
+
+def test_owner_or_renter():
+    # MA-538 (ground source) is for homeowners only
+    assert "MA-538" in ids(inc.find(BOSTON, 250_000, 3, True, "National Grid", DAY))
+    assert "MA-538" not in ids(inc.find(BOSTON, 250_000, 3, False, "National Grid", DAY))
+
+
+def test_dates_and_the_end_of_25c():
+    # The federal 25C credit ($2,000 for a heat pump, IRA-10) ended for equipment placed in service after
+    # 2025-12-31 (Public Law 119-21): it applies in mid-2025 and not in 2026.
+    before = inc.find(BOSTON, 250_000, 3, True, "National Grid", dt.date(2025, 6, 1))
+    after = inc.find(BOSTON, 250_000, 3, True, "National Grid", dt.date(2026, 1, 1))
+    assert "IRA-10" in ids(before) and "IRA-10" not in ids(after)
+    assert any(n.startswith("IRA-10") and "not in effect on 2026-01-01" in n for n in after.notes)
+    assert inc.apply(before, "ducted_heat_pump", 20_000, 3.0).usd == 7_950 + 2_000
+    # partial dates cover their whole period
+    assert inc.in_effect({"start_date": "2023", "end_date": "2025-12"}, dt.date(2025, 12, 31))
+    assert not inc.in_effect({"start_date": "2023", "end_date": "2025-12"}, dt.date(2026, 1, 1))
+    assert not inc.in_effect({"start_date": "2027-02-01"}, dt.date(2027, 1, 31))
+
+
+def test_stacking_rules_exclusions_prerequisites_and_combined_caps():
+    def c(id_, program="P", amount=1000.0, items=("ducted_heat_pump",), status="no limit"):
+        return inc.Incentive(id_, program, "A", "utility", items, "rebate",
+                             {"type": "dollar_amount", "number": amount}, amount, None, status, "", "", "", "")
+
+    state = {"exclusions": {"X-1": ["X-2"]}, "prerequisites": {"X-3": {"allOf": ["X-9"]}}, "combinations": []}
+    notes = []
+    kept = inc._stack([c("X-1"), c("X-2", "Q"), c("X-3", "R"), c("X-4", "S")], state, notes)
+    assert [k.id for k in kept] == ["X-1", "X-4"]  # X-2 excluded by X-1; X-3 needs X-9
+    assert any("X-2: not with X-1" in n for n in notes) and any("X-3: needs X-9" in n for n in notes)
+    finding = inc.Finding("2026-08-06", BOSTON, "MA", "U", (), None, "2026-12-03",
+                          (c("Y-1", "P", 3000), c("Y-2", "Q", 2000), c("Y-3", "R", 500, ("electric_panel",))), ())
+    capped = inc.apply(finding, "ducted_heat_pump", 20_000, 3.0,
+                       state_combinations=[{"ids": ["Y-1", "Y-2"], "max_value": 4000}])
+    assert capped.usd == pytest.approx(4_000) and len(capped.used) == 2  # 5,000 held to the combined 4,000
+    assert inc.apply(finding, "ducted_heat_pump", 20_000, 3.0, state_combinations=[]).usd == 5_000
+    assert inc.apply(finding, "ducted_heat_pump", 3_500, 3.0, state_combinations=[]).usd == 3_500  # <= cost
+
+
+def test_snapshot_date_and_staleness():
+    assert inc.snapshot_date() == dt.date(2026, 8, 6)
+    assert inc.snapshot_warning(dt.date(2026, 12, 3)) is None
+    stale = inc.snapshot_warning(dt.date(2027, 9, 1))
+    assert stale and "2026-08-06" in stale and "13 months old" in stale
+
+
+def test_bad_input():
+    for z in ("0213", "abcde", "02134-1"):
+        with pytest.raises(HeatcalcError, match="5-digit"):
+            inc.find(z, on=DAY)
+    with pytest.raises(HeatcalcError, match="not in the incentives data"):
+        inc.find("00000", on=DAY)
+
+
+def test_the_command(tmp_path):
+    r = runner.invoke(app, ["incentives", "--zip", BOSTON, "--income", "250000", "--household-size", "3",
+                            "--utility", "National Grid", "--date", "2026-12-03", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["snapshot"] == "2026-08-06" and data["state"] == "MA" and data["utility"] == "National Grid"
+    row = next(x for x in data["rows"] if x["id"] == "MA-31")
+    assert {"program", "authority", "items", "type", "amount_usd"} <= set(row)
+    assert row["program"] == "Mass Save Heating & Cooling Incentives" and row["type"] == "rebate"
+    assert row["amount_usd"] is None and row["amount"]["number"] == 2650  # per ton: no fixed amount
+    csv_out = runner.invoke(app, ["incentives", "--zip", BOSTON, "--utility", "National Grid", "--date",
+                                  "2026-12-03", "-f", "csv"]).stdout
+    assert csv_out.splitlines()[0].startswith("id,program,authority") and "MA-31," in csv_out
+    table = runner.invoke(app, ["incentives", "--zip", BOSTON, "--renter", "--date", "2026-12-03"],
+                          env={"COLUMNS": "120"})
+    assert table.exit_code == 0 and "snapshot 2026-08-06" in table.stdout
+    assert "give the household's electric utility" in table.stderr  # said on stderr, not in the data
+    for args, field in ((["--zip", "021"], "--zip"), (["--zip", BOSTON, "--date", "next week"], "--date"),
+                        (["--zip", BOSTON, "--utility", "Acme"], "--utility"),
+                        (["--zip", BOSTON, "--income", "-5"], "--income")):
+        bad = runner.invoke(app, ["incentives", *args])
+        assert bad.exit_code == 2 and field in bad.stderr and "Traceback" not in bad.output
+
+
+HOME = {"name": "Allston", "location": {"zip": BOSTON}, "heating_load": {"annual": "60 MMBtu"},
+        "systems": {"furnace": {"fuel": "natural_gas", "afue": 0.8}, "heat_pump": {"capacity": "3 ton"}},
+        "household": {"income": "250000 $/year", "size": 3, "utility": "National Grid"},
+        "economics": {"current": "furnace", "incentives": "auto", "install_date": "2026-12-01"}}
+
+
+def test_a_profile_applies_what_the_household_qualifies_for():
+    c = heatcalc.compare(HOME)
+    hp = c.result("heat_pump")
+    assert hp.incentives_usd == pytest.approx(7_950)  # MA-31 at 3 tons
+    assert hp.net_installed_cost_usd == pytest.approx(hp.installed_cost_usd - 7_950)
+    e = c.home.economics
+    assert e.incentive_range_usd["heat_pump"][0] < 7_950 and [u[0].id for u in e.incentives_applied] == ["MA-31"]
+    data = c.to_dict()
+    assert data["inputs"]["economics"]["incentives_snapshot"] == "2026-08-06"
+    assert data["inputs"]["economics"]["incentives_applied"][0]["program"] == "Mass Save Heating & Cooling Incentives"
+    assert c.result("furnace").incentives_usd == 0.0
+    # the payback uses the net cost
+    savings = c.result("furnace").total_cost_usd - hp.total_cost_usd
+    if savings > 0:
+        assert hp.simple_payback_years == pytest.approx(hp.net_installed_cost_usd / savings)
+    # in mid-2025 the federal credit stacked on top
+    earlier = heatcalc.compare({**HOME, "economics": {**HOME["economics"], "install_date": "2025-06-01"}})
+    assert earlier.result("heat_pump").incentives_usd == pytest.approx(7_950 + 2_000)
+    # a list of ids applies only those; an amount is taken as given
+    only = heatcalc.compare({**HOME, "economics": {**HOME["economics"], "incentives": ["MA-31"]}})
+    assert only.result("heat_pump").incentives_usd == pytest.approx(7_950)
+    amount = heatcalc.compare({**HOME, "economics": {**HOME["economics"], "incentives": 1234}})
+    assert amount.result("heat_pump").incentives_usd == pytest.approx(1_234)
+
+
+def test_profile_problems_name_their_fields():
+    with pytest.raises(ProfileError) as e:
+        heatcalc.compare({**HOME, "economics": {**HOME["economics"], "incentives": ["MA-99999"]}})
+    assert "economics.incentives.programs" in str(e.value) and "MA-99999" in str(e.value)
+    with pytest.raises(ProfileError) as e:
+        heatcalc.compare({**HOME, "location": {"station": "725090"}})
+    assert "economics.incentives" in str(e.value) and "location.zip" in str(e.value)
+    with pytest.raises(ProfileError) as e:
+        heatcalc.compare({**HOME, "household": {**HOME["household"], "utility": "Acme"}})
+    assert "household.utility" in str(e.value)
+    with pytest.raises(ProfileError) as e:
+        heatcalc.compare({**HOME, "household": {**HOME["household"], "size": 2.5}})
+    assert "household.size" in str(e.value)
+
+
+def test_without_the_utility_the_profile_warns_and_applies_the_rest():
+    c = heatcalc.compare({**HOME, "household": {"income": 250000, "size": 3}})
+    assert c.result("heat_pump").incentives_usd == 0.0
+    assert any("household.utility" in w for w in c.home.warnings)
