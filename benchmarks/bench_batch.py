@@ -195,13 +195,16 @@ def stages(table: Path) -> None:
 
 
 def write_tariff_solar_table(path: Path, n: int, seed: int = 5) -> None:
-    """Homes with a URDB rate (profiles/rates) and rooftop solar over every station that has irradiance: varied
+    """Homes with a URDB rate (benchmarks/rates, profiles/rates) and rooftop solar over every station that has irradiance: varied
     loads, heat pumps, other use, array sizes, tilts and azimuths (issue 20's batch target)."""
     from heatcalc.weather.solar import has_solar
 
     rng = random.Random(seed)
     ids = [u for u in stations() if has_solar(u)]
-    rate = ROOT / "profiles" / "rates" / "illustrative-tiered-tou.json"
+    # the 16 URDB sample rates (flat, tiered, time-of-use, tiered time-of-use, real-time; with and without minimum
+    # charges) and the illustrative tiered time-of-use one: a stock's homes are on many utilities' rates
+    rates = sorted((ROOT / "benchmarks" / "rates").glob("*.json")) + [
+        ROOT / "profiles" / "rates" / "illustrative-tiered-tou.json"]
     cols = ["home", "location.station", "heating_load.annual", "systems.heat_pump.hspf2",
             "systems.heat_pump.compressor", "tariff.urdb", "base_use.electricity", "solar.capacity", "solar.tilt",
             "solar.azimuth", "prices.natural_gas"]
@@ -209,7 +212,8 @@ def write_tariff_solar_table(path: Path, n: int, seed: int = 5) -> None:
         fh.write(",".join(cols) + "\n")
         for i in range(n):
             fh.write(",".join([f"h{i}", rng.choice(ids), f"{rng.randint(20, 140)} MMBtu",
-                               str(rng.choice([7.5, 8.1, 9, 10])), rng.choice(COMPRESSORS), str(rate),
+                               str(rng.choice([7.5, 8.1, 9, 10])), rng.choice(COMPRESSORS),
+                               f'"{rng.choice(rates)}"',
                                f"{rng.randint(300, 900)} kWh/month", f"{rng.choice([3, 4, 5, 6, 8, 10])} kW",
                                str(rng.choice([15, 20, 25, 30, 35])), str(rng.choice([135, 160, 180, 200, 225])),
                                f"{rng.uniform(1.0, 2.5):.2f}"]) + "\n")

@@ -49,6 +49,54 @@ def test_monthly_tiers_fill_in_time_order(tmp_path):
     b = electric_bill(t, np.ones(8760))
     assert b.energy_usd[0] == pytest.approx(150 * 0.06 + 594 * 0.08)
     assert b.energy_usd[1] == pytest.approx(150 * 0.06 + (672 - 150) * 0.08)  # February: 672 kWh
+    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]  # every month starts again from the first tier
+    assert b.energy_usd == pytest.approx([150 * 0.06 + (24 * d - 150) * 0.08 for d in days])
+
+
+def _tiers_hour_by_hour(quantity, bounds_rates_of_hour):
+    """An independent reference for tiered charges: walk the year an hour at a time, keeping the month's running
+    use, and split each hour's kWh between the tiers the running use passes through (below zero at the first
+    tier's rate)."""
+    month_start = np.cumsum([0] + [24 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30)])
+    out = np.zeros(quantity.size)
+    running = 0.0
+    for h, q in enumerate(quantity):
+        if h in month_start:
+            running = 0.0
+        bounds, rates = bounds_rates_of_hour(h)
+        start, end = running, running + q
+        lo_end, hi_end = min(start, end), max(start, end)
+        charge, lower = 0.0, -np.inf
+        for upper, price in zip(bounds, rates):
+            a, b = max(lo_end, lower), min(hi_end, upper)
+            if b > a:
+                charge += (b - a) * price
+            lower = upper
+        out[h] = charge if q >= 0 else -charge
+        running = end
+    return out
+
+
+def test_tiered_charges_equal_an_hour_by_hour_walk(tmp_path):
+    # Three tiers in an off-peak period, two in a peak one (different bounds), over a year of uses that are
+    # sometimes negative (net metering): every month, every hour, the same as walking the hours one by one.
+    from heatcalc.bills import _tiered_charge
+
+    weekday = [[1 if 14 <= h < 20 else 0 for h in range(24)] for _ in range(12)]
+    t = tariff(tmp_path, energyweekdayschedule=weekday, energyweekendschedule=ZEROS, energyratestructure=[
+        [{"max": 200, "rate": 0.10}, {"max": 500, "rate": 0.15}, {"rate": 0.22}],
+        [{"max": 60, "rate": 0.30}, {"rate": 0.40}]])
+    rng = np.random.default_rng(7)
+    use = rng.uniform(-0.8, 2.5, (3, 8760))
+    got = _tiered_charge(use, t.energy_period, t.energy_tiers)
+    for row in range(3):
+        def of_hour(h):
+            tiers = t.energy_tiers[t.energy_period[h]][int(np.searchsorted(np.cumsum(
+                [24 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)]), h, side="right"))]
+            return list(tiers.upper), list(tiers.buy)
+        assert got[row] == pytest.approx(_tiers_hour_by_hour(use[row], of_hour), abs=1e-9)
+    # one home at a time gives the same as many at once
+    assert _tiered_charge(use[1], t.energy_period, t.energy_tiers) == pytest.approx(got[1], abs=1e-12)
 
 
 def test_daily_tiers_scale_by_the_days_of_the_month(tmp_path):

@@ -136,32 +136,79 @@ def _tier_layout(period: np.ndarray, tiers: tuple):
             if size < k:  # pad with the last tier's rates (its bound is infinite, so nothing reaches the pads)
                 buy[p, m, size:], sell[p, m, size:] = t.buy[-1], t.sell[-1]
     layout = (upper[period, HOUR_MONTH].T, buy[period, HOUR_MONTH].T, sell[period, HOUR_MONTH].T)
-    if len(_LAYOUTS) >= 32:
+    if len(_LAYOUTS) >= 128:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[key] = (period, tiers, layout)
     return layout
 
 
 def _tiered_charge(quantity: np.ndarray, period: np.ndarray, tiers: tuple, sell: bool = False) -> np.ndarray:
-    """Each hour's charge [$] for ``quantity`` (kWh, may be negative) filled through its month's tiers in time
-    order: an hour's kWh fall in the tiers that the month's cumulative use passes through during it (below zero
-    cumulative use, a month netting negative, at the first tier's rate)."""
+    """Each hour's charge [$] for ``quantity`` (kWh, may be negative; 8,760 hours, or (homes, 8,760)) filled
+    through its month's tiers in time order: an hour's kWh fall in the tiers that the month's cumulative use passes
+    through during it (below zero cumulative use, a month netting negative, at the first tier's rate).
+
+    An hour whose cumulative use starts and ends in one tier is charged at that tier's rate; only the few hours
+    that cross a tier bound are split between the tiers they pass through."""
     upper, buy, sold = _tier_layout(period, tiers)
     rates = sold if sell else buy
-    cum = np.cumsum(quantity)
-    cum -= np.repeat(np.concatenate(([0.0], cum[MONTH_START[1:-1] - 1])), MONTH_DAYS * 24)
-    prev = cum - quantity
-    charge = (np.minimum(cum, 0.0) - np.minimum(prev, 0.0)) * rates[0]
-    lo = np.zeros(quantity.size)
-    for k in range(upper.shape[0]):
-        hi = upper[k]
-        with np.errstate(invalid="ignore"):  # inf - inf in padded tiers, zeroed below
-            overlap = np.clip(cum, lo, hi) - np.clip(prev, lo, hi)
-        if k:
-            overlap[np.isinf(lo)] = 0.0  # a padded tier above a period's last one: nothing falls in it
-        charge += overlap * rates[k]
-        lo = hi
-    return charge
+    q = np.atleast_2d(quantity)
+    k = upper.shape[0]
+    if k == 1 or not np.isfinite(upper[:-1]).any():  # one tier in every period: linear in the hour's use
+        charge = q * rates[0]
+        return charge if np.ndim(quantity) == 2 else charge[0]
+    work = _workspace(q.shape)
+    cum, prev, rate = work["cum"], work["prev"], work["rate"]
+    np.cumsum(q, axis=1, out=cum)
+    for m in range(11, 0, -1):  # each month's cumulative use starts from zero (latest first: the earlier
+        a, b = MONTH_START[m], MONTH_START[m + 1]  # months' ends are still the year's running totals)
+        cum[:, a:b] -= cum[:, a - 1:a]
+    np.subtract(cum, q, out=prev)
+    # the rate of the tier the hour ends in, by this hour's bounds (tier 0 also takes cumulative use below zero),
+    # and the hours that start in another tier (bounds rise within a period, so above one bound is above those
+    # before it)
+    above = np.greater(cum, upper[0], out=work["above"])
+    rate[...] = rates[0]
+    np.copyto(rate, rates[1], where=above)
+    crossing = np.greater(prev, upper[0], out=work["crossing"])
+    np.not_equal(crossing, above, out=crossing)
+    for t in range(1, k - 1):
+        np.greater(cum, upper[t], out=above)
+        np.copyto(rate, rates[t + 1], where=above)
+        flip = np.greater(prev, upper[t], out=work["flip"])
+        np.not_equal(flip, above, out=flip)
+        crossing |= flip
+    charge = q * rate
+    flat = np.flatnonzero(crossing)  # (np.nonzero on a 2-D mask is ten times slower)
+    if flat.size:
+        rows, cols = np.divmod(flat, q.shape[1])
+        c, p = cum[rows, cols], prev[rows, cols]
+        exact = (np.minimum(c, 0.0) - np.minimum(p, 0.0)) * rates[0, cols]
+        lo = np.zeros(cols.size)
+        for t in range(k):
+            hi = upper[t, cols]
+            with np.errstate(invalid="ignore"):  # inf - inf in padded tiers, zeroed below
+                overlap = np.clip(c, lo, hi) - np.clip(p, lo, hi)
+            if t:
+                overlap[np.isinf(lo)] = 0.0  # a padded tier above a period's last one: nothing falls in it
+            exact += overlap * rates[t, cols]
+            lo = hi
+        charge[rows, cols] = exact
+    return charge if np.ndim(quantity) == 2 else charge[0]
+
+
+_WORK: dict = {}
+
+
+def _workspace(shape: tuple) -> dict:
+    """Arrays reused from bill to bill (a fresh 2 MB array a time costs page faults on every call)."""
+    hit = _WORK.get(shape)
+    if hit is None:
+        if len(_WORK) >= 4:
+            _WORK.clear()
+        hit = _WORK[shape] = {"cum": np.empty(shape), "prev": np.empty(shape), "rate": np.empty(shape),
+                              "above": np.empty(shape, dtype=bool), "crossing": np.empty(shape, dtype=bool),
+                              "flip": np.empty(shape, dtype=bool)}
+    return hit
 
 
 def first_tier_price_usd_per_kwh(tariff: ElectricTariff) -> np.ndarray:
@@ -177,11 +224,13 @@ def _first_tier_sell(period: np.ndarray, tiers: tuple) -> np.ndarray:
     return np.array([tiers[p][0].sell[0] for p in range(len(tiers))])[period]
 
 
-def _demand_charge(kw: np.ndarray, tiers: Tiers) -> float:
-    lo, out = 0.0, 0.0
+def _demand_charge(kw, tiers: Tiers):
+    """The demand charge [$] of a month's (or period's) highest demand ``kw`` (one value, or one per home)."""
+    kw = np.asarray(kw, dtype=float)
+    lo, out = 0.0, np.zeros_like(kw)
     for k in range(tiers.upper.size):
         hi = tiers.upper[k]
-        out += max(0.0, min(kw, hi) - lo) * tiers.buy[k]
+        out = out + np.maximum(0.0, np.minimum(kw, hi) - lo) * tiers.buy[k]
         lo = hi
     return out
 
@@ -190,73 +239,110 @@ def electric_bill(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.nda
                   rule: str | None = None) -> Bill:
     """The year's electricity bill for hourly use (and solar output) [kWh] under ``tariff`` and the export rule
     (``rule``, else the tariff's own, else net metering)."""
+    energy, demand, fixed, minimum, credit = _bill_parts(
+        tariff, np.asarray(use_kwh, dtype=float)[None, :],
+        None if solar_kwh is None else np.asarray(solar_kwh, dtype=float)[None, :], rule)
+    total = float((energy + demand + fixed + credit + minimum).sum())
+    return Bill(energy[0], demand[0], fixed, minimum[0], credit[0], total)
+
+
+def electric_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray | None = None,
+                       rule: str | None = None) -> np.ndarray:
+    """:func:`electric_bill`'s year total for many homes on one tariff at once: ``use_kwh`` and ``solar_kwh`` are
+    (homes, 8,760) arrays (a home without solar has a row of zeros); the same arithmetic, row by row, a few dozen
+    homes at a time (their arrays stay in the processor's cache)."""
     use = np.asarray(use_kwh, dtype=float)
-    pv = np.zeros(8760) if solar_kwh is None else np.asarray(solar_kwh, dtype=float)
+    pv = None if solar_kwh is None else np.asarray(solar_kwh, dtype=float)
+    out = np.empty(use.shape[0])
+    for a in range(0, use.shape[0], BILL_ROWS):
+        energy, demand, fixed, minimum, credit = _bill_parts(tariff, use[a:a + BILL_ROWS],
+                                                             None if pv is None else pv[a:a + BILL_ROWS], rule)
+        out[a:a + BILL_ROWS] = (energy + demand + fixed + credit + minimum).sum(axis=1)
+    return out
+
+
+#: Homes billed together in one set of array operations.
+BILL_ROWS = 32
+
+
+def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None):
+    """The bill's parts by month for (homes, 8,760) use and solar: energy, demand, fixed, minimum and credit
+    charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar."""
+    n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
-    if solar_kwh is None or not pv.any():
-        rule = "net_billing_hourly"  # no exports: every rule bills the same
-    if rule == "buy_all_sell_all":
-        imports, exports = use, pv
-    else:
-        net = use - pv
-        imports, exports = np.maximum(net, 0.0), np.maximum(-net, 0.0)
+    has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1)
+    if not has_pv.any():
+        pv = None
     month_sum = np.add.reduceat
     realtime = tariff.realtime_usd_per_kwh is not None
-    if rule.startswith("net_metering"):
-        net = use - pv
-        hourly = net * tariff.realtime_usd_per_kwh if realtime else \
-            _tiered_charge(net, tariff.energy_period, tariff.energy_tiers)
+    metering = rule.startswith("net_metering") & has_pv
+    # what the energy charge is on: the net use under net metering, the imports otherwise (with no exports every
+    # rule bills the same: the imports)
+    if pv is None:
+        imports = np.maximum(use, 0.0)
+        billed = imports
+    elif rule == "buy_all_sell_all":
+        imports = use
+        billed = imports
     else:
-        hourly = imports * tariff.realtime_usd_per_kwh if realtime else \
-            _tiered_charge(imports, tariff.energy_period, tariff.energy_tiers)
-    energy = month_sum(hourly, MONTH_START[:-1])
-    credit = np.zeros(12)
-    if rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
+        net = use - pv
+        imports = np.maximum(net, 0.0)
+        billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
+                                             else imports)
+    hourly = billed * tariff.realtime_usd_per_kwh if realtime else \
+        _tiered_charge(billed, tariff.energy_period, tariff.energy_tiers)
+    energy = month_sum(hourly, MONTH_START[:-1], axis=1)
+    credit = np.zeros((n, 12))
+    if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
+        exports = pv if rule == "buy_all_sell_all" else np.maximum(pv - use, 0.0)
         sell = tariff.realtime_sell_usd_per_kwh if realtime else \
             _first_tier_sell(tariff.energy_period, tariff.energy_tiers)
-        credit = -month_sum(exports * (sell if sell is not None else 0.0), MONTH_START[:-1])
+        credit = -month_sum(exports * (sell if sell is not None else 0.0), MONTH_START[:-1], axis=1)
+        credit[~has_pv] = 0.0
     # demand: each month's (and period's) highest hourly import [kW = kWh in an hour]
-    demand = np.zeros(12)
-    demand_kw = imports if rule != "buy_all_sell_all" else use
-    for m in range(12):
-        a, b = MONTH_START[m], MONTH_START[m + 1]
-        if tariff.demand_period is not None:
-            for p in np.unique(tariff.demand_period[a:b]):
-                sel = tariff.demand_period[a:b] == p
-                demand[m] += _demand_charge(float(demand_kw[a:b][sel].max()), tariff.demand_tiers[int(p)])
-        if tariff.flat_demand_month_period is not None:
-            demand[m] += _demand_charge(float(demand_kw[a:b].max()),
-                                        tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
-    if rule.startswith("net_metering"):
+    demand = np.zeros((n, 12))
+    if tariff.demand_period is not None or tariff.flat_demand_month_period is not None:
+        demand_kw = imports
+        for m in range(12):
+            a, b = MONTH_START[m], MONTH_START[m + 1]
+            if tariff.demand_period is not None:
+                for p in np.unique(tariff.demand_period[a:b]):
+                    sel = tariff.demand_period[a:b] == p
+                    demand[:, m] += _demand_charge(demand_kw[:, a:b][:, sel].max(axis=1),
+                                                   tariff.demand_tiers[int(p)])
+            if tariff.flat_demand_month_period is not None:
+                demand[:, m] += _demand_charge(demand_kw[:, a:b].max(axis=1),
+                                               tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
+    if metering.any():
         # A month whose energy charge nets below zero owes nothing for energy; its surplus (in dollars at the
         # retail rates its exports were credited at) is carried to later months' energy and demand charges
         # (annual netting), and what is left at the end of the year -- or each month, with monthly netting -- is
         # paid at the sell rate: the surplus's kWh (dollars / the average retail rate) x the average sell rate.
         buy, sell_rate = _average_buy(tariff), _average_sell(tariff)
         to_sell = (sell_rate / buy) if buy > 0 else 0.0
-        carry = 0.0
+        carry = np.zeros(n)
+        annual = rule == "net_metering"
         for m in range(12):
-            if energy[m] < 0.0:
-                surplus, energy[m] = -energy[m], 0.0
-                if rule == "net_metering_monthly":
-                    credit[m] -= surplus * to_sell
-                else:
-                    carry += surplus
-            if carry > 0.0 and rule == "net_metering":
-                used = min(carry, energy[m] + demand[m])
-                credit[m] -= used
+            negative = metering & (energy[:, m] < 0.0)
+            surplus = np.where(negative, -energy[:, m], 0.0)
+            energy[:, m] = np.where(negative, 0.0, energy[:, m])
+            if annual:
+                carry += surplus
+                used = np.where(carry > 0.0, np.minimum(carry, energy[:, m] + demand[:, m]), 0.0)
+                credit[:, m] -= used
                 carry -= used
-        if carry > 0.0:
-            credit[11] -= carry * to_sell
+            else:
+                credit[:, m] -= surplus * to_sell
+        credit[:, 11] -= np.where(carry > 0.0, carry * to_sell, 0.0)
     fixed = np.asarray(tariff.fixed_usd_per_month, dtype=float)
-    minimum = np.zeros(12)
+    minimum = np.zeros((n, 12))
     subtotal = energy + demand + fixed + credit
     if tariff.min_per == "month":
         minimum = np.maximum(0.0, tariff.min_usd - subtotal)
-    elif tariff.min_per == "year" and subtotal.sum() < tariff.min_usd:
-        minimum[11] = tariff.min_usd - subtotal.sum()
-    total = float((subtotal + minimum).sum())
-    return Bill(energy, demand, fixed, minimum, credit, total)
+    elif tariff.min_per == "year":
+        short = subtotal.sum(axis=1) < tariff.min_usd
+        minimum[short, 11] = tariff.min_usd - subtotal[short].sum(axis=1)
+    return energy, demand, fixed, minimum, credit
 
 
 def _average_buy(tariff: ElectricTariff) -> float:

@@ -24,6 +24,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
 )
 from .weather.stations import station_bins
 
+HOURLY_CHUNK = 1024  # rows per unit of work when a table has rates or solar
 SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
 
@@ -43,7 +44,16 @@ FAST_FIELDS = frozenset({
     "systems.electric_resistance.efficiency",
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
     "emissions.electricity", *(f"emissions.{k}" for k in FUEL_KEYS),
+    *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
+    *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year")),
+    *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
+                       "solar.inverter_efficiency", "solar.module", "solar.array", "solar.net_metering",
+                       "solar.export_rate")),
 })
+#: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
+#: station's temperature bins (a home's load, and so every system's hour, depends on the hour's temperature only)
+#: and billed as (homes x 8,760) arrays, a group of homes on one rate at a time (heatcalc.bills.electric_bills_usd).
+
 
 
 
@@ -301,8 +311,23 @@ class _Homes(NamedTuple):
     efficiency: np.ndarray
     price: dict  # energy → array
     co2: dict  # energy → array
-    base_kwh: np.ndarray  # the home's other electricity use in the year (the state's household average)
-    base_therm: np.ndarray  # its other gas use (the gas bills' non_heating, else none)
+    base_kwh: np.ndarray  # the home's other electricity use in the year (base_use, else the state's average)
+    base_therm: np.ndarray  # its other gas use (base_use, else the gas bills' non_heating, else none)
+    billing: "_Billing | None" = None  # homes billed hour by hour (a URDB rate or solar), or None for none
+
+
+class _Billing(NamedTuple):
+    """Homes billed hour by hour: which, on what tariff and export rule, with what array."""
+
+    hourly: np.ndarray  # bool per home
+    tariff: np.ndarray  # index into `tariffs` (-1: not billed hourly)
+    tariffs: list  # bills.ElectricTariff, as simulate.bill_tariff makes them
+    rules: list  # the export rule's index into bills.DG_RULES, per tariff group: see `group`
+    rule: np.ndarray  # index into bills.DG_RULES per home
+    pv: np.ndarray  # index into `pv_per_kw` (-1: no array)
+    pv_per_kw: list  # how to get each array's (8,760,) AC output of 1 kW DC: solar_per_kw's arguments
+    pv_kw: np.ndarray  # the array's DC capacity [kW]
+    fixed: np.ndarray  # the tariff's fixed charges in the year [$]
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
@@ -411,9 +436,16 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # the home's other use on the same meters, for the bills (as heatcalc.home._bill_setup takes it)
     from .units import BTU_PER_THERM
 
+    from .units import BTU_PER_KWH
+
     base_kwh = np.array([sv[2] for sv in state_values])
+    base_kwh = np.where(np.isnan(given := _numbers(values, "base_use.electricity", rows, None)), base_kwh,
+                        given / BTU_PER_KWH)
     base_therm = np.array([nh / BTU_PER_THERM if f == "natural_gas" and not np.isnan(nh) and nh > 0 else 0.0
                            for f, nh in zip(billed, non_heating)])
+    base_therm = np.where(np.isnan(given := _numbers(values, "base_use.natural_gas", rows, None)), base_therm,
+                          given / BTU_PER_THERM)
+    billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
     # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
     compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",
                                                                                "air_source"))
@@ -495,7 +527,154 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
         switchover=switchover[keep], fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
-        co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep])
+        co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep],
+        billing=None if billing is None or not billing.hourly[keep].any() else billing._replace(
+            hourly=billing.hourly[keep], tariff=billing.tariff[keep], rule=billing.rule[keep], pv=billing.pv[keep],
+            pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]))
+
+
+def _pv_per_kw(args) -> np.ndarray:
+    """The hourly AC output of 1 kW of an array at a station (heatcalc.home.solar_per_kw, through its cache)."""
+    from .home import solar_per_kw
+
+    usaf, array, site, station = args
+    return solar_per_kw(usaf, array, site, _station_temps(station))
+
+
+def _table_folder(source) -> "Path | None":
+    """The folder files named in a table's rows are relative to (as heatcalc.homes reads them)."""
+    from pathlib import Path
+
+    table = Path(source) if source not in (None, "-", "stdin", "<stdin>") else None
+    return table.resolve().parent if table is not None and table.exists() else None
+
+
+def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, station: np.ndarray, price_state: list,
+             price: dict, overrides: dict) -> "_Billing | None":
+    """The homes with a URDB rate or rooftop solar, resolved as heatcalc.home resolves them (the rate read once
+    per process, the array's output per kW from the per-user cache); a row the fast route cannot take as the
+    per-home route would (a rate that does not read, a station without irradiance, a rule that warns) is cleared
+    in ``ok``.  Sets the URDB homes' electricity price to the rate's mean first-tier price, as the per-home route
+    does for the dispatch."""
+    from pathlib import Path
+
+    from . import money, pvcache
+    from .bills import DG_RULES, first_tier_price_usd_per_kwh
+    from .home import _read_tariff
+    from .model.pv import PVArray, Site
+    from .simulate import bill_tariff
+    from .tariffs import TariffError
+    from .weather import stations as st
+    from .weather.solar import has_solar
+
+    given = [f for f in (*TARIFF_FIELDS, *SOLAR_FIELDS) if f in values]
+    if not given:
+        return None
+    n = rows.size
+    none = [None] * len(chunk)
+    col = {f: values.get(f, none) for f in (*TARIFF_FIELDS, *SOLAR_FIELDS)}
+    hourly = np.zeros(n, dtype=bool)
+    tariff_of = np.full(n, -1)
+    rule_of = np.zeros(n, dtype=np.int64)
+    pv_of = np.full(n, -1)
+    pv_kw = np.zeros(n)
+    fixed = np.zeros(n)
+    tariffs: list = []
+    tariff_index: dict = {}
+    pv_list: list = []
+    pv_index: dict = {}
+    folder = _table_folder(chunk.source)
+    read: dict = {}  # each rate file read (and checked) once per chunk
+    defaults = {f: _default(f"solar.{f}") for f in ("tilt", "azimuth", "losses", "dc_ac_ratio",
+                                                    "inverter_efficiency", "module", "array")}
+    for j, i in enumerate(rows):
+        if not ok[j]:
+            continue
+        urdb_path = col["tariff.urdb"][i]
+        capacity = col["solar.capacity"][i]
+        solar_given = any(col[f][i] is not None for f in SOLAR_FIELDS)
+        if urdb_path is None and not solar_given:
+            if col["tariff.name"][i] is not None or col["tariff.year"][i] is not None:
+                ok[j] = False  # a rate's name or year without the rate: the per-home route says so
+            continue
+        if solar_given and capacity is None:
+            ok[j] = False  # solar without its capacity: the per-home route says what is missing
+            continue
+        state = price_state[j]
+        urdb = None
+        if urdb_path is not None:
+            if "electricity" in overrides:
+                ok[j] = False
+                continue
+            year = col["tariff.year"][i]
+            year = _default("tariff.year") if year is None else year
+            if float(year) != int(year):
+                ok[j] = False
+                continue
+            memo_key = (urdb_path, col["tariff.name"][i], int(year), (state or "") not in money.NO_DST_STATES)
+            urdb = read.get(memo_key, _MISSING)
+            if urdb is _MISSING:
+                path = Path(urdb_path).expanduser()
+                if not path.is_absolute() and folder is not None:
+                    path = folder / path
+                try:
+                    urdb = _read_tariff(path, *memo_key[1:])[0]
+                except (TariffError, OSError):
+                    urdb = None
+                read[memo_key] = urdb
+            if urdb is None:
+                ok[j] = False
+                continue
+            price["electricity"][j] = float(np.mean(first_tier_price_usd_per_kwh(urdb)))
+        elif col["tariff.name"][i] is not None or col["tariff.year"][i] is not None:
+            ok[j] = False
+            continue
+        rule, export, pv = None, None, -1
+        if solar_given:
+            s_obj = st.all_stations()[int(station[j])]
+            if not has_solar(s_obj.usaf):
+                ok[j] = False  # the per-home route says the station has no irradiance
+                continue
+            params = {f: (col[f"solar.{f}"][i] if col[f"solar.{f}"][i] is not None else d)
+                      for f, d in defaults.items()}
+            array = PVArray(1.0, params["tilt"], params["azimuth"], params["losses"], params["dc_ac_ratio"],
+                            params["inverter_efficiency"], params["module"], params["array"])
+            key = (s_obj.usaf, array)
+            pv = pv_index.get(key, -1)
+            if pv < 0:
+                args = (s_obj.usaf, array, Site(s_obj.lat, s_obj.lon, s_obj.elevation_m, s_obj.utc_offset_h),
+                        int(station[j]))
+                try:  # computed now unless the per-user cache has it; kept there, not here (70 kB each)
+                    if not pvcache.has((s_obj.usaf, tuple(array), tuple(args[2]))):
+                        _pv_per_kw(args)
+                except Exception:  # a data problem: the per-home route reports it
+                    ok[j] = False
+                    continue
+                pv = pv_index[key] = len(pv_list)
+                pv_list.append(args)
+            metering = col["solar.net_metering"][i]
+            rule = {"annual": "net_metering", "monthly": "net_metering_monthly", "none": "net_billing_hourly"}.get(
+                metering) if metering else (urdb.dg_rule if urdb is not None and urdb.dg_rule else "net_metering")
+            export = col["solar.export_rate"][i]
+            if (rule.startswith("net_billing") or rule == "buy_all_sell_all") and export is None and (
+                    urdb is None or urdb.realtime_usd_per_kwh is not None
+                    or not any(t[0].sell.any() for t in urdb.energy_tiers)):
+                ok[j] = False  # exports earn nothing: the per-home route warns
+                continue
+        key = (id(urdb), export, None if urdb is not None else float(price["electricity"][j]))
+        t = tariff_index.get(key, -1)
+        if t < 0:
+            t = tariff_index[key] = len(tariffs)
+            tariffs.append(bill_tariff(urdb, export, price["electricity"][j], 0.0))
+        hourly[j] = True
+        tariff_of[j] = t
+        rule_of[j] = DG_RULES.index(rule) if rule else 0
+        pv_of[j] = pv
+        pv_kw[j] = capacity if pv >= 0 else 0.0
+        fixed[j] = float(np.sum(tariffs[t].fixed_usd_per_month))
+    if not hourly.any():
+        return None
+    return _Billing(hourly, tariff_of, tariffs, [], rule_of, pv_of, pv_list, pv_kw, fixed)
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
@@ -602,6 +781,8 @@ def _run_homes(h: _Homes) -> dict:
     key = [(g if g is not None else ((), False)) for g in h.hp_group]
     order = sorted(range(n), key=lambda j: (key[j][1], key[j][0], int(h.station[j])))
     years: dict = {s: [] for s in ("heat_pump", "furnace", "electric_resistance")}
+    base_bills: list = []  # (positions, the bill with the other use alone) of homes billed hour by hour
+    years["base"] = base_bills
     start = 0
     while start < n:
         g = key[order[start]]
@@ -624,6 +805,10 @@ def _run_homes(h: _Homes) -> dict:
             temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual = g
+        expand = None
+        to_bill: dict = {}
+        if h.billing is not None and h.billing.hourly[idx].any():
+            expand = _hour_bins(stations, bounds, used)
 
         def pick(array, sel):
             return array if sel.all() else array[sel]
@@ -649,20 +834,153 @@ def _run_homes(h: _Homes) -> dict:
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
                 strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
             balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
-            years["heat_pump"].append((hp, _totals(hourly, t, pick(hours, sel), pick(first, sel)), dual, balance))
+            years["heat_pump"].append([hp, _totals(hourly, t, pick(hours, sel), pick(first, sel)), dual, balance,
+                                       None])
+            to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
             hourly = furnace_hourly(pick(load, sel), Furnace("", h.afue[f, None], h.blower[f, None]))
-            years["furnace"].append((f, _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)), True,
-                                     None))
+            years["furnace"].append([f, _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)), True,
+                                     None, None])
+            to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
         sel = h.has_resistance[idx]
         if sel.any():
             r = idx[sel]
             hourly = resistance_hourly(pick(load, sel), ElectricResistance(h.efficiency[r, None]))
-            years["electric_resistance"].append((r, _totals(hourly, pick(temp, sel), pick(hours, sel),
-                                                            pick(first, sel)), False, None))
+            years["electric_resistance"].append([r, _totals(hourly, pick(temp, sel), pick(hours, sel),
+                                                            pick(first, sel)), False, None, None])
+            to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
+        if expand is not None:
+            billed = _bill_sub_batch(h, idx, to_bill, expand)
+            base_bills.append(billed.pop("base"))
+            for system, bills in billed.items():
+                years[system][-1][4] = bills
     return years
+
+
+_HOUR_BIN: dict = {}  # station index -> the bin of each hour of the year
+_TEMPS: dict = {}  # station index -> its hourly temperatures
+
+
+def _station_temps(k: int) -> np.ndarray:
+    hit = _TEMPS.get(k)
+    if hit is None:
+        from .weather import stations as st
+
+        if len(_TEMPS) > 2048:
+            _TEMPS.clear()
+        hit = _TEMPS[k] = st.hourly_temperature_f(st.all_stations()[k])
+    return hit
+
+
+def _hour_bins(stations: np.ndarray, bounds: list, used: list):
+    """For a sub-batch's homes: the station of each (as a number among the sub-batch's stations), and for each
+    station each hour's column in the (homes x bins) arrays and whether that bin was computed (bins above the
+    batch's warmest balance point were left out: no home needs heat there)."""
+    local = np.zeros(stations.size, dtype=np.int64)
+    columns, inside = [], []
+    for s_no, ((a, z), m) in enumerate(zip(bounds, used)):
+        k = int(stations[a])
+        hb = _HOUR_BIN.get(k)
+        if hb is None:
+            hb = _HOUR_BIN[k] = np.searchsorted(station_bins(k).temp_f, _station_temps(k)).astype(np.int32)
+            if len(_HOUR_BIN) > 2048:
+                _HOUR_BIN.pop(next(iter(_HOUR_BIN)))
+        local[a:z] = s_no
+        columns.append(np.minimum(hb, max(m - 1, 0)))
+        inside.append(hb < m)
+    return local, columns, inside
+
+
+#: Homes billed hour by hour expanded and billed at a time: their (homes x 8,760) arrays stay a few MB.
+BILL_GROUP = 64
+
+
+class _Bills(NamedTuple):
+    """One system's year of bills for homes billed hour by hour (arrays, one entry per home in ``at``)."""
+
+    at: np.ndarray  # positions of the homes (in _Homes)
+    index: np.ndarray  # and their places among the system's homes of the sub-batch
+    electric: np.ndarray  # the year's electricity bill with the system and the other use (and solar)
+    without_solar: np.ndarray
+    self_only: np.ndarray  # the bill with only the self-consumed solar taken off the use
+    self_kwh: np.ndarray
+    exported_kwh: np.ndarray
+    peak_hour: np.ndarray
+    peak_kw: np.ndarray
+
+
+def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
+    """The bills of a sub-batch's homes billed hour by hour, every system's and the other use's alone, a group of
+    homes on one tariff and export rule at a time (each home's solar array read once for all its bills): each
+    system's hours expanded from its bins, billed as heatcalc.simulate._hourly_bills bills one home."""
+    from .bills import DG_RULES, electric_bills_usd
+
+    billing = h.billing
+    local_station, columns, inside = expand
+    where: dict = {}  # system -> (its homes' positions, their rows in its bins array, a map sub-batch row -> row)
+    for system, (homes, kwh_bins, sel) in systems.items():
+        row_of = np.full(idx.size, -1)
+        row_of[np.flatnonzero(sel)] = np.arange(homes.size)
+        where[system] = (homes, kwh_bins, row_of)
+    mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
+    names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "peak_kw", "peak")
+    out = {system: {name: np.zeros(homes.size) for name in names} for system, (homes, _, _) in where.items()}
+    base = np.zeros(mine.size)
+    tariff_of, rule_of = billing.tariff[idx[mine]], billing.rule[idx[mine]]
+    for t, r in sorted(set(zip(tariff_of.tolist(), rule_of.tolist()))):
+        tariff, rule = billing.tariffs[t], DG_RULES[r]
+        group = np.flatnonzero((tariff_of == t) & (rule_of == r))
+        for start in range(0, group.size, BILL_GROUP):
+            g = group[start:start + BILL_GROUP]
+            rows = mine[g]
+            homes = idx[rows]
+            base_col = h.base_kwh[homes, None] / 8760.0
+            base_use = np.broadcast_to(base_col, (homes.size, 8760))
+            with_pv = billing.pv[homes] >= 0
+            pv = None
+            if with_pv.any():
+                pv = np.zeros((rows.size, 8760))
+                for k in np.flatnonzero(with_pv):
+                    pv[k] = _pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]) * billing.pv_kw[homes[k]]
+            base[g] = electric_bills_usd(tariff, base_use, pv, rule)
+            for system, (sys_homes, kwh_bins, row_of) in where.items():
+                present = row_of[rows] >= 0
+                if not present.any():
+                    continue
+                at = row_of[rows[present]]  # rows of this system's arrays
+                st_no = local_station[rows[present]]
+                kwh = np.empty((at.size, 8760))
+                for k in np.unique(st_no):  # a station's homes at a time: one gather by its hours' bins
+                    same = np.flatnonzero(st_no == k)
+                    kwh[same] = np.take(kwh_bins[at[same]], columns[k], axis=1) * inside[k]
+                o = out[system]
+                hour = kwh.argmax(axis=1)
+                o["peak"][at] = hour
+                o["peak_kw"][at] = kwh[np.arange(at.size), hour]
+                use = np.add(kwh, base_col[present], out=kwh)
+                pv_s = None if pv is None else pv[present]
+                electric = electric_bills_usd(tariff, use, pv_s, rule)
+                o["electric"][at] = o["without_solar"][at] = o["self_only"][at] = electric
+                if pv_s is not None:
+                    p = np.flatnonzero(with_pv[present])
+                    if p.size:
+                        use_p, pv_p = use[p], pv_s[p]
+                        self_kwh = np.minimum(pv_p, use_p)
+                        o["without_solar"][at[p]] = electric_bills_usd(tariff, use_p, None)
+                        o["self_only"][at[p]] = electric_bills_usd(tariff, use_p - self_kwh, None)
+                        o["self_kwh"][at[p]] = self_kwh.sum(axis=1)
+                        o["exported"][at[p]] = np.maximum(pv_p - use_p, 0.0).sum(axis=1)
+    result = {"base": (idx[mine], base)}
+    for system, (homes, _, row_of) in where.items():
+        billed_rows = np.flatnonzero(billing.hourly[homes])
+        o = out[system]
+        result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"][billed_rows],
+                                o["without_solar"][billed_rows], o["self_only"][billed_rows],
+                                o["self_kwh"][billed_rows], o["exported"][billed_rows],
+                                o["peak"][billed_rows].astype(np.int64), o["peak_kw"][billed_rows])
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -684,9 +1002,15 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     homes = np.array(chunk.homes, dtype=object)[h.rows]
     names = np.array(h.names, dtype=object)
     zero = 0.0
+    base_bill = None
+    if h.billing is not None:
+        base_bill = np.full(h.rows.size, np.nan)
+        for entry in years["base"]:
+            if entry is not None:
+                base_bill[entry[0]] = entry[1]
     for system, slot in (("heat_pump", 0), ("furnace", h.has_hp.astype(np.int64)),
                          ("electric_resistance", h.has_hp.astype(np.int64) + h.has_furnace)):
-        for pos, y, fueled, balance in years[system]:
+        for pos, y, fueled, balance, bills in years[system]:
             at = offsets[pos] + (slot if isinstance(slot, int) else slot[pos])
             pe = h.price["electricity"][pos]
             ee = h.co2["electricity"][pos]
@@ -735,9 +1059,48 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
                 "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe,
             }
+            if bills is not None:
+                _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)
             for name, value in values.items():
                 cols[name][at] = value
     return counts, cols
+
+
+def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.ndarray, base_bill: np.ndarray,
+                   h: _Homes, y, heat_mmbtu: np.ndarray, labels) -> None:
+    """The columns of the homes billed hour by hour, as heatcalc.simulate._hourly_bills makes them: the cost is
+    what the system adds to the bills, the fixed charges are the rate's, the peak is the hour's."""
+    from .weather import stations as st
+
+    k = bills.index
+
+    def put(name, new):
+        old = values[name]
+        arr = np.array(old, dtype=float) if np.ndim(old) else np.full(pos.size, float(old))
+        arr[k] = new
+        values[name] = arr
+
+    annual = bills.electric - base_bill[bills.at] + fuel_cost[k]
+    has_pv = h.billing.pv[bills.at] >= 0
+    fixed = h.billing.fixed[bills.at]
+    put("annual_cost_usd", annual)
+    put("fixed_charges_usd", fixed)
+    put("total_cost_usd", annual + fixed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        put("cost_per_mmbtu_usd", np.where(heat_mmbtu[k] > 0, annual / heat_mmbtu[k], 0.0))
+    put("electric_bill_usd", bills.electric)
+    put("electric_bill_without_solar_usd", np.where(has_pv, bills.without_solar, bills.electric))
+    put("solar_self_consumed_kwh", np.where(has_pv, bills.self_kwh, 0.0))
+    put("solar_exported_kwh", np.where(has_pv, bills.exported_kwh, 0.0))
+    put("solar_export_credit_usd", np.where(has_pv, (bills.without_solar - bills.electric)
+                                            - (bills.without_solar - bills.self_only), 0.0))
+    put("peak_electric_kw", bills.peak_kw)
+    temps = np.array([_station_temps(int(h.station[a]))[p] for a, p in zip(bills.at, bills.peak_hour)])
+    put("peak_outdoor_f", temps)
+    hours = values["peak_hour"]
+    hours = np.array(hours, dtype=object) if np.ndim(hours) else np.full(pos.size, hours, dtype=object)
+    hours[k] = labels[bills.peak_hour]
+    values["peak_hour"] = hours
 
 
 def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | None = None) -> Block:
@@ -820,9 +1183,12 @@ def chunks_from_items(items, defaults: dict, size: int):
     """Group a homes table's rows (``batch.HomeInput`` of kind row or error) into chunks of ``size`` rows."""
     homes, lines, errors, rows = [], [], {}, []
     source = None
+    hourly = set(TARIFF_FIELDS) | set(SOLAR_FIELDS)
     for item in items:
         source = item.source
         if item.kind == "row":
+            if not rows and hourly & set(item.payload[0]) and size > HOURLY_CHUNK:
+                size = HOURLY_CHUNK  # homes billed hour by hour take ~2 ms each: smaller units keep every core busy
             rows.append(item.payload[0])
         else:
             errors[len(homes)] = item.payload

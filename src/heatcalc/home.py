@@ -1253,7 +1253,7 @@ def _read_tariff(path: Path, name, year: int, dst: bool):
     rate, how = read_urdb(path, name)
     out = (tariff_from_urdb(rate, str(path), year, dst, notes), how, tuple(notes))
     if ident is not None:
-        if len(_TARIFFS) >= 16:
+        if len(_TARIFFS) >= 64:
             _TARIFFS.pop(next(iter(_TARIFFS)))
         _TARIFFS[key] = out
     return out

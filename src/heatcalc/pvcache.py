@@ -4,7 +4,7 @@ array was computed once (the PV chain needs pvlib, which takes a second or two t
 Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are the exact
 float64 arrays computed, so a cached run prints the same numbers as a fresh one.  The folder is
 ``$HEATCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/heatcalc``, else ``~/.cache/heatcalc``; it holds at most
-:data:`MAX_ENTRIES` files (about 25 kB each, compressed), the oldest removed first.  ``HEATCALC_CACHE_DIR=none`` turns it off; a
+:data:`MAX_ENTRIES` files (about 35 kB each: the hours with output), the oldest removed first.  ``HEATCALC_CACHE_DIR=none`` turns it off; a
 folder that cannot be written is simply not used.
 """
 
@@ -17,6 +17,11 @@ from pathlib import Path
 import numpy as np
 
 MAX_ENTRIES = 4000
+#: An entry is a 4-byte magic, a bitmap of the hours with output (8,760 bits) and those hours' float64 values:
+#: about half the year is night, and reading one takes microseconds, not the fraction of a millisecond that
+#: inflating a compressed array does (a batch of homes over many stations and roofs reads thousands).
+SUFFIX = ".pvb"
+MAGIC = b"HCP2"
 PRUNE_EVERY = 200  # writes between looks at the folder's size (a look stats every file)
 _memory: dict = {}
 _writes = [0]
@@ -44,7 +49,7 @@ def _name(key) -> str:
         except metadata.PackageNotFoundError:
             _VERSIONS.append((__version__, "none"))
     __version__, pvlib_version = _VERSIONS[0]
-    return hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + ".npz"
+    return hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + SUFFIX
 
 
 def get(key) -> np.ndarray | None:
@@ -54,15 +59,29 @@ def get(key) -> np.ndarray | None:
     if folder is None:
         return None
     try:
-        with np.load(folder / _name(key), allow_pickle=False) as data:
-            out = data["kwh"]
-    except (OSError, ValueError, KeyError):
+        with open(folder / _name(key), "rb") as fh:
+            raw = fh.read(4 + 1095 + 8760 * 8 + 1)
+    except OSError:
         return None
-    if out.shape != (8760,) or out.dtype != np.float64 or not np.isfinite(out).all():
+    if raw[:4] != MAGIC or len(raw) < 4 + 1095:
         return None
+    lit = np.unpackbits(np.frombuffer(raw, dtype=np.uint8, count=1095, offset=4))[:8760].astype(bool)
+    values = np.frombuffer(raw, dtype="<f8", offset=4 + 1095) if len(raw) > 4 + 1095 else np.zeros(0)
+    if values.size != int(lit.sum()) or not np.isfinite(values).all():
+        return None
+    out = np.zeros(8760)
+    out[lit] = values
     out.flags.writeable = False
     _memory[key] = out
     return out
+
+
+def has(key) -> bool:
+    """Whether the cache holds ``key`` (in this process or on disk), without reading it."""
+    if key in _memory:
+        return True
+    folder = _folder()
+    return folder is not None and (folder / _name(key)).is_file()
 
 
 def put(key, value: np.ndarray) -> None:
@@ -78,12 +97,13 @@ def put(key, value: np.ndarray) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / _name(key)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        lit = value != 0.0
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, kwh=value)
+            fh.write(MAGIC + np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes())
         os.replace(tmp, target)
         _writes[0] += 1
         if _writes[0] % PRUNE_EVERY == 1:
-            entries = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime)
+            entries = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime)
             for old in entries[:max(0, len(entries) - MAX_ENTRIES)]:
                 old.unlink(missing_ok=True)
     except OSError:

@@ -347,7 +347,7 @@ class Comparison(NamedTuple):
                 "current": h.economics.current, "lifetime_years": h.economics.lifetime_years,
                 "discount_rate": h.economics.discount_rate, "escalation_per_year": h.economics.escalation,
                 "installed_cost_usd": h.economics.installed_cost_usd, "incentives_usd": h.economics.incentives_usd,
-                "gas_disconnect": h.economics.gas_disconnect, **_incentives_json(h.economics)},
+                "gas_disconnect": h.economics.gas_disconnect, "dollar_year": 2023, **_incentives_json(h.economics)},
         }
         return {
             "profile": h.name,

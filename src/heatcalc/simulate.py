@@ -300,12 +300,21 @@ def system_hours(home: Home, system: str):
 def _electric_tariff(home: Home):
     """The tariff the bills use: the URDB rate, else the prices (flat or time-of-use) with the fixed charges,
     with the profile's export rate for solar."""
+    setup = home.bills
+    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
+        np.full(8760, home.prices["electricity"].value)
+    return bill_tariff(setup.tariff, setup.export_rate_usd_per_kwh, price,
+                       home.fixed_charges_usd_per_month.get("electricity", 0.0))
+
+
+def bill_tariff(urdb, export_usd_per_kwh, price_usd_per_kwh, fixed_usd_per_month: float):
+    """The tariff a home's bills use: its URDB rate (with ``export_usd_per_kwh`` as every sell rate, when given),
+    else hourly prices (8,760, or one price) with a fixed monthly charge and that export rate."""
     from .bills import ElectricTariff, Tiers
 
-    setup = home.bills
-    export = setup.export_rate_usd_per_kwh
-    if setup.tariff is not None:
-        t = setup.tariff
+    export = export_usd_per_kwh
+    if urdb is not None:
+        t = urdb
         if export is None:
             return t
         if t.realtime_usd_per_kwh is not None:
@@ -313,11 +322,10 @@ def _electric_tariff(home: Home):
         tiers = tuple(tuple(Tiers(m.upper, m.buy, np.full(m.sell.size, export)) for m in period)
                       for period in t.energy_tiers)
         return t._replace(energy_tiers=tiers)
-    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
-        np.full(8760, home.prices["electricity"].value)
-    fixed = np.full(12, home.fixed_charges_usd_per_month.get("electricity", 0.0))
-    return ElectricTariff("the prices", fixed, None, (), np.asarray(price, dtype=float),
-                          np.full(8760, export or 0.0), 0.0, None, None, (), None, (), None, 2023, True)
+    price = np.broadcast_to(np.asarray(price_usd_per_kwh, dtype=float), (8760,)).copy()
+    fixed = np.full(12, fixed_usd_per_month)
+    return ElectricTariff("the prices", fixed, None, (), price, np.full(8760, export or 0.0), 0.0, None, None, (),
+                          None, (), None, 2023, True)
 
 
 def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
