@@ -15,6 +15,8 @@ from heatcalc import batch as b
 from heatcalc import columnar as c
 from heatcalc.cli import app
 
+from .conftest import ROOT
+
 runner = CliRunner()
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -390,3 +392,79 @@ def test_a_damaged_parquet_file_stops_with_a_message(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.stderr
     assert "homes.parquet: cannot be read after row 8192" in r.stderr
     assert not out.exists()  # never a cut-short output
+
+
+def _rate_files(folder):
+    """URDB rate files of each kind the fast route bills: flat with a monthly minimum, tiered (monthly kWh),
+    tiered time-of-use with a sell rate, real-time prices, and the illustrative one of the examples."""
+    import json
+
+    zeros = [[0] * 24 for _ in range(12)]
+    peak = [[1 if 16 <= h < 21 else 0 for h in range(24)] for _ in range(12)]
+    kinds = {
+        "flat_min.json": {"energyratestructure": [[{"rate": 0.14}]], "energyweekdayschedule": zeros,
+                          "energyweekendschedule": zeros, "fixedchargefirstmeter": 10, "fixedchargeunits": "$/month",
+                          "mincharge": 40, "minchargeunits": "$/month"},
+        "tiered.json": {"energyratestructure": [[{"max": 400, "rate": 0.11}, {"max": 900, "rate": 0.16},
+                                                 {"rate": 0.24}]], "energyweekdayschedule": zeros,
+                        "energyweekendschedule": zeros},
+        "tiered_tou.json": {"energyratestructure": [[{"max": 300, "rate": 0.12, "sell": 0.05}, {"rate": 0.18,
+                                                                                             "sell": 0.05}],
+                                                    [{"max": 100, "rate": 0.30, "sell": 0.05}, {"rate": 0.38,
+                                                                                             "sell": 0.05}]],
+                            "energyweekdayschedule": peak, "energyweekendschedule": zeros,
+                            "dgrules": "Net Billing Hourly"},
+    }
+    paths = []
+    for name, fields in kinds.items():
+        item = {"name": name, "sector": "Residential", **fields}
+        (folder / name).write_text(json.dumps({"items": [item]}))
+        paths.append(name)
+    return paths
+
+
+def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, monkeypatch):
+    # A table of homes with URDB rates (flat with minimum, tiered, tiered time-of-use under net billing, the
+    # example's), rooftop solar of varied size, orientation and export rule or none, other use given or not,
+    # heat pumps of each kind (some dual fuel) and furnaces of each fuel: every home runs on the fast route, and
+    # every column equals the per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    from heatcalc.weather.solar import has_solar
+
+    rates = _rate_files(tmp_path)
+    (tmp_path / "example.json").write_text((ROOT / "profiles" / "rates" / "illustrative-tiered-tou.json").read_text())
+    rates.append("example.json")
+    stations = [s for s in STATIONS if has_solar(s)][:4]
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(90):
+        row = {"location.station": str(rng.choice(stations)), "heating_load.annual": f"{rng.integers(20, 120)} MMBtu",
+               "systems.heat_pump.hspf2": str(rng.choice([7.5, 8.5, 10])),
+               "systems.heat_pump.compressor": str(rng.choice(["single_stage", "two_stage", "variable_speed"])),
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "propane", "heating_oil"])),
+               "tariff.urdb": str(rng.choice(rates))}
+        if rng.random() < 0.3:
+            row["systems.heat_pump.backup"] = "furnace"
+        if rng.random() < 0.5:
+            row["base_use.electricity"] = f"{rng.integers(200, 900)} kWh/month"
+        if rng.random() < 0.8:
+            row["solar.capacity"] = f"{rng.choice([2, 5, 9])} kW"
+            row["solar.tilt"] = str(rng.choice([10, 25, 40]))
+            row["solar.azimuth"] = str(rng.choice([150, 180, 240]))
+            if rng.random() < 0.5:
+                row["solar.net_metering"] = str(rng.choice(["annual", "monthly", "none"]))
+                row["solar.export_rate"] = "0.04"
+        if i % 15 == 0:
+            row.pop("tariff.urdb")  # solar under the prices alone
+            row.setdefault("solar.capacity", "4 kW")
+        rows.append(row)
+    chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
+    (tmp_path / "homes.csv").write_text("home\n")  # the folder the rows' rate files are relative to
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)  # none left to the per-home route
+    want = per_home_block(chunk)
+    assert_same_blocks(got, want)
+    # the bills are there: solar homes export and are credited; minimum and fixed charges reach the rows
+    solar = got.columns["solar_exported_kwh"] > 0
+    assert solar.sum() > 100 and (got.columns["solar_export_credit_usd"][solar] > 0).all()
+    assert (got.columns["fixed_charges_usd"] > 0).any()

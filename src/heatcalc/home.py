@@ -1379,6 +1379,20 @@ def solar_per_kw(usaf: str, array, site, temp_f: np.ndarray) -> np.ndarray:
     return out
 
 
+def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None:
+    """:func:`solar_per_kw` for several arrays at one station, computed together (pvlib's functions broadcast over
+    the arrays: each row is the same, bit for bit, as computing it alone) and put in the per-user cache."""
+    from . import pvcache
+    from .model.pv import ac_output_kwh_many
+    from .weather.solar import solar_resource
+
+    r = solar_resource(usaf)
+    out = ac_output_kwh_many(arrays, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
+                             r.wind_m_per_s, r.albedo)
+    for array, row in zip(arrays, out):
+        pvcache.put((usaf, tuple(array), tuple(site)), row)
+
+
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,
                nominal_btu_per_h: float | None, tests=None, design_load_btu_per_h: float | None = None
                ) -> Economics:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_ENTRIES = 4000
+MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over every station and roof
 #: An entry is a 4-byte magic, a bitmap of the hours with output (8,760 bits) and those hours' float64 values:
 #: about half the year is night, and reading one takes microseconds, not the fraction of a millisecond that
 #: inflating a compressed array does (a batch of homes over many stations and roofs reads thousands).
@@ -111,3 +111,41 @@ def put(key, value: np.ndarray) -> None:
             tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
         except (OSError, NameError):
             pass
+
+
+GEOMETRY_MAGIC = b"HCS2"
+
+
+def get_geometry(site) -> tuple | None:
+    """The sun's zenith and azimuth [degrees] and the extraterrestrial irradiance [W/m²] of each hour of the year
+    at a site, as computed before, or None."""
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        with open(folder / _name(("sun", tuple(site))).replace(SUFFIX, ".sun"), "rb") as fh:
+            raw = fh.read(4 + 3 * 8760 * 8 + 1)
+    except OSError:
+        return None
+    if raw[:4] != GEOMETRY_MAGIC or len(raw) != 4 + 3 * 8760 * 8:
+        return None
+    rows = np.frombuffer(raw, dtype="<f8", offset=4).reshape(3, 8760)
+    if not np.isfinite(rows).all():
+        return None
+    return rows[0].copy(), rows[1].copy(), rows[2].copy()
+
+
+def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarray) -> None:
+    folder = _folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / _name(("sun", tuple(site))).replace(SUFFIX, ".sun")
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(GEOMETRY_MAGIC + np.stack([zenith, azimuth, extra]).astype("<f8").tobytes())
+        os.replace(tmp, target)
+    except OSError:
+        pass
+

@@ -65,6 +65,18 @@ class Site(NamedTuple):
 _GEOMETRY: dict = {}
 
 
+_TIMES: list = []
+
+
+def _hours():
+    """The middle of each hour of the weather year (00:30 for the hour ending 01:00), local standard time."""
+    if not _TIMES:
+        import pandas as pd
+
+        _TIMES.append(pd.date_range(pd.Timestamp("2023-01-01 00:30"), periods=8760, freq="h"))
+    return _TIMES[0]
+
+
 def sun_geometry(site: Site):
     """The sun's apparent zenith and azimuth [degrees] at the middle of each hour, the extraterrestrial normal
     irradiance [W/m²] and the relative air mass: the same for every array at a site, so kept per site (a batch
@@ -73,18 +85,25 @@ def sun_geometry(site: Site):
     hit = _GEOMETRY.get(site)
     if hit is not None:
         return hit
-    import pandas as pd
     import pvlib
 
-    tz = f"Etc/GMT{-int(site.utc_offset_h):+d}" if float(site.utc_offset_h).is_integer() else None
-    start = pd.Timestamp("2023-01-01 00:30")  # the middle of the hour ending 01:00, local standard time
-    times = pd.date_range(start, periods=8760, freq="h")
-    times = times.tz_localize(tz) if tz else (times - pd.Timedelta(hours=site.utc_offset_h)).tz_localize("UTC")
-    sun = pvlib.solarposition.get_solarposition(times, site.lat, site.lon, altitude=site.elevation_m,
-                                                method="ephemeris")
-    zenith = sun["apparent_zenith"].to_numpy()
-    out = (zenith, sun["azimuth"].to_numpy(), pvlib.irradiance.get_extra_radiation(times).to_numpy(),
-           pvlib.atmosphere.get_relative_airmass(zenith))
+    from .. import pvcache
+
+    times = _hours()
+    cached = pvcache.get_geometry(site)  # the per-user cache: a batch over a thousand stations reads, not computes
+    if cached is not None:
+        zenith, azimuth, extra = cached
+    else:
+        import pandas as pd
+
+        tz = f"Etc/GMT{-int(site.utc_offset_h):+d}" if float(site.utc_offset_h).is_integer() else None
+        local = times.tz_localize(tz) if tz else (times - pd.Timedelta(hours=site.utc_offset_h)).tz_localize("UTC")
+        sun = pvlib.solarposition.get_solarposition(local, site.lat, site.lon, altitude=site.elevation_m,
+                                                    method="ephemeris")
+        zenith, azimuth = sun["apparent_zenith"].to_numpy(), sun["azimuth"].to_numpy()
+        extra = pvlib.irradiance.get_extra_radiation(local).to_numpy()
+        pvcache.put_geometry(site, zenith, azimuth, extra)
+    out = (zenith, azimuth, extra, pvlib.atmosphere.get_relative_airmass(zenith))
     if len(_GEOMETRY) >= 64:
         _GEOMETRY.pop(next(iter(_GEOMETRY)))
     _GEOMETRY[site] = out
@@ -107,31 +126,44 @@ def ac_output_kwh(array: PVArray, site: Site, ghi, dni, dhi, temp_air_c, wind_m_
     albedo : array
         Ground reflectance [0-1].
     """
+    return ac_output_kwh_many([array], site, ghi, dni, dhi, temp_air_c, wind_m_per_s, albedo)[0]
+
+
+def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind_m_per_s, albedo) -> np.ndarray:
+    """:func:`ac_output_kwh` for several arrays at one site at once: (arrays, 8,760) [kWh].  The chain's functions
+    broadcast each array's parameters, as (arrays, 1) columns, against the hours; an array's row is the same,
+    bit for bit, as computing it alone."""
     import pvlib
+
+    def column(values) -> np.ndarray:
+        return np.array(values, dtype=float)[:, None]
 
     zenith, azimuth, dni_extra, airmass = sun_geometry(site)
     up = zenith < 90.0
     ghi, dni, dhi = (np.where(up, np.asarray(x, dtype=float), 0.0) for x in (ghi, dni, dhi))
+    tilt, surface_azimuth = column([a.tilt_deg for a in arrays]), column([a.azimuth_deg for a in arrays])
     poa = pvlib.irradiance.get_total_irradiance(
-        array.tilt_deg, array.azimuth_deg, zenith, azimuth, dni, ghi, dhi, dni_extra=dni_extra,
+        tilt, surface_azimuth, zenith, azimuth, dni, ghi, dhi, dni_extra=dni_extra,
         airmass=np.where(up, airmass, np.nan), albedo=np.asarray(albedo, dtype=float), model="perez")
-    beam = np.nan_to_num(np.asarray(poa["poa_direct"], dtype=float))
-    sky = np.nan_to_num(np.asarray(poa["poa_sky_diffuse"], dtype=float))
-    ground = np.nan_to_num(np.asarray(poa["poa_ground_diffuse"], dtype=float))
-    aoi = pvlib.irradiance.aoi(array.tilt_deg, array.azimuth_deg, zenith, azimuth)
-    gamma, coated = MODULES[array.module]
-    iam = pvlib.iam.physical(aoi, n=1.3 if coated else 1.526)
+    shape = (len(arrays), zenith.size)
+    beam, sky, ground = (np.broadcast_to(np.nan_to_num(np.asarray(poa[k], dtype=float)), shape)
+                         for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
+    aoi = pvlib.irradiance.aoi(tilt, surface_azimuth, zenith, azimuth)
+    coated = np.array([MODULES[a.module][1] for a in arrays])[:, None]
+    iam = pvlib.iam.physical(aoi, n=np.where(coated, 1.3, 1.526))
     effective = np.maximum(0.0, beam * np.nan_to_num(iam) + sky + ground)
     total = np.maximum(0.0, beam + sky + ground)
+    temp_air = np.asarray(temp_air_c, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):  # night hours: 0/0 inside the model, zero output
-        temp_cell = np.asarray(pvlib.temperature.noct_sam(total, np.asarray(temp_air_c, dtype=float),
-                                                      np.maximum(np.asarray(wind_m_per_s, dtype=float), 0.0),
-                                                          ARRAYS[array.array], EFFICIENCY[array.module],
-                                                          effective_irradiance=effective), dtype=float)
-    temp_cell = np.where(np.isfinite(temp_cell), temp_cell, np.asarray(temp_air_c, dtype=float))
-    pdc0_w = array.capacity_kw * 1000.0
-    dc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, pdc0_w, gamma) * (1.0 - array.losses)
-    pac0_w = pdc0_w / array.dc_ac_ratio
-    ac = pvlib.inverter.pvwatts(np.maximum(dc, 0.0), pac0_w / array.inverter_efficiency,
-                                eta_inv_nom=array.inverter_efficiency)
+        temp_cell = np.asarray(pvlib.temperature.noct_sam(
+            total, temp_air, np.maximum(np.asarray(wind_m_per_s, dtype=float), 0.0),
+            column([ARRAYS[a.array] for a in arrays]), column([EFFICIENCY[a.module] for a in arrays]),
+            effective_irradiance=effective), dtype=float)
+    temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
+    pdc0_w = column([a.capacity_kw for a in arrays]) * 1000.0
+    gamma = column([MODULES[a.module][0] for a in arrays])
+    dc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, pdc0_w, gamma) * (1.0 - column([a.losses for a in arrays]))
+    eta = column([a.inverter_efficiency for a in arrays])
+    pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
+    ac = pvlib.inverter.pvwatts(np.maximum(dc, 0.0), pac0_w / eta, eta_inv_nom=eta)
     return np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
