@@ -105,3 +105,20 @@ def test_solar_in_a_profile_reports_its_year(tmp_path):
     for r in c.results:
         assert r.solar_self_consumed_kwh + r.solar_exported_kwh == pytest.approx(d["annual_kwh"])
         assert r.electric_bill_usd < r.electric_bill_without_solar_usd
+
+
+def test_the_cache_keeps_a_bounded_number_of_arrays_in_memory(tmp_path, monkeypatch):
+    # A batch reads thousands of arrays from the per-user cache: the process keeps only the last few.
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "MEMORY_ENTRIES", 5)
+    monkeypatch.setattr(pvcache, "_memory", {})
+    values = [np.where(np.arange(8760) % 24 < 12, 0.0, float(i + 1)) for i in range(20)]
+    for i, v in enumerate(values):
+        pvcache.put(("test", i), v)
+    pvcache._memory.clear()
+    for i, v in enumerate(values):  # read back from disk: the same values, bit for bit
+        assert np.array_equal(pvcache.get(("test", i)), v)
+        assert len(pvcache._memory) <= 5
+    assert pvcache.has(("test", 3)) and not pvcache.has(("test", 99))

@@ -136,7 +136,7 @@ def _tier_layout(period: np.ndarray, tiers: tuple):
             if size < k:  # pad with the last tier's rates (its bound is infinite, so nothing reaches the pads)
                 buy[p, m, size:], sell[p, m, size:] = t.buy[-1], t.sell[-1]
     layout = (upper[period, HOUR_MONTH].T, buy[period, HOUR_MONTH].T, sell[period, HOUR_MONTH].T)
-    if len(_LAYOUTS) >= 128:
+    if len(_LAYOUTS) >= 48:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[key] = (period, tiers, layout)
     return layout

@@ -534,6 +534,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]))
 
 
+_BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
+
+
 def _pv_per_kw(args) -> np.ndarray:
     """The hourly AC output of 1 kW of an array at a station (heatcalc.home.solar_per_kw, through its cache)."""
     from .home import solar_per_kw
@@ -663,7 +666,13 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         t = tariff_index.get(key, -1)
         if t < 0:
             t = tariff_index[key] = len(tariffs)
-            tariffs.append(bill_tariff(urdb, export, price["electricity"][j], 0.0))
+            made = _BILL_TARIFFS.get(key)  # the same object from chunk to chunk: its hour layout is made once
+            if made is None or made[0] is not urdb:
+                made = (urdb, bill_tariff(urdb, export, price["electricity"][j], 0.0))
+                if len(_BILL_TARIFFS) >= 64:
+                    _BILL_TARIFFS.pop(next(iter(_BILL_TARIFFS)))
+                _BILL_TARIFFS[key] = made
+            tariffs.append(made[1])
         hourly[j] = True
         tariff_of[j] = t
         rule_of[j] = DG_RULES.index(rule) if rule else 0
@@ -876,18 +885,11 @@ def _run_homes(h: _Homes) -> dict:
 
 
 _HOUR_BIN: dict = {}  # station index -> the bin of each hour of the year
-_TEMPS: dict = {}  # station index -> its hourly temperatures
-
-
 def _station_temps(k: int) -> np.ndarray:
-    hit = _TEMPS.get(k)
-    if hit is None:
-        from .weather import stations as st
+    """A station's hourly temperatures (read through the station module's own small cache)."""
+    from .weather import stations as st
 
-        if len(_TEMPS) > 2048:
-            _TEMPS.clear()
-        hit = _TEMPS[k] = st.hourly_temperature_f(st.all_stations()[k])
-    return hit
+    return st.hourly_temperature_f(st.all_stations()[k])
 
 
 def _hour_bins(stations: np.ndarray, bounds: list, used: list):
@@ -900,7 +902,7 @@ def _hour_bins(stations: np.ndarray, bounds: list, used: list):
         k = int(stations[a])
         hb = _HOUR_BIN.get(k)
         if hb is None:
-            hb = _HOUR_BIN[k] = np.searchsorted(station_bins(k).temp_f, _station_temps(k)).astype(np.int32)
+            hb = _HOUR_BIN[k] = np.searchsorted(station_bins(k).temp_f, _station_temps(k)).astype(np.int16)
             if len(_HOUR_BIN) > 2048:
                 _HOUR_BIN.pop(next(iter(_HOUR_BIN)))
         local[a:z] = s_no
@@ -1111,7 +1113,8 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
     put("solar_export_credit_usd", np.where(has_pv, (bills.without_solar - bills.electric)
                                             - (bills.without_solar - bills.self_only), 0.0))
     put("peak_electric_kw", bills.peak_kw)
-    temps = np.array([_station_temps(int(h.station[a]))[p] for a, p in zip(bills.at, bills.peak_hour)])
+    temps = np.array([station_bins(int(h.station[a])).temp_f[_HOUR_BIN[int(h.station[a])][p]]
+                      for a, p in zip(bills.at, bills.peak_hour)])
     put("peak_outdoor_f", temps)
     hours = values["peak_hour"]
     hours = np.array(hours, dtype=object) if np.ndim(hours) else np.full(pos.size, hours, dtype=object)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+MEMORY_ENTRIES = 128  # arrays kept in a process (70 kB each)
 MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over every station and roof
 #: An entry is a 4-byte magic, a bitmap of the hours with output (8,760 bits) and those hours' float64 values:
 #: about half the year is night, and reading one takes microseconds, not the fraction of a millisecond that
@@ -72,8 +73,15 @@ def get(key) -> np.ndarray | None:
     out = np.zeros(8760)
     out[lit] = values
     out.flags.writeable = False
-    _memory[key] = out
+    _remember(key, out)
     return out
+
+
+def _remember(key, value: np.ndarray) -> None:
+    """Keep an array in this process, the oldest of :data:`MEMORY_ENTRIES` let go."""
+    while len(_memory) >= MEMORY_ENTRIES:
+        _memory.pop(next(iter(_memory)))
+    _memory[key] = value
 
 
 def has(key) -> bool:
@@ -87,9 +95,7 @@ def has(key) -> bool:
 def put(key, value: np.ndarray) -> None:
     value = np.asarray(value, dtype=np.float64)
     value.flags.writeable = False
-    if len(_memory) > 256:
-        _memory.pop(next(iter(_memory)))
-    _memory[key] = value
+    _remember(key, value)
     folder = _folder()
     if folder is None:
         return

@@ -104,7 +104,7 @@ def sun_geometry(site: Site):
         extra = pvlib.irradiance.get_extra_radiation(local).to_numpy()
         pvcache.put_geometry(site, zenith, azimuth, extra)
     out = (zenith, azimuth, extra, pvlib.atmosphere.get_relative_airmass(zenith))
-    if len(_GEOMETRY) >= 64:
+    if len(_GEOMETRY) >= 16:
         _GEOMETRY.pop(next(iter(_GEOMETRY)))
     _GEOMETRY[site] = out
     return out
