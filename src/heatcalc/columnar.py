@@ -539,10 +539,12 @@ _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff 
 
 def _pv_per_kw(args) -> np.ndarray:
     """The hourly AC output of 1 kW of an array at a station (heatcalc.home.solar_per_kw, through its cache)."""
+    from . import pvcache
     from .home import solar_per_kw
 
     usaf, array, site, station = args
-    return solar_per_kw(usaf, array, site, _station_temps(station))
+    cached = pvcache.get((usaf, tuple(array), tuple(site)))  # the station's temperatures only when computing
+    return cached if cached is not None else solar_per_kw(usaf, array, site, _station_temps(station))
 
 
 def _table_folder(source) -> "Path | None":
