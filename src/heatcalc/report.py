@@ -33,6 +33,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neu
 h1 { font-size: 1.5rem; margin: 0.2em 0; } h2 { font-size: 1.25rem; margin-top: 2em; border-top: 2px solid var(--hp);
      padding-top: 0.6em; } h3 { font-size: 1.05rem; }
 .muted, figcaption, .where { color: var(--muted); font-size: 0.9rem; }
+.decision { background: #f3f7fb; border: 1px solid #c9d9ea; border-radius: 6px; padding: 0.4em 1em 0.6em; }
+.decision h3 { margin: 0.4em 0; } .decision ul.options { padding-left: 1.2em; } .verdict { font-size: 1.05rem; }
 .headline { font-size: 1.05rem; background: #f3f7fb; border-left: 4px solid var(--hp); padding: 0.6em 0.8em; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 0.6em 0; }
@@ -122,6 +124,182 @@ def _buy_table(c: Comparison) -> str:
                    f"{snapshot_date().isoformat()} (programs change: check each before you buy):</p>"
                    + (f"<ul>{items}</ul>" if items else "<p>None applies to this household.</p>"))
     return "".join(out)
+
+
+# --- the decision -------------------------------------------------------------------------------------------------
+
+#: A yearly difference smaller than this share of today's yearly cost (or $50) is "about the same", not a win:
+#: prices, weather and use move a bill by more than that from year to year.
+ABOUT_THE_SAME = 0.05
+ABOUT_THE_SAME_USD = 50.0
+
+
+def system_name(c: Comparison, system: str) -> str:
+    """A system as a homeowner would name it: the heat pump's kind and backup, the furnace's fuel."""
+    h = c.home
+    if system == "heat_pump" and h.heat_pump is not None:
+        hp = h.heat_pump
+        kind = "ground-source heat pump" if hp.ground is not None else "heat pump"
+        if hp.backup == "furnace":
+            fuel = FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()
+            below = f" below {hp.switchover_f:.0f} F" if hp.switchover_f is not None and \
+                np.isfinite(hp.switchover_f) else ""
+            return f"dual-fuel {kind} ({fuel} furnace{below})"
+        return kind
+    if system == "furnace" and h.furnace is not None:
+        return f"{FUEL_LABEL.get(h.furnace.fuel, h.furnace.fuel).lower()} furnace"
+    return SYSTEM_LABEL.get(system, system).lower()
+
+
+def today_system(c: Comparison) -> str | None:
+    """The system the home has now: economics.current, else the one its bills were for, else None."""
+    h = c.home
+    if h.economics is not None:
+        return h.economics.current
+    bills = h.profile.heating_load.from_bills if h.profile.heating_load is not None else None
+    if bills is not None and bills.fuel:
+        wanted = "electric_resistance" if bills.fuel == "electricity" else "furnace"
+        return wanted if c.result(wanted) is not None else None
+    return None
+
+
+def _round_usd(x: float) -> str:
+    step = 10 if abs(x) < 1000 else 100
+    return _money(round(x / step) * step)
+
+
+def _bill_change(diff: float, today_cost: float) -> str:
+    """'saves about $340 a year', 'costs about $120 more a year' or 'about the same (within $90)'."""
+    margin = max(ABOUT_THE_SAME_USD, ABOUT_THE_SAME * abs(today_cost))
+    if abs(diff) < margin:
+        return f"about the same a year (within {_round_usd(margin)})"
+    return f"saves about {_round_usd(-diff)} a year" if diff < 0 else f"costs about {_round_usd(diff)} more a year"
+
+
+def decision(c: Comparison, index: int = 1) -> str:
+    """``<section id="decision">``: today's system and each option in plain words and rounded figures -- the yearly
+    bill change, the cost to buy and incentives, payback and lifetime savings (or that it does not pay back within
+    its life), the CO2 change -- and the caveats that matter.  Each option's exact figures are in data attributes,
+    the same as ``compare --format json``."""
+    h = c.home
+    e = h.economics
+    today = today_system(c)
+    base = c.result(today) if today else None
+    by = {r.system: r for r in c.results}
+    options = [r for r in c.results if r.system != today]
+    out = [f"<section class='decision' id='{'decision' if index == 1 else f'decision-{index}'}' "
+           f"aria-labelledby='decision-title-{index}'><h3 id='decision-title-{index}'>What to do</h3>"]
+    if base is not None:
+        out.append(f"<p>Today: <b>{_e(system_name(c, today))}</b>, about {_round_usd(base.total_cost_usd)} a year "
+                   f"for heating, cooling and fixed charges, {base.total_co2_kg / 1000:,.1f} t CO2.</p>")
+    else:
+        out.append("<p>The profile does not say which system the home has today (give economics.current): the "
+                   "options are compared with one another.</p>")
+    items = []
+    for r in options:
+        name = system_name(c, r.system)
+        attrs = {"system": r.system, "total-cost-usd": r.total_cost_usd, "co2-kg": r.total_co2_kg,
+                 "meets-load": str(r.meets_load).lower()}
+        parts = []
+        if not r.meets_load:
+            parts.append(f"leaves {r.unmet_heat_share * 100:.0f} % of the heat unmet as specified: not an option "
+                         "until its backup or size is fixed")
+        elif base is not None:
+            diff = r.total_cost_usd - base.total_cost_usd
+            attrs["bill-change-usd"] = diff
+            parts.append(_bill_change(diff, base.total_cost_usd))
+        else:
+            parts.append(f"about {_round_usd(r.total_cost_usd)} a year")
+        if e is not None and r.installed_cost_usd is not None and r.meets_load:
+            attrs.update({"installed-cost-usd": r.installed_cost_usd, "net-installed-cost-usd":
+                          r.net_installed_cost_usd, "incentives-usd": r.incentives_usd or 0.0})
+            buy = f"costs {_round_usd(r.installed_cost_usd)} to buy" + (
+                f" ({_round_usd(r.installed_cost_low_usd)} to {_round_usd(r.installed_cost_high_usd)})"
+                if r.installed_cost_high_usd > r.installed_cost_low_usd else "")
+            if r.incentives_usd:
+                buy += f", {_round_usd(r.net_installed_cost_usd)} after {_round_usd(r.incentives_usd)} of incentives"
+            parts.append(buy)
+            if base is not None:
+                if r.simple_payback_years is None or r.simple_payback_years > e.lifetime_years:
+                    parts.append(f"does not pay back within its {e.lifetime_years:g}-year life")
+                else:
+                    lo, hi = r.simple_payback_years_low, r.simple_payback_years_high
+                    rng = f" ({lo:.0f} to {'never' if hi is None else f'{hi:.0f}'})" if lo is not None else ""
+                    parts.append(f"pays back in about {r.simple_payback_years:.0f} years{rng}")
+                    attrs["payback-years"] = r.simple_payback_years
+                npv = r.npv_vs_current_usd or 0.0
+                attrs["npv-usd"] = npv
+                parts.append(_lifetime_words(npv, r.npv_vs_current_low_usd, r.npv_vs_current_high_usd,
+                                             e.lifetime_years))
+        if base is not None and base.total_co2_kg > 0:
+            change = r.total_co2_kg - base.total_co2_kg
+            attrs["co2-change-kg"] = change
+            share = abs(change) / base.total_co2_kg * 100
+            parts.append(("cuts CO2 by " if change < 0 else "adds ") + f"{abs(change) / 1000:,.1f} t a year "
+                         f"({share:.0f} %)" + ("" if change < 0 else " of CO2"))
+        data = " ".join(f"data-{k}='{v:.6g}'" if isinstance(v, float) else f"data-{k}='{_e(v)}'"
+                        for k, v in attrs.items())
+        items.append(f"<li {data}><b>{_e(name[0].upper() + name[1:])}</b>: {'; '.join(parts)}.</li>")
+    out.append("<ul class='options'>" + "".join(items) + "</ul>")
+    verdict = _verdict(c, today, by)
+    if verdict:
+        out.append(f"<p class='verdict'>{verdict}</p>")
+    caveats = _caveats(c)
+    if caveats:
+        out.append("<p class='caveats'><b>Before you decide:</b> " + " ".join(caveats) + "</p>")
+    if e is not None and (e.incentives_applied or e.incentive_range_usd):
+        from .incentives import snapshot_date
+
+        out.append(f"<p class='muted'>Incentives from Rewiring America's data as of {snapshot_date().isoformat()}; "
+                   "installed costs are 2023 dollars, the range is what 10 % to 90 % of households pay.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _lifetime_words(npv: float, low: float | None, high: float | None, years: float) -> str:
+    """'saves $4,000 over 15 years in today's money ($1,000 to $7,000)', 'costs $9,500 more ... (between $6,800
+    and $23,000 more)', or a range that crosses zero said as such."""
+    head = (f"saves {_round_usd(npv)}" if npv >= 0 else f"costs {_round_usd(-npv)} more") + \
+        f" over {years:g} years in today's money"
+    if low is None or high is None or abs(high - low) < 1.0:
+        return head
+    if low >= 0:
+        return head + f" ({_round_usd(low)} to {_round_usd(high)})"
+    if high <= 0:
+        return head + f" (between {_round_usd(-high)} and {_round_usd(-low)} more)"
+    return head + f" (from {_round_usd(-low)} more to {_round_usd(high)} saved)"
+
+
+def _verdict(c: Comparison, today: str | None, by: dict) -> str:
+    """One sentence: the option with the lowest lifetime cost (with economics), else the cheapest to run."""
+    able = [r for r in c.results if r.meets_load]
+    if not able:
+        return "No system meets the home's load as specified."
+    e = c.home.economics
+    if e is not None and all(r.lifetime_cost_usd is not None for r in able):
+        best = min(able, key=lambda r: r.lifetime_cost_usd)
+        what = ("keeping the " + system_name(c, best.system)) if best.system == today and not e.replace_current \
+            else "the " + system_name(c, best.system)
+        return (f"Lowest cost over {e.lifetime_years:g} years, buying included: <b>{_e(what)}</b> "
+                f"(about {_round_usd(best.lifetime_cost_usd)} in today's money).")
+    best = min(able, key=lambda r: r.total_cost_usd)
+    return f"Cheapest to run: <b>the {_e(system_name(c, best.system))}</b>; add an economics section to weigh the " \
+           "cost to buy."
+
+
+def _caveats(c: Comparison) -> list:
+    out = []
+    hp = c.result("heat_pump")
+    if hp is not None and hp.energy.backup_fraction > 0.10:
+        out.append(f"Backup heat makes {hp.energy.backup_fraction * 100:.0f} % of the heat pump's heat "
+                   f"({'the furnace' if c.home.heat_pump.backup == 'furnace' else 'resistance strips'}); a larger or "
+                   "cold-climate unit would change that.")
+    for r in c.results:
+        if not r.meets_load:
+            out.append(f"The {_e(system_name(c, r.system))} leaves heat unmet as specified.")
+    if any("fit the weather poorly" in w for w in c.home.warnings):
+        out.append("The bills fit the weather poorly, so the heat the home needs is uncertain.")
+    return out
 
 
 def headline(c: Comparison) -> str:
@@ -301,6 +479,7 @@ def home_section(c: Comparison, index: int) -> str:
              f"{h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F"
              + (f" · heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton" if h.heat_pump_nominal_btu_per_h
                 else "") + "</p>",
+             decision(c, index),
              f"<p class='headline'>{headline(c)}</p>",
              _notes(c),
              _rows_table(c),
