@@ -408,6 +408,6 @@ def write_report(profiles, path: str | Path, format: str = "html", chart: str | 
         from .charts import png, svg
 
         figure = rp.chart(c, chart)
-        data = svg(figure) if format == "svg" else png(figure)
+        data = svg(figure, desc=rp.CAPTIONS.get(chart, ""), standalone=True) if format == "svg" else png(figure)
         out.file.write(data)
         return len(data)

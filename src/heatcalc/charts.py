@@ -18,7 +18,7 @@ SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resist
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHARTS = ("annual_cost", "monthly_cost", "heat_pump_capacity", "breakeven", "lifetime_cost", "peak_demand",
           "monthly_bills", "solar")
-WIDTH_IN, HEIGHT_IN = 5.6, 3.4  # scaled to the page's width: at 375 px the 11 pt text is still about 9 px
+WIDTH_IN, HEIGHT_IN = 4.2, 3.8  # drawn at about a phone's width: at 375 px the smallest (11 pt) text is 12.5 px
 
 
 def _plt():
@@ -37,16 +37,17 @@ def _header(fig, ax, title: str, handles=None, labels=None) -> None:
     fig.suptitle(title, x=0.01, ha="left", fontsize=12)
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(len(handles), 3),
-                  fontsize=9, frameon=False, borderaxespad=0.2)
+    if handles:  # under the plot, two entries a row: the figure is drawn about a phone's width
+        long = max(len(str(x)) for x in labels) > 20
+        fig.legend(handles, labels, loc="outside lower left", ncols=1 if long else min(len(handles), 2), fontsize=11,
+                   frameon=False, borderaxespad=0.2, handlelength=1.6, columnspacing=1.0)
 
 
 def _mark(ax, x: float, text: str, y: float | None = None) -> None:
     """A vertical line's label at the top, written toward the side with room, so it stays inside the plot."""
     lo, hi = ax.get_xlim()
     right_side = (x - lo) / (hi - lo) > 0.55
-    ax.annotate(text, (x, ax.get_ylim()[1] if y is None else y), fontsize=9, va="top",
+    ax.annotate(text, (x, ax.get_ylim()[1] if y is None else y), fontsize=11, va="top",
                 ha="right" if right_side else "left", xytext=(-4 if right_side else 4, -4),
                 textcoords="offset points")
 
@@ -79,7 +80,7 @@ def annual_cost(rows: list[dict]):
                 hatch=hatch, edgecolor="white", label=name)
         left += values
     for yi, total in zip(y, left):
-        ax.text(total, yi, f" {money(total)}", va="center", fontsize=9)
+        ax.text(total, yi, f" {money(total)}", va="center", fontsize=11)
     ax.set_yticks(y, labels)
     ax.set_xlabel("Cost [$ a year]")
     _money_axis(ax, "x")
@@ -110,7 +111,8 @@ def _monthly_bars(months: list[dict], key: str, ylabel: str, title: str, money_a
 
 def monthly_cost(months: list[dict]):
     """Heating cost by month for each system [$ a month]."""
-    return _monthly_bars(months, "cost_usd", "Heating cost [$ a month]", "Cost by month", True)
+    key = "total_cost_usd" if months and "total_cost_usd" in months[0] else "cost_usd"
+    return _monthly_bars(months, key, "Cost [$ a month]", "Cost by month: heating, cooling, fixed", True)
 
 
 def monthly_bills(months: list[dict]):
@@ -133,40 +135,54 @@ def solar(monthly_kwh, used_kwh, exported_kwh):
 
 
 def heat_pump_capacity(curve, ua_btu_per_h_f: float, balance_point_f: float, temp_f: np.ndarray,
-                       cutoff_f: float, hp_balance_f: float | None):
-    """The heat pump's maximum capacity and COP against outdoor temperature, the home's load line, the heat pump's
-    balance point, and beneath, the hours of the year at each temperature."""
+                       cutoff_f: float, hp_balance_f: float | None, switchover_f: float | None = None,
+                       backup: str = "resistance strips"):
+    """The heat pump's maximum capacity and COP against outdoor temperature over the temperatures the year has, the
+    home's load line, what the backup covers (shaded: the shortfall below the balance point; with dual fuel, all
+    the heat below the switchover), and beneath, the hours of the year at each temperature."""
     plt = _plt()
     fig, (ax, hist) = plt.subplots(2, 1, figsize=(WIDTH_IN, HEIGHT_IN * 1.35), sharex=True, layout="constrained",
                                    gridspec_kw={"height_ratios": [3, 1]})
-    lo = float(min(np.floor(temp_f.min() / 5) * 5, cutoff_f if cutoff_f > -60 else temp_f.min()))
-    t = np.linspace(lo, 65.0, 200)
-    cap = curve.capacity_max(t) / 1000.0
-    cap = np.where(t >= cutoff_f, cap, 0.0)
+    lo = float(np.floor(temp_f.min() / 5) * 5)  # the axis covers the weather that occurs, no colder
+    hi = float(max(65.0, np.ceil(balance_point_f / 5) * 5 + 5))
+    t = np.linspace(lo, hi, 200)
+    runs = t >= cutoff_f
+    if switchover_f is not None and np.isfinite(switchover_f):
+        runs &= t >= switchover_f
+    cap = np.where(runs, curve.capacity_max(t), 0.0) / 1000.0
     load = ua_btu_per_h_f * np.maximum(0.0, balance_point_f - t) / 1000.0
     hp_color = SYSTEM_COLOR["heat_pump"]
     ax.plot(t, cap, color=hp_color, lw=2, label="heat pump capacity")
     ax.plot(t, load, color="black", lw=1.5, ls="--", label="home's heat load")
+    covered = np.minimum(load, cap)
+    ax.fill_between(t, covered, load, where=load > covered, color=SYSTEM_COLOR["furnace"] if backup != \
+                    "resistance strips" else SYSTEM_COLOR["electric_resistance"], alpha=0.35, lw=0,
+                    label=f"backup: {backup}")
     ax.set_ylabel("Heat [kBtu/h]")
     ax.set_ylim(0, max(cap.max(), load.max()) * 1.15)
     cop_ax = ax.twinx()
-    cop_ax.plot(t, np.where(t >= cutoff_f, curve.cop_at_max(t), np.nan), color=hp_color, lw=1, ls=":",
-                label="COP (right axis)")
-    cop_ax.set_ylabel("COP at full speed")
+    cop_ax.plot(t, np.where(runs, curve.cop_at_max(t), np.nan), color=hp_color, lw=1, ls=":",
+                label="COP at that temperature (right)")
+    cop_ax.set_ylabel("COP at that temperature")
     cop_ax.set_ylim(0, max(5.0, float(np.nanmax(curve.cop_at_max(t))) * 1.15))
     cop_ax.spines["right"].set_visible(True)
-    if hp_balance_f is not None:
+    if switchover_f is not None and np.isfinite(switchover_f) and lo < switchover_f < hi:
+        ax.axvline(switchover_f, color=SYSTEM_COLOR["furnace"], lw=1)
+        _mark(ax, switchover_f, f"furnace below {switchover_f:.0f} F")
+    elif hp_balance_f is not None:
         ax.axvline(hp_balance_f, color="gray", lw=1)
         _mark(ax, hp_balance_f, f"balance point {hp_balance_f:.0f} F")
     lines = ax.get_legend_handles_labels()
     extra = cop_ax.get_legend_handles_labels()
     _header(fig, ax, "Heat pump capacity against the home's load", lines[0] + extra[0], lines[1] + extra[1])
-    bins = np.arange(lo, 67.5, 2.5)
+    bins = np.arange(lo, hi + 2.5, 2.5)
     counts, edges = np.histogram(temp_f, bins=bins)
-    colors = ["#999999" if hp_balance_f is not None and e < hp_balance_f else "#CCCCCC" for e in edges[:-1]]
+    edge_short = switchover_f if switchover_f is not None and np.isfinite(switchover_f) else hp_balance_f
+    colors = ["#767676" if edge_short is not None and e < edge_short else "#BDBDBD" for e in edges[:-1]]
     hist.bar(edges[:-1], counts, width=2.5, align="edge", color=colors)
     hist.set_ylabel("Hours")
-    hist.set_xlabel("Outdoor temperature [F]" + ("; darker: backup runs" if hp_balance_f is not None else ""))
+    hist.set_xlim(lo, hi)
+    hist.set_xlabel("Outdoor temperature [F]" + ("; darker: backup runs" if edge_short is not None else ""))
     return fig
 
 
@@ -187,7 +203,7 @@ def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost:
         x = cents[i] + (cents[i + 1] - cents[i]) * diff[i] / (diff[i] - diff[i + 1])
         y = hp_cost[i] + (hp_cost[i + 1] - hp_cost[i]) * (x - cents[i]) / (cents[i + 1] - cents[i])
         ax.plot([x], [y], "o", color="black", ms=5)
-        ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=9, xytext=(6, -14), textcoords="offset points")
+        ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=11, xytext=(6, -14), textcoords="offset points")
     ax.set_xlabel("Electricity price [cents/kWh]")
     ax.set_ylabel("Cost [$ a year]")
     _money_axis(ax)
@@ -195,18 +211,29 @@ def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost:
     return fig
 
 
-def lifetime_cost(years: np.ndarray, cumulative: dict, payback_years: float | None, current: str):
-    """Cumulative cost over the equipment's life (installed cost, then each year's cost), payback marked."""
+def lifetime_cost(years: np.ndarray, cumulative: dict, payback_years: float | None, current: str, low=None,
+                  high=None, names: dict | None = None):
+    """Each system's cost over the equipment's life in today's money (net installed cost, then each year's cost
+    escalated and discounted), the heat pump's installed-cost range as a band, its payback marked, or a note that
+    it does not pay back within the life."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    names = names or {}
     for system, values in cumulative.items():
+        name = names.get(system, SYSTEM_LABEL.get(system, system))
         ax.plot(years, values, color=SYSTEM_COLOR.get(system, "gray"), lw=2,
-                label=SYSTEM_LABEL.get(system, system) + (" (current)" if system == current else ""))
+                label=name[0].upper() + name[1:] + (" (today)" if system == current else ""))
+    if low is not None and high is not None:
+        ax.fill_between(years, low, high, color=SYSTEM_COLOR["heat_pump"], alpha=0.15, lw=0,
+                        label="heat pump, 10th-90th pct cost")
     if payback_years is not None and payback_years <= years[-1]:
         ax.axvline(payback_years, color="gray", lw=1, ls="--")
-        _mark(ax, payback_years, f"heat pump pays back in {payback_years:.1f} years")
+        _mark(ax, payback_years, f"pays back in {payback_years:.1f} years")
+    elif "heat_pump" in cumulative and current != "heat_pump":
+        ax.annotate(f"heat pump: no payback in {years[-1]:g} years", (0.02, 0.97), xycoords="axes fraction",
+                    va="top", fontsize=11)
     ax.set_xlabel("Years from installation")
-    ax.set_ylabel("Cumulative cost [$]")
+    ax.set_ylabel("Cost to date [$ today]")
     _money_axis(ax)
     _header(fig, ax, "Cost over the equipment's life")
     return fig
@@ -218,22 +245,83 @@ def peak_demand(months: list[dict]):
                          False)
 
 
-def svg(fig, prefix: str = "") -> str:
-    """The figure as an inline SVG element (no XML prolog, scaled by its viewBox); ``prefix`` makes its element ids
-    unique among several charts on one page (they refer to them as ``url(#id)`` and ``href="#id"``)."""
+def title_of(fig) -> str:
+    """The chart's title (its suptitle)."""
+    return fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+
+
+def svg(fig, prefix: str = "", desc: str = "", standalone: bool = False) -> str:
+    """The figure as an SVG element with ``role="img"``, a ``<title>`` (the chart's) and a ``<desc>`` (``desc``)
+    that screen readers announce.  Inline (default): no XML prolog, no width or height, scaled by its viewBox;
+    ``prefix`` makes its element ids unique among several charts on one page (they refer to them as ``url(#id)``
+    and ``href="#id"``).  ``standalone``: a file of its own, with the XML prolog and its size in points."""
+    import html
     import re
 
     plt = _plt()
+    title = title_of(fig)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})  # no timestamp: two runs give the same bytes
     plt.close(fig)
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    head = ""
+    if standalone:
+        head, text = text[:text.index("<svg")], text[text.index("<svg"):]
+    else:
+        text = text[text.index("<svg"):]
     if prefix:
         text = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', text)
         text = re.sub(r'url\(#([^)]+)\)', rf'url(#{prefix}\1)', text)
         text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', text)
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', text, count=1)
+    if not standalone:
+        text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', text, count=1)
+    label = f"{prefix}chart-title"
+    described = f"{prefix}chart-desc"
+    text = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img" aria-labelledby="{label}"'
+                  + (f' aria-describedby="{described}"' if desc else "") + f'><title id="{label}">'
+                  + html.escape(title or "Chart") + "</title>"
+                  + (f'<desc id="{described}">{html.escape(desc)}</desc>' if desc else ""), text, count=1)
+    return head + text
+
+
+def data_table(fig) -> tuple[list, list]:
+    """The numbers a chart draws, as (header, rows): each labelled line's points and each labelled bar series'
+    heights, by their x value (or the bars' category), for a table beside the chart."""
+    columns: dict = {}
+    xs: list = []
+    axis_label = ""
+    for ax in fig.axes:
+        for container in ax.containers:
+            label = container.get_label()
+            if not label or label.startswith("_"):
+                continue
+            across = getattr(container, "orientation", "vertical") == "horizontal"
+            categories = [t.get_text() for t in (ax.get_yticklabels() if across else ax.get_xticklabels())]
+            ticks = list(ax.get_yticks() if across else ax.get_xticks())
+            axis_label = axis_label or (ax.get_ylabel() if across else ax.get_xlabel())
+            series = {}
+            for patch in container.patches:
+                at = patch.get_y() + patch.get_height() / 2.0 if across else patch.get_x() + patch.get_width() / 2.0
+                name = min(zip(ticks, categories), key=lambda tc: abs(tc[0] - at))[1] if categories and ticks \
+                    else f"{at:g}"
+                series[name] = series.get(name, 0.0) + (patch.get_width() if across else patch.get_height())
+            columns[label] = series
+            xs += [k for k in series if k not in xs]
+        for line in ax.get_lines():
+            label = line.get_label()
+            if not label or label.startswith("_"):
+                continue
+            axis_label = axis_label or ax.get_xlabel()
+            x, y = line.get_xdata(), line.get_ydata()
+            if len(x) > 60:  # a dense curve: every few points are enough to read it
+                pick = np.linspace(0, len(x) - 1, 40).round().astype(int)
+                x, y = np.asarray(x)[pick], np.asarray(y)[pick]
+            series = {f"{float(a):g}": float(b) for a, b in zip(x, y)}
+            columns[label] = series
+            xs += [k for k in series if k not in xs]
+    header = [axis_label or (fig.axes[0].get_xlabel() if fig.axes else "") or "", *columns]
+    rows = [[x, *[columns[c].get(x) for c in columns]] for x in xs]
+    return header, rows
 
 
 def png(fig, dpi: int = 200) -> bytes:

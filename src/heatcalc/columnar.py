@@ -547,7 +547,7 @@ def _pv_per_kw(args) -> np.ndarray:
     return cached if cached is not None else solar_per_kw(usaf, array, site, _station_temps(station))
 
 
-def _table_folder(source) -> "Path | None":
+def _table_folder(source):
     """The folder files named in a table's rows are relative to (as heatcalc.homes reads them)."""
     from pathlib import Path
 
@@ -1090,8 +1090,6 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
                    h: _Homes, y, heat_mmbtu: np.ndarray, labels) -> None:
     """The columns of the homes billed hour by hour, as heatcalc.simulate._hourly_bills makes them: the cost is
     what the system adds to the bills, the fixed charges are the rate's, the peak is the hour's."""
-    from .weather import stations as st
-
     k = bills.index
 
     def put(name, new):

@@ -29,7 +29,7 @@ CSS = """
 :root { --fg: #1b1b1b; --muted: #5a5a5a; --line: #d9d9d9; --hp: #0072B2; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg);
-       margin: 0 auto; max-width: 980px; padding: 16px; line-height: 1.45; }
+       margin: 0 auto; max-width: 1120px; padding: 16px; line-height: 1.45; }
 h1 { font-size: 1.5rem; margin: 0.2em 0; } h2 { font-size: 1.25rem; margin-top: 2em; border-top: 2px solid var(--hp);
      padding-top: 0.6em; } h3 { font-size: 1.05rem; }
 .muted, figcaption, .where { color: var(--muted); font-size: 0.9rem; }
@@ -39,11 +39,31 @@ h1 { font-size: 1.5rem; margin: 0.2em 0; } h2 { font-size: 1.25rem; margin-top: 
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 0.6em 0; }
 th, td { padding: 0.3em 0.5em; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+thead th { white-space: normal; vertical-align: bottom; }
+tbody th { white-space: normal; text-align: left; font-weight: 600; min-width: 8em; }
+table.buy td { white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 table.assumptions td { white-space: normal; text-align: left; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
-figure svg { width: 100%; max-width: 760px; height: auto; display: block; }
+figure svg { width: 100%; max-width: 560px; height: auto; display: block; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; margin-right: 0.35em; }
+caption { text-align: left; color: var(--muted); font-size: 0.85rem; padding: 0.2em 0; caption-side: top; }
+details.numbers table { font-size: 0.8rem; }
+@media (max-width: 760px) {
+  body { padding: 10px; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td, table.cards th[scope=row],
+  table.cards caption { display: block; width: 100%; }
+  table.cards thead { display: none; }  /* each cell shows its column's name instead (data-label) */
+  table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 0.6em; padding: 0.3em 0.6em; }
+  table.cards th[scope=row] { text-align: left; border: 0; white-space: normal; font-size: 1rem; }
+  table.cards td { display: flex; justify-content: space-between; gap: 1em; border: 0; white-space: normal;
+    text-align: right; padding: 0.15em 0; overflow-wrap: anywhere; }
+  table.cards th[scope=row] { overflow-wrap: anywhere; }
+  table.cards td::before { content: attr(data-label); color: var(--muted); text-align: left; }
+  table.assumptions td { display: block; text-align: left; }
+  figure svg { max-width: 100%; }
+  .muted, figcaption, .where, caption { font-size: 0.75rem; }
+}
 @media print { body { max-width: none; padding: 0; } section.home + section.home > h2 { break-before: page; }
   figure svg { max-width: 15cm; } details > summary { display: none; } .table-wrap { overflow: visible; }
   table { font-size: 8pt; } th, td { white-space: normal; padding: 0.2em 0.3em; } }
@@ -55,23 +75,35 @@ def _e(text) -> str:
     return html.escape(printable(text))
 
 
+def table(css_class: str, caption: str, head: tuple, rows: list) -> str:
+    """A table that reads on a phone: a caption, column headers with scope, the first cell of each row its header;
+    each cell carries its column's name (``data-label``), which the narrow-screen CSS shows beside it when the
+    rows stack into cards.  Headers are plain text; the caption and cells are HTML, already escaped."""
+    out = [f"<div class='table-wrap'><table class='{css_class} cards'><caption>{caption}</caption><thead><tr>",
+           "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    for cells in rows:
+        out.append(f"<tr><th scope='row'>{cells[0]}</th>" + "".join(
+            f"<td data-label='{html.escape(h, quote=True)}'>{cell}</td>" for h, cell in zip(head[1:], cells[1:]))
+            + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
 def _rows_table(c: Comparison) -> str:
     from .charts import SYSTEM_COLOR
 
     head = ("System", "Electric kWh", "Fuel", "Cost $/yr", "Cost per MMBtu", "Seasonal COP", "Backup heat",
             "CO2 kg/yr")
-    out = ["<div class='table-wrap'><table class='results'><thead><tr>",
-           "".join(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    rows = []
     for r in c.row_dicts():
-        label = SYSTEM_LABEL.get(r["system"], r["system"])
+        label = system_name(c, r["system"])
         fuel = "–" if not r["fuel"] else f"{_num(r['fuel_use'])} {r['fuel_unit']}"
         backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
         swatch = f"<span class='swatch' style='background:{SYSTEM_COLOR.get(r['system'], '#999')}'></span>"
-        cells = (swatch + _e(label), _num(r["electricity_kwh"]), fuel, _money(r["annual_cost_usd"]),
-                 f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup, _num(r["co2_kg"]))
-        out.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    out.append("</tbody></table></div>")
-    return "".join(out)
+        rows.append((swatch + _e(label[0].upper() + label[1:]), _num(r["electricity_kwh"]), fuel,
+                     _money(r["annual_cost_usd"]), f"${r['cost_per_mmbtu_usd']:,.2f}",
+                     f"{r['seasonal_efficiency']:.2f}", backup, _num(r["co2_kg"])))
+    return table("results", "Energy, heating cost and CO2 of a typical year, by system", head, rows)
 
 
 def _years(x) -> str:
@@ -86,12 +118,10 @@ def _buy_table(c: Comparison) -> str:
         return ""
     head = ("System", "Installed cost (10th-90th pct)", "Incentives", "Net cost", "Payback years (range)",
             f"Saves over {e.lifetime_years:g} years (range)")
-    out = [f"<h3>What it costs to buy</h3><div class='table-wrap'><table class='buy'><caption>Installed cost, "
-           f"incentives and net cost, {_e(e.comparison)}; 2023 dollars, discount {e.discount_rate * 100:g} %/yr"
-           "</caption><thead><tr>", "".join(f"<th scope='col'>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    rows = []
     for r in c.row_dicts():
         kept = r["system"] == e.current and not e.replace_current
-        label = SYSTEM_LABEL.get(r["system"], r["system"])
+        label = system_name(c, r["system"])
         cost = "kept (0)" if kept else (
             _money(r["installed_cost_usd"] or 0.0) + (
                 f" ({_money(r['installed_cost_low_usd'])}–{_money(r['installed_cost_high_usd'])})"
@@ -108,11 +138,11 @@ def _buy_table(c: Comparison) -> str:
                     payback += f": not within its {e.lifetime_years:g}-year life"
             saves = (f"{_money(r['npv_vs_current_usd'] or 0.0)} ({_money(r['npv_vs_current_low_usd'] or 0.0)} to "
                      f"{_money(r['npv_vs_current_high_usd'] or 0.0)})")
-        cells = (_e(label), cost, _money(r["incentives_usd"] or 0.0), _money(r["net_installed_cost_usd"] or 0.0),
-                 payback, saves)
-        out.append("<tr>" + f"<th scope='row'>{cells[0]}</th>" + "".join(f"<td>{x}</td>" for x in cells[1:])
-                   + "</tr>")
-    out.append("</tbody></table></div>")
+        rows.append((_e(label[0].upper() + label[1:]), cost, _money(r["incentives_usd"] or 0.0),
+                     _money(r["net_installed_cost_usd"] or 0.0), payback, saves))
+    out = ["<h3>What it costs to buy</h3>", table(
+        "buy", f"Installed cost, incentives and net cost, {_e(e.comparison)}; 2023 dollars, discount "
+               f"{e.discount_rate * 100:g} %/yr", head, rows)]
     if e.incentives_applied or e.incentive_range_usd:
         from .incentives import snapshot_date
 
@@ -361,31 +391,46 @@ def chart(c: Comparison, name: str, months: list[dict] | None = None):
     if name == "annual_cost":
         return charts.annual_cost(c.row_dicts())
     if name in ("monthly_cost", "peak_demand", "monthly_bills"):
-        months = months if months is not None else monthly_rows(c)
+        months = with_cooling_and_fixed(c, months if months is not None else monthly_rows(c))
         return {"monthly_cost": charts.monthly_cost, "peak_demand": charts.peak_demand,
                 "monthly_bills": charts.monthly_bills}[name](months)
     if name == "solar":
         return charts.solar(*solar_series(c))
     if name == "heat_pump_capacity":
         hp = c.result("heat_pump")
-        return charts.heat_pump_capacity(h.heat_pump.curve, h.ua_btu_per_h_f, h.balance_point_f, h.temp_f,
-                                         h.heat_pump.cutoff_f, hp.balance_point_f)
+        dual = h.heat_pump.backup == "furnace"
+        return charts.heat_pump_capacity(
+            h.heat_pump.curve, h.ua_btu_per_h_f, h.balance_point_f, h.temp_f, h.heat_pump.cutoff_f,
+            hp.balance_point_f, h.heat_pump.switchover_f if dual else None,
+            f"{FUEL_LABEL.get(h.heat_pump.backup_furnace.fuel, '').lower()} furnace" if dual else "resistance strips")
     if name == "breakeven":
         prices, hp_cost, furnace_cost = breakeven_series(c)
         return charts.breakeven(prices, hp_cost, furnace_cost, h.prices["electricity"].value,
                                 FUEL_LABEL[h.furnace.fuel])
-    years, cumulative, payback = lifetime_series(c)
-    return charts.lifetime_cost(years, cumulative, payback, h.economics.current)
+    years, cumulative, low, high, payback = lifetime_series(c)
+    return charts.lifetime_cost(years, cumulative, payback, h.economics.current, low, high,
+                                {r.system: system_name(c, r.system) for r in c.results})
+
+
+def breakeven_range(c: Comparison) -> tuple[float, float, float | None]:
+    """The electricity prices the break-even chart spans: half to one and a half times today's, widened to hold the
+    break-even price (with a fifth of it to spare) when it lies outside; and that price, or None without one."""
+    today = c.home.prices["electricity"].value
+    be = c.summary.breakeven_electricity_usd_per_kwh.get("furnace")
+    lo, hi = 0.5 * today, 1.5 * today
+    if be is not None and be > 0:
+        lo, hi = min(lo, 0.8 * be), max(hi, 1.2 * be)
+    return lo, hi, be
 
 
 def breakeven_series(c: Comparison, n: int = 13):
-    """The year's total cost of the heat pump and of the furnace at electricity prices from half to one and a half
-    times today's, each computed by the model (the dual-fuel switchover follows the price)."""
+    """The year's total cost of the heat pump and of the furnace over :func:`breakeven_range`'s prices, each
+    computed by the model (the dual-fuel switchover follows the price)."""
     from .home import build_home
     from .simulate import compare_home
 
-    today = c.home.prices["electricity"].value
-    prices = np.linspace(0.5 * today, 1.5 * today, n)
+    lo, hi, _ = breakeven_range(c)
+    prices = np.linspace(lo, hi, n)
     hp, furnace = [], []
     for p in prices:
         other = compare_home(build_home(c.home.profile, {"electricity": float(p)}, "break-even"))
@@ -410,26 +455,67 @@ def solar_series(c: Comparison):
 
 
 def lifetime_series(c: Comparison):
-    """Cumulative cost of each system at today's prices, not discounted: installed cost net of incentives, plus
-    each year's total cost; where the heat pump's line crosses the current system's is its simple payback."""
+    """Each system's lifetime cost in today's money as the years pass, as the CLI counts it: its net installed cost,
+    then each year's cost of each energy escalated and discounted (``money.present_value_factor``), so the last
+    year's value is the row's ``lifetime_cost_usd``; the heat pump's range from its installed cost's 10th and 90th
+    percentiles; and its simple payback."""
+    from . import money
+
     e = c.home.economics
     years = np.arange(0, int(np.ceil(e.lifetime_years)) + 1)
-    cumulative = {r.system: (r.net_installed_cost_usd or 0.0) + years * r.total_cost_usd for r in c.results}
+    cumulative, low, high = {}, None, None
+    for r in c.results:
+        by_energy = r.cost_by_energy or {}
+        running = np.array([sum(cost * money.present_value_factor(e.discount_rate, e.escalation[energy],
+                                                                  float(min(y, e.lifetime_years)))
+                                for energy, cost in by_energy.items()) for y in years])
+        net = r.net_installed_cost_usd or 0.0
+        cumulative[r.system] = net + running
+        if r.system == "heat_pump" and r.installed_cost_low_usd is not None:
+            spread_low = r.installed_cost_low_usd - (r.installed_cost_usd or 0.0)
+            spread_high = r.installed_cost_high_usd - (r.installed_cost_usd or 0.0)
+            low, high = cumulative[r.system] + spread_low, cumulative[r.system] + spread_high
     hp = c.result("heat_pump")
-    return years, cumulative, hp.simple_payback_years if e.current != "heat_pump" else None
+    return years, cumulative, low, high, hp.simple_payback_years if e.current != "heat_pump" else None
+
+
+def with_cooling_and_fixed(c: Comparison, months: list[dict]) -> list[dict]:
+    """The month rows with each month's cooling cost and a twelfth of the year's fixed charges added, as
+    ``total_cost_usd`` (so a month's bars are what the system costs that month, as the table's yearly totals)."""
+    from .simulate import hourly_cooling
+    from .weather.stations import HOUR_MONTH
+
+    h = c.home
+    price = h.tariff_usd_per_kwh if h.tariff_usd_per_kwh is not None else np.full(8760, h.prices["electricity"].value)
+    extra = {}
+    for r in c.results:
+        cooling = hourly_cooling(h, r.system)
+        cool = np.zeros(12) if cooling is None else np.bincount(HOUR_MONTH, cooling[1] * price, 12)
+        if cooling is not None and r.cooling_cost_usd and cool.sum() > 0:
+            cool *= r.cooling_cost_usd / cool.sum()  # the row's cooling cost (a rate's tiers included), by month
+        extra[r.system] = (cool, r.fixed_charges_usd / 12.0)
+    out = []
+    for m in months:
+        cool, fixed = extra.get(m["system"], (np.zeros(12), 0.0))
+        out.append({**m, "cooling_cost_usd": float(cool[m["month"] - 1]), "fixed_usd": fixed,
+                    "total_cost_usd": m["cost_usd"] + float(cool[m["month"] - 1]) + fixed})
+    return out
 
 
 CAPTIONS = {
     "annual_cost": "Energy cost of a typical year for each system (with cooling and fixed charges where the profile "
                    "has them).",
-    "monthly_cost": "Heating cost in each month of the typical year.",
+    "monthly_cost": "What each system costs in each month of the typical year: heating, cooling and a twelfth of "
+                    "the year's fixed charges, adding up to the table's yearly totals.",
     "heat_pump_capacity": "Where the dashed load line rises above the heat pump's capacity (its balance point), "
-                          "backup heat makes up the difference; the bars show how many hours of the year are that "
-                          "cold.",
+                          "backup heat makes up the difference (shaded); with a furnace as backup, the furnace takes "
+                          "all the heat below the switchover. The COP is the unit's at each temperature, not its "
+                          "seasonal average. The bars show how many hours of the year are that cold.",
     "breakeven": "The year's total cost as the electricity price changes, all else held; the point marks where the "
                  "heat pump and the furnace cost the same.",
-    "lifetime_cost": "Installed cost (net of incentives) plus each year's cost at today's prices, not discounted; "
-                     "the crossing with the current system is the simple payback.",
+    "lifetime_cost": "Installed cost (net of incentives) plus each year's cost, with prices escalating and the "
+                     "years discounted as in the table (today's money), so the last year is each system's "
+                     "lifetime cost; the band is the heat pump's installed-cost range (10th to 90th percentile).",
     "peak_demand": "The highest hourly electricity use of each month, backup strips included: what the panel and "
                    "the grid must carry.",
     "monthly_bills": "The household's electricity and fuel bills in each month with each system: the rate's tiers, "
@@ -441,12 +527,29 @@ CAPTIONS = {
 
 # --- the page -----------------------------------------------------------------------------------------------------
 
+def _numbers_behind(figure) -> str:
+    """The chart's numbers as a table, folded under the chart (for screen readers and for copying)."""
+    from .charts import data_table, title_of
+
+    header, rows = data_table(figure)
+    if not rows:
+        return ""
+
+    def cell(v):
+        if v is None:
+            return "–"
+        return _e(v) if isinstance(v, str) else f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+
+    cells = [[cell(r[0]), *[cell(v) for v in r[1:]]] for r in rows]
+    return ("<details class='numbers'><summary>The numbers behind this chart</summary>"
+            + table("numbers", _e(title_of(figure)), tuple(printable(h) for h in header), cells) + "</details>")
+
+
 def _assumptions(c: Comparison) -> str:
-    rows = "".join(f"<tr><td>{_e(a.field)}</td><td>{_e(a.value)}</td><td>{_e(a.source)}</td></tr>"
-                   for a in c.home.assumptions)
+    rows = [(_e(a.field), _e(a.value), _e(a.source)) for a in c.home.assumptions]
     return ("<details open><summary>Assumptions and defaults used, with their sources</summary>"
-            "<div class='table-wrap'><table class='assumptions'><thead><tr><th>Field</th><th>Value</th>"
-            f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table></div></details>")
+            + table("assumptions", "Each default and assumption, with its source", ("Field", "Value", "Source"),
+                    rows) + "</details>")
 
 
 def _notes(c: Comparison) -> str:
@@ -485,8 +588,16 @@ def home_section(c: Comparison, index: int) -> str:
              _rows_table(c),
              _buy_table(c)]
     for name in chart_names(c):
-        parts.append(f"<figure class='chart' data-chart='{name}'>{svg(chart(c, name, months), f'h{index}-{name}-')}"
-                     f"<figcaption>{CAPTIONS[name]}</figcaption></figure>")
+        figure = chart(c, name, months)
+        drawn = svg(figure, f"h{index}-{name}-", desc=CAPTIONS[name])
+        caption = CAPTIONS[name]
+        if name == "breakeven":
+            lo, hi, be = breakeven_range(c)
+            caption += (f" The break-even is {be * 100:.1f} c/kWh." if be is not None and be > 0 else
+                        f" There is no break-even between {lo * 100:.1f} and {hi * 100:.1f} c/kWh: one system costs "
+                        "less at every price in that range.")
+        parts.append(f"<figure class='chart' data-chart='{name}'>{drawn}"
+                     f"<figcaption>{caption}</figcaption>{_numbers_behind(figure)}</figure>")
     parts.append(_assumptions(c))
     parts.append("<h3>What this does not tell you</h3><ul>" + "".join(f"<li>{t}</li>" for t in LIMITS) + "</ul>")
     parts.append("</section>")
@@ -501,10 +612,10 @@ def summary_table(comparisons: list[Comparison]) -> str:
         for system in ("heat_pump", "furnace", "electric_resistance"):
             cells.append(_money(by[system].total_cost_usd) if system in by else "–")
         cells.append(_e(SYSTEM_LABEL.get(c.summary.cheapest, "–")))
-        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    return ("<h2 style='border:0;margin-top:1em'>Summary</h2><div class='table-wrap'><table><thead><tr><th>Home</th>"
-            "<th>Heat pump $/yr</th><th>Furnace $/yr</th><th>Resistance $/yr</th><th>Cheapest</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+        rows.append(cells)
+    return ("<h2 style='border:0;margin-top:1em'>Summary</h2>"
+            + table("summary", "Each home's yearly cost by system, and the cheapest to run",
+                    ("Home", "Heat pump $/yr", "Furnace $/yr", "Resistance $/yr", "Cheapest"), rows))
 
 
 def html_report(comparisons: Iterable[Comparison]) -> str:
