@@ -185,3 +185,68 @@ def test_every_example_fits_a_phone_and_a_desktop_in_a_real_browser(comparisons,
     assert m["scroll"] <= 1, m  # no table scrolls sideways either (on a phone they stack into cards)
     if width == 375:
         assert m["text"] >= m["small"] - 0.5, m  # chart text at least the page's small text
+
+
+def test_the_printed_page_carries_the_date_and_page_numbers(tmp_path, monkeypatch):
+    # SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the date; without it, today's.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28 UTC
+    page = rp.html_report([heatcalc.compare(ROOT / "profiles" / "boston-gas.yaml")])
+    assert "Made on 2026-05-28 with heatcalc" in page
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@bottom-left { content: 'heatcalc report, 2026-05-28'" in css
+    assert "counter(page) ' of ' counter(pages)" in css
+
+
+def test_peak_demand_includes_cooling(comparisons):
+    from heatcalc.simulate import monthly_rows, system_hours
+
+    c = comparisons["sacramento-tou-economics"]  # a cooled home: July's peak is the air conditioning
+    months = rp.with_cooling_and_fixed(c, monthly_rows(c))
+    july = next(m for m in months if m["system"] == "heat_pump" and m["month"] == 7)
+    heat_kwh, _, _, cool_kwh = system_hours(c.home, "heat_pump")
+    july_hours = slice(181 * 24, 212 * 24)  # 1-31 July of the 365-day year
+    assert july["peak_electric_kw"] == pytest.approx(float((heat_kwh + cool_kwh)[july_hours].max()))
+    assert july["peak_electric_kw"] > float(heat_kwh[july_hours].max())
+
+
+def _contrast(hex_color: str) -> float:
+    """WCAG 2.1 contrast ratio of a colour against white."""
+    rgb = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def test_marks_and_text_have_enough_contrast(comparisons):
+    from heatcalc.charts import SYSTEM_COLOR
+
+    for color in SYSTEM_COLOR.values():  # lines and bars: 3:1
+        assert _contrast(color) >= 3.0, color
+    fig = rp.chart(comparisons["fairbanks-oil"], "heat_pump_capacity")
+    for patch in fig.axes[-1].patches:  # the hours histogram's greys
+        r, g, b, _ = patch.get_facecolor()
+        assert _contrast("#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))) >= 3.0
+    css = rp.CSS
+    assert "--muted: #5a5a5a" in css and _contrast("#5a5a5a") >= 4.5  # small text: 4.5:1
+
+
+def test_a_home_with_default_costs_and_incentives_by_program(tmp_path, cli):
+    # Boston, a gas furnace today, default installed costs and the programs a household qualifies for: the
+    # section's figures are compare's, the incentives and their data's date are said.
+    profile = tmp_path / "home.yaml"
+    profile.write_text("name: Allston\nlocation: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"
+                       "systems:\n  furnace: {fuel: natural_gas, afue: 0.8}\n"
+                       "household: {income: 250000, size: 3, utility: National Grid}\n"
+                       "economics: {current: furnace, incentives: auto, install_date: 2026-12-01}\n")
+    rows = {r["system"]: r for r in json.loads(cli("compare", profile, "--format", "json").stdout)[0]["rows"]}
+    out = tmp_path / "r.html"
+    cli("report", profile, "-o", out)
+    section = _decision(out.read_text())
+    hp = re.search(r"<li ([^>]*data-system='heat_pump'[^>]*)>", section).group(1)
+    got = dict(re.findall(r"data-([a-z0-9-]+)='([^']*)'", hp))
+    assert float(got["installed-cost-usd"]) == pytest.approx(rows["heat_pump"]["installed_cost_usd"], rel=1e-5)
+    assert rows["heat_pump"]["incentives_usd"] > 0
+    assert float(got["incentives-usd"]) == pytest.approx(rows["heat_pump"]["incentives_usd"], rel=1e-5)
+    assert float(got["npv-usd"]) == pytest.approx(rows["heat_pump"]["npv_vs_current_usd"], rel=1e-5)
+    assert re.search(r"costs \$[0-9,]+ to buy \(\$[0-9,]+ to \$[0-9,]+\), \$[0-9,]+ after \$[0-9,]+ of "
+                     r"incentives", section)  # the default's range, and the net cost after the programs    assert "Incentives from Rewiring America's data as of 2026-08-06" in section

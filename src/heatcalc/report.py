@@ -485,6 +485,8 @@ def with_cooling_and_fixed(c: Comparison, months: list[dict]) -> list[dict]:
     from .simulate import hourly_cooling
     from .weather.stations import HOUR_MONTH
 
+    from .simulate import system_hours
+
     h = c.home
     price = h.tariff_usd_per_kwh if h.tariff_usd_per_kwh is not None else np.full(8760, h.prices["electricity"].value)
     extra = {}
@@ -493,12 +495,19 @@ def with_cooling_and_fixed(c: Comparison, months: list[dict]) -> list[dict]:
         cool = np.zeros(12) if cooling is None else np.bincount(HOUR_MONTH, cooling[1] * price, 12)
         if cooling is not None and r.cooling_cost_usd and cool.sum() > 0:
             cool *= r.cooling_cost_usd / cool.sum()  # the row's cooling cost (a rate's tiers included), by month
-        extra[r.system] = (cool, r.fixed_charges_usd / 12.0)
+        peak = None
+        if cooling is not None:  # the month's highest hour of heating and cooling together
+            heat_kwh, _, _, cool_kwh = system_hours(h, r.system)
+            peak = np.zeros(12)
+            np.maximum.at(peak, HOUR_MONTH, heat_kwh + cool_kwh)
+        extra[r.system] = (cool, r.fixed_charges_usd / 12.0, peak)
     out = []
     for m in months:
-        cool, fixed = extra.get(m["system"], (np.zeros(12), 0.0))
-        out.append({**m, "cooling_cost_usd": float(cool[m["month"] - 1]), "fixed_usd": fixed,
-                    "total_cost_usd": m["cost_usd"] + float(cool[m["month"] - 1]) + fixed})
+        cool, fixed, peak = extra.get(m["system"], (np.zeros(12), 0.0, None))
+        k = m["month"] - 1
+        out.append({**m, "cooling_cost_usd": float(cool[k]), "fixed_usd": fixed,
+                    "total_cost_usd": m["cost_usd"] + float(cool[k]) + fixed,
+                    **({"peak_electric_kw": float(peak[k])} if peak is not None else {})})
     return out
 
 
@@ -516,8 +525,9 @@ CAPTIONS = {
     "lifetime_cost": "Installed cost (net of incentives) plus each year's cost, with prices escalating and the "
                      "years discounted as in the table (today's money), so the last year is each system's "
                      "lifetime cost; the band is the heat pump's installed-cost range (10th to 90th percentile).",
-    "peak_demand": "The highest hourly electricity use of each month, backup strips included: what the panel and "
-                   "the grid must carry.",
+    "peak_demand": "The highest hourly electricity use of each month for heating and cooling together, backup "
+                   "strips included: what the panel and the grid must carry for them (the home's other use comes "
+                   "on top).",
     "monthly_bills": "The household's electricity and fuel bills in each month with each system: the rate's tiers, "
                      "periods, fixed and minimum charges, the home's other use and any solar credits included.",
     "solar": "The rooftop array's output in each month: the part the home (with its heat pump) used in the hour it "
@@ -618,11 +628,29 @@ def summary_table(comparisons: list[Comparison]) -> str:
                     ("Home", "Heat pump $/yr", "Furnace $/yr", "Resistance $/yr", "Cheapest"), rows))
 
 
+def report_date() -> str:
+    """The date a report is made on: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when set, else
+    today; two runs on one day give the same bytes."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
 def html_report(comparisons: Iterable[Comparison]) -> str:
-    """The whole page: a summary first when there are several homes, then a section per home."""
+    """The whole page: a summary first when there are several homes, then a section per home.  Printed, each page
+    carries the report's date and its page number."""
     comparisons = list(comparisons)
     title = "Heating cost comparison" if len(comparisons) != 1 else f"Heating cost: {comparisons[0].name}"
-    body = [f"<header><h1>{_e(title)}</h1><p class='muted'>Made with heatcalc {__version__}: a typical weather year "
+    made = report_date()
+    page_css = ("@page { margin: 14mm 12mm 16mm; @bottom-left { content: 'heatcalc report, " + made + "'; "
+                "font-size: 8pt; color: #5a5a5a; } @bottom-right { content: 'page ' counter(page) ' of ' "
+                "counter(pages); font-size: 8pt; color: #5a5a5a; } }")
+    body = [f"<header><h1>{_e(title)}</h1><p class='muted'>Made on {made} with heatcalc {__version__}: a typical "
+            "weather year "
             "hour by hour, rated equipment performance and state energy prices. Every assumption is listed with its "
             "source under each home.</p></header>"]
     if len(comparisons) > 1:
@@ -630,4 +658,4 @@ def html_report(comparisons: Iterable[Comparison]) -> str:
     body += [home_section(c, i) for i, c in enumerate(comparisons, start=1)]
     return ("<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+            f"<title>{_e(title)}</title><style>{CSS}{page_css}</style></head><body>{''.join(body)}</body></html>\n")
