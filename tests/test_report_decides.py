@@ -63,7 +63,7 @@ def test_the_decision_section_gives_compares_figures(tmp_path, cli):
 
 def test_small_gaps_are_about_the_same_and_dual_fuel_is_named(comparisons):
     # A difference under 5 % of today's cost (or $50) is not a win.
-    assert rp._bill_change(-27.0, 1500.0).startswith("about the same")
+    assert rp._bill_change(-27.0, 1500.0).startswith("costs about the same")
     assert rp._bill_change(-400.0, 1500.0) == "saves about $400 a year"
     assert rp._bill_change(130.0, 1500.0) == "costs about $130 more a year"
     chicago = comparisons["chicago-dual-fuel"]
@@ -250,3 +250,14 @@ def test_a_home_with_default_costs_and_incentives_by_program(tmp_path, cli):
     assert float(got["npv-usd"]) == pytest.approx(rows["heat_pump"]["npv_vs_current_usd"], rel=1e-5)
     assert re.search(r"costs \$[0-9,]+ to buy \(\$[0-9,]+ to \$[0-9,]+\), \$[0-9,]+ after \$[0-9,]+ of "
                      r"incentives", section)  # the default's range, and the net cost after the programs    assert "Incentives from Rewiring America's data as of 2026-08-06" in section
+
+
+def test_the_headline_does_not_call_a_small_gap_a_win(comparisons):
+    for name, c in comparisons.items():
+        by = {r.system: r for r in c.results}
+        for other, saving in c.summary.heat_pump_savings_usd.items():
+            words = rp.headline(c)
+            margin = max(rp.ABOUT_THE_SAME_USD, rp.ABOUT_THE_SAME * by[other].total_cost_usd)
+            if abs(saving) < margin:
+                assert f"against the {rp.SYSTEM_LABEL[other].lower()}, the heat pump costs about the same" in \
+                    words.lower(), name

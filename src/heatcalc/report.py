@@ -199,10 +199,10 @@ def _round_usd(x: float) -> str:
 
 
 def _bill_change(diff: float, today_cost: float) -> str:
-    """'saves about $340 a year', 'costs about $120 more a year' or 'about the same (within $90)'."""
+    """'saves about $340 a year', 'costs about $120 more a year' or 'costs about the same a year (within $90)'."""
     margin = max(ABOUT_THE_SAME_USD, ABOUT_THE_SAME * abs(today_cost))
     if abs(diff) < margin:
-        return f"about the same a year (within {_round_usd(margin)})"
+        return f"costs about the same a year (within {_round_usd(margin)})"
     return f"saves about {_round_usd(-diff)} a year" if diff < 0 else f"costs about {_round_usd(diff)} more a year"
 
 
@@ -347,8 +347,8 @@ def headline(c: Comparison) -> str:
         parts.append(f"Cheapest to run: <b>{SYSTEM_LABEL[s.cheapest].lower()}</b>, "
                      f"{_money(by[s.cheapest].total_cost_usd)} a year.")
     for other, saving in s.heat_pump_savings_usd.items():
-        verb = f"saves {_money(saving)}" if saving >= 0 else f"costs {_money(-saving)} more"
-        parts.append(f"The heat pump {verb} a year against the {SYSTEM_LABEL[other].lower()}.")
+        words = _bill_change(-saving, by[other].total_cost_usd)  # a small gap is "about the same", not a win
+        parts.append(f"Against the {SYSTEM_LABEL[other].lower()}, the heat pump {words}.")
     if s.lowest_co2:
         hp = by.get("heat_pump")
         co2 = f" ({_num(hp.total_co2_kg)} kg CO2 a year)" if hp is not None and s.lowest_co2 == "heat_pump" else ""
