@@ -28,6 +28,10 @@ def test_each_command_has_a_public_call(cli):
     assert heatcalc.stations(state="MA") and all(row["state"] == "MA" for row in heatcalc.stations(state="MA"))
     assert heatcalc.prices("MA")[0]["state"] == "MA"
     assert heatcalc.schema() == json.loads(cli("schema").stdout)
+    found = heatcalc.find_incentives("02134", 250_000, 3, utility="National Grid", date="2026-12-03")
+    cli_found = json.loads(cli("incentives", "--zip", "02134", "--income", "250000", "--household-size", "3",
+                               "--utility", "National Grid", "--date", "2026-12-03", "--format", "json").stdout)
+    assert [r.id for r in found.rows] == [r["id"] for r in cli_found["rows"]] and found.snapshot == "2026-08-06"
     rating = heatcalc.rate_heat_pump(BOSTON)
     assert rating["hspf2"] == pytest.approx(8.1, rel=1e-6)
 

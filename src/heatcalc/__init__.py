@@ -18,7 +18,7 @@ _EXPORTS = {
     "Comparison": "results", "Row": "results", "ProfileError": "errors", "Problem": "errors",
     "HeatcalcError": "errors", "compare_frame": "cluster", "size": "api", "sweep": "api",
     "installed_costs": "api", "stations": "api", "prices": "api", "schema": "api", "write_report": "api",
-    "rate_heat_pump": "api",
+    "rate_heat_pump": "api", "find_incentives": "api",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -1,7 +1,8 @@
 # The public names of heatcalc as type checkers see them. At run time they are imported on first use (see
 # __init__.py) so that `import heatcalc` stays light; this stub gives mypy and pyright their real types.
 from .api import (
-    compare as compare, compare_many as compare_many, installed_costs as installed_costs, prices as prices,
+    compare as compare, compare_many as compare_many, find_incentives as find_incentives,
+    installed_costs as installed_costs, prices as prices,
     rate_heat_pump as rate_heat_pump, schema as schema, size as size, stations as stations, sweep as sweep,
     write_report as write_report,
 )

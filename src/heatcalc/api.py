@@ -19,6 +19,7 @@ from .errors import HeatcalcError, Problem, ProfileError
 from .profile import Profile, copy_data, load_profile, parse_field_value, set_field, validate
 
 if TYPE_CHECKING:
+    from .incentives import Finding
     from .results import Comparison
 
 ProfileLike = "str | Path | Mapping[str, Any] | Profile"
@@ -328,7 +329,7 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
 
 
 def find_incentives(zip: str, income: float | None = None, household_size: int | None = None, owner: bool = True,
-                    utility: str | None = None, date: str | None = None):
+                    utility: str | None = None, date: str | None = None) -> "Finding":
     """``heatcalc incentives``: the incentives for heat pumps (and the electrical and weatherization work around
     one) that apply to a household at a ZIP code on a date (default today), from the embedded dated snapshot of
     Rewiring America's data (:class:`heatcalc.incentives.Finding`; ``finding_dict`` gives the JSON)."""
