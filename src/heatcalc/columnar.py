@@ -323,7 +323,6 @@ class _Billing(NamedTuple):
     hourly: np.ndarray  # bool per home
     tariff: np.ndarray  # index into `tariffs` (-1: not billed hourly)
     tariffs: list  # bills.ElectricTariff, as simulate.bill_tariff makes them
-    rules: list  # the export rule's index into bills.DG_RULES, per tariff group: see `group`
     rule: np.ndarray  # index into bills.DG_RULES per home
     pv: np.ndarray  # index into `pv_per_kw` (-1: no array)
     pv_per_kw: list  # how to get each array's (8,760,) AC output of 1 kW DC: solar_per_kw's arguments
@@ -539,20 +538,10 @@ _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff 
 
 def _pv_per_kw(args) -> np.ndarray:
     """The hourly AC output of 1 kW of an array at a station (heatcalc.home.solar_per_kw, through its cache)."""
-    from . import pvcache
     from .home import solar_per_kw
 
     usaf, array, site, station = args
-    cached = pvcache.get((usaf, tuple(array), tuple(site)))  # the station's temperatures only when computing
-    return cached if cached is not None else solar_per_kw(usaf, array, site, _station_temps(station))
-
-
-def _table_folder(source):
-    """The folder files named in a table's rows are relative to (as heatcalc.homes reads them)."""
-    from pathlib import Path
-
-    table = Path(source) if source not in (None, "-", "stdin", "<stdin>") else None
-    return table.resolve().parent if table is not None and table.exists() else None
+    return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
 def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, station: np.ndarray, price_state: list,
@@ -590,7 +579,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     pv_list: list = []
     pv_index: dict = {}
     to_compute: list = []
-    folder = _table_folder(chunk.source)
+    from .homes import table_folder
+
+    folder = table_folder(chunk.source)
     read: dict = {}  # each rate file read (and checked) once per chunk
     defaults = {f: _default(f"solar.{f}") for f in ("tilt", "azimuth", "losses", "dc_ac_ratio",
                                                     "inverter_efficiency", "module", "array")}
@@ -701,7 +692,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         hourly[bad] = False
     if not hourly.any():
         return None
-    return _Billing(hourly, tariff_of, tariffs, [], rule_of, pv_of, pv_list, pv_kw, fixed)
+    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_kw, fixed)
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:

@@ -1361,9 +1361,10 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     return kwh, rule, cfg.export_rate
 
 
-def solar_per_kw(usaf: str, array, site, temp_f: np.ndarray) -> np.ndarray:
+def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     """Hourly AC output of 1 kW (DC) of the array [kWh], from a per-user cache when it was computed before (the
-    chain is linear in capacity at a fixed DC-to-AC ratio; pvlib takes a second to import)."""
+    chain is linear in capacity at a fixed DC-to-AC ratio; pvlib takes a second to import).  ``temp_f``: the
+    station's hourly temperatures, or a function giving them, called only when the array must be computed."""
     from . import pvcache
     from .model.pv import ac_output_kwh
     from .weather.solar import solar_resource
@@ -1373,6 +1374,7 @@ def solar_per_kw(usaf: str, array, site, temp_f: np.ndarray) -> np.ndarray:
     if cached is not None:
         return cached
     r = solar_resource(usaf)
+    temp_f = temp_f() if callable(temp_f) else temp_f
     out = ac_output_kwh(array, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
                         r.wind_m_per_s, r.albedo)
     pvcache.put(key, out)

@@ -134,11 +134,14 @@ def _spec(item: HomeInput):
         raise ProfileError(item.source, [p._replace(line=item.line) for p in exc.problems]) from None
     lines = {path: item.line for path in _paths(data)}
     lines[""] = item.line
-    # files a row names (a rate, a load series, a weather file) are relative to the table, as a profile's are to
-    # the profile; stdin's rows to the working folder
-    table = Path(item.source) if item.source not in ("-", "stdin", "<stdin>") else None
-    base = table.resolve().parent if table is not None and table.exists() else None
-    return validate(data, item.source, lines, default_name=f"row {item.home}", base_dir=base)
+    return validate(data, item.source, lines, default_name=f"row {item.home}", base_dir=table_folder(item.source))
+
+
+def table_folder(source) -> "Path | None":
+    """The folder the files a homes table's rows name (a rate, a load series, a weather file) are relative to: the
+    table's, as a profile's are to the profile; None for stdin's rows (the working folder)."""
+    table = Path(source) if source not in (None, "-", "stdin", "<stdin>") else None
+    return table.resolve().parent if table is not None and table.exists() else None
 
 def _paths(data, prefix=""):
     if isinstance(data, dict):
