@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import heatcalc
 from heatcalc.bills import (GasBlocks, clock_calendar, electric_bill, gas_bill_usd, schedule_period)
@@ -79,8 +81,8 @@ def _tiers_hour_by_hour(quantity, bounds_rates_of_hour):
 
 def test_tiered_charges_equal_an_hour_by_hour_walk(tmp_path):
     # Three tiers in an off-peak period, two in a peak one (different bounds), over a year of uses that are
-    # sometimes negative (net metering): every month, every hour, the same as walking the hours one by one.
-    from heatcalc.bills import _tiered_charge
+    # sometimes negative (net metering): every month the same as walking the hours one by one.
+    from heatcalc.bills import MONTH_START, _tiered_month_usd
 
     weekday = [[1 if 14 <= h < 20 else 0 for h in range(24)] for _ in range(12)]
     t = tariff(tmp_path, energyweekdayschedule=weekday, energyweekendschedule=ZEROS, energyratestructure=[
@@ -88,15 +90,44 @@ def test_tiered_charges_equal_an_hour_by_hour_walk(tmp_path):
         [{"max": 60, "rate": 0.30}, {"rate": 0.40}]])
     rng = np.random.default_rng(7)
     use = rng.uniform(-0.8, 2.5, (3, 8760))
-    got = _tiered_charge(use, t.energy_period, t.energy_tiers)
+    got = _tiered_month_usd(use, t.energy_period, t.energy_tiers)
     for row in range(3):
         def of_hour(h):
             tiers = t.energy_tiers[t.energy_period[h]][int(np.searchsorted(np.cumsum(
                 [24 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)]), h, side="right"))]
             return list(tiers.upper), list(tiers.buy)
-        assert got[row] == pytest.approx(_tiers_hour_by_hour(use[row], of_hour), abs=1e-9)
+        walked = np.add.reduceat(_tiers_hour_by_hour(use[row], of_hour), MONTH_START[:-1])
+        assert got[row] == pytest.approx(walked, abs=1e-9)
     # one home at a time gives the same as many at once
-    assert _tiered_charge(use[1], t.energy_period, t.energy_tiers) == pytest.approx(got[1], abs=1e-12)
+    assert _tiered_month_usd(use[1], t.energy_period, t.energy_tiers) == pytest.approx(got[1], abs=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_tiered_month_charges_equal_the_walk_for_any_schedule(tmp_path_factory, data):
+    # Generated rates: one to three periods on random weekday and weekend schedules (so the period changes at
+    # random hours), each period with one to three tiers of its own bounds, and use that is sometimes negative
+    # (net metering): each month's charge equals walking the hours one by one (the reference above).
+    from heatcalc.bills import MONTH_START, _tiered_month_usd
+
+    periods = data.draw(st.integers(1, 3))
+    hours = st.lists(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24), min_size=12, max_size=12)
+    structure = []
+    for _ in range(periods):
+        bounds = sorted(data.draw(st.lists(st.integers(1, 900), min_size=0, max_size=2, unique=True)))
+        rates = data.draw(st.lists(st.floats(0.01, 0.6), min_size=len(bounds) + 1, max_size=len(bounds) + 1))
+        structure.append([{"max": b, "rate": r} for b, r in zip(bounds, rates)] + [{"rate": rates[-1]}])
+    t = tariff(tmp_path_factory.mktemp("rate"), energyweekdayschedule=data.draw(hours),
+               energyweekendschedule=data.draw(hours), energyratestructure=structure)
+    use = np.random.default_rng(data.draw(st.integers(0, 2**31))).uniform(-1.5, 3.0, 8760)
+    ends = np.cumsum([24 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)])
+
+    def of_hour(h):
+        tiers = t.energy_tiers[t.energy_period[h]][int(np.searchsorted(ends, h, side="right"))]
+        return list(tiers.upper), list(tiers.buy)
+
+    walked = np.add.reduceat(_tiers_hour_by_hour(use, of_hour), MONTH_START[:-1])
+    assert _tiered_month_usd(use, t.energy_period, t.energy_tiers) == pytest.approx(walked, abs=1e-8)
 
 
 def test_daily_tiers_scale_by_the_days_of_the_month(tmp_path):

@@ -114,101 +114,92 @@ HOUR_MONTH = np.repeat(np.arange(12), MONTH_DAYS * 24)
 MONTH_START = np.concatenate(([0], np.cumsum(MONTH_DAYS * 24)))
 
 
-_LAYOUTS: dict = {}
+_PLANS: dict = {}
 
 
-def _tier_layout(period: np.ndarray, tiers: tuple):
-    """Each hour's tier bounds and rates as (tiers, 8,760) arrays, from its period and month: made once per
-    tariff, so a bill is a few whole-year array operations."""
+class _TierPlan(NamedTuple):
+    """What a month's tiered energy charge depends on, made once per tariff: the hours at which it is read (each
+    hour after which the period changes, and each month's last hour), the month of each, and the charge as a
+    function of the month's cumulative use at that hour: ``linear * c + sum(weight * max(0, c - knot))``."""
+
+    hours: np.ndarray  # (events,)
+    month: np.ndarray  # (events,) the month of each
+    month_first: np.ndarray  # (12,) the first event of each month
+    linear: np.ndarray  # (events,)
+    knot: np.ndarray  # (events, knots) cumulative kWh (inf: padding)
+    weight: np.ndarray  # (events, knots)
+    rate: np.ndarray | None  # each hour's rate when every period has one tier (the charge is then linear)
+
+
+def _integral(tiers: Tiers) -> tuple[float, list, list]:
+    """The charge for the month's first ``x`` kWh through ``tiers``, as ``r0 * x + sum(w * max(0, x - u))`` (below
+    zero, a month netting negative, at the first tier's rate): (r0, bounds u, rate steps w)."""
+    bounds = [float(u) for u in tiers.upper[:-1]]
+    steps = [float(tiers.buy[t + 1] - tiers.buy[t]) for t in range(len(bounds))]
+    return float(tiers.buy[0]), bounds, steps
+
+
+def _tier_plan(period: np.ndarray, tiers: tuple) -> _TierPlan:
     key = (id(period), id(tiers))
-    hit = _LAYOUTS.get(key)
+    hit = _PLANS.get(key)
     if hit is not None and hit[0] is period and hit[1] is tiers:
         return hit[2]
-    k = max(t[0].upper.size for t in tiers)
-    n = len(tiers)
-    upper = np.full((n, 12, k), np.inf)
-    buy = np.zeros((n, 12, k))
-    sell = np.zeros((n, 12, k))
-    for p, months in enumerate(tiers):
-        for m, t in enumerate(months):
-            size = t.upper.size
-            upper[p, m, :size], buy[p, m, :size], sell[p, m, :size] = t.upper, t.buy, t.sell
-            if size < k:  # pad with the last tier's rates (its bound is infinite, so nothing reaches the pads)
-                buy[p, m, size:], sell[p, m, size:] = t.buy[-1], t.sell[-1]
-    layout = (upper[period, HOUR_MONTH].T, buy[period, HOUR_MONTH].T, sell[period, HOUR_MONTH].T)
-    if len(_LAYOUTS) >= 48:
-        _LAYOUTS.pop(next(iter(_LAYOUTS)))
-    _LAYOUTS[key] = (period, tiers, layout)
-    return layout
+    hours, months, linear, knots, weights = [], [], [], [], []
+    for m in range(12):
+        a, b = int(MONTH_START[m]), int(MONTH_START[m + 1])
+        p = period[a:b]
+        switches = a + np.flatnonzero(p[:-1] != p[1:])
+        for h in [*switches.tolist(), b - 1]:
+            r0, u, w = _integral(tiers[int(period[h])][m])
+            if h < b - 1:  # the charge so far by this period's tiers, less what the next period's would count
+                r1, u1, w1 = _integral(tiers[int(period[h + 1])][m])
+                r0, u, w = r0 - r1, u + u1, w + [-x for x in w1]
+            hours.append(h)
+            months.append(m)
+            linear.append(r0)
+            knots.append(u)
+            weights.append(w)
+    k = max(1, max(len(u) for u in knots))
+    knot = np.full((len(hours), k), np.inf)
+    weight = np.zeros((len(hours), k))
+    for e, (u, w) in enumerate(zip(knots, weights)):
+        knot[e, :len(u)], weight[e, :len(w)] = u, w
+    months_arr = np.array(months)
+    one_tier = all(t.upper.size == 1 for months in tiers for t in months)
+    rate = np.array([[t.buy[0] for t in months] for months in tiers])[period, HOUR_MONTH] if one_tier else None
+    plan = _TierPlan(np.array(hours), months_arr, np.searchsorted(months_arr, np.arange(12)), np.array(linear),
+                     knot, weight, rate)
+    if len(_PLANS) >= 48:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[key] = (period, tiers, plan)
+    return plan
 
 
-def _tiered_charge(quantity: np.ndarray, period: np.ndarray, tiers: tuple, sell: bool = False) -> np.ndarray:
-    """Each hour's charge [$] for ``quantity`` (kWh, may be negative; 8,760 hours, or (homes, 8,760)) filled
-    through its month's tiers in time order: an hour's kWh fall in the tiers that the month's cumulative use passes
-    through during it (below zero cumulative use, a month netting negative, at the first tier's rate).
+def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple) -> np.ndarray:
+    """Each month's energy charge [$] for hourly ``quantity`` (kWh, may be negative; (homes, 8,760)) filled through
+    the month's tiers in time order: an hour's kWh fall in the tiers that the month's cumulative use passes through
+    during it, at the rates of the hour's period (cumulative use below zero, a month netting negative, at the first
+    tier's rate).
 
-    An hour whose cumulative use starts and ends in one tier is charged at that tier's rate; only the few hours
-    that cross a tier bound are split between the tiers they pass through."""
-    upper, buy, sold = _tier_layout(period, tiers)
-    rates = sold if sell else buy
+    An hour's charge is G(c) - G(c - q), G being the integral of its period's rates over the month's cumulative use
+    c; summed over a month this telescopes, so only the hours after which the period changes and the month's last
+    hour are evaluated: month charge = G_last(c_end) + the sum over changes of (G_before(c) - G_after(c))."""
+    plan = _tier_plan(period, tiers)
     q = np.atleast_2d(quantity)
-    k = upper.shape[0]
-    if k == 1 or not np.isfinite(upper[:-1]).any():  # one tier in every period: linear in the hour's use
-        charge = q * rates[0]
-        return charge if np.ndim(quantity) == 2 else charge[0]
-    work = _workspace(q.shape)
-    cum, prev, rate = work["cum"], work["prev"], work["rate"]
-    np.cumsum(q, axis=1, out=cum)
-    for m in range(11, 0, -1):  # each month's cumulative use starts from zero (latest first: the earlier
-        a, b = MONTH_START[m], MONTH_START[m + 1]  # months' ends are still the year's running totals)
-        cum[:, a:b] -= cum[:, a - 1:a]
-    np.subtract(cum, q, out=prev)
-    # the rate of the tier the hour ends in, by this hour's bounds (tier 0 also takes cumulative use below zero),
-    # and the hours that start in another tier (bounds rise within a period, so above one bound is above those
-    # before it)
-    above = np.greater(cum, upper[0], out=work["above"])
-    rate[...] = rates[0]
-    np.copyto(rate, rates[1], where=above)
-    crossing = np.greater(prev, upper[0], out=work["crossing"])
-    np.not_equal(crossing, above, out=crossing)
-    for t in range(1, k - 1):
-        np.greater(cum, upper[t], out=above)
-        np.copyto(rate, rates[t + 1], where=above)
-        flip = np.greater(prev, upper[t], out=work["flip"])
-        np.not_equal(flip, above, out=flip)
-        crossing |= flip
-    charge = q * rate
-    flat = np.flatnonzero(crossing)  # (np.nonzero on a 2-D mask is ten times slower)
-    if flat.size:
-        rows, cols = np.divmod(flat, q.shape[1])
-        c, p = cum[rows, cols], prev[rows, cols]
-        exact = (np.minimum(c, 0.0) - np.minimum(p, 0.0)) * rates[0, cols]
-        lo = np.zeros(cols.size)
-        for t in range(k):
-            hi = upper[t, cols]
-            with np.errstate(invalid="ignore"):  # inf - inf in padded tiers, zeroed below
-                overlap = np.clip(c, lo, hi) - np.clip(p, lo, hi)
-            if t:
-                overlap[np.isinf(lo)] = 0.0  # a padded tier above a period's last one: nothing falls in it
-            exact += overlap * rates[t, cols]
-            lo = hi
-        charge[rows, cols] = exact
-    return charge if np.ndim(quantity) == 2 else charge[0]
-
-
-_WORK: dict = {}
-
-
-def _workspace(shape: tuple) -> dict:
-    """Arrays reused from bill to bill (a fresh 2 MB array a time costs page faults on every call)."""
-    hit = _WORK.get(shape)
-    if hit is None:
-        if len(_WORK) >= 4:
-            _WORK.clear()
-        hit = _WORK[shape] = {"cum": np.empty(shape), "prev": np.empty(shape), "rate": np.empty(shape),
-                              "above": np.empty(shape, dtype=bool), "crossing": np.empty(shape, dtype=bool),
-                              "flip": np.empty(shape, dtype=bool)}
-    return hit
+    if plan.rate is not None:  # one tier: each hour's kWh at its rate
+        out = np.add.reduceat(q * plan.rate, MONTH_START[:-1], axis=1)
+        return out if np.ndim(quantity) == 2 else out[0]
+    # the month's cumulative use at each event hour: the use between events, added up within each month (every
+    # month ends on an event)
+    starts = np.concatenate(([0], plan.hours[:-1] + 1))
+    c = np.cumsum(np.add.reduceat(q, starts, axis=1), axis=1)
+    ends = plan.month_first[1:] - 1  # the last event of each month but December
+    c -= np.concatenate((np.zeros((q.shape[0], 1)), c[:, ends]), axis=1)[:, plan.month]
+    charge = c * plan.linear
+    for j in range(plan.knot.shape[1]):
+        charge += np.maximum(c - plan.knot[:, j], 0.0) * plan.weight[:, j]
+    out = np.add.reduceat(charge, plan.month_first, axis=1)
+    return out if np.ndim(quantity) == 2 else out[0]
 
 
 def first_tier_price_usd_per_kwh(tariff: ElectricTariff) -> np.ndarray:
@@ -289,9 +280,8 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
         imports = np.maximum(net, 0.0)
         billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
                                              else imports)
-    hourly = billed * tariff.realtime_usd_per_kwh if realtime else \
-        _tiered_charge(billed, tariff.energy_period, tariff.energy_tiers)
-    energy = month_sum(hourly, MONTH_START[:-1], axis=1)
+    energy = month_sum(billed * tariff.realtime_usd_per_kwh, MONTH_START[:-1], axis=1) if realtime else \
+        _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers)
     credit = np.zeros((n, 12))
     if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
         exports = pv if rule == "buy_all_sell_all" else np.maximum(pv - use, 0.0)
