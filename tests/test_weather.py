@@ -77,3 +77,23 @@ def test_bad_weather_files(tmp_path, text, message):
     with pytest.raises(DataError) as exc:
         read_weather_file(path)
     assert message in str(exc.value)
+
+
+def test_station_bins_from_counts_equal_sorting_the_hours():
+    # station_bins counts the stored tenths of a degree instead of sorting the year: the same bins, hours, first
+    # hours and design temperature as weather_from_hours on the station's hours, and each hour's bin is where its
+    # temperature falls among them (every 25th station, Fairbanks and Honolulu among them by chance or not)
+    import numpy as np
+
+    from heatcalc.weather import stations as st
+
+    chosen = [*st.all_stations()[::25], st.station_by_id("702610"), st.station_by_id("911820")]
+    for s in chosen:
+        temp = st.hourly_temperature_f(s)
+        w = st.weather_from_hours(temp)
+        b = st.station_bins(s.index)
+        assert b.design_temp_f == w.design_temp_f
+        for got, want in ((b.temp_f, w.bin_temp_f), (b.hours, w.bin_hours), (b.first_hour, w.bin_first_hour)):
+            assert np.array_equal(got, want)
+        assert np.array_equal(st.station_hour_bins(s.index), np.searchsorted(b.temp_f, temp))
+        assert np.array_equal(b.temp_f[st.station_hour_bins(s.index)], temp)

@@ -252,13 +252,59 @@ def electric_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: n
     return out
 
 
+class SolarBills(NamedTuple):
+    """Year totals for homes with solar, one value per home."""
+
+    with_solar_usd: np.ndarray  # the bill under the export rule
+    without_solar_usd: np.ndarray  # the same use without the panels
+    self_only_usd: np.ndarray  # the bill with only the solar used at home taken off the use (exports earn nothing)
+    self_consumed_kwh: np.ndarray  # solar used in the hour it is made
+    exported_kwh: np.ndarray
+
+
+def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray,
+                    rule: str | None = None) -> SolarBills:
+    """The bills a home with solar is compared by, for (homes, 8,760) use and solar on one tariff: with the
+    panels, without them, and with only the self-consumed solar (so the export credit is ``without - with -
+    (without - self_only)``), and the kWh used at home and exported.  The use left after self-consumption is the
+    hour's imports, max(use - solar, 0), shared with the bill under the export rule."""
+    use = np.asarray(use_kwh, dtype=float)
+    pv = np.asarray(solar_kwh, dtype=float)
+    n = use.shape[0]
+    out = SolarBills(*(np.empty(n) for _ in range(5)))
+
+    def total(parts) -> np.ndarray:
+        energy, demand, fixed, minimum, credit = parts
+        return (energy + demand + fixed + credit + minimum).sum(axis=1)
+
+    for a in range(0, n, BILL_ROWS):
+        b = min(a + BILL_ROWS, n)
+        u, p = use[a:b], pv[a:b]
+        imports = np.maximum(u - p, 0.0)
+        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports))
+        out.self_consumed_kwh[a:b] = np.minimum(p, u).sum(axis=1)
+        out.exported_kwh[a:b] = np.maximum(p - u, 0.0).sum(axis=1)
+        lit = p.any(axis=1)
+        out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
+        if lit.all():
+            out.without_solar_usd[a:b] = total(_bill_parts(tariff, u, None, rule))
+            out.self_only_usd[a:b] = total(_bill_parts(tariff, imports, None, rule, imports))
+        elif lit.any():
+            rows = a + np.flatnonzero(lit)
+            out.without_solar_usd[rows] = total(_bill_parts(tariff, u[lit], None, rule))
+            out.self_only_usd[rows] = total(_bill_parts(tariff, imports[lit], None, rule, imports[lit]))
+    return out
+
+
 #: Homes billed together in one set of array operations.
 BILL_ROWS = 32
 
 
-def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None):
+def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None,
+                imports: np.ndarray | None = None):
     """The bill's parts by month for (homes, 8,760) use and solar: energy, demand, fixed, minimum and credit
-    charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar."""
+    charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar.
+    ``imports``: max(use - solar, 0) when the caller has it already."""
     n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
     has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1)
@@ -270,14 +316,14 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
     # what the energy charge is on: the net use under net metering, the imports otherwise (with no exports every
     # rule bills the same: the imports)
     if pv is None:
-        imports = np.maximum(use, 0.0)
+        imports = np.maximum(use, 0.0) if imports is None else imports
         billed = imports
     elif rule == "buy_all_sell_all":
         imports = use
         billed = imports
     else:
         net = use - pv
-        imports = np.maximum(net, 0.0)
+        imports = np.maximum(net, 0.0) if imports is None else imports
         billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
                                              else imports)
     energy = month_sum(billed * tariff.realtime_usd_per_kwh, MONTH_START[:-1], axis=1) if realtime else \

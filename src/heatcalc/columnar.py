@@ -22,7 +22,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
     column_values, empty_columns,
 )
-from .weather.stations import station_bins
+from .weather.stations import station_bins, station_hour_bins
 
 HOURLY_CHUNK = 1024  # rows per unit of work when a table has rates or solar
 PV_GROUP = 16  # PV arrays of a station computed in one call (pvlib broadcasts over them: ~2x faster each)
@@ -877,7 +877,6 @@ def _run_homes(h: _Homes) -> dict:
     return years
 
 
-_HOUR_BIN: dict = {}  # station index -> the bin of each hour of the year
 def _station_temps(k: int) -> np.ndarray:
     """A station's hourly temperatures (read through the station module's own small cache)."""
     from .weather import stations as st
@@ -893,11 +892,7 @@ def _hour_bins(stations: np.ndarray, bounds: list, used: list):
     columns, inside = [], []
     for s_no, ((a, z), m) in enumerate(zip(bounds, used)):
         k = int(stations[a])
-        hb = _HOUR_BIN.get(k)
-        if hb is None:
-            hb = _HOUR_BIN[k] = np.searchsorted(station_bins(k).temp_f, _station_temps(k)).astype(np.int16)
-            if len(_HOUR_BIN) > 2048:
-                _HOUR_BIN.pop(next(iter(_HOUR_BIN)))
+        hb = station_hour_bins(k)
         local[a:z] = s_no
         columns.append(np.minimum(hb, max(m - 1, 0)))
         inside.append(hb < m)
@@ -926,7 +921,7 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
     """The bills of a sub-batch's homes billed hour by hour, every system's and the other use's alone, a group of
     homes on one tariff and export rule at a time (each home's solar array read once for all its bills): each
     system's hours expanded from its bins, billed as heatcalc.simulate._hourly_bills bills one home."""
-    from .bills import DG_RULES, electric_bills_usd
+    from .bills import DG_RULES, electric_bills_usd, solar_bills_usd
 
     billing = h.billing
     local_station, columns, inside = expand
@@ -971,18 +966,14 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                 o["peak"][at] = hour
                 o["peak_kw"][at] = kwh[np.arange(at.size), hour]
                 use = np.add(kwh, base_col[present], out=kwh)
-                pv_s = None if pv is None else pv[present]
-                electric = electric_bills_usd(tariff, use, pv_s, rule)
-                o["electric"][at] = o["without_solar"][at] = o["self_only"][at] = electric
-                if pv_s is not None:
-                    p = np.flatnonzero(with_pv[present])
-                    if p.size:
-                        use_p, pv_p = use[p], pv_s[p]
-                        self_kwh = np.minimum(pv_p, use_p)
-                        o["without_solar"][at[p]] = electric_bills_usd(tariff, use_p, None)
-                        o["self_only"][at[p]] = electric_bills_usd(tariff, use_p - self_kwh, None)
-                        o["self_kwh"][at[p]] = self_kwh.sum(axis=1)
-                        o["exported"][at[p]] = np.maximum(pv_p - use_p, 0.0).sum(axis=1)
+                if pv is None:
+                    electric = electric_bills_usd(tariff, use, None, rule)
+                    o["electric"][at] = o["without_solar"][at] = o["self_only"][at] = electric
+                    continue
+                sb = solar_bills_usd(tariff, use, pv if present.all() else pv[present], rule)
+                o["electric"][at], o["without_solar"][at], o["self_only"][at] = \
+                    sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
+                o["self_kwh"][at], o["exported"][at] = sb.self_consumed_kwh, sb.exported_kwh
     result = {"base": (idx[mine], base)}
     for system, (homes, _, row_of) in where.items():
         billed_rows = np.flatnonzero(billing.hourly[homes])
@@ -1104,7 +1095,7 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
     put("solar_export_credit_usd", np.where(has_pv, (bills.without_solar - bills.electric)
                                             - (bills.without_solar - bills.self_only), 0.0))
     put("peak_electric_kw", bills.peak_kw)
-    temps = np.array([station_bins(int(h.station[a])).temp_f[_HOUR_BIN[int(h.station[a])][p]]
+    temps = np.array([station_bins(int(h.station[a])).temp_f[station_hour_bins(int(h.station[a]))[p]]
                       for a, p in zip(bills.at, bills.peak_hour)])
     put("peak_outdoor_f", temps)
     hours = values["peak_hour"]

@@ -30,16 +30,29 @@ _writes = [0]
 
 def _folder() -> Path | None:
     given = os.environ.get("HEATCALC_CACHE_DIR")
-    if given is not None:
-        return None if given.strip().lower() in ("", "none", "off", "0") else Path(given) / "pv"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "heatcalc" / "pv"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    hit = _FOLDERS.get((given, xdg))
+    if hit is None:  # a batch asks for every array it reads: the answer is kept for the environment it came from
+        if given is not None:
+            hit = (None if given.strip().lower() in ("", "none", "off", "0") else Path(given) / "pv",)
+        else:
+            base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
+            hit = (Path(base) / "heatcalc" / "pv",)
+        _FOLDERS.clear()
+        _FOLDERS[(given, xdg)] = hit
+    return hit[0]
+
+
+_FOLDERS: dict = {}
 
 
 _VERSIONS: list = []
 
 
 def _name(key) -> str:
+    hit = _NAMES.get(key)
+    if hit is not None:
+        return hit
     if not _VERSIONS:  # reading a package's metadata parses files: once a process
         from importlib import metadata
 
@@ -50,7 +63,14 @@ def _name(key) -> str:
         except metadata.PackageNotFoundError:
             _VERSIONS.append((__version__, "none"))
     __version__, pvlib_version = _VERSIONS[0]
-    return hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + SUFFIX
+    name = hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + SUFFIX
+    if len(_NAMES) >= 4096:
+        _NAMES.pop(next(iter(_NAMES)))
+    _NAMES[key] = name
+    return name
+
+
+_NAMES: dict = {}  # key -> file name (a batch looks an array up, then reads it)
 
 
 def get(key) -> np.ndarray | None:

@@ -352,7 +352,7 @@ def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResult:
-    from .bills import HOUR_MONTH, electric_bill, gas_bill_usd
+    from .bills import HOUR_MONTH, electric_bill, gas_bill_usd, solar_bills_usd
 
     setup = home.bills
     pv = setup.solar_kwh
@@ -383,12 +383,10 @@ def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResul
                      fixed_charges_usd=fixed_elec + 12.0 * fixed_gas, electric_bill_usd=e_all, fuel_bill_usd=fuel_bill,
                      electric_bill_without_solar_usd=e_all)
     if pv is not None:
-        use = base + heat_kwh + cool_kwh
-        self_kwh = np.minimum(pv, use)
-        no_pv = electric_bill(tariff, use, None).total_usd
-        self_only = electric_bill(tariff, use - self_kwh, None).total_usd
-        out = out._replace(solar_self_consumed_kwh=float(self_kwh.sum()),
-                           solar_exported_kwh=float(np.maximum(pv - use, 0.0).sum()),
+        sb = solar_bills_usd(tariff, (base + heat_kwh + cool_kwh)[None, :], pv[None, :], rule)
+        no_pv, self_only = float(sb.without_solar_usd[0]), float(sb.self_only_usd[0])
+        out = out._replace(solar_self_consumed_kwh=float(sb.self_consumed_kwh[0]),
+                           solar_exported_kwh=float(sb.exported_kwh[0]),
                            solar_export_credit_usd=(no_pv - e_all) - (no_pv - self_only),
                            electric_bill_without_solar_usd=no_pv)
     return out

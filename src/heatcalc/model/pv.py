@@ -139,24 +139,33 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
         return np.array(values, dtype=float)[:, None]
 
     zenith, azimuth, dni_extra, airmass = sun_geometry(site)
-    up = zenith < 90.0
-    ghi, dni, dhi = (np.where(up, np.asarray(x, dtype=float), 0.0) for x in (ghi, dni, dhi))
+    # the chain on the hours the sun is up (every step works hour by hour, so their values are the same as on the
+    # whole year's); at night every array makes nothing
+    up = np.flatnonzero(zenith < 90.0)
+    zenith, azimuth, dni_extra, airmass = zenith[up], azimuth[up], dni_extra[up], airmass[up]
+
+    def hours(x) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), (8760,))[up]
+
+    ghi, dni, dhi = hours(ghi), hours(dni), hours(dhi)
     tilt, surface_azimuth = column([a.tilt_deg for a in arrays]), column([a.azimuth_deg for a in arrays])
-    poa = pvlib.irradiance.get_total_irradiance(
-        tilt, surface_azimuth, zenith, azimuth, dni, ghi, dhi, dni_extra=dni_extra,
-        airmass=np.where(up, airmass, np.nan), albedo=np.asarray(albedo, dtype=float), model="perez")
+    # get_total_irradiance's steps (Perez sky diffuse, ground reflection, beam on the plane), with the angle of
+    # incidence computed once for the beam and the cover's loss
+    aoi = pvlib.irradiance.aoi(tilt, surface_azimuth, zenith, azimuth)
+    sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
+    ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
+    poa = pvlib.irradiance.poa_components(aoi, dni, sky, ground)
     shape = (len(arrays), zenith.size)
     beam, sky, ground = (np.broadcast_to(np.nan_to_num(np.asarray(poa[k], dtype=float)), shape)
                          for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
-    aoi = pvlib.irradiance.aoi(tilt, surface_azimuth, zenith, azimuth)
     coated = np.array([MODULES[a.module][1] for a in arrays])[:, None]
     iam = pvlib.iam.physical(aoi, n=np.where(coated, 1.3, 1.526))
     effective = np.maximum(0.0, beam * np.nan_to_num(iam) + sky + ground)
     total = np.maximum(0.0, beam + sky + ground)
-    temp_air = np.asarray(temp_air_c, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):  # night hours: 0/0 inside the model, zero output
+    temp_air = hours(temp_air_c)
+    with np.errstate(invalid="ignore", divide="ignore"):  # dark hours: 0/0 inside the model, zero output
         temp_cell = np.asarray(pvlib.temperature.noct_sam(
-            total, temp_air, np.maximum(np.asarray(wind_m_per_s, dtype=float), 0.0),
+            total, temp_air, np.maximum(hours(wind_m_per_s), 0.0),
             column([ARRAYS[a.array] for a in arrays]), column([EFFICIENCY[a.module] for a in arrays]),
             effective_irradiance=effective), dtype=float)
     temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
@@ -166,4 +175,6 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     eta = column([a.inverter_efficiency for a in arrays])
     pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
     ac = pvlib.inverter.pvwatts(np.maximum(dc, 0.0), pac0_w / eta, eta_inv_nom=eta)
-    return np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
+    out = np.zeros((len(arrays), 8760))
+    out[:, up] = np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
+    return out
