@@ -77,6 +77,24 @@ def _hours():
     return _TIMES[0]
 
 
+_LOCAL: dict = {}
+
+
+def _local_hours(utc_offset_h: float):
+    """The year's mid-hours in a time zone and the extraterrestrial irradiance [W/m²] at each (it depends on the
+    day of the year only): the same for every station in the zone, so made once per zone."""
+    hit = _LOCAL.get(utc_offset_h)
+    if hit is None:
+        import pandas as pd
+        import pvlib
+
+        times = _hours()
+        tz = f"Etc/GMT{-int(utc_offset_h):+d}" if float(utc_offset_h).is_integer() else None
+        local = times.tz_localize(tz) if tz else (times - pd.Timedelta(hours=utc_offset_h)).tz_localize("UTC")
+        hit = _LOCAL[utc_offset_h] = (local, pvlib.irradiance.get_extra_radiation(local).to_numpy())
+    return hit
+
+
 def sun_geometry(site: Site):
     """The sun's apparent zenith and azimuth [degrees] at the middle of each hour, the extraterrestrial normal
     irradiance [W/m²] and the relative air mass: the same for every array at a site, so kept per site (a batch
@@ -89,19 +107,14 @@ def sun_geometry(site: Site):
 
     from .. import pvcache
 
-    times = _hours()
     cached = pvcache.get_geometry(site)  # the per-user cache: a batch over a thousand stations reads, not computes
     if cached is not None:
         zenith, azimuth, extra = cached
     else:
-        import pandas as pd
-
-        tz = f"Etc/GMT{-int(site.utc_offset_h):+d}" if float(site.utc_offset_h).is_integer() else None
-        local = times.tz_localize(tz) if tz else (times - pd.Timedelta(hours=site.utc_offset_h)).tz_localize("UTC")
+        local, extra = _local_hours(site.utc_offset_h)
         sun = pvlib.solarposition.get_solarposition(local, site.lat, site.lon, altitude=site.elevation_m,
                                                     method="ephemeris")
         zenith, azimuth = sun["apparent_zenith"].to_numpy(), sun["azimuth"].to_numpy()
-        extra = pvlib.irradiance.get_extra_radiation(local).to_numpy()
         pvcache.put_geometry(site, zenith, azimuth, extra)
     out = (zenith, azimuth, extra, pvlib.atmosphere.get_relative_airmass(zenith))
     if len(_GEOMETRY) >= 16:
