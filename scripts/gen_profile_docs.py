@@ -67,8 +67,9 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
     if callable(leaf.unit):
         return "quantity", "therm, ccf, Mcf, m3 (gas); gal (propane, oil); kWh, MWh (electricity); MMBtu"
     units = kind.accepted()
+    words = "; or " + " \\| ".join(leaf.choices) if leaf.choices else ""
     return ("per month/year" if leaf.kind == "per_time" else "quantity"), \
-        f"**{u.display_unit(kind.default)}**; also {units}"
+        f"**{u.display_unit(kind.default)}**; also {units}{words}"
 
 
 def _range(leaf: Leaf) -> str:

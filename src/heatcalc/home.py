@@ -124,6 +124,8 @@ class Home(NamedTuple):
     bills_fit: "BillsFitReport | None" = None  # dated bills: the fit and the periods used and dropped
     distribution: dict | None = None  # by system: the share of its heat (and cooling) that reaches the rooms
     bills: "BillSetup | None" = None  # what the household's bills are computed from (rates, base use, solar)
+    #: 8,760 grid emission rates [kg CO2e/kWh] when they change by the hour (emissions.electricity: marginal)
+    electricity_co2_kg_per_kwh_hourly: np.ndarray | None = None
 
     @property
     def heat_pump_nominal_capacity_btu_per_h(self) -> float | None:
@@ -215,7 +217,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     if method == "hourly":
         series, ua, bp = _hourly_series(b, profile, location, weather, "heating_load")
     prices = _prices(b, profile, location, price_overrides or {}, price_source)
-    emissions = _emissions(b, profile, location)
+    emissions, co2_hourly = _emissions(b, profile, location)
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
     tariff = _tariff(b, profile, location)
@@ -252,7 +254,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                 assumptions=tuple(b.assumptions), cooling=cooling, tariff_usd_per_kwh=tariff,
                 fixed_charges_usd_per_month=fixed, economics=economics, heat_pump_compressor=compressor,
                 heat_pump_tests=rating_tests, heat_load_series_btu_per_h=series, warnings=tuple(b.warnings),
-                bills_fit=b.bills_fit, distribution=distribution, bills=bill_setup)
+                bills_fit=b.bills_fit, distribution=distribution, bills=bill_setup,
+                electricity_co2_kg_per_kwh_hourly=co2_hourly)
 
 
 # --- location ---------------------------------------------------------------------------------------------------
@@ -673,18 +676,31 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, 
     return out
 
 
-def _emissions(b: _Builder, profile: Profile, location: Location) -> dict:
+def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict, np.ndarray | None]:
+    """Each energy's emission factor, and the grid's hour by hour when it is the marginal rate."""
     info = st.state_info(location.state) if location.state else None
     given = profile.emissions
     out = {}
-    if given.electricity is not None:
+    hourly = None
+    if given.region is not None and given.electricity != "marginal":
+        b.fail("emissions.region", "applies to marginal rates: add emissions.electricity: marginal, or remove it")
+    if given.electricity == "marginal":
+        hourly, region, mean = _marginal_co2(b, given.region, location)
+        if hourly is not None:
+            out["electricity"] = Value(mean, "kg/kWh", f"NREL Cambium 2021 long-run marginal CO2e, {region} region "
+                                                       "(mid-case), hour by hour; the value shown is the year's mean")
+            b.assume("emissions.electricity", f"marginal, {region} (mean {mean:.3f} kg/kWh)",
+                     "NREL Cambium 2021 mid-case long-run marginal rates by month and hour of day (local standard "
+                     "time), for a lasting change in demand from 2023 over 20 years")
+    elif given.electricity is not None:
         out["electricity"] = Value(given.electricity, "kg/kWh", "profile")
-    else:
+    if "electricity" not in out:
         rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
         where = location.state if rate else "US"
         rate = rate or st.state_info("US")["electricity_co2e_kg_per_kwh"]
         out["electricity"] = Value(rate, "kg/kWh", f"EPA eGRID2023 total output CO2e rate, {where}")
-        b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
+        if given.electricity is None:
+            b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
     factors = _fuel_factors()
     for fuel in FUELS:
         unit = f"kg/{FUEL_UNIT[fuel]}"
@@ -693,7 +709,32 @@ def _emissions(b: _Builder, profile: Profile, location: Location) -> dict:
             continue
         per_unit = factors["fuels"][fuel]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
         out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)")
-    return out
+    return out, hourly
+
+
+@lru_cache(maxsize=1)
+def _marginal_table() -> dict:
+    with open(DATA_DIR / "marginal_co2.json") as fh:
+        return json.load(fh)
+
+
+def _marginal_co2(b: _Builder, region: str | None, location: Location):
+    """The 8,760 hours' marginal emission rates of the home's Cambium region (the state's, unless given), read by
+    month and hour of day in the weather's local standard time: (rates, region, mean), or Nones with the problem
+    recorded."""
+    table = _marginal_table()
+    if region is None:
+        region = table["state_region"].get(location.state or "")
+        if region is None:
+            where = f"in {location.state}" if location.state else "without a known state"
+            b.fail("emissions.electricity", f"Cambium's marginal rates cover the 48 contiguous states and DC, not a "
+                                            f"home {where}; set emissions.region, or give a rate such as 0.4 kg/kWh")
+            return None, None, None
+        b.assume("emissions.region", region, f"the Cambium (eGRID) region serving most of {location.state}'s people")
+    months = np.asarray(table["regions"][region])  # 12 x 24
+    hourly = months[st.HOUR_MONTH, np.arange(8760) % 24]
+    hourly.flags.writeable = False
+    return hourly, region, float(hourly.mean())
 
 
 # --- equipment --------------------------------------------------------------------------------------------------

@@ -389,7 +389,11 @@ def _solar(c) -> dict:
                      "electric_bill_usd": r.electric_bill_usd,
                      "electric_bill_without_solar_usd": r.electric_bill_without_solar_usd} for r in c.results}
     main = by.get("heat_pump") or next(iter(by.values()), {})
+    rate = c.home.electricity_co2_kg_per_kwh_hourly
+    # the grid's emissions the array's output displaces, used at home or exported (hour by hour with marginal rates)
+    avoided = float(pv @ rate) if rate is not None else float(pv.sum()) * c.home.emissions["electricity"].value
     return {"solar": {"annual_kwh": float(pv.sum()),
+                      "co2_avoided_kg": avoided,
                       "monthly_kwh": [float(x) for x in np.bincount(HOUR_MONTH, pv, 12)],
                       "self_consumed_kwh": main.get("self_consumed_kwh"),
                       "exported_kwh": main.get("exported_kwh"),

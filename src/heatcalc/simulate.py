@@ -196,6 +196,7 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
         cool = cooling.get(system, CoolingYear(0.0, None))
         cool_kwh = cool.electricity_kwh
         cool_cost = cool_kwh * pe if cool.cost_usd is None else cool.cost_usd
+        heat_co2, cool_co2 = _electric_co2_kg(home, system, e.electricity_kwh, cool_kwh, ee)
         # fixed charges: electricity for every home; gas while the home keeps gas service
         gas_service = _uses_gas(e.fuel) or (has_gas and not (econ and econ.gas_disconnect))
         fixed_elec = 12.0 * fixed.get("electricity", 0.0)
@@ -207,10 +208,10 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
         results.append(SystemResult(
             profile=home.name, system=system, energy=e,
             annual_cost_usd=heating_cost,
-            co2_kg=money.emissions_kg(e.electricity_kwh, e.fuel_units, ee, ef),
+            co2_kg=heat_co2 + e.fuel_units * ef,
             peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
             balance_point_f=balance,
-            cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_kwh * ee,
+            cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_co2,
             unmet_cooling_btu=cool.unmet_btu, unmet_cooling_hours=cool.unmet_hours, cooling_load_btu=cool.load_btu,
             distribution_efficiency=home.distribution_efficiency(system),
             fixed_charges_usd=fixed_elec + fixed_gas,
@@ -224,6 +225,16 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
     if econ is not None:
         results = _with_economics(home, results)
     return Comparison(home=home, results=tuple(results), summary=summarise(home, results))
+
+
+def _electric_co2_kg(home: Home, system: str, heat_kwh: float, cool_kwh: float, ee: float) -> tuple[float, float]:
+    """A system's heating and cooling electricity as CO2e [kg]: kWh x the grid's rate, or hour by hour when the
+    rate changes by the hour (marginal rates), so the hours a heat pump runs weigh as they should."""
+    rate = home.electricity_co2_kg_per_kwh_hourly
+    if rate is None:
+        return heat_kwh * ee, cool_kwh * ee
+    heat_hours, _, _, cool_hours = system_hours(home, system)
+    return float(heat_hours @ rate), float(cool_hours @ rate)
 
 
 def _gas_service(home: Home, fuel: str | None) -> bool:
@@ -557,6 +568,8 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
         backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
         peak = np.zeros(12)
         np.maximum.at(peak, HOUR_MONTH, hourly.electricity_kwh)
+        rate = home.electricity_co2_kg_per_kwh_hourly
+        grid_co2 = None if rate is None else np.bincount(HOUR_MONTH, hourly.electricity_kwh * rate, 12)
         bill_e, bill_f = monthly_bills(home, series.system) if home.bills is not None else (np.zeros(12),) * 2
         for m in range(12):
             rows.append({
@@ -564,7 +577,8 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
                 "heat_delivered_mmbtu": heat[m] / 1e6, "electricity_kwh": kwh[m], "fuel": fuel or "",
                 "fuel_use": fuel_units[m], "fuel_unit": FUEL_UNIT[fuel] if fuel else "",
                 "cost_usd": cost[m],
-                "co2_kg": money.emissions_kg(kwh[m], fuel_units[m], ee, ef),
+                "co2_kg": (money.emissions_kg(kwh[m], fuel_units[m], ee, ef) if grid_co2 is None
+                           else float(grid_co2[m]) + fuel_units[m] * ef),
                 "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
                 "electric_bill_usd": float(bill_e[m]), "fuel_bill_usd": float(bill_f[m]),
             })

@@ -66,8 +66,10 @@ def _leaf_schema(spec: Leaf) -> dict:
         f"; a plain number is in {u.display_unit(kind.default)}." if spec.kind == "quantity" else ".")
     if spec.kind == "per_time":
         return {"type": "string", "description": doc, "pattern": r"/\s*(month|mo|year|yr)\s*$"}
-    return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*[-+]?[0-9.,_]+([eE][-+]?\d+)?\s*\S*"}],
-            "description": doc}
+    forms = [{"type": "number"}, {"type": "string", "pattern": r"^\s*[-+]?[0-9.,_]+([eE][-+]?\d+)?\s*\S*"}]
+    if spec.choices:  # a quantity that may also be named by a word
+        forms.append({"enum": list(spec.choices)})
+    return {"anyOf": forms, "description": doc}
 
 
 def _section_schema(sec: Section) -> dict:

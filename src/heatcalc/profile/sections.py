@@ -431,6 +431,9 @@ class BaseUse(Record):
 PV_MODULES = ("standard", "premium", "thin_film")
 PV_ARRAYS = ("fixed_roof", "fixed_open_rack")
 NET_METERING = ("annual", "monthly", "none")
+#: NREL Cambium's regions (EPA eGRID subregions, New York's three as one), for marginal emission rates.
+CAMBIUM_REGIONS = ("AZNM", "CAMX", "ERCT", "FRCC", "MROE", "MROW", "NEWE", "NWPP", "NYST", "RFCE", "RFCM", "RFCW",
+                   "RMPA", "SPNO", "SPSO", "SRMV", "SRMW", "SRSO", "SRTV", "SRVC")
 
 
 class Solar(Record, required=("capacity",)):
@@ -575,9 +578,13 @@ class Prices(Record):
 class Emissions(Record):
     """Emission factors [CO2e]."""
 
-    electricity: float | None = leaf("quantity", "Grid emission factor.", unit=u.emission_kind("electricity"),
-                                     minimum=0, maximum=3, rule="the state's eGRID total output CO2e rate",
-                                     example="0.25 kg/kWh")
+    electricity: float | str | None = leaf(
+        "quantity", "Grid emission factor, or `marginal`: NREL Cambium's long-run marginal rate of the home's grid "
+                    "region, hour by hour (what a lasting change in demand, such as a heat pump's, brings on).",
+        unit=u.emission_kind("electricity"), choices=("marginal",), minimum=0, maximum=3,
+        rule="the state's eGRID total output CO2e rate", example="0.25 kg/kWh")
+    region: str | None = leaf("enum", "Cambium (eGRID) region for `electricity: marginal`.", choices=CAMBIUM_REGIONS,
+                              rule="the region serving most of the state's people")
     natural_gas: float | None = leaf("quantity", "Natural gas factor.", unit=u.emission_kind("natural_gas"),
                                      minimum=0, maximum=20, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
     propane: float | None = leaf("quantity", "Propane factor.", unit=u.emission_kind("propane"), minimum=0,

@@ -164,10 +164,19 @@ class _Validator:
             return None  # its unit depends on a sibling that is itself wrong, and reported there
         if spec.kind == "per_time":
             return self.per_time(spec, kind, value, path)
+        if spec.choices and isinstance(value, str) and value.strip() in spec.choices:
+            return value.strip()  # a quantity that may also be named by a word (emissions.electricity: marginal)
         try:
             number = u.parse_quantity(value, kind)
         except u.UnitError as exc:
-            self.add(path, str(exc))
+            text = str(value).strip()
+            if spec.choices and not any(c.isdigit() for c in text):  # a word, not a number: which words it takes
+                close = difflib.get_close_matches(text, spec.choices, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(path, f"must be a number in {u.display_unit(kind.default)} (or with a unit: "
+                               f"{kind.accepted()}) or one of {', '.join(spec.choices)} (got {text!r}){hint}")
+            else:
+                self.add(path, str(exc))
             return None
         return self.bounded(spec, number, path, u.display_unit(kind.default))
 
