@@ -468,3 +468,40 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
     solar = got.columns["solar_exported_kwh"] > 0
     assert solar.sum() > 100 and (got.columns["solar_export_credit_usd"][solar] > 0).all()
     assert (got.columns["fixed_charges_usd"] > 0).any()
+
+
+def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
+    # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
+    # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute
+    # are the 6 distinct (station, orientation) pairs, each once; dealt into parts that hold each station once;
+    # once computed nothing is left to compute; and a batch run (which computes them first) writes the same rows
+    # as one that computes every array inside its chunk (no cache).
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    places = [("location.station", "725090"), ("location.zip", "80202"), ("location.station", "722780")]
+    lines = ["home,location.station,location.zip,heating_load.annual,solar.capacity,solar.tilt,solar.azimuth"]
+    for i in range(12):
+        field, value = places[i % 3]
+        station, zip_code = (value, "") if field == "location.station" else ("", value)
+        lines.append(f"h{i},{station},{zip_code},60 MMBtu,{4 + i % 2} kW,{[20, 35][(i // 3) % 2]},180")
+    lines.append("bad,725090,,60 MMBtu,4 kW,steep,180")
+    lines.append("guam,912120,,60 MMBtu,4 kW,20,180")
+    table = write("homes.csv", "\n".join(lines) + "\n")
+    chunks = list(b.csv_chunks(b.open_table(str(table), {}), {}, 5))
+    assert len(chunks) == 3 and all(c.has_solar_rows(ch) for ch in chunks)
+    found = [c.pv_to_compute(ch) for ch in chunks]
+    pairs = {(usaf, array.tilt_deg) for part in found for usaf, array, _, _ in part}
+    assert len(pairs) == 6 and {u for u, _ in pairs} == {"725090", "724666", "722780"}  # Denver (Golden) by its ZIP code
+    parts = c.pv_work(found, 2)
+    assert len(parts) == 2
+    stations = [s[0] for part in parts for s in part]
+    assert sorted(stations) == ["722780", "724666", "725090"]  # each station in one part, its arrays once
+    assert sum(c.compute_pv(part) for part in parts) == 6
+    assert all(c.pv_to_compute(ch) == [] for ch in chunks)
+    assert len(pvcache.names_present()) == 6
+    first = cli("batch", "--homes", table, "-f", "csv", "-j", "2", env={"HEATCALC_CACHE_DIR": str(tmp_path / "c2")})
+    plain = cli("batch", "--homes", table, "-f", "csv", "-j", "1", env={"HEATCALC_CACHE_DIR": "none"})
+    assert first.returncode == plain.returncode == 3  # the two bad rows are reported; the others run
+    assert first.stdout == plain.stdout and first.stdout.count("\nh") == 12 * 3
+    assert "bad" in first.stderr and "solar.tilt" in first.stderr and "guam" in first.stderr

@@ -122,3 +122,27 @@ def test_the_cache_keeps_a_bounded_number_of_arrays_in_memory(tmp_path, monkeypa
         assert np.array_equal(pvcache.get(("test", i)), v)
         assert len(pvcache._memory) <= 5
     assert pvcache.has(("test", 3)) and not pvcache.has(("test", 99))
+
+
+def test_the_cache_on_disk_keeps_at_most_its_limit_the_newest_kept(tmp_path, monkeypatch):
+    # 30 arrays into a cache of 10 that looks at its size on every write: never more than 10 on disk, and the last
+    # written are the ones kept (the oldest removed first, down to 90 % so the next writes do not prune at once)
+    import os
+
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "MAX_ENTRIES", 10)
+    monkeypatch.setattr(pvcache, "PRUNE_EVERY", 1)
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "_writes", [0])
+    for i in range(30):
+        pvcache.put(("prune", i), np.full(8760, float(i)))
+        path = tmp_path / "pv" / pvcache.name(("prune", i))
+        os.utime(path, ns=(i * 10**9, i * 10**9))  # distinct times, whatever the file system's resolution
+        assert len(pvcache.names_present()) <= 10
+    pvcache._memory.clear()
+    assert np.array_equal(pvcache.get(("prune", 29)), np.full(8760, 29.0))
+    assert pvcache.get(("prune", 0)) is None and pvcache.get(("prune", 15)) is None
+    kept = pvcache.names_present()
+    assert pvcache.name(("prune", 28)) in kept and len(kept) >= 9

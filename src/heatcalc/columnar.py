@@ -25,7 +25,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
 from .weather.stations import station_bins, station_hour_bins
 
 HOURLY_CHUNK = 1024  # rows per unit of work when a table has rates or solar
-PV_GROUP = 16  # PV arrays of a station computed in one call (pvlib broadcasts over them: ~2x faster each)
+PV_GROUP = 32  # PV arrays of a station computed in one call (pvlib broadcasts over them: ~2x faster each)
 SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
 
@@ -544,6 +544,123 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
+PV_PARAMETERS = ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")
+
+
+def _pv_defaults() -> dict:
+    return {f: _default(f"solar.{f}") for f in PV_PARAMETERS}
+
+
+def _pv_array(col: dict, i: int, defaults: dict):
+    """Row ``i``'s array per kW (heatcalc.home._solar's PVArray at 1 kW), its parameters parsed in ``col``."""
+    from .model.pv import PVArray
+
+    params = {f: (col[f"solar.{f}"][i] if col[f"solar.{f}"][i] is not None else d) for f, d in defaults.items()}
+    return PVArray(1.0, params["tilt"], params["azimuth"], params["losses"], params["dc_ac_ratio"],
+                   params["inverter_efficiency"], params["module"], params["array"])
+
+
+def has_solar_rows(chunk: Chunk) -> bool:
+    """Whether a chunk's homes may have rooftop solar (a solar column, or solar in --defaults)."""
+    return "solar.capacity" in chunk.fields or "solar.capacity" in (_flatten(chunk.defaults) if chunk.defaults
+                                                                     else {})
+
+
+def pv_to_compute(chunk: Chunk) -> list:
+    """The PV arrays a chunk's homes need that the per-user cache does not hold yet, as (station USAF, array per
+    kW, site, station index): only the location and solar columns are read, so a batch can compute them a
+    station at a time for many chunks at once (:func:`compute_pv`) before running the chunks.  Rows the fast route
+    would not take are left to it (it computes or reports them as before)."""
+    from . import pvcache
+    from .model.pv import Site
+    from .weather import stations as st
+    from .weather.solar import has_solar
+
+    if not has_solar_rows(chunk):
+        return []
+    n = len(chunk)
+    defaults = _flatten(chunk.defaults) if chunk.defaults else {}
+    wanted = ("location.station", "location.zip", "location.state", *SOLAR_FIELDS)
+    parse = _Parser()
+    col = {}
+    usable = np.ones(n, dtype=bool)
+    usable[list(chunk.errors)] = False
+    given = dict(zip(chunk.fields, chunk.cells))
+    for field in wanted:
+        cells = given.get(field)
+        fill = defaults.get(field)
+        values = [None] * n
+        for i in range(n):
+            cell = fill if cells is None or _is_empty(cells[i]) else cells[i]
+            if cell is None or not usable[i]:
+                continue
+            values[i] = parse(field, cell)
+            if values[i] is None:
+                usable[i] = False
+        col[field] = values
+    pv_defaults = _pv_defaults()
+    places = _memo(_PLACES)
+    present = pvcache.names_present()  # one listing of the cache, not a look per array
+    stations = st.all_stations()
+    out, seen = [], set()
+    for i in np.flatnonzero(usable):
+        if col["solar.capacity"][i] is None:
+            continue
+        key = (col["location.station"][i], col["location.zip"][i], col["location.state"][i])
+        place = places.get(key, _MISSING)
+        if place is _MISSING:
+            place = places[key] = _place(*key)
+        if place is None:
+            continue
+        array = _pv_array(col, i, pv_defaults)
+        if (place[0], array) in seen:
+            continue
+        seen.add((place[0], array))
+        s_obj = stations[int(place[0])]
+        if not has_solar(s_obj.usaf):
+            continue
+        site = Site(s_obj.lat, s_obj.lon, s_obj.elevation_m, s_obj.utc_offset_h)
+        if pvcache.name((s_obj.usaf, tuple(array), tuple(site))) not in present:
+            out.append((s_obj.usaf, array, site, int(place[0])))
+    return out
+
+
+def compute_pv(stations: list) -> int:
+    """Compute and cache the arrays of each (station USAF, site, station index, arrays) given, a group of arrays a
+    pvlib call (the sun's path and the station's irradiance read once): what :func:`pv_to_compute` found missing.
+    Returns how many were computed; an array that cannot be is left for its chunk to report."""
+    from .home import solar_per_kw_many
+
+    done = 0
+    for usaf, site, k, arrays in stations:
+        temps = _station_temps(k)
+        for a in range(0, len(arrays), PV_GROUP):
+            try:
+                solar_per_kw_many(usaf, arrays[a:a + PV_GROUP], site, temps)
+                done += len(arrays[a:a + PV_GROUP])
+            except Exception:  # a data problem: the chunk's own run reports it
+                pass
+    return done
+
+
+def pv_work(needed: list, parts: int) -> list:
+    """The arrays :func:`pv_to_compute` found for several chunks, grouped by station (each station's arrays once)
+    and dealt into about ``parts`` lists of similar size, for :func:`compute_pv`."""
+    by_station: dict = {}
+    for usaf, array, site, k in (x for found in needed for x in found):
+        entry = by_station.setdefault(usaf, (usaf, site, k, {}))
+        entry[3].setdefault(array, None)
+    stations = sorted(((u, site, k, list(arrays)) for u, site, k, arrays in by_station.values()),
+                      key=lambda e: -len(e[3]))
+    out: list = [[] for _ in range(max(1, parts))]
+    load = [0] * len(out)
+    for entry in stations:  # the largest first, each to the least loaded list
+        j = load.index(min(load))
+        out[j].append(entry)
+        load[j] += 2 + len(entry[3])  # a station's sun and irradiance cost about two arrays
+    return [work for work in out if work]
+
+
 def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, station: np.ndarray, price_state: list,
              price: dict, overrides: dict) -> "_Billing | None":
     """The homes with a URDB rate or rooftop solar, resolved as heatcalc.home resolves them (the rate read once
@@ -556,7 +673,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     from . import money, pvcache
     from .bills import DG_RULES, first_tier_price_usd_per_kwh
     from .home import _read_tariff
-    from .model.pv import PVArray, Site
+    from .model.pv import Site
     from .simulate import bill_tariff
     from .tariffs import TariffError
     from .weather import stations as st
@@ -583,8 +700,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
 
     folder = table_folder(chunk.source)
     read: dict = {}  # each rate file read (and checked) once per chunk
-    defaults = {f: _default(f"solar.{f}") for f in ("tilt", "azimuth", "losses", "dc_ac_ratio",
-                                                    "inverter_efficiency", "module", "array")}
+    defaults = _pv_defaults()
     for j, i in enumerate(rows):
         if not ok[j]:
             continue
@@ -633,10 +749,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if not has_solar(s_obj.usaf):
                 ok[j] = False  # the per-home route says the station has no irradiance
                 continue
-            params = {f: (col[f"solar.{f}"][i] if col[f"solar.{f}"][i] is not None else d)
-                      for f, d in defaults.items()}
-            array = PVArray(1.0, params["tilt"], params["azimuth"], params["losses"], params["dc_ac_ratio"],
-                            params["inverter_efficiency"], params["module"], params["array"])
+            array = _pv_array(col, i, defaults)
             key = (s_obj.usaf, array)
             pv = pv_index.get(key, -1)
             if pv < 0:
@@ -678,7 +791,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         by_station.setdefault(pv_list[pv][0], []).append(pv)
     from .home import solar_per_kw_many
 
-    for usaf, todo in sorted(by_station.items()):  # a station's arrays together: its sun once, 16 arrays a call
+    for usaf, todo in sorted(by_station.items()):  # a station's arrays together: its sun once, a group a call
         for a in range(0, len(todo), PV_GROUP):
             group = todo[a:a + PV_GROUP]
             _, _, site, k = pv_list[group[0]]

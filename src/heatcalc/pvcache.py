@@ -112,6 +112,23 @@ def has(key) -> bool:
     return folder is not None and (folder / _name(key)).is_file()
 
 
+def names_present() -> set:
+    """The names of the entries on disk (one listing of the folder), for many :func:`has` questions at once:
+    ``name(key) in names_present()``."""
+    folder = _folder()
+    if folder is None:
+        return set()
+    try:
+        return {e for e in os.listdir(folder) if e.endswith(SUFFIX)}
+    except OSError:
+        return set()
+
+
+def name(key) -> str:
+    """The entry's file name (what :func:`names_present` lists)."""
+    return _name(key)
+
+
 def put(key, value: np.ndarray) -> None:
     value = np.asarray(value, dtype=np.float64)
     value.flags.writeable = False
@@ -128,14 +145,34 @@ def put(key, value: np.ndarray) -> None:
             fh.write(MAGIC + np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes())
         os.replace(tmp, target)
         _writes[0] += 1
-        if _writes[0] % PRUNE_EVERY == 1:
-            entries = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime)
-            for old in entries[:max(0, len(entries) - MAX_ENTRIES)]:
-                old.unlink(missing_ok=True)
+        if (_writes[0] - 1) % PRUNE_EVERY == 0:  # the first write, then every PRUNE_EVERY
+            _prune(folder)
     except OSError:
         try:
             tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
         except (OSError, NameError):
+            pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep at most :data:`MAX_ENTRIES` entries, the oldest removed first.  The folder is listed by name (cheap);
+    only when it holds too many are the entries' times read, and it is taken down to 90 % so that the next
+    writes do not prune again at once."""
+    with os.scandir(folder) as it:
+        names = [e.name for e in it if e.name.endswith(SUFFIX)]
+    if len(names) <= MAX_ENTRIES:
+        return
+    timed = []
+    for n in names:
+        try:
+            timed.append((os.stat(folder / n).st_mtime, n))
+        except OSError:
+            pass
+    timed.sort()
+    for _, n in timed[:max(0, len(timed) - int(MAX_ENTRIES * 0.9))]:
+        try:
+            os.unlink(folder / n)
+        except OSError:
             pass
 
 
