@@ -26,6 +26,7 @@ MAGIC = b"HCP2"
 PRUNE_EVERY = 200  # writes between looks at the folder's size (a look stats every file)
 _memory: dict = {}
 _writes = [0]
+_MADE: set = set()  # folders made (or found) by this process
 
 
 def _folder() -> Path | None:
@@ -137,7 +138,9 @@ def put(key, value: np.ndarray) -> None:
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder not in _MADE:
+            folder.mkdir(parents=True, exist_ok=True)
+            _MADE.add(folder)
         target = folder / _name(key)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         lit = value != 0.0
