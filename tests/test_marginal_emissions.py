@@ -107,3 +107,15 @@ def test_a_homes_table_gives_the_same_rows_as_compare(write, cli):
         assert rows[("a", r.system)]["co2_kg"] == pytest.approx(r.co2_kg, rel=1e-12)
     assert rows[("b", "heat_pump")]["co2_kg"] == pytest.approx(rows[("b", "heat_pump")]["electricity_kwh"] * 0.25
                                                                + 0.0, rel=1e-12)
+
+
+def test_the_table_says_the_co2_is_weighed_hour_by_hour(write, cli):
+    profile = write("m.yaml", "location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"
+                              "emissions: {electricity: marginal}\n")
+    proc = cli("compare", profile)
+    assert proc.returncode == 0, proc.stderr
+    flat = " ".join(proc.stdout.split())
+    assert "Grid CO2e: 0.332 kg/kWh (NREL Cambium 2021 long-run marginal rates, NEWE region" in flat
+    assert "each hour at its own rate" in flat
+    plain = cli("compare", write("p.yaml", "location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"))
+    assert "Grid CO2e" not in plain.stdout  # one factor for every kWh: the prices line is enough

@@ -687,8 +687,8 @@ def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict,
     if given.electricity == "marginal":
         hourly, region, mean = _marginal_co2(b, given.region, location)
         if hourly is not None:
-            out["electricity"] = Value(mean, "kg/kWh", f"NREL Cambium 2021 long-run marginal CO2e, {region} region "
-                                                       "(mid-case), hour by hour; the value shown is the year's mean")
+            out["electricity"] = Value(mean, "kg/kWh", f"NREL Cambium 2021 long-run marginal rates, {region} region, "
+                                                       "mid-case; each hour at its own rate, the year's mean shown")
             b.assume("emissions.electricity", f"marginal, {region} (mean {mean:.3f} kg/kWh)",
                      "NREL Cambium 2021 mid-case long-run marginal rates by month and hour of day (local standard "
                      "time), for a lasting change in demand from 2023 over 20 years")

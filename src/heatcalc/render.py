@@ -409,6 +409,9 @@ def _print_prices(c: Comparison, console) -> None:
         if key in used:
             parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
     console.print("Prices: " + "; ".join(parts), style="dim")
+    if h.electricity_co2_kg_per_kwh_hourly is not None:  # the CO2 column is then not kWh x one factor
+        grid = h.emissions["electricity"]
+        console.print(f"Grid CO2e: {grid.value:.3f} kg/kWh ({grid.source})", style="dim")
 
 
 def print_assumptions(c: Comparison, console) -> None:
