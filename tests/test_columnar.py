@@ -505,3 +505,18 @@ def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_p
     assert first.returncode == plain.returncode == 3  # the two bad rows are reported; the others run
     assert first.stdout == plain.stdout and first.stdout.count("\nh") == 12 * 3
     assert "bad" in first.stderr and "solar.tilt" in first.stderr and "guam" in first.stderr
+
+
+def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, monkeypatch):
+    # Consecutive chunks with solar gather until PV_WINDOW_ROWS rows (their arrays computed first); a chunk without
+    # solar goes on its own and closes the window; the order of the chunks is kept; with the cache off, no windows.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(b, "PV_WINDOW_ROWS", 10)
+    solar = [{"location.station": "725090", "heating_load.annual": "60 MMBtu", "solar.capacity": "4 kW"}] * 4
+    plain = [{"location.station": "725090", "heating_load.annual": "60 MMBtu"}] * 4
+    chunks = [chunk_of(solar), chunk_of(solar), chunk_of(solar), chunk_of(plain), chunk_of(solar)]
+    groups = list(b._pv_windows(iter(chunks)))
+    assert [len(g) for g in groups] == [3, 1, 1]  # 12 rows reach 10; the plain chunk alone; the last on its own
+    assert [ch for g in groups for ch in g] == chunks
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
+    assert [len(g) for g in b._pv_windows(iter(chunks))] == [1] * 5

@@ -388,28 +388,31 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
     yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text,), prepare=True)
 
 
-#: Chunks with rooftop solar whose missing PV arrays are computed together before they run: a station's arrays
-#: for 32 chunks (32,768 homes) in one call, its sun's path and irradiance read once, instead of once per chunk.
-PV_WINDOW = 32
+#: Rows of consecutive chunks with rooftop solar whose missing PV arrays are computed together before they run: a
+#: station's arrays for 32,768 homes in one call, its sun's path and irradiance read once, instead of once per
+#: chunk.  The rows wait in this process meanwhile (a few tens of MB at most).
+PV_WINDOW_ROWS = 32_768
 
 
 def _pv_windows(chunks):
-    """The chunks in order, as lists: up to :data:`PV_WINDOW` consecutive chunks with solar (when the PV cache is
-    on, so what is computed first is there when they run), else one chunk a list."""
+    """The chunks in order, as lists: consecutive chunks with solar up to :data:`PV_WINDOW_ROWS` rows (when the PV
+    cache is on, so what is computed first is there when they run), else one chunk a list."""
     from . import pvcache
     from .columnar import has_solar_rows
 
     window: list = []
+    rows = 0
     for chunk in chunks:
         if pvcache._folder() is not None and has_solar_rows(chunk):
             window.append(chunk)
-            if len(window) >= PV_WINDOW:
+            rows += len(chunk)
+            if rows >= PV_WINDOW_ROWS:
                 yield window
-                window = []
+                window, rows = [], 0
             continue
         if window:
             yield window
-            window = []
+            window, rows = [], 0
         yield [chunk]
     if window:
         yield window
