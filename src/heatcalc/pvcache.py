@@ -4,8 +4,9 @@ array was computed once (the PV chain needs pvlib, which takes a second or two t
 Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are the exact
 float64 arrays computed, so a cached run prints the same numbers as a fresh one.  The folder is
 ``$HEATCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/heatcalc``, else ``~/.cache/heatcalc``; it holds at most
-:data:`MAX_ENTRIES` files (about 35 kB each: the hours with output), the oldest removed first.  ``HEATCALC_CACHE_DIR=none`` turns it off; a
-folder that cannot be written is simply not used.
+about :data:`MAX_ENTRIES` files (about 35 kB each: the hours with output; looked at every :data:`PRUNE_EVERY`
+writes, the oldest removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot be written is
+simply not used.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over eve
 #: inflating a compressed array does (a batch of homes over many stations and roofs reads thousands).
 SUFFIX = ".pvb"
 MAGIC = b"HCP2"
-PRUNE_EVERY = 200  # writes between looks at the folder's size (a look stats every file)
+PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names)
 _memory: dict = {}
 _writes = [0]
 _MADE: set = set()  # folders made (or found) by this process
