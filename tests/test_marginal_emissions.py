@@ -119,3 +119,38 @@ def test_the_table_says_the_co2_is_weighed_hour_by_hour(write, cli):
     assert "each hour at its own rate" in flat
     plain = cli("compare", write("p.yaml", "location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"))
     assert "Grid CO2e" not in plain.stdout  # one factor for every kWh: the prices line is enough
+
+
+def test_the_fast_route_weighs_bins_as_the_per_home_route_weighs_hours(tmp_path, monkeypatch):
+    # Homes with marginal rates over stations in six regions (one region given by hand, one with rooftop solar and
+    # a rate), mixed with a flat factor: every one on the columnar route, each bin's kWh times the summed rates of
+    # its hours, every column equal to the per-home route's; Anchorage (no region) and a region without marginal
+    # rates go home by home and are reported.
+    from heatcalc import columnar as c
+
+    from .test_columnar import assert_same_blocks, chunk_of, per_home_block
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    rows = []
+    for i, station in enumerate(["725090", "722780", "727930", "722020", "725300", "724666"] * 3):
+        row = {"location.station": station, "heating_load.annual": f"{40 + 7 * i} MMBtu",
+               "systems.heat_pump.hspf2": str([7.5, 9, 10][i % 3]), "emissions.electricity": "marginal"}
+        if i % 4 == 1:
+            row["systems.furnace.fuel"] = "propane"
+        if i == 5:
+            row["emissions.region"] = "RMPA"
+        if i == 7:
+            row["emissions.electricity"] = "0.4 kg/kWh"
+        if i == 8:
+            row["solar.capacity"] = "5 kW"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk))
+    bad = chunk_of([{"location.station": "702730", "heating_load.annual": "60 MMBtu",
+                     "emissions.electricity": "marginal"},
+                    {"location.station": "725090", "heating_load.annual": "60 MMBtu", "emissions.region": "NEWE"}])
+    out = c.run_chunk(bad)
+    assert out.fast == 0
+    assert all(p for p in out.problems)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .model.heat_pump import interpolation_matrix
+from .profile.sections import CAMBIUM_REGIONS as MARGINAL_REGIONS  # Cambium's regions, by number here
 from .rows import (  # noqa: F401  (declared there once; read here under these names too)
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
     column_values, empty_columns,
@@ -44,7 +45,7 @@ FAST_FIELDS = frozenset({
     "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency",
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
-    "emissions.electricity", *(f"emissions.{k}" for k in FUEL_KEYS),
+    "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
     *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
     *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year")),
     *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
@@ -315,6 +316,7 @@ class _Homes(NamedTuple):
     base_kwh: np.ndarray  # the home's other electricity use in the year (base_use, else the state's average)
     base_therm: np.ndarray  # its other gas use (base_use, else the gas bills' non_heating, else none)
     billing: "_Billing | None" = None  # homes billed hour by hour (a URDB rate or solar), or None for none
+    co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
 
 
 class _Billing(NamedTuple):
@@ -425,6 +427,27 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     price = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
     co2 = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
     state_values = [tables.state(s) for s in price_state]
+    # the grid's rate is a number (given, else the state's), or "marginal": Cambium's rates of the home's region
+    # (given, else its state's) weigh each hour's kWh; a home without a region goes home by home, which says so
+    grid = _texts(values, "emissions.electricity", rows, None)
+    regions_given = _texts(values, "emissions.region", rows, None)
+    co2_region = np.full(rows.size, -1)
+    if any(isinstance(g, str) for g in grid) or any(r is not None for r in regions_given):
+        from .home import _marginal_table
+
+        cambium = _marginal_table()
+        for j, (g, r) in enumerate(zip(grid, regions_given)):
+            if g != "marginal":
+                ok[j] &= r is None  # a region without marginal rates: the per-home route says so
+                continue
+            r = r or cambium["state_region"].get(price_state[j] or "")
+            if r is None:
+                ok[j] = False
+            else:
+                co2_region[j] = MARGINAL_REGIONS.index(r)
+        if "emissions.electricity" in values:
+            values = {**values, "emissions.electricity": [None if isinstance(v, str) else v
+                                                          for v in values["emissions.electricity"]]}
     for k in price:
         given = _numbers(values, f"prices.{k}", rows, None)
         table = np.array([sv[0][k] for sv in state_values])
@@ -530,7 +553,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep],
         billing=None if billing is None or not billing.hourly[keep].any() else billing._replace(
             hourly=billing.hourly[keep], tariff=billing.tariff[keep], rule=billing.rule[keep], pv=billing.pv[keep],
-            pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]))
+            pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]),
+        co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None)
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -836,6 +860,42 @@ class _Year(NamedTuple):
     peak_kw: np.ndarray
     peak_hour: np.ndarray
     peak_temp: np.ndarray
+    grid_co2: np.ndarray | None = None  # the kWh weighed by the hours' marginal rates [kg] (homes with them)
+
+
+_RATE_SUMS: dict = {}  # (station, region) -> the marginal rates summed over each temperature bin's hours
+
+
+def _rate_sums(k: int, region: int) -> np.ndarray:
+    """A station's bins' sums of a region's hourly marginal rates [kg/kWh x hours]: a bin's kWh (the same in each
+    of its hours) times this is its hours' CO2e, as the per-home route sums it hour by hour."""
+    hit = _RATE_SUMS.get((k, region))
+    if hit is None:
+        from .home import _marginal_table
+        from .weather.stations import HOUR_MONTH
+
+        months = np.asarray(_marginal_table()["regions"][MARGINAL_REGIONS[region]])
+        rates = months[HOUR_MONTH, np.arange(8760) % 24]
+        hit = np.bincount(station_hour_bins(k), weights=rates, minlength=station_bins(k).temp_f.size)
+        if len(_RATE_SUMS) >= 4096:
+            _RATE_SUMS.pop(next(iter(_RATE_SUMS)))
+        _RATE_SUMS[(k, region)] = hit
+    return hit
+
+
+def _marginal_weights(h: "_Homes", idx: np.ndarray, stations: np.ndarray, bounds: list, used: list,
+                      width: int) -> np.ndarray | None:
+    """For a sub-batch's homes, each bin's summed marginal rates (zeros for homes without them), or None."""
+    if h.co2_region is None or not (h.co2_region[idx] >= 0).any():
+        return None
+    out = np.zeros((idx.size, width))
+    for (a, z), m in zip(bounds, used):
+        k = int(stations[a])
+        for j in range(a, z):
+            region = int(h.co2_region[idx[j]])
+            if region >= 0 and m:
+                out[j, :m] = _rate_sums(k, region)[:m]
+    return out
 
 
 def _totals(hourly, temp, hours, first) -> _Year:
@@ -936,6 +996,13 @@ def _run_homes(h: _Homes) -> dict:
             temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual = g
+        weights = _marginal_weights(h, idx, stations, bounds, used, width)
+
+        def with_grid(year, kwh, sel):
+            if weights is None:
+                return year
+            return year._replace(grid_co2=np.einsum("ij,ij->i", kwh, pick(weights, sel)))
+
         expand = None
         to_bill: dict = {}
         if h.billing is not None and h.billing.hourly[idx].any():
@@ -965,22 +1032,23 @@ def _run_homes(h: _Homes) -> dict:
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
                 strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
             balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
-            years["heat_pump"].append([hp, _totals(hourly, t, pick(hours, sel), pick(first, sel)), dual, balance,
-                                       None])
+            years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
+                                                     hourly.electricity_kwh, sel), dual, balance, None])
             to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
             hourly = furnace_hourly(pick(load, sel), Furnace("", h.afue[f, None], h.blower[f, None]))
-            years["furnace"].append([f, _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)), True,
-                                     None, None])
+            years["furnace"].append([f, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)),
+                                                  hourly.electricity_kwh, sel), True, None, None])
             to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
         sel = h.has_resistance[idx]
         if sel.any():
             r = idx[sel]
             hourly = resistance_hourly(pick(load, sel), ElectricResistance(h.efficiency[r, None]))
-            years["electric_resistance"].append([r, _totals(hourly, pick(temp, sel), pick(hours, sel),
-                                                            pick(first, sel)), False, None, None])
+            years["electric_resistance"].append([r, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel),
+                                                                      pick(first, sel)), hourly.electricity_kwh, sel),
+                                                 False, None, None])
             to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
         if expand is not None:
             billed = _bill_sub_batch(h, idx, to_bill, expand)
@@ -1142,7 +1210,8 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 pf = ef = np.zeros(pos.size)
                 fuel_text = unit_text = np.full(pos.size, "", dtype=object)
             cost = y.kwh * pe + fuel_units * pf
-            co2 = y.kwh * ee + fuel_units * ef
+            grid = y.kwh * ee if y.grid_co2 is None else np.where(h.co2_region[pos] >= 0, y.grid_co2, y.kwh * ee)
+            co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
             gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos])
             gas_base = np.where(gas_home | (fuel_text == "natural_gas"), h.base_therm[pos], 0.0) \
