@@ -403,7 +403,7 @@ def _pv_windows(chunks):
     window: list = []
     rows = 0
     for chunk in chunks:
-        if pvcache._folder() is not None and has_solar_rows(chunk):
+        if pvcache.enabled() and has_solar_rows(chunk):
             window.append(chunk)
             rows += len(chunk)
             if rows >= PV_WINDOW_ROWS:

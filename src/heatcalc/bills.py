@@ -129,6 +129,7 @@ class _TierPlan(NamedTuple):
     knot: np.ndarray  # (events, knots) cumulative kWh (inf: padding)
     weight: np.ndarray  # (events, knots)
     rate: np.ndarray | None  # each hour's rate when every period has one tier (the charge is then linear)
+    starts: np.ndarray  # (events,) the first hour of the use that each event closes
 
 
 def _integral(tiers: Tiers) -> tuple[float, list, list]:
@@ -164,11 +165,11 @@ def _tier_plan(period: np.ndarray, tiers: tuple) -> _TierPlan:
     weight = np.zeros((len(hours), k))
     for e, (u, w) in enumerate(zip(knots, weights)):
         knot[e, :len(u)], weight[e, :len(w)] = u, w
-    months_arr = np.array(months)
-    one_tier = all(t.upper.size == 1 for months in tiers for t in months)
-    rate = np.array([[t.buy[0] for t in months] for months in tiers])[period, HOUR_MONTH] if one_tier else None
-    plan = _TierPlan(np.array(hours), months_arr, np.searchsorted(months_arr, np.arange(12)), np.array(linear),
-                     knot, weight, rate)
+    months_arr, hours_arr = np.array(months), np.array(hours)
+    one_tier = all(t.upper.size == 1 for by_month in tiers for t in by_month)
+    rate = np.array([[t.buy[0] for t in by_month] for by_month in tiers])[period, HOUR_MONTH] if one_tier else None
+    plan = _TierPlan(hours_arr, months_arr, np.searchsorted(months_arr, np.arange(12)), np.array(linear),
+                     knot, weight, rate, np.concatenate(([0], hours_arr[:-1] + 1)))
     if len(_PLANS) >= 48:
         _PLANS.pop(next(iter(_PLANS)))
     _PLANS[key] = (period, tiers, plan)
@@ -191,8 +192,7 @@ def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple) ->
         return out if np.ndim(quantity) == 2 else out[0]
     # the month's cumulative use at each event hour: the use between events, added up within each month (every
     # month ends on an event)
-    starts = np.concatenate(([0], plan.hours[:-1] + 1))
-    c = np.cumsum(np.add.reduceat(q, starts, axis=1), axis=1)
+    c = np.cumsum(np.add.reduceat(q, plan.starts, axis=1), axis=1)
     ends = plan.month_first[1:] - 1  # the last event of each month but December
     c -= np.concatenate((np.zeros((q.shape[0], 1)), c[:, ends]), axis=1)[:, plan.month]
     charge = c * plan.linear

@@ -433,14 +433,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     regions_given = _texts(values, "emissions.region", rows, None)
     co2_region = np.full(rows.size, -1)
     if any(isinstance(g, str) for g in grid) or any(r is not None for r in regions_given):
-        from .home import _marginal_table
+        from .home import marginal_region
 
-        cambium = _marginal_table()
         for j, (g, r) in enumerate(zip(grid, regions_given)):
             if g != "marginal":
                 ok[j] &= r is None  # a region without marginal rates: the per-home route says so
                 continue
-            r = r or cambium["state_region"].get(price_state[j] or "")
+            r = r or marginal_region(price_state[j])
             if r is None:
                 ok[j] = False
             else:
@@ -871,12 +870,10 @@ def _rate_sums(k: int, region: int) -> np.ndarray:
     of its hours) times this is its hours' CO2e, as the per-home route sums it hour by hour."""
     hit = _RATE_SUMS.get((k, region))
     if hit is None:
-        from .home import _marginal_table
-        from .weather.stations import HOUR_MONTH
+        from .home import marginal_rates
 
-        months = np.asarray(_marginal_table()["regions"][MARGINAL_REGIONS[region]])
-        rates = months[HOUR_MONTH, np.arange(8760) % 24]
-        hit = np.bincount(station_hour_bins(k), weights=rates, minlength=station_bins(k).temp_f.size)
+        hit = np.bincount(station_hour_bins(k), weights=marginal_rates(MARGINAL_REGIONS[region]),
+                          minlength=station_bins(k).temp_f.size)
         if len(_RATE_SUMS) >= 4096:
             _RATE_SUMS.pop(next(iter(_RATE_SUMS)))
         _RATE_SUMS[(k, region)] = hit

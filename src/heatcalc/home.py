@@ -718,22 +718,33 @@ def _marginal_table() -> dict:
         return json.load(fh)
 
 
+def marginal_region(state: str | None) -> str | None:
+    """The Cambium region serving most of a contiguous state's people (None elsewhere)."""
+    return _marginal_table()["state_region"].get(state or "")
+
+
+@lru_cache(maxsize=32)
+def marginal_rates(region: str) -> np.ndarray:
+    """A Cambium region's long-run marginal rate [kg CO2e/kWh] for each of the 8,760 hours, read by month and hour of
+    day in the weather's local standard time (read-only)."""
+    months = np.asarray(_marginal_table()["regions"][region])  # 12 x 24
+    hourly = months[st.HOUR_MONTH, np.arange(8760) % 24]
+    hourly.flags.writeable = False
+    return hourly
+
+
 def _marginal_co2(b: _Builder, region: str | None, location: Location):
-    """The 8,760 hours' marginal emission rates of the home's Cambium region (the state's, unless given), read by
-    month and hour of day in the weather's local standard time: (rates, region, mean), or Nones with the problem
-    recorded."""
-    table = _marginal_table()
+    """The 8,760 hours' marginal emission rates of the home's Cambium region (the state's, unless given): (rates,
+    region, mean), or Nones with the problem recorded."""
     if region is None:
-        region = table["state_region"].get(location.state or "")
+        region = marginal_region(location.state)
         if region is None:
             where = f"in {location.state}" if location.state else "without a known state"
             b.fail("emissions.electricity", f"Cambium's marginal rates cover the 48 contiguous states and DC, not a "
                                             f"home {where}; set emissions.region, or give a rate such as 0.4 kg/kWh")
             return None, None, None
         b.assume("emissions.region", region, f"the Cambium (eGRID) region serving most of {location.state}'s people")
-    months = np.asarray(table["regions"][region])  # 12 x 24
-    hourly = months[st.HOUR_MONTH, np.arange(8760) % 24]
-    hourly.flags.writeable = False
+    hourly = marginal_rates(region)
     return hourly, region, float(hourly.mean())
 
 

@@ -48,6 +48,11 @@ def _folder() -> Path | None:
 _FOLDERS: dict = {}
 
 
+def enabled() -> bool:
+    """Whether the cache is on (``HEATCALC_CACHE_DIR`` not ``none``)."""
+    return _folder() is not None
+
+
 _VERSIONS: list = []
 
 

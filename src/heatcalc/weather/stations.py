@@ -97,12 +97,20 @@ def hourly_temperature_f(station: Station) -> np.ndarray:
     return _hourly_temperature_f(station.index)
 
 
+def _tenths_c(index: int) -> np.ndarray:
+    """A station's stored hourly temperatures [tenths of °C]: one contiguous row of the file, read alone (17.5 kB;
+    a memory map costs more to set up)."""
+    offset, dtype, shape = _temperature_layout()
+    return np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=offset + index * shape[1] * 2)
+
+
+def _to_f(tenths_c: np.ndarray) -> np.ndarray:
+    return np.asarray(tenths_c).astype(np.float64) * 0.18 + 32.0  # tenths of °C -> °F
+
+
 @lru_cache(maxsize=128)
 def _hourly_temperature_f(index: int) -> np.ndarray:
-    # One station is one contiguous row of the file: read just those 17.5 kB (a memory map costs more to set up).
-    offset, dtype, shape = _temperature_layout()
-    tenths_c = np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=offset + index * shape[1] * 2)
-    temp = tenths_c.astype(np.float64) * 0.18 + 32.0  # tenths of °C -> °F
+    temp = _to_f(_tenths_c(index))
     temp.flags.writeable = False
     return temp
 
@@ -164,17 +172,16 @@ def _station_bins(index: int) -> tuple[Bins, np.ndarray]:
     sorting the year (the same values as :func:`weather_from_hours` gives for the station's hours)."""
     hit = _BINS.get(index)
     if hit is None:
-        offset, dtype, shape = _temperature_layout()
-        tenths = np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=offset + index * shape[1] * 2)
+        tenths = _tenths_c(index)
         lo = int(tenths.min())
         t = tenths.astype(np.int64) - lo
         counts = np.bincount(t)
         present = np.flatnonzero(counts)
         first_of = np.full(counts.size, t.size)
         np.minimum.at(first_of, t, np.arange(t.size))
-        values = (present + lo).astype(np.float64) * 0.18 + 32.0  # as _hourly_temperature_f converts them
+        values = _to_f(present + lo)
         hour_bin = (np.cumsum(counts > 0) - 1)[t].astype(np.int16)
-        b = Bins(design_temperature_f(tenths.astype(np.float64) * 0.18 + 32.0, 1.0), values,
+        b = Bins(design_temperature_f(_to_f(tenths), 1.0), values,
                  counts[present].astype(float), first_of[present])
         for arr in (b.temp_f, b.hours, b.first_hour, hour_bin):
             arr.flags.writeable = False
