@@ -242,6 +242,7 @@ def test_gas_blocks_by_hand():
     assert gas_bill_usd(np.full(12, 80.0), None, 2.0, 0.0) == pytest.approx(12 * 160.0)
 
 
+@pytest.mark.needs_shared
 @pytest.mark.skipif(not SAMPLES.exists(), reason="../shared is not beside this checkout")
 def test_every_urdb_sample_reads_and_bills():
     for path in sorted(SAMPLES.glob("*.json")):

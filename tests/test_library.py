@@ -106,6 +106,7 @@ def test_a_profile_round_trips_in_user_units():
     assert "780 therm" in p.to_yaml()
 
 
+@pytest.mark.needs_shared
 def test_no_import_cycles():
     tool = ROOT.parent / "shared" / "tools" / "import_cycles.py"
     if not tool.exists():
