@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import struct
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 
 MEMORY_ENTRIES = 128  # arrays kept in a process (70 kB each)
 MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over every station and roof
-#: An entry is a 4-byte magic, a bitmap of the hours with output (8,760 bits) and those hours' float64 values:
-#: about half the year is night, and reading one takes microseconds, not the fraction of a millisecond that
-#: inflating a compressed array does (a batch of homes over many stations and roofs reads thousands).
+#: An entry is a header (:func:`_header`: magic, the key's digest, the count of values, a checksum), a bitmap of the
+#: hours with output (8,760 bits) and those hours' float64 values: about half the year is night, and reading one
+#: takes microseconds, not the fraction of a millisecond that inflating a compressed array does (a batch of homes
+#: over many stations and roofs reads thousands).
 SUFFIX = ".pvb"
-MAGIC = b"HCP2"
+MAGIC = b"HCP3"
 PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names)
 _memory: dict = {}
 _writes = [0]
@@ -80,25 +85,107 @@ def _name(key) -> str:
 _NAMES: dict = {}  # key -> file name (a batch looks an array up, then reads it)
 
 
+def _header(key_digest: bytes, magic: bytes, payload: bytes, count: int) -> bytes:
+    """An entry's header: its magic, the digest of the key it was written for, how many float64 values follow and a
+    checksum of everything after the header.  A cache is never trusted: an entry whose header does not match what
+    is read (cut short, grown, overwritten, renamed from another key) is recomputed, never used."""
+    check = hashlib.blake2b(payload, digest_size=16).digest()
+    return magic + key_digest + struct.pack("<I", count) + check
+
+
+HEADER_BYTES = 4 + 16 + 4 + 16
+OLD_MAGICS = (b"HCP2", b"HCS2")
+BITMAP_BYTES = 1095  # 8,760 bits
+
+
+def _key_digest(file_name: str) -> bytes:
+    return bytes.fromhex(file_name[:32])
+
+
+def _read_entry(path: Path, limit: int) -> bytes | None:
+    """An entry's bytes, or None when there is none.  Opened without blocking and read only when it is a regular
+    file: a named pipe or a device where an entry should be is passed over (it would hang a reader for ever)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            _damaged(path, "is not a regular file")
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            block = os.read(fd, limit + 1 - size)
+            if not block:
+                break
+            chunks.append(block)
+            size += len(block)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+_WARNED: list = []
+
+
+def _damaged(path: Path, reason: str) -> None:
+    """Say once per process that an entry could not be used (it is computed again and replaced)."""
+    if reason and not _WARNED:
+        _WARNED.append(path)
+        try:
+            sys.stderr.write(f"Warning: PV cache entry {path} {reason}; it is computed again and replaced "
+                             "(set HEATCALC_CACHE_DIR=none to run without the cache)\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _verified(raw: bytes, magic: bytes, name: str) -> tuple[int, bytes] | str:
+    """(count, payload) of an entry whose header matches its key and body, else why it does not."""
+    if raw[:4] in OLD_MAGICS:
+        return ""  # written by an earlier heatcalc: replaced without a word
+    if len(raw) < HEADER_BYTES or raw[:4] != magic:
+        return "is damaged (it does not start as an entry does)"
+    if raw[4:20] != _key_digest(name):
+        return "was written for another array"
+    (count,) = struct.unpack("<I", raw[20:24])
+    payload = raw[HEADER_BYTES:]
+    if hashlib.blake2b(payload, digest_size=16).digest() != raw[24:40]:
+        return "is damaged (its checksum does not match)"
+    return count, payload
+
+
 def get(key) -> np.ndarray | None:
+    """The cached hourly output of an array, or None when it is not cached (or its entry cannot be trusted: then
+    the caller computes it and :func:`put` replaces the entry)."""
     if key in _memory:
         return _memory[key]
     folder = _folder()
     if folder is None:
         return None
-    try:
-        with open(folder / _name(key), "rb") as fh:
-            raw = fh.read(4 + 1095 + 8760 * 8 + 1)
-    except OSError:
+    name = _name(key)
+    path = folder / name
+    raw = _read_entry(path, HEADER_BYTES + BITMAP_BYTES + 8760 * 8)
+    if raw is None:
         return None
-    if raw[:4] != MAGIC or len(raw) < 4 + 1095:
+    checked = _verified(raw, MAGIC, name)
+    if isinstance(checked, str):
+        _damaged(path, checked)
         return None
-    lit = np.unpackbits(np.frombuffer(raw, dtype=np.uint8, count=1095, offset=4))[:8760].astype(bool)
-    values = np.frombuffer(raw, dtype="<f8", offset=4 + 1095) if len(raw) > 4 + 1095 else np.zeros(0)
-    if values.size != int(lit.sum()) or not np.isfinite(values).all():
+    count, payload = checked
+    lit = np.unpackbits(np.frombuffer(payload, dtype=np.uint8, count=min(len(payload), BITMAP_BYTES)))
+    if len(payload) != BITMAP_BYTES + 8 * count or lit.size != BITMAP_BYTES * 8 or lit[8760:].any() \
+            or int(lit.sum()) != count:
+        _damaged(path, "is damaged (its size does not match its hours)")
+        return None
+    values = np.frombuffer(payload, dtype="<f8", offset=BITMAP_BYTES)
+    if not np.isfinite(values).all():
+        _damaged(path, "holds values that are not finite")
         return None
     out = np.zeros(8760)
-    out[lit] = values
+    out[lit[:8760].astype(bool)] = values
     out.flags.writeable = False
     _remember(key, out)
     return out
@@ -147,20 +234,31 @@ def put(key, value: np.ndarray) -> None:
         if folder not in _MADE:
             folder.mkdir(parents=True, exist_ok=True)
             _MADE.add(folder)
-        target = folder / _name(key)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        name = _name(key)
         lit = value != 0.0
-        with open(tmp, "wb") as fh:
-            fh.write(MAGIC + np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes())
-        os.replace(tmp, target)
+        payload = np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes()
+        _write(folder / name, _header(_key_digest(name), MAGIC, payload, int(lit.sum())) + payload)
         _writes[0] += 1
         if (_writes[0] - 1) % PRUNE_EVERY == 0:  # the first write, then every PRUNE_EVERY
             _prune(folder)
     except OSError:
+        pass
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write an entry whole or not at all: a temporary file renamed over the entry, removed on any failure (a full
+    disk leaves nothing behind)."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
         try:
-            tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
-        except (OSError, NameError):
+            tmp.unlink(missing_ok=True)
+        except OSError:
             pass
+        raise
 
 
 def _prune(folder: Path) -> None:
@@ -168,7 +266,9 @@ def _prune(folder: Path) -> None:
     only when it holds too many are the entries' times read, and it is taken down to 90 % so that the next
     writes do not prune again at once."""
     with os.scandir(folder) as it:
-        names = [e.name for e in it if e.name.endswith(SUFFIX)]
+        listed = [e.name for e in it]
+    names = [n for n in listed if n.endswith(SUFFIX)]
+    _remove_stale_temporaries(folder, [n for n in listed if n.endswith(".tmp")])
     if len(names) <= MAX_ENTRIES:
         return
     timed = []
@@ -185,24 +285,46 @@ def _prune(folder: Path) -> None:
             pass
 
 
-GEOMETRY_MAGIC = b"HCS2"
+STALE_TMP_S = 3600.0  # a temporary file older than this was left by a process that died while writing
+
+
+def _remove_stale_temporaries(folder: Path, names: list) -> None:
+    """Remove temporaries that a killed process left (a live writer renames its own within milliseconds)."""
+    now = time.time()
+    for n in names:
+        try:
+            if now - os.stat(folder / n).st_mtime > STALE_TMP_S:
+                os.unlink(folder / n)
+        except OSError:
+            pass
+
+
+GEOMETRY_MAGIC = b"HCS3"
+GEOMETRY_BYTES = 3 * 8760 * 8
+
+
+def _geometry_name(site) -> str:
+    return _name(("sun", tuple(site))).replace(SUFFIX, ".sun")
 
 
 def get_geometry(site) -> tuple | None:
     """The sun's zenith and azimuth [degrees] and the extraterrestrial irradiance [W/m²] of each hour of the year
-    at a site, as computed before, or None."""
+    at a site, as computed before, or None (also when the entry cannot be trusted: it is computed again)."""
     folder = _folder()
     if folder is None:
         return None
-    try:
-        with open(folder / _name(("sun", tuple(site))).replace(SUFFIX, ".sun"), "rb") as fh:
-            raw = fh.read(4 + 3 * 8760 * 8 + 1)
-    except OSError:
+    name = _geometry_name(site)
+    path = folder / name
+    raw = _read_entry(path, HEADER_BYTES + GEOMETRY_BYTES)
+    if raw is None:
         return None
-    if raw[:4] != GEOMETRY_MAGIC or len(raw) != 4 + 3 * 8760 * 8:
+    checked = _verified(raw, GEOMETRY_MAGIC, name)
+    if isinstance(checked, str) or checked[0] != 3 * 8760 or len(checked[1]) != GEOMETRY_BYTES:
+        _damaged(path, checked if isinstance(checked, str) else "is damaged (its size does not match)")
         return None
-    rows = np.frombuffer(raw, dtype="<f8", offset=4).reshape(3, 8760)
+    rows = np.frombuffer(checked[1], dtype="<f8").reshape(3, 8760)
     if not np.isfinite(rows).all():
+        _damaged(path, "holds values that are not finite")
         return None
     return rows[0].copy(), rows[1].copy(), rows[2].copy()
 
@@ -212,12 +334,11 @@ def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarra
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / _name(("sun", tuple(site))).replace(SUFFIX, ".sun")
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(GEOMETRY_MAGIC + np.stack([zenith, azimuth, extra]).astype("<f8").tobytes())
-        os.replace(tmp, target)
+        if folder not in _MADE:
+            folder.mkdir(parents=True, exist_ok=True)
+            _MADE.add(folder)
+        name = _geometry_name(site)
+        payload = np.stack([zenith, azimuth, extra]).astype("<f8").tobytes()
+        _write(folder / name, _header(_key_digest(name), GEOMETRY_MAGIC, payload, 3 * 8760) + payload)
     except OSError:
         pass
-

@@ -1,0 +1,162 @@
+"""The PV cache is a cache: an entry is never trusted, and never a reason for a run to fail or to differ.
+
+Reproductions of the hostile battery's findings (issue "Honest answers 2"): damaged entries (cut short, grown,
+values doubled or negated, a sun-geometry entry with its azimuths flipped), an entry that is a named pipe, and the
+temporary files a full disk would leave behind.
+"""
+
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+
+from heatcalc import pvcache
+
+from .conftest import ROOT
+
+PROFILE = ROOT / "profiles" / "boston-tariff-solar.yaml"
+
+
+def _forget(monkeypatch):
+    """A new process's view of the cache: nothing in memory, no warning said yet."""
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "_WARNED", [])
+    from heatcalc.model import pv
+
+    monkeypatch.setattr(pv, "_GEOMETRY", {})
+
+
+def _json(cli, *extra, env):
+    proc = cli("compare", PROFILE, "--format", "json", *extra, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def reference(cli, tmp_path_factory):
+    """The profile's JSON with no cache at all."""
+    return _json(cli, env={"HEATCALC_CACHE_DIR": "none"}).stdout
+
+
+def _entries(folder, suffix):
+    return sorted((folder / "pv").glob("*" + suffix))
+
+
+def _rewrite(path, change):
+    raw = bytearray(path.read_bytes())
+    path.write_bytes(bytes(change(raw)))
+
+
+def _doubled_values(raw):
+    # every float64 after the header and the hour bitmap, doubled in place (the old format's silent wrong bills)
+    start = pvcache.HEADER_BYTES + pvcache.BITMAP_BYTES
+    values = np.frombuffer(bytes(raw[start:]), dtype="<f8") * 2.0
+    return raw[:start] + values.tobytes()
+
+
+def _negated_values(raw):
+    start = pvcache.HEADER_BYTES + pvcache.BITMAP_BYTES
+    values = -np.frombuffer(bytes(raw[start:]), dtype="<f8")
+    return raw[:start] + values.tobytes()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[:-3],  # a few bytes short: the old reader failed with "buffer size must be a multiple ..."
+    lambda raw: raw + b"\x00\x01\x02",  # a few bytes long
+    _doubled_values,  # the heat pump's bill would have been $658.56 instead of $1,620.98
+    _negated_values,
+    lambda raw: raw[:pvcache.HEADER_BYTES],  # only the header
+    lambda raw: b"",  # empty
+], ids=["short", "long", "doubled", "negative", "header-only", "empty"])
+def test_a_damaged_pv_entry_is_recomputed_and_replaced(cli, tmp_path, reference, damage):
+    env = {"HEATCALC_CACHE_DIR": str(tmp_path)}
+    first = _json(cli, env=env)
+    assert first.stdout == reference  # a cold cache gives the same bytes as no cache
+    (entry,) = _entries(tmp_path, pvcache.SUFFIX)
+    good = entry.read_bytes()
+    _rewrite(entry, damage)
+    again = _json(cli, env=env)
+    assert again.stdout == reference
+    warnings = [line for line in again.stderr.splitlines() if "PV cache entry" in line]
+    assert len(warnings) == 1 and "computed again" in warnings[0], again.stderr
+    assert entry.read_bytes() == good  # replaced by the recomputed entry
+    assert _json(cli, env=env).stderr.count("PV cache entry") == 0  # and trusted from then on
+
+
+def test_a_sun_geometry_entry_with_flipped_azimuths_is_not_used(cli, tmp_path, reference):
+    env = {"HEATCALC_CACHE_DIR": str(tmp_path)}
+    _json(cli, env=env)
+    (sun,) = _entries(tmp_path, ".sun")
+    raw = bytearray(sun.read_bytes())
+    start = pvcache.HEADER_BYTES + 8760 * 8
+    azimuth = np.frombuffer(bytes(raw[start:start + 8760 * 8]), dtype="<f8")
+    raw[start:start + 8760 * 8] = (360.0 - azimuth).tobytes()
+    sun.write_bytes(bytes(raw))
+    for entry in _entries(tmp_path, pvcache.SUFFIX):
+        entry.unlink()  # so the array is computed again from the (damaged) sun's path
+    again = _json(cli, env=env)
+    assert again.stdout == reference
+    assert again.stderr.count("PV cache entry") == 1
+
+
+def test_an_entry_from_another_key_is_not_used(tmp_path, monkeypatch):
+    # an entry copied (or renamed) over another array's name carries its own key's digest: refused
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    _forget(monkeypatch)
+    pvcache.put(("a",), np.arange(8760.0))
+    pvcache.put(("b",), np.ones(8760))
+    folder = tmp_path / "pv"
+    (folder / pvcache.name(("b",))).write_bytes((folder / pvcache.name(("a",))).read_bytes())
+    _forget(monkeypatch)
+    assert np.array_equal(pvcache.get(("a",)), np.arange(8760.0))
+    assert pvcache.get(("b",)) is None
+
+
+def test_an_entry_that_is_a_named_pipe_is_passed_over(cli, tmp_path, reference):
+    # the old reader opened it and waited for a writer for ever
+    env = {"HEATCALC_CACHE_DIR": str(tmp_path)}
+    _json(cli, env=env)
+    (entry,) = _entries(tmp_path, pvcache.SUFFIX)
+    entry.unlink()
+    os.mkfifo(entry)
+    again = cli("compare", PROFILE, "--format", "json", env=env, timeout=60)
+    assert again.returncode == 0 and again.stdout == reference
+    assert entry.is_file()  # replaced by a real entry
+
+
+def test_a_failed_write_leaves_no_temporary(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    _forget(monkeypatch)
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pvcache.os, "replace", full)
+    pvcache.put(("full",), np.ones(8760))
+    pvcache.put_geometry((42.0, -71.0, 10.0, -5.0), np.zeros(8760), np.ones(8760), np.ones(8760))
+    assert [p.name for p in (tmp_path / "pv").iterdir()] == []
+
+
+def test_pruning_removes_stale_temporaries_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    _forget(monkeypatch)
+    monkeypatch.setattr(pvcache, "_writes", [0])
+    folder = tmp_path / "pv"
+    folder.mkdir()
+    stale, fresh = folder / "x.sun.123.tmp", folder / "y.pvb.456.tmp"
+    stale.write_bytes(b"partial")
+    fresh.write_bytes(b"being written")
+    old = time.time() - 2 * pvcache.STALE_TMP_S
+    os.utime(stale, (old, old))
+    pvcache.put(("prune-tmp",), np.ones(8760))  # a process's first write looks at the folder
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_cached_run_gives_the_json_of_an_uncached_one(cli, tmp_path, reference):
+    env = {"HEATCALC_CACHE_DIR": str(tmp_path)}
+    assert _json(cli, env=env).stdout == reference
+    warm = _json(cli, env=env)
+    assert warm.stdout == reference and warm.stderr == ""
+    assert json.loads(warm.stdout)[0]["rows"]
