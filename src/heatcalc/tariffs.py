@@ -71,6 +71,11 @@ def read_urdb(path: str | Path, name: str | None = None) -> tuple[dict, str]:
     except json.JSONDecodeError as exc:
         raise TariffError(f"{source}: is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); download the "
                           "rate from the URDB as JSON") from None
+    except RecursionError:
+        raise TariffError(f"{source}: is nested too deeply to be a URDB rate; download the rate from the URDB as "
+                          "JSON") from None
+    except ValueError as exc:  # an integer literal of thousands of digits
+        raise TariffError(f"{source}: is not a URDB rate ({exc})") from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         items = data["items"]
     elif isinstance(data, list):
@@ -98,67 +103,124 @@ def read_urdb(path: str | Path, name: str | None = None) -> tuple[dict, str]:
     return rates[0], "its one rate"
 
 
-def _number(source: str, where: str, value, minimum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+#: Bounds of what a residential rate's numbers can be, as a profile's prices are bounded: a number outside them is a
+#: typing or unit mistake, and left in it would give a bill of billions (or NaN).  By kind: (least, most, unit).
+BOUNDS = {
+    "energy": (-10.0, 10.0, "$/kWh"),  # energy rates, adjustments and sell rates; real-time prices
+    "demand": (-1000.0, 1000.0, "$/kW"),
+    "month": (0.0, 10_000.0, "$/month"),  # fixed and minimum charges
+    "day": (0.0, 350.0, "$/day"),
+    "year": (0.0, 120_000.0, "$/year"),
+    "kWh": (0.0, 1e7, "kWh"),  # tier maxima
+    "kWh daily": (0.0, 3e5, "kWh a day"),
+    "kW": (0.0, 1e5, "kW"),
+    "minutes": (0.0, 1440.0, "minutes"),
+}
+
+
+PER = {"$/month": "month", "$/day": "day", "$/year": "year"}  # a charge's units → its bounds' kind
+
+
+def _charge_units(source: str, field: str, units) -> str:
+    if not isinstance(units, str) or units not in PER:
+        raise TariffError(f"{source}: {field} {_shown(units)} must be $/month, $/day or $/year")
+    return units
+
+
+def _number(source: str, where: str, value, minimum: float | None = None, kind: str | None = None) -> float:
+    """A number of a rate file, bounded by its ``kind`` (:data:`BOUNDS`): booleans, text that is not a number,
+    integers too large for a float, NaN and infinities are errors naming the field's path in the file."""
+    if isinstance(value, bool) or value is None:
+        raise TariffError(f"{source}: {where} must be a number (got {json.dumps(value)})")
+    if not isinstance(value, (int, float)):
         try:
             value = float(value)
-        except (TypeError, ValueError):
-            raise TariffError(f"{source}: {where} must be a number (got {value!r})") from None
-    value = float(value)
-    if not np.isfinite(value) or (minimum is not None and value < minimum):
-        least = "" if minimum is None else f" of at least {minimum:g}"
-        raise TariffError(f"{source}: {where} must be a finite number{least} (got {value!r})")
+        except (TypeError, ValueError, OverflowError):
+            raise TariffError(f"{source}: {where} must be a number (got {_shown(value)})") from None
+    try:
+        value = float(value)
+    except OverflowError:
+        raise TariffError(f"{source}: {where} is too large to be a number heatcalc can use") from None
+    if not np.isfinite(value):
+        raise TariffError(f"{source}: {where} must be a finite number (got {value!r})")
+    if kind is not None:
+        low, high, unit = BOUNDS[kind]
+        low = low if minimum is None else max(low, minimum)
+        if not low <= value <= high:
+            raise TariffError(f"{source}: {where} must be between {low:,g} and {high:,g} {unit} (got {value:g}); "
+                              "check the rate's units")
+    elif minimum is not None and value < minimum:
+        raise TariffError(f"{source}: {where} must be at least {minimum:g} (got {value!r})")
     return value
 
 
+def _shown(value) -> str:
+    """A value of the file as JSON writes it (null, true), cut to a line's length."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _schedule(source: str, field: str, value, periods: int) -> np.ndarray:
-    arr = None
-    if isinstance(value, list) and len(value) == 12 and all(isinstance(r, list) and len(r) == 24 for r in value):
-        try:
-            arr = np.array(value, dtype=float)
-        except (TypeError, ValueError):
-            arr = None
-    if arr is None:
+    """A 12 x 24 schedule of period numbers: whole numbers only (no booleans, nulls or NaN)."""
+    if not (isinstance(value, list) and len(value) == 12 and all(isinstance(r, list) and len(r) == 24
+                                                                 for r in value)):
         raise TariffError(f"{source}: {field} must be 12 months x 24 hours of period numbers")
-    if not np.all(arr == np.round(arr)) or arr.min() < 0 or arr.max() >= periods:
-        raise TariffError(f"{source}: {field} names period {int(arr.max())}, but the rate structure has "
-                          f"{periods} period(s) (numbered from 0)")
-    return arr.astype(np.int64)
+    for m, row in enumerate(value):
+        for h, cell in enumerate(row):
+            whole = not isinstance(cell, bool) and (isinstance(cell, int) or (isinstance(cell, float)
+                                                                              and cell.is_integer()))
+            if not whole or not 0 <= cell < periods:
+                what = "is not a period number" if not whole else \
+                    f"names period {cell}, but the rate structure has {periods} period(s) (numbered from 0)"
+                raise TariffError(f"{source}: {field}[{m}][{h}] {what} (got {_shown(cell)})")
+    return np.array(value, dtype=np.int64)
 
 
-def _tiers(source: str, field: str, structure, units: tuple[str, ...], days_scaled: bool) -> tuple:
-    """Each period's tiers as month-scaled cumulative bounds; returns (tuple of Tiers per month) when a daily
-    unit makes bounds depend on the month, else a plain tuple of Tiers."""
+TIER_FIELDS = frozenset({"max", "unit", "rate", "adj", "sell"})
+
+
+def _tiers(source: str, field: str, structure, units: tuple[str, ...], rate_kind: str) -> tuple:
+    """Each period's tiers, and per period which tiers' maxima are per day (``kWh daily``: x the month's days),
+    each tier by its own unit."""
     if not isinstance(structure, list) or not structure:
         raise TariffError(f"{source}: {field} must be a list of periods, each a list of tiers")
-    out, daily_any = [], False
+    out, daily = [], []
     for p, period in enumerate(structure):
         if not isinstance(period, list) or not period:
             raise TariffError(f"{source}: {field}[{p}] must be a list of tiers")
-        upper, buy, sell = [], [], []
+        upper, buy, sell, per_day = [], [], [], []
         for k, tier in enumerate(period):
             where = f"{field}[{p}][{k}]"
             if not isinstance(tier, dict):
                 raise TariffError(f"{source}: {where} must be an object with a rate")
+            unknown = sorted(str(key) for key in tier if key not in TIER_FIELDS)
+            if unknown:
+                raise TariffError(f"{source}: {where}: {', '.join(unknown)}: not a field of a URDB tier (those are "
+                                  f"{', '.join(sorted(TIER_FIELDS))}), so heatcalc cannot tell whether it changes "
+                                  "the bill; remove it if it does not")
             if "rate" not in tier:
                 raise TariffError(f"{source}: {where} has no rate; every tier needs one ($ per kWh or kW)")
-            rate = _number(source, f"{where}.rate", tier["rate"]) + _number(source, f"{where}.adj",
-                                                                              tier.get("adj", 0.0))
-            unit = str(tier.get("unit", units[0]))
-            if unit not in units:
-                raise TariffError(f"{source}: {where}.unit {unit!r} is not modelled (heatcalc takes "
+            rate = _number(source, f"{where}.rate", tier["rate"], kind=rate_kind) + (
+                _number(source, f"{where}.adj", tier["adj"], kind=rate_kind) if "adj" in tier else 0.0)
+            unit = tier.get("unit", units[0])
+            if not isinstance(unit, str) or unit not in units:
+                raise TariffError(f"{source}: {where}.unit {_shown(unit)} is not modelled (heatcalc takes "
                                   f"{' or '.join(units)}); tiers by kWh per kW depend on demand")
-            daily_any |= unit.endswith("daily")
             bound = tier.get("max")
-            upper.append(np.inf if bound is None else _number(source, f"{where}.max", bound, 0.0))
+            upper.append(np.inf if bound is None else _number(source, f"{where}.max", bound, kind=unit))
+            per_day.append(unit.endswith("daily"))
             buy.append(rate)
-            sell.append(_number(source, f"{where}.sell", tier.get("sell", 0.0)))
+            sell.append(_number(source, f"{where}.sell", tier["sell"], kind=rate_kind) if "sell" in tier else 0.0)
             if k == len(period) - 1:
                 upper[-1] = np.inf  # the last tier has no top, whatever its max says
-        if any(b <= a for a, b in zip(upper, upper[1:])):
+        if any(b <= a for a, b in zip(upper, upper[1:])) and not any(per_day):
             raise TariffError(f"{source}: {field}[{p}]: tier maxima must rise from tier to tier")
-        out.append((np.array(upper), np.array(buy), np.array(sell), daily_any))
-    return tuple(Tiers(u, b, s) for u, b, s, _ in out), daily_any
+        out.append(Tiers(np.array(upper), np.array(buy), np.array(sell)))
+        daily.append(np.array(per_day))
+    return tuple(out), tuple(daily)
 
 
 def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving: bool = True,
@@ -182,8 +244,8 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
     fixed = np.zeros(12)
     first = rate.get("fixedchargefirstmeter")
     if first not in (None, ""):
-        amount = _number(source, "fixedchargefirstmeter", first, 0.0)
-        units = rate.get("fixedchargeunits", "$/month")
+        units = _charge_units(source, "fixedchargeunits", rate.get("fixedchargeunits", "$/month"))
+        amount = _number(source, "fixedchargefirstmeter", first, kind=PER[units])
         if units == "$/month":
             fixed += amount
         elif units == "$/day":
@@ -193,12 +255,12 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         else:
             raise TariffError(f"{source}: fixedchargeunits {units!r} must be $/month, $/day or $/year")
     if rate.get("fixedmonthlycharge") not in (None, ""):
-        fixed += _number(source, "fixedmonthlycharge", rate["fixedmonthlycharge"], 0.0)
+        fixed += _number(source, "fixedmonthlycharge", rate["fixedmonthlycharge"], kind="month")
     # minimum charges
     min_usd, min_per = 0.0, None
     if rate.get("mincharge") not in (None, ""):
-        amount = _number(source, "mincharge", rate["mincharge"], 0.0)
-        units = rate.get("minchargeunits", "$/month")
+        units = _charge_units(source, "minchargeunits", rate.get("minchargeunits", "$/month"))
+        amount = _number(source, "mincharge", rate["mincharge"], kind=PER[units])
         if units == "$/month":
             min_usd, min_per = amount, "month"
         elif units == "$/day":
@@ -209,9 +271,9 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         else:
             raise TariffError(f"{source}: minchargeunits {units!r} must be $/month, $/day or $/year")
     elif rate.get("minmonthlycharge") not in (None, ""):
-        min_usd, min_per = _number(source, "minmonthlycharge", rate["minmonthlycharge"], 0.0), "month"
+        min_usd, min_per = _number(source, "minmonthlycharge", rate["minmonthlycharge"], kind="month"), "month"
     elif rate.get("annualmincharge") not in (None, ""):
-        min_usd, min_per = _number(source, "annualmincharge", rate["annualmincharge"], 0.0), "year"
+        min_usd, min_per = _number(source, "annualmincharge", rate["annualmincharge"], kind="year"), "year"
     # energy
     realtime = realtime_sell = None
     period = None
@@ -220,7 +282,7 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         prices = rate["realtimepricing"]
         if not isinstance(prices, list) or len(prices) not in (8760, 8784):
             raise TariffError(f"{source}: realtimepricing must be 8,760 hourly prices ($/kWh)")
-        values = np.array([_number(source, f"realtimepricing[{i}]", v) for i, v in enumerate(prices)])
+        values = np.array([_number(source, f"realtimepricing[{i}]", v, kind="energy") for i, v in enumerate(prices)])
         if values.size == 8784:
             values = np.concatenate([values[:59 * 24], values[60 * 24:]])
             notes.append("realtimepricing: a leap year's 29 February left out")
@@ -231,7 +293,7 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
                               "one way")
     elif rate.get("energyratestructure") is not None:
         energy_tiers, daily = _tiers(source, "energyratestructure", rate["energyratestructure"],
-                                     ("kWh", "kWh daily"), True)
+                                     ("kWh", "kWh daily"), "energy")
         n = len(energy_tiers)
         wd, we = rate.get("energyweekdayschedule"), rate.get("energyweekendschedule")
         if wd is None and we is None:
@@ -242,11 +304,9 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         wd = _schedule(source, "energyweekdayschedule", wd if wd is not None else we, n)
         we = _schedule(source, "energyweekendschedule", we if we is not None else wd, n)
         period = schedule_period(wd, we, year, daylight_saving)
-        if daily:
-            energy_tiers = tuple(_daily_tiers(t) for t in energy_tiers)
+        energy_tiers = tuple(_month_tiers(source, p, t, d) for p, (t, d) in enumerate(zip(energy_tiers, daily)))
+        if any(d.any() for d in daily):
             notes.append("tier maxima in kWh daily: x the days of each month")
-        else:
-            energy_tiers = tuple(_monthly_tiers(t) for t in energy_tiers)
     else:
         raise TariffError(f"{source}: has no energyratestructure or realtimepricing: heatcalc needs the energy "
                           "prices")
@@ -257,14 +317,14 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
     has_demand = rate.get("demandratestructure") is not None or rate.get("flatdemandstructure") is not None
     if has_demand:
         window = rate.get("demandwindow")
-        if window not in (None, "") and _number(source, "demandwindow", window, 0.0) < 60.0:
+        if window not in (None, "") and _number(source, "demandwindow", window, kind="minutes") < 60.0:
             raise TariffError(f"{source}: demandwindow {window} minutes: heatcalc knows each hour's mean demand, not "
                               "peaks within the hour, so a demand measured over less than 60 minutes is not modelled")
         for key in ("demandrateunit", "flatdemandunit"):
             if rate.get(key) not in (None, "", "kW"):
                 raise TariffError(f"{source}: {key} {rate[key]!r}: only kW demand charges are modelled")
     if rate.get("demandratestructure") is not None:
-        demand_tiers, _ = _tiers(source, "demandratestructure", rate["demandratestructure"], ("kW",), False)
+        demand_tiers, _ = _tiers(source, "demandratestructure", rate["demandratestructure"], ("kW",), "demand")
         n = len(demand_tiers)
         wd, we = rate.get("demandweekdayschedule"), rate.get("demandweekendschedule")
         if wd is None and we is None:
@@ -276,14 +336,11 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         demand_period = schedule_period(wd, we, year, daylight_saving)
         demand_tiers = tuple(Tiers(t.upper, t.buy, t.sell) for t in demand_tiers)
     if rate.get("flatdemandstructure") is not None:
-        flat_tiers, _ = _tiers(source, "flatdemandstructure", rate["flatdemandstructure"], ("kW",), False)
+        flat_tiers, _ = _tiers(source, "flatdemandstructure", rate["flatdemandstructure"], ("kW",), "demand")
         months = rate.get("flatdemandmonths", [0] * 12)
         if not isinstance(months, list) or len(months) != 12:
             raise TariffError(f"{source}: flatdemandmonths must be 12 period numbers, one per month")
-        flat_month_period = np.array([int(_number(source, f"flatdemandmonths[{i}]", m, 0.0))
-                                      for i, m in enumerate(months)])
-        if flat_month_period.max() >= len(flat_tiers):
-            raise TariffError(f"{source}: flatdemandmonths names a period flatdemandstructure does not have")
+        flat_month_period = _schedule(source, "flatdemandmonths", [[m] * 24 for m in months], len(flat_tiers))[:, 0]
     # distributed generation
     dg = rate.get("dgrules")
     rule = None
@@ -300,9 +357,13 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
                           flat_tiers, rule, year, daylight_saving)
 
 
-def _monthly_tiers(t: Tiers) -> tuple:
-    return tuple(t for _ in range(12))
-
-
-def _daily_tiers(t: Tiers) -> tuple:
-    return tuple(Tiers(t.upper * days, t.buy, t.sell) for days in MONTH_DAYS)
+def _month_tiers(source: str, p: int, t: Tiers, daily: np.ndarray) -> tuple:
+    """A period's tiers for each month: a ``kWh daily`` tier's maximum x that month's days, a ``kWh`` one as it is."""
+    out = []
+    for days in MONTH_DAYS:
+        upper = np.where(daily, t.upper * days, t.upper)
+        if any(b <= a for a, b in zip(upper, upper[1:])):
+            raise TariffError(f"{source}: energyratestructure[{p}]: tier maxima must rise from tier to tier in every "
+                              "month (kWh daily maxima count x the month's days)")
+        out.append(Tiers(upper, t.buy, t.sell))
+    return tuple(out)
