@@ -15,7 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import Problem, ProfileError
+from .errors import HeatcalcError, Problem, ProfileError
 from .fileio import MAX_LINE_BYTES, LineTooLong, has_undecodable, text_lines
 from .homes import (  # noqa: F401  (the per-home route's names, used by the CLI and tests through this module)
     BLOCK, MAX_CSV_FIELD, HomeInput, Outcome, _spec, check_table_header, process_block, read_defaults,
@@ -364,6 +364,56 @@ def _parquet_cells(column) -> list:
     if pa.types.is_floating(kind):
         return column.to_numpy(zero_copy_only=False).tolist()  # nulls → NaN, which is empty
     return column.to_pylist()
+
+
+def guard_outputs(chunks, outputs: dict):
+    """The chunks as they come, each first checked against the output files (``{"--output": path}``): a file one of
+    its rows names (a rate, a load series, a weather file) that is also an output stops the run with an error (exit
+    2) before that chunk runs.  Outputs are written under a temporary name and renamed at the end, so the file is
+    never touched.  Used as it reads stdin's table; a table in a file is checked whole first
+    (:func:`check_table_outputs`)."""
+    from .fileio import same_file
+    from .homes import table_folder
+    from .profile import FILE_FIELDS, absolute_file
+
+    named = [(option, path) for option, path in outputs.items() if path is not None and str(path) != "-"]
+    seen: set = set()
+    for chunk in chunks:
+        if named:
+            folder = table_folder(chunk.source)
+            for field, cells in zip(chunk.fields, chunk.cells):
+                if field not in FILE_FIELDS:
+                    continue
+                for i, cell in enumerate(cells):
+                    path = absolute_file(cell.strip() if isinstance(cell, str) else cell, folder)
+                    if path is None or path in seen:
+                        continue
+                    seen.add(path)
+                    for option, out in named:
+                        if same_file(out, path):
+                            raise HeatcalcError(f"{option} {out}: is {field} of {chunk.source}'s home "
+                                                f"{chunk.homes[i]} (an input); write the output to another file")
+        yield chunk
+
+
+def check_table_outputs(homes: str, defaults: dict, outputs: dict, parquet: bool) -> None:
+    """Refuse, before anything is written, an output that is a file a homes table's rows name: the table is read
+    once through for the columns that name files (and not at all when it has none)."""
+    from .profile import FILE_FIELDS
+
+    if not any(path is not None and str(path) != "-" for path in outputs.values()):
+        return
+    if parquet:
+        import pyarrow.parquet as pq
+
+        if not any(n.strip() in FILE_FIELDS for f in parquet_files(homes) for n in pq.read_schema(f).names):
+            return
+        chunks = open_parquet(homes, defaults)
+    else:
+        chunks = csv_chunks(open_table(homes, defaults), defaults)
+    for chunk in guard_outputs(chunks, outputs):
+        if not set(chunk.fields) & set(FILE_FIELDS) and not parquet:
+            break  # a CSV table's chunks all have its header's fields
 
 
 def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, cluster=None,

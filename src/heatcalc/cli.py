@@ -378,9 +378,12 @@ def batch(
     if is_stdout(errors) and output is None:
         raise HeatcalcError("--errors - would mix failures into the rows on stdout: give -o FILE for the rows, or "
                             "--errors FILE")
+    base = b.read_defaults(defaults)
     refuse_overwriting_inputs({"--output": output, "--errors": errors},
                               [*tables, defaults, *b.profile_paths(inputs or []),
-                               *_referenced_files(b.profile_paths(inputs or []))])
+                               *_referenced_files(b.profile_paths(inputs or [])), *_defaults_files(base)])
+    if homes is not None and homes != "-":  # every file the table's rows name, before anything is written
+        b.check_table_outputs(homes, base, {"--output": output, "--errors": errors}, parquet)
     if scheduler is not None and homes is None:
         raise HeatcalcError("--scheduler runs a homes table on a cluster: give --homes TABLE")
     if format is None:
@@ -390,11 +393,12 @@ def batch(
         raise HeatcalcError("--format parquet writes a file: give -o FILE.parquet")
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
-    base = b.read_defaults(defaults)
     # stdin, a missing table or a bad header stop here, before any home runs
     stdin_items = b.read_stdin({}) if "-" in (inputs or []) else None
     if homes is not None:
         table = b.open_parquet(homes, base) if parquet else b.csv_chunks(b.open_table(homes, base), base)
+        if homes == "-":  # stdin's table is read once: its rows are checked as they come
+            table = b.guard_outputs(table, {"--output": output, "--errors": errors})
     jobs = jobs or os.cpu_count() or 1
     sources = []
     if inputs:
@@ -411,6 +415,20 @@ def batch(
     if parquet and total is not None:
         total += b.parquet_rows(homes)
     _run_batch(_chained(sources), total, format, output, errors, fail_fast)
+
+
+def _defaults_files(defaults: dict) -> list:
+    """The files a --defaults profile names (already absolute: relative to its own folder)."""
+    from .profile import FILE_FIELDS
+
+    out = []
+    for field in FILE_FIELDS:
+        node = defaults
+        for part in field.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str) and node:
+            out.append(node)
+    return out
 
 
 def _referenced_files(paths) -> list:

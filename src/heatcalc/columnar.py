@@ -254,6 +254,8 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
         raw[field] = [fill if _is_empty(cell) else cell for cell in cells]
     for field, value in defaults.items():
         raw.setdefault(field, [value] * n)
+    if defaults:
+        _replace_defaults(chunk, defaults, raw)
     out = {}
     none = [None] * n
     for field in sorted(raw, key=lambda f: f in BILL_AMOUNTS):  # the bills' fuel before the amounts it sets units of
@@ -274,6 +276,28 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
                 if value is False and any(v[i] is not None for v in inside):
                     fast[i] = False
     return out
+
+
+def _replace_defaults(chunk: Chunk, defaults: dict, raw: dict) -> None:
+    """Where a row chooses a member of a one-of group the defaults chose another of, the defaults' fields of that
+    group are not filled in for the row (:func:`heatcalc.profile.replaced_defaults`, as the per-home route does)."""
+    from .profile import one_of_members, replaced_defaults
+
+    if not any(one_of_members(f) for f in defaults):
+        return
+    given = [(f, cells) for f, cells in zip(chunk.fields, chunk.cells) if one_of_members(f)]
+    choices: dict = {}  # the fields a row gives → its rows
+    for i in range(len(chunk)):
+        key = tuple(f for f, cells in given if not _is_empty(cells[i]))
+        if key:
+            choices.setdefault(key, []).append(i)
+    own = {f: cells for f, cells in zip(chunk.fields, chunk.cells)}
+    for fields, rows in choices.items():
+        for field in replaced_defaults(fields, defaults):
+            cells = own.get(field)
+            for i in rows:
+                if cells is None or _is_empty(cells[i]):
+                    raw[field][i] = None
 
 
 def _numbers(values: dict, field: str, rows: np.ndarray, default) -> np.ndarray:

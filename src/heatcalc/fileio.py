@@ -159,10 +159,12 @@ def has_undecodable(text: str) -> bool:
 # --- output -------------------------------------------------------------------------------------------------------
 
 def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file: the same device and inode when both exist, else the same resolved path
+    (links and ``..`` followed)."""
     try:
         return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
+    except (OSError, ValueError):
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def refuse_overwriting_inputs(outputs: dict[str, str | Path | None], inputs: Iterable[str | Path]) -> None:

@@ -38,7 +38,7 @@ def read_defaults(path: str | None) -> dict:
     """The --defaults profile as plain data (validated later, merged into every row)."""
     if not path:
         return {}
-    from .profile import MAX_PROFILE_BYTES, read_yaml
+    from .profile import MAX_PROFILE_BYTES, absolute_files, read_yaml
 
     from .fileio import read_limited
 
@@ -50,7 +50,8 @@ def read_defaults(path: str | None) -> dict:
     data, _ = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ProfileError(path, [Problem("", "the defaults profile must be a mapping of sections")])
-    return data
+    # the files it names are relative to its own folder, not to the table's
+    return absolute_files(data, Path(path).resolve().parent)
 
 def check_table_header(header: list[str], source: str) -> list[str]:
     """The column names of a homes table, or :class:`ProfileError` (exit 2) listing every problem of the header:
@@ -93,9 +94,13 @@ def check_table_header(header: list[str], source: str) -> list[str]:
 
 def row_to_profile(cells: dict, defaults: dict) -> dict:
     """Nest dotted columns (``systems.furnace.afue``) into profile data over a deep copy of the defaults."""
-    from .profile import copy_data, set_field
+    from .profile import copy_data, replaced_defaults, set_field
 
     data = copy_data(defaults)
+    if defaults:  # a row's choice in a one-of group (heating_load.annual) replaces the defaults' (from_bills)
+        given = [k for k, raw in cells.items() if k and not _is_blank(raw)]
+        for field in replaced_defaults(given, _leaves(data)):
+            _remove(data, field)
     for key, raw in cells.items():
         if not key or raw is None:
             continue
@@ -106,6 +111,33 @@ def row_to_profile(cells: dict, defaults: dict) -> dict:
         elif not (isinstance(raw, float) and math.isnan(raw)):  # a typed Parquet value; null and NaN are empty
             set_field(data, key, raw.item() if hasattr(raw, "item") else raw)
     return data
+
+def _is_blank(raw) -> bool:
+    """An empty cell: blank text, None, or a Parquet null (NaN)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and math.isnan(raw))
+
+
+def _leaves(data: dict, prefix: str = "") -> list:
+    out = []
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        out.extend(_leaves(value, path) if isinstance(value, dict) and value else [path])
+    return out
+
+
+def _remove(data: dict, field: str) -> None:
+    """Delete a dotted field from plain data, and the sections it leaves empty."""
+    *parents, last = field.split(".")
+    nodes = [data]
+    for part in parents:
+        nodes.append(nodes[-1].get(part))
+        if not isinstance(nodes[-1], dict):
+            return
+    nodes[-1].pop(last, None)
+    for node, part in zip(reversed(nodes[:-1]), reversed(parents)):
+        if node[part] == {}:
+            del node[part]
+
 
 def _cell_value(text: str):
     low = text.lower()

@@ -16,8 +16,8 @@ from .sections import (
     BaseUse, GasBlock, Solar,
 )
 from .validation import (
-    EXTENSION_PREFIX, PERIOD_FIELDS, POINT_FIELDS, SCHEMA, field_spec, parse_field_value, rating_points_from_text,
-    suggest, validate,
+    EXTENSION_PREFIX, PERIOD_FIELDS, POINT_FIELDS, SCHEMA, field_spec, one_of_members, parse_field_value,
+    rating_points_from_text, replaced_defaults, suggest, validate,
 )
 
 
@@ -28,25 +28,88 @@ def json_schema() -> dict:
     return make()
 
 
+#: The fields that name a file, relative to the profile's folder (a homes table's rows: to the table's; a --defaults
+#: profile's: to its own).  Outputs are never written over any of them.
+FILE_FIELDS = ("location.weather_file", "tariff.urdb", "heating_load.hourly.file", "cooling_load.hourly.file")
+
+
+def absolute_file(name, base_dir) -> str | None:
+    """A file field's value as the model opens it: ``~`` expanded, relative to ``base_dir`` (when known)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(name, str) or not name:
+        return None
+    path = Path(name).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    return os.path.abspath(path) if path.is_absolute() or base_dir is not None else str(path)
+
+
+def _file_values(profile: Profile) -> list:
+    """The values of :data:`FILE_FIELDS` in a profile, in that order (None where absent)."""
+    location, tariff = profile.location, profile.tariff
+    out = [location.weather_file if location is not None else None, tariff.urdb if tariff is not None else None]
+    for load in (profile.heating_load, getattr(profile, "cooling_load", None)):
+        hourly = getattr(load, "hourly", None) if load is not None else None
+        out.append(hourly.file if hourly is not None else None)
+    return out
+
+
 def files_read(profile: Profile) -> list:
     """The files a profile points to (its weather file, URDB rate and load series), resolved as the model reads
     them: outputs must never be written over them."""
     from pathlib import Path
 
-    named = [profile.location.weather_file if profile.location is not None else None,
-             profile.tariff.urdb if profile.tariff is not None else None]
-    for load in (profile.heating_load, getattr(profile, "cooling_load", None)):
-        hourly = getattr(load, "hourly", None) if load is not None else None
-        named.append(hourly.file if hourly is not None else None)
-    out = []
-    for name in named:
-        if not name:
-            continue
-        path = Path(name).expanduser()
-        if not path.is_absolute() and profile.base_dir is not None:
-            path = profile.base_dir / path
-        out.append(path)
-    return out
+    return [Path(absolute_file(name, profile.base_dir)) for name in _file_values(profile) if name]
+
+
+def absolute_files(data: dict, base_dir) -> dict:
+    """Plain profile data with its file fields made absolute against ``base_dir`` (in place, and returned): what a
+    --defaults profile or ``Profile.to_dict()`` gives keeps naming the same files wherever it is used."""
+    for field in FILE_FIELDS:
+        node = data
+        *parents, last = field.split(".")
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(last), str) and node[last]:
+            node[last] = absolute_file(node[last], base_dir)
+    return data
+
+
+def _profile_eq(self: Profile, other: object) -> bool:
+    """Two profiles are equal when every field is, file fields compared as the files they name (a profile and its
+    ``to_dict()`` round trip, whose paths are absolute, are the same home; two profiles naming ``rate.json`` in
+    different folders are not)."""
+    if type(other) is not type(self):
+        return False
+    mine, theirs = _file_values(self), _file_values(other)
+    if [absolute_file(n, self.base_dir) for n in mine] != [absolute_file(n, other.base_dir) for n in theirs]:
+        return False
+    return all(_without_files(getattr(self, n), n) == _without_files(getattr(other, n), n) for n in self._fields)
+
+
+def _without_files(value, name: str):
+    """A section with its file fields blanked (they are compared resolved, by :func:`_profile_eq`)."""
+    fields = [f.split(".", 1)[1] for f in FILE_FIELDS if f.startswith(name + ".")]
+    for field in fields:
+        if value is None:
+            break
+        if "." in field:
+            inner, leaf = field.split(".")
+            child = getattr(value, inner, None)
+            if child is not None and getattr(child, leaf, None) is not None:
+                value = value.replace(**{inner: child.replace(**{leaf: None})})
+        elif getattr(value, field, None) is not None:
+            value = value.replace(**{field: None})
+    return value
+
+
+def _profile_hash(self: Profile) -> int:
+    from .declare import _hashable
+
+    return hash((tuple(absolute_file(n, self.base_dir) for n in _file_values(self)),
+                 *(_hashable(_without_files(getattr(self, n), n)) for n in self._fields)))
 
 
 def _checked(profile: Profile) -> Profile:
@@ -99,7 +162,14 @@ def profile_to_dict(profile: Profile) -> dict:
     equal Profile: a profile read from YAML gives its YAML as written (with any changes made in code since), one
     built in code gives the values it was given."""
     checked = _checked(profile)
-    return copy_data(checked.data) if checked.data is not None else {}
+    if checked.data is None:
+        return {}
+    # file fields absolute: the dict has no folder of its own, and must name the files this profile reads; the
+    # name a file gave by default is kept, so that the dict is the same home under the same name
+    data = absolute_files(copy_data(checked.data), checked.base_dir)
+    if data.get("name") is None and checked.name is not None:
+        data = {"name": checked.name, **data}
+    return data
 
 
 def profile_to_yaml(profile: Profile) -> str:
@@ -123,6 +193,8 @@ def profile_to_yaml(profile: Profile) -> str:
 # The Record classes cannot import the validator (it imports them), so these methods are attached here.
 Profile.to_dict = profile_to_dict
 Profile.to_yaml = profile_to_yaml
+Profile.__eq__ = _profile_eq
+Profile.__hash__ = _profile_hash
 
 
 def load_profile(source) -> Profile:
@@ -147,6 +219,6 @@ __all__ = [
     "HeatPumpConfig", "HeatingLoad", "Incentives", "InstalledCosts", "Leaf", "Location", "MAX_DEPTH", "MAX_NODES",
     "MAX_PROFILE_BYTES", "PERIOD_FIELDS", "POINT_FIELDS", "PerformancePoint", "Prices", "Profile", "Record",
     "ResistanceConfig", "SCHEMA", "SYSTEMS", "Section", "Systems", "Tariff", "TariffPeriod", "copy_data",
-    "field_spec", "files_read", "json_schema", "profile_to_dict", "profile_to_yaml", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
+    "FILE_FIELDS", "absolute_file", "absolute_files", "field_spec", "files_read", "one_of_members", "replaced_defaults", "json_schema", "profile_to_dict", "profile_to_yaml", "load_profile", "load_profile_file", "parse_field_value", "parse_profile_text",
     "rating_points_from_text", "read_yaml", "set_field", "suggest", "validate",
 ]

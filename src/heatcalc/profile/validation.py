@@ -537,6 +537,38 @@ def _frozen(value):
 
 
 @lru_cache(maxsize=None)
+def one_of_members(path: str) -> list:
+    """Each choice a dotted field makes: (the section's path, the member) for every section along the path whose
+    fields are one-of (``heating_load.from_bills.amount`` → ``[("heating_load", "from_bills"), ("heating_load.
+    from_bills", "amount")]``).  Location's lon is part of the lat member; its state accompanies any member."""
+    out = []
+    node: Any = SCHEMA
+    parts = path.split(".")
+    for k, part in enumerate(parts):
+        if not isinstance(node, Section) or part not in node.fields:
+            break
+        if node.one_of:
+            member = "lat" if (k == 1 and parts[0] == "location" and part == "lon") else part
+            if member in node.one_of and not (parts[0] == "location" and member == "state"):
+                out.append((".".join(parts[:k]), member))
+        node = node.fields[part]
+    return out
+
+
+def replaced_defaults(given, defaults) -> set:
+    """The dotted fields of ``defaults`` (a --defaults profile, flattened) that a row's own fields ``given``
+    replace: a row that chooses one member of a one-of group (``heating_load.annual``, ``location.zip``) replaces
+    the defaults' other members of it (``heating_load.from_bills.*``, ``location.station``)."""
+    chosen: dict = {}
+    for field in given:
+        for section, member in one_of_members(field):
+            chosen.setdefault(section, set()).add(member)
+    if not chosen:
+        return set()
+    return {d for d in defaults if any(section in chosen and member not in chosen[section]
+                                       for section, member in one_of_members(d))}
+
+
 def field_spec(path: str) -> Leaf | Section | None:
     """The declaration of a dotted field (``prices.electricity``), or None if the profile has no such field."""
     node: Any = SCHEMA
