@@ -63,6 +63,8 @@ def _kind(leaf: Leaf) -> tuple[str, str]:
         return "share or quantity", "a share of the 47 F capacity, or **Btu/h**"
     if leaf.kind == "bool":
         return "true/false", ""
+    if leaf.kind == "angle":
+        return "number", "degrees (plain, or with deg)"
     kind = leaf.unit({}) if callable(leaf.unit) else leaf.unit
     if callable(leaf.unit):
         return "quantity", "therm, ccf, Mcf, m3 (gas); gal (propane, oil); kWh, MWh (electricity); MMBtu"

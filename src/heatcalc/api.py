@@ -12,6 +12,7 @@ nothing else does: an input heatcalc cannot read (a missing file, a device) is a
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple
 
@@ -24,6 +25,18 @@ if TYPE_CHECKING:
 
 ProfileLike = "str | Path | Mapping[str, Any] | Profile"
 _PRICES = "prices."
+
+
+def _arg(call: str, name: str, value, kind: type | tuple, what: str, none: bool = True):
+    """Check a Python caller's argument: a value of the wrong type is a :class:`TypeError` naming the call and the
+    argument (never an AttributeError from deep inside)."""
+    if value is None and none:
+        return value
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise TypeError(f"heatcalc.{call}: {name} must be {what}, not a bool ({value!r})")
+    if not isinstance(value, kind):
+        raise TypeError(f"heatcalc.{call}: {name} must be {what}, not {type(value).__name__} ({value!r})")
+    return value
 
 
 def _field(name: str) -> str:
@@ -111,6 +124,10 @@ def rate_heat_pump(profile=None, *, points: str | None = None, min_points: str |
     from .model import rating as r
     from .profile import field_spec, rating_points_from_text
 
+    for name, value in (("points", points), ("min_points", min_points), ("rated_points", rated_points)):
+        _arg("rate_heat_pump", name, value, str, 'text "OUTDOOR_F:COP:CAPACITY_BTU_H,..."')
+    _arg("rate_heat_pump", "tests", tests, (str, Path), "a test-set file's path")
+    _arg("rate_heat_pump", "compressor", compressor, str, "single_stage, two_stage or variable_speed", none=False)
     given = [x is not None for x in (profile, points, tests)]
     if sum(given) != 1:
         raise HeatcalcError("give one of: a profile, --points, or --tests")
@@ -218,10 +235,7 @@ def _compare_chunk(chunk: list, overrides: dict, override_source: str) -> list:
             out[i] = exc
         except HeatcalcError as exc:
             out[i] = ProfileError(_name(profile), [Problem("", str(exc))])
-        except (TypeError, ValueError, AttributeError, RecursionError) as exc:
-            # something that is not a profile at all (an int, an object): this one fails, the chunk goes on
-            out[i] = ProfileError(_name(profile), [Problem("", f"is not a profile: give a path, a mapping or a "
-                                                               f"Profile ({type(exc).__name__}: {exc})")])
+        # anything else is a bug, never bad input: it is raised (load_profile refuses what is not a profile)
     for i, comparison in zip(where, compare_homes(homes)):
         out[i] = comparison
     return out
@@ -240,7 +254,14 @@ def compare_many(profiles: Iterable[str | Path | Mapping[str, Any] | Profile], j
     are computed together; ``jobs`` > 1 spreads chunks of profiles over that many processes."""
     import itertools
 
-    items = iter(profiles)
+    _arg("compare_many", "jobs", jobs, numbers.Integral, "a whole number of processes", none=False)
+    if isinstance(profiles, (str, Path, Mapping, Profile)):
+        raise TypeError("heatcalc.compare_many: profiles must be an iterable of profiles (for one, use compare)")
+    try:
+        items = iter(profiles)
+    except TypeError:
+        raise TypeError(f"heatcalc.compare_many: profiles must be an iterable of profiles, not "
+                        f"{type(profiles).__name__}") from None
     chunks = iter(lambda: list(itertools.islice(items, 64)), [])  # lists of 64 profiles until none are left
     if jobs <= 1:
         for chunk in chunks:
@@ -291,6 +312,8 @@ def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overr
 
     if not 1 <= len(vary) <= 2:
         raise HeatcalcError("sweep: vary one field, or two for a grid")
+    for v in vary:
+        _arg("sweep", "vary", v, str, 'text such as "prices.electricity=0.10:0.40:0.05"', none=False)
     varies = [sw.parse_vary(v) for v in vary]
     if len(varies) == 2 and varies[0].field == varies[1].field:
         raise HeatcalcError("sweep: the two fields must differ")
@@ -320,6 +343,7 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
     from .costs import cost_table
     from .weather import stations as st
 
+    _arg("installed_costs", "state", state, str, "a two-letter state code")
     if state is not None and (st.state_info(state) is None or state.upper() == "US"):
         raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
     btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
@@ -337,6 +361,12 @@ def find_incentives(zip: str, income: float | None = None, household_size: int |
 
     from .incentives import find
 
+    _arg("find_incentives", "zip", zip, str, 'a ZIP code as text ("02134")', none=False)
+    _arg("find_incentives", "income", income, numbers.Real, "a yearly income in dollars (a number)")
+    _arg("find_incentives", "household_size", household_size, numbers.Integral, "a whole number of people")
+    _arg("find_incentives", "owner", owner, bool, "True or False", none=False)
+    _arg("find_incentives", "utility", utility, str, "a utility's name or key")
+    _arg("find_incentives", "date", date, (str, dt.date), 'a date ("2026-03-01" or a datetime.date)')
     on = None
     if date is not None:
         try:
@@ -350,6 +380,11 @@ def stations(state: str | None = None, near: str | None = None, limit: int = 0) 
     """``heatcalc stations``: the embedded weather stations, one state's, or nearest a ZIP code first."""
     from .catalog import station_records
 
+    _arg("stations", "state", state, str, "a two-letter state code")
+    _arg("stations", "near", near, str, 'a ZIP code as text ("02134")')
+    _arg("stations", "limit", limit, numbers.Integral, "a whole number (0: every station)", none=False)
+    if limit < 0:
+        raise HeatcalcError(f"stations: limit must be 0 (every station) or more, not {limit}")
     return station_records(state=state, near=near, limit=limit)[0]
 
 
@@ -357,6 +392,7 @@ def prices(state: str | None = None) -> list[dict]:
     """``heatcalc prices``: default prices and grid emission rate of a state (or of every state)."""
     from .catalog import price_records
 
+    _arg("prices", "state", state, str, "a two-letter state code")
     return price_records(state)[0]
 
 
@@ -376,6 +412,7 @@ def write_report(profiles, path: str | Path, format: str = "html", chart: str | 
     from .errors import ProfileErrors
     from .fileio import Output
 
+    _arg("write_report", "path", path, (str, Path), 'a file path, or "-" for stdout', none=False)
     if format not in ("html", "svg", "png"):
         raise HeatcalcError(f"format: give html, svg or png, not {format!r}")
     items = [profiles] if isinstance(profiles, (str, Path, Mapping, Profile)) else list(profiles)

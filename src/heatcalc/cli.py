@@ -895,6 +895,19 @@ def main() -> None:
         note_stop(exc)  # kept, so that a stop whose exception is swallowed still wins before any output is kept
         raise exc
 
+    def unraisable(info) -> None:
+        # An exception Python cannot raise (in a garbage-collection callback or a __del__) would be printed with a
+        # traceback. A stop signal landing there is kept by note_stop and reported once by the command; anything
+        # else is said in one line (--traceback: Python's own report).
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            return
+        if _state.get("traceback"):
+            sys.__unraisablehook__(info)
+            return
+        _err(f"Warning: an error was ignored while cleaning up ({type(info.exc_value).__name__}: "
+             f"{info.exc_value}); please report it, with --traceback's output")
+
+    sys.unraisablehook = unraisable
     signal.signal(signal.SIGTERM, stop)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, stop)

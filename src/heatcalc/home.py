@@ -1608,9 +1608,7 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
         distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
         tons = _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests) / 12000.0
         compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
-        hspf2 = cfg.hspf2 if cfg.hspf2 is not None and not cfg.performance else _rated_hspf2(heat_pump, compressor)
-        if cfg.hspf2 is None and not cfg.performance:
-            hspf2 = field_spec("systems.heat_pump.hspf2").default
+        hspf2 = heat_pump_hspf2(cfg, heat_pump, compressor)
         zones = None
         if distribution == "ductless":
             if cfg.zones is not None and cfg.zones != int(cfg.zones):
@@ -1647,6 +1645,17 @@ def _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h: float | None, tests)
         if full:
             return float(full[0])
     return float(heat_pump.curve.capacity_max(47.0))
+
+
+def heat_pump_hspf2(cfg, heat_pump: HeatPump, compressor: str) -> float:
+    """The HSPF2 a profile's air-source heat pump stands for: the one given (with no points), the default when
+    neither a rating nor points are given, else its points rated by AHRI 210/240-2023 (for its installed cost and
+    the size table's 'as given' row)."""
+    if cfg.hspf2 is not None and not cfg.performance:
+        return float(cfg.hspf2)
+    if cfg.hspf2 is None and not cfg.performance:
+        return float(field_spec("systems.heat_pump.hspf2").default)
+    return _rated_hspf2(heat_pump, compressor)
 
 
 def _rated_hspf2(heat_pump: HeatPump, compressor: str) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -172,9 +173,14 @@ def _looks_like_header(names: list[str]) -> bool:
     if len(names) > 1000:
         return False
     for n in names:
-        if len(n) > 100 or not n.isprintable() or "=" in n or "\ufffd" in n:
+        if len(n) > 100 or not n.isprintable() or "\ufffd" in n:
             return False
+    if all(_ASSIGNMENT.match(n) for n in names if n):  # KEY=value lines: an environment or settings file
+        return False
     return any(n and not _is_number(n) for n in names)
+
+
+_ASSIGNMENT = re.compile(r"^(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=")
 
 
 def _is_number(text: str) -> bool:

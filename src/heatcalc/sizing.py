@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .home import Home
+from .home import Home, heat_pump_hspf2
 from .model.engine import HeatPump, annual_totals, heat_pump_hourly
 from .model.heat_pump import calibrated_default_curve, size_to_load_btu_per_h, sizing_temperature_f
 from .model.load import cooling_load_btu_per_h, heat_load_btu_per_h
@@ -169,7 +169,9 @@ def _profile_unit(home: Home, design_load: float, load, temp, hours, cooling_des
     backup_kw = max(0.0, short_btu_per_h) / BTU_PER_KWH
     nominal = float(home.heat_pump_nominal_btu_per_h)
     return SizeOption(
-        unit="profile", compressor=home.heat_pump_compressor or "", hspf2=float("nan"), sizing_temp_f=t_design,
+        unit="profile", compressor=home.heat_pump_compressor or "",
+        hspf2=heat_pump_hspf2(home.profile.systems.heat_pump, hp, home.heat_pump_compressor or "single_stage"),
+        sizing_temp_f=t_design,
         nominal_btu_per_h=nominal, nominal_tons=nominal / 12000.0, capacity_at_design_btu_per_h=capacity,
         design_load_btu_per_h=design_load, covers_design_load=capacity >= design_load,
         heat_share_without_backup=1.0 - year.backup_fraction, backup_needed_kw=backup_kw,

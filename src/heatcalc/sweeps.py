@@ -47,7 +47,7 @@ def _leaf(path: str) -> Leaf:
             hint = f"; did you mean '{'.'.join(parts[:i] + [close[0]])}'?" if close else ""
             raise ProfileError("--vary", [Problem(path, f"{where} has no field '{part}'{hint}")])
         node = fields[part]
-    if not isinstance(node, Leaf) or node.kind not in ("quantity", "number"):
+    if not isinstance(node, Leaf) or node.kind not in ("quantity", "number", "angle"):
         raise ProfileError("--vary", [Problem(path, "is not a numeric field; --vary takes fields such as "
                                                     "prices.electricity or systems.furnace.afue")])
     return node

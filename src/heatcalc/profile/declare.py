@@ -24,7 +24,7 @@ class Leaf(NamedTuple):
     words how a computed default is found, when there is no constant.  ``source`` says where the default comes from.
     """
 
-    kind: str  # quantity | number | enum | string | points | periods | per_time | bool
+    kind: str  # quantity | number | angle (degrees) | enum | string | points | periods | per_time | bool
     doc: str
     unit: Any = None  # a UnitKind, or a function of the sibling values giving one (None while they are wrong)
     minimum: float | None = None

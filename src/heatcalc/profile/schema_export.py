@@ -17,6 +17,10 @@ def _leaf_schema(spec: Leaf) -> dict:
         return {"enum": list(spec.choices), "description": _doc(spec)}
     if spec.kind == "string":
         return {"type": "string", "description": _doc(spec)}
+    if spec.kind == "angle":
+        out = {"type": "number", "minimum": spec.minimum, "maximum": spec.maximum}
+        return {"anyOf": [out, {"type": "string", "pattern": r"^\s*[-+]?[0-9.]+\s*(deg|degrees?|°)?\s*$"}],
+                "description": _doc(spec)}
     if spec.kind == "number":
         out = {"type": "number"}
         if spec.minimum is not None:

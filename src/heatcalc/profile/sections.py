@@ -441,9 +441,9 @@ class Solar(Record, required=("capacity",)):
 
     capacity: float | None = leaf("quantity", "DC nameplate capacity (a plain number is kW).", unit=u.PV_CAPACITY,
                                   above=0, maximum=1000, example="6 kW")
-    tilt: float | None = leaf("number", "Tilt from horizontal [degrees].", minimum=0, maximum=90, default=20.0,
+    tilt: float | None = leaf("angle", "Tilt from horizontal [degrees].", minimum=0, maximum=90, default=20.0,
                               source="PVWatts' default tilt (NREL PVWatts v8)")
-    azimuth: float | None = leaf("number", "Direction the array faces [degrees clockwise from north; 180 = "
+    azimuth: float | None = leaf("angle", "Direction the array faces [degrees clockwise from north; 180 = "
                                            "south].", minimum=0, maximum=360, default=180.0,
                                  source="PVWatts' default azimuth (NREL PVWatts v8)")
     losses: float | None = leaf("number", "System losses: soiling, shading, wiring, mismatch, ... (0.14 or 14 %).",

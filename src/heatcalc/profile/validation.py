@@ -26,6 +26,9 @@ POINT_FIELDS: dict = dict(PerformancePoint._declarations)
 PERIOD_FIELDS: dict = dict(TariffPeriod._declarations)
 
 
+ANGLE_UNITS = ("deg", "degree", "degrees", "°")
+
+
 def suggest(key: str, known) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
@@ -144,7 +147,7 @@ class _Validator:
                 return value.strip().lower() in ("true", "yes")
             self.add(path, f"must be true or false, got {_describe(value)}")
             return None
-        if spec.kind == "number":
+        if spec.kind in ("number", "angle"):
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 self.add(path, f"must be a number, got {_describe(value)}")
                 return None
@@ -153,7 +156,11 @@ class _Validator:
             except u.UnitError as exc:
                 self.add(path, str(exc))
                 return None
-            if unit == "%":
+            if spec.kind == "angle":  # degrees, plain or written so; a share (30 %) is not an angle
+                if unit and unit.lower() not in ANGLE_UNITS:
+                    self.add(path, f"is an angle in degrees (a plain number, or with deg); got the unit {unit!r}")
+                    return None
+            elif unit == "%":
                 number /= 100.0
             elif unit:
                 self.add(path, f"is a plain number and takes no unit (got {unit!r})")
