@@ -105,3 +105,40 @@ def test_a_bad_rate_in_a_homes_table_fails_that_home_only(write, cli, tmp_path):
     assert proc.returncode == 3, proc.stderr
     assert "internal error" not in proc.stderr and "must be between -10 and 10" in proc.stderr
     assert {line.split(",")[0] for line in proc.stdout.splitlines()[1:]} == {"a"}
+
+
+HOSTILE = [None, True, False, "x", "", -1, -1e308, 1e308, 10 ** 30, 10 ** 400, [], {}, [[]], [None], "NaN", 0.5,
+           "0.2", [1] * 12, float("nan")]
+
+
+def test_every_field_of_a_rate_under_hostile_values_is_a_bill_or_one_error():
+    # A battery over the sample rate: every top-level field, every tier field and a schedule cell set to each hostile
+    # value gives either a TariffError (one line, naming the field) or a finite bill; never another exception,
+    # never NaN or a bill beyond what the bounds allow (100 MWh at the largest rate, plus charges).
+    import copy
+
+    base, _ = read_urdb(RATE)
+    fields = sorted(set(base) | {"demandratestructure", "flatdemandstructure", "realtimepricing", "dgrules",
+                                 "usenetmetering", "demandwindow", "minchargeunits", "fixedmonthlycharge"})
+    cases = [(f, None, v) for f in fields for v in HOSTILE]
+    cases += [("energyratestructure", k, v) for k in ("rate", "max", "sell", "adj", "unit", "other") for v in HOSTILE]
+    cases += [("energyweekdayschedule", "cell", v) for v in HOSTILE + [99, -1, 1.5]]
+    kwh = np.full(8760, 1.2)
+    outcomes = {"error": 0, "bill": 0}
+    for field, key, value in cases:
+        rate = copy.deepcopy(base)
+        if key is None:
+            rate[field] = value
+        elif key == "cell":
+            rate[field][3][5] = value
+        else:
+            rate[field][0][0][key] = value
+        try:
+            bill = electric_bill(tariff_from_urdb(rate, "t.json"), kwh)
+        except TariffError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith("t.json: ")
+            outcomes["error"] += 1
+            continue
+        assert np.isfinite(bill.total_usd) and abs(bill.total_usd) < 2e6, (field, key, value, bill.total_usd)
+        outcomes["bill"] += 1
+    assert outcomes["error"] > 100 and outcomes["bill"] > 50  # both kinds of answer were exercised

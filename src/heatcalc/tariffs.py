@@ -315,9 +315,10 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
     demand_tiers: tuple = ()
     flat_tiers: tuple = ()
     has_demand = rate.get("demandratestructure") is not None or rate.get("flatdemandstructure") is not None
+    window = rate.get("demandwindow")
+    window = None if window in (None, "") else _number(source, "demandwindow", window, kind="minutes")
     if has_demand:
-        window = rate.get("demandwindow")
-        if window not in (None, "") and _number(source, "demandwindow", window, kind="minutes") < 60.0:
+        if window is not None and window < 60.0:
             raise TariffError(f"{source}: demandwindow {window} minutes: heatcalc knows each hour's mean demand, not "
                               "peaks within the hour, so a demand measured over less than 60 minutes is not modelled")
         for key in ("demandrateunit", "flatdemandunit"):
@@ -351,8 +352,11 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
                               "Net Billing Hourly or Buy All Sell All")
     elif rate.get("usenetmetering") is True:
         rule = "net_metering"
+    if rate.get("usenetmetering") not in (None, True, False):
+        raise TariffError(f"{source}: usenetmetering must be true or false (got {_shown(rate['usenetmetering'])})")
     assert rule is None or rule in DG_RULES
-    return ElectricTariff(str(rate.get("name") or rate.get("label") or "URDB rate"), fixed, period, energy_tiers,
+    named = [v.strip() for v in (rate.get("name"), rate.get("label")) if isinstance(v, str) and v.strip()]
+    return ElectricTariff(named[0] if named else "URDB rate", fixed, period, energy_tiers,
                           realtime, realtime_sell, min_usd, min_per, demand_period, demand_tiers, flat_month_period,
                           flat_tiers, rule, year, daylight_saving)
 
