@@ -488,25 +488,20 @@ def with_cooling_and_fixed(c: Comparison, months: list[dict]) -> list[dict]:
     from .simulate import system_hours
 
     h = c.home
-    price = h.tariff_usd_per_kwh if h.tariff_usd_per_kwh is not None else np.full(8760, h.prices["electricity"].value)
     extra = {}
     for r in c.results:
         cooling = hourly_cooling(h, r.system)
-        cool = np.zeros(12) if cooling is None else np.bincount(HOUR_MONTH, cooling[1] * price, 12)
-        if cooling is not None and r.cooling_cost_usd and cool.sum() > 0:
-            cool *= r.cooling_cost_usd / cool.sum()  # the row's cooling cost (a rate's tiers included), by month
         peak = None
         if cooling is not None:  # the month's highest hour of heating and cooling together
             heat_kwh, _, _, cool_kwh = system_hours(h, r.system)
             peak = np.zeros(12)
             np.maximum.at(peak, HOUR_MONTH, heat_kwh + cool_kwh)
-        extra[r.system] = (cool, r.fixed_charges_usd / 12.0, peak)
+        extra[r.system] = (r.fixed_charges_usd / 12.0, peak)
     out = []
-    for m in months:
-        cool, fixed, peak = extra.get(m["system"], (np.zeros(12), 0.0, None))
+    for m in months:  # each month's cooling cost is the ledger's (monthly_rows), as its heating cost is
+        fixed, peak = extra.get(m["system"], (0.0, None))
         k = m["month"] - 1
-        out.append({**m, "cooling_cost_usd": float(cool[k]), "fixed_usd": fixed,
-                    "total_cost_usd": m["cost_usd"] + float(cool[k]) + fixed,
+        out.append({**m, "fixed_usd": fixed, "total_cost_usd": m["cost_usd"] + m["cooling_cost_usd"] + fixed,
                     **({"peak_electric_kw": float(peak[k])} if peak is not None else {})})
     return out
 

@@ -261,8 +261,8 @@ def with_bills(home: Home, results: list[SystemResult]) -> list[SystemResult]:
     setup = home.bills
     tariff = _electric_tariff(home)
     base = np.full(8760, setup.base_kwh_per_h)
-    e0 = electric_bill(tariff, base, setup.solar_kwh, setup.solar_rule).total_usd  # the other use alone
-    return [_hourly_bills(home, r, tariff, e0) for r in results]
+    base_bill = electric_bill(tariff, base, setup.solar_kwh, setup.solar_rule)  # the other use alone
+    return [_hourly_bills(home, r, tariff, base_bill) for r in results]
 
 
 def _simple_bills(home: Home, r: SystemResult) -> SystemResult:
@@ -339,62 +339,82 @@ def bill_tariff(urdb, export_usd_per_kwh, price_usd_per_kwh, fixed_usd_per_month
                           None, (), None, 2023, True)
 
 
-def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
-    """A system's home's electricity and fuel bills in each month [$] (other use, fixed and minimum charges and
-    solar credits included), summing to the row's ``electric_bill_usd`` and ``fuel_bill_usd``."""
+class Ledger(NamedTuple):
+    """A system's year of money under the home's bills, month by month: what every surface reads (the row's year
+    is the sum of its months, the hours share out their month).  Heating and cooling are what the system adds to
+    the bills of the home's other use; the bills are the whole home's."""
+
+    heating_usd: np.ndarray  # 12: the bills with heating less the bills of the other use alone (fixed charges out)
+    cooling_usd: np.ndarray  # 12: with cooling less without
+    electric_bill_usd: np.ndarray  # 12: the home's electricity bill (other use, fixed and minimum charges, solar)
+    fuel_bill_usd: np.ndarray  # 12: gas (with its service's fixed charge) or delivered fuel
+    electric_fixed_usd: float  # the year's fixed electricity charges
+    gas_fixed_usd: float  # the year's fixed gas charges (0 without gas service)
+    by_energy: dict  # the year's cost split by energy (heating, cooling and fixed charges), for escalation
+
+
+def system_ledger(home: Home, system: str, tariff=None, base_bill=None) -> Ledger:
+    """:class:`Ledger` of one system of a home billed hour by hour (a URDB rate, solar or gas blocks).  ``tariff``
+    and ``base_bill`` (the other use's bill) may be given when already made for the home's other systems."""
     from .bills import HOUR_MONTH, electric_bill, gas_month_usd
 
     setup = home.bills
-    tariff = _electric_tariff(home)
+    tariff = _electric_tariff(home) if tariff is None else tariff
+    pv, rule = setup.solar_kwh, setup.solar_rule
+    base = np.full(8760, setup.base_kwh_per_h)
+    if base_bill is None:
+        base_bill = electric_bill(tariff, base, pv, rule)
     heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, system)
-    use = setup.base_kwh_per_h + heat_kwh + cool_kwh
-    electric = electric_bill(tariff, use, setup.solar_kwh, setup.solar_rule).monthly_usd
+    with_heat = electric_bill(tariff, base + heat_kwh, pv, rule).monthly_usd
+    with_all = electric_bill(tariff, base + heat_kwh + cool_kwh, pv, rule).monthly_usd if cool_kwh.any() \
+        else with_heat
     gas_service = _gas_service(home, fuel)
     fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
     base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
-    system_fuel = np.bincount(HOUR_MONTH, fuel_units, 12)
-    gas = base_gas + (system_fuel if fuel == "natural_gas" else 0.0)
     price = home.prices["natural_gas"].value
-    monthly = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in gas]) + fixed_gas \
-        if gas_service else np.zeros(12)
-    if fuel and fuel != "natural_gas":
-        monthly = monthly + system_fuel * home.prices[fuel].value
-    return electric, monthly
+    system_fuel = np.bincount(HOUR_MONTH, fuel_units, 12)
+    gas_other = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in base_gas])
+    if fuel == "natural_gas":
+        gas_with = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in base_gas + system_fuel])
+        fuel_cost = gas_with - gas_other
+    else:
+        gas_with = gas_other
+        fuel_cost = system_fuel * home.prices[fuel].value if fuel else np.zeros(12)
+    fuel_bill = (gas_with + fixed_gas if gas_service else np.zeros(12)) + (fuel_cost if fuel and fuel != "natural_gas"
+                                                                            else 0.0)
+    heating = with_heat - base_bill.monthly_usd + fuel_cost
+    cooling = with_all - with_heat
+    fixed_elec = float(np.sum(tariff.fixed_usd_per_month))
+    by_energy = {"electricity": float((with_all - base_bill.monthly_usd).sum()) + fixed_elec}
+    if fuel:
+        by_energy[fuel] = float(fuel_cost.sum())
+    if gas_service and fixed_gas:
+        by_energy["natural_gas"] = by_energy.get("natural_gas", 0.0) + 12.0 * fixed_gas
+    return Ledger(heating, cooling, with_all, fuel_bill, fixed_elec, 12.0 * fixed_gas, by_energy)
 
 
-def _hourly_bills(home: Home, r: SystemResult, tariff, e0: float) -> SystemResult:
-    from .bills import HOUR_MONTH, electric_bill, gas_bill_usd, solar_bills_usd
+def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
+    """A system's home's electricity and fuel bills in each month [$] (other use, fixed and minimum charges and
+    solar credits included), summing to the row's ``electric_bill_usd`` and ``fuel_bill_usd``."""
+    ledger = system_ledger(home, system)
+    return ledger.electric_bill_usd, ledger.fuel_bill_usd
+
+
+def _hourly_bills(home: Home, r: SystemResult, tariff, base_bill) -> SystemResult:
+    from .bills import solar_bills_usd
 
     setup = home.bills
     pv = setup.solar_kwh
-    rule = setup.solar_rule
-
-    def bill(use):
-        return electric_bill(tariff, use, pv, rule).total_usd
-
-    base = np.full(8760, setup.base_kwh_per_h)
-    heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, r.system)
-    e_heat = bill(base + heat_kwh)
-    e_all = bill(base + heat_kwh + cool_kwh) if cool_kwh.any() else e_heat
-    gas_service = _gas_service(home, fuel)
-    fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
-    base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
-    gas_price = home.prices["natural_gas"].value
-    if fuel == "natural_gas":
-        system_gas = np.bincount(HOUR_MONTH, fuel_units, 12)
-        fuel_cost = gas_bill_usd(base_gas + system_gas, setup.gas_blocks, gas_price, 0.0) - \
-            gas_bill_usd(base_gas, setup.gas_blocks, gas_price, 0.0)
-        fuel_bill = gas_bill_usd(base_gas + system_gas, setup.gas_blocks, gas_price, fixed_gas)
-    else:
-        fuel_cost = float(fuel_units.sum()) * home.prices[fuel].value if fuel else 0.0
-        fuel_bill = fuel_cost + (gas_bill_usd(base_gas, setup.gas_blocks, gas_price, fixed_gas)
-                                 if gas_service else 0.0)
-    fixed_elec = float(np.sum(tariff.fixed_usd_per_month))
-    out = r._replace(annual_cost_usd=e_heat - e0 + fuel_cost, cooling_cost_usd=e_all - e_heat,
-                     fixed_charges_usd=fixed_elec + 12.0 * fixed_gas, electric_bill_usd=e_all, fuel_bill_usd=fuel_bill,
-                     electric_bill_without_solar_usd=e_all)
+    ledger = system_ledger(home, r.system, tariff, base_bill)
+    e_all = float(ledger.electric_bill_usd.sum())
+    out = r._replace(annual_cost_usd=float(ledger.heating_usd.sum()), cooling_cost_usd=float(ledger.cooling_usd.sum()),
+                     fixed_charges_usd=ledger.electric_fixed_usd + ledger.gas_fixed_usd, electric_bill_usd=e_all,
+                     fuel_bill_usd=float(ledger.fuel_bill_usd.sum()), electric_bill_without_solar_usd=e_all,
+                     cost_by_energy=ledger.by_energy)
     if pv is not None:
-        sb = solar_bills_usd(tariff, (base + heat_kwh + cool_kwh)[None, :], pv[None, :], rule)
+        heat_kwh, _, _, cool_kwh = system_hours(home, r.system)
+        base = np.full(8760, setup.base_kwh_per_h)
+        sb = solar_bills_usd(tariff, (base + heat_kwh + cool_kwh)[None, :], pv[None, :], setup.solar_rule)
         no_pv, self_only = float(sb.without_solar_usd[0]), float(sb.self_only_usd[0])
         out = out._replace(solar_self_consumed_kwh=float(sb.self_consumed_kwh[0]),
                            solar_exported_kwh=float(sb.exported_kwh[0]),
@@ -536,21 +556,51 @@ class HourlySeries(NamedTuple):
     hourly: HourlyEnergy
     fuel: str | None
     fuel_units: np.ndarray  # fuel burned each hour, in its sales unit
-    cost_usd: np.ndarray  # energy cost of each hour (electricity at the hour's price, plus fuel)
+    cost_usd: np.ndarray  # heating cost of each hour: its months add up to the row's annual_cost_usd
+    cooling_cost_usd: np.ndarray  # cooling cost of each hour: its months add up to the row's cooling_cost_usd
 
 
 def hourly_series(comparison: Comparison) -> list[HourlySeries]:
-    """Each system of a comparison run hour by hour over the typical year, with each hour's fuel and cost."""
+    """Each system of a comparison run hour by hour over the typical year, with each hour's fuel and costs.
+
+    With flat or time-of-use prices an hour's cost is its kWh at the hour's price plus its fuel.  Under a URDB rate,
+    gas blocks or solar, a month's cost is the system's :class:`Ledger` month (the bills with the system less the
+    bills without it: tiers, credits and minimums included), shared among the month's hours in proportion to what
+    each would cost at its price (evenly where none would), so that hours add up to months and months to the year."""
+    from .bills import HOUR_MONTH
+
     home = comparison.home
-    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else home.prices["electricity"].value
+    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
+        np.full(8760, home.prices["electricity"].value)
+    billed = home.bills is not None and _needs_hourly_bills(home)
+    tariff = _electric_tariff(home) if billed else None
     out = []
     for result in comparison.results:
         hourly, _ = system_hourly(home, result.system)
         fuel = result.energy.fuel
         units = hourly.fuel_btu / BTU_PER_FUEL_UNIT[fuel] if fuel else np.zeros_like(hourly.fuel_btu)
         pf = home.prices[fuel].value if fuel else 0.0
-        out.append(HourlySeries(result.system, hourly, fuel, units, hourly.electricity_kwh * price + units * pf))
+        cooling = hourly_cooling(home, result.system)
+        cool_kwh = np.zeros(8760) if cooling is None else cooling[1]
+        heat_cost = hourly.electricity_kwh * price + units * pf
+        cool_cost = cool_kwh * price
+        if billed:
+            ledger = system_ledger(home, result.system, tariff)
+            heat_cost = share_out_usd(ledger.heating_usd, heat_cost, HOUR_MONTH)
+            cool_cost = share_out_usd(ledger.cooling_usd, cool_cost, HOUR_MONTH)
+        out.append(HourlySeries(result.system, hourly, fuel, units, heat_cost, cool_cost))
     return out
+
+
+def share_out_usd(month_usd: np.ndarray, weight: np.ndarray, hour_month: np.ndarray) -> np.ndarray:
+    """Each month's dollars shared among its hours in proportion to ``weight`` (evenly in a month whose weights are
+    all zero): the hours of a month add up to it exactly, up to rounding."""
+    weight = np.maximum(np.asarray(weight, dtype=float), 0.0)
+    total = np.bincount(hour_month, weight, 12)
+    count = np.bincount(hour_month, None, 12)
+    even = total[hour_month] <= 0.0
+    share = np.where(even, 1.0 / count[hour_month], weight / np.where(even, 1.0, total[hour_month]))
+    return share * month_usd[hour_month]
 
 
 def monthly_rows(comparison: Comparison) -> list[dict]:
@@ -564,6 +614,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
         heat = np.bincount(HOUR_MONTH, hourly.heat_btu, 12) * home.distribution_efficiency(series.system)
         kwh = np.bincount(HOUR_MONTH, hourly.electricity_kwh, 12)
         cost = np.bincount(HOUR_MONTH, series.cost_usd, 12)
+        cool_cost = np.bincount(HOUR_MONTH, series.cooling_cost_usd, 12)
         fuel_units = np.bincount(HOUR_MONTH, series.fuel_units, 12)
         backup = np.bincount(HOUR_MONTH, hourly.backup_heat_btu, 12)
         peak = np.zeros(12)
@@ -581,6 +632,7 @@ def monthly_rows(comparison: Comparison) -> list[dict]:
                            else float(grid_co2[m]) + fuel_units[m] * ef),
                 "backup_heat_mmbtu": backup[m] / 1e6, "peak_electric_kw": peak[m],
                 "electric_bill_usd": float(bill_e[m]), "fuel_bill_usd": float(bill_f[m]),
+                "cooling_cost_usd": cool_cost[m],
             })
     return rows
 
@@ -639,8 +691,6 @@ def hourly_rows(comparison: Comparison):
     load = home.heat_load_btu_per_h()
     labels = [hour_label(i) for i in range(temp.size)]
     times = hour_times(home)
-    price = home.tariff_usd_per_kwh if home.tariff_usd_per_kwh is not None else \
-        np.full(8760, home.prices["electricity"].value)
     setup = home.bills
     pv = setup.solar_kwh if setup is not None and setup.solar_kwh is not None else np.zeros(8760)
     base = setup.base_kwh_per_h if setup is not None else 0.0
@@ -674,7 +724,7 @@ def hourly_rows(comparison: Comparison):
                    "fuel_use": float(series.fuel_units[i]), "fuel_unit": unit, "cost_usd": float(series.cost_usd[i]),
                    "unmet_heat_btu": 0.0 if h.unmet_btu is None else float(h.unmet_btu[i]),
                    "cooling_load_btu": float(cool_load[i]), "cooling_electricity_kwh": float(cool_kwh[i]),
-                   "cooling_cost_usd": float(cool_kwh[i] * price[i]), "unmet_cooling_btu": float(cool_short[i]),
+                   "cooling_cost_usd": float(series.cooling_cost_usd[i]), "unmet_cooling_btu": float(cool_short[i]),
                    "solar_kwh": float(pv[i]), "grid_import_kwh": float(max(net[i], 0.0)),
                    "grid_export_kwh": float(max(-net[i], 0.0))}
 
@@ -685,7 +735,7 @@ HOURLY_COLUMNS = ("profile", "system", "hour", "time", "outdoor_f", "load_btu", 
                   "solar_kwh", "grid_import_kwh", "grid_export_kwh")
 MONTHLY_COLUMNS = ("profile", "system", "month", "heat_delivered_mmbtu", "electricity_kwh", "fuel", "fuel_use",
                    "fuel_unit", "cost_usd", "co2_kg", "backup_heat_mmbtu", "peak_electric_kw", "electric_bill_usd",
-                   "fuel_bill_usd")
+                   "fuel_bill_usd", "cooling_cost_usd")
 
 
 def monthly_frame(comparison: Comparison):
