@@ -211,6 +211,18 @@ def first_tier_price_usd_per_kwh(tariff: ElectricTariff) -> np.ndarray:
     return first[tariff.energy_period]
 
 
+def adjusted_tariff(tariff: ElectricTariff, adjustment_usd_per_kwh: float) -> ElectricTariff:
+    """The rate with ``adjustment_usd_per_kwh`` added to every energy charge (each tier's buy rate, or each hour's
+    real-time price), as a URDB rate's own ``adj`` is; sell rates, fixed, minimum and demand charges unchanged."""
+    if not adjustment_usd_per_kwh:
+        return tariff
+    if tariff.realtime_usd_per_kwh is not None:
+        return tariff._replace(realtime_usd_per_kwh=np.asarray(tariff.realtime_usd_per_kwh) + adjustment_usd_per_kwh)
+    tiers = tuple(tuple(Tiers(m.upper, m.buy + adjustment_usd_per_kwh, m.sell) for m in period)
+                  for period in tariff.energy_tiers)
+    return tariff._replace(energy_tiers=tiers)
+
+
 def _first_tier_sell(period: np.ndarray, tiers: tuple) -> np.ndarray:
     return np.array([tiers[p][0].sell[0] for p in range(len(tiers))])[period]
 

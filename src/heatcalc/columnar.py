@@ -764,8 +764,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         state = price_state[j]
         urdb = None
         if urdb_path is not None:
-            if "electricity" in overrides:
-                ok[j] = False
+            given_price = values.get("prices.electricity")
+            if "electricity" in overrides or (given_price is not None and given_price[i] is not None):
+                ok[j] = False  # a price the rate replaces: the per-home route refuses it, naming tariff.adjustment
                 continue
             year = col["tariff.year"][i]
             year = _default("tariff.year") if year is None else year

@@ -217,6 +217,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     if method == "hourly":
         series, ua, bp = _hourly_series(b, profile, location, weather, "heating_load")
     prices = _prices(b, profile, location, price_overrides or {}, price_source)
+    _refuse_replaced_prices(b, profile, price_overrides or {}, price_source)
     emissions, co2_hourly = _emissions(b, profile, location)
     furnace = _furnace(b, profile)
     resistance = _resistance(b, profile)
@@ -674,6 +675,31 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, 
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", "taken as a marginal price (fixed charges "
                                                                      "apart), since it was given")
     return out
+
+
+#: A price a tariff replaces in the bills, and the knob that does move them.
+REPLACED_PRICES = {"electricity": ("urdb", "a URDB rate (tariff.urdb) sets the electricity prices", "tariff.adjustment",
+                                   "$/kWh added to every energy charge of the rate"),
+                   "natural_gas": ("natural_gas", "the gas blocks (tariff.natural_gas) set the gas prices",
+                                   "tariff.natural_gas_adjustment", "$/therm added to every block's price")}
+
+
+def _refuse_replaced_prices(b: _Builder, profile: Profile, overrides: dict, source: str) -> None:
+    """A price the home's tariff replaces would change nothing: an error naming the knob that does, never silently
+    ignored (prices.electricity under a URDB rate, prices.natural_gas under gas blocks)."""
+    t = profile.tariff
+    for key, (field, why, knob, what) in REPLACED_PRICES.items():
+        if t is None or not getattr(t, field):
+            continue
+        if key in overrides:
+            flag = {"electricity": "--electricity-price", "natural_gas": "--gas-price"}[key]
+            where = f"{flag} ({source})" if source == "command line" else f"prices.{key} ({source})"
+        elif getattr(profile.prices, key) is not None:
+            where = None
+        else:
+            continue
+        b.fail(f"prices.{key}", f"{where + ': ' if where else ''}{why}, so this price would change nothing; to "
+                                f"shift them give {knob} ({what}; negative lowers them), or leave the price out")
 
 
 def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict, np.ndarray | None]:
@@ -1258,6 +1284,9 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
     if t is None or t.urdb is None:
         if t is not None and t.name is not None:
             b.fail("tariff.name", "picks a rate of a URDB file: give tariff.urdb too")
+        if t is not None and t.adjustment:
+            b.fail("tariff.adjustment", "shifts a URDB rate's energy charges: give tariff.urdb too (without a rate, "
+                                        "set prices.electricity)")
         return None
     from .tariffs import TariffError
 
@@ -1279,6 +1308,12 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
              f"OpenEI URDB rate; schedules in local clock time of {year}"
              + (" with daylight saving time" if dst else f", standard time all year ({location.state})")
              + "; holidays not treated specially" + ("; " + "; ".join(notes) if notes else ""))
+    if t.adjustment:
+        from .bills import adjusted_tariff
+
+        tariff = adjusted_tariff(tariff, t.adjustment)
+        b.assume("tariff.adjustment", f"{t.adjustment:+.4g} $/kWh", "profile: added to every energy charge of the "
+                                                                    "rate")
     return tariff
 
 
@@ -1318,6 +1353,9 @@ def _gas_blocks(b: _Builder, profile: Profile):
     t = profile.tariff
     rows = t.natural_gas if t is not None else None
     if not rows:
+        if t is not None and t.natural_gas_adjustment:
+            b.fail("tariff.natural_gas_adjustment", "shifts the gas blocks' prices: give tariff.natural_gas too "
+                                                    "(without blocks, set prices.natural_gas)")
         return None
     upper, price = [], []
     for i, row in enumerate(rows):
@@ -1330,9 +1368,15 @@ def _gas_blocks(b: _Builder, profile: Profile):
     if any(hi <= lo for lo, hi in zip(upper, upper[1:])):
         b.fail("tariff.natural_gas", "each block's up_to must be above the one before")
         return None
+    adjust = t.natural_gas_adjustment or 0.0
+    price = [p + adjust for p in price]
+    if any(p < 0 for p in price):
+        b.fail("tariff.natural_gas_adjustment", f"makes a block's price negative (${min(price):.3f}/therm)")
+        return None
     b.assume("tariff.natural_gas", "; ".join(f"{'rest' if np.isinf(u) else f'to {u:g} therm'} at ${p:.3f}"
                                              for u, p in zip(upper, price)),
-             "profile: monthly blocks (they replace prices.natural_gas in the bills)")
+             "profile: monthly blocks (they replace prices.natural_gas in the bills)"
+             + (f", each {adjust:+.4g} $/therm (tariff.natural_gas_adjustment)" if adjust else ""))
     return GasBlocks(np.array(upper), np.array(price))
 
 

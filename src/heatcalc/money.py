@@ -41,6 +41,44 @@ def breakeven_electricity_price_usd_per_kwh(hp_kwh: float, hp_other_costs_usd: f
     return price if price > 0 else None
 
 
+def root_of_increasing(f, lo: float, hi: float, f0: float | None = None, tol_usd: float = 0.001,
+                       most: int = 40) -> float | None:
+    """The ``x`` in [lo, hi] where a non-decreasing money function ``f`` (a cost gap, $) crosses zero, or None when
+    it does not in that range.  Starts from a straight line through 0 and a small step (a bill is nearly linear in
+    an adjustment), then keeps a bracket (the Illinois form of regula falsi), so a few bills are enough."""
+    f0 = f(0.0) if f0 is None else f0
+    if abs(f0) <= tol_usd:
+        return 0.0
+    step = 0.01
+    f1 = f(step if f0 < 0 else -step)
+    slope = (f1 - f0) / (step if f0 < 0 else -step)
+    if slope <= 0:
+        return None  # the gap does not move with x: no break-even
+    guess = min(hi, max(lo, -f0 / slope))
+    a, fa = 0.0, f0
+    b, fb = guess, f(guess)
+    while fa * fb > 0:  # extend towards the root until it is bracketed, or the range ends
+        if b in (lo, hi):
+            return None
+        a, fa = b, fb
+        b = min(hi, max(lo, 2.0 * b if b else (hi if f0 < 0 else lo)))
+        fb = f(b)
+    side = 0
+    for _ in range(most):
+        x = b - fb * (b - a) / (fb - fa) if fb != fa else 0.5 * (a + b)
+        fx = f(x)
+        if abs(fx) <= tol_usd:
+            return x
+        if fx * fb < 0:
+            a, fa = b, fb
+            side = 0
+        else:
+            fa = fa / 2.0 if side == -1 else fa
+            side = -1
+        b, fb = x, fx
+    return b
+
+
 def heat_cost_usd_per_mmbtu_heat_pump(cop, price_electricity_usd_per_kwh: float):
     """Cost of 1 MMBtu of heat from a heat pump at a given COP [$/MMBtu]."""
     return price_electricity_usd_per_kwh * BTU_PER_MMBTU / (np.asarray(cop, dtype=float) * BTU_PER_KWH)

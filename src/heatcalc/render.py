@@ -364,7 +364,27 @@ def _print_summary(c: Comparison, console) -> None:
         be = s.breakeven_electricity_usd_per_kwh.get(other)
         if be is not None and other == "furnace" and c.home.tariff_usd_per_kwh is None:
             text += f"; it breaks even at an electricity price of ${be:.3f}/kWh (now ${pe:.3f})"
+        elif other == "furnace" and s.breakeven_rate_adjustment_usd_per_kwh is not None:
+            text += "; it breaks even " + adjustment_words(s.breakeven_rate_adjustment_usd_per_kwh, "kWh",
+                                                          _own_adjustment(c, "adjustment"), "on this rate")
+        if other == "furnace" and s.breakeven_gas_adjustment_usd_per_therm is not None:
+            text += (", or " if "breaks even" in text else "; it breaks even ") + adjustment_words(
+                s.breakeven_gas_adjustment_usd_per_therm, "therm", _own_adjustment(c, "natural_gas_adjustment"),
+                "in the gas blocks")
         console.print(text + ".")
+
+
+def _own_adjustment(c: Comparison, field: str) -> float:
+    t = c.home.profile.tariff
+    return (getattr(t, field) or 0.0) if t is not None else 0.0
+
+
+def adjustment_words(breakeven: float, unit: str, own: float, where: str) -> str:
+    """A break-even adjustment in words: 'if every kWh on this rate cost $0.032 less' (against the adjustment the
+    profile already has)."""
+    change = breakeven - own
+    more = "more" if change > 0 else "less"
+    return f"if every {unit} {where} cost ${abs(change):.3f} {more}"
 
 
 def _print_breakeven(c: Comparison, console) -> None:
@@ -377,16 +397,32 @@ def _print_breakeven(c: Comparison, console) -> None:
     fuel = furnace.energy.fuel
     unit = h.prices[fuel].unit
     lines = ["Break-even with the furnace (the other prices held):"]
-    be = s.breakeven_electricity_usd_per_kwh.get("furnace")
-    lines.append(f"  electricity price: {f'${be:.3f}/kWh' if be else 'none'} (now "
-                 f"${h.prices['electricity'].value:.3f}/kWh)")
-    fp = s.breakeven_fuel_price_usd_per_unit
-    lines.append(f"  {FUEL_LABEL[fuel]} price: {f'${fp:.3f}/{unit[2:]}' if fp else 'none'} (now "
-                 f"${h.prices[fuel].value:.3f}/{unit[2:]})")
+    urdb = h.bills is not None and h.bills.tariff is not None
+    blocks = h.bills is not None and h.bills.gas_blocks is not None
+    if urdb:
+        ra = s.breakeven_rate_adjustment_usd_per_kwh
+        own = _own_adjustment(c, "adjustment")
+        lines.append(f"  tariff.adjustment: {f'{ra:+.4f} $/kWh' if ra is not None else 'none'} (now {own:+.4f}"
+                     + (f"; {adjustment_words(ra, 'kWh', own, 'on this rate')})" if ra is not None else ")"))
+    else:
+        be = s.breakeven_electricity_usd_per_kwh.get("furnace")
+        lines.append(f"  electricity price: {f'${be:.3f}/kWh' if be else 'none'} (now "
+                     f"${h.prices['electricity'].value:.3f}/kWh)")
+    if blocks and fuel == "natural_gas":
+        ga = s.breakeven_gas_adjustment_usd_per_therm
+        own = _own_adjustment(c, "natural_gas_adjustment")
+        lines.append(f"  tariff.natural_gas_adjustment: {f'{ga:+.4f} $/therm' if ga is not None else 'none'} (now "
+                     f"{own:+.4f}" + (f"; {adjustment_words(ga, 'therm', own, 'in the gas blocks')})"
+                                      if ga is not None else ")"))
+    else:
+        fp = s.breakeven_fuel_price_usd_per_unit
+        lines.append(f"  {FUEL_LABEL[fuel]} price: {f'${fp:.3f}/{unit[2:]}' if fp else 'none'} (now "
+                     f"${h.prices[fuel].value:.3f}/{unit[2:]})")
     cop = s.breakeven_seasonal_cop
     hp = c.result("heat_pump")
     lines.append(f"  heat pump seasonal COP: {f'{cop:.2f}' if cop else 'none'} (this one "
                  f"{hp.energy.seasonal_efficiency:.2f})")
+    lines += [f"  ({note})" for note in s.breakeven_notes]
     for line in lines:
         console.print(line)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import __version__
 from .errors import printable
-from .render import FUEL_LABEL, SYSTEM_LABEL, _money, _num
+from .render import FUEL_LABEL, SYSTEM_LABEL, _money, _num, adjustment_words
 from .results import Comparison
 
 LIMITS = (
@@ -349,6 +349,14 @@ def headline(c: Comparison) -> str:
     for other, saving in s.heat_pump_savings_usd.items():
         words = _bill_change(-saving, by[other].total_cost_usd)  # a small gap is "about the same", not a win
         parts.append(f"Against the {SYSTEM_LABEL[other].lower()}, the heat pump {words}.")
+    t = c.home.profile.tariff
+    for value, unit, field, where in ((s.breakeven_rate_adjustment_usd_per_kwh, "kWh", "adjustment", "on this rate"),
+                                      (s.breakeven_gas_adjustment_usd_per_therm, "therm", "natural_gas_adjustment",
+                                       "in the gas blocks")):
+        if value is not None:
+            own = (getattr(t, field) or 0.0) if t is not None else 0.0
+            parts.append(f"The heat pump and the furnace would cost the same {adjustment_words(value, unit, own, where)}"
+                         f" (tariff.{field} {value:+.3f} $/{unit}).")
     if s.lowest_co2:
         hp = by.get("heat_pump")
         co2 = f" ({_num(hp.total_co2_kg)} kg CO2 a year)" if hp is not None and s.lowest_co2 == "heat_pump" else ""

@@ -233,6 +233,13 @@ class Summary(NamedTuple):
     breakeven_fuel_price_usd_per_unit: float | None = None
     #: seasonal COP at which an all-electric heat pump costs the same as the furnace
     breakeven_seasonal_cop: float | None = None
+    #: under a URDB rate: the tariff.adjustment [$/kWh, on every energy charge] at which the heat pump costs the
+    #: same as the furnace (the profile's own adjustment included)
+    breakeven_rate_adjustment_usd_per_kwh: float | None = None
+    #: under gas blocks: the tariff.natural_gas_adjustment [$/therm, on every block] at which they cost the same
+    breakeven_gas_adjustment_usd_per_therm: float | None = None
+    #: why a break-even is missing where a reader would look for one (a rate with no crossing in range, ...)
+    breakeven_notes: tuple = ()
 
     def to_dict(self) -> dict:
         return {
@@ -242,6 +249,9 @@ class Summary(NamedTuple):
             "breakeven_electricity_usd_per_kwh": self.breakeven_electricity_usd_per_kwh,
             "breakeven_fuel_price_usd_per_unit": self.breakeven_fuel_price_usd_per_unit,
             "breakeven_seasonal_cop": self.breakeven_seasonal_cop,
+            "breakeven_rate_adjustment_usd_per_kwh": self.breakeven_rate_adjustment_usd_per_kwh,
+            "breakeven_gas_adjustment_usd_per_therm": self.breakeven_gas_adjustment_usd_per_therm,
+            "breakeven_notes": list(self.breakeven_notes),
         }
 
 

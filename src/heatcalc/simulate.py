@@ -339,6 +339,9 @@ def bill_tariff(urdb, export_usd_per_kwh, price_usd_per_kwh, fixed_usd_per_month
                           None, (), None, 2023, True)
 
 
+_HOME = object()  # "the home's own" for an optional argument that may be None
+
+
 class Ledger(NamedTuple):
     """A system's year of money under the home's bills, month by month: what every surface reads (the row's year
     is the sum of its months, the hours share out their month).  Heating and cooling are what the system adds to
@@ -353,7 +356,8 @@ class Ledger(NamedTuple):
     by_energy: dict  # the year's cost split by energy (heating, cooling and fixed charges), for escalation
 
 
-def system_ledger(home: Home, system: str, tariff=None, base_bill=None) -> Ledger:
+def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_blocks=_HOME,
+                  heat_kwh_scale: float = 1.0) -> Ledger:
     """:class:`Ledger` of one system of a home billed hour by hour (a URDB rate, solar or gas blocks).  ``tariff``
     and ``base_bill`` (the other use's bill) may be given when already made for the home's other systems."""
     from .bills import HOUR_MONTH, electric_bill, gas_month_usd
@@ -365,6 +369,7 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None) -> Ledge
     if base_bill is None:
         base_bill = electric_bill(tariff, base, pv, rule)
     heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, system)
+    heat_kwh = heat_kwh * heat_kwh_scale  # (the break-even COP: the heating electricity of a better or worse unit)
     with_heat = electric_bill(tariff, base + heat_kwh, pv, rule).monthly_usd
     with_all = electric_bill(tariff, base + heat_kwh + cool_kwh, pv, rule).monthly_usd if cool_kwh.any() \
         else with_heat
@@ -372,10 +377,11 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None) -> Ledge
     fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
     base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
     price = home.prices["natural_gas"].value
+    blocks = setup.gas_blocks if gas_blocks is _HOME else gas_blocks
     system_fuel = np.bincount(HOUR_MONTH, fuel_units, 12)
-    gas_other = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in base_gas])
+    gas_other = np.array([gas_month_usd(g, blocks, price) for g in base_gas])
     if fuel == "natural_gas":
-        gas_with = np.array([gas_month_usd(g, setup.gas_blocks, price) for g in base_gas + system_fuel])
+        gas_with = np.array([gas_month_usd(g, blocks, price) for g in base_gas + system_fuel])
         fuel_cost = gas_with - gas_other
     else:
         gas_with = gas_other
@@ -391,6 +397,74 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None) -> Ledge
     if gas_service and fixed_gas:
         by_energy["natural_gas"] = by_energy.get("natural_gas", 0.0) + 12.0 * fixed_gas
     return Ledger(heating, cooling, with_all, fuel_bill, fixed_elec, 12.0 * fixed_gas, by_energy)
+
+
+def ledger_total_usd(ledger: Ledger) -> float:
+    """A ledger's year as a row's ``total_cost_usd``: heating, cooling and fixed charges."""
+    return float(ledger.heating_usd.sum() + ledger.cooling_usd.sum()) + ledger.electric_fixed_usd + \
+        ledger.gas_fixed_usd
+
+
+#: The range searched for a break-even adjustment, as the profile's fields bound them.
+ADJUSTMENT_RANGE = {"electricity": (-2.0, 2.0), "natural_gas": (-20.0, 20.0)}
+
+
+def breakeven_adjustments(home: Home, hp: SystemResult, other: SystemResult) -> tuple:
+    """(rate adjustment [$/kWh], gas adjustment [$/therm], seasonal COP, notes): the shift of every energy charge of the home's
+    URDB rate, and of every gas block, at which the heat pump's ledger costs the same as the other system's (the
+    profile's own adjustment included), found on the bills themselves; None where the home has no such tariff or
+    the costs do not cross in the fields' range (then a note says so).  The COP is the all-electric heat pump's
+    seasonal COP at which its bills equal the other's (its heating kWh scaled, the rate's tiers and credits kept)."""
+    from .bills import GasBlocks, adjusted_tariff, electric_bill
+
+    setup = home.bills
+    notes = []
+    rate = gas = None
+    t = home.profile.tariff
+    if setup.tariff is not None:
+        tariff = _electric_tariff(home)
+        base = np.full(8760, setup.base_kwh_per_h)
+
+        def gap(x: float) -> float:
+            shifted = adjusted_tariff(tariff, x)
+            base_bill = electric_bill(shifted, base, setup.solar_kwh, setup.solar_rule)
+            return ledger_total_usd(system_ledger(home, hp.system, shifted, base_bill)) - \
+                ledger_total_usd(system_ledger(home, other.system, shifted, base_bill))
+
+        own = (t.adjustment or 0.0) if t is not None else 0.0
+        lo, hi = ADJUSTMENT_RANGE["electricity"]
+        x = money.root_of_increasing(gap, lo - own, hi - own, hp.total_cost_usd - other.total_cost_usd)
+        rate = None if x is None else own + x
+        if rate is None:
+            notes.append(f"no tariff.adjustment from ${lo:+.2f} to ${hi:+.2f}/kWh makes the heat pump cost the same as "
+                         f"the {other.system.replace('_', ' ')} on this rate")
+    if setup.gas_blocks is not None:
+        blocks = setup.gas_blocks
+
+        def gas_gap(x: float) -> float:
+            shifted = GasBlocks(blocks.upper, blocks.price + x)
+            return ledger_total_usd(system_ledger(home, hp.system, gas_blocks=shifted)) - \
+                ledger_total_usd(system_ledger(home, other.system, gas_blocks=shifted))
+
+        own = (t.natural_gas_adjustment or 0.0) if t is not None else 0.0
+        lo, hi = ADJUSTMENT_RANGE["natural_gas"]
+        # the other system burns more gas: its cost rises faster with the blocks' prices, so the gap falls
+        x = money.root_of_increasing(lambda g: -gas_gap(g), lo - own, hi - own,
+                                     other.total_cost_usd - hp.total_cost_usd)
+        gas = None if x is None else own + x
+        if gas is None:
+            notes.append(f"no tariff.natural_gas_adjustment from ${lo:+.0f} to ${hi:+.0f}/therm makes the heat pump "
+                         f"cost the same as the {other.system.replace('_', ' ')}")
+    cop = None
+    if hp.energy.fuel is None and hp.energy.electricity_kwh > 0:
+        other_total = other.total_cost_usd
+
+        def cop_gap(x: float) -> float:  # the heat pump's heating kWh x (1 + x), everything else held
+            return ledger_total_usd(system_ledger(home, hp.system, heat_kwh_scale=1.0 + x)) - other_total
+
+        x = money.root_of_increasing(cop_gap, -0.95, 9.0, hp.total_cost_usd - other_total)
+        cop = None if x is None else hp.energy.seasonal_efficiency / (1.0 + x)
+    return rate, gas, cop, tuple(notes)
 
 
 def monthly_bills(home: Home, system: str) -> tuple[np.ndarray, np.ndarray]:
@@ -545,8 +619,19 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
             furnace.energy.fuel_units)
         if flat:
             cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
+    rate_adj = gas_adj = None
+    notes: tuple = ()
+    if hp is not None and furnace is not None and hp.meets_load and furnace.meets_load and home.bills is not None \
+            and (home.bills.tariff is not None or home.bills.gas_blocks is not None):
+        rate_adj, gas_adj, ledger_cop, notes = breakeven_adjustments(home, hp, furnace)
+        cop = cop if flat and home.bills.tariff is None else ledger_cop
+    if home.bills is not None and home.bills.tariff is not None:
+        notes = ("under a URDB rate the break-even is a tariff.adjustment (every energy charge shifted), not an "
+                 "electricity price",) + notes
     return Summary(cheapest=cheapest, heat_pump_savings_usd=savings, breakeven_electricity_usd_per_kwh=breakeven,
-                   lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop)
+                   lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop,
+                   breakeven_rate_adjustment_usd_per_kwh=rate_adj, breakeven_gas_adjustment_usd_per_therm=gas_adj,
+                   breakeven_notes=notes)
 
 
 class HourlySeries(NamedTuple):

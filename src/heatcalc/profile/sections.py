@@ -410,6 +410,14 @@ class Tariff(Record, one_of=("electricity", "urdb")):
         "rows", "Gas priced by monthly blocks: a list of {up_to, price}, the last without up_to (it replaces "
                 "prices.natural_gas in the bills).", items=GasBlock,
         example="[{up_to: 50 therm, price: 1.20 $/therm}, {price: 1.60 $/therm}]")
+    adjustment: float | None = leaf(
+        "quantity", "Added to every energy charge of the URDB rate (as the rate's own `adj` is), negative to lower "
+                    "them: the price knob of a home on a rate (prices.electricity would change nothing).",
+        unit=u.price_kind("electricity"), minimum=-2, maximum=2, default=0.0, source="the rate as published",
+        example="-0.04 $/kWh")
+    natural_gas_adjustment: float | None = leaf(
+        "quantity", "Added to the price of every gas block, negative to lower them.", unit=u.price_kind("natural_gas"),
+        minimum=-20, maximum=20, default=0.0, source="the blocks as given", example="0.15 $/therm")
 
 
 class BaseUse(Record):
