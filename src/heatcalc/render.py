@@ -255,6 +255,12 @@ def _print_bills(c: Comparison, console) -> None:
     console.print("Costs above are what each system adds to these bills (" + "; ".join(notes) + ").", style="dim")
 
 
+def _whole_year(c: Comparison) -> bool:
+    """Whether a system's year is more than its heating (cooling, or fixed charges: the profile's or a rate's): then
+    the whole-year table shows how the totals the summary names are made up."""
+    return c.home.cooling is not None or any(r.fixed_charges_usd or r.cooling_cost_usd for r in c.results)
+
+
 def _print_totals(c: Comparison, console) -> None:
     """Cooling, fixed charges and economics, when the profile asks for them."""
     from rich import box
@@ -262,7 +268,7 @@ def _print_totals(c: Comparison, console) -> None:
 
     h = c.home
     rows = c.row_dicts()
-    if h.cooling is not None or h.fixed_charges_usd_per_month:
+    if _whole_year(c):
         t = Table(title="The whole year", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
                   pad_edge=False, collapse_padding=True)
         for header in ("System", "Heating\n$/yr", "Cooling\nkWh", "Cooling\n$/yr", "Fixed\n$/yr", "Total\n$/yr",
@@ -348,7 +354,7 @@ def _print_summary(c: Comparison, console) -> None:
                           "a working system may: it is not ranked and saves nothing until it is sized to the load"
                           + (" (heatcalc size gives the backup this unit needs)" if r.system == "heat_pump" else ""),
                           style="yellow")
-    whole_year = c.home.cooling is not None or bool(c.home.fixed_charges_usd_per_month)
+    whole_year = _whole_year(c)
     if not s.cheapest:
         console.print("No system meets the load as specified, so none is ranked.", style="yellow")
     if s.cheapest:
