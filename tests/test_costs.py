@@ -245,3 +245,30 @@ def test_a_unit_given_by_rows_is_priced_at_its_nameplate():
                                     if hasattr(c.home, "heat_pump_rating_hspf2") else None)
     assert c.result("heat_pump").installed_cost_usd == pytest.approx(expected.typical_usd, rel=0.05)
     assert c.result("heat_pump").installed_cost_usd < 8_000
+
+
+def test_a_bare_size_is_tons_as_the_option_says(cli):
+    # `costs --size 3` priced a 0.00025-ton unit (3 Btu/h); a bare number takes the option's unit, tons
+    by_tons = heatcalc.installed_costs(3)
+    assert by_tons == heatcalc.installed_costs("3 ton") == heatcalc.installed_costs("36000 Btu/h")
+    assert all(r["size_tons"] in (3.0, None) for r in by_tons)
+    for small in ("0.25 ton", "3000 Btu/h"):
+        with pytest.raises(heatcalc.HeatcalcError, match="below the smallest"):
+            heatcalc.installed_costs(small)
+    proc = cli("costs", "--size", "36000")
+    assert proc.returncode == 2 and "for Btu/h write '36000 Btu/h'" in proc.stderr
+    assert cli("costs", "--size", "3", "-f", "csv").stdout == cli("costs", "--size", "3 ton", "-f", "csv").stdout
+
+
+def test_explain_names_a_heat_pumps_cost_row_as_costs_does():
+    # a cold-climate unit was priced as the cold-climate whole-home row but called "HSPF 9.2 class"
+    from heatcalc.costs import EQUIPMENT
+
+    c = heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+                          "systems": {"heat_pump": {"hspf2": 9.5}}, "economics": {"current": "furnace"}})
+    (line,) = [a for a in c.home.assumptions if a.field == "economics.installed_cost.heat_pump"]
+    assert line.source.startswith(EQUIPMENT["heat_pump_ducted_cold_climate"][0])
+    mid = heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+                            "systems": {"heat_pump": {"hspf2": 8.5}}, "economics": {"current": "furnace"}})
+    (line,) = [a for a in mid.home.assumptions if a.field == "economics.installed_cost.heat_pump"]
+    assert "of the way from the HSPF 9.2 class to the cold-climate class" in line.source

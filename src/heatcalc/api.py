@@ -336,17 +336,45 @@ def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overr
     return SweepResult([v.field for v in varies], points, sw.breakevens(points, len(varies[0].values)))
 
 
+#: The smallest heating equipment sold (a 6,000 Btu/h single-zone mini-split; the smallest residential furnaces
+#: are larger): a size below it is a unit mistake, not a unit.
+SMALLEST_UNIT_BTU_PER_H = 6000.0
+
+
+def _in_tons(size):
+    """``--size``'s value with its documented default unit: a bare number is tons (3 → '3 ton'), as the option's
+    own default '3 ton' reads."""
+    from .units import UnitError, split_quantity
+
+    if isinstance(size, bool):
+        return size
+    try:
+        number, unit = split_quantity(size)
+    except UnitError:
+        return size  # the parser says what is wrong with it
+    return f"{number!r} ton" if not unit else size
+
+
 def installed_costs(size: str | float = "3 ton", state: str | None = None, zones: int | None = None) -> list[dict]:
-    """``heatcalc costs``: installed-cost ranges of each kind of equipment at a size (``"3 ton"``, or Btu/h) in a
+    """``heatcalc costs``: installed-cost ranges of each kind of equipment at a size (``"3 ton"``, ``"36000 Btu/h"``,
+    or a bare number of tons) in a
     state (default: the national average), with their sources, in 2023 dollars: typical (the median), low and high
     (10th and 90th percentiles); ``zones``: indoor units of the ductless systems (default one per 18,000 Btu/h)."""
     from .costs import cost_table
+    from .units import split_quantity
     from .weather import stations as st
 
     _arg("installed_costs", "state", state, str, "a two-letter state code")
     if state is not None and (st.state_info(state) is None or state.upper() == "US"):
         raise HeatcalcError(f"--state: unknown state {state!r}; use a two-letter code such as NY")
-    btu_per_h = parse_field_value("systems.heat_pump.capacity", size, "command line", label="--size")
+    given = _in_tons(size)
+    if given != size and split_quantity(size)[0] > 600_000 / 12000.0:
+        raise HeatcalcError(f"--size {size}: a bare number is tons (at most 50); for Btu/h write '{size} Btu/h'")
+    btu_per_h = parse_field_value("systems.heat_pump.capacity", given, "command line", label="--size")
+    if btu_per_h < SMALLEST_UNIT_BTU_PER_H:
+        raise HeatcalcError(f"--size: {btu_per_h / 12000.0:g} ton ({btu_per_h:,.0f} Btu/h) is below the smallest "
+                            f"heat pump or furnace made ({SMALLEST_UNIT_BTU_PER_H / 12000.0:g} ton, "
+                            f"{SMALLEST_UNIT_BTU_PER_H:,.0f} Btu/h); give the size with its unit, e.g. '3 ton'")
     if zones is not None and (isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= 12):
         raise HeatcalcError(f"--zones: a whole number of indoor units from 1 to 12 (got {zones!r})")
     return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones)]

@@ -777,7 +777,8 @@ def report(
 def costs(
     state: Annotated[Optional[str], typer.Option("--state", help="Two-letter state (default: the national "
                                                                   "average).", show_default=False)] = None,
-    size: Annotated[str, typer.Option("--size", help="Heating capacity, e.g. '3 ton' or '36000 Btu/h'.")]
+    size: Annotated[str, typer.Option("--size", help="Heating capacity, e.g. '3 ton' or '36000 Btu/h'; a bare "
+                                                     "number is in tons.")]
     = "3 ton",
     zones: Annotated[Optional[int], typer.Option(
         "--zones", help="Indoor units of the ductless systems (default: one per 18,000 Btu/h).", min=1, max=12,

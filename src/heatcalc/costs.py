@@ -247,6 +247,7 @@ def installed_cost(equipment: str, tons: float | None = None, state: str | None 
         if hspf is None:
             hspf = 11.0 if equipment.endswith("cold_climate") else 9.2
         t = _hspf_position(method, hspf)
+        description = _class_description(method, t, hspf)
         if method == "ducted":
             base = regression_usd("ducted", hspf, tons) * (1.0 + t * (whole_home_factor() - 1.0))
             r = data["air_source"]["ducted"]
@@ -281,6 +282,19 @@ def installed_cost(equipment: str, tons: float | None = None, state: str | None 
                      DOLLAR_YEAR, f"{source}; low/high: 10th/90th percentiles of the market's spread (sigma "
                                   f"{SIGMA:.2f}); {where} index {index:.3f} on the local half "
                                   f"({data['state_index_source']})", priced_zones)
+
+
+def _class_description(method: str, t: float, hspf: float) -> str:
+    """What an air-source heat pump priced at ``hspf`` is called: the class it is priced as (the same words as
+    ``heatcalc costs``' rows), or where between the two classes it lies."""
+    standard = EQUIPMENT[f"heat_pump_{method}"][0]
+    cold = EQUIPMENT[f"heat_pump_{method}_cold_climate"][0]
+    if t <= 0.0:
+        return standard
+    if t >= 1.0:
+        return cold
+    return f"Heat pump, {method}, HSPF {hspf:.1f}: priced {t * 100:.0f} % of the way from the HSPF 9.2 class to the " \
+           f"cold-climate class (HSPF 11)"
 
 
 def cost_table(tons: float, state: str | None = None, zones: int | None = None) -> list[CostRange]:
