@@ -139,3 +139,20 @@ def test_an_adjustment_without_its_tariff_is_refused():
     with pytest.raises(heatcalc.ProfileError, match="tariff.natural_gas_adjustment: shifts the gas blocks"):
         heatcalc.compare({"location": {"zip": "60601"}, "heating_load": {"annual": "60 MMBtu"},
                           "tariff": {"natural_gas_adjustment": "0.2 $/therm"}})
+
+
+def test_a_solar_homes_break_even_price_is_found_on_its_bills(tmp_path):
+    # with solar credits the year's cost is not kWh x price: the linear formula said 35.8 c/kWh while the model's
+    # own costs (and the report's chart) crossed at 36.4.  Now the break-even is where the bills cross, checked by
+    # running the whole model at that price: the heat pump and the furnace then cost the same to the dollar.
+    profile = {"location": {"zip": "02134"},
+               "heating_load": {"from_bills": {"fuel": "natural_gas", "amount": "780 therm", "efficiency": 0.8}},
+               "solar": {"capacity": "6 kW", "net_metering": "monthly"},
+               "systems": {"heat_pump": {"hspf2": 9.5, "compressor": "variable_speed"},
+                           "furnace": {"fuel": "natural_gas", "afue": 0.8}}}
+    be = heatcalc.compare(profile).summary.breakeven_electricity_usd_per_kwh["furnace"]
+    at = heatcalc.compare(profile, **{"prices.electricity": be})
+    assert at.result("heat_pump").total_cost_usd == pytest.approx(at.result("furnace").total_cost_usd, abs=0.5)
+    from heatcalc import report
+
+    assert report.breakeven_range(heatcalc.compare(profile))[2] == be  # the chart marks the same figure

@@ -188,8 +188,9 @@ def heat_pump_capacity(curve, ua_btu_per_h_f: float, balance_point_f: float, tem
 
 
 def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost: np.ndarray, today: float,
-              fuel_label: str):
-    """Annual cost of the heat pump and the furnace as the electricity price varies, today's price marked."""
+              breakeven_usd_per_kwh: float | None, fuel_label: str):
+    """Annual cost of the heat pump and the furnace as the electricity price varies, today's price marked, and the
+    break-even price (the comparison's own figure, so the chart, its caption and the CLI say one number)."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
     cents = prices_usd_per_kwh * 100
@@ -197,12 +198,9 @@ def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost:
     ax.plot(cents, furnace_cost, color=SYSTEM_COLOR["furnace"], lw=2, label=f"Furnace ({fuel_label})")
     ax.axvline(today * 100, color="gray", lw=1, ls="--")
     _mark(ax, today * 100, f"today {today * 100:.1f} c/kWh")
-    diff = hp_cost - furnace_cost
-    crossing = np.flatnonzero(np.diff(np.sign(diff)) != 0)
-    if crossing.size:
-        i = crossing[0]
-        x = cents[i] + (cents[i + 1] - cents[i]) * diff[i] / (diff[i] - diff[i + 1])
-        y = hp_cost[i] + (hp_cost[i + 1] - hp_cost[i]) * (x - cents[i]) / (cents[i + 1] - cents[i])
+    if breakeven_usd_per_kwh is not None and cents[0] <= breakeven_usd_per_kwh * 100 <= cents[-1]:
+        x = breakeven_usd_per_kwh * 100
+        y = float(np.interp(x, cents, hp_cost))
         ax.plot([x], [y], "o", color="black", ms=5)
         ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=11, xytext=(6, -14), textcoords="offset points")
     ax.set_xlabel("Electricity price [cents/kWh]")

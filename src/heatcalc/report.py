@@ -414,6 +414,7 @@ def chart(c: Comparison, name: str, months: list[dict] | None = None):
     if name == "breakeven":
         prices, hp_cost, furnace_cost = breakeven_series(c)
         return charts.breakeven(prices, hp_cost, furnace_cost, h.prices["electricity"].value,
+                                c.summary.breakeven_electricity_usd_per_kwh.get("furnace"),
                                 FUEL_LABEL[h.furnace.fuel])
     years, cumulative, low, high, payback = lifetime_series(c)
     return charts.lifetime_cost(years, cumulative, payback, h.economics.current, low, high,

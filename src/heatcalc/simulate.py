@@ -409,31 +409,42 @@ def ledger_total_usd(ledger: Ledger) -> float:
 ADJUSTMENT_RANGE = {"electricity": (-2.0, 2.0), "natural_gas": (-20.0, 20.0)}
 
 
+def price_shift_breakeven(home: Home, hp: SystemResult, other: SystemResult, lo: float = -2.0,
+                          hi: float = 2.0) -> float | None:
+    """The shift of every electricity price of the home's bills [$/kWh] (a URDB rate's energy charges, or the
+    profile's prices) at which the heat pump's ledger costs what ``other``'s does, found on the bills (solar
+    credits, tiers and minimums included); None when they do not cross within [lo, hi]."""
+    from .bills import adjusted_tariff, electric_bill
+
+    setup = home.bills
+    tariff = _electric_tariff(home)
+    base = np.full(8760, setup.base_kwh_per_h)
+
+    def gap(x: float) -> float:
+        shifted = adjusted_tariff(tariff, x)
+        base_bill = electric_bill(shifted, base, setup.solar_kwh, setup.solar_rule)
+        return ledger_total_usd(system_ledger(home, hp.system, shifted, base_bill)) - \
+            ledger_total_usd(system_ledger(home, other.system, shifted, base_bill))
+
+    return money.root_of_increasing(gap, lo, hi, hp.total_cost_usd - other.total_cost_usd)
+
+
 def breakeven_adjustments(home: Home, hp: SystemResult, other: SystemResult) -> tuple:
     """(rate adjustment [$/kWh], gas adjustment [$/therm], seasonal COP, notes): the shift of every energy charge of the home's
     URDB rate, and of every gas block, at which the heat pump's ledger costs the same as the other system's (the
     profile's own adjustment included), found on the bills themselves; None where the home has no such tariff or
     the costs do not cross in the fields' range (then a note says so).  The COP is the all-electric heat pump's
     seasonal COP at which its bills equal the other's (its heating kWh scaled, the rate's tiers and credits kept)."""
-    from .bills import GasBlocks, adjusted_tariff, electric_bill
+    from .bills import GasBlocks
 
     setup = home.bills
     notes = []
     rate = gas = None
     t = home.profile.tariff
     if setup.tariff is not None:
-        tariff = _electric_tariff(home)
-        base = np.full(8760, setup.base_kwh_per_h)
-
-        def gap(x: float) -> float:
-            shifted = adjusted_tariff(tariff, x)
-            base_bill = electric_bill(shifted, base, setup.solar_kwh, setup.solar_rule)
-            return ledger_total_usd(system_ledger(home, hp.system, shifted, base_bill)) - \
-                ledger_total_usd(system_ledger(home, other.system, shifted, base_bill))
-
         own = (t.adjustment or 0.0) if t is not None else 0.0
         lo, hi = ADJUSTMENT_RANGE["electricity"]
-        x = money.root_of_increasing(gap, lo - own, hi - own, hp.total_cost_usd - other.total_cost_usd)
+        x = price_shift_breakeven(home, hp, other, lo - own, hi - own)
         rate = None if x is None else own + x
         if rate is None:
             notes.append(f"no tariff.adjustment from ${lo:+.2f} to ${hi:+.2f}/kWh makes the heat pump cost the same as "
@@ -601,13 +612,18 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
     def non_electric(r):
         return r.total_cost_usd - kwh(r) * pe
 
+    billed = home.bills is not None and _needs_hourly_bills(home)
     if hp is not None and hp.meets_load:
         for other in results:
             if other.system == "heat_pump" or not other.meets_load:
                 continue
             savings[other.system] = other.total_cost_usd - hp.total_cost_usd
-            breakeven[other.system] = money.breakeven_electricity_price_usd_per_kwh(
-                kwh(hp), non_electric(hp), kwh(other), non_electric(other)) if flat else None
+            if flat and billed and home.bills.tariff is None:  # solar credits or gas blocks: on the bills
+                x = price_shift_breakeven(home, hp, other)
+                breakeven[other.system] = pe + x if x is not None and pe + x > 0 else None
+            else:
+                breakeven[other.system] = money.breakeven_electricity_price_usd_per_kwh(
+                    kwh(hp), non_electric(hp), kwh(other), non_electric(other)) if flat else None
     fuel_price = cop = None
     furnace = by.get("furnace")
     if hp is not None and furnace is not None and hp.meets_load and furnace.meets_load:
