@@ -581,12 +581,19 @@ def print_batch_table(rows: list[dict], console) -> None:
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True)
-    for header, justify in (("Home", "left"), ("System", "left"), ("Electric\nkWh", "right"), ("Fuel", "right"),
-                            ("Cost\n$/yr", "right"), ("Seasonal\nCOP", "right"), ("CO2\nkg/yr", "right")):
+    # the year's total (heating, cooling, fixed charges) is what compare's summary and the report compare; the
+    # heating's own cost beside it where a home's total holds more
+    whole = any(r.get("total_cost_usd") is not None and abs(r["total_cost_usd"] - r["annual_cost_usd"]) > 0.005
+                for r in rows)
+    headers = [("Home", "left"), ("System", "left"), ("Electric\nkWh", "right"), ("Fuel", "right"),
+               ("Heating\n$/yr" if whole else "Cost\n$/yr", "right")] + ([("Total\n$/yr", "right")] if whole else []) \
+        + [("Seasonal\nCOP", "right"), ("CO2\nkg/yr", "right")]
+    for header, justify in headers:
         table.add_column(header, justify=justify)
     for r in rows:
         table.add_row(printable(r["home"]), SYSTEM_LABEL.get(r["system"], r["system"]), _num(r["electricity_kwh"]),
-                      _fuel_cell(r), _money(r["annual_cost_usd"]), f"{r['seasonal_efficiency']:.2f}",
+                      _fuel_cell(r), _money(r["annual_cost_usd"]),
+                      *([_money(r["total_cost_usd"])] if whole else []), f"{r['seasonal_efficiency']:.2f}",
                       _num(r["co2_kg"]))
     console.print(table)
 
