@@ -156,3 +156,41 @@ def test_a_solar_homes_break_even_price_is_found_on_its_bills(tmp_path):
     from heatcalc import report
 
     assert report.breakeven_range(heatcalc.compare(profile))[2] == be  # the chart marks the same figure
+
+
+def test_a_heat_pump_rate_is_priced_by_hand_for_a_flat_seasonal_discount(tmp_path):
+    # Today's rate: a flat $0.20/kWh and $10 a month.  The heat-pump rate: $0.16/kWh November to April, $0.20 the
+    # rest of the year, the same $10.  With the heat pump the whole home moves to it, so by hand the heat pump's
+    # heating cost is its own kWh at the heat-pump rate plus what the other use saves by the switch:
+    #   sum_h heat_kWh(h) x r_hp(h) + sum_h base_kWh(h) x (r_hp(h) - 0.20);
+    # the furnace and resistance options stay on today's rate, unchanged.
+    from heatcalc.simulate import system_hours
+    from heatcalc.weather.stations import HOUR_MONTH
+
+    def rate(path, winter):
+        sched = [[1 if m in (10, 11, 0, 1, 2, 3) else 0] * 24 for m in range(12)]
+        path.write_text(json.dumps({"items": [{
+            "name": path.stem, "energyratestructure": [[{"rate": 0.20}], [{"rate": winter}]],
+            "energyweekdayschedule": sched, "energyweekendschedule": sched,
+            "fixedchargefirstmeter": 10, "fixedchargeunits": "$/month"}]}))
+        return str(path)
+
+    today, hp_rate = rate(tmp_path / "today.json", 0.20), rate(tmp_path / "hp.json", 0.16)
+    profile = {"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+               "base_use": {"electricity": "500 kWh/month"}, "tariff": {"urdb": today},
+               "systems": {"heat_pump": {"hspf2": 9, "tariff": {"urdb": hp_rate}},
+                           "furnace": {"fuel": "natural_gas", "afue": 0.95}}}
+    c = heatcalc.compare(profile)
+    without = heatcalc.compare({**profile, "systems": {"heat_pump": {"hspf2": 9},
+                                                       "furnace": {"fuel": "natural_gas", "afue": 0.95}}})
+    r_hp = np.where(np.isin(HOUR_MONTH, [10, 11, 0, 1, 2, 3]), 0.16, 0.20)
+    heat_kwh = system_hours(c.home, "heat_pump")[0]
+    base = c.home.bills.base_kwh_per_h
+    by_hand = float(heat_kwh @ r_hp) + float(np.sum(base * (r_hp - 0.20)))
+    hp = c.result("heat_pump")
+    assert hp.annual_cost_usd == pytest.approx(by_hand, abs=0.01)
+    assert hp.fixed_charges_usd == pytest.approx(120.0)
+    for system in ("furnace", "electric_resistance"):
+        assert c.result(system).total_cost_usd == pytest.approx(without.result(system).total_cost_usd, rel=1e-12)
+    # the heat pump's electric bill is the whole home's on the heat-pump rate
+    assert hp.electric_bill_usd == pytest.approx(float((heat_kwh + base) @ r_hp) + 120.0, abs=0.01)

@@ -231,10 +231,17 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
                                                  f"the URDB rate's first-tier hours, mean ({urdb.name})")}
     heat_pump, nominal, compressor, rating_tests = (None, None, None, None)
     cooling = _cooling(b, profile, ua, weather, location) if ua is not None else None
+    hp_rate = _heat_pump_rate(b, profile, location)
     if ua is not None:
-        # under a time-of-use tariff the switchover weighs the hours' mean price
-        switch_prices = prices if tariff is None else {
-            **prices, "electricity": Value(float(np.mean(tariff)), "$/kWh", "mean of the time-of-use hours")}
+        # under a time-of-use tariff the switchover weighs the hours' mean price (the heat pump's own rate's, when
+        # the home moves to one with it)
+        hp_prices = tariff
+        if hp_rate is not None:
+            from .bills import first_tier_price_usd_per_kwh
+
+            hp_prices = first_tier_price_usd_per_kwh(hp_rate)
+        switch_prices = prices if hp_prices is None else {
+            **prices, "electricity": Value(float(np.mean(hp_prices)), "$/kWh", "mean of the time-of-use hours")}
         heat_pump, nominal, compressor, rating_tests = _heat_pump(
             b, profile, ua, bp, weather, furnace, switch_prices,
             None if cooling is None else cooling_design_btu_per_h(cooling, weather)[0],
@@ -246,7 +253,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
     design_load = None if ua is None else float(load_model.heat_load_btu_per_h(ua, weather.design_temp_f, bp))
     economics = _economics(b, profile, location, furnace, resistance, heat_pump, nominal, rating_tests,
                            design_load) if profile.economics is not None else None
-    bill_setup = _bill_setup(b, profile, location, weather, urdb)
+    bill_setup = _bill_setup(b, profile, location, weather, urdb, hp_rate)
     if b.problems:
         raise profile.error(b.problems)
     return Home(profile=profile, location=location, weather=weather, ua_btu_per_h_f=ua,
@@ -1288,32 +1295,50 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
             b.fail("tariff.adjustment", "shifts a URDB rate's energy charges: give tariff.urdb too (without a rate, "
                                         "set prices.electricity)")
         return None
+    return _read_rate(b, profile, location, "tariff", t.urdb, t.name, t.year, t.adjustment)
+
+
+def _heat_pump_rate(b: _Builder, profile: Profile, location: Location):
+    """The rate the home moves to with the heat pump (systems.heat_pump.tariff), or None."""
+    hp = profile.systems.heat_pump
+    t = hp.tariff if hp is not None else None
+    if t is None:
+        return None
+    main = profile.tariff
+    year = t.year if t.year is not None else (main.year if main is not None else None)
+    adjustment = t.adjustment if t.adjustment is not None else (main.adjustment if main is not None else None)
+    return _read_rate(b, profile, location, "systems.heat_pump.tariff", t.urdb, t.name, year, adjustment)
+
+
+def _read_rate(b: _Builder, profile: Profile, location: Location, base: str, urdb: str, name, year_given,
+               adjustment):
+    """A URDB rate a profile names at ``base`` (tariff, or systems.heat_pump.tariff), read, checked and adjusted."""
     from .tariffs import TariffError
 
-    path = Path(t.urdb).expanduser()
+    path = Path(urdb).expanduser()
     if not path.is_absolute() and profile.base_dir is not None:
         path = profile.base_dir / path
-    year_given = b.given_or_default(t.year, "tariff.year")
+    year_given = b.given_or_default(year_given, "tariff.year")
     if float(year_given) != int(year_given):
-        b.fail("tariff.year", f"must be a whole calendar year (got {year_given:g})")
+        b.fail(f"{base}.year", f"must be a whole calendar year (got {year_given:g})")
         return None
     year = int(year_given)
     dst = (location.state or "") not in money.NO_DST_STATES
     try:
-        tariff, how, notes = _read_tariff(path, t.name, year, dst)
+        tariff, how, notes = _read_tariff(path, name, year, dst)
     except TariffError as exc:
-        b.fail("tariff.urdb", str(exc))
+        b.fail(f"{base}.urdb", str(exc))
         return None
-    b.assume("tariff.urdb", f"{tariff.name} ({how} of {path.name})",
+    b.assume(f"{base}.urdb", f"{tariff.name} ({how} of {path.name})",
              f"OpenEI URDB rate; schedules in local clock time of {year}"
              + (" with daylight saving time" if dst else f", standard time all year ({location.state})")
              + "; holidays not treated specially" + ("; " + "; ".join(notes) if notes else ""))
-    if t.adjustment:
+    if adjustment:
         from .bills import adjusted_tariff
 
-        tariff = adjusted_tariff(tariff, t.adjustment)
-        b.assume("tariff.adjustment", f"{t.adjustment:+.4g} $/kWh", "profile: added to every energy charge of the "
-                                                                    "rate")
+        tariff = adjusted_tariff(tariff, adjustment)
+        b.assume(f"{base}.adjustment", f"{adjustment:+.4g} $/kWh", "profile: added to every energy charge of the "
+                                                                   "rate")
     return tariff
 
 
@@ -1390,9 +1415,11 @@ class BillSetup(NamedTuple):
     solar_kwh: np.ndarray | None  # the array's AC output each hour
     solar_rule: str | None  # bills.DG_RULES member
     export_rate_usd_per_kwh: float | None
+    heat_pump_tariff: object = None  # bills.ElectricTariff the home moves to with the heat pump, or None
 
 
-def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb) -> BillSetup:
+def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb,
+                hp_rate=None) -> BillSetup:
     from .units import BTU_PER_KWH, BTU_PER_THERM
 
     base = profile.base_use
@@ -1414,7 +1441,8 @@ def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.W
     else:
         therm_year = 0.0
     solar, rule, export = _solar(b, profile, location, weather, urdb)
-    return BillSetup(urdb, _gas_blocks(b, profile), kwh_year / 8760.0, therm_year / 12.0, solar, rule, export)
+    return BillSetup(urdb, _gas_blocks(b, profile), kwh_year / 8760.0, therm_year / 12.0, solar, rule, export,
+                     hp_rate)
 
 
 def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb):

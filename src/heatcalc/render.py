@@ -444,6 +444,10 @@ def _print_prices(c: Comparison, console) -> None:
     elif h.tariff_usd_per_kwh is not None:
         used.discard("electricity")
         parts.append("electricity by the hour from the profile's time-of-use tariff")
+    if h.bills is not None and h.bills.heat_pump_tariff is not None:
+        parts.append(f"with the heat pump the home moves to the URDB rate "
+                     f"{printable(h.bills.heat_pump_tariff.name)!r} (its whole bill: the heat pump's cost is the bill "
+                     "after the switch less the bill before it)")
     if h.bills is not None and h.bills.gas_blocks is not None:
         used.discard("natural_gas")
         parts.append("natural gas by the profile's monthly blocks")

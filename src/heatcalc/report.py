@@ -219,6 +219,9 @@ def decision(c: Comparison, index: int = 1) -> str:
     options = [r for r in c.results if r.system != today]
     out = [f"<section class='decision' id='{'decision' if index == 1 else f'decision-{index}'}' "
            f"aria-labelledby='decision-title-{index}'><h3 id='decision-title-{index}'>What to do</h3>"]
+    verdict = _verdict(c, today, by)
+    if verdict:  # the answer first, in one sentence; the detail follows
+        out.append(f"<p class='verdict'>{verdict}</p>")
     if base is not None:
         out.append(f"<p>Today: <b>{_e(system_name(c, today))}</b>, about {_round_usd(base.total_cost_usd)} a year "
                    f"for heating, cooling and fixed charges, {base.total_co2_kg / 1000:,.1f} t CO2.</p>")
@@ -231,6 +234,10 @@ def decision(c: Comparison, index: int = 1) -> str:
         attrs = {"system": r.system, "total-cost-usd": r.total_cost_usd, "co2-kg": r.total_co2_kg,
                  "meets-load": str(r.meets_load).lower()}
         parts = []
+        rate = h.bills.heat_pump_tariff if h.bills is not None and r.system == "heat_pump" else None
+        if rate is not None:
+            attrs["rate"] = rate.name
+            parts.append(f"moves the home to the rate '{_e(rate.name)}'")
         if not r.meets_load:
             parts.append(f"leaves {r.unmet_heat_share * 100:.0f} % of the heat unmet as specified: not an option "
                          "until its backup or size is fixed")
@@ -271,9 +278,6 @@ def decision(c: Comparison, index: int = 1) -> str:
                         for k, v in attrs.items())
         items.append(f"<li {data}><b>{_e(name[0].upper() + name[1:])}</b>: {'; '.join(parts)}.</li>")
     out.append("<ul class='options'>" + "".join(items) + "</ul>")
-    verdict = _verdict(c, today, by)
-    if verdict:
-        out.append(f"<p class='verdict'>{verdict}</p>")
     caveats = _caveats(c)
     if caveats:
         out.append("<p class='caveats'><b>Before you decide:</b> " + " ".join(caveats) + "</p>")
@@ -308,10 +312,26 @@ def _verdict(c: Comparison, today: str | None, by: dict) -> str:
     e = c.home.economics
     if e is not None and all(r.lifetime_cost_usd is not None for r in able):
         best = min(able, key=lambda r: r.lifetime_cost_usd)
-        what = ("keeping the " + system_name(c, best.system)) if best.system == today and not e.replace_current \
-            else "the " + system_name(c, best.system)
-        return (f"Lowest cost over {e.lifetime_years:g} years, buying included: <b>{_e(what)}</b> "
-                f"(about {_round_usd(best.lifetime_cost_usd)} in today's money).")
+        keep = best.system == today and not e.replace_current
+        what = ("keeping the " + system_name(c, best.system)) if keep else "the " + system_name(c, best.system)
+        head = (f"Lowest cost over {e.lifetime_years:g} years, buying included: <b>{_e(what)}</b> "
+                f"(about {_round_usd(best.lifetime_cost_usd)} in today's money)")
+        base = by.get(today) if today else None
+        if base is None or best.system == today:
+            why = ": no other option saves enough on the bills to repay what it costs to buy within its life" \
+                if base is not None and len(able) > 1 else ""
+            return head + why + "."
+        saving = base.total_cost_usd - best.total_cost_usd
+        why = (f", because it saves about {_round_usd(saving)} a year on the bills" if saving > 0 else
+               f", though it costs about {_round_usd(-saving)} a year more to run") + \
+            (f" and pays back its cost in about {best.simple_payback_years:.0f} years"
+             if best.simple_payback_years is not None else "") + \
+            f": {_round_usd(best.npv_vs_current_usd or 0.0)} less over its life than keeping the " \
+            f"{_e(system_name(c, today))}"
+        rate = c.home.bills.heat_pump_tariff if c.home.bills is not None and best.system == "heat_pump" else None
+        if rate is not None:
+            why += f", with the home on the rate '{_e(rate.name)}'"
+        return head + why + "."
     best = min(able, key=lambda r: r.total_cost_usd)
     return f"Cheapest to run: <b>the {_e(system_name(c, best.system))}</b>; add an economics section to weigh the " \
            "cost to buy."

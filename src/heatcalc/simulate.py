@@ -245,7 +245,20 @@ def _gas_service(home: Home, fuel: str | None) -> bool:
 
 def _needs_hourly_bills(home: Home) -> bool:
     setup = home.bills
-    return setup.tariff is not None or setup.solar_kwh is not None or setup.gas_blocks is not None
+    return setup.tariff is not None or setup.solar_kwh is not None or setup.gas_blocks is not None or \
+        setup.heat_pump_tariff is not None
+
+
+def system_tariff(home: Home, system: str, tariff, shift: float = 0.0):
+    """The electricity tariff a system's home is billed on: the heat pump's own rate (systems.heat_pump.tariff,
+    shifted by ``shift`` $/kWh as the home's rate is) when it has one, else ``tariff`` (the home's)."""
+    setup = home.bills
+    if system != "heat_pump" or setup.heat_pump_tariff is None:
+        return tariff
+    from .bills import adjusted_tariff
+
+    own = bill_tariff(setup.heat_pump_tariff, setup.export_rate_usd_per_kwh, None, 0.0)
+    return adjusted_tariff(own, shift)
 
 
 def with_bills(home: Home, results: list[SystemResult]) -> list[SystemResult]:
@@ -357,9 +370,14 @@ class Ledger(NamedTuple):
 
 
 def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_blocks=_HOME,
-                  heat_kwh_scale: float = 1.0) -> Ledger:
+                  heat_kwh_scale: float = 1.0, shift: float = 0.0) -> Ledger:
     """:class:`Ledger` of one system of a home billed hour by hour (a URDB rate, solar or gas blocks).  ``tariff``
-    and ``base_bill`` (the other use's bill) may be given when already made for the home's other systems."""
+    and ``base_bill`` (the other use's bill) may be given when already made for the home's other systems; ``shift``
+    is what ``tariff`` was shifted by ($/kWh), applied to the heat pump's own rate too.
+
+    A heat pump on its own rate (systems.heat_pump.tariff) is billed on it, whole home included, against the other
+    use's bill on the home's rate: what the option adds is the bill after the switch less the bill before it, each
+    without its fixed charges, which are the option's own rate's."""
     from .bills import HOUR_MONTH, electric_bill, gas_month_usd
 
     setup = home.bills
@@ -368,11 +386,14 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_bloc
     base = np.full(8760, setup.base_kwh_per_h)
     if base_bill is None:
         base_bill = electric_bill(tariff, base, pv, rule)
+    own = system_tariff(home, system, tariff, shift)
     heat_kwh, fuel_units, fuel, cool_kwh = system_hours(home, system)
     heat_kwh = heat_kwh * heat_kwh_scale  # (the break-even COP: the heating electricity of a better or worse unit)
-    with_heat = electric_bill(tariff, base + heat_kwh, pv, rule).monthly_usd
-    with_all = electric_bill(tariff, base + heat_kwh + cool_kwh, pv, rule).monthly_usd if cool_kwh.any() \
+    with_heat = electric_bill(own, base + heat_kwh, pv, rule).monthly_usd
+    with_all = electric_bill(own, base + heat_kwh + cool_kwh, pv, rule).monthly_usd if cool_kwh.any() \
         else with_heat
+    # the other use's bill on the option's own rate's footing: fixed charges out of both, the option's own back in
+    before = base_bill.monthly_usd - np.asarray(tariff.fixed_usd_per_month) + np.asarray(own.fixed_usd_per_month)
     gas_service = _gas_service(home, fuel)
     fixed_gas = home.fixed_charges_usd_per_month.get("natural_gas", 0.0) if gas_service else 0.0
     base_gas = np.full(12, setup.base_therm_per_month if gas_service else 0.0)
@@ -388,10 +409,10 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_bloc
         fuel_cost = system_fuel * home.prices[fuel].value if fuel else np.zeros(12)
     fuel_bill = (gas_with + fixed_gas if gas_service else np.zeros(12)) + (fuel_cost if fuel and fuel != "natural_gas"
                                                                             else 0.0)
-    heating = with_heat - base_bill.monthly_usd + fuel_cost
+    heating = with_heat - before + fuel_cost
     cooling = with_all - with_heat
-    fixed_elec = float(np.sum(tariff.fixed_usd_per_month))
-    by_energy = {"electricity": float((with_all - base_bill.monthly_usd).sum()) + fixed_elec}
+    fixed_elec = float(np.sum(own.fixed_usd_per_month))
+    by_energy = {"electricity": float((with_all - before).sum()) + fixed_elec}
     if fuel:
         by_energy[fuel] = float(fuel_cost.sum())
     if gas_service and fixed_gas:
@@ -423,8 +444,8 @@ def price_shift_breakeven(home: Home, hp: SystemResult, other: SystemResult, lo:
     def gap(x: float) -> float:
         shifted = adjusted_tariff(tariff, x)
         base_bill = electric_bill(shifted, base, setup.solar_kwh, setup.solar_rule)
-        return ledger_total_usd(system_ledger(home, hp.system, shifted, base_bill)) - \
-            ledger_total_usd(system_ledger(home, other.system, shifted, base_bill))
+        return ledger_total_usd(system_ledger(home, hp.system, shifted, base_bill, shift=x)) - \
+            ledger_total_usd(system_ledger(home, other.system, shifted, base_bill, shift=x))
 
     return money.root_of_increasing(gap, lo, hi, hp.total_cost_usd - other.total_cost_usd)
 
@@ -499,7 +520,8 @@ def _hourly_bills(home: Home, r: SystemResult, tariff, base_bill) -> SystemResul
     if pv is not None:
         heat_kwh, _, _, cool_kwh = system_hours(home, r.system)
         base = np.full(8760, setup.base_kwh_per_h)
-        sb = solar_bills_usd(tariff, (base + heat_kwh + cool_kwh)[None, :], pv[None, :], setup.solar_rule)
+        sb = solar_bills_usd(system_tariff(home, r.system, tariff), (base + heat_kwh + cool_kwh)[None, :],
+                             pv[None, :], setup.solar_rule)
         no_pv, self_only = float(sb.without_solar_usd[0]), float(sb.self_only_usd[0])
         out = out._replace(solar_self_consumed_kwh=float(sb.self_consumed_kwh[0]),
                            solar_exported_kwh=float(sb.exported_kwh[0]),

@@ -30,7 +30,8 @@ def json_schema() -> dict:
 
 #: The fields that name a file, relative to the profile's folder (a homes table's rows: to the table's; a --defaults
 #: profile's: to its own).  Outputs are never written over any of them.
-FILE_FIELDS = ("location.weather_file", "tariff.urdb", "heating_load.hourly.file", "cooling_load.hourly.file")
+FILE_FIELDS = ("location.weather_file", "tariff.urdb", "heating_load.hourly.file", "cooling_load.hourly.file",
+               "systems.heat_pump.tariff.urdb")
 
 
 def absolute_file(name, base_dir) -> str | None:
@@ -53,6 +54,8 @@ def _file_values(profile: Profile) -> list:
     for load in (profile.heating_load, getattr(profile, "cooling_load", None)):
         hourly = getattr(load, "hourly", None) if load is not None else None
         out.append(hourly.file if hourly is not None else None)
+    hp = profile.systems.heat_pump if profile.systems is not None else None
+    out.append(hp.tariff.urdb if hp is not None and hp.tariff is not None else None)
     return out
 
 
@@ -91,18 +94,20 @@ def _profile_eq(self: Profile, other: object) -> bool:
 
 def _without_files(value, name: str):
     """A section with its file fields blanked (they are compared resolved, by :func:`_profile_eq`)."""
-    fields = [f.split(".", 1)[1] for f in FILE_FIELDS if f.startswith(name + ".")]
-    for field in fields:
-        if value is None:
-            break
-        if "." in field:
-            inner, leaf = field.split(".")
-            child = getattr(value, inner, None)
-            if child is not None and getattr(child, leaf, None) is not None:
-                value = value.replace(**{inner: child.replace(**{leaf: None})})
-        elif getattr(value, field, None) is not None:
-            value = value.replace(**{field: None})
+    for field in [f.split(".", 1)[1] for f in FILE_FIELDS if f.startswith(name + ".")]:
+        value = _blank(value, field.split("."))
     return value
+
+
+def _blank(record, parts: list):
+    """``record`` with the dotted field ``parts`` set to None (a copy; unchanged where a section is absent)."""
+    if record is None or not hasattr(record, "replace"):
+        return record
+    head, rest = parts[0], parts[1:]
+    child = getattr(record, head, None)
+    if child is None:
+        return record
+    return record.replace(**{head: _blank(child, rest) if rest else None})
 
 
 def _profile_hash(self: Profile) -> int:

@@ -212,6 +212,20 @@ class RatingTests(Record, required=("tests",)):
                                        "required; 62, 35 and 5 F ones are used when given.", items=RatingTest)
 
 
+class HeatPumpTariff(Record, required=("urdb",)):
+    """The rate the home moves to with the heat pump (a utility's heat-pump rate): the whole home's electricity is
+    billed on it when the heat pump is installed; every other option stays on `tariff`."""
+
+    urdb: str | None = leaf("string", "A rate file from OpenEI's Utility Rate Database (as tariff.urdb), relative to "
+                                      "the profile.", example="rates/heat-pump-rate.json")
+    name: str | None = leaf("string", "Which rate of a URDB file holding several (its `name` or `label`).")
+    year: float | None = leaf("number", "Calendar year its schedules and daylight saving time follow.", minimum=1990,
+                              maximum=2100, rule="tariff.year")
+    adjustment: float | None = leaf("quantity", "Added to every energy charge of this rate, negative to lower them.",
+                                    unit=u.price_kind("electricity"), minimum=-2, maximum=2, rule="tariff.adjustment",
+                                    example="-0.02 $/kWh")
+
+
 class HeatPumpConfig(Record):
     """A heat pump: air-source, or ground-source."""
 
@@ -283,6 +297,7 @@ class HeatPumpConfig(Record):
         source="a typical low-ambient lockout of current variable-speed units; a ground loop needs none")
     seer2: float | None = leaf("number", "Cooling SEER2, used with cooling_load.", minimum=8, maximum=40,
                                default=14.3, source=f"split heat pumps' {US_MINIMUM_2023}")
+    tariff: HeatPumpTariff | None = section(HeatPumpTariff)
     cycling_degradation: float | None = leaf(
         "number", "Cyclic degradation coefficient C_d below minimum capacity (AHRI 210/240).", minimum=0,
         maximum=0.5, default={"single_stage": 0.25, "two_stage": 0.25, "variable_speed": 0.15},
