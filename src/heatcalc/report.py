@@ -262,7 +262,12 @@ def decision(c: Comparison, index: int = 1) -> str:
                 else:
                     lo, hi = r.simple_payback_years_low, r.simple_payback_years_high
                     rng = f" ({lo:.0f} to {'never' if hi is None else f'{hi:.0f}'})" if lo is not None else ""
-                    parts.append(f"pays back in about {r.simple_payback_years:.0f} years{rng}")
+                    if (r.npv_vs_current_usd or 0.0) < 0:  # repaid in plain dollars, not in today's money
+                        parts.append(f"its yearly savings add up to its cost in about {r.simple_payback_years:.0f} "
+                                     f"years{rng}, but not once future dollars are discounted "
+                                     f"({e.discount_rate * 100:g} %/yr)")
+                    else:
+                        parts.append(f"pays back in about {r.simple_payback_years:.0f} years{rng}")
                     attrs["payback-years"] = r.simple_payback_years
                 npv = r.npv_vs_current_usd or 0.0
                 attrs["npv-usd"] = npv
@@ -274,7 +279,7 @@ def decision(c: Comparison, index: int = 1) -> str:
             share = abs(change) / base.total_co2_kg * 100
             parts.append(("cuts CO2 by " if change < 0 else "adds ") + f"{abs(change) / 1000:,.1f} t a year "
                          f"({share:.0f} %)" + ("" if change < 0 else " of CO2"))
-        data = " ".join(f"data-{k}='{v:.6g}'" if isinstance(v, float) else f"data-{k}='{_e(v)}'"
+        data = " ".join(f"data-{k}='{v!r}'" if isinstance(v, float) else f"data-{k}='{_e(v)}'"
                         for k, v in attrs.items())
         items.append(f"<li {data}><b>{_e(name[0].upper() + name[1:])}</b>: {'; '.join(parts)}.</li>")
     out.append("<ul class='options'>" + "".join(items) + "</ul>")
@@ -318,8 +323,18 @@ def _verdict(c: Comparison, today: str | None, by: dict) -> str:
                 f"(about {_round_usd(best.lifetime_cost_usd)} in today's money)")
         base = by.get(today) if today else None
         if base is None or best.system == today:
-            why = ": no other option saves enough on the bills to repay what it costs to buy within its life" \
-                if base is not None and len(able) > 1 else ""
+            why = ""
+            others = sorted((r for r in able if r.system != today), key=lambda r: r.lifetime_cost_usd)
+            if base is not None and others:
+                runner = others[0]
+                gap = runner.total_cost_usd - base.total_cost_usd
+                name = _e(system_name(c, runner.system))
+                why = (f": the next best, the {name}, costs about {_round_usd(gap)} a year more to run"
+                       if gap > 0 else
+                       f": the next best, the {name}, saves about {_round_usd(-gap)} a year, not enough to repay its "
+                       f"{_round_usd(runner.net_installed_cost_usd or 0.0)} within its {e.lifetime_years:g}-year "
+                       "life") if gap > 0.5 or gap < -0.5 else \
+                    f": the next best, the {name}, costs about the same to run and more to buy"
             return head + why + "."
         saving = base.total_cost_usd - best.total_cost_usd
         why = (f", because it saves about {_round_usd(saving)} a year on the bills" if saving > 0 else
@@ -349,6 +364,14 @@ def _caveats(c: Comparison) -> list:
             out.append(f"The {_e(system_name(c, r.system))} leaves heat unmet as specified.")
     if any("fit the weather poorly" in w for w in c.home.warnings):
         out.append("The bills fit the weather poorly, so the heat the home needs is uncertain.")
+    e = c.home.economics
+    whole = [inc for inc, *_ in (e.incentives_applied if e is not None else ())
+             if inc.amount.get("type") == "percent" and float(inc.amount.get("number", 0)) >= 1.0]
+    if whole:
+        names = ", ".join(sorted({_e(inc.program) for inc in whole}))
+        out.append(f"{names} can pay the whole cost, but such programs usually start with a home energy audit, "
+                   "verify the household's income, may ask a co-pay or cap what they cover, and may have a waiting "
+                   "list: count on it only once the program has approved the work.")
     return out
 
 
@@ -602,6 +625,33 @@ def _notes(c: Comparison) -> str:
     return "<ul class='notes'>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>"
 
 
+def prices_used(c: Comparison) -> str:
+    """The prices the figures rest on, in a phrase for the report's header: the rate by name, the gas blocks, and
+    where the other prices come from."""
+    h = c.home
+    parts = []
+    bills = h.bills
+    if bills is not None and bills.tariff is not None:
+        parts.append(f"electricity on the rate '{bills.tariff.name}'")
+    elif h.tariff_usd_per_kwh is not None:
+        parts.append("electricity by the profile's time-of-use periods")
+    if bills is not None and bills.heat_pump_tariff is not None:
+        parts.append(f"with the heat pump on '{bills.heat_pump_tariff.name}'")
+    if bills is not None and bills.gas_blocks is not None:
+        parts.append("gas by the profile's monthly blocks")
+    rest = {v.source for k, v in h.prices.items()
+            if not (k == "electricity" and (bills is not None and bills.tariff is not None
+                                            or h.tariff_usd_per_kwh is not None))
+            and not (k == "natural_gas" and bills is not None and bills.gas_blocks is not None)}
+    state = [s for s in rest if s.startswith("EIA")]
+    if state:
+        parts.append(("other prices " if parts else "prices: ") + (state[0] if len(state) == 1 else
+                                                                  f"EIA averages, {h.location.state or 'US'}"))
+    if any(not s.startswith("EIA") and not s.startswith("the URDB") for s in rest):
+        parts.append("prices you gave")
+    return "; ".join(parts) if parts else "prices you gave"
+
+
 def home_section(c: Comparison, index: int) -> str:
     from .charts import svg
     from .simulate import monthly_rows
@@ -611,8 +661,8 @@ def home_section(c: Comparison, index: int) -> str:
     months = monthly_rows(c)
     parts = [f"<section class='home' id='home-{index}'>",
              f"<h2>{_e(h.name)}</h2>",
-             f"<p class='where'>{_e(h.source)} · weather {_e(h.location.describe())} · prices of "
-             f"{_e(h.location.state or 'the US average')} · heat needed {heat:,.1f} MMBtu a year · design load "
+             f"<p class='where'>{_e(h.source)} · weather {_e(h.location.describe())} · {_e(prices_used(c))}"
+             f" · heat needed {heat:,.1f} MMBtu a year · design load "
              f"{h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F"
              + (f" · heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton" if h.heat_pump_nominal_btu_per_h
                 else "") + "</p>",
@@ -675,7 +725,8 @@ def html_report(comparisons: Iterable[Comparison]) -> str:
                 "counter(pages); font-size: 8pt; color: #5a5a5a; } }")
     body = [f"<header><h1>{_e(title)}</h1><p class='muted'>Made on {made} with heatcalc {__version__}: a typical "
             "weather year "
-            "hour by hour, rated equipment performance and state energy prices. Every assumption is listed with its "
+            "hour by hour, rated equipment performance and each home's prices (its rate where it has one, else its "
+            "state's averages; each home's header names them). Every assumption is listed with its "
             "source under each home.</p></header>"]
     if len(comparisons) > 1:
         body.append(summary_table(comparisons))
