@@ -32,8 +32,9 @@ OUT = ROOT / "src" / "heatcalc" / "data" / "incentives"
 SNAPSHOT = "2026-08-06"  # commit 16ad9bf of rewiringamerica/api.rewiringamerica.org (../shared/data/README.md)
 COMMIT = "16ad9bf"
 
-#: The items kept: heat pumps and what installing one may need.
+#: The items kept: heat pumps and what installing one may need, and rooftop solar (solar as an investment).
 ITEMS = {
+    "rooftop_solar_installation",
     "ducted_heat_pump", "ductless_heat_pump", "geothermal_heating_installation", "air_to_water_heat_pump",
     "other_heat_pump", "integrated_heat_pump_controls", "electric_panel", "electric_wiring",
     "electric_service_upgrades", "air_sealing", "attic_or_roof_insulation", "basement_insulation",

@@ -1416,6 +1416,20 @@ class BillSetup(NamedTuple):
     solar_rule: str | None  # bills.DG_RULES member
     export_rate_usd_per_kwh: float | None
     heat_pump_tariff: object = None  # bills.ElectricTariff the home moves to with the heat pump, or None
+    solar_investment: object = None  # SolarInvestment: the array's cost, incentives, life and degradation
+
+
+class SolarInvestment(NamedTuple):
+    """Rooftop solar as an investment: its installed cost (None when not given), the incentives taken off it, how
+    long it produces and how fast its output falls."""
+
+    installed_cost_usd: float | None
+    incentives_usd: float
+    lifetime_years: float
+    degradation_per_year: float
+    discount_rate: float  # the economics section's, or its default
+    escalation_per_year: float  # electricity's: the economics section's, or the state's trend
+    incentives_applied: tuple = ()  # (Incentive, typical, low, high) of the programs used
 
 
 def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb,
@@ -1442,7 +1456,37 @@ def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.W
         therm_year = 0.0
     solar, rule, export = _solar(b, profile, location, weather, urdb)
     return BillSetup(urdb, _gas_blocks(b, profile), kwh_year / 8760.0, therm_year / 12.0, solar, rule, export,
-                     hp_rate)
+                     hp_rate, _solar_investment(b, profile, location) if solar is not None else None)
+
+
+def _solar_investment(b: _Builder, profile: Profile, location: Location) -> SolarInvestment:
+    """The array's cost, the incentives for it (``economics.incentives: auto`` or programs, from the same snapshot as
+    the heat pump's) and its life and degradation."""
+    cfg = profile.solar
+    lifetime = b.given_or_default(cfg.lifetime, "solar.lifetime")
+    degradation = b.given_or_default(cfg.degradation, "solar.degradation")
+    cost = cfg.installed_cost
+    incentives, used = 0.0, ()
+    econ = profile.economics
+    if cost is not None and econ is not None and (econ.incentives.auto or econ.incentives.programs):
+        from . import incentives as inc
+
+        found = _household_finding(b, profile, "rooftop_solar_installation")
+        if found is not None:
+            kw = cfg.capacity
+            applied = inc.apply(found, "rooftop_solar_installation", cost, None,
+                                quantities={"kilowatt": kw, "watt": kw * 1000.0})
+            incentives, used = applied.usd, applied.used
+            b.assume("solar.incentives", f"${applied.usd:,.0f}: " + (", ".join(
+                f"{u[0].id} {u[0].program} (${u[1]:,.0f})" for u in applied.used) or "none applies"),
+                f"{inc._data()['source']}; rooftop solar installation")
+    given = econ.escalation.electricity if econ is not None else None
+    if given is None:
+        info = st.state_info(location.state) if location.state else None
+        given = (info or st.state_info("US"))["escalation_per_year"]["electricity"]
+    rate = econ.discount_rate if econ is not None and econ.discount_rate is not None else \
+        field_spec("economics.discount_rate").default
+    return SolarInvestment(cost, incentives, lifetime, degradation, rate, given, used)
 
 
 def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb):
@@ -1621,13 +1665,8 @@ def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_
     if hh is not None and hh.size is not None and hh.size != int(hh.size):
         b.fail("household.size", f"must be a whole number of people (got {hh.size:g})")
         return None
-    try:
-        finding = inc.find(zip_code, None if hh is None else hh.income, None if hh is None or hh.size is None
-                           else int(hh.size), True if hh is None or hh.owner is None else hh.owner,
-                           None if hh is None else hh.utility, install, where="location.zip")
-    except HeatcalcError as exc:
-        field = "household.utility" if "utility" in str(exc) else "location.zip"
-        b.fail(field, str(exc).split(": ", 1)[-1])
+    finding = _household_finding(b, profile)
+    if finding is None:
         return None
     if heat_pump.ground is not None:
         item = inc.SYSTEM_ITEMS["ground_source"]
@@ -1661,6 +1700,35 @@ def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_
              f"{inc._data()['source']}; on {install.isoformat()}, {item.replace('_', ' ')}, ZIP {zip_code}"
              + (f", {finding.utility}" if finding.utility else ""))
     return applied
+
+
+def _household_finding(b, profile: Profile, item: str | None = None):
+    """The incentives that apply to the profile's household on its install date (:func:`heatcalc.incentives.find`),
+    or None (the problem reported).  ``item``: look up that item only (rooftop_solar_installation); the programs
+    listed in economics.incentives.programs, when given, are the only ones kept."""
+    import datetime as dt
+
+    from . import incentives as inc
+
+    hh = profile.household
+    install = profile.economics.install_date or dt.date.today()
+    zip_code = profile.location.zip if profile.location is not None else None
+    if not zip_code:
+        return None  # the heat pump's incentives say what is missing
+    try:
+        finding = inc.find(zip_code, None if hh is None else hh.income, None if hh is None or hh.size is None
+                           else int(hh.size), True if hh is None or hh.owner is None else hh.owner,
+                           None if hh is None else hh.utility, install, where="location.zip",
+                           items=(item,) if item else None)
+    except HeatcalcError as exc:
+        if item is None:
+            field = "household.utility" if "utility" in str(exc) else "location.zip"
+            b.fail(field, str(exc).split(": ", 1)[-1])
+        return None
+    if item is not None and profile.economics.incentives.programs:
+        wanted = {p.strip() for p in profile.economics.incentives.programs.split(",") if p.strip()}
+        finding = finding._replace(rows=tuple(r for r in finding.rows if r.id in wanted))
+    return finding
 
 
 def _default_installed_cost(b, system: str, profile: Profile, location: Location, heat_pump,

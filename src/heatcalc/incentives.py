@@ -389,9 +389,11 @@ def _stack(candidates: list, state: dict, notes: list) -> list:
     return out
 
 
-def value_usd(incentive: Incentive, cost_usd: float, tons: float | None) -> tuple[float, float] | None:
-    """(typical, low) dollars of one incentive on a purchase costing ``cost_usd`` of ``tons`` nameplate; None when
-    its amount is per a unit the purchase has no measure of (square feet, kWh)."""
+def value_usd(incentive: Incentive, cost_usd: float, tons: float | None,
+              quantities: dict | None = None) -> tuple[float, float] | None:
+    """(typical, low) dollars of one incentive on a purchase costing ``cost_usd`` of ``tons`` nameplate (or, for a
+    purchase not sized in tons, of ``quantities``: unit → how many, e.g. a solar array's ``{"kilowatt": 6.0,
+    "watt": 6000.0}``); None when its amount is per a unit the purchase has no measure of (square feet, kWh)."""
     a = incentive.amount
     number, kind = float(a["number"]), a["type"]
     minimum, maximum = a.get("minimum"), a.get("maximum")
@@ -399,10 +401,13 @@ def value_usd(incentive: Incentive, cost_usd: float, tons: float | None) -> tupl
         high = number
         low = float(minimum) if minimum is not None and minimum < number else number
     elif kind == "dollars_per_unit":
-        per_ton = PER_TON.get(a.get("unit", ""))
-        if per_ton is None or tons is None:
+        if quantities is not None:
+            quantity = quantities.get(a.get("unit", ""))
+        else:
+            per_ton = PER_TON.get(a.get("unit", ""))
+            quantity = None if per_ton is None or tons is None else per_ton * tons
+        if quantity is None:
             return None
-        quantity = per_ton * tons
         high = number * quantity
         low = (float(minimum) * quantity) if minimum is not None and minimum < number else high
         if maximum is not None:
@@ -416,7 +421,8 @@ def value_usd(incentive: Incentive, cost_usd: float, tons: float | None) -> tupl
     return min(high, cost_usd), min(low, cost_usd)
 
 
-def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, state_combinations=None) -> Applied:
+def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, state_combinations=None,
+          quantities: dict | None = None) -> Applied:
     """The incentives of ``finding`` that lower the cost of one purchase (``item``: ducted_heat_pump,
     ductless_heat_pump or geothermal_heating_installation): one offer per program (the largest; the smallest is
     the low end), the data's combined caps, never more than the cost."""
@@ -424,7 +430,7 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
     for inc in finding.rows:
         if item not in inc.items or not inc.applies or not set(inc.type.split(", ")) & CASH_METHODS:
             continue
-        v = value_usd(inc, cost_usd, tons)
+        v = value_usd(inc, cost_usd, tons, quantities)
         if v is None:
             continue
         by_program.setdefault((inc.authority, inc.program), []).append((inc, v[0], v[1]))

@@ -146,6 +146,16 @@ def present_value_factor(discount_rate: float, escalation: float, years: float) 
     return factor
 
 
+def degrading_present_value_factor(discount_rate: float, escalation: float, years: float,
+                                   degradation: float) -> float:
+    """Present value of 1 $ a year for ``years`` years whose amount escalates at ``escalation`` and shrinks with an
+    array's output at ``degradation`` a year: sum over t = 1..n of (1 - d)^(t-1) (1 + e)^t / (1 + r)^t (the first
+    year at full output)."""
+    n = int(round(years))
+    return sum((1.0 - degradation) ** (t - 1) * ((1.0 + escalation) / (1.0 + discount_rate)) ** t
+               for t in range(1, n + 1))
+
+
 def lifetime_cost_usd(net_installed_usd: float, annual_cost_by_energy: dict, pv_factor_by_energy: dict) -> float:
     """Net installed cost plus the present value of each energy's escalating yearly cost."""
     return net_installed_usd + sum(cost * pv_factor_by_energy[energy] for energy, cost in annual_cost_by_energy.items())

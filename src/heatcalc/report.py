@@ -283,6 +283,9 @@ def decision(c: Comparison, index: int = 1) -> str:
                         for k, v in attrs.items())
         items.append(f"<li {data}><b>{_e(name[0].upper() + name[1:])}</b>: {'; '.join(parts)}.</li>")
     out.append("<ul class='options'>" + "".join(items) + "</ul>")
+    solar = _solar_decision(c, today)
+    if solar:
+        out.append(f"<p class='solar'>{solar}</p>")
     caveats = _caveats(c)
     if caveats:
         out.append("<p class='caveats'><b>Before you decide:</b> " + " ".join(caveats) + "</p>")
@@ -293,6 +296,38 @@ def decision(c: Comparison, index: int = 1) -> str:
                    "installed costs are 2023 dollars, the range is what 10 % to 90 % of households pay.</p>")
     out.append("</section>")
     return "".join(out)
+
+
+def _solar_decision(c: Comparison, today: str | None) -> str:
+    """Whether the array pays for itself, with today's system and with the heat pump, from each row's
+    solar_economics (what it takes off that home's bills, its net cost, payback and NPV over its life)."""
+    inv = c.home.bills.solar_investment if c.home.bills is not None else None
+    if inv is None:
+        return ""
+    kw = c.home.profile.solar.capacity
+    rows = [r for r in (c.result(today) if today else None, c.result("heat_pump")) if r is not None]
+    rows = list({r.system: r for r in rows}.values()) or list(c.results[:1])
+    with_words = [f"with the {_e(system_name(c, r.system))}" for r in rows]
+    savings = [r.solar_economics["annual_savings_usd"] for r in rows]
+    text = f"<b>The {kw:g} kW array</b> takes about " + " and ".join(
+        f"{_round_usd(s)} a year off the bills {w}" for s, w in zip(savings, with_words))
+    if inv.installed_cost_usd is None:
+        return text + "; give solar.installed_cost (a quote) to see whether it pays for itself."
+    e0 = rows[0].solar_economics
+    text += f"; it costs {_round_usd(inv.installed_cost_usd)}" + (
+        f", {_round_usd(e0['net_installed_cost_usd'])} after {_round_usd(inv.incentives_usd)} of incentives"
+        if inv.incentives_usd else "")
+    verdicts = []
+    for r, w in zip(rows, with_words):
+        se = r.solar_economics
+        pays = se["npv_usd"] is not None and se["npv_usd"] >= 0
+        payback = se["simple_payback_years"]
+        verdicts.append(
+            (f"it pays for itself {w} (in about {payback:.0f} years; {_round_usd(se['npv_usd'])} ahead over its "
+             f"{inv.lifetime_years:g} years in today's money)") if pays else
+            (f"it does not pay for itself {w} ({_round_usd(-se['npv_usd'])} behind over its "
+             f"{inv.lifetime_years:g} years in today's money)"))
+    return text + "; " + "; ".join(verdicts) + "."
 
 
 def _lifetime_words(npv: float, low: float | None, high: float | None, years: float) -> str:

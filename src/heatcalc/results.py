@@ -128,6 +128,8 @@ class SystemResult(NamedTuple):
     solar_export_credit_usd: float = 0.0  # what the exports took off the bill
     electric_bill_without_solar_usd: float = 0.0  # the same bill without the rooftop solar
     incentives_usd: float | None = None  # with economics: incentives taken off this system's installed cost
+    #: rooftop solar as an investment with this system: cost, incentives, yearly saving, payback, NPV (JSON only)
+    solar_economics: dict | None = None
 
     @property
     def heat_to_rooms_mmbtu(self) -> float:
@@ -363,7 +365,8 @@ class Comparison(NamedTuple):
             "profile": h.name,
             "inputs": inputs,
             "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in h.assumptions],
-            "rows": self.row_dicts(),
+            "rows": [{**row, **({"solar_economics": r.solar_economics} if r.solar_economics is not None else {})}
+                     for row, r in zip(self.row_dicts(), self.results)],
             "summary": self.summary.to_dict(),
             **_solar(self),
         }

@@ -224,7 +224,31 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
         results = with_bills(home, results)
     if econ is not None:
         results = _with_economics(home, results)
+    if home.bills is not None and home.bills.solar_investment is not None:
+        results = [_with_solar_economics(home, r) for r in results]
     return Comparison(home=home, results=tuple(results), summary=summarise(home, results))
+
+
+def _with_solar_economics(home: Home, r: SystemResult) -> SystemResult:
+    """The array as an investment with this system: what it takes off the year's electricity bill (the ledger's bill
+    without the array less with it), its net cost, simple payback and NPV over its life -- the yearly saving
+    escalating with electricity, shrinking with the modules' degradation, discounted as the economics section says
+    (or its defaults)."""
+    inv = home.bills.solar_investment
+    econ = home.economics
+    rate = econ.discount_rate if econ is not None else inv.discount_rate
+    escalation = econ.escalation["electricity"] if econ is not None else inv.escalation_per_year
+    savings = r.electric_bill_without_solar_usd - r.electric_bill_usd
+    factor = money.degrading_present_value_factor(rate, escalation, inv.lifetime_years, inv.degradation_per_year)
+    out = {"annual_savings_usd": savings, "lifetime_years": inv.lifetime_years,
+           "degradation_per_year": inv.degradation_per_year, "lifetime_savings_usd": savings * factor,
+           "installed_cost_usd": inv.installed_cost_usd, "incentives_usd": None, "net_installed_cost_usd": None,
+           "simple_payback_years": None, "npv_usd": None}
+    if inv.installed_cost_usd is not None:
+        net = max(0.0, inv.installed_cost_usd - inv.incentives_usd)
+        out.update(incentives_usd=inv.incentives_usd, net_installed_cost_usd=net,
+                   simple_payback_years=money.simple_payback_years(net, savings), npv_usd=savings * factor - net)
+    return r._replace(solar_economics=out)
 
 
 def _electric_co2_kg(home: Home, system: str, heat_kwh: float, cool_kwh: float, ee: float) -> tuple[float, float]:

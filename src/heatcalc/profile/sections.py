@@ -487,6 +487,15 @@ class Solar(Record, required=("capacity",)):
         "enum", "How exports are credited: annual (net metering, credits carried to the year's end), monthly "
                 "(each month settled), none (net billing: exports earn export_rate).", choices=NET_METERING,
         rule="the URDB rate's dgrules; else annual")
+    installed_cost: float | None = leaf(
+        "quantity", "The array's installed cost before incentives: with it each row's JSON gets the array's payback "
+                    "and NPV (solar_economics).", unit=u.MONEY, minimum=0, maximum=1e6,
+        rule="none: heatcalc ships no installed-cost data for solar yet, so give your quote", example="18000 $")
+    lifetime: float | None = leaf("quantity", "Years the array produces.", unit=u.DURATION, minimum=1, maximum=50,
+                                  default=25.0, source="the 25-year power warranty most modules carry")
+    degradation: float | None = leaf(
+        "number", "Yearly loss of output (0.005 or 0.5 %).", minimum=0, maximum=0.05, default=0.005,
+        source="Jordan & Kurtz, Photovoltaic Degradation Rates -- an Analytical Review (NREL, 2013): median 0.5 %/yr")
 
 
 class FixedCharges(Record):
