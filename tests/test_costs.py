@@ -272,3 +272,13 @@ def test_explain_names_a_heat_pumps_cost_row_as_costs_does():
                             "systems": {"heat_pump": {"hspf2": 8.5}}, "economics": {"current": "furnace"}})
     (line,) = [a for a in mid.home.assumptions if a.field == "economics.installed_cost.heat_pump"]
     assert "of the way from the HSPF 9.2 class to the cold-climate class" in line.source
+
+
+def test_a_heat_pump_of_a_few_btu_per_hour_is_refused_with_the_unit_to_write():
+    # `capacity: 3` is 3 Btu/h (the field's unit), a unit that heats nothing: refused, naming '3 ton'
+    with pytest.raises(heatcalc.ProfileError, match=r"systems.heat_pump.capacity: must be between 6,000 and "
+                                                    r"600,000 Btu/h .*'3 ton'"):
+        heatcalc.load_profile({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+                               "systems": {"heat_pump": {"capacity": 3}}})
+    assert heatcalc.load_profile({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+                                  "systems": {"heat_pump": {"capacity": "3 ton"}}}).systems.heat_pump.capacity == 36000

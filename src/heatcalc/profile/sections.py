@@ -265,8 +265,9 @@ class HeatPumpConfig(Record):
         source="most new cold-climate air-source units are inverter-driven; most ground-source units are "
                "single-speed")
     capacity: float | None = leaf(
-        "quantity", "Nominal capacity at 47 F (ground source: at 32 F entering water) when no points are given.",
-        unit=u.POWER, above=0, maximum=600_000,
+        "quantity", "Nominal capacity at 47 F (ground source: at 32 F entering water) when no points are given; a "
+                    "plain number is Btu/h.",
+        unit=u.POWER, minimum=6000, maximum=600_000,
         rule="the smallest standard size whose capacity at the sizing temperature covers the load there (the "
              "design temperature, or the cutoff if warmer; for single- and two-stage units at least 17 F; ground "
              "source: at the design entering water temperature)")

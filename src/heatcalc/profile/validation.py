@@ -239,6 +239,9 @@ class _Validator:
             else:
                 rule = f"must be at most {f(spec.maximum)}{show}"
             hint = ""
+            if too_low and kind is u.POWER and number < 100:  # "3" meant as tons or kW is 3 Btu/h
+                hint = (f"; a plain number is Btu/h: for tons or kW write the unit ('{_fmt(number)} ton', "
+                        f"'{_fmt(number)} kW')")
             if too_low and path.rsplit(".", 1)[-1] in ("cop", "min_cop"):
                 hint = ("; below 1 a heat pump would do worse than resistance heat: if the data sheet gives input "
                         "power, give rows {outdoor, speed, capacity, power} instead of a COP")
