@@ -31,6 +31,8 @@ DESCRIPTIVE = frozenset({
     "phasewiring", "energycomments", "demandcomments", "revisions", "latest_update", "energyattrs", "demandattrs",
     "fixedattrs", "fixedkeyvals", "energykeyvals", "demandkeyvals", "type", "ratetype", "fueladjustmentsmonthly",
     "demandunits", "fixedchargeeaaddl", "utility_id", "rate_name", "approved_date",
+    # the current API's spelling of supercedes, and the time-of-use periods' names (labels only)
+    "supersedes", "energytoulabels", "demandtoulabels",
 })
 SUPPORTED = frozenset({
     "fixedchargefirstmeter", "fixedchargeunits", "fixedmonthlycharge", "mincharge", "minchargeunits",
@@ -87,6 +89,7 @@ def read_urdb(path: str | Path, name: str | None = None) -> tuple[dict, str]:
     rates = [r for r in items if isinstance(r, dict)]
     if not rates or len(rates) != len(items):
         raise TariffError(f"{source}: is not a URDB rate: its items must be rate objects")
+    rates = [canonical_fields(r, source) for r in rates]  # the website export's camelCase names as the API's
     if not any(k in r for r in rates for k in ("energyratestructure", "realtimepricing", "fixedchargefirstmeter",
                                                "fixedmonthlycharge", "demandratestructure", "flatdemandstructure")):
         raise TariffError(f"{source}: is not a URDB rate: no energy, demand or fixed charges in it (fields such as "
@@ -223,10 +226,27 @@ def _tiers(source: str, field: str, structure, units: tuple[str, ...], rate_kind
     return tuple(out), tuple(daily)
 
 
+def canonical_fields(rate: dict, source: str) -> dict:
+    """A rate's fields under the API's names: URDB's website JSON export spells them in camelCase (``dgRules``,
+    ``energyRateStructure``, ``fixedChargeFirstMeter``); every name heatcalc knows is matched without regard to case,
+    so both exports read alike.  Two spellings of one field in one rate are an error (which would win?)."""
+    known = {k.lower(): k for k in (*DESCRIPTIVE, *SUPPORTED, *UNSUPPORTED)}
+    out: dict = {}
+    spelled: dict = {}
+    for key, value in rate.items():
+        name = known.get(key.lower(), key) if isinstance(key, str) else key
+        if name in out:
+            raise TariffError(f"{source}: gives {spelled[name]!r} and {key!r}, two spellings of {name}; keep one")
+        out[name] = value
+        spelled[name] = key
+    return out
+
+
 def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving: bool = True,
                      notes: list | None = None) -> ElectricTariff:
     """An :class:`ElectricTariff` from one URDB rate; :class:`TariffError` names any field that cannot be used."""
     notes = notes if notes is not None else []
+    rate = canonical_fields(rate, source)
     unknown = sorted(k for k in rate if k not in DESCRIPTIVE and k not in SUPPORTED and k not in UNSUPPORTED)
     if unknown:
         raise TariffError(f"{source}: {', '.join(unknown)}: not a URDB field heatcalc knows, so it cannot tell "
@@ -255,7 +275,12 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         else:
             raise TariffError(f"{source}: fixedchargeunits {units!r} must be $/month, $/day or $/year")
     if rate.get("fixedmonthlycharge") not in (None, ""):
-        fixed += _number(source, "fixedmonthlycharge", rate["fixedmonthlycharge"], kind="month")
+        older = _number(source, "fixedmonthlycharge", rate["fixedmonthlycharge"], kind="month")
+        if first in (None, ""):
+            fixed += older
+        else:  # the older field beside the current one: the same charge written twice, charged once
+            notes.append(f"fixedmonthlycharge (${older:g}, URDB's older field) not charged: fixedchargefirstmeter "
+                         "is the rate's current fixed charge")
     # minimum charges
     min_usd, min_per = 0.0, None
     if rate.get("mincharge") not in (None, ""):
