@@ -194,3 +194,8 @@ def test_a_heat_pump_rate_is_priced_by_hand_for_a_flat_seasonal_discount(tmp_pat
         assert c.result(system).total_cost_usd == pytest.approx(without.result(system).total_cost_usd, rel=1e-12)
     # the heat pump's electric bill is the whole home's on the heat-pump rate
     assert hp.electric_bill_usd == pytest.approx(float((heat_kwh + base) @ r_hp) + 120.0, abs=0.01)
+
+
+def test_an_adjustment_may_not_turn_charges_into_payments(flat_rate):
+    with pytest.raises(heatcalc.ProfileError, match=r"tariff.adjustment: makes an energy charge of the rate negative"):
+        heatcalc.compare(home(flat_rate, adjustment="-0.25 $/kWh"))

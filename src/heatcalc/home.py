@@ -1337,6 +1337,11 @@ def _read_rate(b: _Builder, profile: Profile, location: Location, base: str, urd
         from .bills import adjusted_tariff
 
         tariff = adjusted_tariff(tariff, adjustment)
+        lowest = min((float(m.buy.min()) for period in tariff.energy_tiers for m in period), default=0.0)
+        if tariff.realtime_usd_per_kwh is None and lowest < 0:
+            b.fail(f"{base}.adjustment", f"makes an energy charge of the rate negative (${lowest:.3f}/kWh); an "
+                                         "adjustment shifts the rate's prices, it may not turn them into payments")
+            return None
         b.assume(f"{base}.adjustment", f"{adjustment:+.4g} $/kWh", "profile: added to every energy charge of the "
                                                                    "rate")
     return tariff
