@@ -216,3 +216,23 @@ def test_without_the_utility_the_profile_warns_and_applies_the_rest():
     c = heatcalc.compare({**HOME, "household": {"income": 250000, "size": 3}})
     assert c.result("heat_pump").incentives_usd == 0.0
     assert any("household.utility" in w for w in c.home.warnings)
+
+
+def test_the_incentives_listed_add_up_to_what_comes_off():
+    # Two "whole cost" assistance programs were each listed at the unit's full price while one price came off; and a
+    # fixed rebate stacked on a whole-cost program passed the price.  Now fixed amounts come first, shares of the
+    # cost fill what is left, each capped at what remains: the list adds up to the amount taken off, never past it.
+    from heatcalc import incentives as inc
+
+    def offer(id_, amount):
+        return inc.Incentive(id_, f"program {id_}", "authority " + id_, "utility", ("ducted_heat_pump",), "rebate",
+                             amount, None, None, "no limit", "", "", "", "")
+
+    finding = inc.Finding("2026-08-06", "02134", "MA", None, (), None, "2026-06-01",
+                          (offer("A", {"type": "percent", "number": 1}), offer("B", {"type": "percent", "number": 1}),
+                           offer("C", {"type": "dollar_amount", "number": 2000})), ())
+    applied = inc.apply(finding, "ducted_heat_pump", 13658.0, 3.0, state_combinations=[])
+    assert applied.usd == pytest.approx(13658.0)
+    assert sum(u[1] for u in applied.used) == pytest.approx(applied.usd)
+    assert [u[0].id for u in applied.used] == ["A", "C"]  # the $2,000 first, one whole-cost program the rest
+    assert {u[0].id: u[1] for u in applied.used} == {"C": pytest.approx(2000.0), "A": pytest.approx(11658.0)}

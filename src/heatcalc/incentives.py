@@ -449,7 +449,22 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
             for i in members:
                 inc, typ, low, high = used[i]
                 used[i] = (inc, typ * scale, min(low, typ * scale), high * scale)
-    typical = min(cost_usd, sum(u[1] for u in used))
-    low = min(cost_usd, sum(u[2] for u in used))
-    high = min(cost_usd, sum(u[3] for u in used))
-    return Applied(typical, low, high, tuple(used))
+    used = _within_cost(used, cost_usd)
+    return Applied(sum(u[1] for u in used), sum(u[2] for u in used), sum(u[3] for u in used), tuple(used))
+
+
+def _within_cost(used: list, cost_usd: float) -> list:
+    """The offers as a household gets them when together they pass the price: fixed amounts first (rebates and
+    credits of so many dollars), then the shares of the cost (a percentage, or a program that pays "the whole cost"),
+    which cover what is left; each capped at what remains, so the listed amounts add up to what comes off and never
+    pass the cost.  Offers left with nothing are dropped."""
+    order = sorted(range(len(used)), key=lambda i: (used[i][0].amount.get("type") == "percent", i))
+    left = [cost_usd, cost_usd, cost_usd]  # typical, low, high
+    out = {}
+    for i in order:
+        inc, *amounts = used[i]
+        taken = [min(a, rest) for a, rest in zip(amounts, left)]
+        left = [rest - t for rest, t in zip(left, taken)]
+        if taken[0] > 0 or taken[2] > 0:
+            out[i] = (inc, *taken)
+    return [out[i] for i in sorted(out)]
