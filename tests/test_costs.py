@@ -252,8 +252,8 @@ def test_a_bare_size_is_tons_as_the_option_says(cli):
     by_tons = heatcalc.installed_costs(3)
     assert by_tons == heatcalc.installed_costs("3 ton") == heatcalc.installed_costs("36000 Btu/h")
     assert all(r["size_tons"] in (3.0, None) for r in by_tons)
-    for small in ("0.25 ton", "3000 Btu/h"):
-        with pytest.raises(heatcalc.HeatcalcError, match="below the smallest"):
+    for small in ("0.25 ton", "3000 Btu/h"):  # below half a ton, the smallest unit made
+        with pytest.raises(heatcalc.HeatcalcError, match="must be between 6,000 and 600,000 Btu/h"):
             heatcalc.installed_costs(small)
     proc = cli("costs", "--size", "36000")
     assert proc.returncode == 2 and "for Btu/h write '36000 Btu/h'" in proc.stderr

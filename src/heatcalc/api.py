@@ -336,11 +336,6 @@ def sweep(profile: str | Path | Mapping[str, Any] | Profile, *vary: str, **overr
     return SweepResult([v.field for v in varies], points, sw.breakevens(points, len(varies[0].values)))
 
 
-#: The smallest heating equipment sold (a 6,000 Btu/h single-zone mini-split; the smallest residential furnaces
-#: are larger): a size below it is a unit mistake, not a unit.
-SMALLEST_UNIT_BTU_PER_H = 6000.0
-
-
 def _in_tons(size):
     """``--size``'s value with its documented default unit: a bare number is tons (3 → '3 ton'), as the option's
     own default '3 ton' reads."""
@@ -370,11 +365,8 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
     given = _in_tons(size)
     if given != size and split_quantity(size)[0] > 600_000 / 12000.0:
         raise HeatcalcError(f"--size {size}: a bare number is tons (at most 50); for Btu/h write '{size} Btu/h'")
+    # the heat pump's capacity field bounds it: below 6,000 Btu/h (half a ton, the smallest unit made) is refused
     btu_per_h = parse_field_value("systems.heat_pump.capacity", given, "command line", label="--size")
-    if btu_per_h < SMALLEST_UNIT_BTU_PER_H:
-        raise HeatcalcError(f"--size: {btu_per_h / 12000.0:g} ton ({btu_per_h:,.0f} Btu/h) is below the smallest "
-                            f"heat pump or furnace made ({SMALLEST_UNIT_BTU_PER_H / 12000.0:g} ton, "
-                            f"{SMALLEST_UNIT_BTU_PER_H:,.0f} Btu/h); give the size with its unit, e.g. '3 ton'")
     if zones is not None and (isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= 12):
         raise HeatcalcError(f"--zones: a whole number of indoor units from 1 to 12 (got {zones!r})")
     return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones)]

@@ -266,7 +266,7 @@ class HeatPumpConfig(Record):
                "single-speed")
     capacity: float | None = leaf(
         "quantity", "Nominal capacity at 47 F (ground source: at 32 F entering water) when no points are given; a "
-                    "plain number is Btu/h.",
+                    "plain number is Btu/h; at least 6,000 Btu/h (half a ton, the smallest unit made).",
         unit=u.POWER, minimum=6000, maximum=600_000,
         rule="the smallest standard size whose capacity at the sizing temperature covers the load there (the "
              "design temperature, or the cutoff if warmer; for single- and two-stage units at least 17 F; ground "
