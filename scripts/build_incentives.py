@@ -125,16 +125,55 @@ def build(shared: Path) -> None:
     for name, data in (("incentives.json.gz", out), ("zcta.json.gz", {"zcta": zcta, "ami": ami})):
         with gzip.GzipFile(OUT / name, "wb", mtime=0) as fh:  # mtime 0: the same input gives the same bytes
             fh.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
+    utilities = _utilities(shared / "utilities" / "rewiringamerica")
+    with gzip.GzipFile(OUT / "utilities.json.gz", "wb", mtime=0) as fh:
+        fh.write(json.dumps(utilities, separators=(",", ":"), sort_keys=True).encode())
     shutil.copyfile(src / "LICENSE", OUT / "LICENSE")
     (OUT / "NOTICE").write_text(
         f"The files in this folder are derived from Rewiring America's incentives data\n"
         f"(https://github.com/rewiringamerica/api.rewiringamerica.org, commit {COMMIT}, as of {SNAPSHOT}),\n"
         "licensed under the Apache License, Version 2.0 (LICENSE beside this file). Changes: only the incentives for\n"
         "heat pumps, electrical work and weatherization are kept, with the programs, authorities, stacking rules,\n"
-        "income limits and geographies they refer to; English text only; values unchanged. A snapshot: programs\n"
-        "change, so check each one's page before relying on it.\n")
+        "income limits and geographies they refer to; English text only; values unchanged. utilities.json.gz is\n"
+        "the same snapshot's ZIP-to-utility-territory table (scripts/data/zip-to-geography-approx.csv with the\n"
+        "electric and gas territories of scripts/data/geographies.csv), kept as the API uses it. A snapshot:\n"
+        "programs and territories change, so check each program's page before relying on it.\n")
     print(f"{len(federal)} federal and {sum(len(s['incentives']) for s in states.values())} state incentives, "
           f"{len(zcta):,} ZCTAs -> {OUT}")
+
+
+#: Territories of the table that are not utilities (a state's designation of communities, typed as a territory).
+NOT_UTILITIES = {"ma-dac"}
+
+
+def _utilities(src: Path) -> dict:
+    """ZIP → its electric and gas utility territories, predominant first, as Rewiring America's API looks them up
+    (``{"zips": {ZIP: [[key index, predominant], ...] for electric, [...] for gas]}, "keys": [...], "names": {key:
+    name}, "parent": {ZIP: parent ZCTA}}``); ZIPs that are not ZCTAs (PO boxes) step to their parent ZCTA."""
+    territories = {}
+    with open(src / "geographies_utilities.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["key"] not in NOT_UTILITIES:
+                territories[r["id"]] = (r["key"], r["name"], r["type"])
+    keys = sorted({k for k, _, _ in territories.values()})
+    index = {k: i for i, k in enumerate(keys)}
+    zips: dict = {}
+    with gzip.open(src / "zip-to-geography-approx.csv.gz", "rt", newline="") as fh:
+        for r in csv.DictReader(fh):
+            t = territories.get(r["geography_id"])
+            if t is None:
+                continue
+            entry = zips.setdefault(r["zip"], [[], []])
+            entry[0 if t[2] == "electric_territory" else 1].append([index[t[0]], int(r["predominant"])])
+    for entry in zips.values():
+        for side in entry:
+            side.sort(key=lambda e: (-e[1], keys[e[0]]))
+    parent = {}
+    with gzip.open(src / "zips.csv.gz", "rt", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["zip"] not in zips and r["parent_zcta"] and r["parent_zcta"] in zips:
+                parent[r["zip"]] = r["parent_zcta"]
+    return {"keys": keys, "names": {k: n for k, n, _ in territories.values()}, "zips": zips, "parent": parent}
 
 
 def main() -> None:

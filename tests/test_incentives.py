@@ -51,11 +51,34 @@ def test_one_offer_per_program_with_the_alternatives_as_the_low_end():
     assert applied.usd == 7_950 and applied.high_usd == 7_950 and applied.low_usd < 3 * 1_125
 
 
-def test_utility_programs_need_the_utility():
+def test_the_utility_comes_from_the_zip_as_the_api_finds_it():
+    # Rewiring America's ZIP table: 02134 lies in Eversource's territory (predominant), so Mass Save's offers apply
+    # without --utility (they were left out: "No incentive for heat pumps applies here")
     without = inc.find(BOSTON, 250_000, 3, True, None, DAY)
-    assert not ids(without, "ducted_heat_pump") and without.utility is None
-    assert any(n.startswith("utility programs are not included") for n in without.notes)
-    assert "Eversource" in without.other_utilities and "National Grid" in without.other_utilities
+    assert without.utility == "Eversource" and {"MA-30", "MA-31"} <= ids(without, "ducted_heat_pump")
+    assert "predominant" in without.utility_how and not any("utility programs" in n for n in without.notes)
+    # 05401 Burlington VT: Burlington Electric (predominant), Green Mountain Power also serves it and is named
+    burlington = inc.find("05401", 250_000, 3, True, None, DAY)
+    assert burlington.utility == "Burlington Electric Department"
+    assert burlington.other_utilities == ("Green Mountain Power",) and "Green Mountain Power" in burlington.utility_how
+    # 03079 Salem NH: Eversource and Unitil, neither predominant: none is guessed, both are named
+    salem = inc.find("03079", 250_000, 3, True, None, DAY)
+    assert salem.utility is None and set(salem.other_utilities) == {"Eversource", "Unitil Energy Systems"}
+    assert any(n.startswith("utility programs are not included") and "Unitil" in n for n in salem.notes)
+    # every ZIP form the location takes
+    for form in ("2134", "02134-1234", " 02134 "):
+        assert inc.find(form, 250_000, 3, True, None, DAY).zip == BOSTON
+
+
+def test_a_utility_is_named_exactly_or_refused_with_the_candidates():
+    assert inc.find(BOSTON, 250_000, 3, True, "national grid", DAY).utility == "National Grid"
+    assert inc.find(BOSTON, 250_000, 3, True, "ma-eversource", DAY).utility == "Eversource"
+    with pytest.raises(HeatcalcError, match="is blank"):
+        inc.find(BOSTON, 250_000, 3, True, " ", DAY)  # answered for a municipal plant 60 miles away
+    with pytest.raises(HeatcalcError, match="'Municipal' fits 27 utilities"):
+        inc.find(BOSTON, 250_000, 3, True, "Municipal", DAY)  # took the first of 27 silently
+    with pytest.raises(HeatcalcError, match="did you mean 'National Grid'"):
+        inc.find(BOSTON, 250_000, 3, True, "Natl Grid", DAY)
     # a municipal utility has its own program instead of Mass Save's
     belmont = inc.find(BOSTON, 250_000, 3, True, "Belmont", DAY)
     assert belmont.utility.startswith("Belmont") and "MA-31" not in ids(belmont)
@@ -135,7 +158,7 @@ def test_snapshot_date_and_staleness():
 
 
 def test_bad_input():
-    for z in ("0213", "abcde", "02134-1"):
+    for z in ("21", "abcde", "02134-1", "021345"):
         with pytest.raises(HeatcalcError, match="5-digit"):
             inc.find(z, on=DAY)
     with pytest.raises(HeatcalcError, match="not in the incentives data"):
@@ -158,7 +181,7 @@ def test_the_command(tmp_path):
     table = runner.invoke(app, ["incentives", "--zip", BOSTON, "--renter", "--date", "2026-12-03"],
                           env={"COLUMNS": "120"})
     assert table.exit_code == 0 and "snapshot 2026-08-06" in table.stdout
-    assert "give the household's electric utility" in table.stderr  # said on stderr, not in the data
+    assert "02134 is served by Eversource" in table.stderr  # how the utility was found: stderr, not the data
     for args, field in ((["--zip", "021"], "--zip"), (["--zip", BOSTON, "--date", "next week"], "--date"),
                         (["--zip", BOSTON, "--utility", "Acme"], "--utility"),
                         (["--zip", BOSTON, "--income", "-5"], "--income")):
@@ -212,10 +235,15 @@ def test_profile_problems_name_their_fields():
     assert "household.size" in str(e.value)
 
 
-def test_without_the_utility_the_profile_warns_and_applies_the_rest():
+def test_without_the_utility_the_profile_takes_the_zips():
     c = heatcalc.compare({**HOME, "household": {"income": 250000, "size": 3}})
-    assert c.result("heat_pump").incentives_usd == 0.0
-    assert any("household.utility" in w for w in c.home.warnings)
+    given = heatcalc.compare({**HOME, "household": {"income": 250000, "size": 3, "utility": "Eversource"}})
+    assert c.result("heat_pump").incentives_usd == given.result("heat_pump").incentives_usd > 0
+    (line,) = [a for a in c.home.assumptions if a.field == "household.utility"]
+    assert line.value == "Eversource" and "predominant" in line.source
+    # a ZIP typed as a number (pandas and typed Parquet store 02134 as 2134) works for incentives too
+    as_int = heatcalc.compare({**HOME, "location": {"zip": 2134}, "household": {"income": 250000, "size": 3}})
+    assert as_int.result("heat_pump").incentives_usd == c.result("heat_pump").incentives_usd
 
 
 def test_the_incentives_listed_add_up_to_what_comes_off():

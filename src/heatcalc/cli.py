@@ -830,6 +830,8 @@ def incentives(
     stale = snapshot_warning()
     if stale:
         _err(f"Warning: {stale}")
+    if finding.utility_how and not finding.utility_how.startswith("given"):
+        _err(f"Utility: {finding.utility_how} (--utility NAME)")
     for note in finding.notes:
         if note.startswith("utility programs"):
             _err(f"Note: {note}; this state's: {', '.join(finding.other_utilities) or 'none listed'}")

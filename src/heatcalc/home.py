@@ -348,15 +348,7 @@ def _location(b: _Builder, profile: Profile):
         st.station_weather(station)
 
 
-def _zip5(text: str) -> str | None:
-    """``"02134"``, ``"2134"`` (a ZIP whose leading zero a spreadsheet dropped) or ZIP+4 ``"02134-1234"`` → the
-    five digits; None for anything else."""
-    code = text.strip()
-    if len(code) == 10 and code[5] == "-" and code[6:].isdigit():
-        code = code[:5]
-    if not code.isdigit() or not 3 <= len(code) <= 5:
-        return None
-    return code.zfill(5)
+_zip5 = st.zip5  # (the name the columnar route imports)
 
 
 # --- heat loss --------------------------------------------------------------------------------------------------
@@ -1694,6 +1686,9 @@ def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_
     if finding.utility is None:
         b.warn(base, "utility incentive programs are left out: give household.utility (the electric utility's "
                      "name)")
+    elif finding.utility_how and not finding.utility_how.startswith("given"):
+        b.assume("household.utility", finding.utility, finding.utility_how.replace("give it", "give household."
+                                                                                                "utility"))
     pending = sorted({r.income_status for r in finding.rows if item in r.items and not r.applies})
     if pending:
         b.warn(base, "some incentives for the heat pump are left out until the profile says more: "

@@ -127,16 +127,17 @@ class Finding(NamedTuple):
     zip: str
     state: str
     utility: str | None
-    other_utilities: tuple  # without a utility: the state's electric utilities, to pick from
+    other_utilities: tuple  # the ZIP's other electric utilities (or, where the data has none, the state's)
     gas_utility: str | None
     on_date: str
     rows: tuple  # Incentive
     notes: tuple  # str: what was left out and why (ended, paused, excluded by another, ...)
+    utility_how: str = ""  # how the electric utility was chosen: given, or from the ZIP (and which others serve it)
 
 
 def finding_dict(f: Finding) -> dict:
     """`heatcalc incentives --format json`: the snapshot's date, where, and the rows."""
-    return {"snapshot": f.snapshot, "zip": f.zip, "state": f.state, "utility": f.utility,
+    return {"snapshot": f.snapshot, "zip": f.zip, "state": f.state, "utility": f.utility, "utility_how": f.utility_how,
             "gas_utility": f.gas_utility, "on_date": f.on_date, "rows": [r.to_dict() for r in f.rows],
             "notes": list(f.notes), "source": _data()["source"]}
 
@@ -208,25 +209,84 @@ def _state_of(zcta: str) -> str | None:
     return None
 
 
+def _words(text: str) -> str:
+    """A utility's name or key as compared: lower case, punctuation and 'co', 'inc', 'the' left out."""
+    import re
+
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return " ".join(w for w in words if w not in ("co", "inc", "the", "corp", "company", "of"))
+
+
 def _pick_utility(state: dict, kind: str, given: str | None, where: str):
-    """The key of the household's utility of ``kind`` (``utility`` electric, ``gas_utility``) by its name or key
-    (an exact match first, then a part of the name); None when not given or, for gas, when none is called so.
-    The snapshot maps ZIPs to states, counties and cities but not to utility territories, so the utility comes
-    from the household."""
-    if not given:
+    """The key of the household's utility of ``kind`` (``utility`` electric, ``gas_utility``) by its name or key:
+    an exact match (case and punctuation aside) first, then the one utility whose name holds every word given.  A
+    blank name, or one that fits several utilities, is an error listing them; an unknown one says the closest
+    names.  None when not given or, for gas, when none is called so."""
+    if given is None:
         return None
     utilities = {k: v for k, v in state["utilities"].items() if v["type"] == kind}
-    wanted = " ".join(given.strip().lower().split())
-    exact = [k for k in utilities if wanted in (k.lower(), utilities[k]["name"].lower())]
-    partial = [k for k in utilities if wanted in utilities[k]["name"].lower() or wanted in k.lower()]
-    matches = sorted(exact or partial)
-    if matches:
-        return matches[0]
-    if kind == "utility":
-        names = sorted({v["name"] for v in utilities.values()})
-        raise HeatcalcError(f"{where}: no electric utility called {given!r} in the incentives data for this "
-                            f"state; its utilities are: {', '.join(names) or 'none listed'}")
-    return None
+    wanted = _words(given)
+    if not wanted:
+        raise HeatcalcError(f"{where}: is blank; give the utility's name (or leave it out: the ZIP's utility is "
+                            "used)")
+    exact = sorted(k for k in utilities if wanted in (_words(k), _words(utilities[k]["name"])))
+    if len(exact) == 1 or (exact and len({utilities[k]["name"] for k in exact}) == 1):
+        return exact[0]
+    fits = sorted(k for k in utilities if all(w in _words(utilities[k]["name"]).split() + _words(k).split()
+                                              for w in wanted.split()))
+    if len(fits) == 1:
+        return fits[0]
+    if kind != "utility":
+        return None
+    if fits or len(exact) > 1:
+        names = sorted({f"{utilities[k]['name']} ({k})" for k in (exact or fits)})
+        raise HeatcalcError(f"{where}: {given!r} fits {len(names)} utilities: {'; '.join(names[:12])}"
+                            + (" ..." if len(names) > 12 else "") + "; give one of these names or keys")
+    import difflib
+
+    labels = {utilities[k]["name"]: k for k in utilities} | {k: k for k in utilities}
+    close = difflib.get_close_matches(given.strip(), list(labels), n=3, cutoff=0.5) or \
+        difflib.get_close_matches(wanted, [_words(x) for x in labels], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else \
+        f"; its utilities are: {', '.join(sorted({v['name'] for v in utilities.values()})) or 'none listed'}"
+    raise HeatcalcError(f"{where}: no electric utility called {given!r} in the incentives data for this state{hint}")
+
+
+@lru_cache(maxsize=1)
+def _zip_utilities() -> dict:
+    with gzip.open(DATA / "utilities.json.gz", "rt") as fh:
+        return json.load(fh)
+
+
+def zip_utilities(zip_code: str, kind: str = "utility") -> list:
+    """The utility territories (keys) serving a ZIP, predominant first, as Rewiring America's API finds them (a
+    ZIP that is not a ZCTA steps to its parent ZCTA): ``kind`` utility (electric) or gas_utility."""
+    table = _zip_utilities()
+    code = table["parent"].get(zip_code, zip_code)
+    entry = table["zips"].get(code)
+    if entry is None:
+        return []
+    return [(table["keys"][i], bool(p)) for i, p in entry[0 if kind == "utility" else 1]]
+
+
+def _utility_of_zip(state: dict, zcta: str, kind: str) -> tuple:
+    """(key, others, how) of the ZIP's utility of ``kind`` that the state's incentives know: the predominant
+    territory first; the others serving the ZIP named."""
+    known = {k for k, v in state["utilities"].items() if v["type"] == kind}
+    serving = [(k, p) for k, p in zip_utilities(zcta, kind) if k in known]
+    if not serving:
+        return None, (), ""
+    names = [state["utilities"][k]["name"] for k, _ in serving]
+    if len(serving) > 1 and not serving[0][1]:  # several, none predominant: the household must say which
+        return None, tuple(names), (f"{zcta} is served by {' or '.join(names)} (none predominant, by Rewiring "
+                                    "America's ZIP table): give yours")
+    key = serving[0][0]
+    others = tuple(names[1:])
+    how = (f"{zcta} is served by {names[0]}"
+           + (" (the predominant utility there" if serving[0][1] else " (the only utility there")
+           + ", by Rewiring America's ZIP table)"
+           + (f"; also {', '.join(others)}: if yours is another, give it" if others else ""))
+    return key, others, how
 
 
 def state_utilities(state_code: str) -> list[str]:
@@ -283,8 +343,10 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
          utility: str | None = None, on: dt.date | None = None, items=None, where: str = "--zip") -> Finding:
     """The incentives for heat pumps (and, unless ``items`` says otherwise, the electrical and weatherization work
     around one) that apply to a household at ``zip_code`` on ``on`` (default today)."""
-    zcta = str(zip_code).strip()
-    if not (len(zcta) == 5 and zcta.isdigit()):
+    from .weather.stations import zip5
+
+    zcta = zip5(str(zip_code))  # every form the location takes: 02134, 2134 (a lost leading zero), 02134-1234
+    if zcta is None:
         raise HeatcalcError(f"{where}: a 5-digit US ZIP code, got {zip_code!r}")
     if income_usd is not None and not (0 <= income_usd < 1e8):
         raise HeatcalcError(f"--income: a yearly household income in dollars, from 0, got {income_usd!r}")
@@ -301,11 +363,18 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     state = data["states"].get(state_code, {"incentives": [], "programs": {}, "authorities": {}, "utilities": {},
                                             "exclusions": {}, "prerequisites": {}, "combinations": []})
     info = data["geographies"]
-    electric = _pick_utility(state, "utility", utility, "--utility" if where == "--zip" else "household.utility")
-    gas = _pick_utility(state, "gas_utility", utility, "--utility")
-    others = () if electric else tuple(state_utilities(state_code))
+    option = "--utility" if where == "--zip" else "household.utility"
+    electric = _pick_utility(state, "utility", utility, option)
+    gas = _pick_utility(state, "gas_utility", utility, option) if utility is not None else None
+    how = f"given ({option})" if electric else ""
+    others: tuple = ()
+    if utility is None:
+        electric, others, how = _utility_of_zip(state, zcta, "utility")
+        gas = _utility_of_zip(state, zcta, "gas_utility")[0]
     if not electric:
-        notes = [f"utility programs are not included: give the household's electric utility "
+        why = how or f"the data names no utility for {zcta}"
+        others = others or tuple(state_utilities(state_code))
+        notes = [f"utility programs are not included ({why}): give the household's electric utility "
                  f"({'--utility NAME' if where == '--zip' else 'household.utility'})"]
     counties = sorted(((share, gid) for gid, share in geos if info.get(str(gid), [""])[0] == "county"), reverse=True)
     county_fips = info[str(counties[0][1])][3] if counties else None
@@ -362,7 +431,7 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     rows = _stack(candidates, state, notes)
     utilities = state["utilities"]
     return Finding(data["snapshot"], zcta, state_code, utilities[electric]["name"] if electric else None, others,
-                   utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes))
+                   utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes), how)
 
 
 def _stack(candidates: list, state: dict, notes: list) -> list:

@@ -325,3 +325,14 @@ def state_of_point(lat_deg: float, lon_deg: float, max_km: float = 60.0) -> str 
     if d[i] > max_km:
         return None
     return states[int(table["state"][ok][i])]
+
+
+def zip5(text: str) -> str | None:
+    """``"02134"``, ``"2134"`` (a ZIP whose leading zero a spreadsheet dropped) or ZIP+4 ``"02134-1234"`` → the
+    five digits; None for anything else."""
+    code = text.strip()
+    if len(code) == 10 and code[5] == "-" and code[6:].isdigit():
+        code = code[:5]
+    if not code.isdigit() or not 3 <= len(code) <= 5:
+        return None
+    return code.zfill(5)
