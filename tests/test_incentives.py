@@ -264,3 +264,14 @@ def test_the_incentives_listed_add_up_to_what_comes_off():
     assert sum(u[1] for u in applied.used) == pytest.approx(applied.usd)
     assert [u[0].id for u in applied.used] == ["A", "C"]  # the $2,000 first, one whole-cost program the rest
     assert {u[0].id: u[1] for u in applied.used} == {"C": pytest.approx(2000.0), "A": pytest.approx(11658.0)}
+
+
+def test_the_command_reads_income_as_a_profile_does_and_shows_ids():
+    # `--income 95k` failed with "not a valid float range"; the table had no ids for economics.incentives lists
+    outs = [runner.invoke(app, ["incentives", "--zip", BOSTON, "--income", v, "--household-size", "3", "--date",
+                                "2026-12-03", "-f", "json"]) for v in ("95k", "95,000", "95000 $/yr", "95000")]
+    assert all(o.exit_code == 0 for o in outs), [o.output for o in outs]
+    assert len({o.stdout for o in outs}) == 1
+    table = runner.invoke(app, ["incentives", "--zip", BOSTON, "--income", "95k", "--household-size", "3",
+                                "--date", "2026-12-03"], env={"COLUMNS": "160"})
+    assert table.exit_code == 0 and " Id " in table.stdout and "MA-3" in table.stdout

@@ -803,9 +803,9 @@ def costs(
 @handle_errors
 def incentives(
     zip_code: Annotated[str, typer.Option("--zip", help="The home's 5-digit ZIP code.", show_default=False)],
-    income: Annotated[Optional[float], typer.Option(
-        "--income", help="Household income, $ per year (income-limited programs need it).", min=0,
-        show_default=False)] = None,
+    income: Annotated[Optional[str], typer.Option(
+        "--income", help="Household income per year, as a profile takes it: 95000, 95,000, 95k or '7900 $/month' "
+                         "(income-limited programs need it).", show_default=False)] = None,
     household_size: Annotated[Optional[int], typer.Option(
         "--household-size", help="People in the household (income limits depend on it).", min=1, max=20,
         show_default=False)] = None,
@@ -825,6 +825,10 @@ def incentives(
     from .api import find_incentives
     from .incentives import snapshot_warning
 
+    if income is not None:
+        from .profile import parse_field_value
+
+        income = parse_field_value("household.income", income, "command line", label="--income")
     finding = find_incentives(zip_code, income, household_size, owner, utility, date)
     render.write_incentives(finding, format.value, sys.stdout, render.make_console())
     stale = snapshot_warning()

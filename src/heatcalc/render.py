@@ -515,18 +515,20 @@ def write_incentives(finding, fmt: str, out: IO[str], console=None) -> None:
     table = Table(title=f"Incentives for heat pumps, {where}, on {finding.on_date} (snapshot {finding.snapshot})",
                   title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
                   collapse_padding=True)
-    for header in ("Program", "Authority", "Type", "Amount", "Income", "Ends", "For"):
+    for header in ("Id", "Program", "Authority", "Type", "Amount", "Income", "Ends", "For"):
         table.add_column(header, overflow="fold")
     for r in data["rows"]:
         status = r["income_status"]
         income = "any" if status == "no limit" else (
             f"≤ ${r['income_limit_usd']:,.0f}" if status == "qualifies" else status)
-        table.add_row(printable(r["program"]), printable(r["authority"]), r["type"].replace("_", " "),
-                      r["amount_text"], income, r["end_date"] or "open",
+        table.add_row(printable(r["id"]), printable(r["program"]), printable(r["authority"]),
+                      r["type"].replace("_", " "), r["amount_text"], income, r["end_date"] or "open",
                       ", ".join(i.replace("_", " ") for i in r["items"]))
-    console.print(table)
-    if not data["rows"]:
-        console.print("No incentive for heat pumps applies here on that date.")
+    if data["rows"]:  # the ids are what a profile's economics.incentives list names
+        console.print(table)
+    else:
+        console.print(f"No incentive for heat pumps applies at ZIP {finding.zip} ({finding.state}) on "
+                      f"{finding.on_date}; try another --date, --income and --household-size, or --utility.")
     console.print("Source: " + data["source"] + ". Check each program's page (--format json gives the links).",
                   style="dim")
 

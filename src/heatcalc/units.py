@@ -164,7 +164,7 @@ MONEY = UnitKind("money", "$", {"$": 1.0, "usd": 1.0, "k$": 1000.0})
 MONTHLY_CHARGE = UnitKind("monthly charge", "$/month", {"$/month": 1.0, "$/mo": 1.0, "$/year": 1 / 12, "$/yr": 1 / 12})
 #: A household's income [$ per year].
 INCOME = UnitKind("income", "$/year", {"$/year": 1.0, "$/yr": 1.0, "usd/year": 1.0, "$": 1.0, "k$/year": 1000.0,
-                                       "$/month": 12.0, "$/mo": 12.0})
+                                       "k": 1000.0, "k$": 1000.0, "k/year": 1000.0, "$/month": 12.0, "$/mo": 12.0})
 DURATION = UnitKind("duration", "year", {"year": 1.0, "years": 1.0, "yr": 1.0, "month": 1 / 12, "months": 1 / 12})
 POWER = UnitKind("power", "btu/h", _POWER)
 ENERGY = UnitKind("energy", "mmbtu", _ENERGY)
