@@ -9,16 +9,50 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import ExitStatus, HeatcalcError, ProfileError, ProfileErrors, Stopped, printable
+from .errors import ExitStatus, HeatcalcError, Problem, ProfileError, ProfileErrors, Stopped, printable
 
 app = typer.Typer(
     name="heatcalc",
     help="Compare the yearly cost of heating a home with a heat pump, a furnace and electric resistance.",
+    epilog="\b\nExamples:\n  heatcalc init home.yaml --zip 02134\n  heatcalc compare home.yaml\n"
+           "  heatcalc compare home.yaml --format csv -o rows.csv\n  heatcalc COMMAND -h",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _examples(*lines: str) -> str:
+    """A command's help epilog: its examples, one per line as typed (click keeps a block after a \\b as it is)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+EXAMPLES = {
+    "compare": _examples("heatcalc compare profiles/boston-gas.yaml",
+                         "heatcalc compare home.yaml --explain --breakeven",
+                         "heatcalc compare home.yaml --electricity-price 0.22 --format json",
+                         "heatcalc compare home.yaml --monthly --format csv"),
+    "check": _examples("heatcalc check home.yaml", "heatcalc check clients/"),
+    "init": _examples("heatcalc init home.yaml", "heatcalc init home.yaml --zip 02134 --bills '850 therm'",
+                      "heatcalc init --zip 05401 --bills '600 gal' --fuel propane > home.yaml"),
+    "stations": _examples("heatcalc stations --state MA", "heatcalc stations --near 02134 --limit 5"),
+    "prices": _examples("heatcalc prices MA", "heatcalc prices --format csv"),
+    "batch": _examples("heatcalc batch clients/ -o results.csv", "heatcalc batch --homes homes.csv -o rows.parquet",
+                       "heatcalc batch --homes homes.csv --defaults base.yaml --errors failed.csv -o rows.csv"),
+    "sweep": _examples("heatcalc sweep home.yaml --vary prices.electricity=0.10:0.40:0.05",
+                       "heatcalc sweep home.yaml --vary systems.heat_pump.hspf2=7.5,9,11 --vary "
+                       "prices.natural_gas=1.2:2.4:0.4"),
+    "rating": _examples("heatcalc rating home.yaml", "heatcalc rating --points 47:3.8:36000,17:2.5:24000"),
+    "size": _examples("heatcalc size home.yaml", "heatcalc size home.yaml --format json"),
+    "report": _examples("heatcalc report home.yaml -o report.html",
+                        "heatcalc report home.yaml --format svg --chart annual_cost -o cost.svg"),
+    "costs": _examples("heatcalc costs --size 3", "heatcalc costs --size '36000 Btu/h' --state VT"),
+    "incentives": _examples("heatcalc incentives --zip 02134",
+                            "heatcalc incentives --zip 02134 --income 95k --household-size 3 --utility Eversource"),
+    "schema": _examples("heatcalc schema > profile.schema.json"),
+}
 
 _state = {"traceback": False}
 
@@ -150,9 +184,12 @@ PropanePrice = Annotated[Optional[str], typer.Option(
     "--propane-price", help="Propane price, e.g. 2.9 ($/gal).", show_default=False)]
 OilPrice = Annotated[Optional[str], typer.Option(
     "--oil-price", help="Heating oil price, e.g. 3.9 ($/gal).", show_default=False)]
+OutputOption = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write the output to this file instead of stdout (a table as plain text).",
+    show_default=False)]
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["compare"])
 @handle_errors
 def compare(
     profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
@@ -167,6 +204,7 @@ def compare(
         "--hourly", help="Also write every hour of the year for each system to this CSV file (outdoor temperature, "
                          "load, heat pump output and COP, backup heat, electricity, fuel, cost).",
         show_default=False)] = None,
+    output: OutputOption = None,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -181,17 +219,20 @@ def compare(
                                  heating_oil=oil_price)
     loaded = _load_profiles(profiles)
     hourly_out = None
-    if hourly is not None:
-        from .fileio import Output, refuse_overwriting_inputs
+    from .fileio import Output, is_stdout, refuse_overwriting_inputs
 
-        refuse_overwriting_inputs({"--hourly": hourly}, _inputs_of(profiles, loaded))
+    refuse_overwriting_inputs({"--hourly": hourly, "--output": None if is_stdout(output) else output},
+                              _inputs_of(profiles, loaded))
+    if hourly is not None:
         hourly_out = Output(hourly)  # checked (and its temporary file made) before any home runs
+    out = Output(output) if output is not None and not is_stdout(output) else None
     try:
         comparisons = _all_or_errors(list(compare_many(loaded, override_source="command line",
                                                        **_price_fields(overrides))))
     except BaseException:
-        if hourly_out is not None:
-            hourly_out.discard()
+        for pending in (hourly_out, out):
+            if pending is not None:
+                pending.discard()
         raise
     for c in comparisons:
         for warning in c.home.warnings:
@@ -203,13 +244,30 @@ def compare(
                  "give --hourly FILE to have both")
             return
     months = [monthly_rows(c) for c in comparisons] if monthly else None
-    if format is Format.csv:
-        render.write_csv(comparisons, sys.stdout, months)
-    elif format is Format.json:
-        render.write_json(comparisons, sys.stdout, months)
-    else:
-        render.print_comparisons(comparisons, render.make_console(), explain=explain, breakeven=breakeven,
-                                 monthly=months)
+
+    def emit(file, console):
+        if format is Format.csv:
+            render.write_csv(comparisons, file, months)
+        elif format is Format.json:
+            render.write_json(comparisons, file, months)
+        else:
+            render.print_comparisons(comparisons, console, explain=explain, breakeven=breakeven, monthly=months)
+
+    _emit_to(out, emit)
+
+
+def _emit_to(out, emit) -> None:
+    """Run ``emit(file, console)`` on stdout, or on an output file (:class:`heatcalc.fileio.Output`, committed whole
+    when done; a table is written as plain text 100 columns wide)."""
+    from . import render
+
+    if out is None:
+        emit(sys.stdout, render.make_console())
+        return
+    with out:
+        emit(out.file, render.make_console(file=out.file, width=100))
+    if out.kind != "stdout":
+        _err(f"Wrote {out.name}")
 
 
 def _write_hourly(comparisons, out) -> None:
@@ -226,13 +284,7 @@ def _write_hourly(comparisons, out) -> None:
 
 def _each(paths, read) -> list:
     """``read`` of every path, or every problem of every path at once (exit 2)."""
-    out = []
-    for path in paths:
-        try:
-            out.append(read(path))
-        except ProfileError as exc:
-            out.append(exc)
-    return _all_or_errors(out)
+    return _all_or_errors(_collect(paths, read))
 
 
 def _load_profiles(paths) -> list:
@@ -249,39 +301,73 @@ def _inputs_of(paths, profiles) -> list:
     return [*paths, *(f for p in profiles for f in files_read(p))]
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["check"])
 @handle_errors
-def check(profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)]):
+def check(profiles: Annotated[list[str], typer.Argument(help="Profile YAML files, folders (every .yaml and .yml "
+                                                            "below) or globs, as batch takes them.",
+                                                       show_default=False)]):
     """Validate profiles without running the model; exit 2 if any has a problem."""
     from .api import resolve
+    from .batch import iter_profile_inputs
 
-    for h in _each(profiles, resolve):
+    paths, problems = [], []
+    for item in iter_profile_inputs(profiles):
+        if item.kind == "error":  # an empty folder, a pattern that matches nothing
+            problems.append(ProfileError(item.source, [item.payload]))
+        elif item.kind == "file":
+            paths.append(item.payload)
+        else:
+            problems.append(ProfileError(item.source, [Problem("", "check reads profile files; give a path")]))
+    checked = _each(paths, resolve) if not problems else []
+    if problems:
+        _all_or_errors(problems + [r for r in _collect(paths, resolve) if isinstance(r, ProfileError)])
+    for h in checked:
         print(printable(f"ok: {h.source} ({h.name}; weather {h.location.describe()})"))
 
 
-@app.command()
+def _collect(paths, read) -> list:
+    """``read`` of every path, its ProfileError in its place where it fails."""
+    out = []
+    for path in paths:
+        try:
+            out.append(read(path))
+        except ProfileError as exc:
+            out.append(exc)
+    return out
+
+
+@app.command(epilog=EXAMPLES["init"])
 @handle_errors
 def init(
     path: Annotated[Optional[Path], typer.Argument(help="Where to write it (default: print to stdout).",
                                                    show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    zip_code: Annotated[Optional[str], typer.Option("--zip", help="The home's ZIP code.", show_default=False)] = None,
+    bills: Annotated[Optional[str], typer.Option(
+        "--bills", help="A year of the current system's bills, with its unit: '850 therm', '600 gal', '9000 kWh'.",
+        show_default=False)] = None,
+    fuel: Annotated[Optional[str], typer.Option(
+        "--fuel", help="The bills' fuel where the unit does not tell (gal: propane or heating_oil).",
+        show_default=False)] = None,
 ):
-    """Write a commented starter profile."""
-    from .starter import STARTER_PROFILE
+    """Write a commented starter profile: every section, the optional ones commented with a line on what they do."""
+    from .fileio import Output
+    from .starter import starter_profile
 
+    if fuel is not None and fuel not in ("natural_gas", "propane", "heating_oil", "electricity"):
+        raise HeatcalcError(f"--fuel: one of natural_gas, propane, heating_oil, electricity (got {fuel!r})")
+    text = starter_profile(zip_code, bills, fuel)
     if path is None:
-        sys.stdout.write(STARTER_PROFILE)
+        sys.stdout.write(text)
         return
     if path.exists() and not force:
         raise HeatcalcError(f"{path}: already exists; use --force to overwrite it")
-    try:
-        path.write_text(STARTER_PROFILE)
-    except OSError as exc:
-        raise HeatcalcError(f"{path}: cannot write ({exc.strerror})") from None
+    with Output(path) as out:  # written whole or not at all
+        out.file.write(text)
     _err(f"Wrote {path}; edit it, then run: heatcalc compare {path}")
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["stations"])
 @handle_errors
 def stations(
     state: Annotated[Optional[str], typer.Option("--state", help="Only stations in this state.",
@@ -298,7 +384,7 @@ def stations(
     _emit(station_list(state=state, near=near, limit=limit), station_columns(near), format, title="TMY3 stations")
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["prices"])
 @handle_errors
 def prices(
     state: Annotated[Optional[str], typer.Argument(help="A state (default: all).", show_default=False)] = None,
@@ -322,7 +408,7 @@ class BatchFormat(str, Enum):
 MAX_TABLE_HOMES = 100
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["batch"])
 @handle_errors
 def batch(
     inputs: Annotated[Optional[list[str]], typer.Argument(
@@ -460,7 +546,7 @@ def _chained(sources):
             source.close()
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["sweep"])
 @handle_errors
 def sweep(
     profile: Annotated[Path, typer.Argument(help="A profile YAML file.", show_default=False)],
@@ -469,6 +555,7 @@ def sweep(
                        "one after a space, e.g. prices.electricity=0.08:0.40:0.02. Give it twice for a grid.",
         show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: OutputOption = None,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -486,14 +573,29 @@ def sweep(
     given = {"electricity": electricity_price, "natural_gas": gas_price, "propane": propane_price,
              "heating_oil": oil_price}
     spec = load_profile(profile)
-    result = run_sweep(spec, *vary, **{f"prices.{k}": v for k, v in given.items() if v is not None})
+    from .fileio import Output, is_stdout, refuse_overwriting_inputs
+    from .profile import files_read
+
+    target = None if output is None or is_stdout(output) else output
+    refuse_overwriting_inputs({"--output": target}, [profile, *files_read(spec)])
+    out = Output(target) if target is not None else None
+    try:
+        result = run_sweep(spec, *vary, **{f"prices.{k}": v for k, v in given.items() if v is not None})
+    except BaseException:
+        if out is not None:
+            out.discard()
+        raise
     points, crossings, fields = result.points, result.breakevens, result.fields
-    if format is Format.csv:
-        render.write_sweep_csv(points, crossings, fields, sys.stdout)
-    elif format is Format.json:
-        render.write_sweep_json(points, crossings, fields, sys.stdout)
-    else:
-        render.print_sweep(points, crossings, fields, spec.name, render.make_console())
+
+    def emit(file, console):
+        if format is Format.csv:
+            render.write_sweep_csv(points, crossings, fields, file)
+        elif format is Format.json:
+            render.write_sweep_json(points, crossings, fields, file)
+        else:
+            render.print_sweep(points, crossings, fields, spec.name, console)
+
+    _emit_to(out, emit)
 
 
 class Region(str, Enum):
@@ -511,7 +613,7 @@ class Compressor(str, Enum):
     variable_speed = "variable_speed"
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["rating"])
 @handle_errors
 def rating(
     profile: Annotated[Optional[Path], typer.Argument(
@@ -562,7 +664,7 @@ def rating(
         render.print_rating(data, render.make_console())
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["size"])
 @handle_errors
 def size(
     profile: Annotated[Path, typer.Argument(help="A profile YAML file.", show_default=False)],
@@ -734,7 +836,7 @@ class ReportFormat(str, Enum):
     png = "png"
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["report"])
 @handle_errors
 def report(
     profiles: Annotated[list[Path], typer.Argument(help="Profile YAML files.", show_default=False)],
@@ -772,7 +874,7 @@ def report(
         _err(f"Wrote {output}{size}")
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["costs"])
 @handle_errors
 def costs(
     state: Annotated[Optional[str], typer.Option("--state", help="Two-letter state (default: the national "
@@ -799,7 +901,7 @@ def costs(
         render.print_costs(rows, render.make_console())
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["incentives"])
 @handle_errors
 def incentives(
     zip_code: Annotated[str, typer.Option("--zip", help="The home's 5-digit ZIP code.", show_default=False)],
@@ -844,7 +946,7 @@ def incentives(
         _err(f"Left out ({len(left)}): " + "; ".join(left[:6]) + (" ..." if len(left) > 6 else ""))
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["schema"])
 @handle_errors
 def schema():
     """Print a JSON Schema of the profile (for editor completion and checking)."""

@@ -39,4 +39,83 @@ systems:                       # all three are compared; set one to false to lea
 # prices:                      # default: EIA 2023 state averages
 #   electricity: 0.28 $/kWh
 #   natural_gas: 1.85 $/therm
+
+# --- optional sections: uncomment what applies (each is documented in docs/profile.md) ---
+
+# cooling_load:                # the cooling season too: the heat pump cools, an air conditioner joins the others
+#   annual: 20 MMBtu           # or ua, design, from_bills, hourly
+
+# ducts:                       # what an air system's ducts lose on the way to the rooms
+#   efficiency: 0.80           # ASHRAE 152's seasonal distribution efficiency (1.0: ducts inside the home)
+
+# tariff:                      # the household's rate instead of one price per kWh
+#   urdb: my-rate.json         # a rate downloaded from OpenEI's Utility Rate Database (tiers, time of use, charges)
+#   adjustment: -0.02 $/kWh    # shifts every energy charge of the rate (prices.electricity is then not used)
+#   natural_gas: [{up_to: 50 therm, price: 1.95 $/therm}, {price: 2.20 $/therm}]   # gas in monthly blocks
+
+# fixed_charges:               # monthly customer charges (then default prices are taken as marginal prices)
+#   electricity: 12 $/month
+#   natural_gas: 15 $/month
+
+# base_use:                    # the rest of the home on the same meters: places the heating in the right tiers
+#   electricity: 600 kWh/month
+
+# solar:                       # rooftop solar, hour by hour (PVWatts' chain on the station's weather)
+#   capacity: 6 kW
+#   tilt: 30
+#   azimuth: 180               # 180 = south
+#   installed_cost: 18000 $    # your quote: gives the array's payback and NPV
+
+# household:                   # who buys: income-limited incentives need income and size
+#   income: 95k
+#   size: 3
+#   owner: true
+#   # utility: Eversource      # default: the ZIP's utility
+
+# economics:                   # what each option costs to buy, after incentives, and over its life
+#   current: furnace           # the system the home has today
+#   incentives: auto           # the rebates and credits the household qualifies for (heatcalc incentives lists them)
+#   lifetime: 15 years
+#   discount_rate: 0.05
+
+# emissions:
+#   electricity: marginal      # or a factor such as 0.25 kg/kWh (default: the state's eGRID rate)
 """
+
+#: The fuel a year of bills in a unit is most likely for (gallons could be propane or oil: the user says which).
+BILL_UNIT_FUEL = {"therm": "natural_gas", "ccf": "natural_gas", "mcf": "natural_gas", "m3": "natural_gas",
+                  "kwh": "electricity", "mwh": "electricity"}
+
+
+def starter_profile(zip_code: str | None = None, bills: str | None = None, fuel: str | None = None) -> str:
+    """The starter with the home's ZIP and a year of its bills filled in where given (checked as a profile checks
+    them; :class:`~heatcalc.errors.HeatcalcError` says what is wrong)."""
+    from .errors import HeatcalcError
+    from .units import UnitError, split_quantity
+    from .weather.stations import zip5
+
+    text = STARTER_PROFILE
+    if zip_code is not None:
+        code = zip5(str(zip_code))
+        if code is None:
+            raise HeatcalcError(f"--zip: a 5-digit US ZIP code, got {zip_code!r}")
+        text = text.replace('zip: "02134"  ', f'zip: "{code}"  ', 1)
+    if bills is not None:
+        try:
+            amount, unit = split_quantity(bills)
+        except UnitError as exc:
+            raise HeatcalcError(f"--bills: {exc}") from None
+        if not unit:
+            raise HeatcalcError(f"--bills {bills!r}: give the unit, e.g. '850 therm', '600 gal' or '9000 kWh'")
+        fuel = fuel or BILL_UNIT_FUEL.get(unit.lower())
+        if fuel is None:
+            raise HeatcalcError(f"--bills {bills!r}: gallons could be propane or heating oil: give --fuel")
+        text = text.replace("    fuel: natural_gas          # natural_gas", f"    fuel: {fuel:<19}# natural_gas", 1)
+        text = text.replace("    amount: 780 therm          #", f"    amount: {f'{amount:g} {unit}':<19}#", 1)
+        if fuel != "natural_gas":  # non_heating is in the bills' unit; the example's therms would not fit
+            text = text.replace("    non_heating: 15 therm/month", "    # non_heating: 15 therm/month", 1)
+        if fuel in ("propane", "heating_oil"):  # the furnace compared is one of the same fuel
+            afue = "0.85" if fuel == "heating_oil" else "0.95"
+            text = text.replace("  furnace:\n    fuel: natural_gas\n    afue: 0.95",
+                                f"  furnace:\n    fuel: {fuel}\n    afue: {afue}", 1)
+    return text

@@ -1,0 +1,106 @@
+"""A command line that fits people's habits (issue "A command line and library that fit people's habits", first
+part): -h, examples in every command's help, shell completion, -o on compare and sweep, check on a folder, and a
+starter profile that shows every section and fills in the ZIP and the bills."""
+
+import json
+import shlex
+
+import pytest
+from typer.testing import CliRunner
+
+import heatcalc
+from heatcalc.cli import EXAMPLES, app
+from heatcalc.starter import starter_profile
+
+from .conftest import ROOT
+
+runner = CliRunner()
+COMMANDS = ("compare", "check", "init", "stations", "prices", "batch", "sweep", "rating", "size", "report", "costs",
+            "incentives", "schema")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_dash_h_and_ends_its_help_with_examples(command):
+    r = runner.invoke(app, [command, "-h"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r.output
+    tail = r.stdout[r.stdout.index("Examples:"):]
+    examples = [line.strip() for line in tail.splitlines()[1:] if line.strip()]
+    assert len(examples) >= 1 and all(e.startswith(f"heatcalc {command}") for e in examples)
+    assert examples == [line.strip() for line in EXAMPLES[command].splitlines()[2:]]
+
+
+def test_the_examples_in_the_help_run(tmp_path, monkeypatch):
+    # every example that names only files we can make here runs as written
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "home.yaml").write_text((ROOT / "profiles" / "boston-gas.yaml").read_text())
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "boston-gas.yaml").write_text((ROOT / "profiles" / "boston-gas.yaml").read_text())
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "a.yaml").write_text((ROOT / "profiles" / "denver-gas.yaml").read_text())
+    ran = 0
+    for command in ("compare", "check", "sweep", "size", "costs", "incentives", "stations", "prices"):
+        for line in EXAMPLES[command].splitlines()[2:]:
+            args = shlex.split(line.strip())[1:]
+            if ">" in args:
+                args = args[:args.index(">")]
+            r = runner.invoke(app, args, env={"COLUMNS": "120"})
+            assert r.exit_code == 0, (line, r.output)
+            ran += 1
+    assert ran >= 12
+
+
+def test_shell_completion_can_be_installed():
+    r = runner.invoke(app, ["--help"])
+    assert "--install-completion" in r.stdout and "--show-completion" in r.stdout
+
+
+def test_compare_and_sweep_write_to_a_file(tmp_path, cli):
+    profile = ROOT / "profiles" / "boston-gas.yaml"
+    out = tmp_path / "rows.csv"
+    proc = cli("compare", profile, "-f", "csv", "-o", out)
+    assert proc.returncode == 0 and proc.stdout == "" and f"Wrote {out}" in proc.stderr
+    assert out.read_text() == cli("compare", profile, "-f", "csv").stdout
+    table = tmp_path / "table.txt"
+    assert cli("compare", profile, "-o", table).returncode == 0 and "Heat pump" in table.read_text()
+    sweep = tmp_path / "sweep.json"
+    proc = cli("sweep", profile, "--vary", "prices.electricity=0.1:0.3:0.1", "-f", "json", "-o", sweep)
+    assert proc.returncode == 0 and json.loads(sweep.read_text())["points"]
+    # an output that is the profile itself is refused, and the profile is untouched
+    copy = tmp_path / "p.yaml"
+    copy.write_text(profile.read_text())
+    for args in (("compare", copy, "-o", copy), ("sweep", copy, "--vary", "prices.electricity=0.1,0.2", "-o", copy)):
+        proc = cli(*args)
+        assert proc.returncode == 2 and "is one of the inputs" in proc.stderr
+        assert copy.read_text() == profile.read_text()
+
+
+def test_check_takes_a_folder_as_batch_does(tmp_path, cli):
+    (tmp_path / "a.yaml").write_text((ROOT / "profiles" / "denver-gas.yaml").read_text())
+    (tmp_path / "b.yml").write_text((ROOT / "profiles" / "seattle-oil.yaml").read_text())
+    proc = cli("check", tmp_path)
+    assert proc.returncode == 0 and proc.stdout.count("ok: ") == 2
+    (tmp_path / "c.yaml").write_text("location: {zip: '02134'}\nheating_load: {annual: -5 MMBtu}\n")
+    proc = cli("check", tmp_path)
+    assert proc.returncode == 2 and "c.yaml" in proc.stderr and proc.stdout == ""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("check", empty).returncode == 2
+
+
+def test_init_shows_every_section_and_fills_in_what_it_is_told(tmp_path, cli):
+    text = starter_profile()
+    for section in ("cooling_load", "ducts", "tariff", "fixed_charges", "base_use", "solar", "household",
+                    "economics", "emissions", "prices"):
+        assert f"\n# {section}:" in text
+    path = tmp_path / "home.yaml"
+    proc = cli("init", path, "--zip", "60601", "--bills", "850 therm")
+    assert proc.returncode == 0, proc.stderr
+    p = heatcalc.load_profile(path)
+    assert p.location.zip == "60601" and p.heating_load.from_bills.fuel == "natural_gas"
+    assert p.heating_load.from_bills.amount == pytest.approx(850 * 100_000)  # therms in Btu
+    oil = tmp_path / "oil.yaml"
+    assert cli("init", oil, "--zip", "05401", "--bills", "600 gal", "--fuel", "heating_oil").returncode == 0
+    assert heatcalc.compare(oil).result("furnace").energy.fuel == "heating_oil"
+    bad = cli("init", "--bills", "600 gal")
+    assert bad.returncode == 2 and "--fuel" in bad.stderr
+    assert cli("init", path).returncode == 2  # exists: --force to overwrite
