@@ -104,3 +104,34 @@ def test_init_shows_every_section_and_fills_in_what_it_is_told(tmp_path, cli):
     bad = cli("init", "--bills", "600 gal")
     assert bad.returncode == 2 and "--fuel" in bad.stderr
     assert cli("init", path).returncode == 2  # exists: --force to overwrite
+
+
+def test_messages_for_the_slips_people_make(write, cli):
+    # a YAML tab ("found character that cannot start any token") says it is a tab, and where
+    proc = cli("compare", write("tab.yaml", "location: {zip: '02134'}\nheating_load:\n\tannual: 60 MMBtu\n"))
+    assert proc.returncode == 2 and "tab.yaml:3: a tab at column 1" in proc.stderr and "spaces" in proc.stderr
+    # a thousands comma in a flow mapping was "systems.heat_pump.000 Btu/h: unknown key"
+    proc = cli("compare", write("c.yaml", "location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"
+                                          "systems: {heat_pump: {capacity: 36,000 Btu/h}}\n"))
+    assert proc.returncode == 2 and "thousands comma" in proc.stderr and "(36000 Btu/h)" in proc.stderr
+    assert "unknown key" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    # a price in cents
+    proc = cli("compare", write("p.yaml", "location: {zip: '02134'}\nheating_load: {annual: 60 MMBtu}\n"
+                                          "prices: {electricity: 22}\n"))
+    assert proc.returncode == 2 and "if you meant 22 cents, write 0.22" in proc.stderr
+
+
+def test_explain_never_cuts_a_fields_name(cli):
+    proc = cli("compare", ROOT / "profiles" / "minneapolis-propane.yaml", "--explain", env={"COLUMNS": "80"})
+    assert proc.returncode == 0
+    table = proc.stdout[proc.stdout.index("Assumptions and defaults used"):]
+    assert "…" not in table and "systems.heat_pump.performance" in table
+
+
+def test_version_says_what_data_it_holds(cli):
+    proc = cli("--version")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("heatcalc ") and any("TMY3" in x for x in lines)
+    assert any("price year 2023" in x for x in lines) and any("eGRID2023" in x for x in lines)
+    assert any("snapshot 2026-08-06" in x for x in lines)

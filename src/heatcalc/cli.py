@@ -124,6 +124,8 @@ def _print_version(value: bool) -> None:
 
         try:
             print(f"heatcalc {__version__}", flush=True)
+            for line in _data_vintages():
+                print(line, flush=True)
         except BrokenPipeError:
             _quiet_broken_pipe()
         except OSError as exc:
@@ -131,6 +133,26 @@ def _print_version(value: bool) -> None:
             _quiet_broken_pipe()
             raise typer.Exit(ExitStatus.ERROR) from None
         raise typer.Exit()
+
+
+def _data_vintages() -> list[str]:
+    """What data the embedded tables hold, and of when (``--version``); a warning on stderr when the default prices
+    are more than two years older than today."""
+    import datetime as dt
+
+    from .incentives import snapshot_date
+    from .weather import stations as st
+
+    sources = st.data_sources()
+    year = st.price_year()
+    lines = ["weather: NREL TMY3 typical years (1,020 US stations)",
+             f"prices: {sources['prices']} (price year {year})",
+             f"grid emissions: {sources['emissions']}; marginal: NREL Cambium 2021 (start year 2023)",
+             f"incentives: Rewiring America's data, snapshot {snapshot_date().isoformat()}"]
+    if dt.date.today().year - year > 2:
+        _err(f"Warning: the default prices are of {year}, more than two years before today: give your own "
+             "(prices.* in the profile, or --electricity-price and the others)")
+    return lines
 
 
 @app.callback()

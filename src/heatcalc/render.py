@@ -464,9 +464,11 @@ def print_assumptions(c: Comparison, console) -> None:
     from rich.table import Table
 
     table = Table(title="Assumptions and defaults used", title_justify="left", show_lines=False)
-    table.add_column("Field")
-    table.add_column("Value")
-    table.add_column("Source")
+    # a field's name is never cut: its column is as wide as the longest (up to 40), and folds past that
+    widest = max((len(a.field) for a in c.home.assumptions), default=5)
+    table.add_column("Field", overflow="fold", min_width=min(widest, 40))
+    table.add_column("Value", overflow="fold")
+    table.add_column("Source", overflow="fold")
     for a in c.home.assumptions:
         table.add_row(printable(a.field), printable(a.value), printable(a.source))
     console.print(table)

@@ -34,6 +34,13 @@ class _Budget(Exception):
     """The document is larger or deeper than a profile can be."""
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
 def read_yaml(text: str, source: str) -> tuple[Any, dict]:
     """Parse YAML text into plain Python data and a map of dotted field path → line number."""
     import yaml
@@ -46,6 +53,9 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict]:
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
         what = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            raise ProfileError(source, [Problem("", f"a tab at column {mark.column + 1}: YAML indents with spaces, "
+                                                    "not tabs; replace the tab with spaces", line)]) from None
         raise ProfileError(source, [Problem("", f"YAML syntax error{col}: {what}", line)]) from None
     except yaml.YAMLError as exc:
         raise ProfileError(source, [Problem("", f"YAML error: {exc}")]) from None

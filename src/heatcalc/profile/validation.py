@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,23 @@ PERIOD_FIELDS: dict = dict(TariffPeriod._declarations)
 
 
 ANGLE_UNITS = ("deg", "degree", "degrees", "°")
+
+
+_THOUSANDS = re.compile(r"^\d{3}(\s.*)?$")
+
+
+def _split_by_comma(data: dict) -> dict:
+    """Keys of a mapping that a thousands comma made (``{capacity: 36,000 Btu/h}`` reads as ``capacity: 36`` and a
+    key ``000 Btu/h`` with no value): {the number's key: (its value, the rest), the made key: (None, None)}."""
+    out: dict = {}
+    keys = list(data)
+    for before, key in zip(keys, keys[1:]):
+        value = data[before]
+        if isinstance(key, str) and data[key] is None and _THOUSANDS.match(key) and isinstance(value, (int, float)) \
+                and not isinstance(value, bool):
+            out[before] = (f"{value:g}" if isinstance(value, float) else str(value), key)
+            out[key] = (None, None)
+    return out
 
 
 def suggest(key: str, known) -> str:
@@ -77,10 +95,18 @@ class _Validator:
             self.add(path, f"must be a mapping of keys{hint}, got {_describe(data)}")
             return {}
         out = {}
+        split = _split_by_comma(data)
         for key, value in data.items():
             sub = f"{path}.{key}" if path else str(key)
             if not path and str(key).startswith(EXTENSION_PREFIX):
                 continue  # a place for YAML anchors that other keys merge in (`<<: *base`); not read otherwise
+            if key in split:
+                first, rest = split[key]
+                if rest is not None:
+                    self.add(sub, f"reads as {first}, with {rest!r} as another key: in a {{...}} mapping a comma "
+                                  f"separates keys, so a thousands comma splits the number; drop the comma "
+                                  f"({first}{rest}) or quote the value ('{first},{rest}')")
+                continue
             if key not in sec.fields:
                 self.add(sub, "unknown key" + suggest(str(key), sec.fields))
                 continue
@@ -242,6 +268,9 @@ class _Validator:
             if too_low and kind is u.POWER and number < 100:  # "3" meant as tons or kW is 3 Btu/h
                 hint = (f"; a plain number is Btu/h: for tons or kW write the unit ('{_fmt(number)} ton', "
                         f"'{_fmt(number)} kW')")
+            if too_high and kind is not None and kind.default.startswith("$/") and low is not None \
+                    and low <= number / 100.0 <= spec.maximum and "/kwh" in kind.default.lower():
+                hint = f"; prices are in dollars: if you meant {f(number)} cents, write {f(number / 100.0)}"
             if too_low and path.rsplit(".", 1)[-1] in ("cop", "min_cop"):
                 hint = ("; below 1 a heat pump would do worse than resistance heat: if the data sheet gives input "
                         "power, give rows {outdoor, speed, capacity, power} instead of a COP")
