@@ -135,3 +135,19 @@ def test_version_says_what_data_it_holds(cli):
     assert lines[0].startswith("heatcalc ") and any("TMY3" in x for x in lines)
     assert any("price year 2023" in x for x in lines) and any("eGRID2023" in x for x in lines)
     assert any("snapshot 2026-08-06" in x for x in lines)
+
+
+def test_every_result_gives_a_frame():
+    pytest.importorskip("pandas")
+    profile = ROOT / "profiles" / "boston-gas.yaml"
+    sweep = heatcalc.sweep(profile, "prices.electricity=0.1,0.2")
+    frame = sweep.to_frame()
+    assert len(frame) == len(sweep.rows()) and list(frame.columns[:2]) == ["prices.electricity", "cheapest"]
+    size = heatcalc.size(profile)
+    assert size.to_frame()["nominal_btu_per_h"].tolist() == [r["nominal_btu_per_h"] for r in size.rows()]
+    costs = heatcalc.installed_costs("3 ton")
+    assert costs.to_frame()["typical_usd"].tolist() == [r["typical_usd"] for r in costs]
+    assert len(heatcalc.stations(state="MA").to_frame()) == len(heatcalc.stations(state="MA"))
+    assert heatcalc.prices("MA").to_frame().shape[0] == 1
+    finding = heatcalc.find_incentives("02134")
+    assert finding.to_frame()["id"].tolist() == [r.id for r in finding.rows]

@@ -296,6 +296,20 @@ class SweepResult(NamedTuple):
     points: list
     breakevens: list
 
+    def rows(self) -> list[dict]:
+        """One row per point and system (the varied fields' values, ``cheapest``, the output columns), then one
+        per break-even crossing (``system`` "breakeven"): ``sweep --format csv``'s rows."""
+        from .render import _sweep_rows
+
+        return _sweep_rows(self.points, self.breakevens, self.fields)
+
+    def to_frame(self):
+        """:meth:`rows` as a pandas DataFrame."""
+        from .frames import records_frame
+        from .results import COLUMNS
+
+        return records_frame(self.rows(), list(self.fields) + ["cheapest"] + list(COLUMNS))
+
 
 def size(profile: str | Path | Mapping[str, Any] | Profile, **overrides: Any):
     """``heatcalc size``: the design load, standard sizes by compressor type, the profile's own unit with the
@@ -369,7 +383,9 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
     btu_per_h = parse_field_value("systems.heat_pump.capacity", given, "command line", label="--size")
     if zones is not None and (isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= 12):
         raise HeatcalcError(f"--zones: a whole number of indoor units from 1 to 12 (got {zones!r})")
-    return [r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones)]
+    from .frames import Records
+
+    return Records(r._asdict() for r in cost_table(btu_per_h / 12000.0, state, zones))
 
 
 def find_incentives(zip: str, income: float | None = None, household_size: int | None = None, owner: bool = True,
@@ -405,7 +421,9 @@ def stations(state: str | None = None, near: str | None = None, limit: int = 0) 
     _arg("stations", "limit", limit, numbers.Integral, "a whole number (0: every station)", none=False)
     if limit < 0:
         raise HeatcalcError(f"stations: limit must be 0 (every station) or more, not {limit}")
-    return station_records(state=state, near=near, limit=limit)[0]
+    from .frames import Records
+
+    return Records(station_records(state=state, near=near, limit=limit)[0])
 
 
 def prices(state: str | None = None) -> list[dict]:
@@ -413,7 +431,9 @@ def prices(state: str | None = None) -> list[dict]:
     from .catalog import price_records
 
     _arg("prices", "state", state, str, "a two-letter state code")
-    return price_records(state)[0]
+    from .frames import Records
+
+    return Records(price_records(state)[0])
 
 
 def schema() -> dict:

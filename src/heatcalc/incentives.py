@@ -134,6 +134,12 @@ class Finding(NamedTuple):
     notes: tuple  # str: what was left out and why (ended, paused, excluded by another, ...)
     utility_how: str = ""  # how the electric utility was chosen: given, or from the ZIP (and which others serve it)
 
+    def to_frame(self):
+        """The incentives as a pandas DataFrame, one row each (``heatcalc incentives --format csv``'s columns)."""
+        from .frames import records_frame
+
+        return records_frame([{**r.to_dict(), "items": " ".join(r.items)} for r in self.rows])
+
 
 def finding_dict(f: Finding) -> dict:
     """`heatcalc incentives --format json`: the snapshot's date, where, and the rows."""

@@ -56,6 +56,12 @@ class SizingResult(NamedTuple):
     options: list
     solar: SolarSizing | None = None
 
+    def to_frame(self):
+        """:meth:`rows` (``size --format csv``'s rows) as a pandas DataFrame."""
+        from .frames import records_frame
+
+        return records_frame(self.rows())
+
     def rows(self) -> list[dict]:
         extra = {} if self.solar is None else {
             "pv_kw_to_offset_heat_pump": self.solar.capacity_kw,
