@@ -151,3 +151,27 @@ def test_every_result_gives_a_frame():
     assert heatcalc.prices("MA").to_frame().shape[0] == 1
     finding = heatcalc.find_incentives("02134")
     assert finding.to_frame()["id"].tolist() == [r.id for r in finding.rows]
+
+
+def test_batch_writes_the_columns_asked_for(tmp_path, cli):
+    profiles = [ROOT / "profiles" / "boston-gas.yaml", ROOT / "profiles" / "denver-gas.yaml"]
+    full = list(csv_rows(cli("batch", *profiles).stdout))
+    proc = cli("batch", *profiles, "--columns", "home,system,annual_cost_usd")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv_rows(proc.stdout))
+    assert list(rows[0]) == ["home", "system", "annual_cost_usd"]
+    assert [(r["home"], r["system"], r["annual_cost_usd"]) for r in rows] == \
+        [(r["home"], r["system"], r["annual_cost_usd"]) for r in full]
+    table = tmp_path / "homes.csv"
+    table.write_text("home,location.zip,heating_load.annual\na,02134,60 MMBtu\n")
+    ndjson = cli("batch", "--homes", table, "--columns", "system,total_cost_usd", "-f", "ndjson")
+    assert [set(json.loads(x)) for x in ndjson.stdout.splitlines()] == [{"system", "total_cost_usd"}] * 3
+    bad = cli("batch", *profiles, "--columns", "home,total_cost")
+    assert bad.returncode == 2 and "did you mean total_cost_usd" in bad.stderr and bad.stdout == ""
+
+
+def csv_rows(text):
+    import csv
+    import io
+
+    return csv.DictReader(io.StringIO(text))

@@ -539,7 +539,8 @@ def parquet_rows(path: str) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
 
 
-def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool = False, *, message=None,
+def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool = False, *, columns=None,
+                message=None,
                 watch=None, advance=None, max_table_homes: int = 200, on_loop_end=None) -> tuple[int, int]:
     """Write each block of homes' rows as it comes, in input order, to ``output`` (a file, or stdout when None) in
     ``fmt`` (csv, json, ndjson, parquet or table), and each failure's problems to ``errors_path`` as CSV rows.
@@ -569,7 +570,7 @@ def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool
     written = failed = 0
     stop: KeyboardInterrupt | None = None
     try:
-        writer = None if fmt == "table" else render.BlockWriter(out_file.file, fmt)
+        writer = None if fmt == "table" else render.BlockWriter(out_file.file, fmt, columns)
         try:
             for block in (watch(blocks) if watch else blocks):
                 end = len(block.homes)

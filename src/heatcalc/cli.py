@@ -453,6 +453,9 @@ def batch(
         "--errors", help="Also write failures as CSV rows (home, source, line, field, message).",
         show_default=False)] = None,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first home that fails.")] = False,
+    columns: Annotated[Optional[str], typer.Option(
+        "--columns", help="Only these output columns, in this order, comma-separated (e.g. "
+                          "home,system,annual_cost_usd); not with --format table.", show_default=False)] = None,
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="Run the --homes table on a Dask cluster: its scheduler's address (tcp://host:8786). "
                             "Rows and their order are those of a local run.", show_default=False)] = None,
@@ -499,6 +502,12 @@ def batch(
             else BatchFormat.csv
     if format is BatchFormat.parquet and output is None:
         raise HeatcalcError("--format parquet writes a file: give -o FILE.parquet")
+    from .rows import chosen_columns
+
+    columns = chosen_columns(columns)
+    if columns is not None and format is BatchFormat.table:
+        raise HeatcalcError("--columns chooses the columns of csv, json, ndjson or parquet output; the table has "
+                            "its own")
     overrides = _price_overrides(electricity=electricity_price, natural_gas=gas_price, propane=propane_price,
                                  heating_oil=oil_price)
     # stdin, a missing table or a bad header stop here, before any home runs
@@ -522,7 +531,7 @@ def batch(
     total = _count_inputs(inputs or [], None if parquet else homes) if sys.stderr.isatty() else None
     if parquet and total is not None:
         total += b.parquet_rows(homes)
-    _run_batch(_chained(sources), total, format, output, errors, fail_fast)
+    _run_batch(_chained(sources), total, format, output, errors, fail_fast, columns)
 
 
 def _defaults_files(defaults: dict) -> list:
@@ -728,7 +737,7 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     return count
 
 
-def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
+def _run_batch(blocks, total, format, output, errors_path, fail_fast, columns=None) -> None:
     """Run :func:`heatcalc.batch.write_batch` with this terminal's messages, progress bar and stop signals, then say
     how many homes ran and exit with the batch's status."""
     from .batch import write_batch
@@ -738,7 +747,7 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast) -> None:
     stop: KeyboardInterrupt | None = None
     totals = None
     try:
-        totals = write_batch(blocks, format.value, output, errors_path, fail_fast, message=_err,
+        totals = write_batch(blocks, format.value, output, errors_path, fail_fast, columns=columns, message=_err,
                              watch=signals.watch, advance=progress.advance if progress else None,
                              max_table_homes=MAX_TABLE_HOMES, on_loop_end=lambda: _loop_end(signals, progress))
     except KeyboardInterrupt as exc:

@@ -773,11 +773,11 @@ class BlockWriter:
     rows at a time; Parquet (``fmt="parquet"``, to a binary file) as one row group per block, typed columns (text,
     and 64-bit floats with null for an empty number)."""
 
-    def __init__(self, out, fmt: str):
+    def __init__(self, out, fmt: str, columns=None):
         from .rows import OUT_COLUMNS
 
         self.fmt = fmt
-        self.columns = list(OUT_COLUMNS)
+        self.columns = list(columns or OUT_COLUMNS)  # --columns: these, in this order
         self.count = 0
         if fmt == "parquet":
             import pyarrow as pa
@@ -813,14 +813,16 @@ class BlockWriter:
             self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
         elif self.fmt == "csv":
             whole = start == 0 and stop == int(block.counts.sum())
-            if whole and block.text is not None:
+            from .rows import OUT_COLUMNS, csv_rows_text
+
+            if whole and block.text is not None and tuple(self.columns) == OUT_COLUMNS:
                 self.out.write(block.text)
             else:
-                from .rows import csv_rows_text
-
-                self.out.write(csv_rows_text(block, start, stop))
+                self.out.write(csv_rows_text(block, start, stop, self.columns))
         else:
-            self.rows.write(block.row_dicts(start, stop))
+            rows = block.row_dicts(start, stop)
+            self.rows.write(rows if len(self.columns) == len(rows[0]) else
+                            [{c: r[c] for c in self.columns} for r in rows])
         self.count += stop - start
 
     def close(self) -> None:

@@ -89,10 +89,31 @@ def block_from_outcomes(outcomes: list) -> Block:
                  [o.problems for o in outcomes], [o.warnings for o in outcomes], counts, columns)
 
 
-def csv_rows_text(block, start: int = 0, stop: int | None = None) -> str:
-    """Rows ``start:stop`` of a batch block as CSV lines (the columns of :data:`heatcalc.columnar.OUT_COLUMNS`,
+def csv_rows_text(block, start: int = 0, stop: int | None = None, columns=OUT_COLUMNS) -> str:
+    """Rows ``start:stop`` of a batch block as CSV lines (``columns``, by default all of :data:`OUT_COLUMNS`,
     numbers as Python writes them, an empty number as an empty cell)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(
-        zip(*(column_values(name, block.columns[name][start:stop]) for name in OUT_COLUMNS)))
+        zip(*(column_values(name, block.columns[name][start:stop]) for name in columns)))
     return buf.getvalue()
+
+
+def chosen_columns(text: str | None) -> tuple | None:
+    """``--columns home,system,annual_cost_usd``: the output columns named, in that order (None: all); an unknown
+    or repeated name is an error listing the columns."""
+    from .errors import HeatcalcError
+
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OUT_COLUMNS]
+    if not names or unknown:
+        import difflib
+
+        hints = [f"{n} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(n, OUT_COLUMNS, 1))
+                 else n for n in unknown]
+        raise HeatcalcError(f"--columns: {', '.join(hints) or 'none given'}: give output columns, comma-separated, "
+                            f"from: {', '.join(OUT_COLUMNS)}")
+    if len(set(names)) != len(names):
+        raise HeatcalcError("--columns: names a column twice")
+    return tuple(names)
