@@ -231,10 +231,10 @@ def _pick_utility(state: dict, kind: str, given: str | None, where: str):
     if given is None:
         return None
     utilities = {k: v for k, v in state["utilities"].items() if v["type"] == kind}
-    wanted = _words(given)
-    if not wanted:
+    if not given.strip():
         raise HeatcalcError(f"{where}: is blank; give the utility's name (or leave it out: the ZIP's utility is "
                             "used)")
+    wanted = _words(given) or " ".join(given.strip().lower().split())
     exact = sorted(k for k in utilities if wanted in (_words(k), _words(utilities[k]["name"])))
     if len(exact) == 1 or (exact and len({utilities[k]["name"] for k in exact}) == 1):
         return exact[0]
