@@ -8,6 +8,7 @@ axes carry their units, and money is written as the tables write it ($1,234).
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
 
@@ -34,7 +35,8 @@ def _plt():
 
 def _header(fig, ax, title: str, handles=None, labels=None) -> None:
     """The title at the top left and the legend in a row above the plot, so neither covers the data."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12)
+    # wrapped to the figure's width (about 44 characters at 12 pt), never cut at its edge
+    fig.suptitle(textwrap.fill(title, 44), x=0.01, ha="left", fontsize=12)
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     if handles:  # under the plot, two entries a row: the figure is drawn about a phone's width
@@ -101,7 +103,7 @@ def _monthly_bars(months: list[dict], key: str, ylabel: str, title: str, money_a
     for i, system in enumerate(systems):
         ax.bar(x + (i - (len(systems) - 1) / 2) * width, [by[(system, k + 1)] for k in range(12)], width,
                color=SYSTEM_COLOR.get(system, "gray"), label=SYSTEM_LABEL.get(system, system))
-    ax.set_xticks(x, MONTHS)
+    ax.set_xticks(x, MONTHS, rotation=45, ha="right", rotation_mode="anchor")  # twelve labels side by side
     ax.set_ylabel(ylabel)
     if money_axis:
         _money_axis(ax)
@@ -128,7 +130,7 @@ def solar(monthly_kwh, used_kwh, exported_kwh):
     x = np.arange(12)
     ax.bar(x, used_kwh, 0.7, color="#E69F00", label="Used in the home")
     ax.bar(x, exported_kwh, 0.7, bottom=used_kwh, color="#56B4E9", label="Exported")
-    ax.set_xticks(x, MONTHS)
+    ax.set_xticks(x, MONTHS, rotation=45, ha="right", rotation_mode="anchor")  # twelve labels side by side
     ax.set_ylabel("Solar output [kWh a month]")
     _header(fig, ax, f"Rooftop solar: {float(np.sum(monthly_kwh)):,.0f} kWh a year")
     return fig
@@ -202,7 +204,9 @@ def breakeven(prices_usd_per_kwh: np.ndarray, hp_cost: np.ndarray, furnace_cost:
         x = breakeven_usd_per_kwh * 100
         y = float(np.interp(x, cents, hp_cost))
         ax.plot([x], [y], "o", color="black", ms=5)
-        ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=11, xytext=(6, -14), textcoords="offset points")
+        right = (x - cents[0]) / (cents[-1] - cents[0]) > 0.5  # the label toward the side with room
+        ax.annotate(f"break-even {x:.1f} c/kWh", (x, y), fontsize=11, xytext=(-6 if right else 6, -14),
+                    ha="right" if right else "left", textcoords="offset points")
     ax.set_xlabel("Electricity price [cents/kWh]")
     ax.set_ylabel("Cost [$ a year]")
     _money_axis(ax)
@@ -246,7 +250,7 @@ def peak_demand(months: list[dict]):
 
 def title_of(fig) -> str:
     """The chart's title (its suptitle)."""
-    return fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    return " ".join(fig._suptitle.get_text().split()) if getattr(fig, "_suptitle", None) is not None else ""
 
 
 def svg(fig, prefix: str = "", desc: str = "", standalone: bool = False) -> str:

@@ -46,6 +46,11 @@ th:first-child, td:first-child { text-align: left; }
 table.assumptions td { white-space: normal; text-align: left; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; max-width: 560px; height: auto; display: block; }
+.charts { display: block; }
+@media (min-width: 1000px) {  /* two charts a row on a wide screen, each filling its half */
+  .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 0 2em; }
+  .charts figure svg { max-width: 100%; }
+}
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; margin-right: 0.35em; }
 caption { text-align: left; color: var(--muted); font-size: 0.85rem; padding: 0.2em 0; caption-side: top; }
 details.numbers table { font-size: 0.8rem; }
@@ -61,6 +66,7 @@ details.numbers table { font-size: 0.8rem; }
   table.cards th[scope=row] { overflow-wrap: anywhere; }
   table.cards td::before { content: attr(data-label); color: var(--muted); text-align: left; }
   table.assumptions td { display: block; text-align: left; }
+  table.assumptions td::before { display: block; font-size: 0.75rem; }  /* the label above its value */
   figure svg { max-width: 100%; }
   .muted, figcaption, .where, caption { font-size: 0.75rem; }
 }
@@ -706,6 +712,7 @@ def home_section(c: Comparison, index: int) -> str:
              _notes(c),
              _rows_table(c),
              _buy_table(c)]
+    parts.append("<div class='charts'>")
     for name in chart_names(c):
         figure = chart(c, name, months)
         drawn = svg(figure, f"h{index}-{name}-", desc=CAPTIONS[name])
@@ -717,6 +724,7 @@ def home_section(c: Comparison, index: int) -> str:
                         "less at every price in that range.")
         parts.append(f"<figure class='chart' data-chart='{name}'>{drawn}"
                      f"<figcaption>{caption}</figcaption>{_numbers_behind(figure)}</figure>")
+    parts.append("</div>")
     parts.append(_assumptions(c))
     parts.append("<h3>What this does not tell you</h3><ul>" + "".join(f"<li>{t}</li>" for t in LIMITS) + "</ul>")
     parts.append("</section>")
