@@ -102,7 +102,8 @@ def test_time_of_use_cost_is_the_hour_by_hour_sum():
     tariff = {"electricity": [{"price": "0.60 $/kWh", "months": "12-12", "hours": "17-20", "days": "weekdays"},
                               {"price": "0.40 $/kWh", "months": [1, 2], "hours": "0-6"},
                               {"price": "0.20 $/kWh"}]}
-    c = run({"tariff": tariff})
+    # the periods set the electricity price (a profile price beside them would change nothing and is refused)
+    c = run({"tariff": tariff, "prices": {"natural_gas": "1.80 $/therm"}})
     home = c.home
     price = home.tariff_usd_per_kwh
     # the schedule by hand: 1 January 2023 was a Sunday; hour 17 of 1 Dec (a Friday) is peak
@@ -175,7 +176,7 @@ def test_monthly_costs_follow_the_tariff():
     from heatcalc.simulate import monthly_rows
 
     tariff = {"electricity": [{"price": "0.50 $/kWh", "months": [1]}, {"price": "0.20 $/kWh"}]}
-    c = run({"tariff": tariff})
+    c = run({"tariff": tariff, "prices": {"natural_gas": "1.80 $/therm"}})
     rows = [r for r in monthly_rows(c) if r["system"] == "heat_pump"]
     assert sum(r["cost_usd"] for r in rows) == pytest.approx(c.result("heat_pump").annual_cost_usd, rel=1e-9)
     jan, feb = rows[0], rows[1]

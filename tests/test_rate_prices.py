@@ -199,3 +199,20 @@ def test_a_heat_pump_rate_is_priced_by_hand_for_a_flat_seasonal_discount(tmp_pat
 def test_an_adjustment_may_not_turn_charges_into_payments(flat_rate):
     with pytest.raises(heatcalc.ProfileError, match=r"tariff.adjustment: makes an energy charge of the rate negative"):
         heatcalc.compare(home(flat_rate, adjustment="-0.25 $/kWh"))
+
+
+def test_time_of_use_periods_take_the_adjustment_too():
+    # `--electricity-price` under hand-written time-of-use periods changed nothing, silently; the periods' knob is
+    # tariff.adjustment, and the break-even adjustment (each kWh at its hour's price, all shifted alike) is exact:
+    # at it the heat pump and the furnace cost the same
+    path = str(ROOT / "profiles" / "sacramento-tou-economics.yaml")
+    with pytest.raises(heatcalc.ProfileError, match="tariff.adjustment"):
+        heatcalc.compare(path, **{"prices.electricity": 0.9})
+    c = heatcalc.compare(path)
+    x = c.summary.breakeven_rate_adjustment_usd_per_kwh
+    at = heatcalc.compare(path, **{"tariff.adjustment": x})
+    assert at.result("heat_pump").total_cost_usd == pytest.approx(at.result("furnace").total_cost_usd, abs=0.01)
+    # every hour's price moves by the adjustment: a heat pump's heating cost by its kWh x the adjustment
+    up = heatcalc.compare(path, **{"tariff.adjustment": 0.05})
+    hp, hp_up = c.result("heat_pump"), up.result("heat_pump")
+    assert hp_up.annual_cost_usd - hp.annual_cost_usd == pytest.approx(0.05 * hp.energy.electricity_kwh, rel=1e-9)

@@ -677,9 +677,10 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, 
 
 
 #: A price a tariff replaces in the bills, and the knob that does move them.
-REPLACED_PRICES = {"electricity": ("urdb", "a URDB rate (tariff.urdb) sets the electricity prices", "tariff.adjustment",
+REPLACED_PRICES = {"electricity": (("urdb", "electricity"), "the tariff (tariff.urdb or tariff.electricity) sets the "
+                                   "electricity prices", "tariff.adjustment",
                                    "$/kWh added to every energy charge of the rate"),
-                   "natural_gas": ("natural_gas", "the gas blocks (tariff.natural_gas) set the gas prices",
+                   "natural_gas": (("natural_gas",), "the gas blocks (tariff.natural_gas) set the gas prices",
                                    "tariff.natural_gas_adjustment", "$/therm added to every block's price")}
 
 
@@ -687,8 +688,8 @@ def _refuse_replaced_prices(b: _Builder, profile: Profile, overrides: dict, sour
     """A price the home's tariff replaces would change nothing: an error naming the knob that does, never silently
     ignored (prices.electricity under a URDB rate, prices.natural_gas under gas blocks)."""
     t = profile.tariff
-    for key, (field, why, knob, what) in REPLACED_PRICES.items():
-        if t is None or not getattr(t, field):
+    for key, (fields, why, knob, what) in REPLACED_PRICES.items():
+        if t is None or not any(getattr(t, f) for f in fields):
             continue
         if key in overrides:
             flag = {"electricity": "--electricity-price", "natural_gas": "--gas-price"}[key]
@@ -1270,6 +1271,14 @@ def _tariff(b: _Builder, profile: Profile, location: Location):
         return None
     dst = (location.state or "") not in money.NO_DST_STATES
     price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods], daylight_saving=dst)
+    adjustment = profile.tariff.adjustment
+    if adjustment:
+        price = price + adjustment
+        if price.min() < 0:
+            b.fail("tariff.adjustment", f"makes a period's price negative (${price.min():.3f}/kWh); an adjustment "
+                                        "shifts the prices, it may not turn them into payments")
+            return None
+        b.assume("tariff.adjustment", f"{adjustment:+.4g} $/kWh", "profile: added to every period's price")
     b.assume("tariff.electricity", f"time of use, ${np.mean(price):.3f}/kWh on average over the hours",
              "profile, in local clock time: " + ("daylight saving time from 12 March to 5 November (2023 dates)"
                                                  if dst else f"standard time all year ({location.state})")
@@ -1283,9 +1292,9 @@ def _urdb(b: _Builder, profile: Profile, location: Location):
     if t is None or t.urdb is None:
         if t is not None and t.name is not None:
             b.fail("tariff.name", "picks a rate of a URDB file: give tariff.urdb too")
-        if t is not None and t.adjustment:
-            b.fail("tariff.adjustment", "shifts a URDB rate's energy charges: give tariff.urdb too (without a rate, "
-                                        "set prices.electricity)")
+        if t is not None and t.adjustment and not t.electricity:
+            b.fail("tariff.adjustment", "shifts a URDB rate's energy charges (or the prices of tariff.electricity's "
+                                        "periods): give one of them too (without a rate, set prices.electricity)")
         return None
     return _read_rate(b, profile, location, "tariff", t.urdb, t.name, t.year, t.adjustment)
 

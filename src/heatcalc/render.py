@@ -403,9 +403,9 @@ def _print_breakeven(c: Comparison, console) -> None:
     fuel = furnace.energy.fuel
     unit = h.prices[fuel].unit
     lines = ["Break-even with the furnace (the other prices held):"]
-    urdb = h.bills is not None and h.bills.tariff is not None
+    rated = (h.bills is not None and h.bills.tariff is not None) or h.tariff_usd_per_kwh is not None
     blocks = h.bills is not None and h.bills.gas_blocks is not None
-    if urdb:
+    if rated:  # a URDB rate or time-of-use periods: the knob is the adjustment, not one price
         ra = s.breakeven_rate_adjustment_usd_per_kwh
         own = _own_adjustment(c, "adjustment")
         lines.append(f"  tariff.adjustment: {f'{ra:+.4f} $/kWh' if ra is not None else 'none'} (now {own:+.4f}"

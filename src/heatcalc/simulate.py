@@ -486,7 +486,7 @@ def breakeven_adjustments(home: Home, hp: SystemResult, other: SystemResult) -> 
     notes = []
     rate = gas = None
     t = home.profile.tariff
-    if setup.tariff is not None:
+    if setup.tariff is not None or home.tariff_usd_per_kwh is not None:  # a URDB rate, or time-of-use periods
         own = (t.adjustment or 0.0) if t is not None else 0.0
         lo, hi = ADJUSTMENT_RANGE["electricity"]
         x = price_shift_breakeven(home, hp, other, lo - own, hi - own)
@@ -683,13 +683,21 @@ def summarise(home: Home, results: list[SystemResult]) -> Summary:
             cop = money.breakeven_seasonal_cop(hp.energy.heat_btu, pe, furnace.annual_cost_usd)
     rate_adj = gas_adj = None
     notes: tuple = ()
-    if hp is not None and furnace is not None and hp.meets_load and furnace.meets_load and home.bills is not None \
-            and (home.bills.tariff is not None or home.bills.gas_blocks is not None):
+    both = hp is not None and furnace is not None and hp.meets_load and furnace.meets_load
+    if both and home.bills is not None and billed:
         rate_adj, gas_adj, ledger_cop, notes = breakeven_adjustments(home, hp, furnace)
         cop = cop if flat and home.bills.tariff is None else ledger_cop
-    if home.bills is not None and home.bills.tariff is not None:
-        notes = ("under a URDB rate the break-even is a tariff.adjustment (every energy charge shifted), not an "
-                 "electricity price",) + notes
+    elif both and not flat:  # time-of-use periods, priced kWh by kWh: every price shifted by x moves each by x kWh
+        extra_kwh = kwh(hp) - kwh(furnace)
+        t = home.profile.tariff
+        own = (t.adjustment or 0.0) if t is not None else 0.0
+        rate_adj = own - (hp.total_cost_usd - furnace.total_cost_usd) / extra_kwh if extra_kwh > 0 else None
+        if hp.energy.fuel is None and hp.annual_cost_usd > 0:  # its heating kWh x k, each at its hour's price
+            k = 1.0 - (hp.total_cost_usd - furnace.total_cost_usd) / hp.annual_cost_usd
+            cop = hp.energy.seasonal_efficiency / k if k > 0 else None
+    if not flat:
+        notes = ("under a rate or time-of-use prices the break-even is a tariff.adjustment (every energy charge "
+                 "shifted), not an electricity price",) + notes
     return Summary(cheapest=cheapest, heat_pump_savings_usd=savings, breakeven_electricity_usd_per_kwh=breakeven,
                    lowest_co2=lowest, breakeven_fuel_price_usd_per_unit=fuel_price, breakeven_seasonal_cop=cop,
                    breakeven_rate_adjustment_usd_per_kwh=rate_adj, breakeven_gas_adjustment_usd_per_therm=gas_adj,
