@@ -88,10 +88,11 @@ def test_a_utility_is_named_exactly_or_refused_with_the_candidates():
 
 def test_income_limits_by_household_size_and_area_median_income():
     # ma-massSave-incomeEligible-enhanced: 80 % of area median income.  ZCTA 02134's HUD 80 % limit is $130,250
-    # for four people; three people: x 0.90 (HUD's size factor) = $117,225.
+    # for four people; three people: x 0.90 (HUD's size factor) = $117,225, rounded to the nearest $50 with halves
+    # up as Rewiring America's API rounds (Math.round) = $117,250.
     f = inc.find(BOSTON, 117_000, 3, True, "Eversource", DAY)
     enhanced = next(r for r in f.rows if r.id == "MA-547")
-    assert enhanced.income_limit_usd == pytest.approx(117_225.0) and enhanced.income_status == "qualifies"
+    assert enhanced.income_limit_usd == pytest.approx(117_250.0) and enhanced.income_status == "qualifies"
     assert "MA-547" not in ids(inc.find(BOSTON, 117_300, 3, True, "Eversource", DAY))  # over the limit
     assert "MA-547" in ids(inc.find(BOSTON, 125_000, 4, True, "Eversource", DAY))  # 4 people: $130,250
     # ma-massSave-income-eligible: by household size as published, 3 people $83,642 (60 % of state median)
@@ -275,3 +276,23 @@ def test_the_command_reads_income_as_a_profile_does_and_shows_ids():
     table = runner.invoke(app, ["incentives", "--zip", BOSTON, "--income", "95k", "--household-size", "3",
                                 "--date", "2026-12-03"], env={"COLUMNS": "160"})
     assert table.exit_code == 0 and " Id " in table.stdout and "MA-3" in table.stdout
+
+
+def test_income_limits_by_county_area_and_month_as_the_api_reads_them():
+    # issue 31's reproductions, from the snapshot:
+    day = dt.date(2026, 6, 1)
+    # a county table's `other` row covers the counties it does not list: Rutland (05701), Green Mountain Power,
+    # $40,000 for 2 people qualifies for the low-income offer (VT-10, limit $65,500): $2,200 + $2,000 = $4,200
+    rutland = inc.find("05701", 40_000, 2, True, "Green Mountain Power", day)
+    vt10 = next(r for r in rutland.rows if r.id == "VT-10")
+    assert vt10.applies and vt10.income_limit_usd == 65_500
+    assert inc.apply(rutland, "ducted_heat_pump", 20_000, 3.0).usd == 4_200
+    # a ZIP touching several counties takes the lowest limit over them: Hinesburg (05461), $72,000 for 2 gets the
+    # moderate-income bonus (VT-8), not the low-income one
+    hinesburg = inc.find("05461", 72_000, 2, True, "Green Mountain Power", day)
+    applying = {r.id for r in hinesburg.rows if r.applies and "ducted_heat_pump" in r.items}
+    assert "VT-8" in applying and "VT-10" not in applying
+    # area-median-income limits rounded to the nearest $50: 87106, $62,195 for 3 keeps New Mexico's $8,000
+    abq = inc.find("87106", 62_195, 3, True, None, day)
+    nm263 = next(r for r in abq.rows if r.id == "NM-263")
+    assert nm263.applies and nm263.income_limit_usd == 62_200 and nm263.amount_usd == 8_000

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -301,8 +302,10 @@ def state_utilities(state_code: str) -> list[str]:
     return sorted({v["name"] for v in state["utilities"].values() if v["type"] == "utility"})
 
 
-def _income_limit(key: str, household: Household, zcta: str, county_fips: str | None):
-    """(limit in $/year, or None, and why not) of an income rule for this household."""
+def _income_limit(key: str, household: Household, zcta: str, county_fips):
+    """(limit in $/year, or None, and why not) of an income rule for this household.  ``county_fips``: the counties
+    the ZIP touches (a string, or several): a county table's limit is the lowest over them, its ``other`` row
+    covering those it does not list, as Rewiring America's API reads the tables."""
     rule = _data()["thresholds"].get(key)
     if rule is None:
         return None, "its income rule is not in the data"
@@ -310,9 +313,12 @@ def _income_limit(key: str, household: Household, zcta: str, county_fips: str | 
         return None, "give the household's size"
     kind, t = rule["type"], rule["thresholds"]
     size = household.size
+    monthly = "monthly" in str(rule.get("description", "")).lower()  # given a month: annualised wherever it is
     if kind == "hhsize":
         table = {int(k): float(v) for k, v in t.items()}
         limit = table.get(size, table[max(table)] if size > max(table) else None)
+        if limit is not None and monthly:
+            limit *= 12.0
     elif kind == "ami-percentage":
         row = _zctas()["ami"].get(zcta)
         if row is None or row[5] is None:
@@ -322,15 +328,21 @@ def _income_limit(key: str, household: Household, zcta: str, county_fips: str | 
         four = row[columns[int(pct)]] if int(pct) in columns and pct == int(pct) and row[columns[int(pct)]] \
             else row[5] * pct / 100.0
         factor = HUD_SIZE_FACTOR.get(size, 1.32 + 0.08 * (size - 8))
-        limit = four * factor
+        limit = math.floor(four * factor / 50.0 + 0.5) * 50.0  # to the nearest $50, halves up, as the API rounds
     elif kind == "county-hhsize":
-        table = t.get(county_fips or "")
-        if table is None:
+        fips = [county_fips] if isinstance(county_fips, str) else list(county_fips or ())
+        limits = []
+        for code in fips:
+            table = t.get(code) or t.get("other")
+            if table is None:  # the household may live in a county the limits leave out: none applies
+                return None, "its income limits do not cover this county"
+            by = {int(k): float(v) for k, v in table.items()}
+            one = by.get(size, by[max(by)] if size > max(by) else None)
+            if one is not None:
+                limits.append(one * 12.0 if monthly else one)
+        if not limits:
             return None, "its income limits do not cover this county"
-        by = {int(k): float(v) for k, v in table.items()}
-        limit = by.get(size, by[max(by)] if size > max(by) else None)
-        if limit is not None and "monthly" in rule.get("description", "").lower():
-            limit *= 12.0
+        limit = min(limits)
     elif kind == "fpl-percentage":
         fpl = _data()["fpl"]
         state = _state_of(zcta)
@@ -383,7 +395,7 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
         notes = [f"utility programs are not included ({why}): give the household's electric utility "
                  f"({'--utility NAME' if where == '--zip' else 'household.utility'})"]
     counties = sorted(((share, gid) for gid, share in geos if info.get(str(gid), [""])[0] == "county"), reverse=True)
-    county_fips = info[str(counties[0][1])][3] if counties else None
+    county_fips = tuple(dict.fromkeys(info[str(gid)][3] for _, gid in counties))  # every county the ZIP touches
     home_geos = {gid for gid, share in geos if info.get(str(gid), [""])[0] == "state"}
     home_geos |= {counties[0][1]} if counties else set()
     home_geos |= {gid for gid, share in geos if info.get(str(gid), [""])[0] == "custom" and share >= 0.5}
