@@ -944,7 +944,8 @@ def incentives(
         show_default=False)] = None,
     owner: Annotated[bool, typer.Option("--owner/--renter", help="Owner (default) or renter.")] = True,
     utility: Annotated[Optional[str], typer.Option(
-        "--utility", help="The electric utility's name, e.g. Eversource (utility programs need it).",
+        "--utility", help="The electric utility's name or key, e.g. Eversource (default: the ZIP's utility, as "
+                          "Rewiring America's data maps it).",
         show_default=False)] = None,
     date: Annotated[Optional[str], typer.Option(
         "--date", help="The date of the purchase, YYYY-MM-DD (default today): only programs in effect then.",
