@@ -389,7 +389,8 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
 
 
 def find_incentives(zip: str, income: float | None = None, household_size: int | None = None, owner: bool = True,
-                    utility: str | None = None, date: str | None = None) -> "Finding":
+                    utility: str | None = None, date: str | None = None,
+                    include_unlaunched: bool = False) -> "Finding":
     """``heatcalc incentives``: the incentives for heat pumps (and the electrical and weatherization work around
     one) that apply to a household at a ZIP code on a date (default today), from the embedded dated snapshot of
     Rewiring America's data (:class:`heatcalc.incentives.Finding`; ``finding_dict`` gives the JSON)."""
@@ -409,7 +410,8 @@ def find_incentives(zip: str, income: float | None = None, household_size: int |
             on = dt.date.fromisoformat(str(date))
         except ValueError:
             raise HeatcalcError(f"--date: a date as YYYY-MM-DD, got {date!r}") from None
-    return find(str(zip), income, household_size, owner, utility, on)
+    _arg("find_incentives", "include_unlaunched", include_unlaunched, bool, "True or False", none=False)
+    return find(str(zip), income, household_size, owner, utility, on, include_unlaunched=include_unlaunched)
 
 
 def stations(state: str | None = None, near: str | None = None, limit: int = 0) -> list[dict]:

@@ -951,6 +951,9 @@ def incentives(
         "--date", help="The date of the purchase, YYYY-MM-DD (default today): only programs in effect then.",
         show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    include_unlaunched: Annotated[bool, typer.Option(
+        "--include-unlaunched", help="In a state Rewiring America does not yet serve, list its state and utility "
+                                     "offers too (marked).")] = False,
 ):
     """Incentives for a heat pump at a ZIP code (rebates, tax credits, assistance; and the panel, wiring and
     weatherization work a heat pump may need), for the household's income and size, from a dated snapshot of
@@ -963,7 +966,7 @@ def incentives(
         from .profile import parse_field_value
 
         income = parse_field_value("household.income", income, "command line", label="--income")
-    finding = find_incentives(zip_code, income, household_size, owner, utility, date)
+    finding = find_incentives(zip_code, income, household_size, owner, utility, date, include_unlaunched)
     render.write_incentives(finding, format.value, sys.stdout, render.make_console())
     stale = snapshot_warning()
     if stale:

@@ -38,6 +38,13 @@ from .errors import HeatcalcError
 
 DATA = Path(__file__).resolve().parent / "data" / "incentives"
 
+#: The states whose offers Rewiring America's API serves (src/data/types/states.ts, LAUNCHED_STATES, at the
+#: snapshot's commit 16ad9bf): elsewhere its data is in development, and its state and utility offers are left out
+#: unless asked for (``include_unlaunched``), then marked.
+LAUNCHED_STATES = frozenset({
+    "AK", "AZ", "CA", "CO", "CT", "DC", "DE", "GA", "HI", "IA", "IL", "IN", "MA", "ME", "MI", "MN", "MO", "NC", "NH",
+    "NJ", "NM", "NV", "NY", "OH", "OR", "PA", "RI", "TX", "UT", "VA", "VT", "WI", "WY"})
+
 #: The items a heat pump purchase covers, by the kind of heat pump.
 SYSTEM_ITEMS = {"ducted": "ducted_heat_pump", "ductless": "ductless_heat_pump",
                 "ground_source": "geothermal_heating_installation"}
@@ -358,9 +365,11 @@ def _income_limit(key: str, household: Household, zcta: str, county_fips):
 
 
 def find(zip_code: str, income_usd: float | None = None, size: int | None = None, owner: bool = True,
-         utility: str | None = None, on: dt.date | None = None, items=None, where: str = "--zip") -> Finding:
+         utility: str | None = None, on: dt.date | None = None, items=None, where: str = "--zip",
+         include_unlaunched: bool = False) -> Finding:
     """The incentives for heat pumps (and, unless ``items`` says otherwise, the electrical and weatherization work
-    around one) that apply to a household at ``zip_code`` on ``on`` (default today)."""
+    around one) that apply to a household at ``zip_code`` on ``on`` (default today).  In a state Rewiring America
+    does not yet serve (:data:`LAUNCHED_STATES`) only federal offers, unless ``include_unlaunched``."""
     from .weather.stations import zip5
 
     zcta = zip5(str(zip_code))  # every form the location takes: 02134, 2134 (a lost leading zero), 02134-1234
@@ -405,7 +414,12 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     wanted = set(items) if items else set(HEAT_PUMP_ITEMS) | set(RELATED_ITEMS)
     notes = [] if electric else notes
     candidates = []
-    for x, scope in [(x, "federal") for x in data["federal"]] + [(x, state_code) for x in state["incentives"]]:
+    served = state_code in LAUNCHED_STATES
+    if not served and not include_unlaunched and state["incentives"]:
+        notes.append(f"{state_code}'s state and utility offers are left out: Rewiring America does not yet serve "
+                     f"{state_code} (its data there is in development; --include-unlaunched shows them, marked)")
+    local = state["incentives"] if served or include_unlaunched else []
+    for x, scope in [(x, "federal") for x in data["federal"]] + [(x, state_code) for x in local]:
         if not set(x["items"]) & wanted:
             continue
         if ("homeowner" if owner else "renter") not in x.get("owner_status", ["homeowner", "renter"]):
@@ -445,7 +459,9 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
         candidates.append(Incentive(
             x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
             dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
-            str(x.get("start_date", "")), str(x.get("end_date", "")), x.get("description", ""), x.get("url", "")))
+            str(x.get("start_date", "")), str(x.get("end_date", "")),
+            ("[not yet served by Rewiring America] " if scope != "federal" and not served else "")
+            + x.get("description", ""), x.get("url", "")))
     rows = _stack(candidates, state, notes)
     utilities = state["utilities"]
     return Finding(data["snapshot"], zcta, state_code, utilities[electric]["name"] if electric else None, others,
