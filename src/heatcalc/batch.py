@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import glob
 import os
-import re
 import sys
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import HeatcalcError, Problem, ProfileError
+from .profile.reading import looks_like_table_header
 from .fileio import MAX_LINE_BYTES, LineTooLong, has_undecodable, text_lines
 from .homes import (  # noqa: F401  (the per-home route's names, used by the CLI and tests through this module)
     BLOCK, MAX_CSV_FIELD, HomeInput, Outcome, _spec, check_table_header, process_block, read_defaults,
@@ -72,18 +72,6 @@ def profile_paths(items: Iterable[str]) -> Iterator[Path]:
     for item in iter_profile_inputs([i for i in items if i != "-"]):
         if item.kind == "file":
             yield item.payload
-
-
-_HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
-
-
-def looks_like_table_header(line: str) -> bool:
-    """True for the header of a homes table (``home,location.zip,heating_load.annual``): comma-separated dotted
-    field names.  A YAML profile's first line (``name: ...``, ``location:``, ``---``, ``# note``, ``{...}``) is not."""
-    cells = [c.strip().strip('"').strip() for c in line.lstrip("\ufeff").strip().split(",")]
-    if not cells or not all(_HEADER_CELL.match(c) for c in cells):
-        return False
-    return len(cells) > 1 or "." in cells[0]
 
 
 def read_stdin(defaults: dict, stdin=None) -> Iterator[HomeInput]:
@@ -166,7 +154,7 @@ def _table_rows(reader, header: list[str], source: str, defaults: dict) -> Itera
             continue
         cells = dict(zip(header, row))
         home = cells.pop("home", "").strip() or str(number)
-        yield HomeInput(home, "row", (cells, defaults), source, line)
+        yield HomeInput(home, "row", (cells, defaults), source, line, f"row {number}")
 
 
 def open_table(path: str, defaults: dict, stdin=None) -> Iterator[HomeInput]:
@@ -352,7 +340,8 @@ def _parquet_chunks(checked, defaults: dict, size: int):
                     homes = [str(number + i + 1) for i in range(n)]
                 number += n
                 cells = [_parquet_cells(columns[name]) for name in fields]
-                yield Chunk(str(f), fields, cells, homes, list(range(row + 1, row + n + 1)), {}, defaults)
+                numbers = list(range(row + 1, row + n + 1))
+                yield Chunk(str(f), fields, cells, homes, numbers, {}, defaults, [f"row {i}" for i in numbers])
                 row += n
 
 

@@ -7,9 +7,9 @@ YAML is composed into nodes by the safe (C) loader and only plain scalars, lists
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import math
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +158,29 @@ def load_profile_file(path: Path) -> Profile:
         raw = read_limited(path, MAX_PROFILE_BYTES, "profile")
     except InputError as exc:
         raise ProfileError(source, [Problem("", exc.reason)]) from None
+    _refuse_table(raw, path)
     return parse_profile_text(raw, source, default_name=path.stem, base_dir=path.resolve().parent)
+
+
+_HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+
+
+def looks_like_table_header(line: str) -> bool:
+    """True for the header of a homes table (``home,location.zip,heating_load.annual``): comma-separated dotted
+    field names.  A YAML profile's first line (``name: ...``, ``location:``, ``---``, ``# note``, ``{...}``) is not."""
+    cells = [c.strip().strip('"').strip() for c in line.lstrip("\ufeff").strip().split(",")]
+    if not cells or not all(_HEADER_CELL.match(c) for c in cells):
+        return False
+    return len(cells) > 1 or "." in cells[0]
+
+
+def _refuse_table(raw: bytes, path: Path) -> None:
+    """A homes table (a .csv or .parquet file, or a first line that is a table's header) given where a profile is
+    expected: say how to run it, rather than read its text as YAML."""
+    first = raw[:4096].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if path.suffix.lower() in (".csv", ".tsv", ".parquet") or raw[:4] == b"PAR1" or looks_like_table_header(first):
+        raise ProfileError(str(path), [Problem("", "is a homes table, not a YAML profile: run it with "
+                                                    f"heatcalc batch --homes {path}", 1)])
 
 
 def parse_profile_text(raw: bytes | str, source: str, default_name: str = "profile",
