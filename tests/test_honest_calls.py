@@ -94,3 +94,27 @@ def test_any_csv_header_is_a_header_and_is_printed_literally(write, cli):
     proc = cli("compare", write("e.yaml", "location: {zip: '02134'}\nheating_load:\n"
                                           "  hourly: {file: env.csv, column: y, unit: kWh}\n"))
     assert proc.returncode == 2 and "abc123" not in proc.stderr
+
+
+def test_errors_cross_process_boundaries_whole():
+    # compare_many(jobs=2) raises a worker's errors in the parent: each must unpickle to the same error (an
+    # InputError pickled by its message alone broke the pool: "missing 1 required positional argument: 'reason'")
+    import pickle
+
+    from heatcalc.errors import Problem, ProfileError, ProfileErrors
+    from heatcalc.fileio import InputError, OutputError
+
+    for error in (InputError("a.yaml", "no such file"), OutputError("out.csv", "disk full"),
+                  ProfileError("home.yaml", [Problem("location.zip", "unknown ZIP", 3)]),
+                  ProfileErrors([ProfileError("b.yaml", [Problem("", "empty")])])):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error) and again.lines() == error.lines()
+        assert set(vars(again)) == set(vars(error))
+
+
+def test_compare_many_in_processes_yields_a_missing_files_error(tmp_path):
+    results = list(heatcalc.compare_many([str(tmp_path / "missing.yaml"),
+                                          {"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"}}],
+                                         jobs=2))
+    assert isinstance(results[0], heatcalc.HeatcalcError) and "missing.yaml" in str(results[0])
+    assert results[1].summary.cheapest

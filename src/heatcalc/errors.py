@@ -57,6 +57,9 @@ class ProfileError(HeatcalcError):
         self.problems = list(problems)
         super().__init__("; ".join(p.describe(source) for p in self.problems))
 
+    def __reduce__(self):  # raised in a worker process, it comes back whole
+        return type(self), (self.source, self.problems)
+
     def lines(self) -> list[str]:
         return [p.describe(self.source) for p in self.problems]
 
@@ -74,6 +77,9 @@ class ProfileErrors(HeatcalcError):
     def __init__(self, errors: list[ProfileError]):
         self.errors = list(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def lines(self) -> list[str]:
         return [line for e in self.errors for line in e.lines()]

@@ -39,6 +39,9 @@ class InputError(HeatcalcError):
         self.source, self.reason = source, reason
         super().__init__(f"{source}: {reason}")
 
+    def __reduce__(self):  # raised in a worker process, it comes back whole (pickle passes only str(self) otherwise)
+        return type(self), (self.source, self.reason)
+
 
 def pipe_wait_s() -> float:
     """How long to wait for a program to start writing to a named pipe (``HEATCALC_PIPE_WAIT``, seconds)."""
@@ -202,6 +205,9 @@ class OutputError(HeatcalcError):
     def __init__(self, name: str, reason: str):
         self.name, self.reason = name, reason
         super().__init__(f"{name}: {reason}")
+
+    def __reduce__(self):
+        return type(self), (self.name, self.reason)
 
 
 def _reason(exc: OSError) -> str:
