@@ -175,3 +175,73 @@ def csv_rows(text):
     import io
 
     return csv.DictReader(io.StringIO(text))
+
+
+def test_frames_say_what_is_missing_and_type_what_is_there():
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    home = {"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"}, "economics": {"current": "furnace"}}
+    comparison = heatcalc.compare(home)
+    frame = comparison.to_frame().set_index("system")
+    rows = {r.system: r for r in comparison.rows}
+    # no fuel is NA, not ''
+    assert frame.loc["heat_pump", "fuel"] is pd.NA and frame.loc["furnace", "fuel"] == "natural_gas"
+    # peak_hour: the CSV's "MM-DD HH:00" as a timestamp of the typical year's calendar (2023)
+    month_day, hour = rows["heat_pump"].peak_hour.split()
+    assert frame.loc["heat_pump", "peak_hour"] == pd.Timestamp(f"2023-{month_day} {hour}")
+    # counts are integers, equal to the rows' values
+    assert str(frame["backup_hours"].dtype) == "Int64"
+    assert frame.loc["heat_pump", "backup_hours"] == rows["heat_pump"].backup_hours
+    # payback: the current system has none (NA); an option that saves nothing never pays back (inf); either way the
+    # CSV row holds None, and the frame tells them apart
+    assert rows["furnace"].simple_payback_years is None and pd.isna(frame.loc["furnace", "simple_payback_years"])
+    loses = [s for s, r in rows.items() if s != "furnace" and r.npv_vs_current_usd is not None
+             and r.total_cost_usd >= rows["furnace"].total_cost_usd]
+    assert loses  # resistance heat costs more to run than gas in Boston
+    for system in loses:
+        assert rows[system].simple_payback_years is None and frame.loc[system, "simple_payback_years"] == np.inf
+    # a home with no economics: payback missing (NA), not never
+    plain = heatcalc.compare({k: v for k, v in home.items() if k != "economics"}).to_frame()
+    assert plain["simple_payback_years"].isna().all() and not np.isinf(plain["simple_payback_years"]).any()
+    # compare_frame and a sweep type their columns as to_frame does
+    table = heatcalc.compare_frame(pd.DataFrame({"location.zip": ["02134"], "heating_load.annual": ["60 MMBtu"],
+                                                 "economics.current": ["furnace"]}))
+    assert {c: str(table.dtypes[c]) for c in frame.columns} == {c: str(frame.dtypes[c]) for c in frame.columns}
+    assert (table.set_index("system")["simple_payback_years"].fillna(-1) == frame["simple_payback_years"].fillna(-1)
+            ).all()
+    sweep = heatcalc.sweep(ROOT / "profiles" / "boston-gas.yaml", "prices.electricity=0.1,0.3").to_frame()
+    assert str(sweep["peak_hour"].dtype).startswith("datetime64") and str(sweep["cheapest"].dtype) == "boolean"
+    assert sweep["cheapest"].iloc[-1] is pd.NA  # the break-even row names no cheapest system
+    # incentives: dates as timestamps, a missing date or income limit NA
+    offers = heatcalc.find_incentives("02134").to_frame()
+    assert str(offers["start_date"].dtype).startswith("datetime64") and offers["end_date"].isna().any()
+    assert str(offers["income_limit_usd"].dtype) == "float64" and str(offers["id"].dtype) == "string"
+
+
+def test_rows_of_a_table_without_names_are_named_by_their_row_number(tmp_path, cli):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"location.zip": ["02134", "60601"], "heating_load.annual": ["60 MMBtu"] * 2},
+                         index=["h00000", "h00001"])
+    out = heatcalc.compare_frame(frame)
+    # the home keeps the index's label; its profile is the row it came from, counted as df.iloc counts
+    assert out["home"].unique().tolist() == ["h00000", "h00001"]
+    assert out["profile"].unique().tolist() == ["row 0", "row 1"]
+    # the same on the per-home route (economics sends a row home by home)
+    out = heatcalc.compare_frame(frame.assign(**{"economics.current": "furnace"}))
+    assert out["profile"].unique().tolist() == ["row 0", "row 1"]
+    # a CSV table with a home column: profiles are the rows' numbers (1 = first row after the header)
+    table = tmp_path / "homes.csv"
+    table.write_text("home,location.zip,heating_load.annual\nh00000,02134,60 MMBtu\nh00001,60601,60 MMBtu\n")
+    proc = cli("batch", "--homes", table)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted({(r["home"], r["profile"]) for r in csv_rows(proc.stdout)}) == [("h00000", "row 1"),
+                                                                                 ("h00001", "row 2")]
+
+
+def test_a_table_given_as_a_profile_says_to_use_homes(tmp_path, cli):
+    table = tmp_path / "homes.csv"
+    table.write_text("location.zip,heating_load.annual\n02134,60 MMBtu\n")
+    for command in ("compare", "check", "batch"):
+        proc = cli(command, table)
+        assert proc.returncode != 0 and "Traceback" not in proc.stderr
+        assert f"is a homes table, not a YAML profile: run it with heatcalc batch --homes {table}" in proc.stderr

@@ -306,9 +306,9 @@ class SweepResult(NamedTuple):
     def to_frame(self):
         """:meth:`rows` as a pandas DataFrame."""
         from .frames import records_frame
-        from .results import COLUMNS
+        from .results import COLUMNS, typed_frame
 
-        return records_frame(self.rows(), list(self.fields) + ["cheapest"] + list(COLUMNS))
+        return typed_frame(records_frame(self.rows(), list(self.fields) + ["cheapest"] + list(COLUMNS)))
 
 
 def size(profile: str | Path | Mapping[str, Any] | Profile, **overrides: Any):

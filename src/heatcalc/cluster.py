@@ -65,11 +65,9 @@ def _frame_columns() -> tuple:
 def _empty_frame():
     import pandas as pd
 
-    from .rows import BOOL_COLUMNS, TEXT_COLUMNS
+    from .results import typed_frame
 
-    return pd.DataFrame({c: pd.Series([], dtype=object if c in TEXT_COLUMNS or c == "error" else "bool"
-                                      if c in BOOL_COLUMNS else "float64")
-                         for c in _frame_columns()})
+    return typed_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in _frame_columns()}))
 
 
 def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, source: str = "DataFrame",
@@ -127,25 +125,29 @@ def _side_by_side(left, right):
 
 
 def _wide(long):
-    """One row per home: each system's columns prefixed by it (``heat_pump.annual_cost_usd``)."""
+    """One row per home: each system's columns prefixed by it (``heat_pump.annual_cost_usd``), typed as the long
+    frame's.  A home's rows are consecutive in the long frame (same ``home``, same index label)."""
+    import numpy as np
     import pandas as pd
 
     from .rows import OUT_COLUMNS
 
-    per_home = [c for c in long.columns if c not in OUT_COLUMNS and c != "error"] + ["home", "error"]
+    per_home = [c for c in long.columns if c not in OUT_COLUMNS and c != "error"] + ["home", "error", "profile"]
     values = [c for c in OUT_COLUMNS if c not in ("home", "profile", "system")]
-    rows, index = [], []
-    position = pd.Series(range(len(long)))
-    for _, group in position.groupby([long["home"].to_numpy()], sort=False):
-        part = long.iloc[group.to_numpy()]
-        row = {c: part[c].iloc[0] for c in per_home if c in part.columns}
-        row["profile"] = part["profile"].iloc[0]
-        for _, r in part.iterrows():
-            if isinstance(r["system"], str) and r["system"]:
-                row.update({f"{r['system']}.{c}": r[c] for c in values})
-        rows.append(row)
-        index.append(part.index[0])
-    return pd.DataFrame(rows, index=pd.Index(index, name=long.index.name))
+    home = long["home"].astype(object).to_numpy()
+    label = np.asarray(long.index, dtype=object)
+    starts = np.ones(len(long), dtype=bool)
+    starts[1:] = (home[1:] != home[:-1]) | (label[1:] != label[:-1])
+    code = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    wide = long.iloc[first][per_home].set_axis(pd.RangeIndex(len(first)))
+    system = long["system"].astype(object).where(long["system"].notna(), "").to_numpy()
+    for name in dict.fromkeys(s for s in system if s):
+        at = np.flatnonzero(system == name)
+        part = long.iloc[at][values].set_axis(pd.Index(code[at]))
+        part = part[~part.index.duplicated(keep="last")]
+        wide = wide.join(part.set_axis([f"{name}.{c}" for c in values], axis=1))
+    return wide.set_axis(pd.Index(long.index[first], name=long.index.name))
 
 
 def _checked_defaults(defaults) -> dict:
@@ -181,7 +183,18 @@ def _checked_prices(prices: dict | None) -> dict:
             for k, v in (prices or {}).items()}
 
 
-def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: bool = False):
+def _row_numbers(index, part: bool) -> list:
+    """What names each row's profile when it has no ``name``: ``row N``, N an integer index's label (a default
+    index counts rows from 0, as ``df.iloc``), else the row's position in the frame; in one partition of a dask frame
+    (whose position in the whole is not known until it is computed) a non-integer index's label itself."""
+    import pandas as pd
+
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return [f"row {i}" for i in index]
+    return [str(i) for i in index] if part else [f"row {i}" for i in range(len(index))]
+
+
+def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: bool = False, part: bool = False):
     import numpy as np
     import pandas as pd
 
@@ -204,7 +217,8 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: boo
     else:
         labels = [None] * len(df)
     homes = [str(h).strip() if h is not None and str(h).strip() else str(i) for h, i in zip(labels, df.index)]
-    block = run_chunk(Chunk(source, fields, cells, homes, [None] * len(df), {}, defaults), overrides or None)
+    block = run_chunk(Chunk(source, fields, cells, homes, [None] * len(df), {}, defaults,
+                            _row_numbers(df.index, part)), overrides or None)
     failed = np.array([p is not None for p in block.problems])
     counts = np.where(failed, 1, block.counts)  # a failed home keeps one row, for its error
     total = int(counts.sum())
@@ -223,26 +237,22 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: boo
     for at, m in zip(fail_at, messages):
         error[at] = m if lists else "; ".join(m)
     out["error"] = error
-    from .rows import frame_dtypes
+    from .results import typed_frame
 
     frame = pd.DataFrame({name: pd.Series(values, dtype=object if values.dtype == object else "float64", copy=False)
                           for name, values in out.items()}, columns=list(_frame_columns()))
-    frame = frame.astype(frame_dtypes(frame.columns))
+    frame = typed_frame(frame)
     # each row carries its home's label in the input's index
     frame.index = df.index[np.repeat(np.arange(len(df)), counts)]
     return frame
 
 
 def _typed(frame):
-    """Text columns as pandas' string dtype and ``meets_load`` as nullable boolean: a schema Arrow and Parquet can
-    take without looking at the values (object columns carry none)."""
-    from .rows import BOOL_COLUMNS, TEXT_COLUMNS
-
-    kinds = {c: "string" for c in frame.columns if c in TEXT_COLUMNS or c == "error"}
-    kinds.update({c: "boolean" for c in frame.columns if c in BOOL_COLUMNS})
-    return frame.astype(kinds)
+    """The pandas frame's types with ``error`` as text too (its problems joined by ``; ``): a schema Arrow and
+    Parquet can take without looking at the values (an object column carries none)."""
+    return frame.astype({"error": "string"})
 
 
 def _compare_typed(df, defaults: dict, overrides: dict, source: str):
-    return _typed(_compare_pandas(df, defaults, overrides, source))
+    return _typed(_compare_pandas(df, defaults, overrides, source, part=True))
 

@@ -567,7 +567,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     pick = keep.tolist()
     return _Homes(
         rows=rows[keep],
-        names=[names[j] if names[j] is not None else f"row {chunk.homes[rows[j]]}" for j in pick],
+        names=[names[j] if names[j] is not None else _row_name(chunk, rows[j]) for j in pick],
         station=station[keep], ua=ua[keep], bp=bp[keep],
         has_hp=has_hp[keep], has_furnace=has_furnace[keep], has_resistance=has_resistance[keep],
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
@@ -1335,7 +1335,8 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
             items.append(b.HomeInput(chunk.homes[i], "error", chunk.errors[i], chunk.source, chunk.lines[i]))
         else:
             cells = {f: c[i] for f, c in zip(chunk.fields, chunk.cells)}
-            items.append(b.HomeInput(chunk.homes[i], "row", (cells, chunk.defaults), chunk.source, chunk.lines[i]))
+            items.append(b.HomeInput(chunk.homes[i], "row", (cells, chunk.defaults), chunk.source, chunk.lines[i],
+                                     _row_name(chunk, i)))
     parts = []
     if homes is not None:
         parts.append((homes.rows, fast_counts, fast_cols))
@@ -1386,7 +1387,7 @@ def ranks(counts: np.ndarray) -> np.ndarray:
 
 def chunks_from_items(items, defaults: dict, size: int):
     """Group a homes table's rows (``batch.HomeInput`` of kind row or error) into chunks of ``size`` rows."""
-    homes, lines, errors, rows = [], [], {}, []
+    homes, lines, errors, rows, names = [], [], {}, [], []
     source = None
     hourly = set(TARIFF_FIELDS) | set(SOLAR_FIELDS)
     for item in items:
@@ -1400,14 +1401,21 @@ def chunks_from_items(items, defaults: dict, size: int):
             rows.append(None)
         homes.append(item.home)
         lines.append(item.line)
+        names.append(item.profile_name)
         if len(homes) >= size:
-            yield _chunk(source, rows, homes, lines, errors, defaults)
-            homes, lines, errors, rows = [], [], {}, []
+            yield _chunk(source, rows, homes, lines, errors, defaults, names)
+            homes, lines, errors, rows, names = [], [], {}, [], []
     if homes:
-        yield _chunk(source, rows, homes, lines, errors, defaults)
+        yield _chunk(source, rows, homes, lines, errors, defaults, names)
 
 
-def _chunk(source, rows, homes, lines, errors, defaults) -> Chunk:
+def _chunk(source, rows, homes, lines, errors, defaults, names) -> Chunk:
     fields = tuple(next((r for r in rows if r is not None), {}))
     cells = [[None if r is None else r.get(f) for r in rows] for f in fields]
-    return Chunk(source, fields, cells, homes, lines, errors, defaults)
+    return Chunk(source, fields, cells, homes, lines, errors, defaults, names)
+
+
+def _row_name(chunk: Chunk, i: int) -> str:
+    """What names row ``i``'s profile when it has no ``name``: ``row 12``."""
+    name = None if chunk.names is None else chunk.names[i]
+    return f"row {chunk.homes[i]}" if name is None else name

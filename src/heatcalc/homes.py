@@ -26,6 +26,8 @@ class HomeInput(NamedTuple):
     payload: Path | bytes | tuple[dict, dict] | Problem  # by kind: file, yaml, row (cells, defaults), error
     source: str  # for messages: the file, or "homes.csv"
     line: int | None = None
+    profile_name: str | None = None  # a table row's profile, when the row has no name: "row 12"
+
 
 class Outcome(NamedTuple):
     home: str
@@ -166,7 +168,7 @@ def _spec(item: HomeInput):
         raise ProfileError(item.source, [p._replace(line=item.line) for p in exc.problems]) from None
     lines = {path: item.line for path in _paths(data)}
     lines[""] = item.line
-    return validate(data, item.source, lines, default_name=f"row {item.home}", base_dir=table_folder(item.source))
+    return validate(data, item.source, lines, default_name=item.profile_name or f"row {item.home}", base_dir=table_folder(item.source))
 
 
 def table_folder(source) -> "Path | None":

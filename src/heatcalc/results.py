@@ -76,11 +76,67 @@ TEXT_COLUMNS = frozenset({"home", "profile", "system", "fuel", "fuel_unit", "pea
 BOOL_COLUMNS = frozenset({"meets_load"})
 
 
+#: Columns that count hours of the year: whole numbers, typed as integers in frames.
+COUNT_COLUMNS = frozenset({"backup_hours", "unmet_hours", "unmet_cooling_hours"})
+PAYBACK_COLUMNS = ("simple_payback_years", "simple_payback_years_low", "simple_payback_years_high")
+#: The typical year is laid on calendar 2023 (as :func:`heatcalc.money.clock_hours` and ``hourly_frame`` do):
+#: a frame's ``peak_hour`` is a timestamp in it, in the weather's local standard time.
+FRAME_YEAR = 2023
+
+
 def frame_dtypes(columns) -> dict:
-    """The pandas dtype of each output column, the same for ``Comparison.to_frame()`` and
-    ``heatcalc.compare_frame``: text as object, ``meets_load`` as nullable boolean, every number float64."""
-    return {c: "object" if c in TEXT_COLUMNS or c == "error" else "boolean" if c in BOOL_COLUMNS else "float64"
-            for c in columns}
+    """The pandas dtype of each output column, the same for ``Comparison.to_frame()``, ``heatcalc.compare_frame``
+    and ``SweepResult.to_frame()``: text as pandas' string dtype (NA where a row has none, such as the fuel of a heat
+    pump), ``meets_load`` as nullable boolean, hour counts as nullable integers, ``peak_hour`` as a timestamp,
+    every other number float64."""
+    def kind(c: str) -> str:
+        if c == "peak_hour":
+            return "datetime64[ns]"
+        if c in TEXT_COLUMNS:
+            return "string"
+        if c == "error":
+            return "object"
+        return "boolean" if c in BOOL_COLUMNS else "Int64" if c in COUNT_COLUMNS else "float64"
+
+    return {c: kind(c) for c in columns}
+
+
+def typed_frame(frame):
+    """Output rows (a pandas DataFrame with the CSV's columns, empty values as None/NaN/'') typed as
+    :func:`frame_dtypes` says, so that a notebook can tell what is missing from what is not:
+
+    - ``fuel`` and ``fuel_unit`` are NA (not ``''``) for a system that burns nothing;
+    - ``peak_hour`` (``"01-19 06:00"`` in CSV) is a timestamp in :data:`FRAME_YEAR`;
+    - ``backup_hours``, ``unmet_hours`` and ``unmet_cooling_hours`` are integers;
+    - a simple payback is ``inf`` where the option **never pays back** (it saves nothing against the current
+      system, or does not meet the load), and NA where it is not defined (no economics, the current system itself,
+      or no current system among the options).
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = frame.copy()
+    for c in frame.columns:
+        if c in TEXT_COLUMNS and c != "peak_hour":
+            frame[c] = frame[c].astype(object).where(frame[c].notna() & (frame[c].astype(object) != ""), None)
+    if "peak_hour" in frame.columns:
+        text = frame["peak_hour"].astype(object).where(frame["peak_hour"].notna(), "")
+        frame["peak_hour"] = pd.to_datetime(f"{FRAME_YEAR}-" + text.astype(str), format="%Y-%m-%d %H:%M",
+                                            errors="coerce")
+    for c in COUNT_COLUMNS & set(frame.columns):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").round()
+    if {"npv_vs_current_usd", "installed_cost_usd", "meets_load"} <= set(frame.columns):
+        npv = pd.to_numeric(frame["npv_vs_current_usd"], errors="coerce")
+        installed = pd.to_numeric(frame["installed_cost_usd"], errors="coerce")
+        meets = frame["meets_load"].astype("boolean").fillna(True).to_numpy(bool)
+        compared = npv.notna().to_numpy() & (npv.to_numpy() != 0.0)  # saved or lost against the current system
+        unmet = ~meets & installed.notna().to_numpy()  # leaves the house cold: saves nothing
+        for c in PAYBACK_COLUMNS:
+            if c in frame.columns:
+                years = pd.to_numeric(frame[c], errors="coerce")
+                frame[c] = years.where(~(years.isna().to_numpy() & (compared | unmet)), np.inf)
+    known = set(COLUMNS) | {"home", "error"}  # a sweep's varied fields and ``cheapest`` keep their own types
+    return frame.astype(frame_dtypes([c for c in frame.columns if c in known]))
 
 #: A system that leaves more than this share of the year's heat unmet (its strips limited, no backup below a
 #: cut-out) does not do the job as specified: it is never "cheapest" and saves nothing. 1 % is about the heat of
@@ -291,7 +347,7 @@ class Comparison(NamedTuple):
             import pandas as pd
         except ImportError:
             raise ImportError("Comparison.to_frame needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.row_dicts(), columns=list(COLUMNS)).astype(frame_dtypes(COLUMNS))
+        return typed_frame(pd.DataFrame(self.row_dicts(), columns=list(COLUMNS)))
 
     def result(self, system: str) -> SystemResult | None:
         return next((r for r in self.results if r.system == system), None)

@@ -35,6 +35,7 @@ class Chunk(NamedTuple):
     lines: list  # per row: its line in a CSV file (None for Parquet)
     errors: dict  # row → Problem, for rows that failed while being read
     defaults: dict  # the --defaults profile as plain data
+    names: list | None = None  # per row: its profile's name when it has none ("row 12"); None: "row HOME"
 
     def __len__(self) -> int:
         return len(self.homes)
