@@ -245,3 +245,53 @@ def test_a_table_given_as_a_profile_says_to_use_homes(tmp_path, cli):
         proc = cli(command, table)
         assert proc.returncode != 0 and "Traceback" not in proc.stderr
         assert f"is a homes table, not a YAML profile: run it with heatcalc batch --homes {table}" in proc.stderr
+
+
+def test_units_si_is_one_switch_over_every_output(tmp_path, cli):
+    gas, oil = ROOT / "profiles" / "boston-gas.yaml", ROOT / "profiles" / "seattle-oil.yaml"
+    us = {(r["profile"], r["system"]): r for r in csv_rows(cli("compare", gas, oil, "-f", "csv").stdout)}
+    proc = cli("compare", gas, oil, "-f", "csv", "--units", "si")
+    assert proc.returncode == 0, proc.stderr
+    si = {(r["profile"], r["system"]): r for r in csv_rows(proc.stdout)}
+    assert set(si) == set(us)
+    first = next(iter(si.values()))
+    assert {"heat_delivered_gj", "cost_per_gj_usd", "peak_outdoor_c", "unmet_heat_gj"} <= set(first)
+    assert not {"heat_delivered_mmbtu", "cost_per_mmbtu_usd", "peak_outdoor_f"} & set(first)
+    for key, row in si.items():
+        old = us[key]
+        # 1 Btu = 1055.05585262 J (NIST SP 811): 1 MMBtu = 1.05505585 GJ
+        assert float(row["heat_delivered_gj"]) == pytest.approx(float(old["heat_delivered_mmbtu"]) * 1.05505585262)
+        assert float(row["cost_per_gj_usd"]) == pytest.approx(float(old["cost_per_mmbtu_usd"]) / 1.05505585262)
+        assert float(row["peak_outdoor_c"]) == pytest.approx((float(old["peak_outdoor_f"]) - 32) * 5 / 9)
+        # what is already SI (kWh, kg, $) is the same figure
+        assert row["electricity_kwh"] == old["electricity_kwh"] and row["annual_cost_usd"] == old["annual_cost_usd"]
+        if old["fuel_unit"] == "therm":  # 1 therm = 100,000 Btu; gas at 1,036 Btu/ft3 (EIA), 35.3147 ft3/m3
+            assert row["fuel_unit"] == "m3"
+            assert float(row["fuel_use"]) == pytest.approx(float(old["fuel_use"]) * 1e5 / (1036 * 35.3146667))
+        elif old["fuel_unit"] == "gal":  # 1 US gal = 3.785411784 L
+            assert row["fuel_unit"] == "L"
+            assert float(row["fuel_use"]) == pytest.approx(float(old["fuel_use"]) * 3.785411784)
+    assert {r["fuel_unit"] for r in si.values()} == {"", "m3", "L"}
+    # the table says GJ and m3; JSON renames its keys and says which units it used
+    table = cli("compare", gas, "--units", "si").stdout
+    assert "GJ/yr" in table and " m3 " in table and "MMBtu" not in table and "therm " not in table.split("Prices")[0]
+    doc = json.loads(cli("compare", gas, "--units", "si", "-f", "json", "--monthly").stdout)[0]
+    assert doc["units"] == "si" and "heat_needed_gj" in doc["summary"] | doc["inputs"]["heating_load"]
+    assert "design_temp_c" in doc["inputs"]["heating_load"] and "ua_w_per_k" in doc["inputs"]["heating_load"]
+    assert "heat_delivered_gj" in doc["monthly"][0]
+    # hourly: Btu as kWh of heat, F as C
+    hourly = tmp_path / "hours.csv"
+    cli("compare", gas, "--units", "si", "--hourly", hourly)
+    first_hour = next(csv_rows(hourly.read_text()))
+    assert {"outdoor_c", "load_kwh", "heat_pump_heat_kwh", "backup_heat_kwh"} <= set(first_hour)
+    # batch: the same figures in CSV, Parquet, and under --columns named either way
+    batch = {(r["profile"], r["system"]): r for r in csv_rows(cli("batch", gas, oil, "--units", "si").stdout)}
+    assert all(batch[k]["heat_delivered_gj"] == si[k]["heat_delivered_gj"] and batch[k]["fuel_use"] ==
+               si[k]["fuel_use"] for k in si)
+    picked = cli("batch", gas, "--units", "si", "--columns", "system,fuel_use,fuel_unit,peak_outdoor_f")
+    assert picked.stdout.splitlines()[0] == "system,fuel_use,fuel_unit,peak_outdoor_c"
+    pd = pytest.importorskip("pandas")
+    out = tmp_path / "rows.parquet"
+    assert cli("batch", gas, oil, "--units", "si", "-o", out).returncode == 0
+    frame = pd.read_parquet(out)
+    assert "heat_delivered_gj" in frame.columns and set(frame.fuel_unit) == {"", "m3", "L"}

@@ -529,7 +529,7 @@ def parquet_rows(path: str) -> int:
 
 
 def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool = False, *, columns=None,
-                message=None,
+                units: str = "us", message=None,
                 watch=None, advance=None, max_table_homes: int = 200, on_loop_end=None) -> tuple[int, int]:
     """Write each block of homes' rows as it comes, in input order, to ``output`` (a file, or stdout when None) in
     ``fmt`` (csv, json, ndjson, parquet or table), and each failure's problems to ``errors_path`` as CSV rows.
@@ -559,7 +559,7 @@ def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool
     written = failed = 0
     stop: KeyboardInterrupt | None = None
     try:
-        writer = None if fmt == "table" else render.BlockWriter(out_file.file, fmt, columns)
+        writer = None if fmt == "table" else render.BlockWriter(out_file.file, fmt, columns, units)
         try:
             for block in (watch(blocks) if watch else blocks):
                 end = len(block.homes)
@@ -601,7 +601,7 @@ def write_batch(blocks, fmt: str, output=None, errors_path=None, fail_fast: bool
         if writer is not None:
             writer.close()
         elif table_rows:
-            render.print_batch_table(table_rows, render.make_console(file=out_file.file))
+            render.print_batch_table(table_rows, render.make_console(file=out_file.file), units)
     except BaseException:
         for f in (out_file, error_file):
             if f:

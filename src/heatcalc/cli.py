@@ -206,6 +206,14 @@ PropanePrice = Annotated[Optional[str], typer.Option(
     "--propane-price", help="Propane price, e.g. 2.9 ($/gal).", show_default=False)]
 OilPrice = Annotated[Optional[str], typer.Option(
     "--oil-price", help="Heating oil price, e.g. 3.9 ($/gal).", show_default=False)]
+class Units(str, Enum):
+    us = "us"
+    si = "si"
+
+
+UnitsOption = Annotated[Units, typer.Option(
+    "--units", help="Units of the figures written: us (MMBtu, Btu/h, F, therm, gal) or si (GJ, kW, C, m3, L; "
+                    "columns renamed to say so: heat_delivered_gj). Prices stay in $/kWh, $/therm, $/gal.")]
 OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o", help="Write the output to this file instead of stdout (a table as plain text).",
     show_default=False)]
@@ -227,6 +235,7 @@ def compare(
                          "load, heat pump output and COP, backup heat, electricity, fuel, cost).",
         show_default=False)] = None,
     output: OutputOption = None,
+    units: UnitsOption = Units.us,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -260,7 +269,7 @@ def compare(
         for warning in c.home.warnings:
             _err(f"Warning: {c.home.source}: {warning}")
     if hourly_out is not None:
-        _write_hourly(comparisons, hourly_out)
+        _write_hourly(comparisons, hourly_out, units.value)
         if hourly_out.kind == "stdout":
             _err("The hourly rows went to stdout (--hourly -), so the comparison itself is not printed; "
                  "give --hourly FILE to have both")
@@ -269,11 +278,12 @@ def compare(
 
     def emit(file, console):
         if format is Format.csv:
-            render.write_csv(comparisons, file, months)
+            render.write_csv(comparisons, file, months, units.value)
         elif format is Format.json:
-            render.write_json(comparisons, file, months)
+            render.write_json(comparisons, file, months, units.value)
         else:
-            render.print_comparisons(comparisons, console, explain=explain, breakeven=breakeven, monthly=months)
+            render.print_comparisons(comparisons, console, explain=explain, breakeven=breakeven, monthly=months,
+                                     units=units.value)
 
     _emit_to(out, emit)
 
@@ -292,12 +302,12 @@ def _emit_to(out, emit) -> None:
         _err(f"Wrote {out.name}")
 
 
-def _write_hourly(comparisons, out) -> None:
+def _write_hourly(comparisons, out, units: str = "us") -> None:
     from . import render
     from .simulate import HOURLY_COLUMNS, hourly_rows
 
     with out:
-        writer = render.csv_writer(out.file, HOURLY_COLUMNS)
+        writer = render.csv_writer(out.file, HOURLY_COLUMNS, units)
         for c in comparisons:
             writer.writerows(hourly_rows(c))
     if out.kind != "stdout":
@@ -459,6 +469,7 @@ def batch(
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="Run the --homes table on a Dask cluster: its scheduler's address (tcp://host:8786). "
                             "Rows and their order are those of a local run.", show_default=False)] = None,
+    units: UnitsOption = Units.us,
     electricity_price: ElectricityPrice = None,
     gas_price: GasPrice = None,
     propane_price: PropanePrice = None,
@@ -521,7 +532,8 @@ def batch(
     if inputs:
         sources.append(b.profile_blocks(b.iter_profile_inputs(inputs, stdin_items), jobs, overrides))
     if homes is not None:
-        text = "csv" if format is BatchFormat.csv and not fail_fast else None  # formatted by the workers
+        # formatted by the workers (SI output converts the blocks' columns first, in the writer)
+        text = "csv" if format is BatchFormat.csv and not fail_fast and units is Units.us else None
         cluster = None
         if scheduler is not None:  # connected now: no scheduler there is a usage error before any output
             from .cluster import connect
@@ -531,7 +543,7 @@ def batch(
     total = _count_inputs(inputs or [], None if parquet else homes) if sys.stderr.isatty() else None
     if parquet and total is not None:
         total += b.parquet_rows(homes)
-    _run_batch(_chained(sources), total, format, output, errors, fail_fast, columns)
+    _run_batch(_chained(sources), total, format, output, errors, fail_fast, columns, units.value)
 
 
 def _defaults_files(defaults: dict) -> list:
@@ -737,7 +749,7 @@ def _count_inputs(inputs: list[str], homes: str | None) -> int | None:
     return count
 
 
-def _run_batch(blocks, total, format, output, errors_path, fail_fast, columns=None) -> None:
+def _run_batch(blocks, total, format, output, errors_path, fail_fast, columns=None, units: str = "us") -> None:
     """Run :func:`heatcalc.batch.write_batch` with this terminal's messages, progress bar and stop signals, then say
     how many homes ran and exit with the batch's status."""
     from .batch import write_batch
@@ -747,7 +759,8 @@ def _run_batch(blocks, total, format, output, errors_path, fail_fast, columns=No
     stop: KeyboardInterrupt | None = None
     totals = None
     try:
-        totals = write_batch(blocks, format.value, output, errors_path, fail_fast, columns=columns, message=_err,
+        totals = write_batch(blocks, format.value, output, errors_path, fail_fast, columns=columns, units=units,
+                             message=_err,
                              watch=signals.watch, advance=progress.advance if progress else None,
                              max_table_homes=MAX_TABLE_HOMES, on_loop_end=lambda: _loop_end(signals, progress))
     except KeyboardInterrupt as exc:

@@ -15,7 +15,7 @@ from typing import IO, Iterable
 
 from .errors import printable
 from .results import COLUMNS, Comparison
-from .units import BTU_PER_KWH
+from .units import BTU_PER_KWH, GJ_PER_MMBTU, W_PER_BTU_H, W_PER_K_PER_BTU_H_F, f_to_c, si_fuel, si_name, to_si
 
 SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
 FUEL_SHORT = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil"}
@@ -40,31 +40,51 @@ def _clean(value):
     return value
 
 
-def write_json(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None) -> None:
+def write_json(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None,
+               units: str = "us") -> None:
     docs = [c.to_dict() for c in comparisons]
     if monthly is not None:
         for doc, rows in zip(docs, monthly):
             doc["monthly"] = rows
+    if units == "si":
+        docs = [{"units": "si", **to_si(doc)} for doc in docs]
     json.dump(_clean(docs), out, indent=2, default=_json_default)
     out.write("\n")
 
 
-def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS):
+def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS, units: str = "us"):
+    """A CSV writer of rows keyed by ``columns``; with ``units="si"`` it writes them in SI under SI names."""
+    if units == "si":
+        return _SIWriter(out, columns)
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     return writer
 
 
-def write_csv(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None) -> None:
+class _SIWriter:
+    def __init__(self, out: IO[str], columns: Iterable[str]):
+        self.writer = csv.DictWriter(out, fieldnames=[si_name(c)[0] for c in columns], lineterminator="\n",
+                                     extrasaction="ignore")
+        self.writer.writeheader()
+
+    def writerow(self, row: dict) -> None:
+        self.writer.writerow(to_si(row))
+
+    def writerows(self, rows) -> None:
+        self.writer.writerows(to_si(r) for r in rows)
+
+
+def write_csv(comparisons: list[Comparison], out: IO[str], monthly: list[list[dict]] | None = None,
+              units: str = "us") -> None:
     """One row per system; with ``monthly``, one row per system and month instead."""
     if monthly is not None:
         from .simulate import MONTHLY_COLUMNS
 
-        writer = csv_writer(out, MONTHLY_COLUMNS)
+        writer = csv_writer(out, MONTHLY_COLUMNS, units)
         for rows in monthly:
             writer.writerows(rows)
         return
-    writer = csv_writer(out)
+    writer = csv_writer(out, COLUMNS, units)
     for c in comparisons:
         writer.writerows(c.row_dicts())
 
@@ -84,10 +104,37 @@ def _num(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
 
 
-def _fuel_cell(row: dict) -> str:
+def _fuel_cell(row: dict, units: str = "us") -> str:
     if not row["fuel"]:
         return "–"
-    return f"{_num(row['fuel_use'])} {row['fuel_unit']}"
+    use, unit = (row["fuel_use"], row["fuel_unit"]) if units != "si" else si_fuel(row["fuel_use"], row["fuel_unit"])
+    return f"{_num(use)} {unit}"
+
+
+class Quantities:
+    """Figures for people in the units asked for (``--units us``: MMBtu, Btu/h, F; ``si``: GJ, kW, C)."""
+
+    def __init__(self, units: str = "us"):
+        self.si = units == "si"
+
+    def energy(self, mmbtu: float, digits: int = 1) -> str:
+        return f"{mmbtu * GJ_PER_MMBTU:,.{digits}f} GJ" if self.si else f"{mmbtu:,.{digits}f} MMBtu"
+
+    def power(self, btu_per_h: float) -> str:
+        return f"{btu_per_h * W_PER_BTU_H / 1000:,.1f} kW" if self.si else f"{btu_per_h:,.0f} Btu/h"
+
+    def temp(self, f: float, digits: int = 1) -> str:
+        return f"{f_to_c(f):.{digits}f} C" if self.si else f"{f:.{digits}f} F"
+
+    def ua(self, btu_per_h_f: float) -> str:
+        return f"{btu_per_h_f * W_PER_K_PER_BTU_H_F:,.0f} W/K" if self.si else f"{btu_per_h_f:,.0f} Btu/h/F"
+
+    @property
+    def per_energy(self) -> str:
+        return "GJ" if self.si else "MMBtu"
+
+    def per_energy_value(self, usd_per_mmbtu: float) -> float:
+        return usd_per_mmbtu / GJ_PER_MMBTU if self.si else usd_per_mmbtu
 
 
 def make_console(file=None, width: int | None = None):
@@ -118,11 +165,11 @@ def _styled(*parts):
 
 
 def print_comparisons(comparisons: list[Comparison], console, explain: bool = False,
-                      breakeven: bool = False, monthly: list[list[dict]] | None = None) -> None:
+                      breakeven: bool = False, monthly: list[list[dict]] | None = None, units: str = "us") -> None:
     for i, c in enumerate(comparisons):
         if i:
             console.print()
-        print_comparison(c, console, explain, breakeven)
+        print_comparison(c, console, explain, breakeven, units)
         if monthly is not None:
             print_monthly(monthly[i], console)
 
@@ -152,37 +199,41 @@ def print_monthly(rows: list[dict], console, bar_width: int = 24) -> None:
     console.print(table)
 
 
-def load_summary(h) -> str:
+def load_summary(h, q: Quantities | None = None) -> str:
     """How the heating load was obtained, in the words of its route: the figures the user gave, then the model's."""
+    q = q or Quantities()
     hl = h.profile.heating_load
-    modelled = f"design load {h.design_load_btu_per_h:,.0f} Btu/h at {h.design_temp_f:.1f} F"
+    modelled = f"design load {q.power(h.design_load_btu_per_h)} at {q.temp(h.design_temp_f)}"
     if h.load_method == "hourly":
         series = h.heat_load_series_btu_per_h
-        return (f"hourly series from {printable(hl.hourly.file)} (peak {float(series.max()):,.0f} Btu/h); fitted UA "
-                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F, balance point {h.balance_point_f:.1f} F; {modelled}")
+        return (f"hourly series from {printable(hl.hourly.file)} (peak {q.power(float(series.max()))}); fitted UA "
+                f"{q.ua(h.ua_btu_per_h_f)}, balance point {q.temp(h.balance_point_f)}; {modelled}")
     if h.load_method == "design":
-        return (f"design load as entered {hl.design.load:,.0f} Btu/h at {hl.design.outdoor:g} F, UA "
-                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F; modelled {modelled} (balance point {h.balance_point_f:g} F)")
+        return (f"design load as entered {q.power(hl.design.load)} at {q.temp(hl.design.outdoor, 0)}, UA "
+                f"{q.ua(h.ua_btu_per_h_f)}; modelled {modelled} (balance point {q.temp(h.balance_point_f)})")
     if h.bills_fit is not None:
         f = h.bills_fit.fit
         return (f"fitted to {f.periods} dated {'bills' if h.bills_fit.kind == 'periods' else 'deliveries'}: UA "
-                f"{h.ua_btu_per_h_f:,.0f} Btu/h/F, balance point {h.balance_point_f:.1f} F, R2 {f.r2:.2f}, "
+                f"{q.ua(h.ua_btu_per_h_f)}, balance point {q.temp(h.balance_point_f)}, R2 {f.r2:.2f}, "
                 f"CV(RMSE) {f.cv_rmse * 100:.0f} %; {modelled}")
-    return f"UA {h.ua_btu_per_h_f:,.0f} Btu/h/F; {modelled}"
+    return f"UA {q.ua(h.ua_btu_per_h_f)}; {modelled}"
 
 
-def print_comparison(c: Comparison, console, explain: bool = False, breakeven: bool = False) -> None:
+def print_comparison(c: Comparison, console, explain: bool = False, breakeven: bool = False,
+                     units: str = "us") -> None:
     from rich import box
     from rich.table import Table
 
+    q = Quantities(units)
     h = c.home
     heat = c.heat_needed_mmbtu
     console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
     console.print(f"Weather: {printable(h.location.describe())}; state for prices: "
                   f"{h.location.state or 'US average'}")
-    line = f"Heat needed: {heat:,.1f} MMBtu/yr; " + load_summary(h)
+    line = f"Heat needed: {q.energy(heat)}/yr; " + load_summary(h, q)
     if h.heat_pump_nominal_btu_per_h:
-        line += f"; heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton"
+        line += (f"; heat pump {q.power(h.heat_pump_nominal_btu_per_h)}" if q.si else
+                 f"; heat pump {h.heat_pump_nominal_btu_per_h / 12000:g} ton")
     console.print(line)
     if h.load_method == "design":
         console.print("Note: a design load is a sizing figure with margins, so the annual heat it implies runs high; "
@@ -193,7 +244,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     table.add_column("Electric\nkWh", justify="right")
     table.add_column("Fuel", justify="right", no_wrap=True)
     table.add_column("Cost\n$/yr", justify="right")
-    table.add_column("Cost per\nMMBtu", justify="right")
+    table.add_column(f"Cost per\n{q.per_energy}", justify="right")
     table.add_column("Seasonal\nCOP", justify="right")
     table.add_column("Backup\nheat", justify="right")
     table.add_column("CO2\nkg/yr", justify="right")
@@ -209,13 +260,13 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
         if not r["meets_load"]:
             label += "*"
             style = "yellow"
-        table.add_row(label, _num(r["electricity_kwh"]), _fuel_cell(r), _money(r["annual_cost_usd"]),
-                      f"${r['cost_per_mmbtu_usd']:,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
+        table.add_row(label, _num(r["electricity_kwh"]), _fuel_cell(r, units), _money(r["annual_cost_usd"]),
+                      f"${q.per_energy_value(r['cost_per_mmbtu_usd']):,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
                       _num(r["co2_kg"]), style=style)
     console.print(table)
     _print_bills(c, console)
     _print_totals(c, console)
-    _print_summary(c, console)
+    _print_summary(c, console, q)
     if breakeven:
         _print_breakeven(c, console)
     _print_prices(c, console)
@@ -326,21 +377,22 @@ def _payback(r: dict, current: str) -> str:
     return f"{years(typical)} ({years(low)}-{years(high)})"
 
 
-def _print_summary(c: Comparison, console) -> None:
+def _print_summary(c: Comparison, console, q: Quantities | None = None) -> None:
+    q = q or Quantities()
     s = c.summary
     by = {r.system: r for r in c.results}
     hp = by.get("heat_pump")
     if hp is not None and hp.energy.unmet_btu > 0:
         strips = c.home.heat_pump.strip_capacity_btu_per_h
         size = f"{strips / BTU_PER_KWH:g} kW strips" if strips < float("inf") else "strips"
-        console.print(f"Unmet heat: the heat pump and its {size} fall short by {hp.energy.unmet_btu / 1e6:,.2f} "
-                      f"MMBtu over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
+        console.print(f"Unmet heat: the heat pump and its {size} fall short by "
+                      f"{q.energy(hp.energy.unmet_btu / 1e6, 2)} over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
                       "colder then); see `heatcalc size` for the backup it needs", style="yellow")
     for r in c.results:
         if r.unmet_cooling_hours > 0:
             unit = "heat pump" if r.system == "heat_pump" else "air conditioner"
             console.print(f"Unmet cooling: the {unit} ({SYSTEM_LABEL[r.system].lower()} home) falls short by "
-                          f"{r.unmet_cooling_btu / 1e6:,.2f} MMBtu over {r.unmet_cooling_hours:,.0f} hours",
+                          f"{q.energy(r.unmet_cooling_btu / 1e6, 2)} over {r.unmet_cooling_hours:,.0f} hours",
                           style="yellow")
     from .results import UNMET_COOLING_SHARE, UNMET_HEAT_SHARE
 
@@ -584,7 +636,7 @@ class RowWriter:
         self.out.flush()
 
 
-def print_batch_table(rows: list[dict], console) -> None:
+def print_batch_table(rows: list[dict], console, units: str = "us") -> None:
     from rich import box
     from rich.table import Table
 
@@ -600,7 +652,7 @@ def print_batch_table(rows: list[dict], console) -> None:
         table.add_column(header, justify=justify)
     for r in rows:
         table.add_row(printable(r["home"]), SYSTEM_LABEL.get(r["system"], r["system"]), _num(r["electricity_kwh"]),
-                      _fuel_cell(r), _money(r["annual_cost_usd"]),
+                      _fuel_cell(r, units), _money(r["annual_cost_usd"]),
                       *([_money(r["total_cost_usd"])] if whole else []), f"{r['seasonal_efficiency']:.2f}",
                       _num(r["co2_kg"]))
     console.print(table)
@@ -773,11 +825,13 @@ class BlockWriter:
     rows at a time; Parquet (``fmt="parquet"``, to a binary file) as one row group per block, typed columns (text,
     and 64-bit floats with null for an empty number)."""
 
-    def __init__(self, out, fmt: str, columns=None):
-        from .rows import OUT_COLUMNS
+    def __init__(self, out, fmt: str, columns=None, units: str = "us"):
+        from .rows import OUT_COLUMNS, output_names
 
         self.fmt = fmt
         self.columns = list(columns or OUT_COLUMNS)  # --columns: these, in this order
+        self.names = output_names(self.columns, units)  # what the output calls them (in SI with --units si)
+        self.si = units == "si"
         self.count = 0
         if fmt == "parquet":
             import pyarrow as pa
@@ -785,20 +839,24 @@ class BlockWriter:
 
             from .rows import BOOL_COLUMNS, TEXT_COLUMNS
 
-            self.schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
-                                      else pa.float64()) for c in self.columns])
+            self.schema = pa.schema([(n, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
+                                      else pa.float64()) for c, n in zip(self.columns, self.names)])
             self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd")
         elif fmt == "csv":
             self.out = out
-            self.out.write(",".join(self.columns) + "\n")
+            self.out.write(",".join(self.names) + "\n")
         else:
-            self.rows = RowWriter(out, fmt, self.columns)
+            self.rows = RowWriter(out, fmt, self.names)
 
     def write(self, block, start: int = 0, stop: int | None = None) -> None:
         """Rows ``start:stop`` of the block (all of them by default)."""
         stop = int(block.counts.sum()) if stop is None else stop
         if stop <= start:
             return
+        if self.si:
+            from .rows import si_block
+
+            block = si_block(block)
         if self.fmt == "parquet":
             import numpy as np
             import pyarrow as pa
@@ -821,8 +879,7 @@ class BlockWriter:
                 self.out.write(csv_rows_text(block, start, stop, self.columns))
         else:
             rows = block.row_dicts(start, stop)
-            self.rows.write(rows if len(self.columns) == len(rows[0]) else
-                            [{c: r[c] for c in self.columns} for r in rows])
+            self.rows.write([{n: r[c] for c, n in zip(self.columns, self.names)} for r in rows])
         self.count += stop - start
 
     def close(self) -> None:

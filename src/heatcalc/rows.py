@@ -106,7 +106,10 @@ def chosen_columns(text: str | None) -> tuple | None:
 
     if text is None:
         return None
-    names = [n.strip() for n in text.split(",") if n.strip()]
+    from .units import si_name
+
+    si = {si_name(c)[0]: c for c in OUT_COLUMNS}  # with --units si, a column may be named in SI too
+    names = [si.get(n.strip(), n.strip()) for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in OUT_COLUMNS]
     if not names or unknown:
         import difflib
@@ -118,3 +121,29 @@ def chosen_columns(text: str | None) -> tuple | None:
     if len(set(names)) != len(names):
         raise HeatcalcError("--columns: names a column twice")
     return tuple(names)
+
+
+def si_block(block: Block) -> Block:
+    """A block with its figures in SI units (``--units si``: :func:`heatcalc.units.si_name`), the columns keeping
+    their names here (writers name them in SI); fuel amounts in m3 or L by each row's unit."""
+    from .units import SI_FUEL_UNIT, si_name
+
+    columns = dict(block.columns)
+    for name, values in block.columns.items():
+        convert = si_name(name)[1]
+        if convert is not None and name not in OBJECT_COLUMNS:
+            columns[name] = convert(values)
+    units = block.columns["fuel_unit"]
+    factor = np.array([SI_FUEL_UNIT.get(u, (u, 1.0))[1] for u in units], dtype=float) if len(units) else np.ones(0)
+    columns["fuel_use"] = block.columns["fuel_use"] * factor
+    columns["fuel_unit"] = np.array([SI_FUEL_UNIT.get(u, (u, 1.0))[0] for u in units], dtype=object)
+    return block._replace(columns=columns, text=None)
+
+
+def output_names(columns, units: str = "us") -> list:
+    """The names a writer gives ``columns``: as they are, or in SI (``heat_delivered_gj``)."""
+    if units != "si":
+        return list(columns)
+    from .units import si_name
+
+    return [si_name(c)[0] for c in columns]

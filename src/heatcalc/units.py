@@ -244,3 +244,64 @@ def parse_quantity(value, kind: UnitKind) -> float:
         raise UnitError(f"unit {unit!r} is not a {kind.name} unit; use one of: {kind.accepted()}")
     convert = kind.table[unit]
     return convert(number) if callable(convert) else number * convert
+
+
+# --- output in SI units (``--units si``) ---------------------------------------------------------------------------
+# heatcalc computes in US customary units; ``--units si`` converts what it writes, in the render layer only, by
+# these rules on the output's own names (a column or JSON key says its unit: ``_mmbtu``, ``_btu_per_h``, ``_f``).
+
+GJ_PER_MMBTU = 1e6 / (1000.0 * BTU_PER_MJ)  # 1.05505585 (1 Btu = 1055.05585 J, NIST SP 811)
+L_PER_GAL = 3.785411784  # US gallon (NIST Handbook 44)
+W_PER_K_PER_BTU_H_F = W_PER_BTU_H * 1.8  # 1 Btu/h/F = 0.52753 W/K
+#: Fuel sales units in SI output: natural gas in cubic metres (at EIA's 1,036 Btu/ft3), propane and oil in litres.
+SI_FUEL_UNIT = {"therm": ("m3", BTU_PER_THERM / BTU_PER_M3_NATURAL_GAS), "gal": ("L", L_PER_GAL)}
+UNIT_SYSTEMS = ("us", "si")
+
+# names whose SI form the suffix rules would make ambiguous: an hour's heat from the heat pump, beside its kWh
+_SI_NAMES = {"heat_pump_btu": "heat_pump_heat_kwh"}
+_SI_SUFFIXES = (  # (suffix, SI suffix, conversion), first match wins
+    ("_btu_per_h_f", "_w_per_k", lambda v: v * W_PER_K_PER_BTU_H_F),
+    ("_per_mmbtu_usd", "_per_gj_usd", lambda v: v / GJ_PER_MMBTU),
+    ("_per_mmbtu", "_per_gj", lambda v: v / GJ_PER_MMBTU),
+    ("_mmbtu", "_gj", lambda v: v * GJ_PER_MMBTU),
+    ("_btu_per_h", "_kw", lambda v: v * W_PER_BTU_H / 1000.0),
+    ("_btu", "_kwh", lambda v: v / BTU_PER_KWH),
+    ("_f", "_c", f_to_c),
+)
+
+
+def si_name(name: str):
+    """An output name's SI form and the conversion of its values: ``("heat_delivered_gj", f)``; ``(name, None)``
+    when it is already SI or unitless (kWh, kW, kg, $)."""
+    for suffix, si, convert in _SI_SUFFIXES:
+        if name.endswith(suffix):
+            return _SI_NAMES.get(name, name[: -len(suffix)] + si), convert
+    return name, None
+
+
+def si_fuel(use, unit):
+    """A fuel amount in its SI sales unit: (amount, unit); kWh and unknown units unchanged."""
+    new, factor = SI_FUEL_UNIT.get(unit, (unit, None))
+    if factor is None or use is None:
+        return use, unit if factor is None else new
+    return use * factor, new
+
+
+def to_si(value):
+    """Output data (a row, a JSON document, lists of them) with every figure in SI units and every name saying so:
+    MMBtu as GJ, Btu as kWh, Btu/h as kW, F as C, Btu/h/F as W/K, fuel in m3 or L (``fuel_use`` with its
+    ``fuel_unit``).  Prices stay in the units the profile's fields take ($/kWh, $/therm, $/gal)."""
+    if isinstance(value, list):
+        return [to_si(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        name, convert = si_name(key) if isinstance(key, str) else (key, None)
+        if convert is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[name] = convert(v)
+        else:
+            out[name] = to_si(v)
+    if "fuel_use" in out and "fuel_unit" in out:
+        out["fuel_use"], out["fuel_unit"] = si_fuel(out["fuel_use"], out["fuel_unit"])
+    return out
