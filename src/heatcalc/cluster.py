@@ -142,11 +142,13 @@ def _wide(long):
     first = np.flatnonzero(starts)
     wide = long.iloc[first][per_home].set_axis(pd.RangeIndex(len(first)))
     system = long["system"].astype(object).where(long["system"].notna(), "").to_numpy()
+    parts = [wide]
     for name in dict.fromkeys(s for s in system if s):
         at = np.flatnonzero(system == name)
         part = long.iloc[at][values].set_axis(pd.Index(code[at]))
         part = part[~part.index.duplicated(keep="last")]
-        wide = wide.join(part.set_axis([f"{name}.{c}" for c in values], axis=1))
+        parts.append(part.set_axis([f"{name}.{c}" for c in values], axis=1).reindex(wide.index))
+    wide = pd.concat(parts, axis=1).copy()  # at once, then consolidated: a fragmented frame warns on every insert
     return wide.set_axis(pd.Index(long.index[first], name=long.index.name))
 
 
