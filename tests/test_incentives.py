@@ -12,10 +12,13 @@ import heatcalc
 from heatcalc import incentives as inc
 from heatcalc.cli import app
 from heatcalc.errors import HeatcalcError, ProfileError
+from heatcalc.offer_conditions import Purchase
 
 runner = CliRunner()
 DAY = dt.date(2026, 12, 3)  # fixed, so the tests do not change as programs end
 BOSTON = "02134"  # Allston, Suffolk County, MA
+# the purchase most tests price: a ducted heat pump heating the whole home (Mass Save's whole-home offers ask it)
+WHOLE = Purchase(item="ducted_heat_pump", whole_home=True)
 
 
 def ids(finding, item=None):
@@ -44,7 +47,7 @@ def test_amounts_by_hand():
 def test_one_offer_per_program_with_the_alternatives_as_the_low_end():
     # At $250,000 Mass Save offers partial-home ($1,125/ton up to $8,500, MA-30) and whole-home (MA-31) rebates and
     # more offers of the same program: the largest is applied, the smallest of them is the low end.
-    f = inc.find(BOSTON, 250_000, 3, True, "National Grid", DAY)
+    f = inc.find(BOSTON, 250_000, 3, True, "National Grid", DAY, purchase=WHOLE)
     assert {"MA-30", "MA-31"} <= ids(f, "ducted_heat_pump")
     applied = inc.apply(f, "ducted_heat_pump", 20_000, 3.0)
     assert [u[0].id for u in applied.used] == ["MA-31"]
@@ -121,7 +124,7 @@ def test_owner_or_renter():
 def test_dates_and_the_end_of_25c():
     # The federal 25C credit ($2,000 for a heat pump, IRA-10) ended for equipment placed in service after
     # 2025-12-31 (Public Law 119-21): it applies in mid-2025 and not in 2026.
-    before = inc.find(BOSTON, 250_000, 3, True, "National Grid", dt.date(2025, 6, 1))
+    before = inc.find(BOSTON, 250_000, 3, True, "National Grid", dt.date(2025, 6, 1), purchase=WHOLE)
     after = inc.find(BOSTON, 250_000, 3, True, "National Grid", dt.date(2026, 1, 1))
     assert "IRA-10" in ids(before) and "IRA-10" not in ids(after)
     assert any(n.startswith("IRA-10") and "not in effect on 2026-01-01" in n for n in after.notes)

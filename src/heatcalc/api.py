@@ -390,10 +390,16 @@ def installed_costs(size: str | float = "3 ton", state: str | None = None, zones
 
 def find_incentives(zip: str, income: float | None = None, household_size: int | None = None, owner: bool = True,
                     utility: str | None = None, date: str | None = None,
-                    include_unlaunched: bool = False) -> "Finding":
+                    include_unlaunched: bool = False, heat_pump: str | None = None, replaces: str | None = None,
+                    home_type: str | None = None) -> "Finding":
     """``heatcalc incentives``: the incentives for heat pumps (and the electrical and weatherization work around
     one) that apply to a household at a ZIP code on a date (default today), from the embedded dated snapshot of
-    Rewiring America's data (:class:`heatcalc.incentives.Finding`; ``finding_dict`` gives the JSON)."""
+    Rewiring America's data (:class:`heatcalc.incentives.Finding`; ``finding_dict`` gives the JSON).
+
+    The purchase, as far as it is given: ``heat_pump`` (ducted, ductless or ground_source), what it ``replaces``
+    (natural_gas, propane, heating_oil, electric_resistance, heat_pump or none) and the ``home_type``
+    (single_family, manufactured, multifamily).  Offers that ask for another purchase are left out (``notes`` says
+    why); offers that ask for what is not given carry ``condition`` ("also possible if ...")."""
     import datetime as dt
 
     from .incentives import find
@@ -411,7 +417,19 @@ def find_incentives(zip: str, income: float | None = None, household_size: int |
         except ValueError:
             raise HeatcalcError(f"--date: a date as YYYY-MM-DD, got {date!r}") from None
     _arg("find_incentives", "include_unlaunched", include_unlaunched, bool, "True or False", none=False)
-    return find(str(zip), income, household_size, owner, utility, on, include_unlaunched=include_unlaunched)
+    from .incentives import RELATED_ITEMS, SYSTEM_ITEMS
+    from .offer_conditions import HOME_TYPES, REPLACED, Purchase
+
+    for name, value, choices in (("heat_pump", heat_pump, tuple(SYSTEM_ITEMS)), ("replaces", replaces, REPLACED),
+                                 ("home_type", home_type, HOME_TYPES)):
+        _arg("find_incentives", name, value, str, f"one of {', '.join(choices)}")
+        if value is not None and value not in choices:
+            raise HeatcalcError(f"--{name.replace('_', '-')}: one of {', '.join(choices)}, got {value!r}")
+    purchase = Purchase(item=SYSTEM_ITEMS.get(heat_pump), replaces=replaces,
+                        home_type=home_type, existing_home=True if replaces not in (None, "none") else None)
+    items = None if heat_pump is None else (SYSTEM_ITEMS[heat_pump],) + RELATED_ITEMS  # that heat pump only
+    return find(str(zip), income, household_size, owner, utility, on, items=items,
+                include_unlaunched=include_unlaunched, purchase=purchase)
 
 
 def stations(state: str | None = None, near: str | None = None, limit: int = 0) -> list[dict]:

@@ -967,6 +967,14 @@ def incentives(
     include_unlaunched: Annotated[bool, typer.Option(
         "--include-unlaunched", help="In a state Rewiring America does not yet serve, list its state and utility "
                                      "offers too (marked).")] = False,
+    heat_pump: Annotated[Optional[str], typer.Option(
+        "--heat-pump", help="The heat pump bought: ducted, ductless or ground_source (offers for it only).",
+        show_default=False)] = None,
+    replaces: Annotated[Optional[str], typer.Option(
+        "--replaces", help="What it replaces: natural_gas, propane, heating_oil, electric_resistance, heat_pump or "
+                           "none (offers for another replacement are left out).", show_default=False)] = None,
+    home_type: Annotated[Optional[str], typer.Option(
+        "--home-type", help="single_family, manufactured or multifamily.", show_default=False)] = None,
 ):
     """Incentives for a heat pump at a ZIP code (rebates, tax credits, assistance; and the panel, wiring and
     weatherization work a heat pump may need), for the household's income and size, from a dated snapshot of
@@ -979,7 +987,8 @@ def incentives(
         from .profile import parse_field_value
 
         income = parse_field_value("household.income", income, "command line", label="--income")
-    finding = find_incentives(zip_code, income, household_size, owner, utility, date, include_unlaunched)
+    finding = find_incentives(zip_code, income, household_size, owner, utility, date, include_unlaunched,
+                              heat_pump, replaces, home_type)
     render.write_incentives(finding, format.value, sys.stdout, render.make_console())
     stale = snapshot_warning()
     if stale:

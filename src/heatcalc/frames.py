@@ -8,8 +8,9 @@ import numbers
 
 def records_frame(records, columns: list | None = None):
     """Plain records (dicts) as a pandas DataFrame, typed so a notebook can tell what is missing: text columns as
-    pandas' string dtype with NA (not ``''``) where a record has none, True/False as nullable booleans, numbers that may be missing (None) as float64
-    with NaN, columns named ``*_date`` as timestamps (NaT where empty); anything else (mappings) kept as objects."""
+    pandas' string dtype with NA (not ``''``) where a record has none, True/False as nullable booleans, numbers
+    that may be missing (None) as float64 with NaN, columns named ``*_date`` as timestamps (NaT where empty);
+    anything else (mappings) kept as objects."""
     try:
         import pandas as pd
     except ImportError:

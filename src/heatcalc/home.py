@@ -97,6 +97,7 @@ class Economics(NamedTuple):
     comparison: str  # in words: what the heat pump is compared with
     incentive_range_usd: dict = {}  # per system: (low, high) where the programs that apply offer alternatives
     incentives_applied: tuple = ()  # the incentives applied automatically (heatcalc.incentives.Applied), per system
+    incentives_possible: tuple = ()  # (Incentive, typical): offers that need what the profile does not say
 
 
 class Home(NamedTuple):
@@ -1617,7 +1618,7 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
         typical[current] = low[current] = high[current] = 0.0
     incentives = {k: getattr(cfg.incentives, k) for k in ("heat_pump", "furnace", "electric_resistance",
                                                            "air_conditioner") if getattr(cfg.incentives, k) is not None}
-    incentive_range, applied = {}, ()
+    incentive_range, applied, possible = {}, (), ()
     if (cfg.incentives.auto or cfg.incentives.programs) and "heat_pump" in typical and heat_pump is not None:
         found = _auto_incentives(b, profile, heat_pump, typical["heat_pump"],
                                  _nameplate_btu_per_h(profile.systems.heat_pump, heat_pump, nominal_btu_per_h, tests)
@@ -1625,7 +1626,7 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
         if found is not None and "heat_pump" not in incentives:
             incentives["heat_pump"] = found.usd
             incentive_range["heat_pump"] = (found.low_usd, found.high_usd)
-            applied = found.used
+            applied, possible = found.used, found.possible
     current_name = current.replace("_", " ")
     if replace:
         comparison = f"each system bought new, the current {current_name} too" + (
@@ -1647,7 +1648,7 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
     return Economics(current, typical, incentives, lifetime, rate, escalation,
                      bool(b.given_or_default(cfg.gas_disconnect, f"{base}.gas_disconnect")), low, high, replace,
-                     comparison, incentive_range, applied)
+                     comparison, incentive_range, applied, possible)
 
 
 def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_btu_per_h: float):
@@ -1703,12 +1704,41 @@ def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_
         b.warn(base, "some incentives for the heat pump are left out until the profile says more: "
                + "; ".join(pending) + " (household.income, household.size)")
     used = ", ".join(f"{u[0].id} {u[0].program} (${u[1]:,.0f})" for u in applied.used) or "none applies"
+    possible = "".join(f"; not counted: {p[0].id} {p[0].program} (${p[1]:,.0f}), {p[0].condition}"
+                       for p in applied.possible)
     b.assume(base, f"${applied.usd:,.0f} for the heat pump"
                    + (f" (${applied.low_usd:,.0f} to ${applied.high_usd:,.0f})"
-                      if applied.high_usd > applied.low_usd else "") + f": {used}",
+                      if applied.high_usd > applied.low_usd else "") + f": {used}{possible}",
              f"{inc._data()['source']}; on {install.isoformat()}, {item.replace('_', ' ')}, ZIP {zip_code}"
              + (f", {finding.utility}" if finding.utility else ""))
     return applied
+
+
+def purchase_of(profile: Profile):
+    """What the profile says is bought, for the offers that ask (:class:`heatcalc.offer_conditions.Purchase`): the
+    heat pump's kind; what it replaces (``economics.current``, a furnace by its fuel); whole-home unless the furnace
+    stays as its backup (then not known); the home type (``household.home_type``); an existing home when it has a
+    current system."""
+    from . import incentives as inc
+    from .offer_conditions import Purchase
+
+    cfg = profile.systems.heat_pump
+    if cfg is None:
+        item = None
+    elif (cfg.type or "air_source") == "ground_source":
+        item = inc.SYSTEM_ITEMS["ground_source"]
+    else:
+        item = inc.SYSTEM_ITEMS[cfg.distribution or field_spec("systems.heat_pump.distribution").default]
+    current = profile.economics.current if profile.economics is not None else None
+    furnace = profile.systems.furnace
+    billed = _bills_fuel(profile)  # the furnace's fuel as _furnace reads it
+    replaces = {"furnace": (furnace.fuel if furnace is not None and furnace.fuel else
+                            billed if billed in FUELS else "natural_gas"),
+                "electric_resistance": "electric_resistance", "heat_pump": "heat_pump"}.get(current)
+    backup = cfg.backup if cfg is not None else None
+    hh = profile.household
+    return Purchase(item=item, replaces=replaces, whole_home=None if backup == "furnace" else True,
+                    home_type=None if hh is None else hh.home_type, existing_home=True if current else None)
 
 
 def _household_finding(b, profile: Profile, item: str | None = None):
@@ -1728,7 +1758,7 @@ def _household_finding(b, profile: Profile, item: str | None = None):
         finding = inc.find(zip_code, None if hh is None else hh.income, None if hh is None or hh.size is None
                            else int(hh.size), True if hh is None or hh.owner is None else hh.owner,
                            None if hh is None else hh.utility, install, where="location.zip",
-                           items=(item,) if item else None)
+                           items=(item,) if item else None, purchase=purchase_of(profile))
     except HeatcalcError as exc:
         if item is None:
             field = "household.utility" if "utility" in str(exc) else "location.zip"

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import HeatcalcError
+from .offer_conditions import Purchase, conditions, judge
 
 DATA = Path(__file__).resolve().parent / "data" / "incentives"
 
@@ -94,10 +95,17 @@ class Incentive(NamedTuple):
     end_date: str
     description: str
     url: str
+    condition: str = ""  # what the purchase must also be, when it does not say: "also possible if ..."
+    caveat: str = ""  # what to know before counting on it (a whole-cost program: audit, income check, co-pay)
 
     @property
     def applies(self) -> bool:
         return self.income_status in ("no limit", "qualifies")
+
+    @property
+    def certain(self) -> bool:
+        """It applies to this household and this purchase as described: counted in what comes off the price."""
+        return self.applies and not self.condition
 
     def to_dict(self) -> dict:
         d = self._asdict()
@@ -163,6 +171,7 @@ class Applied(NamedTuple):
     low_usd: float
     high_usd: float
     used: tuple  # (Incentive, typical, low, high)
+    possible: tuple = ()  # (Incentive, typical): offers for this purchase that need what the profile does not say
 
 
 @lru_cache(maxsize=1)
@@ -366,10 +375,16 @@ def _income_limit(key: str, household: Household, zcta: str, county_fips):
 
 def find(zip_code: str, income_usd: float | None = None, size: int | None = None, owner: bool = True,
          utility: str | None = None, on: dt.date | None = None, items=None, where: str = "--zip",
-         include_unlaunched: bool = False) -> Finding:
+         include_unlaunched: bool = False, purchase: Purchase | None = None) -> Finding:
     """The incentives for heat pumps (and, unless ``items`` says otherwise, the electrical and weatherization work
     around one) that apply to a household at ``zip_code`` on ``on`` (default today).  In a state Rewiring America
-    does not yet serve (:data:`LAUNCHED_STATES`) only federal offers, unless ``include_unlaunched``."""
+    does not yet serve (:data:`LAUNCHED_STATES`) only federal offers, unless ``include_unlaunched``.
+
+    Place is read as Rewiring America's API reads it, permissively: an offer of any county, city or custom area the
+    ZIP overlaps is listed; where the ZIP lies mostly elsewhere it carries ``condition`` "may apply: only in
+    <place>" and is not counted.  ``purchase`` says what is bought (:class:`heatcalc.offer_conditions.Purchase`):
+    an offer whose description asks for something else (another system replaced, a ground-source unit) is left
+    out with a note; one that asks for what the purchase does not say is kept as "also possible if ..."."""
     from .weather.stations import zip5
 
     zcta = zip5(str(zip_code))  # every form the location takes: 02134, 2134 (a lost leading zero), 02134-1234
@@ -405,12 +420,19 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
                  f"({'--utility NAME' if where == '--zip' else 'household.utility'})"]
     counties = sorted(((share, gid) for gid, share in geos if info.get(str(gid), [""])[0] == "county"), reverse=True)
     county_fips = tuple(dict.fromkeys(info[str(gid)][3] for _, gid in counties))  # every county the ZIP touches
+    # the places the home is in (its state, its utilities' territories, the county and the custom areas holding most
+    # of the ZIP), and those the ZIP only touches (an offer there "may apply: only in" them)
     home_geos = {gid for gid, share in geos if info.get(str(gid), [""])[0] == "state"}
     home_geos |= {counties[0][1]} if counties else set()
     home_geos |= {gid for gid, share in geos if info.get(str(gid), [""])[0] == "custom" and share >= 0.5}
     for key in (electric, gas):
         if key:
             home_geos |= set(state["utilities"][key]["geographies"])
+    touched = {gid: info[str(gid)][1] for gid, share in geos
+               if info.get(str(gid), [""])[0] in ("county", "custom") and gid not in home_geos}
+    near = home_geos | set(touched)
+    purchase = purchase or Purchase()
+    authority_of: dict = {}
     wanted = set(items) if items else set(HEAT_PUMP_ITEMS) | set(RELATED_ITEMS)
     notes = [] if electric else notes
     candidates = []
@@ -431,12 +453,19 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
             if program is None:
                 continue
             a = state["authorities"].get(program["authority"])
-            if a is None or not set(a["geographies"]) & home_geos:
+            if a is None or not set(a["geographies"]) & near:
                 continue
             authority, authority_type, program_name = a["name"], a["type"], program["name"]
+            authority_of[x["id"]] = program["authority"]
+        places = [] if scope == "federal" or set(a["geographies"]) & home_geos else \
+            [touched[g] for g in set(a["geographies"]) & set(touched)]
         group = x.get("eligible_geo_group")
-        if group and not set(data["geo_groups"].get(f"{state_code}/{group}", [])) & home_geos:
-            continue
+        if group:
+            members = set(data["geo_groups"].get(f"{state_code}/{group}", []))
+            if not members & near:
+                continue
+            if not members & home_geos:
+                places += [touched[g] for g in members & set(touched)]
         if not in_effect(x, on):
             notes.append(f"{x['id']} ({program_name}): not in effect on {on.isoformat()} "
                          f"({x.get('start_date', '…')} to {x.get('end_date', '…')})")
@@ -455,17 +484,65 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
                 status = "qualifies"
             else:
                 continue  # over the limit: it does not apply
+        verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
+        if verdict == "excluded":
+            notes.append(f"{x['id']} ({program_name}): not for this purchase: it is for when {'; '.join(needs)}")
+            continue
+        condition = "; ".join(filter(None, [
+            f"may apply: only in {', '.join(sorted(set(places)))}" if places else "",
+            f"also possible if {'; '.join(needs)}" if verdict == "possible" else ""]))
         amount = x["amount"]
         candidates.append(Incentive(
             x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
             dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
             str(x.get("start_date", "")), str(x.get("end_date", "")),
             ("[not yet served by Rewiring America] " if scope != "federal" and not served else "")
-            + x.get("description", ""), x.get("url", "")))
+            + x.get("description", ""), x.get("url", ""), condition, _caveat(x)))
+    if state_code == "MA":
+        candidates = _mass_save_rule(candidates, authority_of, notes)
     rows = _stack(candidates, state, notes)
     utilities = state["utilities"]
     return Finding(data["snapshot"], zcta, state_code, utilities[electric]["name"] if electric else None, others,
                    utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes), how)
+
+
+WHOLE_COST_CAVEAT = ("covers the whole cost for those who qualify: an energy assessment usually comes first, income "
+                     "is verified, and a co-pay or a waiting list is possible")
+
+
+def _caveat(x: dict) -> str:
+    """What to know before counting on an offer: a program that pays the whole cost works through an assessment,
+    an income check and the program's funding."""
+    amount = x["amount"]
+    if amount["type"] == "percent" and float(amount["number"]) >= 1 and "assistance_program" in x["payment_methods"]:
+        return WHOLE_COST_CAVEAT
+    return ""
+
+
+#: Massachusetts' rule, as Rewiring America's API applies it (src/lib/mass-save.ts at the snapshot's commit): an offer
+#: of a municipal light plant (or other non-Mass Save utility) is not for a household whose Mass Save offers cover
+#: all its items, except from the plants that let customers take both.
+MASS_SAVE = "ma-massSave"
+MASS_SAVE_UTILITIES = frozenset({"ma-eversource", "ma-fitchburg-gas-and-electric-light", "ma-national-grid",
+                                 "ma-berkshire-gas-co", "ma-fitchburg-gas-and-elec-lt-co", "ma-liberty-utilities-ma",
+                                 "ma-national-grid-gas", "ma-nstar-gas-company"})
+MASS_SAVE_EXCEPTIONS = frozenset({"ma-braintree-electric-light-department", "ma-town-of-littleton",
+                                  "ma-town-of-mansfield", "ma-town-of-wellesley", "ma-west-boylston-mlp"})
+
+
+def _mass_save_rule(candidates: list, authority_of: dict, notes: list) -> list:
+    covered = {item for c in candidates if c.applies and authority_of.get(c.id) == MASS_SAVE for item in c.items}
+    out = []
+    for c in candidates:
+        key = authority_of.get(c.id)
+        local = key is not None and key != MASS_SAVE and key not in MASS_SAVE_UTILITIES \
+            and key not in MASS_SAVE_EXCEPTIONS and c.authority_type in ("utility", "gas_utility", "other")
+        if local and c.applies and set(c.items) <= covered:
+            notes.append(f"{c.id} ({c.program}): not with Mass Save's offers for the same items (the municipal "
+                         f"utility's rule)")
+            continue
+        out.append(c)
+    return out
 
 
 def _stack(candidates: list, state: dict, notes: list) -> list:
@@ -530,11 +607,15 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
     ductless_heat_pump or geothermal_heating_installation): one offer per program (the largest; the smallest is
     the low end), the data's combined caps, never more than the cost."""
     by_program: dict = {}
+    possible = []
     for inc in finding.rows:
         if item not in inc.items or not inc.applies or not set(inc.type.split(", ")) & CASH_METHODS:
             continue
         v = value_usd(inc, cost_usd, tons, quantities)
         if v is None:
+            continue
+        if inc.condition:  # needs what the purchase does not say: listed, not counted
+            possible.append((inc, min(v[0], cost_usd)))
             continue
         by_program.setdefault((inc.authority, inc.program), []).append((inc, v[0], v[1]))
     used = []
@@ -542,6 +623,9 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
         best = max(offers, key=lambda o: (o[1], o[0].id))
         low = min(o[2] for o in offers)
         used.append((best[0], best[1], low, best[1]))
+    whole = [u for u in used if u[0].caveat == WHOLE_COST_CAVEAT and u[1] >= cost_usd - 0.005]
+    if whole:  # a program that pays the whole cost is the household's route: not stacked with rebates
+        used = [max(whole, key=lambda u: u[0].id)]
     combos = state_combinations if state_combinations is not None else \
         _data()["states"].get(finding.state, {}).get("combinations", [])
     for combo in combos:
@@ -553,7 +637,8 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
                 inc, typ, low, high = used[i]
                 used[i] = (inc, typ * scale, min(low, typ * scale), high * scale)
     used = _within_cost(used, cost_usd)
-    return Applied(sum(u[1] for u in used), sum(u[2] for u in used), sum(u[3] for u in used), tuple(used))
+    return Applied(sum(u[1] for u in used), sum(u[2] for u in used), sum(u[3] for u in used), tuple(used),
+                   tuple(possible))
 
 
 def _within_cost(used: list, cost_usd: float) -> list:

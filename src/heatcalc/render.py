@@ -360,6 +360,9 @@ def _print_totals(c: Comparison, console) -> None:
                              for inc, typ, _low, _high in e.incentives_applied) or "none applies"
             console.print(f"Incentives for the heat pump (Rewiring America data, snapshot "
                           f"{snapshot_date().isoformat()}): {used}.", style="dim")
+            for inc, typ in e.incentives_possible:
+                console.print(f"Not counted: {inc.id} {printable(inc.program)} ({printable(inc.authority)}) "
+                              f"{_money(typ)}, {inc.condition}.", style="dim")
 
 
 def _payback(r: dict, current: str) -> str:
@@ -386,7 +389,8 @@ def _print_summary(c: Comparison, console, q: Quantities | None = None) -> None:
         strips = c.home.heat_pump.strip_capacity_btu_per_h
         size = f"{strips / BTU_PER_KWH:g} kW strips" if strips < float("inf") else "strips"
         console.print(f"Unmet heat: the heat pump and its {size} fall short by "
-                      f"{q.energy(hp.energy.unmet_btu / 1e6, 2)} over {hp.energy.unmet_hours:,.0f} hours of the year (not in its cost: the home is "
+                      f"{q.energy(hp.energy.unmet_btu / 1e6, 2)} over {hp.energy.unmet_hours:,.0f} hours of the year "
+                      "(not in its cost: the home is "
                       "colder then); see `heatcalc size` for the backup it needs", style="yellow")
     for r in c.results:
         if r.unmet_cooling_hours > 0:
@@ -545,7 +549,8 @@ def print_records(records: list[dict], columns: list[tuple[str, str]], console, 
 
 
 INCENTIVE_CSV_COLUMNS = ["id", "program", "authority", "authority_type", "items", "type", "amount_text", "amount_usd",
-                         "income_limit_usd", "income_status", "start_date", "end_date", "url", "description"]
+                         "income_limit_usd", "income_status", "start_date", "end_date", "url", "description",
+                         "condition", "caveat"]
 
 
 def write_incentives(finding, fmt: str, out: IO[str], console=None) -> None:
@@ -569,22 +574,37 @@ def write_incentives(finding, fmt: str, out: IO[str], console=None) -> None:
     table = Table(title=f"Incentives for heat pumps, {where}, on {finding.on_date} (snapshot {finding.snapshot})",
                   title_justify="left", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
                   collapse_padding=True)
-    for header in ("Id", "Program", "Authority", "Type", "Amount", "Income", "Ends", "For"):
-        table.add_column(header, overflow="fold")
+    for header, least in (("Id", 7), ("Program", 10), ("Authority", 9), ("Type", 6), ("Amount", 9), ("Income", 9),
+                          ("Ends", 4), ("For", 10)):
+        table.add_column(header, overflow="fold", min_width=least)
+    marks = {}
     for r in data["rows"]:
         status = r["income_status"]
         income = "any" if status == "no limit" else (
             f"≤ ${r['income_limit_usd']:,.0f}" if status == "qualifies" else status)
-        table.add_row(printable(r["id"]), printable(r["program"]), printable(r["authority"]),
+        mark = ""
+        if r["condition"] or r["caveat"]:  # a footnote: what else it needs, or what to know
+            mark = marks.setdefault(r["condition"] or r["caveat"], f"[{len(marks) + 1}]")
+        table.add_row(printable(r["id"]) + mark, printable(r["program"]), printable(r["authority"]),
                       r["type"].replace("_", " "), r["amount_text"], income, r["end_date"] or "open",
-                      ", ".join(i.replace("_", " ") for i in r["items"]))
+                      _items_text(r["items"]))
     if data["rows"]:  # the ids are what a profile's economics.incentives list names
         console.print(table)
+        for text, mark in marks.items():
+            console.print(f"{mark} {text}")
     else:
         console.print(f"No incentive for heat pumps applies at ZIP {finding.zip} ({finding.state}) on "
                       f"{finding.on_date}; try another --date, --income and --household-size, or --utility.")
     console.print("Source: " + data["source"] + ". Check each program's page (--format json gives the links).",
                   style="dim")
+
+
+def _items_text(items: list) -> str:
+    """An offer's items for the table: the heat pumps first, then at most two more and how many others (CSV and JSON
+    list them all)."""
+    first = sorted(items, key=lambda i: "heat_pump" not in i and "geothermal" not in i)
+    shown = [i.replace("_", " ") for i in first[:3]]
+    return ", ".join(shown) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
 
 
 def write_records_csv(records: list[dict], columns: list[str], out: IO[str]) -> None:

@@ -159,6 +159,11 @@ def _buy_table(c: Comparison) -> str:
         out.append(f"<p>Incentives for the heat pump, from Rewiring America's incentives data as of "
                    f"{snapshot_date().isoformat()} (programs change: check each before you buy):</p>"
                    + (f"<ul>{items}</ul>" if items else "<p>None applies to this household.</p>"))
+        maybe = "".join(f"<li>{_e(inc.program)} ({_e(inc.authority)}, {_e(inc.id)}): {_money(typ)}, "
+                        f"{_e(inc.condition)}</li>" for inc, typ in e.incentives_possible)
+        if maybe:
+            out.append("<p>Not counted above, because the profile does not say what they need:</p>"
+                       f"<ul>{maybe}</ul>")
     return "".join(out)
 
 

@@ -439,7 +439,11 @@ def _incentives_json(e) -> dict:
             "incentives_applied": [{"system": "heat_pump", "id": inc.id, "program": inc.program,
                                     "authority": inc.authority, "type": inc.type, "amount_usd": typ,
                                     "low_usd": low, "high_usd": high, "url": inc.url}
-                                   for inc, typ, low, high in e.incentives_applied]}
+                                   for inc, typ, low, high in e.incentives_applied],
+            # listed, not counted in incentives_usd: what each needs that the profile does not say
+            "incentives_possible": [{"system": "heat_pump", "id": inc.id, "program": inc.program,
+                                     "authority": inc.authority, "amount_usd": typ, "condition": inc.condition,
+                                     "url": inc.url} for inc, typ in e.incentives_possible]}
 
 
 def _solar(c) -> dict:

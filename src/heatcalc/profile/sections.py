@@ -567,6 +567,9 @@ class Household(Record):
     owner: bool | None = leaf("bool", "The household owns the home (false: rents it).", default=True)
     utility: str | None = leaf("string", "The electric utility's name, e.g. Eversource (utility programs need it; "
                                          "`heatcalc incentives --zip ...` lists the state's).")
+    home_type: str | None = leaf("enum", "The kind of home, for offers that are only for one kind (a "
+                                         "manufactured-home program); left out, such offers are listed as possible, "
+                                         "not counted.", choices=("single_family", "manufactured", "multifamily"))
 
 
 class EconomicsConfig(Record):
