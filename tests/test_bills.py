@@ -51,8 +51,13 @@ def test_monthly_tiers_fill_in_time_order(tmp_path):
     b = electric_bill(t, np.ones(8760))
     assert b.energy_usd[0] == pytest.approx(150 * 0.06 + 594 * 0.08)
     assert b.energy_usd[1] == pytest.approx(150 * 0.06 + (672 - 150) * 0.08)  # February: 672 kWh
-    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]  # every month starts again from the first tier
-    assert b.energy_usd == pytest.approx([150 * 0.06 + (24 * d - 150) * 0.08 for d in days])
+    # every month starts again from the first tier; months are the meter's (clock time): March loses the hour the
+    # clocks skip (743 h) and November gains the one they repeat (721 h)
+    hours = [744, 672, 743, 720, 744, 720, 744, 744, 720, 744, 721, 744]
+    assert b.energy_usd == pytest.approx([150 * 0.06 + (h - 150) * 0.08 for h in hours])
+    assert electric_bill(tariff(tmp_path, dst=False, energyratestructure=[[{"max": 150, "rate": 0.06},
+                                                                          {"rate": 0.08}]]),
+                         np.ones(8760)).energy_usd[2] == pytest.approx(150 * 0.06 + (744 - 150) * 0.08)
 
 
 def _tiers_hour_by_hour(quantity, bounds_rates_of_hour):
@@ -220,7 +225,9 @@ def test_export_rules_by_hand(tmp_path):
 
 
 def test_net_metering_carries_a_surplus_and_pays_the_rest_at_the_sell_rate(tmp_path):
-    # no use in June, 100 kWh of solar: a $10 credit at retail carried to July's $74.40 energy charge
+    # no use in June (standard time), 100 kWh of solar: the surplus is banked in kWh and used in July. Months are
+    # the meter's: clock June starts an hour earlier (31 May 23:00 standard, 1 kWh used) and its last standard hour
+    # is clock July's first (no use): June nets 100 - 1 = 99 kWh of surplus, July uses 743 kWh, 644 billed
     t = tariff(tmp_path, energyratestructure=[[{"rate": 0.10, "sell": 0.04}]])
     use = np.ones(8760)
     june = slice((151) * 24, (181) * 24)
@@ -228,11 +235,12 @@ def test_net_metering_carries_a_surplus_and_pays_the_rest_at_the_sell_rate(tmp_p
     pv = np.zeros(8760)
     pv[151 * 24 + 12] = 100.0
     b = electric_bill(t, use, pv, "net_metering")
-    assert b.energy_usd[5] == 0.0 and b.credit_usd[6] == pytest.approx(-10.0)
-    assert b.total_usd == pytest.approx((8760 - 720) * 0.10 - 10.0)
-    # monthly netting: June's 100 kWh are paid at the sell rate instead
+    assert b.energy_usd[5] == 0.0 and b.energy_usd[6] == pytest.approx(644 * 0.10)
+    assert b.credit_usd.sum() == 0.0  # nothing left for the true-up
+    assert b.total_usd == pytest.approx((8760 - 720 - 100) * 0.10)
+    # monthly netting: June's 99 kWh are paid at the sell rate instead
     m = electric_bill(t, use, pv, "net_metering_monthly")
-    assert m.credit_usd[5] == pytest.approx(-100 * 0.04)
+    assert m.credit_usd[5] == pytest.approx(-99 * 0.04) and m.energy_usd[6] == pytest.approx(743 * 0.10)
 
 
 def test_gas_blocks_by_hand():

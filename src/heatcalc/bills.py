@@ -2,16 +2,20 @@
 
 Pure functions over hourly arrays (8,760 hours of the weather year, index 0 = the hour ending 01:00 local standard
 time on 1 January).  A tariff (:class:`ElectricTariff`, read from a URDB rate by :mod:`heatcalc.tariffs`) prices
-the hours by its 12 x 24 weekday and weekend schedules in local clock time of a stated calendar year; tiers are
-filled in time order by the month's cumulative use; demand charges take each month's (and period's) highest hourly
-demand; fixed charges are per month, day or year; minimum charges raise a month's or the year's bill to them.
+the hours by its 12 x 24 weekday and weekend schedules in local clock time of a stated calendar year, and bills by
+the meter's months (clock time too: :func:`month_starts`); tiers are filled in time order by the month's cumulative
+use; demand charges take each month's (and period's) highest hourly demand; fixed charges are per month, day or
+year; minimum charges raise a month's or the year's bill to them.
 
 Solar under each export rule (URDB ``dgrules``):
 
-* ``net_metering`` -- each hour's net (use - solar) is billed through the tiers at the hour's rate, so exported
-  kWh are credited at the retail rate of their hour; a month's negative energy charge is carried forward as a
-  credit to later months' energy and demand charges, and what is left at the end of the year is paid at the sell
-  rate (annual netting); ``net_metering_monthly`` settles each month at the sell rate instead;
+* ``net_metering`` -- kWh banking, as NREL SAM bills it (:func:`_kwh_banked`): each month's net kWh by time-of-use
+  period, a surplus banked in kWh for the next month's matching period, the year's remaining surplus paid at the
+  sell rate in December; ``net_metering_monthly`` pays each month's surplus at the sell rate instead;
+* ``net_metering_dollars`` -- dollar banking (programs that credit an export's time-of-use value): each hour's net
+  (use - solar) is billed through the tiers at the hour's rate, a month's negative energy charge is carried to later
+  months' energy charges, what is left at the year's end paid at the sell rate (real-time prices, which have no
+  periods to bank kWh in, are always banked so);
 * ``net_billing_hourly`` / ``net_billing_instantaneous`` -- each hour's net import is billed at retail and its net
   export credited at the hour's sell rate (with hourly data the two are the same: within-hour flows are not known);
 * ``buy_all_sell_all`` -- all use is bought at retail, all solar sold at the sell rate.
@@ -20,13 +24,32 @@ Solar under each export rule (URDB ``dgrules``):
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
 MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-DG_RULES = ("net_metering", "net_metering_monthly", "net_billing_hourly", "net_billing_instantaneous",
-            "buy_all_sell_all")
+DG_RULES = ("net_metering", "net_metering_monthly", "net_metering_dollars", "net_metering_dollars_monthly",
+            "net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all")
+#: ``solar.net_metering`` and ``solar.net_metering_credit`` as export rules.
+NET_METERING_RULES = {("annual", "kwh"): "net_metering", ("annual", "dollars"): "net_metering_dollars",
+                      ("monthly", "kwh"): "net_metering_monthly",
+                      ("monthly", "dollars"): "net_metering_dollars_monthly"}
+
+
+def export_rule(net_metering: str | None, credit: str | None, rate_rule: str | None) -> str:
+    """The export rule of a home with solar: ``solar.net_metering`` (annual, monthly, none) with
+    ``solar.net_metering_credit`` (kwh, the default, or dollars), else the rate's own rule (URDB ``dgrules``), else
+    net metering with kWh banking."""
+    if net_metering == "none":
+        return "net_billing_hourly"
+    if net_metering is None:
+        rule = rate_rule or "net_metering"
+        if credit == "dollars" and rule.startswith("net_metering"):
+            return "net_metering_dollars_monthly" if rule == "net_metering_monthly" else "net_metering_dollars"
+        return rule
+    return NET_METERING_RULES[(net_metering, credit or "kwh")]
 
 
 class Tiers(NamedTuple):
@@ -86,6 +109,32 @@ def _day_of_weather_year(d: dt.date) -> int:
     return day - 1 if leap and d > dt.date(d.year, 2, 28) else day
 
 
+def clock_hour_index(year: int, daylight_saving: bool) -> np.ndarray:
+    """For each standard-time hour of the weather year, the clock hour of the year it falls in (one ahead during
+    daylight saving time; the year's last hour stays in it): how an hourly price series written in the meter's clock
+    time is read on the weather's hours."""
+    hour = np.arange(8760)
+    if daylight_saving:
+        start, end = _dst_hours(year)
+        hour = hour + ((hour >= start) & (hour < end))
+    return np.minimum(hour, 8759)
+
+
+@lru_cache(maxsize=64)
+def _month_starts(year: int, daylight_saving: bool) -> np.ndarray:
+    _, month, _ = clock_calendar(year, daylight_saving)
+    starts = np.searchsorted(month, np.arange(12))  # month is non-decreasing over the standard-time hours
+    starts.setflags(write=False)
+    return np.concatenate((starts, [8760]))
+
+
+def month_starts(tariff: ElectricTariff) -> np.ndarray:
+    """The first standard-time hour of each of the tariff's billing months and 8,760 (13 values): months as the
+    meter's clock reads them, so under daylight saving time a month's last standard-time hour (23:00-24:00, clock
+    00:00-01:00 of the next day) belongs to the next month."""
+    return _month_starts(int(tariff.year), bool(tariff.daylight_saving))
+
+
 def clock_calendar(year: int, daylight_saving: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each standard-time hour of the weather year: (clock hour of day 0-23, month 0-11, is weekend) in
     ``year``'s calendar; a leap year's 29 February is skipped (the weather year has 365 days)."""
@@ -140,14 +189,14 @@ def _integral(tiers: Tiers) -> tuple[float, list, list]:
     return float(tiers.buy[0]), bounds, steps
 
 
-def _tier_plan(period: np.ndarray, tiers: tuple) -> _TierPlan:
-    key = (id(period), id(tiers))
+def _tier_plan(period: np.ndarray, tiers: tuple, starts: np.ndarray = MONTH_START) -> _TierPlan:
+    key = (id(period), id(tiers), id(starts))
     hit = _PLANS.get(key)
-    if hit is not None and hit[0] is period and hit[1] is tiers:
+    if hit is not None and hit[0] is period and hit[1] is tiers and hit[3] is starts:
         return hit[2]
     hours, months, linear, knots, weights = [], [], [], [], []
     for m in range(12):
-        a, b = int(MONTH_START[m]), int(MONTH_START[m + 1])
+        a, b = int(starts[m]), int(starts[m + 1])
         p = period[a:b]
         switches = a + np.flatnonzero(p[:-1] != p[1:])
         for h in [*switches.tolist(), b - 1]:
@@ -167,16 +216,18 @@ def _tier_plan(period: np.ndarray, tiers: tuple) -> _TierPlan:
         knot[e, :len(u)], weight[e, :len(w)] = u, w
     months_arr, hours_arr = np.array(months), np.array(hours)
     one_tier = all(t.upper.size == 1 for by_month in tiers for t in by_month)
-    rate = np.array([[t.buy[0] for t in by_month] for by_month in tiers])[period, HOUR_MONTH] if one_tier else None
+    hour_month = np.repeat(np.arange(12), np.diff(starts))
+    rate = np.array([[t.buy[0] for t in by_month] for by_month in tiers])[period, hour_month] if one_tier else None
     plan = _TierPlan(hours_arr, months_arr, np.searchsorted(months_arr, np.arange(12)), np.array(linear),
                      knot, weight, rate, np.concatenate(([0], hours_arr[:-1] + 1)))
     if len(_PLANS) >= 48:
         _PLANS.pop(next(iter(_PLANS)))
-    _PLANS[key] = (period, tiers, plan)
+    _PLANS[key] = (period, tiers, plan, starts)
     return plan
 
 
-def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple) -> np.ndarray:
+def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple,
+                      starts: np.ndarray = MONTH_START) -> np.ndarray:
     """Each month's energy charge [$] for hourly ``quantity`` (kWh, may be negative; (homes, 8,760)) filled through
     the month's tiers in time order: an hour's kWh fall in the tiers that the month's cumulative use passes through
     during it, at the rates of the hour's period (cumulative use below zero, a month netting negative, at the first
@@ -185,10 +236,10 @@ def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple) ->
     An hour's charge is G(c) - G(c - q), G being the integral of its period's rates over the month's cumulative use
     c; summed over a month this telescopes, so only the hours after which the period changes and the month's last
     hour are evaluated: month charge = G_last(c_end) + the sum over changes of (G_before(c) - G_after(c))."""
-    plan = _tier_plan(period, tiers)
+    plan = _tier_plan(period, tiers, starts)
     q = np.atleast_2d(quantity)
     if plan.rate is not None:  # one tier: each hour's kWh at its rate
-        out = np.add.reduceat(q * plan.rate, MONTH_START[:-1], axis=1)
+        out = np.add.reduceat(q * plan.rate, starts[:-1], axis=1)
         return out if np.ndim(quantity) == 2 else out[0]
     # the month's cumulative use at each event hour: the use between events, added up within each month (every
     # month ends on an event)
@@ -316,17 +367,21 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
                 imports: np.ndarray | None = None):
     """The bill's parts by month for (homes, 8,760) use and solar: energy, demand, fixed, minimum and credit
     charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar.
-    ``imports``: max(use - solar, 0) when the caller has it already."""
+    ``imports``: max(use - solar, 0) when the caller has it already.  Months are the meter's (clock time)."""
     n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
+    starts = month_starts(tariff)
     has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1)
     if not has_pv.any():
         pv = None
     month_sum = np.add.reduceat
     realtime = tariff.realtime_usd_per_kwh is not None
     metering = rule.startswith("net_metering") & has_pv
-    # what the energy charge is on: the net use under net metering, the imports otherwise (with no exports every
-    # rule bills the same: the imports)
+    # kWh banking (net metering's usual reading, as NREL SAM bills it): each month's net kWh by time-of-use period;
+    # real-time prices have no periods, so their exports are banked in dollars at the hour's price
+    in_kwh = rule in ("net_metering", "net_metering_monthly") and not realtime
+    # what the energy charge is on: the net use under dollar-banked net metering, the imports otherwise (with no
+    # exports every rule bills the same: the imports)
     if pv is None:
         imports = np.maximum(use, 0.0) if imports is None else imports
         billed = imports
@@ -336,23 +391,23 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
     else:
         net = use - pv
         imports = np.maximum(net, 0.0) if imports is None else imports
-        billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
-                                             else imports)
-    energy = month_sum(billed * tariff.realtime_usd_per_kwh, MONTH_START[:-1], axis=1) if realtime else \
-        _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers)
+        dollars = metering & (not in_kwh)
+        billed = net if dollars.all() else (np.where(dollars[:, None], net, imports) if dollars.any() else imports)
+    energy = month_sum(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1) if realtime else \
+        _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers, starts)
     credit = np.zeros((n, 12))
     if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
         exports = pv if rule == "buy_all_sell_all" else np.maximum(pv - use, 0.0)
         sell = tariff.realtime_sell_usd_per_kwh if realtime else \
             _first_tier_sell(tariff.energy_period, tariff.energy_tiers)
-        credit = -month_sum(exports * (sell if sell is not None else 0.0), MONTH_START[:-1], axis=1)
+        credit = -month_sum(exports * (sell if sell is not None else 0.0), starts[:-1], axis=1)
         credit[~has_pv] = 0.0
     # demand: each month's (and period's) highest hourly import [kW = kWh in an hour]
     demand = np.zeros((n, 12))
     if tariff.demand_period is not None or tariff.flat_demand_month_period is not None:
         demand_kw = imports
         for m in range(12):
-            a, b = MONTH_START[m], MONTH_START[m + 1]
+            a, b = starts[m], starts[m + 1]
             if tariff.demand_period is not None:
                 for p in np.unique(tariff.demand_period[a:b]):
                     sel = tariff.demand_period[a:b] == p
@@ -361,22 +416,27 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
             if tariff.flat_demand_month_period is not None:
                 demand[:, m] += _demand_charge(demand_kw[:, a:b].max(axis=1),
                                                tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
-    if metering.any():
-        # A month whose energy charge nets below zero owes nothing for energy; its surplus (in dollars at the
-        # retail rates its exports were credited at) is carried to later months' energy and demand charges
-        # (annual netting), and what is left at the end of the year -- or each month, with monthly netting -- is
-        # paid at the sell rate: the surplus's kWh (dollars / the average retail rate) x the average sell rate.
+    if metering.any() and in_kwh:
+        rows = np.flatnonzero(metering)
+        kwh_energy, kwh_credit = _kwh_banked(tariff, use[rows], pv[rows], starts, annual=rule == "net_metering")
+        energy[rows], credit[rows] = kwh_energy, kwh_credit
+    elif metering.any():
+        # Dollar banking: a month whose energy charge nets below zero owes nothing for energy; its surplus (in
+        # dollars at the retail rates its exports were credited at) is carried to later months' energy charges --
+        # never their demand or fixed charges -- and what is left at the end of the year (each month, with monthly
+        # netting) is paid at the sell rate: the surplus's kWh (dollars / the average retail rate) x the average
+        # sell rate.
         buy, sell_rate = _average_buy(tariff), _average_sell(tariff)
         to_sell = (sell_rate / buy) if buy > 0 else 0.0
         carry = np.zeros(n)
-        annual = rule == "net_metering"
+        annual = not rule.endswith("_monthly")
         for m in range(12):
             negative = metering & (energy[:, m] < 0.0)
             surplus = np.where(negative, -energy[:, m], 0.0)
             energy[:, m] = np.where(negative, 0.0, energy[:, m])
             if annual:
                 carry += surplus
-                used = np.where(carry > 0.0, np.minimum(carry, energy[:, m] + demand[:, m]), 0.0)
+                used = np.where(carry > 0.0, np.minimum(carry, energy[:, m]), 0.0)
                 credit[:, m] -= used
                 carry -= used
             else:
@@ -391,6 +451,81 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
         short = subtotal.sum(axis=1) < tariff.min_usd
         minimum[short, 11] = tariff.min_usd - subtotal[short].sum(axis=1)
     return energy, demand, fixed, minimum, credit
+
+
+#: Weekday clock hours whose periods pair a month's periods with the next month's for carried kWh (midnight, 6 am,
+#: noon, 6 pm), as NREL SAM's utility rate model pairs them.
+ROLLOVER_HOURS = (0, 5, 11, 17)
+
+
+@lru_cache(maxsize=64)
+def _rollover_periods(year: int, daylight_saving: bool, period_key: bytes) -> tuple:
+    """Per month, the energy periods at :data:`ROLLOVER_HOURS` of its weekdays (clock time): kWh banked in period
+    ``p`` of one month are used in the next month's period that holds the same place in this list (the first place
+    ``p`` has)."""
+    period = np.frombuffer(period_key, dtype=np.int64)
+    hod, month, weekend = clock_calendar(year, daylight_saving)
+    out = []
+    for m in range(12):
+        at = []
+        for h in ROLLOVER_HOURS:
+            hit = np.flatnonzero((month == m) & ~weekend & (hod == h))
+            at.append(int(period[hit[0]]) if hit.size else -1)
+        out.append(tuple(at))
+    return tuple(out)
+
+
+def _kwh_banked(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray, starts: np.ndarray, annual: bool):
+    """Net metering with kWh banking, for (homes, 8,760) use and solar, as NREL SAM's utility rate model bills it
+    (``ur_metering_option`` 0, true-up in December): each month, each time-of-use period's net kWh (use less
+    solar, over the month's hours in that period) plus the kWh banked in the previous month's matching period; a
+    period that nets to use is billed through the tiers (the month's total use spread over the periods' tiers in
+    proportion to each period's use), a period that nets to surplus banks it for the next month.  Banked kWh never
+    pay demand or fixed charges.  At the true-up (December; ``annual=False``: every month) the surplus kWh left,
+    counted on the month's total net as the banked kWh run down, are paid at the sell rate.
+
+    Returns (energy, credit) by month, each (homes, 12)."""
+    n = use.shape[0]
+    periods = len(tariff.energy_tiers)
+    net = pv - use  # surplus positive, as the bank counts
+    by_period = np.zeros((n, 12, periods))  # each month's net kWh in each period
+    for p in range(periods):
+        hours = tariff.energy_period == p
+        if hours.any():
+            by_period[:, :, p] = np.add.reduceat(np.where(hours, net, 0.0), starts[:-1], axis=1)
+    pairs = _rollover_periods(int(tariff.year), bool(tariff.daylight_saving),
+                              np.ascontiguousarray(tariff.energy_period, dtype=np.int64).tobytes())
+    energy = np.zeros((n, 12))
+    credit = np.zeros((n, 12))
+    banked = np.zeros((n, periods))
+    monthly_net = by_period.sum(axis=2)
+    bank_total = np.zeros(n)  # the surplus kWh carried toward the true-up
+    sell = _average_sell(tariff)
+    for m in range(12):
+        current = by_period[:, m, :].copy()
+        if m > 0 and annual:  # the previous month's surplus, period by matching period
+            for p in np.flatnonzero(banked.any(axis=0)):
+                before = pairs[m - 1]
+                if p in before and before.index(p) < len(pairs[m]) and pairs[m][before.index(p)] >= 0:
+                    current[:, pairs[m][before.index(p)]] += banked[:, p]
+        banked = np.maximum(current, 0.0)
+        used = np.maximum(-current, 0.0)
+        total = used.sum(axis=1)
+        for p in range(periods):
+            share = np.divide(used[:, p], total, out=np.zeros(n), where=total > 0)
+            tiers = tariff.energy_tiers[p][m]
+            lower = 0.0
+            for upper, price in zip(tiers.upper, tiers.buy):
+                energy[:, m] += share * np.maximum(0.0, np.minimum(total, upper) - lower) * price
+                lower = upper
+        if annual:
+            bank_total = np.maximum(bank_total + monthly_net[:, m], 0.0)
+        else:
+            credit[:, m] -= banked.sum(axis=1) * sell
+            banked[:] = 0.0
+    if annual:
+        credit[:, 11] -= bank_total * sell
+    return energy, credit
 
 
 def _average_buy(tariff: ElectricTariff) -> float:

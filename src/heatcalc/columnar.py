@@ -50,6 +50,7 @@ FAST_FIELDS = frozenset({
     *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year")),
     *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
                        "solar.inverter_efficiency", "solar.module", "solar.array", "solar.net_metering",
+                       "solar.net_metering_credit",
                        "solar.export_rate")),
 })
 #: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
@@ -718,7 +719,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     from pathlib import Path
 
     from . import money, pvcache
-    from .bills import DG_RULES, first_tier_price_usd_per_kwh
+    from .bills import DG_RULES, export_rule, first_tier_price_usd_per_kwh
     from .home import _read_tariff
     from .model.pv import Site
     from .simulate import bill_tariff
@@ -808,8 +809,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                 if not pvcache.has((s_obj.usaf, tuple(array), tuple(args[2]))):
                     to_compute.append(pv)  # after the loop, a station's arrays together (its sun once)
             metering = col["solar.net_metering"][i]
-            rule = {"annual": "net_metering", "monthly": "net_metering_monthly", "none": "net_billing_hourly"}.get(
-                metering) if metering else (urdb.dg_rule if urdb is not None and urdb.dg_rule else "net_metering")
+            rule = export_rule(metering, col["solar.net_metering_credit"][i],
+                               urdb.dg_rule if urdb is not None else None)
             export = col["solar.export_rate"][i]
             if (rule.startswith("net_billing") or rule == "buy_all_sell_all") and export is None and (
                     urdb is None or urdb.realtime_usd_per_kwh is not None

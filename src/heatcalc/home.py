@@ -1521,9 +1521,9 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     kwh = per_kw * array.capacity_kw
     b.assume("solar", f"{array.capacity_kw:g} kW DC, {kwh.sum():,.0f} kWh AC a year",
              f"PVWatts' model chain with pvlib on TMY3 {station.usaf} irradiance (docs/methodology.md)")
-    rule = {"annual": "net_metering", "monthly": "net_metering_monthly", "none": "net_billing_hourly"}.get(
-        cfg.net_metering) if cfg.net_metering else (urdb.dg_rule if urdb is not None and urdb.dg_rule else
-                                                    "net_metering")
+    from .bills import export_rule
+
+    rule = export_rule(cfg.net_metering, cfg.net_metering_credit, urdb.dg_rule if urdb is not None else None)
     if cfg.net_metering is None:
         b.assume("solar.net_metering", rule.replace("_", " "),
                  "the URDB rate's dgrules" if urdb is not None and urdb.dg_rule else

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bills import MONTH_DAYS, DG_RULES, ElectricTariff, Tiers, schedule_period
+from .bills import MONTH_DAYS, DG_RULES, ElectricTariff, Tiers, clock_hour_index, schedule_period
 from .errors import DataError
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -311,7 +311,9 @@ def tariff_from_urdb(rate: dict, source: str, year: int = 2023, daylight_saving:
         if values.size == 8784:
             values = np.concatenate([values[:59 * 24], values[60 * 24:]])
             notes.append("realtimepricing: a leap year's 29 February left out")
-        realtime = values
+        # the prices are the meter's hours (clock time); the weather's hours are standard time: read each standard
+        # hour's price at its clock hour (one ahead during daylight saving time)
+        realtime = values[clock_hour_index(year, daylight_saving)]
         realtime_sell = np.zeros(8760)
         if rate.get("energyratestructure") is not None:
             raise TariffError(f"{source}: gives both realtimepricing and energyratestructure; a rate prices energy "

@@ -488,6 +488,12 @@ class Solar(Record, required=("capacity",)):
         "enum", "How exports are credited: annual (net metering, credits carried to the year's end), monthly "
                 "(each month settled), none (net billing: exports earn export_rate).", choices=NET_METERING,
         rule="the URDB rate's dgrules; else annual")
+    net_metering_credit: str | None = leaf(
+        "enum", "What net metering banks: kwh (a month's surplus kWh offset later months' use in the same "
+                "time-of-use period, as NREL SAM and most utilities bill it) or dollars (a surplus valued at the "
+                "retail price of the hour it was exported, offsetting later energy charges: programs that credit an "
+                "export's time-of-use value).", choices=("kwh", "dollars"), default="kwh",
+        source="retail net metering's usual reading (NREL SAM's default metering option)")
     installed_cost: float | None = leaf(
         "quantity", "The array's installed cost before incentives: with it each row's JSON gets the array's payback "
                     "and NPV (solar_economics).", unit=u.MONEY, minimum=0, maximum=1e6,
