@@ -393,8 +393,12 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
         imports = np.maximum(net, 0.0) if imports is None else imports
         dollars = metering & (not in_kwh)
         billed = net if dollars.all() else (np.where(dollars[:, None], net, imports) if dollars.any() else imports)
-    energy = month_sum(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1) if realtime else \
-        _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers, starts)
+    if in_kwh and metering.all():
+        energy = np.zeros((n, 12))  # every home's energy charge is the bank's (below)
+    elif realtime:
+        energy = month_sum(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1)
+    else:
+        energy = _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers, starts)
     credit = np.zeros((n, 12))
     if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
         exports = pv if rule == "buy_all_sell_all" else np.maximum(pv - use, 0.0)
@@ -475,6 +479,29 @@ def _rollover_periods(year: int, daylight_saving: bool, period_key: bytes) -> tu
     return tuple(out)
 
 
+_GROUPS: dict = {}
+
+
+def _period_runs(period: np.ndarray, starts: np.ndarray, periods: int):
+    """The runs of consecutive hours in one period and one month (where each begins) and a matrix adding each run
+    to its (month, period) group, index month x periods + period: one pass over the hours and a small product give
+    every month's kWh in every period."""
+    key = (id(period), id(starts))
+    hit = _GROUPS.get(key)
+    if hit is not None and hit[0] is period and hit[1] is starts:
+        return hit[2]
+    month = np.repeat(np.arange(12), np.diff(starts))
+    group = month * periods + np.asarray(period, dtype=np.int64)
+    run_starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    to_group = np.zeros((run_starts.size, 12 * periods))
+    to_group[np.arange(run_starts.size), group[run_starts]] = 1.0
+    out = (run_starts, to_group)
+    if len(_GROUPS) >= 48:
+        _GROUPS.pop(next(iter(_GROUPS)))
+    _GROUPS[key] = (period, starts, out)
+    return out
+
+
 def _kwh_banked(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray, starts: np.ndarray, annual: bool):
     """Net metering with kWh banking, for (homes, 8,760) use and solar, as NREL SAM's utility rate model bills it
     (``ur_metering_option`` 0, true-up in December): each month, each time-of-use period's net kWh (use less
@@ -488,44 +515,72 @@ def _kwh_banked(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray, starts:
     n = use.shape[0]
     periods = len(tariff.energy_tiers)
     net = pv - use  # surplus positive, as the bank counts
-    by_period = np.zeros((n, 12, periods))  # each month's net kWh in each period
-    for p in range(periods):
-        hours = tariff.energy_period == p
-        if hours.any():
-            by_period[:, :, p] = np.add.reduceat(np.where(hours, net, 0.0), starts[:-1], axis=1)
-    pairs = _rollover_periods(int(tariff.year), bool(tariff.daylight_saving),
-                              np.ascontiguousarray(tariff.energy_period, dtype=np.int64).tobytes())
-    energy = np.zeros((n, 12))
+    run_starts, to_group = _period_runs(tariff.energy_period, starts, periods)
+    # each month's net kWh in each period: the sums over the runs of hours in one period, added up by group
+    by_period = (np.add.reduceat(net, run_starts, axis=1) @ to_group).reshape(n, 12, periods)
+    moves, lower, upper, price = _bank_plan(tariff, periods)
     credit = np.zeros((n, 12))
     banked = np.zeros((n, periods))
+    used = np.zeros((n, 12, periods))
     monthly_net = by_period.sum(axis=2)
-    bank_total = np.zeros(n)  # the surplus kWh carried toward the true-up
     sell = _average_sell(tariff)
     for m in range(12):
-        current = by_period[:, m, :].copy()
+        current = by_period[:, m, :]
         if m > 0 and annual:  # the previous month's surplus, period by matching period
-            for p in np.flatnonzero(banked.any(axis=0)):
-                before = pairs[m - 1]
-                if p in before and before.index(p) < len(pairs[m]) and pairs[m][before.index(p)] >= 0:
-                    current[:, pairs[m][before.index(p)]] += banked[:, p]
+            current = current + banked @ moves[m]
         banked = np.maximum(current, 0.0)
-        used = np.maximum(-current, 0.0)
-        total = used.sum(axis=1)
-        for p in range(periods):
-            share = np.divide(used[:, p], total, out=np.zeros(n), where=total > 0)
-            tiers = tariff.energy_tiers[p][m]
-            lower = 0.0
-            for upper, price in zip(tiers.upper, tiers.buy):
-                energy[:, m] += share * np.maximum(0.0, np.minimum(total, upper) - lower) * price
-                lower = upper
-        if annual:
-            bank_total = np.maximum(bank_total + monthly_net[:, m], 0.0)
-        else:
+        used[:, m, :] = np.maximum(-current, 0.0)
+        if not annual:
             credit[:, m] -= banked.sum(axis=1) * sell
-            banked[:] = 0.0
-    if annual:
+    # each month's use through the tiers: the month's total over each period's tiers, shared in proportion to the
+    # period's use ((homes, months, periods, tiers) at once)
+    total = used.sum(axis=2)
+    share = np.divide(used, total[:, :, None], out=np.zeros_like(used), where=total[:, :, None] > 0)
+    filled = np.maximum(0.0, np.minimum(total[:, :, None, None], upper) - lower)
+    energy = np.einsum("nmp,nmpt,mpt->nm", share, filled, price)
+    if annual:  # the true-up: the monthly net accumulated, never below zero, paid in December
+        bank_total = np.zeros(n)
+        for m in range(12):
+            bank_total = np.maximum(bank_total + monthly_net[:, m], 0.0)
         credit[:, 11] -= bank_total * sell
     return energy, credit
+
+
+_BANK_PLANS: dict = {}
+
+
+def _bank_plan(tariff: ElectricTariff, periods: int):
+    """Per tariff: for each month, the matrix moving the previous month's banked kWh from each period to the
+    period that holds its place at :data:`ROLLOVER_HOURS`; and the tiers as (months, periods, tiers) arrays of lower
+    and upper bounds and prices (padded with empty tiers)."""
+    key = (id(tariff.energy_period), id(tariff.energy_tiers))
+    hit = _BANK_PLANS.get(key)
+    if hit is not None and hit[0] is tariff.energy_period and hit[1] is tariff.energy_tiers:
+        return hit[2]
+    pairs = _rollover_periods(int(tariff.year), bool(tariff.daylight_saving),
+                              np.ascontiguousarray(tariff.energy_period, dtype=np.int64).tobytes())
+    moves = np.zeros((12, periods, periods))
+    for m in range(1, 12):
+        before, now = pairs[m - 1], pairs[m]
+        for p in range(periods):
+            if p in before and now[before.index(p)] >= 0:
+                moves[m, p, now[before.index(p)]] = 1.0
+    tiers = max(t.upper.size for by_month in tariff.energy_tiers for t in by_month)
+    upper = np.zeros((12, periods, tiers))
+    lower = np.zeros((12, periods, tiers))
+    price = np.zeros((12, periods, tiers))
+    for p in range(periods):
+        for m in range(12):
+            t = tariff.energy_tiers[p][m]
+            k = t.upper.size
+            upper[m, p, :k] = t.upper
+            lower[m, p, 1:k] = t.upper[:-1]
+            price[m, p, :k] = t.buy
+    out = (moves, lower, upper, price)
+    if len(_BANK_PLANS) >= 48:
+        _BANK_PLANS.pop(next(iter(_BANK_PLANS)))
+    _BANK_PLANS[key] = (tariff.energy_period, tariff.energy_tiers, out)
+    return out
 
 
 def _average_buy(tariff: ElectricTariff) -> float:
