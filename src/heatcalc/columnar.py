@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .model.heat_pump import interpolation_matrix
+from .model.pv import ARRAY_FIELDS as PV_PARAMETERS  # the fields that shape an array
 from .profile.sections import CAMBIUM_REGIONS as MARGINAL_REGIONS  # Cambium's regions, by number here
 from .rows import (  # noqa: F401  (declared there once; read here under these names too)
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
@@ -49,8 +50,8 @@ FAST_FIELDS = frozenset({
     *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
     *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year")),
     *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
-                       "solar.inverter_efficiency", "solar.module", "solar.array", "solar.net_metering",
-                       "solar.net_metering_credit",
+                       "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr",
+                       "solar.net_metering", "solar.net_metering_credit",
                        "solar.export_rate")),
 })
 #: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
@@ -592,20 +593,22 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
-PV_PARAMETERS = ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")
+
 
 
 def _pv_defaults() -> dict:
     return {f: _default(f"solar.{f}") for f in PV_PARAMETERS}
 
 
+
 def _pv_array(col: dict, i: int, defaults: dict):
     """Row ``i``'s array per kW (heatcalc.home._solar's PVArray at 1 kW), its parameters parsed in ``col``."""
-    from .model.pv import PVArray
+    from .model.pv import array_per_kw
 
     params = {f: (col[f"solar.{f}"][i] if col[f"solar.{f}"][i] is not None else d) for f, d in defaults.items()}
-    return PVArray(1.0, params["tilt"], params["azimuth"], params["losses"], params["dc_ac_ratio"],
-                   params["inverter_efficiency"], params["module"], params["array"])
+    if col["solar.tilt"][i] is None and params["array"] == "one_axis":
+        params["tilt"] = None  # a tracker's axis lies flat unless tilted
+    return array_per_kw(float(col["solar.capacity"][i] or 1.0), params)
 
 
 def has_solar_rows(chunk: Chunk) -> bool:

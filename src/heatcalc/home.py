@@ -1501,16 +1501,24 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     if cfg is None:
         return None, None, None
     from .errors import DataError
-    from .model.pv import PVArray, Site
+    from .model.pv import ARRAY_FIELDS, Site, array_per_kw
 
     station = st.station_by_id(location.station_id) if location.station_id else None
     if station is None:
         b.fail("solar", "rooftop solar needs an embedded TMY3 station's irradiance; a weather file has none")
         return None, None, None
-    fields = ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")
-    values = {f: b.given_or_default(getattr(cfg, f), f"solar.{f}") for f in fields}
-    array = PVArray(cfg.capacity, values["tilt"], values["azimuth"], values["losses"],
-                    values["dc_ac_ratio"], values["inverter_efficiency"], values["module"], values["array"])
+    kind = b.given_or_default(cfg.array, "solar.array")
+    values = {"array": kind}
+    for f in ARRAY_FIELDS:
+        if f == "array" or (f == "gcr" and kind == "fixed_roof" and cfg.gcr is None):
+            continue
+        if f == "tilt" and cfg.tilt is None and kind == "one_axis":
+            values[f] = None
+            b.assume("solar.tilt", "0 (a flat tracker axis)", "PVWatts: one-axis trackers' axes lie flat")
+            continue
+        values[f] = b.given_or_default(getattr(cfg, f), f"solar.{f}")
+    values.setdefault("gcr", field_spec("solar.gcr").default)
+    array = array_per_kw(cfg.capacity, values)._replace(capacity_kw=cfg.capacity)
     try:
         per_kw = solar_per_kw(station.usaf, array._replace(capacity_kw=1.0),
                               Site(station.lat, station.lon, station.elevation_m, station.utc_offset_h),

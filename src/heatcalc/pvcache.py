@@ -59,6 +59,9 @@ def enabled() -> bool:
 
 
 _VERSIONS: list = []
+#: The PV model an entry was computed by: a new chain never reads an older one's entries (the package's version
+#: alone would not tell a development checkout's changes apart).
+MODEL = "pvwatts8-2026-12"
 
 
 def _name(key) -> str:
@@ -75,7 +78,7 @@ def _name(key) -> str:
         except metadata.PackageNotFoundError:
             _VERSIONS.append((__version__, "none"))
     __version__, pvlib_version = _VERSIONS[0]
-    name = hashlib.sha256(repr((key, __version__, pvlib_version)).encode()).hexdigest()[:32] + SUFFIX
+    name = hashlib.sha256(repr((key, __version__, pvlib_version, MODEL)).encode()).hexdigest()[:32] + SUFFIX
     if len(_NAMES) >= 4096:
         _NAMES.pop(next(iter(_NAMES)))
     _NAMES[key] = name

@@ -130,7 +130,7 @@ def size_solar(home: Home) -> SolarSizing | None:
     """The PV capacity that offsets the profile's heat pump over the year, with the profile's array (or PVWatts'
     defaults) at the home's station; None without a heat pump or where the station has no irradiance."""
     from .home import solar_per_kw
-    from .model.pv import PVArray, Site
+    from .model.pv import ARRAY_FIELDS, Site, array_per_kw
     from .profile import Solar
     from .simulate import system_hours
     from .weather import stations as st
@@ -141,9 +141,10 @@ def size_solar(home: Home) -> SolarSizing | None:
     station = st.station_by_id(home.location.station_id)
     cfg = home.profile.solar or Solar(capacity=1.0)
     values = {f: getattr(cfg, f) if getattr(cfg, f) is not None else field_spec(f"solar.{f}").default
-              for f in ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array")}
-    array = PVArray(1.0, values["tilt"], values["azimuth"], values["losses"], values["dc_ac_ratio"],
-                    values["inverter_efficiency"], values["module"], values["array"])
+              for f in ARRAY_FIELDS}
+    if cfg.tilt is None and values["array"] == "one_axis":
+        values["tilt"] = None  # a tracker's axis lies flat unless tilted
+    array = array_per_kw(cfg.capacity or 1.0, values)
     per_kw = solar_per_kw(station.usaf, array, Site(station.lat, station.lon, station.elevation_m,
                                                     station.utc_offset_h), home.weather.temp_f)
     heat_kwh, _, _, cool_kwh = system_hours(home, "heat_pump")

@@ -1,25 +1,42 @@
-"""Rooftop solar: the hourly AC output of a PV array by PVWatts' model chain, with pvlib.
+"""Rooftop (and ground-mounted) solar: the hourly AC output of a PV array by PVWatts version 8's model chain, with
+pvlib.
 
-The chain (Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641, 2014; the version 8 changes as NREL's PVWatts
-documentation lists them, 2022):
+The chain is NREL's PVWatts version 8 (the ``pvwattsv8`` module of NREL's SAM Simulation Core, ssc, 2023: its
+technical reference is the code and SAM's documentation; Gilman et al., *SAM Photovoltaic Model Technical Reference
+Update*, NREL/TP-6A20-67399, 2018, for the models it calls), each step with pvlib's implementation where pvlib has
+one:
 
 1. sun position at the middle of each hour (TMY3 labels an hour by its end, so 00:30 for the hour ending 01:00),
    local standard time (``pvlib.solarposition``, its ephemeris algorithm: within 0.01° of NREL's SPA, which
    PVWatts uses, and seven times faster);
-2. plane-of-array irradiance by the Perez 1990 transposition with the hour's extraterrestrial irradiance and
-   relative air mass, and ground reflection with the hour's albedo (``pvlib.irradiance.get_total_irradiance``);
-3. the cover's angle-of-incidence loss on the beam (``pvlib.iam.physical``: glass n = 1.526, with an
-   anti-reflective coating n = 1.3 on premium modules);
-4. cell temperature by SAM's NOCT model (Gilman et al., *SAM Photovoltaic Model Technical Reference Update*,
-   NREL/TP-6A20-67399, 2018, section 10.6) with the mounting's nominal operating cell temperature (45 °C open
-   rack, 49 °C on a roof) and the module type's efficiency (``pvlib.temperature.noct_sam``); PVWatts version 5
-   used Fuentes' model with the same temperatures, which runs hour by hour in Python (a second a year) where this
-   one is vectorised;
-5. DC power P_dc = P_dc0 · G_eff/1000 · [1 + γ (T_cell − 25 °C)] (``pvlib.pvsystem.pvwatts_dc``), γ by module
-   type (standard −0.37 %/°C, premium −0.35 %/°C, thin film −0.32 %/°C: PVWatts version 8);
-6. system losses (soiling, shading, wiring, mismatch, ... 14 % by default) on the DC power;
-7. PVWatts' inverter model with its efficiency curve and clipping at P_ac0 = P_dc0 / (DC-to-AC ratio)
-   (``pvlib.inverter.pvwatts``).
+2. the surface: fixed (roof or open rack) at its tilt and azimuth, or a one-axis tracker about a north-south axis
+   (the array's azimuth) rotating up to ±45° with backtracking at the ground coverage ratio, PVWatts' "1-axis
+   backtracking" (``pvlib.tracking.singleaxis``);
+3. plane-of-array irradiance by the Perez 1990 transposition with the hour's extraterrestrial irradiance and
+   relative air mass, and ground reflection with the hour's albedo (``pvlib.irradiance``);
+4. row-to-row self-shading of open racks and trackers (PVWatts v8: ``solar.gcr``, 0.3 by default; roofs have one
+   row): the beam on a fixed rack is cut by the shaded fraction of the row (Appelbaum & Bany, 1979:
+   ``pvlib.shading.shaded_fraction1d``; backtracking trackers avoid it), the sky diffuse by the sky the row in front
+   masks, averaged up the row (``pvlib.shading.masking_angle``), and the ground-reflected diffuse by the ground the
+   rows shade, for the array's estimated number of rows (SAM's ``diffuse_reduce``, after Appelbaum);
+5. the cover: anti-reflective glass on every module type (PVWatts v8), its transmittance by the DeSoto model on the
+   beam at its angle of incidence and on the sky and ground diffuse at Brandemuehl and Beckman's equivalent angles
+   (Duffie & Beckman, *Solar Engineering of Thermal Processes*, eqs. 5.4.1-5.4.2) (``pvlib.iam.physical``:
+   glass n = 1.526, K = 4 /m, L = 2 mm; coating n = 1.3);
+6. the spectrum: DeSoto's air-mass modifier for polycrystalline modules (De Soto, Klein & Beckman, *Solar Energy*
+   80, 2006, Table A1: 0.918093, 0.086257, −0.024459, 0.002816, −0.000126) on the absolute air mass (Kasten &
+   Young 1989 at the station's pressure), the zenith capped at 86° as SAM caps it
+   (``pvlib.spectrum.spectral_factor_sapm`` with those coefficients);
+7. cell temperature by SAM's NOCT model with the mounting's nominal operating cell temperature (45 °C open rack and
+   trackers, 49 °C on a roof) and the module's efficiency (``pvlib.temperature.noct_sam``);
+8. DC power by the CEC six-parameter single-diode model of PVWatts v8's representative module of each type
+   (standard: Canadian Solar CS1H-320MS; premium: SunPower SPR-E20-327; thin film: First Solar FS-6435A; their
+   parameters as ssc gives them) at the effective irradiance and cell temperature, scaled from the module's
+   nameplate to the array's (``pvlib.pvsystem.calcparams_cec``, ``max_power_point``);
+9. system losses (soiling, shading, wiring, mismatch, ... 14 % by default) on the DC power;
+10. the Sandia inverter model as PVWatts v8 sets it: AC rating P_ac0 = P_dc0 / (DC-to-AC ratio), DC rating
+    P_ac0 / nominal efficiency, self-consumption P_so = 0.2246 % of P_ac0 (residential), no curvature or voltage
+    terms, clipping at P_ac0 (``pvlib.inverter.sandia``).
 
 pvlib (and pandas, which it needs) is imported here only, so a comparison without solar never loads it.
 """
@@ -30,18 +47,62 @@ from typing import NamedTuple
 
 import numpy as np
 
-#: Module types: temperature coefficient of power [1/°C] and whether the cover has an anti-reflective coating.
+
+class CECModule(NamedTuple):
+    """A module's CEC single-diode parameters at reference conditions (1000 W/m², 25 °C)."""
+
+    area_m2: float
+    v_mp: float
+    i_mp: float
+    alpha_sc: float  # A/°C
+    a_ref: float  # V
+    i_l_ref: float  # A
+    i_o_ref: float  # A
+    r_s: float  # ohm
+    r_sh_ref: float  # ohm
+    adjust: float  # %
+
+    @property
+    def p_mp_w(self) -> float:
+        return self.v_mp * self.i_mp
+
+    @property
+    def efficiency(self) -> float:
+        return self.p_mp_w / (1000.0 * self.area_m2)
+
+
+#: PVWatts v8's representative module of each type (NREL ssc, cmod_pvwattsv8.cpp, BSD-3-Clause; parameters computed
+#: by SAM 2020.2.29 from the CEC module database): Canadian Solar CS1H-320MS, SunPower SPR-E20-327, First Solar
+#: FS-6435A.
 MODULES = {
-    "standard": (-0.0037, False),
-    "premium": (-0.0035, True),
-    "thin_film": (-0.0032, False),
+    "standard": CECModule(1.6864, 35.8, 9.01, 0.004755, 1.65916, 9.51393, 4.37813e-11, 0.269953, 654.059, 5.79586),
+    "premium": CECModule(1.6297, 54.7, 5.98, 0.0026, 2.45326, 6.4704, 2.01784e-11, 0.421231, 261.723, 9.56482),
+    "thin_film": CECModule(2.4751, 183.6, 2.37, 0.00102, 7.97293, 2.55475, 2.69243e-12, 4.60991, 2476.95,
+                           -2.49865),
 }
-#: Nominal operating cell temperature by mounting [°C]: 45 in open racks, 49 close to a roof (PVWatts v5 manual,
-#: section 6, installed NOCT).
-ARRAYS = {"fixed_open_rack": 45.0, "fixed_roof": 49.0}
-#: Nominal module efficiency by type (PVWatts version 8: standard 19 %, premium 21 %, thin film 18 %), for the cell
-#: temperature model.
-EFFICIENCY = {"standard": 0.19, "premium": 0.21, "thin_film": 0.18}
+#: Nominal operating cell temperature by mounting [°C]: 45 in open racks and on trackers, 49 close to a roof
+#: (PVWatts v8).
+ARRAYS = {"fixed_open_rack": 45.0, "fixed_roof": 49.0, "one_axis": 45.0}
+#: DeSoto et al. (2006), Table A1: the air-mass modifier's coefficients for polycrystalline silicon, which SAM's CEC
+#: model (and so PVWatts v8) applies to every module.
+AIR_MASS_MODIFIER = {"A0": 0.918093, "A1": 0.086257, "A2": -0.024459, "A3": 0.002816, "A4": -0.000126}
+#: The inverter's self-consumption as a share of its AC rating, PVWatts v8's for systems under 10 kW DC.
+INVERTER_SELF_CONSUMPTION = 0.002246
+#: A one-axis tracker's rotation limit [degrees] (PVWatts).
+TRACKER_LIMIT_DEG = 45.0
+#: Glass cover (DeSoto): refractive index, extinction coefficient [1/m], thickness [m]; anti-reflective coating index.
+GLASS = {"n": 1.526, "K": 4.0, "L": 0.002}
+COATING_N = 1.3
+
+
+def pv_rows(capacity_kw: float, module: str, array: str) -> int:
+    """The rows of an open rack or tracker field as PVWatts v8 estimates them for self-shading: the modules the
+    nameplate needs, two high (one on a tracker), laid out square; a roof array is one row."""
+    if array == "fixed_roof":
+        return 1
+    modules = max(1, int(np.ceil(capacity_kw * 1000.0 / MODULES[module].p_mp_w)))
+    high = 1 if array == "one_axis" else 2
+    return int(np.ceil(np.sqrt(modules / high)))
 
 
 class PVArray(NamedTuple):
@@ -52,7 +113,27 @@ class PVArray(NamedTuple):
     dc_ac_ratio: float
     inverter_efficiency: float  # nominal
     module: str
-    array: str
+    array: str  # fixed_roof, fixed_open_rack or one_axis
+    gcr: float = 0.3  # ground coverage ratio of an open rack or tracker field
+    rows: int = 1  # rows of the field, for the ground-reflected self-shading (pv_rows)
+
+
+#: The fields of ``solar`` that shape an array (with ``capacity``).
+ARRAY_FIELDS = ("tilt", "azimuth", "losses", "dc_ac_ratio", "inverter_efficiency", "module", "array", "gcr")
+#: A one-axis tracker's axis lies flat unless a tilt is given (PVWatts warns of any other).
+TRACKER_TILT_DEG = 0.0
+
+
+def array_per_kw(capacity_kw: float, values: dict) -> PVArray:
+    """1 kW (DC) of the array ``values`` describes (:data:`ARRAY_FIELDS`, defaults filled; a tilt of None: a
+    tracker's flat axis), with the rows its whole ``capacity_kw`` would stand in: every route builds its array
+    here, and scales the output by the capacity (the chain is linear in it at a fixed DC-to-AC ratio)."""
+    kind = values["array"]
+    tilt = values["tilt"] if values["tilt"] is not None else TRACKER_TILT_DEG
+    return PVArray(1.0, float(tilt), float(values["azimuth"]), float(values["losses"]), float(values["dc_ac_ratio"]),
+                   float(values["inverter_efficiency"]), values["module"], kind,
+                   float(values["gcr"]) if kind != "fixed_roof" else 0.3,
+                   pv_rows(capacity_kw, values["module"], kind))
 
 
 class Site(NamedTuple):
@@ -144,8 +225,8 @@ def ac_output_kwh(array: PVArray, site: Site, ghi, dni, dhi, temp_air_c, wind_m_
 
 def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind_m_per_s, albedo) -> np.ndarray:
     """:func:`ac_output_kwh` for several arrays at one site at once: (arrays, 8,760) [kWh].  The chain's functions
-    broadcast each array's parameters, as (arrays, 1) columns, against the hours; an array's row is the same,
-    bit for bit, as computing it alone."""
+    broadcast each array's parameters, as (arrays, 1) columns (or (arrays, hours) for a tracker's orientation),
+    against the hours; an array's row is the same as computing it alone."""
     import pvlib
 
     def column(values) -> np.ndarray:
@@ -161,33 +242,143 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
         return np.broadcast_to(np.asarray(x, dtype=float), (8760,))[up]
 
     ghi, dni, dhi = hours(ghi), hours(dni), hours(dhi)
-    tilt, surface_azimuth = column([a.tilt_deg for a in arrays]), column([a.azimuth_deg for a in arrays])
-    # get_total_irradiance's steps (Perez sky diffuse, ground reflection, beam on the plane), with the angle of
-    # incidence computed once for the beam and the cover's loss
+    shape = (len(arrays), zenith.size)
+    tilt, surface_azimuth = _orientation(arrays, zenith, azimuth, shape)
     aoi = pvlib.irradiance.aoi(tilt, surface_azimuth, zenith, azimuth)
     sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
     poa = pvlib.irradiance.poa_components(aoi, dni, sky, ground)
-    shape = (len(arrays), zenith.size)
-    beam, sky, ground = (np.broadcast_to(np.nan_to_num(np.asarray(poa[k], dtype=float)), shape)
+    beam, sky, ground = (np.array(np.broadcast_to(np.nan_to_num(np.asarray(poa[k], dtype=float)), shape))
                          for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
-    coated = np.array([MODULES[a.module][1] for a in arrays])[:, None]
-    iam = pvlib.iam.physical(aoi, n=np.where(coated, 1.3, 1.526))
-    effective = np.maximum(0.0, beam * np.nan_to_num(iam) + sky + ground)
-    total = np.maximum(0.0, beam + sky + ground)
+    beam, sky, ground = (np.maximum(x, 0.0) for x in (beam, sky, ground))
+    _self_shade(arrays, beam, sky, ground, tilt, zenith, azimuth, dni, dhi, hours(albedo))
+    total = beam + sky + ground
+    # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
+    cover = {"n": GLASS["n"], "K": GLASS["K"], "L": GLASS["L"], "n_ar": COATING_N}
+    k_beam = np.nan_to_num(pvlib.iam.physical(np.clip(aoi, 1.0, 89.0), **cover))
+    k_sky = pvlib.iam.physical(np.clip(59.7 - 0.1388 * tilt + 0.001497 * tilt ** 2, 1.0, 89.0), **cover)
+    k_ground = pvlib.iam.physical(np.clip(90.0 - 0.5788 * tilt + 0.002693 * tilt ** 2, 1.0, 89.0), **cover)
+    through_cover = beam * np.minimum(k_beam, 1.0) + sky * np.minimum(k_sky, 1.0) + ground * np.minimum(k_ground, 1.0)
+    # the spectrum: DeSoto's air-mass modifier on the absolute air mass at the station's pressure
+    absolute = pvlib.atmosphere.get_absolute_airmass(
+        pvlib.atmosphere.get_relative_airmass(np.minimum(zenith, 86.0)),
+        pvlib.atmosphere.alt2pres(site.elevation_m))
+    spectral = np.maximum(np.asarray(pvlib.spectrum.spectral_factor_sapm(absolute, AIR_MASS_MODIFIER), dtype=float),
+                          0.0)
+    effective = np.maximum(through_cover * spectral, 0.0)
     temp_air = hours(temp_air_c)
+    modules = [MODULES[a.module] for a in arrays]
     with np.errstate(invalid="ignore", divide="ignore"):  # dark hours: 0/0 inside the model, zero output
         temp_cell = np.asarray(pvlib.temperature.noct_sam(
-            total, temp_air, np.maximum(hours(wind_m_per_s), 0.0),
-            column([ARRAYS[a.array] for a in arrays]), column([EFFICIENCY[a.module] for a in arrays]),
-            effective_irradiance=effective), dtype=float)
+            total, temp_air, np.maximum(hours(wind_m_per_s), 0.0), column([ARRAYS[a.array] for a in arrays]),
+            column([m.efficiency for m in modules]), effective_irradiance=through_cover), dtype=float)
     temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
     pdc0_w = column([a.capacity_kw for a in arrays]) * 1000.0
-    gamma = column([MODULES[a.module][0] for a in arrays])
-    dc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, pdc0_w, gamma) * (1.0 - column([a.losses for a in arrays]))
+    dc = _cec_dc_w(modules, effective, temp_cell) / column([m.p_mp_w for m in modules]) * pdc0_w
+    dc = dc * (1.0 - column([a.losses for a in arrays]))
     eta = column([a.inverter_efficiency for a in arrays])
     pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
-    ac = pvlib.inverter.pvwatts(np.maximum(dc, 0.0), pac0_w / eta, eta_inv_nom=eta)
+    inverter = {"Paco": pac0_w, "Pdco": pac0_w / eta, "Vdco": 1.0, "Pso": INVERTER_SELF_CONSUMPTION * pac0_w,
+                "C0": 0.0, "C1": 0.0, "C2": 0.0, "C3": 0.0, "Pnt": 0.0}
+    ac = pvlib.inverter.sandia(np.ones(shape), np.maximum(dc, 0.0), inverter)
     out = np.zeros((len(arrays), 8760))
     out[:, up] = np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
+    return out
+
+
+def _orientation(arrays: list, zenith, azimuth, shape):
+    """Each array's surface tilt and azimuth at each sun-up hour: fixed, or a one-axis tracker (axis along the
+    array's azimuth, tilted by its tilt) backtracking at its ground coverage ratio."""
+    import pvlib
+
+    tilt = np.empty(shape)
+    surface_azimuth = np.empty(shape)
+    for i, a in enumerate(arrays):
+        if a.array == "one_axis":
+            track = pvlib.tracking.singleaxis(zenith, azimuth, axis_tilt=a.tilt_deg, axis_azimuth=a.azimuth_deg,
+                                              max_angle=TRACKER_LIMIT_DEG, backtrack=True, gcr=a.gcr)
+            tilt[i] = np.nan_to_num(np.asarray(track["surface_tilt"], dtype=float), nan=a.tilt_deg)
+            surface_azimuth[i] = np.nan_to_num(np.asarray(track["surface_azimuth"], dtype=float),
+                                               nan=a.azimuth_deg)
+        else:
+            tilt[i], surface_azimuth[i] = a.tilt_deg, a.azimuth_deg
+    return tilt, surface_azimuth
+
+
+#: Points up a row's slant at which the sky it sees is averaged (SAM averages 250).
+SKY_STEPS = 250
+
+
+def _self_shade(arrays: list, beam, sky, ground, tilt, zenith, azimuth, dni, dhi, albedo) -> None:
+    """Row-to-row self-shading of open racks and trackers, in place: the beam on a fixed rack cut by the shaded
+    fraction of the row, the sky diffuse by the mean sky the row in front leaves each point up the row, the
+    ground-reflected diffuse by the share of the ground between the rows that the rows shade (``rows`` rows)."""
+    import pvlib
+
+    for i, a in enumerate(arrays):
+        if a.array == "fixed_roof":
+            continue
+        t = tilt[i]
+        if a.array == "fixed_open_rack":
+            shaded = pvlib.shading.shaded_fraction1d(zenith, azimuth, axis_azimuth=a.azimuth_deg - 90.0,
+                                                     shaded_row_rotation=a.tilt_deg, collector_width=1.0,
+                                                     pitch=1.0 / a.gcr)
+            beam[i] *= 1.0 - np.clip(np.nan_to_num(np.asarray(shaded, dtype=float)), 0.0, 1.0)
+        sky[i] *= _sky_seen(t, a.gcr)
+        ground[i] *= _ground_seen(t, a.gcr, a.rows, zenith, dni, dhi, albedo)
+
+
+def _sky_seen(tilt, gcr: float):
+    """The share of the isotropic sky diffuse a row receives with the row in front masking the sky: the mean over
+    the row's slant of (1 + cos(tilt + masking angle)) / (1 + cos tilt) (SAM's sky diffuse derate)."""
+    import pvlib
+
+    t = np.asarray(tilt, dtype=float)
+    flat = np.abs(t) < 1e-6
+    heights = (np.arange(SKY_STEPS) + 0.5) / SKY_STEPS
+    keys, index = np.unique(np.round(np.abs(t), 2), return_inverse=True)  # a tracker's hours share few angles
+    seen = np.ones(keys.size)
+    for k, beta in enumerate(keys):
+        if beta < 1e-6:
+            continue
+        psi = pvlib.shading.masking_angle(beta, gcr, heights)
+        seen[k] = np.mean((1.0 + np.cos(np.radians(beta + psi))) / (1.0 + np.cos(np.radians(beta))))
+    return np.where(flat, 1.0, seen[index].reshape(t.shape))
+
+
+def _ground_seen(tilt, gcr: float, rows: int, zenith, dni, dhi, albedo):
+    """The share of the ground-reflected diffuse a field of ``rows`` rows receives (SAM's ``diffuse_reduce``, after
+    Appelbaum): the front row sees open ground, each row behind it the strip between rows, part of it in the shadow
+    of the row in front (none of it for the diffuse sky's share)."""
+    t = np.radians(np.abs(np.asarray(tilt, dtype=float)))
+    elevation = np.radians(np.maximum(90.0 - zenith, 0.01))
+    spacing = 1.0 / gcr  # row pitch over the collector's slant width
+    beam_h = dni * np.cos(np.radians(zenith))
+    open_ground = albedo * np.sin(t / 2.0) ** 2
+    shadowed = np.maximum(1e-5, spacing - np.sin(np.pi - elevation - t) / np.sin(elevation))
+    strip_beam = 0.5 * albedo * (1.0 + shadowed - np.sqrt(shadowed ** 2 - 2.0 * shadowed * np.cos(np.pi - t) + 1.0))
+    strip_sky = 0.5 * albedo * (1.0 + spacing - np.sqrt(spacing ** 2 - 2.0 * spacing * np.cos(np.pi - t) + 1.0))
+    unshaded = open_ground * (beam_h + dhi)
+    reduced = ((open_ground + (rows - 1) * strip_beam) / rows) * beam_h + \
+        ((open_ground + (rows - 1) * strip_sky) / rows) * dhi
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(unshaded > 0, reduced / unshaded, 1.0)
+    return np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
+
+
+def _cec_dc_w(modules: list, effective, temp_cell) -> np.ndarray:
+    """A module's maximum power [W] at each hour's effective irradiance and cell temperature by the CEC
+    single-diode model (``pvlib.pvsystem.calcparams_cec``, ``max_power_point``); no output below 1 W/m²."""
+    import pvlib
+
+    out = np.zeros(np.shape(effective))
+    for i, m in enumerate(modules):
+        lit = effective[i] >= 1.0
+        if not lit.any():
+            continue
+        il, io, rs, rsh, nnsvth = pvlib.pvsystem.calcparams_cec(
+            effective[i][lit], temp_cell[i][lit], m.alpha_sc, m.a_ref, m.i_l_ref, m.i_o_ref, m.r_sh_ref, m.r_s,
+            m.adjust, EgRef=1.12)
+        mpp = pvlib.pvsystem.max_power_point(il, io, rs, rsh, nnsvth, method="newton")
+        out[i][lit] = np.maximum(np.nan_to_num(np.asarray(mpp["p_mp"], dtype=float)), 0.0)
     return out

@@ -453,7 +453,7 @@ class BaseUse(Record):
 
 
 PV_MODULES = ("standard", "premium", "thin_film")
-PV_ARRAYS = ("fixed_roof", "fixed_open_rack")
+PV_ARRAYS = ("fixed_roof", "fixed_open_rack", "one_axis")
 NET_METERING = ("annual", "monthly", "none")
 #: NREL Cambium's regions (EPA eGRID subregions, New York's three as one), for marginal emission rates.
 CAMBIUM_REGIONS = ("AZNM", "CAMX", "ERCT", "FRCC", "MROE", "MROW", "NEWE", "NWPP", "NYST", "RFCE", "RFCM", "RFCW",
@@ -465,8 +465,9 @@ class Solar(Record, required=("capacity",)):
 
     capacity: float | None = leaf("quantity", "DC nameplate capacity (a plain number is kW).", unit=u.PV_CAPACITY,
                                   above=0, maximum=1000, example="6 kW")
-    tilt: float | None = leaf("angle", "Tilt from horizontal [degrees].", minimum=0, maximum=90, default=20.0,
-                              source="PVWatts' default tilt (NREL PVWatts v8)")
+    tilt: float | None = leaf("angle", "Tilt from horizontal [degrees]; a one-axis tracker's axis tilt.", minimum=0,
+                              maximum=90, default=20.0,
+                              source="PVWatts' default tilt (NREL PVWatts v8); 0 for a one-axis tracker's axis")
     azimuth: float | None = leaf("angle", "Direction the array faces [degrees clockwise from north; 180 = "
                                            "south].", minimum=0, maximum=360, default=180.0,
                                  source="PVWatts' default azimuth (NREL PVWatts v8)")
@@ -480,8 +481,14 @@ class Solar(Record, required=("capacity",)):
                                              source="PVWatts' default inverter efficiency (NREL PVWatts v5/v8)")
     module: str | None = leaf("enum", "Module type.", choices=PV_MODULES, default="standard",
                               source="PVWatts' default module type")
-    array: str | None = leaf("enum", "Mounting.", choices=PV_ARRAYS, default="fixed_roof",
-                             source="a rooftop array (PVWatts' default is an open rack)")
+    array: str | None = leaf("enum", "Mounting: on a roof, an open rack (ground or flat roof: rows shade each other, "
+                                     "cooler cells), or a one-axis tracker turning east to west with backtracking "
+                                     "(its axis along azimuth, tilted by tilt).", choices=PV_ARRAYS,
+                             default="fixed_roof", source="a rooftop array (PVWatts' default is an open rack)")
+    gcr: float | None = leaf("number", "Ground coverage ratio of an open rack or tracker field: the modules' width "
+                                       "over the row spacing (0.3: rows about three times as far apart as they are "
+                                       "wide); sets row-to-row shading and tracker backtracking.", minimum=0.01,
+                             maximum=0.99, default=0.3, source="PVWatts v8's default ground coverage ratio")
     export_rate: float | None = leaf("quantity", "What an exported kWh earns (replaces the tariff's sell rates).",
                                      unit=u.price_kind("electricity"), minimum=0, maximum=10, example="0.05 $/kWh")
     net_metering: str | None = leaf(
