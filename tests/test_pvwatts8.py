@@ -182,3 +182,15 @@ def test_the_cache_never_serves_an_older_chains_output():
 def test_pv_array_default_fields_keep_old_call_sites_working():
     a = PVArray(1.0, 20.0, 180.0, 0.14, 1.2, 0.96, "standard", "fixed_roof")
     assert a.gcr == 0.3 and a.rows == 1
+
+
+def test_the_module_table_reads_as_the_diode_equation_solves():
+    rng = np.random.default_rng(0)
+    g, t = rng.uniform(1.0, 1300.0, 20000), rng.uniform(-30.0, 80.0, 20000)
+    for name, module in pv.MODULES.items():
+        exact = pv.cec_dc_exact_w(module, g, t)
+        table = pv._cec_dc_w([module], g[None], t[None])[0]
+        bright = g > 100
+        assert np.max(np.abs(table - exact)[bright] / exact[bright]) < 1e-4, name
+        assert np.max(np.abs(table - exact)[g > 20] / exact[g > 20]) < 2e-3, name
+        assert table.sum() == pytest.approx(exact.sum(), rel=5e-5), name

@@ -256,8 +256,12 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
     cover = {"n": GLASS["n"], "K": GLASS["K"], "L": GLASS["L"], "n_ar": COATING_N}
     k_beam = np.nan_to_num(pvlib.iam.physical(np.clip(aoi, 1.0, 89.0), **cover))
-    k_sky = pvlib.iam.physical(np.clip(59.7 - 0.1388 * tilt + 0.001497 * tilt ** 2, 1.0, 89.0), **cover)
-    k_ground = pvlib.iam.physical(np.clip(90.0 - 0.5788 * tilt + 0.002693 * tilt ** 2, 1.0, 89.0), **cover)
+    # the diffuse's equivalent angles depend on the tilt alone: a few values (one per fixed array)
+    tilts, at = np.unique(tilt, return_inverse=True)
+    k_sky = pvlib.iam.physical(np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0),
+                               **cover)[at].reshape(shape)
+    k_ground = pvlib.iam.physical(np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0),
+                                  **cover)[at].reshape(shape)
     through_cover = beam * np.minimum(k_beam, 1.0) + sky * np.minimum(k_sky, 1.0) + ground * np.minimum(k_ground, 1.0)
     # the spectrum: DeSoto's air-mass modifier on the absolute air mass at the station's pressure
     absolute = pvlib.atmosphere.get_absolute_airmass(
@@ -367,18 +371,54 @@ def _ground_seen(tilt, gcr: float, rows: int, zenith, dni, dhi, albedo):
 
 
 def _cec_dc_w(modules: list, effective, temp_cell) -> np.ndarray:
-    """A module's maximum power [W] at each hour's effective irradiance and cell temperature by the CEC
-    single-diode model (``pvlib.pvsystem.calcparams_cec``, ``max_power_point``); no output below 1 W/m²."""
-    import pvlib
-
+    """A module's maximum power [W] at each hour's effective irradiance and cell temperature by the CEC single-diode
+    model, read from the module's table (:func:`_cec_table`) by bilinear interpolation; no output below 1 W/m²."""
     out = np.zeros(np.shape(effective))
     for i, m in enumerate(modules):
-        lit = effective[i] >= 1.0
-        if not lit.any():
-            continue
-        il, io, rs, rsh, nnsvth = pvlib.pvsystem.calcparams_cec(
-            effective[i][lit], temp_cell[i][lit], m.alpha_sc, m.a_ref, m.i_l_ref, m.i_o_ref, m.r_sh_ref, m.r_s,
-            m.adjust, EgRef=1.12)
-        mpp = pvlib.pvsystem.max_power_point(il, io, rs, rsh, nnsvth, method="newton")
-        out[i][lit] = np.maximum(np.nan_to_num(np.asarray(mpp["p_mp"], dtype=float)), 0.0)
+        g_axis, t_axis, table = _cec_table(m)
+        g = np.clip(effective[i], g_axis[0], g_axis[-1])
+        t = np.clip(temp_cell[i], t_axis[0], t_axis[-1])
+        gi = np.clip(((g - g_axis[0]) / (g_axis[1] - g_axis[0])).astype(int), 0, g_axis.size - 2)
+        ti = np.clip(((t - t_axis[0]) / (t_axis[1] - t_axis[0])).astype(int), 0, t_axis.size - 2)
+        fg = (g - g_axis[gi]) / (g_axis[gi + 1] - g_axis[gi])
+        ft = (t - t_axis[ti]) / (t_axis[ti + 1] - t_axis[ti])
+        p = (table[gi, ti] * (1 - fg) * (1 - ft) + table[gi + 1, ti] * fg * (1 - ft)
+             + table[gi, ti + 1] * (1 - fg) * ft + table[gi + 1, ti + 1] * fg * ft)
+        out[i] = np.where(effective[i] >= 1.0, np.maximum(p, 0.0), 0.0)
     return out
+
+
+#: The grid a module's maximum power is tabulated on: effective irradiance [W/m²] and cell temperature [°C].
+CEC_IRRADIANCE = np.arange(1.0, 1802.0, 10.0)
+CEC_TEMPERATURE = np.arange(-50.0, 101.0, 2.0)
+_CEC_TABLES: dict = {}
+
+
+def _cec_table(m: CECModule):
+    """The module's maximum power [W] by the CEC model (``pvlib.pvsystem.calcparams_cec``, ``max_power_point``)
+    over :data:`CEC_IRRADIANCE` x :data:`CEC_TEMPERATURE`, made once a process (20 ms): an hour's power is then a
+    bilinear reading (within 0.01 % of solving the diode equation above 100 W/m², 0.2 % below; the year's energy
+    the same to 1e-6: a test), many times faster in a batch."""
+    hit = _CEC_TABLES.get(m)
+    if hit is not None:
+        return hit
+    import pvlib
+
+    g, t = np.meshgrid(CEC_IRRADIANCE, CEC_TEMPERATURE, indexing="ij")
+    il, io, rs, rsh, nnsvth = pvlib.pvsystem.calcparams_cec(
+        g.ravel(), t.ravel(), m.alpha_sc, m.a_ref, m.i_l_ref, m.i_o_ref, m.r_sh_ref, m.r_s, m.adjust, EgRef=1.12)
+    mpp = pvlib.pvsystem.max_power_point(il, io, rs, rsh, nnsvth, method="newton")
+    table = np.maximum(np.nan_to_num(np.asarray(mpp["p_mp"], dtype=float)), 0.0).reshape(g.shape)
+    hit = _CEC_TABLES[m] = (CEC_IRRADIANCE, CEC_TEMPERATURE, table)
+    return hit
+
+
+def cec_dc_exact_w(m: CECModule, effective, temp_cell) -> np.ndarray:
+    """The CEC model solved for each value (what the table is made of; for checking it)."""
+    import pvlib
+
+    il, io, rs, rsh, nnsvth = pvlib.pvsystem.calcparams_cec(
+        np.asarray(effective, dtype=float), np.asarray(temp_cell, dtype=float), m.alpha_sc, m.a_ref, m.i_l_ref,
+        m.i_o_ref, m.r_sh_ref, m.r_s, m.adjust, EgRef=1.12)
+    mpp = pvlib.pvsystem.max_power_point(il, io, rs, rsh, nnsvth, method="newton")
+    return np.maximum(np.nan_to_num(np.asarray(mpp["p_mp"], dtype=float)), 0.0)
