@@ -96,6 +96,31 @@ def _words(replaced) -> str:
     return "it replaces " + " or ".join(names) + ("" if names[-1] == "a heat pump" else " heat")
 
 
+#: (phrase, unless this phrase too, the condition it sets): the conditions read from one phrase each.  Where two
+#: read the same thing (a bonus for insulation or for weatherization), the first that matches is kept.
+_PHRASES = (
+    (r"manufactured|mobile home", r"(single-family|site[- ]built|existing)[^.]*\b(or|and) manufactured",
+     Condition("home_type", "manufactured", "the home is a manufactured (mobile) home")),
+    (r"new construction|new homes?\b|build a new", r"existing home",
+     Condition("new_construction", True, "the home is new construction")),
+    (r"all-electric home|fully electric|electric remodel", None,
+     Condition("with_work", "all-electric", "the home goes all-electric")),
+    (r"supplemental heat pump", None,
+     Condition("partial", True, "the heat pump is supplemental (the old system heats the rest)")),
+    (r"already have a partial", None,
+     Condition("with_work", "partial", "a partial-home heat pump is already installed")),
+    (r"whole[- ]home", r"partial[- ]home|already have a partial",
+     Condition("whole_home", True, "the heat pump heats the whole home")),
+    (r"both the insulation|insulation (and|&) heat pump", None,
+     Condition("with_work", "insulation", "insulation is done too (both programs)")),
+    (r"weatheriz\w* and install|when you weatherize|weatherization (is )?required",
+     r"both the insulation|insulation (and|&) heat pump",
+     Condition("with_work", "weatherization", "the home is weatherized too")),
+    (r"complete an? home energy (checkup|check-up|assessment)|complete an? (home )?energy audit", None,
+     Condition("with_work", "audit", "a home energy checkup is done first")),
+)
+
+
 @lru_cache(maxsize=8192)
 def conditions(description: str, program: str = "", items: tuple = ()) -> tuple:
     """The conditions an offer's description (and program name) set on the purchase."""
@@ -110,25 +135,9 @@ def conditions(description: str, program: str = "", items: tuple = ()) -> tuple:
         out.append(Condition("other", "cooling", "it replaces an evaporative cooler or an air conditioner"))
     elif replaced:
         out.append(Condition("replaces", replaced, _words(replaced)))
-    if re.search(r"manufactured|mobile home", text) and not re.search(
-            r"(single-family|site[- ]built|existing)[^.]*\b(or|and) manufactured", text):
-        out.append(Condition("home_type", "manufactured", "the home is a manufactured (mobile) home"))
-    if re.search(r"new construction|new homes?\b|build a new", text) and not re.search(r"existing home", text):
-        out.append(Condition("new_construction", True, "the home is new construction"))
-    if re.search(r"all-electric home|fully electric|electric remodel", text):
-        out.append(Condition("with_work", "all-electric", "the home goes all-electric"))
-    if re.search(r"supplemental heat pump", text):
-        out.append(Condition("partial", True, "the heat pump is supplemental (the old system heats the rest)"))
-    if re.search(r"already have a partial", text):
-        out.append(Condition("with_work", "partial", "a partial-home heat pump is already installed"))
-    elif re.search(r"whole[- ]home", text) and not re.search(r"partial[- ]home", text):
-        out.append(Condition("whole_home", True, "the heat pump heats the whole home"))
-    if re.search(r"both the insulation|insulation (and|&) heat pump", text):
-        out.append(Condition("with_work", "insulation", "insulation is done too (both programs)"))
-    elif re.search(r"weatheriz\w* and install|when you weatherize|weatherization (is )?required", text):
-        out.append(Condition("with_work", "weatherization", "the home is weatherized too"))
-    if re.search(r"complete an? home energy (checkup|check-up|assessment)|complete an? (home )?energy audit", text):
-        out.append(Condition("with_work", "audit", "a home energy checkup is done first"))
+    for pattern, unless, condition in _PHRASES:
+        if re.search(pattern, text) and not (unless and re.search(unless, text)):
+            out.append(condition)
     if "veteran" in text or "veteran" in program.lower():
         out.append(Condition("group", "veterans", "the household is a veteran's"))
     if _GROUND.search(text) and not _AIR.search(_GROUND.sub(" ", text)) and set(items) & AIR_SOURCE_ITEMS:
