@@ -135,6 +135,7 @@ def month_starts(tariff: ElectricTariff) -> np.ndarray:
     return _month_starts(int(tariff.year), bool(tariff.daylight_saving))
 
 
+@lru_cache(maxsize=16)
 def clock_calendar(year: int, daylight_saving: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each standard-time hour of the weather year: (clock hour of day 0-23, month 0-11, is weekend) in
     ``year``'s calendar; a leap year's 29 February is skipped (the weather year has 365 days)."""
@@ -149,7 +150,10 @@ def clock_calendar(year: int, daylight_saving: bool) -> tuple[np.ndarray, np.nda
     weekday = np.array([(first + dt.timedelta(days=int(d) + (1 if leap and d >= 59 else 0))).weekday()
                         for d in range(365)])
     month = np.repeat(np.arange(12), MONTH_DAYS)
-    return hour % 24, month[day], weekday[day] >= 5
+    out = (hour % 24, month[day], weekday[day] >= 5)
+    for part in out:
+        part.setflags(write=False)  # shared by every caller (cached)
+    return out
 
 
 def schedule_period(weekday: list, weekend: list, year: int, daylight_saving: bool) -> np.ndarray:
