@@ -95,6 +95,17 @@ GLASS = {"n": 1.526, "K": 4.0, "L": 0.002}
 COATING_N = 1.3
 
 
+def _normal_reflectance(n1: float, n2: float) -> float:
+    return ((n2 - n1) / (n2 + n1)) ** 2
+
+
+#: SAM's DeSoto cover passes the sky and ground diffuse through the glass alone but divides by the coated cover's
+#: transmittance at normal incidence: the glass's over the coated cover's at 0 degrees (Fresnel; the coating's
+#: absorption, 4 /m over 20 um, is left out), 0.9794.
+DIFFUSE_COVER_RATIO = (1 - _normal_reflectance(1.0, GLASS["n"])) / (
+    (1 - _normal_reflectance(1.0, COATING_N)) * (1 - _normal_reflectance(COATING_N, GLASS["n"])))
+
+
 def pv_rows(capacity_kw: float, module: str, array: str) -> int:
     """The rows of an open rack or tracker field as PVWatts v8 estimates them for self-shading: the modules the
     nameplate needs, two high (one on a tracker), laid out square; a roof array is one row."""
@@ -256,12 +267,14 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
     cover = {"n": GLASS["n"], "K": GLASS["K"], "L": GLASS["L"], "n_ar": COATING_N}
     k_beam = np.nan_to_num(pvlib.iam.physical(np.clip(aoi, 1.0, 89.0), **cover))
-    # the diffuse's equivalent angles depend on the tilt alone: a few values (one per fixed array)
+    # the diffuse's equivalent angles depend on the tilt alone: a few values (one per fixed array). As SAM's DeSoto
+    # cover does, the diffuse passes the glass alone, over the coated cover's transmittance at normal incidence
     tilts, at = np.unique(tilt, return_inverse=True)
-    k_sky = pvlib.iam.physical(np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0),
-                               **cover)[at].reshape(shape)
-    k_ground = pvlib.iam.physical(np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0),
-                                  **cover)[at].reshape(shape)
+    glass = {"n": GLASS["n"], "K": GLASS["K"], "L": GLASS["L"]}
+    k_sky = DIFFUSE_COVER_RATIO * pvlib.iam.physical(
+        np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(shape)
+    k_ground = DIFFUSE_COVER_RATIO * pvlib.iam.physical(
+        np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(shape)
     through_cover = beam * np.minimum(k_beam, 1.0) + sky * np.minimum(k_sky, 1.0) + ground * np.minimum(k_ground, 1.0)
     # the spectrum: DeSoto's air-mass modifier on the absolute air mass at the station's pressure
     absolute = pvlib.atmosphere.get_absolute_airmass(
@@ -272,10 +285,13 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     effective = np.maximum(through_cover * spectral, 0.0)
     temp_air = hours(temp_air_c)
     modules = [MODULES[a.module] for a in arrays]
+    # SAM's NOCT model as v8 calls it: heated by the irradiance after the cover and the spectrum, its
+    # transmittance-absorptance scaled by the cover's share (pvlib's poa_global and effective_irradiance set so)
     with np.errstate(invalid="ignore", divide="ignore"):  # dark hours: 0/0 inside the model, zero output
+        cover_share = np.where(total > 0, through_cover / total, 1.0)
         temp_cell = np.asarray(pvlib.temperature.noct_sam(
-            total, temp_air, np.maximum(hours(wind_m_per_s), 0.0), column([ARRAYS[a.array] for a in arrays]),
-            column([m.efficiency for m in modules]), effective_irradiance=through_cover), dtype=float)
+            effective, temp_air, np.maximum(hours(wind_m_per_s), 0.0), column([ARRAYS[a.array] for a in arrays]),
+            column([m.efficiency for m in modules]), effective_irradiance=effective * cover_share), dtype=float)
     temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
     pdc0_w = column([a.capacity_kw for a in arrays]) * 1000.0
     dc = _cec_dc_w(modules, effective, temp_cell) / column([m.p_mp_w for m in modules]) * pdc0_w
