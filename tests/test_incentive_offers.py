@@ -185,3 +185,10 @@ def test_the_command_takes_the_purchase(tmp_path):
     bad = runner.invoke(app, ["incentives", "--zip", "04101", "--replaces", "wood"])
     assert bad.exit_code == 2 and "--replaces: one of natural_gas" in bad.output and "Traceback" not in bad.output
     assert heatcalc.find_incentives("04101", 30_000, 2, heat_pump="ducted", home_type="manufactured").rows
+
+
+def test_the_command_reads_the_short_names_people_type():
+    short = heatcalc.find_incentives("04101", 30_000, 2, heat_pump="Ducted", replaces="oil", home_type="mobile")
+    full = heatcalc.find_incentives("04101", 30_000, 2, heat_pump="ducted", replaces="heating_oil",
+                                    home_type="manufactured")
+    assert [r.id for r in short.rows] == [r.id for r in full.rows]

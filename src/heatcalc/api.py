@@ -420,9 +420,17 @@ def find_incentives(zip: str, income: float | None = None, household_size: int |
     from .incentives import RELATED_ITEMS, SYSTEM_ITEMS
     from .offer_conditions import HOME_TYPES, REPLACED, Purchase
 
+    # the short names people type, as the profile's fuels and systems read
+    aliases = {"gas": "natural_gas", "oil": "heating_oil", "resistance": "electric_resistance",
+               "electric": "electric_resistance", "ground": "ground_source", "geothermal": "ground_source",
+               "mobile": "manufactured"}
     for name, value, choices in (("heat_pump", heat_pump, tuple(SYSTEM_ITEMS)), ("replaces", replaces, REPLACED),
                                  ("home_type", home_type, HOME_TYPES)):
         _arg("find_incentives", name, value, str, f"one of {', '.join(choices)}")
+    heat_pump, replaces, home_type = (None if v is None else aliases.get(v.strip().lower(), v.strip().lower())
+                                      for v in (heat_pump, replaces, home_type))
+    for name, value, choices in (("heat_pump", heat_pump, tuple(SYSTEM_ITEMS)), ("replaces", replaces, REPLACED),
+                                 ("home_type", home_type, HOME_TYPES)):
         if value is not None and value not in choices:
             raise HeatcalcError(f"--{name.replace('_', '-')}: one of {', '.join(choices)}, got {value!r}")
     purchase = Purchase(item=SYSTEM_ITEMS.get(heat_pump), replaces=replaces,
