@@ -139,3 +139,20 @@ def test_months_and_real_time_prices_are_the_meters_clock_time():
     july = 181 * 24 + 12
     assert rt.realtime_usd_per_kwh[july] == pytest.approx((july + 1) / 1e4)
     assert rt.realtime_usd_per_kwh[100] == pytest.approx(100 / 1e4)  # January: clock = standard
+
+
+def test_dollar_credits_pay_demand_and_fixed_charges_only_where_the_choice_says():
+    demand = {**FLAT, "flatdemandstructure": [[{"rate": 10.0}]], "flatdemandmonths": [0] * 12,
+              "flatdemandunit": "kW"}
+    use = np.ones(8760)
+    pv = may_solar(5.0)  # May: 31 x 12 x 5 = 1,860 kWh made, 744 used: $223.20 of surplus at $0.20
+    energy_only = bills.electric_bill(tariff(demand), use, pv, rule="net_metering_dollars")
+    everything = bills.electric_bill(tariff(demand), use, pv, rule="net_metering_dollars_all")
+    # Energy only: May still owes its $10 demand and $10 fixed charges, and June's $144.00 of energy is paid by the
+    # credit while its $10 + $10 stand. All charges: May's $20 is paid ($203.20 left), then all of June's $164.00
+    # ($39.20 left for July)
+    assert energy_only.monthly_usd[4] == pytest.approx(20.0) and energy_only.monthly_usd[5] == pytest.approx(20.0)
+    assert everything.monthly_usd[4] == pytest.approx(0.0) and everything.monthly_usd[5] == pytest.approx(0.0)
+    assert everything.credit_usd[5] == pytest.approx(-164.0)
+    assert everything.credit_usd[6] == pytest.approx(-39.20)
+    assert bills.export_rule(None, "dollars_all_charges", None) == "net_metering_dollars_all"

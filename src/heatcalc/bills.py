@@ -31,11 +31,14 @@ import numpy as np
 
 MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 DG_RULES = ("net_metering", "net_metering_monthly", "net_metering_dollars", "net_metering_dollars_monthly",
-            "net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all")
+            "net_metering_dollars_all", "net_metering_dollars_all_monthly", "net_billing_hourly",
+            "net_billing_instantaneous", "buy_all_sell_all")
 #: ``solar.net_metering`` and ``solar.net_metering_credit`` as export rules.
 NET_METERING_RULES = {("annual", "kwh"): "net_metering", ("annual", "dollars"): "net_metering_dollars",
                       ("monthly", "kwh"): "net_metering_monthly",
-                      ("monthly", "dollars"): "net_metering_dollars_monthly"}
+                      ("monthly", "dollars"): "net_metering_dollars_monthly",
+                      ("annual", "dollars_all_charges"): "net_metering_dollars_all",
+                      ("monthly", "dollars_all_charges"): "net_metering_dollars_all_monthly"}
 
 
 def export_rule(net_metering: str | None, credit: str | None, rate_rule: str | None) -> str:
@@ -46,8 +49,8 @@ def export_rule(net_metering: str | None, credit: str | None, rate_rule: str | N
         return "net_billing_hourly"
     if net_metering is None:
         rule = rate_rule or "net_metering"
-        if credit == "dollars" and rule.startswith("net_metering"):
-            return "net_metering_dollars_monthly" if rule == "net_metering_monthly" else "net_metering_dollars"
+        if credit in ("dollars", "dollars_all_charges") and rule.startswith("net_metering"):
+            return NET_METERING_RULES[("monthly" if rule == "net_metering_monthly" else "annual", credit)]
         return rule
     return NET_METERING_RULES[(net_metering, credit or "kwh")]
 
@@ -431,20 +434,23 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
     elif metering.any():
         # Dollar banking: a month whose energy charge nets below zero owes nothing for energy; its surplus (in
         # dollars at the retail rates its exports were credited at) is carried to later months' energy charges --
-        # never their demand or fixed charges -- and what is left at the end of the year (each month, with monthly
-        # netting) is paid at the sell rate: the surplus's kWh (dollars / the average retail rate) x the average
-        # sell rate.
+        # their demand and fixed charges too only where the rule says so (``_all``) -- and what is left at the end
+        # of the year (each month, with monthly netting) is paid at the sell rate: the surplus's kWh (dollars / the
+        # average retail rate) x the average sell rate.
         buy, sell_rate = _average_buy(tariff), _average_sell(tariff)
         to_sell = (sell_rate / buy) if buy > 0 else 0.0
         carry = np.zeros(n)
         annual = not rule.endswith("_monthly")
+        all_charges = "_all" in rule
+        fixed_usd = np.asarray(tariff.fixed_usd_per_month, dtype=float)
         for m in range(12):
             negative = metering & (energy[:, m] < 0.0)
             surplus = np.where(negative, -energy[:, m], 0.0)
             energy[:, m] = np.where(negative, 0.0, energy[:, m])
             if annual:
                 carry += surplus
-                used = np.where(carry > 0.0, np.minimum(carry, energy[:, m]), 0.0)
+                owed = energy[:, m] + (demand[:, m] + fixed_usd[m] if all_charges else 0.0)
+                used = np.where(carry > 0.0, np.minimum(carry, owed), 0.0)
                 credit[:, m] -= used
                 carry -= used
             else:

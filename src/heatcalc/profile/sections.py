@@ -499,7 +499,8 @@ class Solar(Record, required=("capacity",)):
         "enum", "What net metering banks: kwh (a month's surplus kWh offset later months' use in the same "
                 "time-of-use period, as NREL SAM and most utilities bill it) or dollars (a surplus valued at the "
                 "retail price of the hour it was exported, offsetting later energy charges: programs that credit an "
-                "export's time-of-use value).", choices=("kwh", "dollars"), default="kwh",
+                "export's time-of-use value); dollars_all_charges lets those dollars pay demand and fixed charges "
+                "too, where the program allows.", choices=("kwh", "dollars", "dollars_all_charges"), default="kwh",
         source="retail net metering's usual reading (NREL SAM's default metering option)")
     installed_cost: float | None = leaf(
         "quantity", "The array's installed cost before incentives: with it each row's JSON gets the array's payback "
