@@ -192,3 +192,11 @@ def test_the_command_reads_the_short_names_people_type():
     full = heatcalc.find_incentives("04101", 30_000, 2, heat_pump="ducted", replaces="heating_oil",
                                     home_type="manufactured")
     assert [r.id for r in short.rows] == [r.id for r in full.rows]
+
+
+def test_the_federal_energy_audit_credit_is_not_offered_in_massachusetts():
+    # Rewiring America's API leaves it out there: Mass Save's home energy assessment is free (mid-2025, when 25C ran)
+    ma = inc.find("02134", 250_000, 3, on=dt.date(2025, 6, 1))
+    assert "IRA-19" not in rows(ma) and any(n.startswith("IRA-19") for n in ma.notes)
+    ct = inc.find("06103", 250_000, 3, on=dt.date(2025, 6, 1))
+    assert "IRA-19" in rows(ct)

@@ -448,6 +448,11 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
             continue
         if scope == "federal":
             authority, authority_type, program_name = "Federal government", "federal", x["program"]
+            if state_code == "MA" and list(x["items"]) == ["energy_audit"]:
+                # as Rewiring America's API rules: Massachusetts households get their assessment free (Mass Save)
+                notes.append(f"{x['id']} ({program_name}): not in Massachusetts, where Mass Save's home energy "
+                             "assessment is free")
+                continue
         else:
             program = state["programs"].get(x["program"])
             if program is None:
