@@ -247,6 +247,8 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
             b, profile, ua, bp, weather, furnace, switch_prices,
             None if cooling is None else cooling_design_btu_per_h(cooling, weather)[0],
             1.0 if distribution is None else distribution["heat_pump"])
+    if heat_pump is not None:
+        heat_pump = _partial(b, profile, heat_pump, furnace, resistance, distribution)
     if cooling is not None:
         cooling = _cooling_capacities(b, profile, cooling, weather, nominal)
     charges = profile.fixed_charges
@@ -890,8 +892,11 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         if nominal is None:
             t_size = sizing_temperature_f(compressor, design_temp_f, cutoff)
             need = float(load_model.heat_load_btu_per_h(ua, t_size, bp)) / duct_efficiency  # ducts' losses too
+            served = cfg.serves if cfg.serves is not None else 1.0
+            need *= served  # a heat pump that reaches part of the home is sized for its share
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
-            why = f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F"
+            why = f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F" + (
+                f" ({served * 100:g} % of the home's load, the share it serves)" if served < 1 else "")
             if cooling_design is not None and cfg.cooling_capacity is None and nominal < cooling_design:
                 nominal = next((t * 12000.0 for t in STANDARD_SIZES_TON if t * 12000.0 >= cooling_design),
                                STANDARD_SIZES_TON[-1] * 12000.0)
@@ -929,6 +934,41 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
                   backup_furnace=backup_furnace, cycling_degradation=cd, **_strips(b, cfg, backup))
     return hp, nominal, compressor, tests
+
+
+def _partial(b: _Builder, profile: Profile, hp: HeatPump, furnace: Furnace | None,
+             resistance: ElectricResistance | None, distribution: dict | None) -> HeatPump:
+    """A heat pump that reaches part of the home (``systems.heat_pump.serves`` < 1): the rest, and what it cannot
+    carry of its own share, is heated by the home's current system: ``economics.current`` when that is the furnace
+    or resistance, else the furnace, else resistance heat."""
+    cfg = profile.systems.heat_pump
+    share = b.given_or_default(cfg.serves, "systems.heat_pump.serves")
+    if share >= 1.0:
+        return hp
+    current = profile.economics.current if profile.economics is not None else None
+    rest = current if current in ("furnace", "electric_resistance") else "furnace" if furnace is not None else \
+        "electric_resistance"
+    if rest == "furnace" and furnace is None:
+        b.fail("systems.heat_pump.serves", "the rest of the home is heated by the furnace (economics.current), but "
+                                           "systems.furnace is false")
+        return hp
+    if hp.ground is not None:
+        b.fail("systems.heat_pump.serves", "a share of the home is for air-source units (a ductless head); a "
+                                           "ground-source unit heats the whole home")
+        return hp
+    eff = (lambda system: 1.0) if distribution is None else (lambda system: distribution.get(system, 1.0))
+    factor = eff("heat_pump") / eff(rest)
+    fuel_words = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil"}
+    what = f"{fuel_words.get(furnace.fuel, furnace.fuel)} furnace" if rest == "furnace" else "electric resistance"
+    b.assume("systems.heat_pump.rest", f"{(1 - share) * 100:g} % of the load, and what the heat pump cannot carry "
+                                       f"of its {share * 100:g} %, by the {what}",
+             "economics.current" if current == rest else "the home's other system in the profile")
+    if rest == "furnace":
+        return hp._replace(share=share, rest_factor=factor, backup="furnace", backup_furnace=furnace,
+                           switchover_f=None)
+    return hp._replace(share=share, rest_factor=factor, backup="electric_resistance", backup_furnace=None,
+                       switchover_f=None, backup_efficiency=(resistance or ElectricResistance()).efficiency,
+                       strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
 
 
 def _strips(b: _Builder, cfg: HeatPumpConfig, backup: str) -> dict:
@@ -1745,7 +1785,9 @@ def purchase_of(profile: Profile):
                 "electric_resistance": "electric_resistance", "heat_pump": "heat_pump"}.get(current)
     backup = cfg.backup if cfg is not None else None
     hh = profile.household
-    return Purchase(item=item, replaces=replaces, whole_home=None if backup == "furnace" else True,
+    partial = cfg is not None and cfg.serves is not None and cfg.serves < 1.0
+    return Purchase(item=item, replaces=replaces,
+                    whole_home=False if partial else None if backup == "furnace" else True,
                     home_type=None if hh is None else hh.home_type, existing_home=True if current else None)
 
 

@@ -251,7 +251,10 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
     cheapest = c.summary.cheapest
     for r in c.row_dicts():
         label = SYSTEM_LABEL.get(r["system"], r["system"])
-        if r["fuel"] and r["system"] == "heat_pump":
+        share = h.heat_pump.share if r["system"] == "heat_pump" and h.heat_pump is not None else 1.0
+        if share < 1.0:  # a heat pump that reaches part of the home, the rest heated by the home's system
+            label = f"Heat pump {share * 100:g}%+{FUEL_SHORT[r['fuel']] if r['fuel'] else 'resist.'}"
+        elif r["fuel"] and r["system"] == "heat_pump":
             label = f"Heat pump+{FUEL_SHORT[r['fuel']]}"
         elif r["fuel"]:
             label = f"{FUEL_SHORT[r['fuel']].capitalize()} furnace"
@@ -777,8 +780,10 @@ def print_sizing(result, console) -> None:
     h = result.home
     console.print(_styled((printable(h.name), "bold"), f"  ({printable(h.source)})"))
     console.print(f"Weather: {printable(h.location.describe())}")
+    share = h.heat_pump.share if h.heat_pump is not None else 1.0
     console.print(f"Design temperature {result.design_temp_f:.1f} F (99 %); design heating load "
-                  f"{result.design_load_btu_per_h:,.0f} Btu/h")
+                  f"{result.design_load_btu_per_h:,.0f} Btu/h"
+                  + (f" (the heat pump's {share * 100:g} % of the home's; sized for that share)" if share < 1 else ""))
     cooling = result.options[0].cooling_design_load_btu_per_h if result.options else None
     if cooling is not None:
         console.print(f"Design cooling load {cooling:,.0f} Btu/h (1 % hottest hours)")

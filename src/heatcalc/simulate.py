@@ -119,7 +119,8 @@ def compare_many(homes: list[Home]) -> list[Comparison]:
     groups = defaultdict(list)
     out: list = [None] * len(homes)
     for i, h in enumerate(homes):
-        if (h.heat_pump is not None and h.heat_pump.ground is not None) or h.tariff_usd_per_kwh is not None \
+        if (h.heat_pump is not None and (h.heat_pump.ground is not None or h.heat_pump.share < 1.0)) \
+                or h.tariff_usd_per_kwh is not None \
                 or h.heat_load_series_btu_per_h is not None or h.distribution is not None:
             out[i] = compare_home(h)  # hour by hour, on its own
         else:
@@ -860,10 +861,11 @@ def hourly_rows(comparison: Comparison):
         is_hp = series.system == "heat_pump"
         if is_hp:
             hp = home.heat_pump
+            made = h.backup_heat_btu * hp.rest_factor  # the backup's (or rest system's) own heat
             if hp.backup == "furnace":
-                other_kwh = h.backup_heat_btu / 1e6 * hp.backup_furnace.blower_kwh_per_mmbtu
+                other_kwh = made / 1e6 * hp.backup_furnace.blower_kwh_per_mmbtu
             else:
-                other_kwh = h.backup_heat_btu / BTU_PER_KWH
+                other_kwh = made / (BTU_PER_KWH * hp.backup_efficiency)
             compressor_kwh = np.maximum(h.electricity_kwh - other_kwh, 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 cop = np.where(compressor_kwh > 1e-12, h.compressor_heat_btu / (compressor_kwh * BTU_PER_KWH), np.nan)

@@ -93,12 +93,14 @@ def size_home(home: Home) -> SizingResult:
         field_spec("systems.heat_pump.cutoff").default_for("air_source")
     cd_default = field_spec("systems.heat_pump.cycling_degradation")
     t_design = home.design_temp_f
-    design_load = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_design, home.balance_point_f))
+    # a heat pump that reaches part of the home (systems.heat_pump.serves) is sized for its share of the load
+    share = home.heat_pump.share if home.heat_pump is not None else 1.0
+    design_load = share * float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_design, home.balance_point_f))
     if home.heat_load_series_btu_per_h is None:
         temp, hours = home.weather.bin_temp_f, home.weather.bin_hours
-        load = heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
+        load = share * heat_load_btu_per_h(home.ua_btu_per_h_f, temp, home.balance_point_f)
     else:  # the profile's own series, hour by hour
-        temp, hours, load = home.weather.temp_f, None, home.heat_load_series_btu_per_h
+        temp, hours, load = home.weather.temp_f, None, share * home.heat_load_series_btu_per_h
     cooling_design = None
     if home.cooling is not None:
         hot = float(np.percentile(home.weather.temp_f, 99.0))  # the 1 % cooling design condition
@@ -108,7 +110,7 @@ def size_home(home: Home) -> SizingResult:
         cd = cd_default.default_for(compressor)
         unit, _, _ = calibrated_default_curve(round(float(hspf2), 6), compressor, cd)
         t_size = sizing_temperature_f(compressor, t_design, cutoff)
-        need = float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_size, home.balance_point_f))
+        need = share * float(heat_load_btu_per_h(home.ua_btu_per_h_f, t_size, home.balance_point_f))
         nominal = size_to_load_btu_per_h(unit, need, t_size)
         curve = unit.scaled(nominal)
         capacity = float(curve.capacity_max(t_design)) if t_design >= cutoff else 0.0
@@ -169,7 +171,8 @@ def _profile_unit(home: Home, design_load: float, load, temp, hours, cooling_des
     t_design = home.design_temp_f
     capacity = float(hp.curve.capacity_max(t_design)) if t_design >= hp.cutoff_f else 0.0
     unlimited = hp._replace(backup="electric_resistance", backup_furnace=None, switchover_f=None,
-                            strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf, backup_efficiency=1.0)
+                            strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf, backup_efficiency=1.0,
+                            share=1.0, rest_factor=1.0)  # the load given is already its share
     hourly = heat_pump_hourly(load, temp, unlimited)
     year = annual_totals(hourly, None, hours)
     short_btu_per_h = max(design_load - capacity, float(np.max(hourly.backup_heat_btu, initial=0.0)))

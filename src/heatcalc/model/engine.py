@@ -46,6 +46,8 @@ class HeatPump(NamedTuple):
     ground: GroundLoop | None = None  # a ground-source unit's loop (its curve is then against entering water)
     strip_capacity_btu_per_h: float = np.inf  # resistance backup's capacity (unlimited: sized for any shortfall)
     strip_lockout_f: float = np.inf  # resistance backup is locked out above this outdoor temperature
+    share: float = 1.0  # of each hour's load the heat pump can reach (a ductless head in the main rooms); 1: all
+    rest_factor: float = 1.0  # with share < 1: heat the rest system makes per unit the heat pump's path would
 
 
 class HourlyEnergy(NamedTuple):
@@ -154,13 +156,14 @@ def heat_pump_hourly(load_btu, temp_outdoor_f, hp: HeatPump, day_of_year=None) -
         switchover_f=hp.switchover_f if hp.switchover_f is not None else -np.inf,
         cycling_degradation=hp.cycling_degradation, backup_efficiency=hp.backup_efficiency,
         furnace_afue=f.afue if f else 1.0, furnace_blower_kwh_per_mmbtu=f.blower_kwh_per_mmbtu if f else 0.0,
-        strip_capacity_btu_per_h=hp.strip_capacity_btu_per_h, strip_lockout_f=hp.strip_lockout_f)
+        strip_capacity_btu_per_h=hp.strip_capacity_btu_per_h, strip_lockout_f=hp.strip_lockout_f,
+        share=hp.share, rest_factor=hp.rest_factor)
 
 
 def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_min, cop_max, cop_min, *,
                                cutoff_f, dual_fuel: bool, switchover_f, cycling_degradation,
                                backup_efficiency=1.0, furnace_afue=1.0, furnace_blower_kwh_per_mmbtu=0.0,
-                               strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf):
+                               strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf, share=1.0, rest_factor=1.0):
     """The heat pump's hour given its performance at that hour's temperature (see :func:`heat_pump_hourly`).
 
     Resistance strips deliver what the heat pump cannot, up to their capacity, and nothing above their lockout
@@ -171,6 +174,10 @@ def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_
     """
     load = np.asarray(load_btu, dtype=float)
     temp = np.asarray(temp_outdoor_f, dtype=float)
+    if np.ndim(share) == 0 and share < 1.0:
+        return _partial_heat_pump(load, temp, capacity_max, capacity_min, cop_max, cop_min, cutoff_f, dual_fuel,
+                                  cycling_degradation, backup_efficiency, furnace_afue, furnace_blower_kwh_per_mmbtu,
+                                  share, rest_factor)
     on = temp >= cutoff_f
     if dual_fuel:
         on = on & (temp >= switchover_f) & (capacity_max >= load)
@@ -192,6 +199,30 @@ def heat_pump_from_performance(load_btu, temp_outdoor_f, capacity_max, capacity_
         kwh = hp_kwh + backup / (BTU_PER_KWH * backup_efficiency)
     heat = load + np.zeros_like(backup) if unmet is None else load - unmet
     return HourlyEnergy(heat, kwh, fuel, backup, delivered, unmet)
+
+
+def _partial_heat_pump(load, temp, capacity_max, capacity_min, cop_max, cop_min, cutoff_f, furnace_rest: bool,
+                       cycling_degradation, rest_efficiency, furnace_afue, furnace_blower_kwh_per_mmbtu, share,
+                       rest_factor) -> HourlyEnergy:
+    """A heat pump that reaches ``share`` of the home (a ductless head in the main rooms), the home's own system
+    heating the rest: each hour the heat pump carries ``share`` of the load up to its capacity (above its cut-out),
+    and the rest system -- a furnace or boiler (``furnace_rest``), else electric resistance -- makes everything else,
+    running beside it (they heat different rooms, so neither waits for the other).  The rest system's heat is made
+    ``rest_factor`` times over (its own distribution against the heat pump's).  The share is the fraction of load
+    served, as OpenStudio-HPXML's ``FractionHeatLoadServed`` splits a home between its systems."""
+    on = temp >= cutoff_f
+    delivered = np.where(on, np.minimum(load * share, capacity_max), 0.0)
+    cop = heat_pump_cop(delivered, capacity_min, capacity_max, cop_min, cop_max, cycling_degradation)
+    hp_kwh = np.where(delivered > 0, delivered / (cop * BTU_PER_KWH), 0.0)
+    rest = load - delivered
+    made = rest * rest_factor
+    if furnace_rest:
+        fuel = made / furnace_afue
+        kwh = hp_kwh + made / BTU_PER_MMBTU * furnace_blower_kwh_per_mmbtu
+    else:
+        fuel = np.zeros_like(rest)
+        kwh = hp_kwh + made / (BTU_PER_KWH * rest_efficiency)
+    return HourlyEnergy(load + np.zeros_like(rest), kwh, fuel, rest, delivered, None)
 
 
 def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None) -> AnnualEnergy:

@@ -278,6 +278,11 @@ class HeatPumpConfig(Record):
                                          "cost, which is priced per head.", minimum=1, maximum=12,
                                rule="one per 18,000 Btu/h of nominal capacity, rounded up (the largest common "
                                     "single-zone head)")
+    serves: float | None = leaf(
+        "number", "The share of the heating load the heat pump can reach (0.6 or 60 %: a ductless head heating the "
+                  "main rooms); the home's current system heats the rest (economics.current, else the furnace, else "
+                  "resistance) and whatever the heat pump cannot carry.", minimum=0.05, maximum=1, default=1.0,
+        source="the whole home; a share is a fraction of load served, as OpenStudio-HPXML splits a home's load")
     backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                       "(dual fuel, uses systems.furnace).", choices=BACKUPS,
                               default="electric_resistance")
