@@ -100,3 +100,10 @@ def test_the_share_is_checked():
     no_furnace["systems"]["furnace"] = False
     with pytest.raises(heatcalc.ProfileError, match="systems.furnace is false"):
         heatcalc.compare(no_furnace)
+
+
+def test_the_json_says_what_share_the_heat_pump_serves():
+    doc = heatcalc.compare(home(serves=0.6)).to_dict()
+    assert doc["inputs"]["systems"]["heat_pump"]["serves"] == 0.6
+    assert doc["inputs"]["systems"]["heat_pump"]["backup"] == "furnace"
+    assert heatcalc.compare(home()).to_dict()["inputs"]["systems"]["heat_pump"]["serves"] == 1.0

@@ -504,6 +504,8 @@ def _systems(h) -> dict:
             "nominal_capacity_btu_per_h": h.heat_pump_nominal_btu_per_h,
             "backup": hp.backup, "cutoff_f": hp.cutoff_f, "switchover_f": hp.switchover_f,
             "cycling_degradation": hp.cycling_degradation,
+            # the share of the load it reaches; with less than 1, ``backup`` is the system heating the rest
+            "serves": hp.share,
             "points": [{"outdoor_f": t, "capacity_btu_per_h": q, "cop": p, "min_capacity_btu_per_h": qm,
                         "min_cop": pm}
                        for t, q, p, qm, pm in zip(c.temp_f, c.capacity_max_btu_per_h, c.cop_max,
