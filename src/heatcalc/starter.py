@@ -30,6 +30,7 @@ systems:                       # all three are compared; set one to false to lea
     # capacity: 3 ton          # default: sized to the home's design load
     backup: electric_resistance  # or furnace (dual fuel)
     cutoff: -13 F
+    # serves: 60 %             # a ductless head heating part of the home; the current system heats the rest
   furnace:
     fuel: natural_gas
     afue: 0.95
