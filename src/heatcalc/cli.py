@@ -968,7 +968,8 @@ def incentives(
         "--include-unlaunched", help="In a state Rewiring America does not yet serve, list its state and utility "
                                      "offers too (marked).")] = False,
     heat_pump: Annotated[Optional[str], typer.Option(
-        "--heat-pump", help="The heat pump bought: ducted, ductless or ground_source (offers for it only).",
+        "--heat-pump", help="The heat pump bought: ducted, ductless, ground_source or air_to_water (offers for it "
+                            "only).",
         show_default=False)] = None,
     replaces: Annotated[Optional[str], typer.Option(
         "--replaces", help="What it replaces: natural_gas, propane, heating_oil, electric_resistance, heat_pump or "

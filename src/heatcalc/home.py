@@ -362,12 +362,13 @@ def _distribution(b: _Builder, profile: Profile) -> dict | None:
         return None
     eff = b.given_or_default(profile.ducts.efficiency, "ducts.efficiency")
     hp = profile.systems.heat_pump
-    ducted = hp is not None and (hp.type == "ground_source" or
-                                 (hp.distribution or field_spec("systems.heat_pump.distribution").default) == "ducted")
+    ducted = hp is not None and hp.type != "air_to_water" and (
+        hp.type == "ground_source" or (hp.distribution or field_spec("systems.heat_pump.distribution").default)
+        == "ducted")
     if hp is not None:
         b.assume("ducts (heat pump)", f"{eff if ducted else 1.0:g}",
-                 "a ducted heat pump blows through the ducts" if ducted else "a ductless heat pump heats the rooms "
-                                                                              "directly")
+                 "a ducted heat pump blows through the ducts" if ducted else "an air-to-water unit heats radiators "
+                 "or floors" if hp.type == "air_to_water" else "a ductless heat pump heats the rooms directly")
     return {"heat_pump": eff if ducted else 1.0, "furnace": eff, "electric_resistance": 1.0, "air_conditioner": eff}
 
 
@@ -822,6 +823,11 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     design_temp_f = weather.design_temp_f
     if cfg.type == "ground_source":
         return _ground_source(b, cfg, ua, bp, weather, furnace, prices)
+    if cfg.type == "air_to_water":
+        return _air_to_water(b, cfg, ua, bp, weather, furnace, prices)
+    supply = cfg.supply_temperature
+    if supply is not None and (supply.design is not None or supply.mild is not None):
+        b.fail(f"{base}.supply_temperature", "is an air-to-water unit's; add type: air_to_water or remove it")
     for key in ("cop", "loop"):
         if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
@@ -1174,6 +1180,60 @@ def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, 
     furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue, prices[furnace.fuel].value,
                                                          furnace.blower_kwh_per_mmbtu, pe)
     return money.economic_switchover_f(grid, curve.cop_at_max(grid), furnace_cost, pe)
+
+
+def _air_to_water(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weather: st.Weather,
+                  furnace: Furnace | None, prices: dict):
+    """An air-to-water heat pump on radiators or floors: its points against the outdoor air, the water following
+    the outdoor-reset curve (:mod:`heatcalc.model.air_to_water`), sized at the design temperature's water."""
+    from .model import air_to_water as atw
+
+    base = "systems.heat_pump"
+    for key in ("hspf2", "performance", "tests", "cop", "loop", "compressor"):
+        if getattr(cfg, key) is not None:
+            b.fail(f"{base}.{key}", "rates air-to-air or ground-source units; an air-to-water unit's performance "
+                                    "comes from its supply_temperature (and capacity)")
+    if cfg.distribution == "ducted":
+        b.fail(f"{base}.distribution", "an air-to-water unit heats water for radiators or floors, not ducts")
+    supply = cfg.supply_temperature
+    design_supply = b.given_or_default(supply.design if supply else None, f"{base}.supply_temperature.design")
+    mild_supply = b.given_or_default(supply.mild if supply else None, f"{base}.supply_temperature.mild")
+    if mild_supply > design_supply:
+        b.fail(f"{base}.supply_temperature.mild", f"is hotter ({mild_supply:g} F) than the design supply "
+                                                   f"({design_supply:g} F): the water runs coolest in mild weather")
+        return None, None, None, None
+    design_temp_f = weather.design_temp_f
+    unit = atw.curve(1.0, design_temp_f, design_supply, mild_supply)
+    b.assume(f"{base}.performance", f"air-to-water, water {design_supply:g} F at {design_temp_f:.1f} F outdoors to "
+                                    f"{mild_supply:g} F at {atw.MILD_OUTDOOR_F:g} F",
+             "hplib 1.9's generic outdoor-air/water models fitted to Heat Pump Keymark certificates (full speed: "
+             "on-off model; minimum speed a quarter of it at the regulated model's COP); nominal capacity at A7/W35")
+    cd = b.given_or_default(cfg.cycling_degradation, f"{base}.cycling_degradation", key="variable_speed")
+    cutoff = b.given_or_default(cfg.cutoff, f"{base}.cutoff", key="air_source")
+    nominal = cfg.capacity
+    if nominal is None:
+        t_size = max(design_temp_f, cutoff)
+        need = float(load_model.heat_load_btu_per_h(ua, t_size, bp)) * (cfg.serves if cfg.serves else 1.0)
+        nominal = size_to_load_btu_per_h(unit, need, t_size)
+        b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at A7/W35)",
+                 f"the smallest standard size whose capacity at {t_size:.1f} F, with {design_supply:g} F water, "
+                 f"covers the load there ({need:,.0f} Btu/h)")
+    curve = unit.scaled(nominal)
+    backup = b.given_or_default(cfg.backup, f"{base}.backup")
+    switchover = cfg.switchover
+    if backup == "furnace":
+        if furnace is None:
+            b.fail(f"{base}.backup", "a boiler backup needs systems.furnace (the boiler), but it is false")
+            return None, None, None, None
+        if switchover is None:
+            switchover = _economic_switchover(curve, cutoff, furnace, prices)
+            b.assume(f"{base}.switchover", f"{switchover:g} F", field_spec(f"{base}.switchover").rule)
+    else:
+        switchover = None
+    hp = HeatPump(curve=curve, cutoff_f=cutoff, backup=backup, switchover_f=switchover,
+                  backup_furnace=furnace if backup == "furnace" else None, cycling_degradation=cd,
+                  **_strips(b, cfg, backup))
+    return hp, nominal, "variable_speed", None
 
 
 def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weather: st.Weather,
@@ -1652,6 +1712,10 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
         if given is not None:
             typical[system] = low[system] = high[system] = given
             continue
+        if system == "heat_pump" and profile.systems.heat_pump.type == "air_to_water":
+            b.fail(f"{base}.installed_cost.heat_pump", "heatcalc has no installed-cost data for air-to-water units "
+                                                       "yet: give your quote (economics.installed_cost.heat_pump)")
+            continue
         cost = _default_installed_cost(b, system, profile, location, heat_pump, nominal_btu_per_h, furnace, tests,
                                        design_load_btu_per_h)
         if cost is None:
@@ -1723,11 +1787,7 @@ def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_
     finding = _household_finding(b, profile)
     if finding is None:
         return None
-    if heat_pump.ground is not None:
-        item = inc.SYSTEM_ITEMS["ground_source"]
-    else:
-        item = inc.SYSTEM_ITEMS[profile.systems.heat_pump.distribution
-                                or field_spec("systems.heat_pump.distribution").default]
+    item = purchase_of(profile).item
     if profile.economics.incentives.programs:
         wanted = [p.strip() for p in profile.economics.incentives.programs.split(",") if p.strip()]
         known = {r.id for r in finding.rows}
@@ -1773,8 +1833,8 @@ def purchase_of(profile: Profile):
     cfg = profile.systems.heat_pump
     if cfg is None:
         item = None
-    elif (cfg.type or "air_source") == "ground_source":
-        item = inc.SYSTEM_ITEMS["ground_source"]
+    elif (cfg.type or "air_source") in ("ground_source", "air_to_water"):
+        item = inc.SYSTEM_ITEMS[cfg.type]
     else:
         item = inc.SYSTEM_ITEMS[cfg.distribution or field_spec("systems.heat_pump.distribution").default]
     current = profile.economics.current if profile.economics is not None else None

@@ -48,7 +48,7 @@ LAUNCHED_STATES = frozenset({
 
 #: The items a heat pump purchase covers, by the kind of heat pump.
 SYSTEM_ITEMS = {"ducted": "ducted_heat_pump", "ductless": "ductless_heat_pump",
-                "ground_source": "geothermal_heating_installation"}
+                "ground_source": "geothermal_heating_installation", "air_to_water": "air_to_water_heat_pump"}
 #: What `heatcalc incentives` lists: heat pumps and what installing one may need.
 HEAT_PUMP_ITEMS = ("ducted_heat_pump", "ductless_heat_pump", "geothermal_heating_installation",
                    "air_to_water_heat_pump", "other_heat_pump", "integrated_heat_pump_controls")

@@ -17,7 +17,7 @@ MAX_UA_BTU_PER_H_F = 20_000.0
 COMPRESSORS = u.COMPRESSORS
 BACKUPS = ("electric_resistance", "furnace")
 SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
-HEAT_PUMP_TYPES = ("air_source", "ground_source")
+HEAT_PUMP_TYPES = ("air_source", "ground_source", "air_to_water")
 TEMP = u.TEMPERATURE
 
 US_MINIMUM_2023 = "US minimum since 2023 (10 CFR 430.32(c))"
@@ -226,11 +226,24 @@ class HeatPumpTariff(Record, required=("urdb",)):
                                     example="-0.02 $/kWh")
 
 
+class SupplyTemperature(Record):
+    """An air-to-water heat pump's water: an outdoor-reset curve, hottest at the design temperature."""
+
+    design: float | None = leaf("quantity", "Supply water at the design temperature (radiators sized for 180 F water "
+                                            "need it hotter than floors).", unit=TEMP, minimum=70, maximum=160,
+                                default=120.0, source="low-temperature radiators or baseboard sized for a heat pump")
+    mild: float | None = leaf("quantity", "Supply water at 60 F outdoors and above (give the design value for a fixed "
+                                          "supply).", unit=TEMP, minimum=70, maximum=160, default=90.0,
+                              source="a typical outdoor-reset curve's mild end")
+
+
 class HeatPumpConfig(Record):
     """A heat pump: air-source, or ground-source."""
 
-    type: str | None = leaf("enum", "Air-source (outdoor air) or ground-source (a closed water loop in the ground).",
-                            choices=HEAT_PUMP_TYPES, default="air_source")
+    type: str | None = leaf("enum", "Air-source (outdoor air to the home's air), ground-source (a closed water loop "
+                                    "in the ground), or air-to-water (outdoor air to the water of radiators or "
+                                    "floors).", choices=HEAT_PUMP_TYPES, default="air_source")
+    supply_temperature: SupplyTemperature | None = section(SupplyTemperature, absent="empty")
     cop: float | None = leaf("number", "Ground source: COP at 32 F entering water, full load (ISO 13256-1).",
                              minimum=1, maximum=8, default=3.6,
                              source="ENERGY STAR minimum for closed-loop water-to-air units at 32 F EWT (ISO 13256-1)")
