@@ -107,3 +107,14 @@ def test_the_json_says_what_share_the_heat_pump_serves():
     assert doc["inputs"]["systems"]["heat_pump"]["serves"] == 0.6
     assert doc["inputs"]["systems"]["heat_pump"]["backup"] == "furnace"
     assert heatcalc.compare(home()).to_dict()["inputs"]["systems"]["heat_pump"]["serves"] == 1.0
+
+
+def test_the_report_names_the_systems_as_the_home_has_them(tmp_path):
+    from heatcalc.report import system_name
+
+    partial = heatcalc.compare(home(serves=0.6))
+    assert system_name(partial, "heat_pump") == "heat pump heating 60 % of the home, with the heating oil furnace " \
+                                                "for the rest"
+    water = heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": "60 MMBtu"},
+                              "systems": {"heat_pump": {"type": "air_to_water"}}})
+    assert system_name(water, "heat_pump") == "air-to-water heat pump"

@@ -180,7 +180,13 @@ def system_name(c: Comparison, system: str) -> str:
     h = c.home
     if system == "heat_pump" and h.heat_pump is not None:
         hp = h.heat_pump
-        kind = "ground-source heat pump" if hp.ground is not None else "heat pump"
+        cfg = h.profile.systems.heat_pump
+        kind = "ground-source heat pump" if hp.ground is not None else \
+            "air-to-water heat pump" if cfg is not None and cfg.type == "air_to_water" else "heat pump"
+        if hp.share < 1.0:  # it reaches part of the home; the home's system heats the rest beside it
+            rest = (f"{FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()} furnace"
+                    if hp.backup == "furnace" else "electric resistance")
+            return f"{kind} heating {hp.share * 100:g} % of the home, with the {rest} for the rest"
         if hp.backup == "furnace":
             fuel = FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()
             below = f" below {hp.switchover_f:.0f} F" if hp.switchover_f is not None and \
