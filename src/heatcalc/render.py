@@ -253,7 +253,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
         label = SYSTEM_LABEL.get(r["system"], r["system"])
         share = h.heat_pump.share if r["system"] == "heat_pump" and h.heat_pump is not None else 1.0
         if share < 1.0:  # a heat pump that reaches part of the home, the rest heated by the home's system
-            label = f"Heat pump {share * 100:g}%+{FUEL_SHORT[r['fuel']] if r['fuel'] else 'resist.'}"
+            label = f"Heat pump {share * 100:g}%\n+ {FUEL_SHORT[r['fuel']] if r['fuel'] else 'resistance'}"
         elif r["fuel"] and r["system"] == "heat_pump":
             label = f"Heat pump+{FUEL_SHORT[r['fuel']]}"
         elif r["fuel"]:
