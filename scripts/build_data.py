@@ -285,6 +285,8 @@ def build_installed_costs(shared: Path) -> None:
             "ground_source_heat_pump": {"tiers": unit("gshp_reference"), "source": atb},
             "gas_furnace": {"tiers": unit("gas_furnace_reference", "gas_furnace_best"), "source": atb},
             "oil_propane_furnace": {"tiers": unit("oil_lpg_furnace_reference"), "source": atb},
+            "gas_boiler": {"tiers": unit("gas_boiler_reference"), "source": atb},
+            "oil_propane_boiler": {"tiers": unit("oil_boiler_reference"), "source": atb},
             "electric_resistance": {"tiers": unit("electric_resistance_reference"), "source": atb},
             "central_air_conditioner": {"tiers": unit("central_ac_reference", "central_ac_best"), "source": atb},
         },

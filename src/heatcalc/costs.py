@@ -103,6 +103,8 @@ EQUIPMENT = {
     "ground_source_heat_pump": ("Ground-source heat pump, loop included", "ground"),
     "gas_furnace": ("Natural gas furnace, full install", "furnace"),
     "oil_propane_furnace": ("Heating oil or propane furnace, full install", "furnace"),
+    "gas_boiler": ("Natural gas boiler (hot water)", "per_unit"),
+    "oil_propane_boiler": ("Heating oil or propane boiler (hot water)", "per_unit"),
     "electric_resistance": ("Electric resistance heat", "per_unit"),
     "central_air_conditioner": ("Central air conditioner", "per_unit"),
 }

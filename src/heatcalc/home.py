@@ -369,7 +369,11 @@ def _distribution(b: _Builder, profile: Profile) -> dict | None:
         b.assume("ducts (heat pump)", f"{eff if ducted else 1.0:g}",
                  "a ducted heat pump blows through the ducts" if ducted else "an air-to-water unit heats radiators "
                  "or floors" if hp.type == "air_to_water" else "a ductless heat pump heats the rooms directly")
-    return {"heat_pump": eff if ducted else 1.0, "furnace": eff, "electric_resistance": 1.0, "air_conditioner": eff}
+    boiler = profile.systems.furnace is not None and profile.systems.furnace.kind == "boiler"
+    if boiler:
+        b.assume("ducts (furnace)", "1", "a boiler heats water for radiators or baseboard: no ducts")
+    return {"heat_pump": eff if ducted else 1.0, "furnace": 1.0 if boiler else eff, "electric_resistance": 1.0,
+            "air_conditioner": eff}
 
 
 def _bills_through_ducts(b: _Builder, bills, distribution: dict | None) -> float:
@@ -800,9 +804,33 @@ def _furnace(b: _Builder, profile: Profile) -> Furnace | None:
         bills = profile.heating_load.from_bills
         afue = bills.efficiency or field_spec("heating_load.from_bills.efficiency").default_for(fuel)
         b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
+    kind = cfg.kind or "furnace"
+    if kind == "boiler":
+        afue, blower = _boiler_defaults(b, afue, cfg.blower, fuel)
     afue = b.given_or_default(afue, "systems.furnace.afue", key=fuel)
-    blower = b.given_or_default(cfg.blower, "systems.furnace.blower")
-    return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower)
+    blower = b.given_or_default(cfg.blower, "systems.furnace.blower") if kind != "boiler" else blower
+    return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower, kind=kind)
+
+
+#: A new boiler's AFUE by fuel: ENERGY STAR Residential Boilers v3.0 (2014): gas (and propane) 90 %, oil 87 %.
+BOILER_AFUE = {"natural_gas": 0.90, "propane": 0.90, "heating_oil": 0.87}
+#: A boiler's electricity per MMBtu delivered: a wet-rotor circulator of about 80 W (e.g. a Taco 007 at 0.71 A and
+#: 115 V) while a 40,000 Btu/h boiler fires, 2 kWh/MMBtu; an oil burner's motor and igniter add about 100 W.
+BOILER_KWH_PER_MMBTU = {"natural_gas": 2.0, "propane": 2.0, "heating_oil": 4.5}
+
+
+def _boiler_defaults(b: _Builder, afue, blower, fuel: str):
+    """A boiler's AFUE and circulator electricity where the profile leaves them out."""
+    if afue is None:
+        afue = BOILER_AFUE[fuel]
+        b.assume("systems.furnace.afue", f"{afue:g}", "a new ENERGY STAR boiler (ENERGY STAR Residential Boilers "
+                                                      "v3.0: gas and propane 0.90, oil 0.87)")
+    if blower is None:
+        blower = BOILER_KWH_PER_MMBTU[fuel]
+        b.assume("systems.furnace.blower", f"{blower:g} kWh/MMBtu", "a boiler's circulator (about 80 W while it "
+                                                                    "fires" + (", with the oil burner's motor)"
+                                                                               if fuel == "heating_oil" else ")"))
+    return afue, blower
 
 
 def _resistance(b: _Builder, profile: Profile) -> ElectricResistance | None:
@@ -1911,7 +1939,8 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
         return costs.installed_cost(f"heat_pump_{distribution}", tons, location.state,
                                     hspf=costs.hspf_from_hspf2(hspf2, distribution), zones=zones)
     if system == "furnace":
-        kind = "gas_furnace" if furnace.fuel == "natural_gas" else "oil_propane_furnace"
+        family = "boiler" if furnace.kind == "boiler" else "furnace"
+        kind = f"gas_{family}" if furnace.fuel == "natural_gas" else f"oil_propane_{family}"
         return costs.installed_cost(kind, load_tons, location.state)
     if system == "electric_resistance":
         return costs.installed_cost("electric_resistance", None, location.state)

@@ -257,7 +257,7 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
         elif r["fuel"] and r["system"] == "heat_pump":
             label = f"Heat pump+{FUEL_SHORT[r['fuel']]}"
         elif r["fuel"]:
-            label = f"{FUEL_SHORT[r['fuel']].capitalize()} furnace"
+            label = f"{FUEL_SHORT[r['fuel']].capitalize()} {h.furnace.kind if h.furnace is not None else 'furnace'}"
         backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
         style = "green" if r["system"] == cheapest else None
         if not r["meets_load"]:

@@ -184,17 +184,18 @@ def system_name(c: Comparison, system: str) -> str:
         kind = "ground-source heat pump" if hp.ground is not None else \
             "air-to-water heat pump" if cfg is not None and cfg.type == "air_to_water" else "heat pump"
         if hp.share < 1.0:  # it reaches part of the home; the home's system heats the rest beside it
-            rest = (f"{FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()} furnace"
+            rest = (f"{FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()} "
+                    f"{hp.backup_furnace.kind}"
                     if hp.backup == "furnace" else "electric resistance")
             return f"{kind} heating {hp.share * 100:g} % of the home, with the {rest} for the rest"
         if hp.backup == "furnace":
             fuel = FUEL_LABEL.get(hp.backup_furnace.fuel, hp.backup_furnace.fuel).lower()
             below = f" below {hp.switchover_f:.0f} F" if hp.switchover_f is not None and \
                 np.isfinite(hp.switchover_f) else ""
-            return f"dual-fuel {kind} ({fuel} furnace{below})"
+            return f"dual-fuel {kind} ({fuel} {hp.backup_furnace.kind}{below})"
         return kind
     if system == "furnace" and h.furnace is not None:
-        return f"{FUEL_LABEL.get(h.furnace.fuel, h.furnace.fuel).lower()} furnace"
+        return f"{FUEL_LABEL.get(h.furnace.fuel, h.furnace.fuel).lower()} {h.furnace.kind}"
     return SYSTEM_LABEL.get(system, system).lower()
 
 

@@ -28,7 +28,8 @@ DEFAULT_CYCLING_DEGRADATION = 0.25
 class Furnace(NamedTuple):
     fuel: str  # natural_gas | propane | heating_oil
     afue: float
-    blower_kwh_per_mmbtu: float = 10.0
+    blower_kwh_per_mmbtu: float = 10.0  # a boiler's circulator (and oil burner) likewise
+    kind: str = "furnace"  # or "boiler": the same energy arithmetic, hot water instead of air
 
 
 class ElectricResistance(NamedTuple):

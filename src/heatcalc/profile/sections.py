@@ -325,18 +325,26 @@ class HeatPumpConfig(Record):
 
 
 class FurnaceConfig(Record):
-    """A fuel furnace."""
+    """A fuel furnace, or a boiler (kind: boiler) heating radiators or baseboard."""
 
+    kind: str | None = leaf("enum", "A furnace (a fan blows warm air through ducts) or a boiler (a circulator pumps "
+                                    "hot water to radiators, baseboard or floors).", choices=("furnace", "boiler"),
+                            default="furnace", source="the system heatcalc compares a heat pump with by default")
     fuel: str | None = leaf("enum", "Furnace fuel.", choices=u.FUELS,
                             rule="the billed fuel if it is one, else natural gas (the most common furnace fuel)")
     afue: float | None = leaf(
         "number", "Annual fuel utilisation efficiency.", above=0.3, maximum=1.0,
         default={"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}, default_by="fuel",
         rule="the bills' efficiency when the bills are for this fuel",
-        source="a new condensing gas or propane furnace 0.95, oil 0.85 (US DOE minimums are 0.80 and 0.83)")
+        source="a new condensing gas or propane furnace 0.95, oil 0.85 (US DOE minimums are 0.80 and 0.83); a boiler: "
+               "an ENERGY STAR boiler, gas and propane 0.90, oil 0.87 (ENERGY STAR Residential Boilers v3.0; US DOE "
+               "minimums for hot-water boilers 0.84 and 0.86)")
     blower: float | None = leaf(
-        "quantity", "Fan electricity per MMBtu delivered (0 leaves it out).", unit=u.BLOWER, minimum=0, maximum=100,
-        default=10.0, source="a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output")
+        "quantity", "Fan (a boiler: circulator and burner) electricity per MMBtu delivered (0 leaves it out).",
+        unit=u.BLOWER, minimum=0, maximum=100, default=10.0,
+        source="a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output; a boiler: a wet-rotor "
+               "circulator of about 80 W (gas, propane: 2 kWh/MMBtu at a 40,000 Btu/h firing rate), with an oil "
+               "burner's motor about 100 W more (oil: 4.5)")
 
 
 class ResistanceConfig(Record):
