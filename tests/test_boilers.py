@@ -73,3 +73,21 @@ def test_a_boiler_backs_up_an_air_to_water_heat_pump():
     from heatcalc.report import system_name
 
     assert "heating oil boiler" in system_name(c, "heat_pump")
+
+
+def test_init_writes_a_boiler_home(tmp_path):
+    from typer.testing import CliRunner
+
+    from heatcalc.cli import app
+
+    path = tmp_path / "boiler.yaml"
+    out = CliRunner().invoke(app, ["init", str(path), "--boiler", "--zip", "02134", "--bills", "700 gal",
+                                   "--fuel", "heating_oil"])
+    assert out.exit_code == 0, out.output
+    text = path.read_text()
+    assert "kind: boiler" in text and "type: air_to_water" in text and "backup: furnace" in text
+    c = heatcalc.compare(str(path))
+    rows = {r.system: r for r in c.rows}
+    # the bills' 700 gal are the boiler's year, at the bills' efficiency
+    assert rows["furnace"].fuel_use == pytest.approx(700.0, rel=1e-6) and c.home.furnace.kind == "boiler"
+    assert rows["heat_pump"].fuel == "heating_oil"

@@ -381,6 +381,9 @@ def init(
     fuel: Annotated[Optional[str], typer.Option(
         "--fuel", help="The bills' fuel where the unit does not tell (gal: propane or heating_oil).",
         show_default=False)] = None,
+    boiler: Annotated[bool, typer.Option(
+        "--boiler", help="A boiler home on radiators: the boiler, and an air-to-water heat pump on the same "
+                         "radiators with the boiler as its backup.")] = False,
 ):
     """Write a commented starter profile: every section, the optional ones commented with a line on what they do."""
     from .fileio import Output
@@ -388,7 +391,7 @@ def init(
 
     if fuel is not None and fuel not in ("natural_gas", "propane", "heating_oil", "electricity"):
         raise HeatcalcError(f"--fuel: one of natural_gas, propane, heating_oil, electricity (got {fuel!r})")
-    text = starter_profile(zip_code, bills, fuel)
+    text = starter_profile(zip_code, bills, fuel, boiler)
     if path is None:
         sys.stdout.write(text)
         return

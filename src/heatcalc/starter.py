@@ -1,5 +1,7 @@
 """The commented starter profile that `heatcalc init` writes."""
 
+import re
+
 STARTER_PROFILE = """\
 # A heatcalc home profile. Every field is documented in docs/profile.md; `heatcalc schema` prints a JSON Schema
 # that editors can use to complete and check this file.
@@ -32,6 +34,7 @@ systems:                       # all three are compared; set one to false to lea
     cutoff: -13 F
     # serves: 60 %             # a ductless head heating part of the home; the current system heats the rest
   furnace:
+    # kind: boiler             # a boiler on radiators or baseboard (default: furnace, on ducts)
     fuel: natural_gas
     afue: 0.95
   electric_resistance:
@@ -88,9 +91,11 @@ BILL_UNIT_FUEL = {"therm": "natural_gas", "ccf": "natural_gas", "mcf": "natural_
                   "kwh": "electricity", "mwh": "electricity"}
 
 
-def starter_profile(zip_code: str | None = None, bills: str | None = None, fuel: str | None = None) -> str:
+def starter_profile(zip_code: str | None = None, bills: str | None = None, fuel: str | None = None,
+                    boiler: bool = False) -> str:
     """The starter with the home's ZIP and a year of its bills filled in where given (checked as a profile checks
-    them; :class:`~heatcalc.errors.HeatcalcError` says what is wrong)."""
+    them; :class:`~heatcalc.errors.HeatcalcError` says what is wrong); ``boiler``: a boiler home on radiators, its
+    heat pump an air-to-water unit on the same radiators, the boiler its backup."""
     from .errors import HeatcalcError
     from .units import UnitError, split_quantity
     from .weather.stations import zip5
@@ -117,6 +122,15 @@ def starter_profile(zip_code: str | None = None, bills: str | None = None, fuel:
             text = text.replace("    non_heating: 15 therm/month", "    # non_heating: 15 therm/month", 1)
         if fuel in ("propane", "heating_oil"):  # the furnace compared is one of the same fuel
             afue = "0.85" if fuel == "heating_oil" else "0.95"
-            text = text.replace("  furnace:\n    fuel: natural_gas\n    afue: 0.95",
-                                f"  furnace:\n    fuel: {fuel}\n    afue: {afue}", 1)
+            text = text.replace("    fuel: natural_gas\n    afue: 0.95", f"    fuel: {fuel}\n    afue: {afue}", 1)
+    if boiler:
+        text = text.replace("    # kind: boiler             # a boiler on radiators or baseboard (default: furnace, on "
+                            "ducts)", "    kind: boiler               # on radiators or baseboard: no ducts", 1)
+        text = text.replace("    hspf2: 8.1\n    compressor: variable_speed # single_stage | two_stage | variable_speed\n",
+                            "    type: air_to_water         # heats the radiators' water\n"
+                            "    supply_temperature: {design: 120 F, mild: 90 F}   # outdoor reset: hottest water on "
+                            "the coldest days\n", 1)
+        text = text.replace("    backup: electric_resistance  # or furnace (dual fuel)",
+                            "    backup: furnace            # the boiler takes over in the coldest hours", 1)
+        text = re.sub(r"    afue: 0\.\d+\n", "", text, count=1)  # a boiler's own default (ENERGY STAR), or the bills'
     return text
