@@ -131,6 +131,10 @@ def build_states(shared: Path, stations: list[dict]) -> dict:
         code = "US" if row["state_code"] == "usa" else row["state_code"]
         egrid[code] = round(float(row["co2e_lb_per_MWh"]) * 0.45359237 / 1000.0, 5)  # lb/MWh -> kg/kWh
         names[code] = row["state_name"].title() if code != "US" else "United States"
+    wood, wood_year = wood_prices(shared)
+    for code, per_cord in wood.items():
+        if code in prices:
+            prices[code]["wood_usd_per_cord"] = per_cord
     rep = representative_stations(shared, stations)
     escalation = price_escalation(shared)
     household = household_use(shared)
@@ -157,6 +161,9 @@ def build_states(shared: Path, stations: list[dict]) -> dict:
                             "(as tabulated by OpenStudio-HPXML)",
         "price_year": 2023,
         "price_source": "EIA State Energy Data System, 2023 average residential prices",
+        "wood_price_year": wood_year,
+        "wood_price_source": f"EIA State Energy Data System, {wood_year} residential wood price (by Census region), "
+                             f"at 20 MMBtu a cord (EIA)",
         "emission_source": "EPA eGRID2023 state total output CO2e rate",
         "states": states,
     }
@@ -164,7 +171,25 @@ def build_states(shared: Path, stations: list[dict]) -> dict:
 
 ESCALATION_FROM = 2003
 PROPANE_FROM = 2010
-SEDS_SERIES = {"ESRCD": "electricity", "NGRCD": "natural_gas", "PQRCD": "propane", "DFRCD": "heating_oil"}
+SEDS_SERIES = {"ESRCD": "electricity", "NGRCD": "natural_gas", "PQRCD": "propane", "DFRCD": "heating_oil",
+               "WDRCD": "wood"}
+
+
+WOOD_BTU_PER_CORD = 20.0e6  # EIA, Units and calculators explained: "1 cord of wood = 20 million Btu"
+
+
+def wood_prices(shared: Path) -> tuple[dict, int]:
+    """Per state, SEDS' residential wood price of its latest year with figures [$/MMBtu], as $ per cord; and that
+    year.  SEDS prices wood by Census region, so the states of a region share one figure."""
+    path = shared / "prices" / "eia_seds_residential_prices_usd_per_mmbtu_1970-2023.csv"
+    rows = [r for r in csv.DictReader(open(path, newline="")) if r["msn"] == "WDRCD"]
+    year = max(int(y) for r in rows for y, v in r.items() if y.isdigit() and v not in ("", "0"))
+    out = {}
+    for r in rows:
+        value = r[str(year)]
+        if value not in ("", "0"):
+            out[r["state"]] = round(float(value) * WOOD_BTU_PER_CORD / 1e6, 2)
+    return out, year
 
 
 def price_escalation(shared: Path) -> dict:
@@ -177,12 +202,13 @@ def price_escalation(shared: Path) -> dict:
         if fuel is None:
             continue
         start = PROPANE_FROM if fuel == "propane" else ESCALATION_FROM
+        end = 2021 if fuel == "wood" else 2023  # SEDS' wood prices end in 2021
         try:
-            first, last = float(row[str(start)]), float(row["2023"])
+            first, last = float(row[str(start)]), float(row[str(end)])
         except ValueError:
             continue
         if first > 0 and last > 0:
-            out[row["state"]][fuel] = round((last / first) ** (1.0 / (2023 - start)) - 1.0, 4)
+            out[row["state"]][fuel] = round((last / first) ** (1.0 / (end - start)) - 1.0, 4)
     us = out["US"]
     return {state: {fuel: rates.get(fuel, us[fuel]) for fuel in SEDS_SERIES.values()} for state, rates in out.items()}
 
@@ -231,22 +257,41 @@ def build_heat_pump(shared: Path) -> None:
         json.dump(out, fh, indent=1)
 
 
+KG_PER_SHORT_TON = 907.18474
+KG_PER_LB = 0.45359237
+
+
 def build_fuels(shared: Path) -> None:
+    """Combustion factors per MMBtu: fossil CO2e (CO2, with CH4 and N2O at AR5 GWPs), and for wood fuels the CO2 kept
+    apart as biogenic (their CH4 and N2O still count), as EPA's inventories report it."""
     fuels = {}
-    names = {"natural_gas": "natural_gas", "propane": "propane", "heating_oil_no2": "heating_oil"}
+    names = {"natural_gas": "natural_gas", "propane": "propane", "heating_oil_no2": "heating_oil",
+             "kerosene": "kerosene", "wood_cord": "wood"}
+
+    def entry(co2: float, ch4_g: float, n2o_g: float, biogenic: bool) -> dict:
+        others = GWP_CH4 * ch4_g / 1000.0 + GWP_N2O * n2o_g / 1000.0
+        if biogenic:
+            return {"co2_kg_per_mmbtu": 0.0, "co2e_kg_per_mmbtu": round(others, 4),
+                    "biogenic_co2_kg_per_mmbtu": co2}
+        return {"co2_kg_per_mmbtu": co2, "co2e_kg_per_mmbtu": round(co2 + others, 4)}
+
     for row in csv.DictReader(open(shared / "emissions" / "fuel_combustion_co2_factors.csv", newline="")):
         if row["fuel"] not in names or (row["fuel"] == "natural_gas" and row["unit"] != "therm"):
             continue
-        co2 = float(row["co2_kg_per_mmbtu"])
-        ch4 = float(row["ch4_g_per_mmbtu"]) / 1000.0
-        n2o = float(row["n2o_g_per_mmbtu"]) / 1000.0
-        fuels[names[row["fuel"]]] = {
-            "co2_kg_per_mmbtu": co2,
-            "co2e_kg_per_mmbtu": round(co2 + GWP_CH4 * ch4 + GWP_N2O * n2o, 4),
-        }
+        fuel = names[row["fuel"]]
+        fuels[fuel] = entry(float(row["co2_kg_per_mmbtu"]), float(row["ch4_g_per_mmbtu"]),
+                            float(row["n2o_g_per_mmbtu"]), biogenic=fuel == "wood")
+    fuels["pellets"] = dict(fuels["wood"])  # EPA's factor for wood and wood residuals covers pellets
+    # anthracite, the coal homes burn: 40 CFR 98 Table C-1/C-2 as EPA's MRR table states them (short tons, lb)
+    for row in csv.DictReader(open(shared / "emissions" / "usepa_egrid_repo_co2_ch4_n2o_ef_MRR.csv", newline="")):
+        if row["fuel_type"] == "Anthracite":
+            fuels["coal"] = entry(round(float(row["co2_ef"]) * KG_PER_SHORT_TON, 2),
+                                  round(float(row["ch4_ef"]) * KG_PER_LB * 1000.0, 2),
+                                  round(float(row["n2o_ef"]) * KG_PER_LB * 1000.0, 2), biogenic=False)
     with open(OUT / "fuels.json", "w") as fh:
-        json.dump({"source": "EPA GHG Emission Factors Hub, Table 1 (stationary combustion); CH4 and N2O folded in "
-                             "with IPCC AR5 100-year GWPs (28, 265)", "fuels": fuels}, fh, indent=1)
+        json.dump({"source": "EPA GHG Emission Factors Hub, Table 1 (stationary combustion), and 40 CFR 98 Tables "
+                             "C-1/C-2 for anthracite; CH4 and N2O folded in with IPCC AR5 100-year GWPs (28, 265); "
+                             "wood's CO2 biogenic, apart", "fuels": fuels}, fh, indent=1)
 
 
 def build_installed_costs(shared: Path) -> None:

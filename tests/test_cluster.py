@@ -82,7 +82,7 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path):
 def test_compare_frame_pandas_matches_batch(tmp_path):
     frame = homes_table(60)
     rows = heatcalc.compare_frame(frame)
-    assert list(rows.columns[-2:]) == ["incentives_usd", "error"]
+    assert list(rows.columns[-3:]) == ["incentives_usd", "biogenic_co2_kg", "error"]
     failed = rows[rows.error.notna()]
     assert failed.home.tolist() == ["home-5"]
     assert any("heating_load.annual: must be above 0" in m for m in failed.error.iloc[0])  # a list of problems

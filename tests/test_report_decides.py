@@ -259,5 +259,5 @@ def test_the_headline_does_not_call_a_small_gap_a_win(comparisons):
             words = rp.headline(c)
             margin = max(rp.ABOUT_THE_SAME_USD, rp.ABOUT_THE_SAME * by[other].total_cost_usd)
             if abs(saving) < margin:
-                assert f"against the {rp.SYSTEM_LABEL[other].lower()}, the heat pump costs about the same" in \
+                assert f"against the {rp.system_words(c, other)}, the heat pump costs about the same" in \
                     words.lower(), name

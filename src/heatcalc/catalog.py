@@ -43,14 +43,16 @@ def station_columns(near: str | None = None) -> list:
 
 PRICE_COLUMNS = [("state", "St"), ("name", "Name"), ("electricity_usd_per_kwh", "Elec\n$/kWh"),
                  ("natural_gas_usd_per_therm", "Gas\n$/therm"), ("propane_usd_per_gal", "Propane\n$/gal"),
-                 ("heating_oil_usd_per_gal", "Oil\n$/gal"), ("electricity_co2e_kg_per_kwh", "Grid kg\nCO2e/kWh")]
+                 ("heating_oil_usd_per_gal", "Oil\n$/gal"), ("wood_usd_per_cord", "Wood\n$/cord"),
+                 ("electricity_co2e_kg_per_kwh", "Grid kg\nCO2e/kWh")]
 
 
 def price_title(state: str | None = None) -> str:
     """The prices listing's title: the EIA year and the eGRID edition."""
     year = st.price_year()
-    return (f"Average residential prices, EIA {year} (blank: no state figure, the US average is used); "
-            f"grid CO2e: EPA eGRID2023")
+    return (f"Average residential prices, EIA {year} (blank: no state figure, the US average is used; wood: EIA "
+            f"SEDS {st.data_sources()['wood_year']}, by Census region; no public kerosene, pellet or coal prices: "
+            f"give them); grid CO2e: EPA eGRID2023")
 
 
 def price_records(state: str | None = None):
@@ -71,6 +73,7 @@ def price_records(state: str | None = None):
             "natural_gas_usd_per_therm": p.get("natural_gas_usd_per_therm"),
             "propane_usd_per_gal": p.get("propane_usd_per_gal"),
             "heating_oil_usd_per_gal": p.get("heating_oil_usd_per_gal"),
+            "wood_usd_per_cord": p.get("wood_usd_per_cord"),
             "electricity_co2e_kg_per_kwh": info["electricity_co2e_kg_per_kwh"],
             "price_year": year if info["prices"] else None,
         })

@@ -36,7 +36,8 @@ EXAMPLES = {
                          "heatcalc compare home.yaml --monthly --format csv"),
     "check": _examples("heatcalc check home.yaml", "heatcalc check clients/"),
     "init": _examples("heatcalc init home.yaml", "heatcalc init home.yaml --zip 02134 --bills '850 therm'",
-                      "heatcalc init --zip 05401 --bills '600 gal' --fuel propane > home.yaml"),
+                      "heatcalc init --zip 05401 --bills '600 gal' --fuel propane > home.yaml",
+                      "heatcalc init --stove --zip 05602 --bills '5 cord' > home.yaml"),
     "stations": _examples("heatcalc stations --state MA", "heatcalc stations --near 02134 --limit 5"),
     "prices": _examples("heatcalc prices MA", "heatcalc prices --format csv"),
     "batch": _examples("heatcalc batch clients/ -o results.csv", "heatcalc batch --homes homes.csv -o rows.parquet",
@@ -384,14 +385,19 @@ def init(
     boiler: Annotated[bool, typer.Option(
         "--boiler", help="A boiler home on radiators: the boiler, and an air-to-water heat pump on the same "
                          "radiators with the boiler as its backup.")] = False,
+    stove: Annotated[bool, typer.Option(
+        "--stove", help="A home heated by a wood stove (--fuel pellets, coal or kerosene for those), with a "
+                        "ductless heat pump to compare.")] = False,
 ):
     """Write a commented starter profile: every section, the optional ones commented with a line on what they do."""
     from .fileio import Output
     from .starter import starter_profile
 
-    if fuel is not None and fuel not in ("natural_gas", "propane", "heating_oil", "electricity"):
-        raise HeatcalcError(f"--fuel: one of natural_gas, propane, heating_oil, electricity (got {fuel!r})")
-    text = starter_profile(zip_code, bills, fuel, boiler)
+    from .units import BILL_FUELS
+
+    if fuel is not None and fuel not in BILL_FUELS:
+        raise HeatcalcError(f"--fuel: one of {', '.join(BILL_FUELS)} (got {fuel!r})")
+    text = starter_profile(zip_code, bills, fuel, boiler, stove)
     if path is None:
         sys.stdout.write(text)
         return
@@ -975,8 +981,9 @@ def incentives(
                             "only).",
         show_default=False)] = None,
     replaces: Annotated[Optional[str], typer.Option(
-        "--replaces", help="What it replaces: natural_gas, propane, heating_oil, electric_resistance, heat_pump or "
-                           "none (offers for another replacement are left out).", show_default=False)] = None,
+        "--replaces", help="What it replaces: natural_gas, propane, heating_oil, kerosene, coal, wood, pellets, "
+                           "electric_resistance, heat_pump or none (offers for another replacement are left out).",
+        show_default=False)] = None,
     home_type: Annotated[Optional[str], typer.Option(
         "--home-type", help="single_family, manufactured or multifamily.", show_default=False)] = None,
 ):

@@ -403,7 +403,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         | ~np.isnan(non_heating)
     ok &= ~(has_bills & ~np.isnan(annual))  # both: the per-home route says to give one
     ok &= ~has_bills | np.array([f is not None for f in billed])  # bills without their fuel: it says so
+    ok &= np.array([f is None or f in FUEL_KEYS or f == "electricity" for f in billed])  # others: home by home
     eff_default = {f: _default("heating_load.from_bills.efficiency", f) for f in set(billed) if f is not None}
+    eff_default = {f: np.nan if v is None else v for f, v in eff_default.items()}
     bill_eff = np.where(np.isnan(bill_eff), [eff_default.get(f, np.nan) for f in billed], bill_eff)
     with np.errstate(invalid="ignore"):
         heating = amount - np.where(np.isnan(non_heating), 0.0, non_heating)
@@ -441,6 +443,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # furnace
     fuel = [(f if f is not None else (b if b in FUEL_KEYS else "natural_gas")) if h else None  # else the billed fuel
             for f, b, h in zip(_texts(values, "systems.furnace.fuel", rows), billed, has_furnace)]
+    # kerosene, wood, pellets and coal (their defaults, a required price, biogenic CO2) go home by home
+    ok &= np.array([f is None or f in FUEL_KEYS for f in fuel])
+    fuel = [f if f in FUEL_KEYS else None for f in fuel]
     afue_given = _numbers(values, "systems.furnace.afue", rows, None)
     afue_default = {f: (_default("systems.furnace.afue", f) if f else 1.0) for f in set(fuel)}
     # a furnace burning the billed fuel is the current system: its AFUE is the bills' efficiency
@@ -1256,6 +1261,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "fuel_use": fuel_units, "fuel_unit": unit_text, "annual_cost_usd": cost,
                 "cost_per_mmbtu_usd": per_mmbtu, "seasonal_efficiency": seasonal,
                 "backup_fraction": backup_fraction if is_hp else 0.0, "co2_kg": co2,
+                "biogenic_co2_kg": 0.0,  # this route burns no wood: such homes go home by home
                 "backup_hours": y.backup_hours if is_hp else 0.0, "peak_electric_kw": y.peak_kw,
                 "peak_hour": labels[y.peak_hour], "peak_outdoor_f": y.peak_temp,
                 "balance_point_f": balance if is_hp else np.nan,

@@ -25,16 +25,16 @@ from .model.heat_pump import (
 from .profile import HeatPumpConfig, Profile, field_spec
 from .profile.sections import MAX_UA_BTU_PER_H_F
 from .profile.validation import line_of
-from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT, FUELS
+from .units import BIOGENIC_FUELS, BTU_PER_FUEL_UNIT, CORE_FUELS, FUEL_SHORT, FUEL_UNIT, FUELS
 from .weather import stations as st
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NO_CUTOFF_F = -100.0  # colder than any weather: the compressor never locks out
-PRICE_KEYS = ("electricity",) + FUELS
+PRICE_KEYS = ("electricity",) + CORE_FUELS  # always priced; the other fuels when the home burns or names them
 # Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
 # farther than this from all of them is not in the US and would silently get a distant climate.
 MAX_STATION_KM = 200.0
-PRICE_UNIT = {"electricity": "$/kWh", "natural_gas": "$/therm", "propane": "$/gal", "heating_oil": "$/gal"}
+PRICE_UNIT = {"electricity": "$/kWh", **{fuel: f"$/{FUEL_UNIT[fuel]}" for fuel in FUELS}}
 
 
 class Assumption(NamedTuple):
@@ -167,6 +167,36 @@ class Home(NamedTuple):
 def _fuel_factors() -> dict:
     with open(DATA_DIR / "fuels.json") as fh:
         return json.load(fh)
+
+
+def biogenic_co2_kg_per_unit(fuel: str | None) -> float:
+    """Biogenic CO2 [kg] per sales unit of a wood fuel (EPA: wood and wood residuals, 93.80 kg/MMBtu), reported apart
+    from the fossil CO2e; 0 for every other fuel."""
+    if fuel not in BIOGENIC_FUELS:
+        return 0.0
+    return _fuel_factors()["fuels"][fuel]["biogenic_co2_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
+
+
+def fuels_in_play(profile: Profile, overrides: dict | None = None) -> tuple:
+    """The fuels a home's prices and emission factors cover: the three with state prices always, and any other the
+    home burns (its furnace's, or its bills'), or whose price or factor it gives."""
+    cfg = profile.systems.furnace
+    billed = _bills_fuel(profile)
+    named = {billed, cfg.fuel if cfg is not None else None}
+    if cfg is not None and cfg.fuel is None and billed in FUELS:
+        named.add(billed)
+    named |= {k for k in FUELS if getattr(profile.prices, k) is not None or getattr(profile.emissions, k) is not None}
+    named |= set(overrides or ())
+    return CORE_FUELS + tuple(f for f in FUELS if f not in CORE_FUELS and f in named)
+
+
+def _burned_fuel(profile: Profile) -> str | None:
+    """The fuel the profile's furnace (boiler, stove) burns, as :func:`_furnace` resolves it; None without one."""
+    cfg = profile.systems.furnace
+    if cfg is None:
+        return None
+    billed = _bills_fuel(profile)
+    return cfg.fuel or (billed if billed in FUELS else "natural_gas")
 
 
 class _Builder:
@@ -369,9 +399,11 @@ def _distribution(b: _Builder, profile: Profile) -> dict | None:
         b.assume("ducts (heat pump)", f"{eff if ducted else 1.0:g}",
                  "a ducted heat pump blows through the ducts" if ducted else "an air-to-water unit heats radiators "
                  "or floors" if hp.type == "air_to_water" else "a ductless heat pump heats the rooms directly")
-    boiler = profile.systems.furnace is not None and profile.systems.furnace.kind == "boiler"
+    kind = profile.systems.furnace.kind if profile.systems.furnace is not None else None
+    boiler = kind in ("boiler", "stove", "insert")
     if boiler:
-        b.assume("ducts (furnace)", "1", "a boiler heats water for radiators or baseboard: no ducts")
+        b.assume("ducts (furnace)", "1", "a boiler heats water for radiators or baseboard: no ducts"
+                 if kind == "boiler" else f"a {kind} heats the room it stands in: no ducts")
     return {"heat_pump": eff if ducted else 1.0, "furnace": 1.0 if boiler else eff, "electric_resistance": 1.0,
             "air_conditioner": eff}
 
@@ -428,6 +460,12 @@ def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather, distribution:
         where = "heating_load.annual"
     else:
         bills = hl.from_bills
+        if bills.efficiency is None and field_spec("heating_load.from_bills.efficiency").default_for(bills.fuel) \
+                is None:
+            b.fail("heating_load.from_bills.efficiency", f"heatcalc has no cited default efficiency for a {bills.fuel} "
+                                                         "heater: add heating_load.from_bills.efficiency (the "
+                                                         "stove's or boiler's rated efficiency, e.g. 0.70)")
+            return None, bp, "from_bills"
         eff = b.given_or_default(bills.efficiency, "heating_load.from_bills.efficiency", key=bills.fuel)
         if bills.periods is not None or bills.deliveries is not None:
             if bills.fuel != "electricity" and eff > 1.0:
@@ -652,19 +690,35 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, 
     state_prices = info["prices"] if info else None
     year = st.price_year()
     out = {}
-    for key in PRICE_KEYS:
+    burned = _burned_fuel(profile)
+    for key in ("electricity",) + fuels_in_play(profile, overrides):
         unit = PRICE_UNIT[key]
         given = getattr(profile.prices, key)
         fixed = getattr(profile.fixed_charges, key, None)
+        column = f"{key}_usd_per_{unit[2:].lower()}"
         if key in overrides:
             out[key] = Value(overrides[key], unit, override_source)
         elif given is not None:
             out[key] = Value(given, unit, "profile")
+        elif column not in st.state_info("US")["prices"]:  # kerosene, pellets, coal: no public price series
+            if key == burned:
+                spec = field_spec(f"prices.{key}")
+                why = spec.rule.removeprefix("none: ").removesuffix("; give yours")
+                b.fail(f"prices.{key}", f"the home burns {key}, and heatcalc has no price to assume ({why}): add "
+                                        f"prices.{key}, e.g. {spec.example}")
+            continue
+        elif key == "wood":
+            table = state_prices if state_prices and column in state_prices else st.state_info("US")["prices"]
+            where = location.state if table is state_prices else "US"
+            out[key] = Value(table[column], unit, f"EIA SEDS {st.data_sources()['wood_year']} residential wood "
+                                                  f"price, {where} (its Census region), at 20 MMBtu a cord")
+            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source + "; local cordwood often costs "
+                                                                                     "more: give prices.wood")
+            continue
         else:
             table = state_prices or st.state_info("US")["prices"]
             where = location.state if state_prices else "US"
-            out[key] = Value(table[f"{key}_usd_per_{unit[2:].lower()}"], unit,
-                             f"EIA {year} average residential price, {where}")
+            out[key] = Value(table[column], unit, f"EIA {year} average residential price, {where}")
             b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source +
                      ("" if state_prices else f" (no state figure for {location.state or 'this location'})"))
             if fixed:
@@ -736,13 +790,15 @@ def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict,
         if given.electricity is None:
             b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
     factors = _fuel_factors()
-    for fuel in FUELS:
+    for fuel in fuels_in_play(profile):
         unit = f"kg/{FUEL_UNIT[fuel]}"
         if getattr(given, fuel) is not None:
             out[fuel] = Value(getattr(given, fuel), unit, "profile")
             continue
         per_unit = factors["fuels"][fuel]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
-        out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)")
+        out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)" +
+                          ("; its CO2 is biogenic, reported apart" if fuel in BIOGENIC_FUELS else
+                           ", anthracite (40 CFR 98 Tables C-1/C-2)" if fuel == "coal" else ""))
     return out, hourly
 
 
@@ -803,33 +859,87 @@ def _furnace(b: _Builder, profile: Profile) -> Furnace | None:
     if afue is None and billed == fuel:
         bills = profile.heating_load.from_bills
         afue = bills.efficiency or field_spec("heating_load.from_bills.efficiency").default_for(fuel)
+        if afue is None:
+            return None  # no efficiency to assume: the bills' field says so
         b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
     kind = cfg.kind or "furnace"
-    if kind == "boiler":
-        afue, blower = _boiler_defaults(b, afue, cfg.blower, fuel)
+    if kind in ("stove", "insert") and fuel not in STOVE_FUELS:
+        b.fail("systems.furnace.kind", f"a {kind} here burns wood, pellets, coal or kerosene, not "
+                                       f"{fuel.replace('_', ' ')}: use kind: furnace or boiler, or change the fuel")
+        return None
+    if kind == "insert" and fuel not in BIOGENIC_FUELS:
+        b.fail("systems.furnace.kind", f"a fireplace insert burns wood or pellets, not {fuel}: use kind: stove")
+        return None
+    if kind != "furnace":
+        afue, blower = _appliance_defaults(b, kind, afue, cfg.blower, fuel)
+    elif afue is None and field_spec("systems.furnace.afue").default_for(fuel) is None:
+        b.fail("systems.furnace.afue", f"heatcalc has no default efficiency for a {fuel} furnace: add "
+                                       f"systems.furnace.afue (the unit's rated efficiency, e.g. 0.75)")
+        return None
+    if afue is None and kind != "furnace":
+        return None  # no cited default: _appliance_defaults said which field to give
     afue = b.given_or_default(afue, "systems.furnace.afue", key=fuel)
-    blower = b.given_or_default(cfg.blower, "systems.furnace.blower") if kind != "boiler" else blower
+    blower = b.given_or_default(cfg.blower, "systems.furnace.blower") if kind == "furnace" else blower
     return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower, kind=kind)
 
 
-#: A new boiler's AFUE by fuel: ENERGY STAR Residential Boilers v3.0 (2014): gas (and propane) 90 %, oil 87 %.
-BOILER_AFUE = {"natural_gas": 0.90, "propane": 0.90, "heating_oil": 0.87}
-#: A boiler's electricity per MMBtu delivered: a wet-rotor circulator of about 80 W (e.g. a Taco 007 at 0.71 A and
-#: 115 V) while a 40,000 Btu/h boiler fires, 2 kWh/MMBtu; an oil burner's motor and igniter add about 100 W.
-BOILER_KWH_PER_MMBTU = {"natural_gas": 2.0, "propane": 2.0, "heating_oil": 4.5}
+#: Fuels a stove (or fireplace insert) burns.
+STOVE_FUELS = ("kerosene", "wood", "pellets", "coal")
+#: A new boiler's AFUE by fuel: ENERGY STAR Residential Boilers v3.0 (2014): gas (and propane) 90 %, oil (and
+#: kerosene, the same burner) 87 %; a wood or pellet boiler 75 %, the thermal efficiency (HHV) the federal credit for
+#: biomass stoves and boilers requires (26 USC 25C, as amended in 2022).  A stove or insert: the averages of the
+#: tested efficiencies on EPA's list of certified wood heaters (HHV, CSA B415.1), wood 71 % (non-catalytic; catalytic
+#: 77 %), pellets 74 % (Alliance for Green Heat's tally of the list, 2020).  No cited figure for coal appliances or a
+#: kerosene stove: the profile gives theirs.
+APPLIANCE_AFUE = {
+    "boiler": {"natural_gas": 0.90, "propane": 0.90, "heating_oil": 0.87, "kerosene": 0.87, "wood": 0.75,
+               "pellets": 0.75},
+    "stove": {"wood": 0.71, "pellets": 0.74},
+    "insert": {"wood": 0.71, "pellets": 0.74},
+}
+APPLIANCE_AFUE_SOURCE = {
+    "boiler": "a new ENERGY STAR boiler (ENERGY STAR Residential Boilers v3.0: gas and propane 0.90, oil and "
+              "kerosene 0.87); a wood or pellet boiler 0.75, the efficiency the federal biomass credit requires "
+              "(26 USC 25C, HHV)",
+    "stove": "the average tested efficiency of the stoves on EPA's list of certified wood heaters (HHV, CSA B415.1: "
+             "wood 0.71 non-catalytic, pellets 0.74; Alliance for Green Heat's 2020 tally)",
+}
+APPLIANCE_AFUE_SOURCE["insert"] = APPLIANCE_AFUE_SOURCE["stove"]
+#: Electricity per MMBtu delivered.  A boiler: a wet-rotor circulator of about 80 W (e.g. a Taco 007 at 0.71 A and
+#: 115 V) while a 40,000 Btu/h boiler fires, 2 kWh/MMBtu; an oil, kerosene or pellet burner's motor (and a pellet
+#: auger) about 100 W more, 4.5.  A stove: none for wood and coal (a natural-draft fire); a pellet stove's
+#: combustion and room fans and auger about 100 W at 30,000 Btu/h, 3; a vented kerosene heater's fan about 40 W at
+#: 40,000 Btu/h, 1.  Engineering estimates from typical nameplates; give systems.furnace.blower where known.
+APPLIANCE_KWH_PER_MMBTU = {
+    "boiler": {"natural_gas": 2.0, "propane": 2.0, "heating_oil": 4.5, "kerosene": 4.5, "wood": 2.0,
+               "pellets": 4.5, "coal": 2.0},
+    "stove": {"wood": 0.0, "coal": 0.0, "pellets": 3.0, "kerosene": 1.0},
+    "insert": {"wood": 0.0, "pellets": 3.0},
+}
+#: Kept for readers of the boiler figures by their earlier names.
+BOILER_AFUE = APPLIANCE_AFUE["boiler"]
+BOILER_KWH_PER_MMBTU = APPLIANCE_KWH_PER_MMBTU["boiler"]
 
 
-def _boiler_defaults(b: _Builder, afue, blower, fuel: str):
-    """A boiler's AFUE and circulator electricity where the profile leaves them out."""
+def _appliance_defaults(b: _Builder, kind: str, afue, blower, fuel: str):
+    """A boiler's, stove's or insert's efficiency and electricity where the profile leaves them out (AFUE None, with
+    the problem recorded, where there is no cited default)."""
     if afue is None:
-        afue = BOILER_AFUE[fuel]
-        b.assume("systems.furnace.afue", f"{afue:g}", "a new ENERGY STAR boiler (ENERGY STAR Residential Boilers "
-                                                      "v3.0: gas and propane 0.90, oil 0.87)")
+        afue = APPLIANCE_AFUE[kind].get(fuel)
+        if afue is None:
+            b.fail("systems.furnace.afue", f"heatcalc has no cited default efficiency for a {fuel} {kind}: add "
+                                           f"systems.furnace.afue (its rated or tested efficiency, e.g. 0.70)")
+        else:
+            b.assume("systems.furnace.afue", f"{afue:g}", APPLIANCE_AFUE_SOURCE[kind])
     if blower is None:
-        blower = BOILER_KWH_PER_MMBTU[fuel]
-        b.assume("systems.furnace.blower", f"{blower:g} kWh/MMBtu", "a boiler's circulator (about 80 W while it "
-                                                                    "fires" + (", with the oil burner's motor)"
-                                                                               if fuel == "heating_oil" else ")"))
+        blower = APPLIANCE_KWH_PER_MMBTU[kind][fuel]
+        what = {"boiler": "a boiler's circulator (about 80 W while it fires" +
+                          (", with the burner's motor)" if blower > 2.0 else ")"),
+                "stove": "a pellet stove's fans and auger (about 100 W at 30,000 Btu/h)" if fuel == "pellets" else
+                         "a vented kerosene heater's fan (about 40 W at 40,000 Btu/h)" if fuel == "kerosene" else
+                         "a wood or coal stove burns by natural draft: no electricity"}
+        what["insert"] = what["stove"]
+        b.assume("systems.furnace.blower", f"{blower:g} kWh/MMBtu", what[kind])
     return afue, blower
 
 
@@ -1768,6 +1878,8 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
             incentive_range["heat_pump"] = (found.low_usd, found.high_usd)
             applied, possible = found.used, found.possible
     current_name = current.replace("_", " ")
+    if current == "furnace" and furnace is not None and furnace.kind != "furnace":  # 'oil boiler', 'wood stove'
+        current_name = f"{FUEL_SHORT[furnace.fuel]} {furnace.kind}"
     if replace:
         comparison = f"each system bought new, the current {current_name} too" + (
             " (a furnace or resistance heat with a new central air conditioner)" if with_ac else "")
@@ -1780,9 +1892,11 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
     info = st.state_info(location.state) if location.state else None
     trend = (info or st.state_info("US"))["escalation_per_year"]
     escalation = {}
-    for energy in ("electricity",) + FUELS:
+    for energy in ("electricity",) + fuels_in_play(profile):
         given = getattr(cfg.escalation, energy)
-        escalation[energy] = trend[energy] if given is None else given
+        default = trend.get(energy, trend["heating_oil"] if energy == "kerosene" else
+                            field_spec(f"economics.escalation.{energy}").default)
+        escalation[energy] = default if given is None else given
     if all(getattr(cfg.escalation, k) is None for k in cfg.escalation._fields):
         b.assume(f"{base}.escalation", ", ".join(f"{k} {v * 100:+.1f} %/yr" for k, v in escalation.items()),
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
@@ -1939,6 +2053,10 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
         return costs.installed_cost(f"heat_pump_{distribution}", tons, location.state,
                                     hspf=costs.hspf_from_hspf2(hspf2, distribution), zones=zones)
     if system == "furnace":
+        if furnace.kind in ("stove", "insert") or furnace.fuel in ("wood", "pellets", "coal"):
+            b.fail("economics.installed_cost.furnace", f"heatcalc has no installed-cost data for a "
+                                                       f"{furnace.fuel} {furnace.kind}: give your quote")
+            return None
         family = "boiler" if furnace.kind == "boiler" else "furnace"
         kind = f"gas_{family}" if furnace.fuel == "natural_gas" else f"oil_propane_{family}"
         return costs.installed_cost(kind, load_tons, location.state)

@@ -23,8 +23,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 #: What a heat pump may replace, as :class:`Purchase` names it.
-REPLACED = ("natural_gas", "propane", "heating_oil", "electric_resistance", "heat_pump", "none")
-FOSSIL = frozenset({"natural_gas", "propane", "heating_oil"})
+REPLACED = ("natural_gas", "propane", "heating_oil", "kerosene", "coal", "wood", "pellets", "electric_resistance",
+            "heat_pump", "none")
+FOSSIL = frozenset({"natural_gas", "propane", "heating_oil", "kerosene", "coal"})
 HOME_TYPES = ("single_family", "manufactured", "multifamily")
 AIR_SOURCE_ITEMS = frozenset({"ducted_heat_pump", "ductless_heat_pump"})
 GROUND_SOURCE_ITEM = "geothermal_heating_installation"
@@ -46,7 +47,8 @@ class Condition(NamedTuple):
     words: str  # how a person reads it: "it replaces electric resistance heat"
 
 
-_FUEL_WORDS = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil", "electric_resistance":
+_FUEL_WORDS = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil", "kerosene": "kerosene",
+               "coal": "coal", "wood": "wood", "pellets": "pellet", "electric_resistance":
                "electric resistance", "heat_pump": "a heat pump", "none": "nothing"}
 
 # Patterns read lower-case text with single spaces.
@@ -78,8 +80,16 @@ def _replaced(text: str):
         named.add("electric_resistance")
     if re.search(r"fossil|non-electric", clause):
         named |= FOSSIL
+    if re.search(r"non-electric", clause):  # a wood or pellet furnace is not electric either
+        named |= {"wood", "pellets"}
     if re.search(r"delivered fuel", clause):
-        named |= {"propane", "heating_oil"}
+        named |= {"propane", "heating_oil", "kerosene"}
+    if re.search(r"\bkerosene\b", clause):
+        named.add("kerosene")
+    if re.search(r"\bwood\b|\bpellet", clause):
+        named |= {"wood", "pellets"}
+    if re.search(r"\bcoal\b", clause):
+        named.add("coal")
     if re.search(r"\bgas\b", clause):
         named.add("natural_gas")
     if re.search(r"\bpropane\b", clause):

@@ -15,12 +15,12 @@ from typing import IO, Iterable
 
 from .errors import printable
 from .results import COLUMNS, Comparison
-from .units import BTU_PER_KWH, GJ_PER_MMBTU, W_PER_BTU_H, W_PER_K_PER_BTU_H_F, f_to_c, si_fuel, si_name, to_si
+from .units import (BTU_PER_KWH, FUEL_SHORT, GJ_PER_MMBTU, W_PER_BTU_H, W_PER_K_PER_BTU_H_F, f_to_c, si_fuel, si_name,
+                    to_si)
 
 SYSTEM_LABEL = {"heat_pump": "Heat pump", "furnace": "Furnace", "electric_resistance": "Resistance"}
-FUEL_SHORT = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil"}
 FUEL_LABEL = {"natural_gas": "natural gas", "propane": "propane", "heating_oil": "heating oil", "electricity":
-              "electricity"}
+              "electricity", "kerosene": "kerosene", "wood": "wood", "pellets": "pellet", "coal": "coal"}
 
 
 def _json_default(value):
@@ -108,6 +108,8 @@ def _fuel_cell(row: dict, units: str = "us") -> str:
     if not row["fuel"]:
         return "–"
     use, unit = (row["fuel_use"], row["fuel_unit"]) if units != "si" else si_fuel(row["fuel_use"], row["fuel_unit"])
+    if use < 100 and unit in ("cord", "ton", "t", "m3 stacked"):  # a few cords or tons: to a tenth
+        return f"{use:.1f} {unit}"
     return f"{_num(use)} {unit}"
 
 
@@ -267,6 +269,11 @@ def print_comparison(c: Comparison, console, explain: bool = False, breakeven: b
                       f"${q.per_energy_value(r['cost_per_mmbtu_usd']):,.2f}", f"{r['seasonal_efficiency']:.2f}", backup,
                       _num(r["co2_kg"]), style=style)
     console.print(table)
+    for r in c.results:
+        if r.biogenic_co2_kg > 0:  # wood's own CO2, apart from the CO2 column (its CH4 and N2O stay there)
+            console.print(f"{system_words(c, r.system).capitalize()}: the CO2 column counts the fire's methane and "
+                          f"nitrous oxide; the wood's own CO2, {_num(r.biogenic_co2_kg)} kg a year, is biogenic and "
+                          "reported apart (biogenic_co2_kg), as EPA reports it.")
     _print_bills(c, console)
     _print_totals(c, console)
     _print_summary(c, console, q)
@@ -295,7 +302,7 @@ def _print_bills(c: Comparison, console) -> None:
     for header in headers:
         t.add_column(header, justify="left" if header == "System" else "right")
     for r in c.results:
-        cells = [SYSTEM_LABEL.get(r.system, r.system), _money(r.electric_bill_usd), _money(r.fuel_bill_usd),
+        cells = [system_words(c, r.system).capitalize(), _money(r.electric_bill_usd), _money(r.fuel_bill_usd),
                  _money(r.electric_bill_usd + r.fuel_bill_usd)]
         if solar:
             cells += [_money(r.electric_bill_without_solar_usd + r.fuel_bill_usd), _num(r.solar_self_consumed_kwh),
@@ -329,7 +336,7 @@ def _print_totals(c: Comparison, console) -> None:
                        "CO2\nkg/yr"):
             t.add_column(header, justify="left" if header == "System" else "right")
         for r in rows:
-            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["annual_cost_usd"]),
+            t.add_row(system_words(c, r["system"]).capitalize(), _money(r["annual_cost_usd"]),
                       _num(r["cooling_electricity_kwh"]), _money(r["cooling_cost_usd"]),
                       _money(r["fixed_charges_usd"]), _money(r["total_cost_usd"]), _num(r["total_co2_kg"]))
         console.print(t)
@@ -345,11 +352,11 @@ def _print_totals(c: Comparison, console) -> None:
                        "Saves over\nlife $", "Payback\nyears (range)"):
             t.add_column(header, justify="left" if header == "System" else "right")
         for r in rows:
-            t.add_row(SYSTEM_LABEL.get(r["system"], r["system"]), _money(r["installed_cost_usd"] or 0.0),
+            t.add_row(system_words(c, r["system"]).capitalize(), _money(r["installed_cost_usd"] or 0.0),
                       _money(r["net_installed_cost_usd"] or 0.0), _money(r["lifetime_cost_usd"] or 0.0),
                       _money(r["npv_vs_current_usd"] or 0.0), _payback(r, e.current))
         console.print(t)
-        ranges = [f"{SYSTEM_LABEL.get(r['system'], r['system']).lower()} {_money(r['installed_cost_low_usd'])} to "
+        ranges = [f"{system_words(c, r['system'])} {_money(r['installed_cost_low_usd'])} to "
                   f"{_money(r['installed_cost_high_usd'])}" for r in rows
                   if r["installed_cost_low_usd"] != r["installed_cost_high_usd"]]
         if ranges:
@@ -409,7 +416,7 @@ def _print_summary(c: Comparison, console, q: Quantities | None = None) -> None:
                     if r.unmet_heat_share > UNMET_HEAT_SHARE else
                     f"{r.unmet_cooling_share * 100:.1f} % of the year's cooling")
             limit = UNMET_HEAT_SHARE if r.unmet_heat_share > UNMET_HEAT_SHARE else UNMET_COOLING_SHARE
-            console.print(f"* {SYSTEM_LABEL[r.system]} leaves {what} unmet, more than the {limit * 100:g} % "
+            console.print(f"* {system_words(c, r.system).capitalize()} leaves {what} unmet, more than the {limit * 100:g} % "
                           "a working system may: it is not ranked and saves nothing until it is sized to the load"
                           + (" (heatcalc size gives the backup this unit needs)" if r.system == "heat_pump" else ""),
                           style="yellow")
@@ -418,12 +425,12 @@ def _print_summary(c: Comparison, console, q: Quantities | None = None) -> None:
         console.print("No system meets the load as specified, so none is ranked.", style="yellow")
     if s.cheapest:
         cost = by[s.cheapest].total_cost_usd
-        console.print(_styled("Cheapest to run: ", (SYSTEM_LABEL[s.cheapest].lower(), "bold"),
+        console.print(_styled("Cheapest to run: ", (system_words(c, s.cheapest), "bold"),
                               f", {_money(cost)} a year{' in total' if whole_year else ''}. "
-                              f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}."))
+                              f"Lowest CO2: {system_words(c, s.lowest_co2)}."))
     pe = c.home.prices["electricity"].value
     for other, saving in s.heat_pump_savings_usd.items():
-        name = SYSTEM_LABEL[other].lower()
+        name = system_words(c, other)
         verb = f"saves {_money(saving)}" if saving >= 0 else f"costs {_money(-saving)} more"
         text = f"Heat pump vs {name}: {verb} a year"
         be = s.breakeven_electricity_usd_per_kwh.get(other)
@@ -437,6 +444,20 @@ def _print_summary(c: Comparison, console, q: Quantities | None = None) -> None:
                 s.breakeven_gas_adjustment_usd_per_therm, "therm", _own_adjustment(c, "natural_gas_adjustment"),
                 "in the gas blocks")
         console.print(text + ".")
+
+
+def price_text(value: float, unit: str) -> str:
+    """A price as people quote it: $0.208/kWh, $4.082/gal, $135.40/cord (cents for prices of $10 and more)."""
+    return f"${value:,.2f}/{unit[2:]}" if value >= 10 else f"${value:.3f}/{unit[2:]}"
+
+
+def system_words(c: Comparison, system: str) -> str:
+    """A system in a sentence: 'furnace', or what the home's furnace is when it is not one ('oil boiler', 'wood
+    stove')."""
+    f = c.home.furnace
+    if system == "furnace" and f is not None and f.kind != "furnace":
+        return f"{FUEL_SHORT.get(f.fuel, f.fuel)} {f.kind}"
+    return SYSTEM_LABEL[system].lower()
 
 
 def _own_adjustment(c: Comparison, field: str) -> float:
@@ -461,7 +482,7 @@ def _print_breakeven(c: Comparison, console) -> None:
         return
     fuel = furnace.energy.fuel
     unit = h.prices[fuel].unit
-    lines = ["Break-even with the furnace (the other prices held):"]
+    lines = [f"Break-even with the {system_words(c, 'furnace')} (the other prices held):"]
     rated = (h.bills is not None and h.bills.tariff is not None) or h.tariff_usd_per_kwh is not None
     blocks = h.bills is not None and h.bills.gas_blocks is not None
     if rated:  # a URDB rate or time-of-use periods: the knob is the adjustment, not one price
@@ -481,8 +502,8 @@ def _print_breakeven(c: Comparison, console) -> None:
                                       if ga is not None else ")"))
     else:
         fp = s.breakeven_fuel_price_usd_per_unit
-        lines.append(f"  {FUEL_LABEL[fuel]} price: {f'${fp:.3f}/{unit[2:]}' if fp else 'none'} (now "
-                     f"${h.prices[fuel].value:.3f}/{unit[2:]})")
+        lines.append(f"  {FUEL_LABEL[fuel]} price: {price_text(fp, unit) if fp else 'none'} (now "
+                     f"{price_text(h.prices[fuel].value, unit)})")
     cop = s.breakeven_seasonal_cop
     hp = c.result("heat_pump")
     lines.append(f"  heat pump seasonal COP: {f'{cop:.2f}' if cop else 'none'} (this one "
@@ -512,7 +533,7 @@ def _print_prices(c: Comparison, console) -> None:
         parts.append("natural gas by the profile's monthly blocks")
     for key, v in h.prices.items():
         if key in used:
-            parts.append(f"{FUEL_LABEL[key]} ${v.value:.3f}/{v.unit[2:]} ({v.source})")
+            parts.append(f"{FUEL_LABEL[key]} {price_text(v.value, v.unit)} ({v.source})")
     console.print("Prices: " + "; ".join(parts), style="dim")
     if h.electricity_co2_kg_per_kwh_hourly is not None:  # the CO2 column is then not kWh x one factor
         grid = h.emissions["electricity"]

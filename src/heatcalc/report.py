@@ -10,7 +10,7 @@ import numpy as np
 
 from . import __version__
 from .errors import printable
-from .render import FUEL_LABEL, SYSTEM_LABEL, _money, _num, adjustment_words
+from .render import FUEL_LABEL, SYSTEM_LABEL, _fuel_cell, _money, _num, adjustment_words, system_words
 from .results import Comparison
 
 LIMITS = (
@@ -103,13 +103,19 @@ def _rows_table(c: Comparison) -> str:
     rows = []
     for r in c.row_dicts():
         label = system_name(c, r["system"])
-        fuel = "–" if not r["fuel"] else f"{_num(r['fuel_use'])} {r['fuel_unit']}"
+        fuel = "–" if not r["fuel"] else _fuel_cell(r)
         backup = f"{r['backup_fraction'] * 100:.1f}%" if r["system"] == "heat_pump" else "–"
         swatch = f"<span class='swatch' style='background:{SYSTEM_COLOR.get(r['system'], '#999')}'></span>"
         rows.append((swatch + _e(label[0].upper() + label[1:]), _num(r["electricity_kwh"]), fuel,
                      _money(r["annual_cost_usd"]), f"${r['cost_per_mmbtu_usd']:,.2f}",
                      f"{r['seasonal_efficiency']:.2f}", backup, _num(r["co2_kg"])))
-    return table("results", "Energy, heating cost and CO2 of a typical year, by system", head, rows)
+    out = table("results", "Energy, heating cost and CO2 of a typical year, by system", head, rows)
+    for r in c.row_dicts():
+        if r["biogenic_co2_kg"] > 0:  # wood's own CO2, kept out of the CO2 column as EPA reports it
+            out += (f"<p class='note'>{_e(system_name(c, r['system']).capitalize())}: the CO2 column counts the "
+                    f"fire's methane and nitrous oxide; the wood's own CO2, {_num(r['biogenic_co2_kg'])} kg a year, "
+                    f"is biogenic and reported apart.</p>")
+    return out
 
 
 def _years(x) -> str:
@@ -434,29 +440,29 @@ def headline(c: Comparison) -> str:
     parts = []
     for r in c.results:
         if not r.meets_load:
-            parts.append(f"The {SYSTEM_LABEL[r.system].lower()} leaves {r.unmet_heat_share * 100:.0f} % of the heat "
+            parts.append(f"The {system_words(c, r.system)} leaves {r.unmet_heat_share * 100:.0f} % of the heat "
                          f"and {r.unmet_cooling_share * 100:.0f} % of the cooling unmet: it is not ranked and saves "
                          "nothing as specified.")
     if not s.cheapest:
         parts.append("No system meets the load as specified.")
     if s.cheapest:
-        parts.append(f"Cheapest to run: <b>{SYSTEM_LABEL[s.cheapest].lower()}</b>, "
+        parts.append(f"Cheapest to run: <b>{system_words(c, s.cheapest)}</b>, "
                      f"{_money(by[s.cheapest].total_cost_usd)} a year.")
     for other, saving in s.heat_pump_savings_usd.items():
         words = _bill_change(-saving, by[other].total_cost_usd)  # a small gap is "about the same", not a win
-        parts.append(f"Against the {SYSTEM_LABEL[other].lower()}, the heat pump {words}.")
+        parts.append(f"Against the {system_words(c, other)}, the heat pump {words}.")
     t = c.home.profile.tariff
     for value, unit, field, where in ((s.breakeven_rate_adjustment_usd_per_kwh, "kWh", "adjustment", "on this rate"),
                                       (s.breakeven_gas_adjustment_usd_per_therm, "therm", "natural_gas_adjustment",
                                        "in the gas blocks")):
         if value is not None:
             own = (getattr(t, field) or 0.0) if t is not None else 0.0
-            parts.append(f"The heat pump and the furnace would cost the same {adjustment_words(value, unit, own, where)}"
+            parts.append(f"The heat pump and the {system_words(c, 'furnace')} would cost the same {adjustment_words(value, unit, own, where)}"
                          f" (tariff.{field} {value:+.3f} $/{unit}).")
     if s.lowest_co2:
         hp = by.get("heat_pump")
         co2 = f" ({_num(hp.total_co2_kg)} kg CO2 a year)" if hp is not None and s.lowest_co2 == "heat_pump" else ""
-        parts.append(f"Lowest CO2: {SYSTEM_LABEL[s.lowest_co2].lower()}{co2}.")
+        parts.append(f"Lowest CO2: {system_words(c, s.lowest_co2)}{co2}.")
     return " ".join(parts)
 
 

@@ -63,6 +63,7 @@ class Row(NamedTuple):
     solar_export_credit_usd: float
     electric_bill_without_solar_usd: float
     incentives_usd: float | None
+    biogenic_co2_kg: float
 
     def to_dict(self) -> dict:
         return self._asdict()
@@ -186,6 +187,8 @@ class SystemResult(NamedTuple):
     incentives_usd: float | None = None  # with economics: incentives taken off this system's installed cost
     #: rooftop solar as an investment with this system: cost, incentives, yearly saving, payback, NPV (JSON only)
     solar_economics: dict | None = None
+    #: CO2 from burning wood or pellets, reported apart from co2_kg (which keeps their CH4 and N2O), as EPA does
+    biogenic_co2_kg: float = 0.0
 
     @property
     def heat_to_rooms_mmbtu(self) -> float:
@@ -277,6 +280,7 @@ class SystemResult(NamedTuple):
             "solar_export_credit_usd": self.solar_export_credit_usd,
             "electric_bill_without_solar_usd": self.electric_bill_without_solar_usd,
             "incentives_usd": self.incentives_usd,
+            "biogenic_co2_kg": self.biogenic_co2_kg,
         }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import money
-from .home import Home
+from .home import Home, biogenic_co2_kg_per_unit
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -210,6 +210,7 @@ def comparison_from_energy(home: Home, energies: dict[str, AnnualEnergy]) -> Com
             profile=home.name, system=system, energy=e,
             annual_cost_usd=heating_cost,
             co2_kg=heat_co2 + e.fuel_units * ef,
+            biogenic_co2_kg=e.fuel_units * biogenic_co2_kg_per_unit(e.fuel),
             peak_hour=hour_label(e.peak_index), peak_outdoor_f=float(home.weather.temp_f[e.peak_index]),
             balance_point_f=balance,
             cooling_electricity_kwh=cool_kwh, cooling_cost_usd=cool_cost, cooling_co2_kg=cool_co2,

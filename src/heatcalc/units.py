@@ -10,7 +10,8 @@ heat rate (power)   Btu/h               loads and heat pump capacity
 heat / energy       Btu                 converted to MMBtu or kWh only for output
 conductance (UA)    Btu/h/°F
 electricity         kWh
-fuel                its sales unit      therm (natural gas), gal (propane, heating oil)
+fuel                its sales unit      therm (natural gas), gal (propane, heating oil, kerosene), cord
+                                        (wood), ton (pellets, coal: short tons)
 price               $ per sales unit    $/kWh, $/therm, $/gal
 emission factor     kg CO2e per unit    kg/kWh, kg/therm, kg/gal
 ==================  ==================  ==========================================
@@ -38,17 +39,42 @@ W_PER_BTU_H = 1.0 / 3.41214163
 # gas 1,036 Btu/ft3, propane 91,500 Btu/gal, No. 2 heating oil 138,700 Btu/gal.
 BTU_PER_CCF_NATURAL_GAS = 103_600.0
 BTU_PER_M3_NATURAL_GAS = 1036.0 * 35.3146667  # 1 m3 = 35.3147 ft3
-BTU_PER_GAL = {"propane": 91_500.0, "heating_oil": 138_700.0}
+# Kerosene 135,000 Btu/gal (EIA, and 40 CFR 98 Table C-1's 0.135 MMBtu/gal).
+BTU_PER_GAL = {"propane": 91_500.0, "heating_oil": 138_700.0, "kerosene": 135_000.0}
+# Solid fuels, sold by volume or weight (short tons): a cord of seasoned firewood 20 MMBtu (EIA, Units and
+# calculators explained: British thermal units, "1 cord of wood = 20 million Btu"); wood pellets 16.5 MMBtu a ton
+# (EIA's heating fuel comparison calculator); anthracite, the coal homes burn, 25.09 MMBtu a ton (EPA, 40 CFR 98
+# Table C-1).  A cord and a ton of wood vary with species and moisture by +-20 %: give the amount in MMBtu or the
+# price per MMBtu where the seller states one.
+BTU_PER_CORD_WOOD = 20.0e6
+BTU_PER_TON_PELLETS = 16.5e6
+BTU_PER_TON_COAL = 25.09e6
+LB_PER_TON = 2000.0
+LB_PER_PELLET_BAG = 40.0  # pellets are sold in 40 lb bags, 50 to the ton
 
-FUELS = ("natural_gas", "propane", "heating_oil")
+#: Fuels a furnace, boiler or stove burns.  The first three have state prices and trends in the shipped data;
+#: wood has state prices (EIA SEDS); kerosene, pellets and coal have no public price series, so a home that burns
+#: them gives its price.
+FUELS = ("natural_gas", "propane", "heating_oil", "kerosene", "wood", "pellets", "coal")
+CORE_FUELS = ("natural_gas", "propane", "heating_oil")
+#: Wood fuels: their CO2 is biogenic, reported apart from the fossil CO2e (as EPA's inventories do).
+BIOGENIC_FUELS = ("wood", "pellets")
 BILL_FUELS = FUELS + ("electricity",)
+#: A fuel as a word before the appliance: "gas furnace", "oil boiler", "pellet stove".
+FUEL_SHORT = {"natural_gas": "gas", "propane": "propane", "heating_oil": "oil", "kerosene": "kerosene",
+              "wood": "wood", "pellets": "pellet", "coal": "coal"}
 COMPRESSORS = ("single_stage", "two_stage", "variable_speed")
-FUEL_UNIT = {"natural_gas": "therm", "propane": "gal", "heating_oil": "gal", "electricity": "kWh"}
+FUEL_UNIT = {"natural_gas": "therm", "propane": "gal", "heating_oil": "gal", "kerosene": "gal", "wood": "cord",
+             "pellets": "ton", "coal": "ton", "electricity": "kWh"}
 #: Btu in one sales unit of each fuel (the unit in :data:`FUEL_UNIT`).
 BTU_PER_FUEL_UNIT = {
     "natural_gas": BTU_PER_THERM,
     "propane": BTU_PER_GAL["propane"],
     "heating_oil": BTU_PER_GAL["heating_oil"],
+    "kerosene": BTU_PER_GAL["kerosene"],
+    "wood": BTU_PER_CORD_WOOD,
+    "pellets": BTU_PER_TON_PELLETS,
+    "coal": BTU_PER_TON_COAL,
     "electricity": BTU_PER_KWH,
 }
 
@@ -88,6 +114,11 @@ _FUEL_AMOUNT = {
     },
     "propane": {"gal": BTU_PER_GAL["propane"], "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
     "heating_oil": {"gal": BTU_PER_GAL["heating_oil"], "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "kerosene": {"gal": BTU_PER_GAL["kerosene"], "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "wood": {"cord": BTU_PER_CORD_WOOD, "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "pellets": {"ton": BTU_PER_TON_PELLETS, "lb": BTU_PER_TON_PELLETS / LB_PER_TON,
+                "bag": BTU_PER_TON_PELLETS * LB_PER_PELLET_BAG / LB_PER_TON, "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
+    "coal": {"ton": BTU_PER_TON_COAL, "lb": BTU_PER_TON_COAL / LB_PER_TON, "mmbtu": 1e6, "kbtu": 1e3, "btu": 1.0},
     "electricity": {"kwh": BTU_PER_KWH, "mwh": 1000 * BTU_PER_KWH},
 }
 
@@ -101,6 +132,10 @@ _PRICE = {
     },
     "propane": {"$/gal": 1.0, "$/mmbtu": BTU_PER_GAL["propane"] / 1e6},
     "heating_oil": {"$/gal": 1.0, "$/mmbtu": BTU_PER_GAL["heating_oil"] / 1e6},
+    "kerosene": {"$/gal": 1.0, "$/mmbtu": BTU_PER_GAL["kerosene"] / 1e6},
+    "wood": {"$/cord": 1.0, "$/mmbtu": BTU_PER_CORD_WOOD / 1e6},
+    "pellets": {"$/ton": 1.0, "$/bag": LB_PER_TON / LB_PER_PELLET_BAG, "$/mmbtu": BTU_PER_TON_PELLETS / 1e6},
+    "coal": {"$/ton": 1.0, "$/mmbtu": BTU_PER_TON_COAL / 1e6},
 }
 
 # Emission factors, per fuel: unit -> factor giving kg per internal sales unit.
@@ -111,6 +146,8 @@ _EMISSION = {
                 "lb/mmbtu": KG_PER_LB * BTU_PER_GAL["propane"] / 1e6},
     "heating_oil": {"kg/gal": 1.0, "kg/mmbtu": BTU_PER_GAL["heating_oil"] / 1e6,
                     "lb/mmbtu": KG_PER_LB * BTU_PER_GAL["heating_oil"] / 1e6},
+    **{fuel: {f"kg/{FUEL_UNIT[fuel]}": 1.0, "kg/mmbtu": BTU_PER_FUEL_UNIT[fuel] / 1e6,
+              "lb/mmbtu": KG_PER_LB * BTU_PER_FUEL_UNIT[fuel] / 1e6} for fuel in FUELS[3:]},
 }
 
 _BLOWER = {"kwh/mmbtu": 1.0, "wh/kbtu": 1.0, "kwh/therm": 10.0}
@@ -126,13 +163,15 @@ _ALIASES = {
     "usd/kwh": "$/kwh", "usd/therm": "$/therm", "usd/gal": "$/gal", "usd/ccf": "$/ccf", "usd/mcf": "$/mcf",
     "usd/mmbtu": "$/mmbtu", "¢/kwh": "c/kwh", "cents/kwh": "c/kwh", "$/gallon": "$/gal",
     "kgco2/kwh": "kg/kwh", "kgco2e/kwh": "kg/kwh", "lbs/mwh": "lb/mwh",
+    "cords": "cord", "bags": "bag", "lbs": "lb", "pound": "lb", "pounds": "lb", "usd/cord": "$/cord",
+    "usd/ton": "$/ton", "usd/bag": "$/bag", "$/tons": "$/ton",
 }
 
 _DISPLAY = {
     "f": "F", "c": "C", "k": "K", "btu/h": "Btu/h", "kbtu/h": "kBtu/h", "ton": "ton", "w": "W",
     "kw": "kW", "btu": "Btu", "kbtu": "kBtu", "mmbtu": "MMBtu", "therm": "therm", "kwh": "kWh", "mwh": "MWh",
     "mj": "MJ", "gj": "GJ", "btu/h/f": "Btu/h/F", "w/k": "W/K", "ccf": "ccf", "mcf": "Mcf", "m3": "m3",
-    "gal": "gal", "dth": "Dth",
+    "gal": "gal", "dth": "Dth", "cord": "cord", "bag": "bag", "lb": "lb",
 }
 
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$")  # 36,000 or 1,234,567.5
@@ -253,8 +292,12 @@ def parse_quantity(value, kind: UnitKind) -> float:
 GJ_PER_MMBTU = 1e6 / (1000.0 * BTU_PER_MJ)  # 1.05505585 (1 Btu = 1055.05585 J, NIST SP 811)
 L_PER_GAL = 3.785411784  # US gallon (NIST Handbook 44)
 W_PER_K_PER_BTU_H_F = W_PER_BTU_H * 1.8  # 1 Btu/h/F = 0.52753 W/K
-#: Fuel sales units in SI output: natural gas in cubic metres (at EIA's 1,036 Btu/ft3), propane and oil in litres.
-SI_FUEL_UNIT = {"therm": ("m3", BTU_PER_THERM / BTU_PER_M3_NATURAL_GAS), "gal": ("L", L_PER_GAL)}
+M3_PER_CORD = 128 * 0.028316846592  # a cord is 4 x 4 x 8 ft of stacked wood
+T_PER_TON = 0.90718474  # short ton in metric tonnes
+#: Fuel sales units in SI output: natural gas in cubic metres (at EIA's 1,036 Btu/ft3), propane, oil and kerosene in
+#: litres, wood in stacked cubic metres, pellets and coal in tonnes.
+SI_FUEL_UNIT = {"therm": ("m3", BTU_PER_THERM / BTU_PER_M3_NATURAL_GAS), "gal": ("L", L_PER_GAL),
+                "cord": ("m3 stacked", M3_PER_CORD), "ton": ("t", T_PER_TON)}
 UNIT_SYSTEMS = ("us", "si")
 
 # names whose SI form the suffix rules would make ambiguous: an hour's heat from the heat pump, beside its kWh

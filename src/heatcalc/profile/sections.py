@@ -84,8 +84,11 @@ class Bills(Record, one_of=("amount", "periods", "deliveries"), required_one=Tru
         items=Delivery, example="[{date: 2023-10-02, amount: 150 gal}, ...]")
     efficiency: float | None = leaf(
         "number", "Seasonal efficiency of the current system (AFUE, or COP for electric heat).", above=0, maximum=6,
-        default={"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "electricity": 1.0}, default_by="fuel",
-        source="a typical existing system: furnace AFUE 0.80, electric resistance 1.0", example=0.8)
+        default={"natural_gas": 0.80, "propane": 0.80, "heating_oil": 0.80, "kerosene": 0.80, "wood": 0.71,
+                 "pellets": 0.74, "electricity": 1.0}, default_by="fuel",
+        source="a typical existing system: furnace AFUE 0.80, electric resistance 1.0; wood and pellet stoves 0.71 "
+               "and 0.74, the averages of the tested efficiencies on EPA's list of certified wood heaters (HHV, CSA "
+               "B415.1); coal: none, give it", example=0.8)
     non_heating: float | None = leaf(
         "per_time", "Non-heating use on the same meter (water heating, cooking), per month or per year, e.g. "
                     "`15 therm/month`.", unit=_bill_amount_kind, minimum=0, maximum=MAX_HEAT_BTU * 10, default=0.0,
@@ -324,27 +327,42 @@ class HeatPumpConfig(Record):
         source="AHRI 210/240-2023's default for untested units, 0.25; 0.15 for variable speed, as RESNET 301 models")
 
 
-class FurnaceConfig(Record):
-    """A fuel furnace, or a boiler (kind: boiler) heating radiators or baseboard."""
+FURNACE_KINDS = ("furnace", "boiler", "stove", "insert")
 
-    kind: str | None = leaf("enum", "A furnace (a fan blows warm air through ducts) or a boiler (a circulator pumps "
-                                    "hot water to radiators, baseboard or floors).", choices=("furnace", "boiler"),
-                            default="furnace", source="the system heatcalc compares a heat pump with by default")
-    fuel: str | None = leaf("enum", "Furnace fuel.", choices=u.FUELS,
+
+class FurnaceConfig(Record):
+    """A fuel furnace, a boiler (kind: boiler) heating radiators or baseboard, or a stove or fireplace insert burning
+    wood, pellets, coal or kerosene in the room."""
+
+    kind: str | None = leaf("enum", "A furnace (a fan blows warm air through ducts), a boiler (a circulator pumps "
+                                    "hot water to radiators, baseboard or floors), a stove (a free-standing wood, "
+                                    "pellet, coal or kerosene heater) or an insert (a stove set into a fireplace).",
+                            choices=FURNACE_KINDS, default="furnace",
+                            source="the system heatcalc compares a heat pump with by default")
+    fuel: str | None = leaf("enum", "Fuel burned: natural_gas, propane, heating_oil, kerosene, wood (cords), pellets "
+                                    "(tons) or coal (tons of anthracite).", choices=u.FUELS,
                             rule="the billed fuel if it is one, else natural gas (the most common furnace fuel)")
     afue: float | None = leaf(
-        "number", "Annual fuel utilisation efficiency.", above=0.3, maximum=1.0,
-        default={"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85}, default_by="fuel",
+        "number", "Annual fuel utilisation efficiency (a stove: its tested efficiency, HHV).", above=0.3, maximum=1.0,
+        default={"natural_gas": 0.95, "propane": 0.95, "heating_oil": 0.85, "kerosene": 0.85, "wood": 0.75,
+                 "pellets": 0.75}, default_by="fuel",
         rule="the bills' efficiency when the bills are for this fuel",
-        source="a new condensing gas or propane furnace 0.95, oil 0.85 (US DOE minimums are 0.80 and 0.83); a boiler: "
-               "an ENERGY STAR boiler, gas and propane 0.90, oil 0.87 (ENERGY STAR Residential Boilers v3.0; US DOE "
-               "minimums for hot-water boilers 0.84 and 0.86)")
+        source="a new condensing gas or propane furnace 0.95, oil and kerosene 0.85 (US DOE minimums are 0.80 and "
+               "0.83); a boiler: an ENERGY STAR boiler, gas and propane 0.90, oil and kerosene 0.87 (ENERGY STAR "
+               "Residential Boilers v3.0; US DOE minimums for hot-water boilers 0.84 and 0.86); a wood or pellet "
+               "furnace or boiler 0.75, the efficiency the federal credit for biomass stoves and boilers requires (HHV, "
+               "26 USC 25C as amended in 2022); a stove or insert: wood 0.71, pellets 0.74, the averages of the tested efficiencies on "
+               "EPA's list of certified wood heaters (HHV, CSA B415.1; Alliance for Green Heat's 2020 tally); coal "
+               "and a kerosene stove: none, give it")
     blower: float | None = leaf(
-        "quantity", "Fan (a boiler: circulator and burner) electricity per MMBtu delivered (0 leaves it out).",
+        "quantity", "Fan (a boiler: circulator and burner; a stove: its fans and auger) electricity per MMBtu "
+                    "delivered (0 leaves it out).",
         unit=u.BLOWER, minimum=0, maximum=100, default=10.0,
         source="a furnace fan of about 0.4 W per cfm at 400 cfm per 12,000 Btu/h of output; a boiler: a wet-rotor "
-               "circulator of about 80 W (gas, propane: 2 kWh/MMBtu at a 40,000 Btu/h firing rate), with an oil "
-               "burner's motor about 100 W more (oil: 4.5)")
+               "circulator of about 80 W (gas, propane, wood, coal: 2 kWh/MMBtu at a 40,000 Btu/h firing rate), "
+               "with an oil, kerosene or pellet burner's motor about 100 W more (4.5); a stove: none for wood and "
+               "coal, a pellet stove's fans and auger about 100 W at 30,000 Btu/h (3), a vented kerosene heater's "
+               "fan about 40 W at 40,000 Btu/h (1)")
 
 
 class ResistanceConfig(Record):
@@ -595,6 +613,14 @@ class Escalation(Record):
     natural_gas: float | None = _trend("Natural gas price change per year.")
     propane: float | None = _trend("Propane price change per year.")
     heating_oil: float | None = _trend("Heating oil price change per year.")
+    kerosene: float | None = leaf("number", "Kerosene price change per year.", minimum=-0.2, maximum=0.3,
+                                  rule="the state's heating oil trend (both are middle distillates)")
+    wood: float | None = leaf("number", "Firewood price change per year.", minimum=-0.2, maximum=0.3,
+                              rule="the state's 2003-2021 wood trend (EIA SEDS; its series ends in 2021)")
+    pellets: float | None = leaf("number", "Pellet price change per year.", minimum=-0.2, maximum=0.3, default=0.0,
+                                 source="no public price series: held at today's price")
+    coal: float | None = leaf("number", "Coal price change per year.", minimum=-0.2, maximum=0.3, default=0.0,
+                              source="no public residential price series since 2008: held at today's price")
 
 
 class Household(Record):
@@ -649,6 +675,24 @@ class Prices(Record):
     heating_oil: float | None = leaf("quantity", "Heating oil price.", unit=u.price_kind("heating_oil"), minimum=0,
                                      maximum=50, rule="the state's average residential price (EIA)",
                                      example="4.05 $/gal")
+    kerosene: float | None = leaf("quantity", "Kerosene price (needed when the home burns kerosene).",
+                                  unit=u.price_kind("kerosene"), minimum=0, maximum=50,
+                                  rule="none: EIA publishes no current state kerosene price; give yours",
+                                  example="4.60 $/gal")
+    wood: float | None = leaf("quantity", "Firewood price per full cord (4 x 4 x 8 ft), delivered.",
+                              unit=u.price_kind("wood"), minimum=0, maximum=5000,
+                              rule="the state's residential wood price (EIA SEDS 2021, by Census region, at 20 MMBtu "
+                                   "a cord); local cordwood often costs more: give yours",
+                              example="300 $/cord")
+    pellets: float | None = leaf("quantity", "Wood pellet price per short ton (50 bags of 40 lb), or per bag "
+                                             "(needed when the home burns pellets).",
+                                 unit=u.price_kind("pellets"), minimum=0, maximum=5000,
+                                 rule="none: no public state or national pellet price series; give yours",
+                                 example="320 $/ton")
+    coal: float | None = leaf("quantity", "Coal (anthracite) price per short ton (needed when the home burns coal).",
+                              unit=u.price_kind("coal"), minimum=0, maximum=5000,
+                              rule="none: EIA stopped publishing residential coal prices; give yours",
+                              example="350 $/ton")
 
 
 class Emissions(Record):
@@ -667,6 +711,16 @@ class Emissions(Record):
                                  maximum=30, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
     heating_oil: float | None = leaf("quantity", "Heating oil factor.", unit=u.emission_kind("heating_oil"),
                                      minimum=0, maximum=40, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
+    kerosene: float | None = leaf("quantity", "Kerosene factor.", unit=u.emission_kind("kerosene"), minimum=0,
+                                  maximum=40, rule="EPA GHG Emission Factors Hub (CO2, CH4, N2O)")
+    wood: float | None = leaf("quantity", "Firewood factor, fossil-equivalent CO2e only (its CO2 is biogenic and "
+                                          "reported apart, as biogenic_co2_kg).", unit=u.emission_kind("wood"),
+                              minimum=0, maximum=5000, rule="EPA GHG Emission Factors Hub, wood: CH4 and N2O")
+    pellets: float | None = leaf("quantity", "Pellet factor, fossil-equivalent CO2e only (its CO2 is biogenic).",
+                                 unit=u.emission_kind("pellets"), minimum=0, maximum=5000,
+                                 rule="EPA GHG Emission Factors Hub, wood: CH4 and N2O")
+    coal: float | None = leaf("quantity", "Coal factor.", unit=u.emission_kind("coal"), minimum=0, maximum=5000,
+                              rule="40 CFR 98 Tables C-1/C-2, anthracite (CO2, CH4, N2O)")
 
 
 class Ducts(Record):

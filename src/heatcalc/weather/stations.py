@@ -274,7 +274,7 @@ def price_year() -> int:
 def data_sources() -> dict:
     f = _states_file()
     return {"prices": f["price_source"], "emissions": f["emission_source"], "escalation": f["escalation_source"],
-            "household": f["household_source"]}
+            "household": f["household_source"], "wood": f["wood_price_source"], "wood_year": f["wood_price_year"]}
 
 
 def representative_station(state: str) -> Station | None:
