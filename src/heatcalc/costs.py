@@ -115,7 +115,9 @@ SOURCES_IN_SHORT = ("2023 $; typical = median, low/high = 10th/90th percentiles 
                     "whole-home scaled to the MassCEC pilot; ductless: per ton and per indoor unit (Efficiency "
                     "Maine examples, cost guides); ground source: per ton with loop; furnaces: full install (cost "
                     "guides); resistance and central air: NREL Buildings ATB; states: RSMeans 2021 index on the "
-                    "local half of the cost. Not included: duct work, panel upgrades, venting changes.")
+                    "local half of the cost. Not included: duct work, panel upgrades, venting changes. Not priced "
+                    "(no public installed-cost data): air-to-water heat pumps, and wood, pellet and coal stoves, "
+                    "furnaces and boilers: give your quote as economics.installed_cost.")
 
 
 class CostRange(NamedTuple):
