@@ -139,3 +139,23 @@ def test_scheduler_without_dask_installed_says_what_to_install(monkeypatch, tmp_
     r = CliRunner().invoke(app, ["batch", "--homes", str(table), "--scheduler", "tcp://head:8786"])
     assert r.exit_code == 2 and "pip install 'heatcalc[cluster]'" in r.stderr
     assert r.stdout == ""
+
+
+def test_compare_frame_progress_runs_the_same_rows_in_pieces(monkeypatch, capsys):
+    pd = pytest.importorskip("pandas")
+    from heatcalc import cluster
+
+    monkeypatch.setattr(cluster, "PROGRESS_PIECE", 7)  # 20 homes in pieces of 7, 7 and 6
+    zips = ["02134", "80202", "60601", "98101", "04401"]
+    df = pd.DataFrame({"location.zip": [zips[i % 5] for i in range(20)],
+                       "heating_load.annual": [f"{40 + i} MMBtu" for i in range(20)],
+                       "systems.heat_pump.hspf2": [8 + (i % 3) * 0.5 for i in range(20)]})
+    df.loc[13, "heating_load.annual"] = "-5 MMBtu"  # one home fails, in the second piece
+    whole = heatcalc.compare_frame(df, progress=False)
+    pieces = heatcalc.compare_frame(df, progress=True)
+    pd.testing.assert_frame_equal(whole, pieces)
+    assert list(pieces["profile"].dropna().unique()[:3]) == ["row 0", "row 1", "row 2"]
+    assert pieces.loc[13, "error"] is not None and "heating_load.annual" in pieces.loc[13, "error"][0]
+    # captured output is not a terminal: the default shows no bar, and stdout never carries one
+    heatcalc.compare_frame(df)
+    assert capsys.readouterr().out == ""

@@ -840,36 +840,11 @@ class _DeferredSignals:
         self.previous = {}
 
 
-class _Progress:
-    def __init__(self, total):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(TextColumn("homes"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                            console=Console(stderr=True, markup=False), transient=True,
-                            redirect_stdout=False, redirect_stderr=False)  # stdout carries data only
-        self.task = self.bar.add_task("homes", total=total, rate="")
-        self.bar.start()
-        import time
-
-        self.start = time.perf_counter()
-        self.n = 0
-
-    def advance(self, n: int = 1):
-        import time
-
-        self.n += n
-        rate = self.n / max(1e-9, time.perf_counter() - self.start)
-        self.bar.update(self.task, advance=n, rate=f"{rate:,.0f}/s")  # Rich redraws at most 10 times a second
-
-    def stop(self):
-        self.bar.stop()
-
-
 def _progress(total):
     """A progress bar on stderr when stderr is a terminal; nothing otherwise."""
-    return _Progress(total) if sys.stderr.isatty() else None
+    from .progress import bar
+
+    return bar(total, sys.stderr.isatty())
 
 
 def _emit(records, columns, format: Format, title: str) -> None:

@@ -71,7 +71,7 @@ def _empty_frame():
 
 
 def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, source: str = "DataFrame",
-                  shape: str = "long", keep_columns=None):
+                  shape: str = "long", keep_columns=None, progress: bool | None = None):
     """Compare every home of a DataFrame whose columns are dotted profile fields (``location.zip``,
     ``heating_load.annual``, ...), as ``heatcalc batch --homes`` does for a table.
 
@@ -90,6 +90,9 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
     ``keep_columns`` (a list of the input's columns, or True for all) carries them onto the output rows.  A dask
     result types its text as pandas' string dtype and joins a failure's problems with ``; `` (a schema Parquet can
     take without computing), in the long shape.
+
+    ``progress``: a bar of the homes done on stderr while a pandas frame of more than a few thousand homes runs;
+    None (the default) shows it where someone watches (a terminal or a notebook), False never, True always.
     """
     if shape not in ("long", "wide"):
         raise ValueError(f"compare_frame: shape must be 'long' or 'wide', got {shape!r}")
@@ -106,7 +109,7 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
         # typed text and boolean columns, so that the lazy frame's schema is known (to_parquet needs it)
         return df.map_partitions(_compare_typed, defaults or {}, overrides, source, meta=_typed(_empty_frame()),
                                  align_dataframes=False)
-    out = _compare_pandas(df, defaults or {}, overrides, source, lists=True)
+    out = _compare_in_pieces(df, defaults or {}, overrides, source, progress)
     if keep_columns:
         keep = list(df.columns) if keep_columns is True else list(keep_columns)
         missing = [c for c in keep if c not in df.columns]
@@ -116,6 +119,31 @@ def compare_frame(df, defaults: dict | None = None, prices: dict | None = None, 
         kept.columns = [f"input.{c}" if c in out.columns else c for c in keep]
         out = kept.join(out) if not kept.index.has_duplicates else _side_by_side(kept, out)
     return _wide(out) if shape == "wide" else out
+
+
+#: Homes a progress bar advances by: big enough that the columnar route's groups stay large.
+PROGRESS_PIECE = 8192
+
+
+def _compare_in_pieces(df, defaults: dict, overrides: dict, source: str, progress: bool | None):
+    """The pandas route: one run of the whole frame, or with a progress bar, pieces of it (the same rows: each home
+    is resolved on its own, and named by its place in the whole frame)."""
+    from . import progress as bars
+
+    bar = bars.bar(len(df), progress) if len(df) > PROGRESS_PIECE and progress is not False else None
+    if bar is None:
+        return _compare_pandas(df, defaults, overrides, source, lists=True)
+    import pandas as pd
+
+    parts = []
+    try:
+        for start in range(0, len(df), PROGRESS_PIECE):
+            piece = df.iloc[start:start + PROGRESS_PIECE]
+            parts.append(_compare_pandas(piece, defaults, overrides, source, lists=True, offset=start))
+            bar.advance(len(piece))
+    finally:
+        bar.stop()
+    return pd.concat(parts)
 
 
 def _side_by_side(left, right):
@@ -185,7 +213,7 @@ def _checked_prices(prices: dict | None) -> dict:
             for k, v in (prices or {}).items()}
 
 
-def _row_numbers(index, part: bool) -> list:
+def _row_numbers(index, part: bool, offset: int = 0) -> list:
     """What names each row's profile when it has no ``name``: ``row N``, N an integer index's label (a default
     index counts rows from 0, as ``df.iloc``), else the row's position in the frame; in one partition of a dask frame
     (whose position in the whole is not known until it is computed) a non-integer index's label itself."""
@@ -193,10 +221,11 @@ def _row_numbers(index, part: bool) -> list:
 
     if pd.api.types.is_integer_dtype(index.dtype):
         return [f"row {i}" for i in index]
-    return [str(i) for i in index] if part else [f"row {i}" for i in range(len(index))]
+    return [str(i) for i in index] if part else [f"row {i}" for i in range(offset, offset + len(index))]
 
 
-def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: bool = False, part: bool = False):
+def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: bool = False, part: bool = False,
+                    offset: int = 0):
     import numpy as np
     import pandas as pd
 
@@ -220,7 +249,7 @@ def _compare_pandas(df, defaults: dict, overrides: dict, source: str, lists: boo
         labels = [None] * len(df)
     homes = [str(h).strip() if h is not None and str(h).strip() else str(i) for h, i in zip(labels, df.index)]
     block = run_chunk(Chunk(source, fields, cells, homes, [None] * len(df), {}, defaults,
-                            _row_numbers(df.index, part)), overrides or None)
+                            _row_numbers(df.index, part, offset)), overrides or None)
     failed = np.array([p is not None for p in block.problems])
     counts = np.where(failed, 1, block.counts)  # a failed home keeps one row, for its error
     total = int(counts.sum())
