@@ -12,9 +12,10 @@ efficiencies, and prices; 1 % give their heat as a year of bills instead of a lo
 About 1 % fail (tropical stations whose air never falls below the balance point) and are reported, as they would be
 for a real housing stock.
 
-Run by hand:  python benchmarks/bench_batch.py [--quick] [--stages] [--tariffs-solar N]
+Run by hand:  python benchmarks/bench_batch.py [--quick] [--stages] [--tariffs-solar N] [--rich N]
 (--quick: 1/10 of the sizes; --stages: where one process spends its time on 100,000 homes; --tariffs-solar N: N
-homes with a URDB rate and rooftop solar over every station with irradiance, PV cache cold then warm.)
+homes with a URDB rate and rooftop solar over every station with irradiance, PV cache cold then warm; --rich N: N
+plain homes, then the same with cooling, ducts, an air conditioner, economics and incentives: their speed ratio.)
 Peak memory is the largest resident set of the heatcalc process and of its worker processes (ru_maxrss).
 """
 
@@ -233,13 +234,59 @@ def tariffs_and_solar(tmp: Path, n: int) -> None:
     del os.environ["HEATCALC_CACHE_DIR"]
 
 
+RICH_COLUMNS = ["cooling_load.annual", "ducts.efficiency", "systems.air_conditioner.seer2", "economics.current",
+                "economics.incentives.auto", "household.income", "household.size"]
+
+
+def rich_against_plain(tmp: Path, n: int) -> None:
+    """Issue 32's ratio: the same homes plain, then with cooling, ducts, an air conditioner, economics and automatic
+    incentives, in one run of this script (so a busy machine slows both alike)."""
+    import csv
+
+    table = tmp / "table.csv"
+    write_table(table, n, seed=7)
+    rng = random.Random(8)
+    from heatcalc.incentives import _zctas
+
+    # incentives by program need the home's ZIP (a ZIP code tabulation area: not a PO box): every home is placed by
+    # one, over the country
+    known = _zctas()["zcta"]
+    zip_codes = [z for z in zips() if z in known]
+    plain, rich = tmp / "plain.csv", tmp / "rich.csv"
+    with open(table, newline="") as fin, open(plain, "w", newline="") as fplain, open(rich, "w", newline="") as fout:
+        reader, writer, plain_writer = csv.reader(fin), csv.writer(fout), csv.writer(fplain)
+        header = next(reader)
+        writer.writerow(header + RICH_COLUMNS)
+        plain_writer.writerow(header)
+        for row in reader:
+            row[1:4] = ["", rng.choice(zip_codes), ""]
+            plain_writer.writerow(row)
+            writer.writerow(row + [f"{rng.randint(5, 40)} MMBtu", f"{rng.choice([0.75, 0.8, 0.85, 0.9]):g}",
+                                   str(rng.choice([13.4, 14.3, 16])), "furnace", "true",
+                                   f"{rng.randint(30, 200)}k", str(rng.randint(1, 6))])
+    rates = {}
+    for label, table in (("plain", plain), ("rich", rich)):
+        secs, rss = timed(["batch", "--homes", str(table), "-o", str(tmp / f"{label}_out.csv")])
+        with open(tmp / f"{label}_out.csv") as fh:
+            homes = len({line.split(",", 1)[0] for line in fh}) - 1  # every home ran (a few tropical ones fail)
+        assert homes >= 0.95 * n, f"{label}: only {homes} of {n} homes ran"
+        rates[label] = n / secs
+        print(f"{n:>9,} {label} homes CSV -> CSV: {secs:6.1f} s ({n / secs:7,.0f} homes/s), peak RSS {rss:4,.0f} MB")
+    print(f"rich / plain: {rates['rich'] / rates['plain']:.3f}x (target >= 0.4x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--stages", action="store_true")
     parser.add_argument("--tariffs-solar", type=int, metavar="N", help="only the tariff + solar measurement, N homes")
+    parser.add_argument("--rich", type=int, metavar="N", help="only rich homes against plain ones, N homes each")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    if args.rich:
+        with tempfile.TemporaryDirectory() as tmp:
+            rich_against_plain(Path(tmp), args.rich)
+        return
     if args.tariffs_solar:
         with tempfile.TemporaryDirectory() as tmp:
             tariffs_and_solar(Path(tmp), args.tariffs_solar)

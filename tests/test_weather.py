@@ -97,3 +97,18 @@ def test_station_bins_from_counts_equal_sorting_the_hours():
             assert np.array_equal(got, want)
         assert np.array_equal(st.station_hour_bins(s.index), np.searchsorted(b.temp_f, temp))
         assert np.array_equal(b.temp_f[st.station_hour_bins(s.index)], temp)
+
+
+def test_percentiles_read_from_the_bins_are_numpys():
+    # percentile_f reads a year's sorted hours from its temperature bins: the same figure as np.percentile's linear
+    # interpolation over the 8,760 hours (and over a leap year's 8,784)
+    import numpy as np
+
+    from heatcalc.weather import stations as st
+
+    rng = np.random.default_rng(4)
+    for temps in (st.station_weather(st.station_by_id("725090")).temp_f, rng.normal(40, 20, 8760).round(1),
+                  rng.normal(40, 20, 8784)):
+        w = st.weather_from_hours(temps)
+        for q in (0.0, 0.4, 1.0, 50.0, 99.0, 99.6, 100.0):
+            assert st.percentile_f(w, q) == pytest.approx(float(np.percentile(temps, q)), abs=1e-9)

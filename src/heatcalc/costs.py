@@ -205,6 +205,18 @@ def sigma_of(low_usd: float, high_usd: float) -> float:
     return math.log(high_usd / low_usd) / (2 * Z90)
 
 
+@lru_cache(maxsize=4)
+def _normal_quantiles(points: int):
+    """The standard normal's quantiles at the midpoints of ``points`` equal-probability slices (read-only)."""
+    import numpy as np
+
+    from statistics import NormalDist
+
+    z = np.array([NormalDist().inv_cdf((i + 0.5) / points) for i in range(points)])
+    z.flags.writeable = False
+    return z
+
+
 def net_difference_percentiles_usd(a: tuple, b: tuple, points: int = 200) -> tuple[float, float]:
     """The 10th and 90th percentiles of ``net(A) - net(B)``, each ``net(X) = max(0, X - I)``: X an independent
     lognormal cost given as ``(typical, sigma)`` (the median; sigma 0 for a fixed figure), I its incentives,
@@ -214,9 +226,7 @@ def net_difference_percentiles_usd(a: tuple, b: tuple, points: int = 200) -> tup
     incentive range), so it is deterministic and within a fraction of a percent of the spread."""
     import numpy as np
 
-    from statistics import NormalDist
-
-    z = np.array([NormalDist().inv_cdf((i + 0.5) / points) for i in range(points)])
+    z = _normal_quantiles(points)
 
     def net(typical: float, sigma: float, low: float, high: float) -> np.ndarray:
         costs = np.full(1, typical) if sigma <= 0 or typical <= 0 else typical * np.exp(sigma * z)

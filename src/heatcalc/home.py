@@ -1429,7 +1429,7 @@ def _ground_source(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weath
 def cooling_design_btu_per_h(cooling: Cooling, weather: st.Weather) -> tuple[float, float]:
     """The cooling design load [Btu/h] and its outdoor temperature: the load at the 1 % hottest hour (the 99th
     percentile of the hourly temperatures), or a given series' 99th-percentile hour."""
-    hot = float(np.percentile(weather.temp_f, 99.0))
+    hot = st.percentile_f(weather, 99.0)
     if cooling.load_btu_per_h is not None:
         return float(np.percentile(cooling.load_btu_per_h, 99.0)), hot
     return float(load_model.cooling_load_btu_per_h(cooling.ua_btu_per_h_f, hot, cooling.balance_point_f)), hot

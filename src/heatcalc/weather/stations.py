@@ -125,6 +125,18 @@ class Weather(NamedTuple):
     bin_first_hour: np.ndarray  # the first hour of the year (0-based) at each temperature
 
 
+def percentile_f(weather: Weather, q: float) -> float:
+    """``np.percentile(weather.temp_f, q)`` (linear interpolation) read from the sorted temperature bins, without
+    sorting the year's hours again."""
+    n = int(weather.bin_hours.sum())
+    pos = q / 100.0 * (n - 1)
+    below = int(math.floor(pos))
+    ends = np.cumsum(weather.bin_hours)  # the sorted hours [ends[i-1], ends[i]) are at bin i's temperature
+    lo, hi = np.searchsorted(ends, [below, min(below + 1, n - 1)], side="right")
+    a, b = float(weather.bin_temp_f[lo]), float(weather.bin_temp_f[hi])
+    return a + (b - a) * (pos - below)
+
+
 def weather_from_hours(temp_f: np.ndarray) -> Weather:
     temp = np.asarray(temp_f, dtype=float)
     order = np.argsort(temp, kind="stable")
