@@ -147,8 +147,10 @@ FAST_VALUES = {
     "heating_load.ua": st.sampled_from(["", "", "", "300", "0", "1e9"]),
     "heating_load.design.outdoor": st.sampled_from(["", "", "", "0", "72"]),
     "heating_load.design.load": st.sampled_from(["", "", "", "30000", "-1"]),
-    "heating_load.from_bills.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "electricity", "x"]),
-    "heating_load.from_bills.amount": st.sampled_from(["", "900", "-3", "700 gal", "5 MMBtu", "20000 kWh", "1e9"]),
+    "heating_load.from_bills.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "electricity", "x",
+                                                     "wood", "pellets", "kerosene", "coal"]),
+    "heating_load.from_bills.amount": st.sampled_from(["", "900", "-3", "700 gal", "5 MMBtu", "20000 kWh", "1e9",
+                                                       "4 cord", "3 ton", "80 bag"]),
     "heating_load.from_bills.non_heating": st.sampled_from(["", "10 therm/month", "900/year", "5", "1e12/year"]),
     "location.station": st.sampled_from(STATIONS + ["", "999999", "nope"]),
     "heating_load.annual": st.one_of(st.just(""), st.floats(-5, 500).map(lambda x: f"{x:.3f} MMBtu"),
@@ -159,6 +161,13 @@ FAST_VALUES = {
     "systems.heat_pump.backup": st.sampled_from(["", "furnace", "electric_resistance"]),
     "systems.heat_pump.capacity": st.sampled_from(["", "0", "1 ton", "60000", "-3"]),
     "systems.furnace.afue": st.sampled_from(["", "0.5", "0.99", "1", "2"]),
+    "systems.furnace.kind": st.sampled_from(["", "", "furnace", "boiler", "stove", "insert", "hearth"]),
+    "systems.furnace.fuel": st.sampled_from(["", "", "natural_gas", "heating_oil", "kerosene", "wood", "pellets",
+                                             "coal"]),
+    "systems.furnace.blower": st.sampled_from(["", "", "0", "6"]),
+    "prices.pellets": st.sampled_from(["", "", "300", "8 $/bag"]),
+    "prices.kerosene": st.sampled_from(["", "", "4.5"]),
+    "prices.wood": st.sampled_from(["", "", "275"]),
     "systems.furnace": st.sampled_from(["", "false", "no", "{}"]),
     "prices.electricity": st.one_of(st.just(""), st.floats(0, 2).map(lambda x: f"{x:.4f}")),
 }
@@ -169,6 +178,50 @@ FAST_VALUES = {
 def test_generated_rows_give_what_the_per_home_route_gives(rows):
     chunk = chunk_of(rows)
     assert_same_blocks(c.run_chunk(chunk), per_home_block(chunk))
+
+
+def _without_both(row: dict) -> dict:
+    """A table has a section's column or its fields' columns, never both."""
+    if row.get("systems.furnace"):
+        return {k: v for k, v in row.items() if not k.startswith("systems.furnace.")}
+    return row
+
+
+def test_boilers_stoves_and_every_fuel_take_the_fast_route_and_agree():
+    # the rule for the fuel-burning system is written once (heatcalc.rules.furnace): both routes give the same rows,
+    # and a boiler, a stove or a wood, pellet, kerosene or coal home no longer leaves the fast route for it
+    rng = np.random.default_rng(9)
+    kinds = ["furnace", "boiler", "stove", "insert", ""]
+    fuels = ["natural_gas", "propane", "heating_oil", "kerosene", "wood", "pellets", "coal", ""]
+    rows = []
+    for i in range(240):
+        fuel = str(rng.choice(fuels))
+        row = {"location.station": str(rng.choice(STATIONS[:5])), "systems.furnace.kind": str(rng.choice(kinds)),
+               "systems.furnace.fuel": fuel, "systems.furnace.afue": str(rng.choice(["", "", "0.7"])),
+               "systems.heat_pump.backup": str(rng.choice(["electric_resistance", "furnace"])),
+               "prices.pellets": str(rng.choice(["", "320", "7.5 $/bag"])),
+               "prices.kerosene": str(rng.choice(["", "4.6"])), "prices.coal": str(rng.choice(["", "350"])),
+               "prices.wood": str(rng.choice(["", "", "300 $/cord"]))}
+        if rng.random() < 0.3:  # bills of the fuel the stove burns: it is the current system, at their efficiency
+            billed = fuel or "wood"
+            unit = {"wood": "cord", "pellets": "ton", "coal": "ton", "natural_gas": "therm"}.get(billed, "gal")
+            amount = {"cord": 4, "ton": 3, "therm": 800, "gal": 600}[unit]
+            row.update({"heating_load.from_bills.fuel": billed,
+                        "heating_load.from_bills.amount": f"{amount} {unit}",
+                        "heating_load.from_bills.efficiency": str(rng.choice(["", "0.65"]))})
+        else:
+            row["heating_load.annual"] = f"{rng.integers(20, 120)} MMBtu"
+        rows.append(_without_both(row))
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    ran = sum(p is None for p in got.problems)
+    assert got.fast == ran > 100  # every home that runs took the fast route
+    failed = [p for p in got.problems if p is not None]
+    assert any(q.field == "prices.pellets" for p in failed for q in p)  # a pellet home without a price is asked
+    assert any(q.field == "systems.furnace.kind" for p in failed for q in p)  # a gas stove is refused
+    wood = got.columns["biogenic_co2_kg"][got.columns["fuel"] == "wood"]
+    assert wood.size and (wood > 0).all()
 
 
 def test_read_errors_keep_their_place(tmp_path):

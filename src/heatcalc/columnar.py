@@ -24,6 +24,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
     column_values, empty_columns,
 )
+from .units import FUELS as FUEL_KEYS  # every fuel a furnace, boiler or stove burns
 from .weather.stations import station_bins, station_hour_bins
 
 HOURLY_CHUNK = 1024  # rows per unit of work when a table has rates or solar
@@ -32,7 +33,6 @@ SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few 
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
 
 SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance")
-FUEL_KEYS = ("natural_gas", "propane", "heating_oil")
 #: The fields the columnar route resolves itself; a row that gives any other goes through the per-home route.
 FAST_FIELDS = frozenset({
     "name", "location.station", "location.zip", "location.state",
@@ -43,7 +43,7 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
     "systems.heat_pump.cycling_degradation",
-    "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
+    "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency",
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
     "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
@@ -188,7 +188,10 @@ class _Tables:
             info = self.st.state_info(state) if state else None
             us = self.st.state_info("US")
             table = (info["prices"] if info else None) or us["prices"]
-            prices = {k: table[f"{k}_usd_per_{self.unit[k][2:].lower()}"] for k in ("electricity",) + FUEL_KEYS}
+            # kerosene, pellets and coal have no state price: NaN, and a home burning one without its price goes
+            # home by home, which asks for it
+            prices = {k: table.get(f"{k}_usd_per_{self.unit[k][2:].lower()}", np.nan)
+                      for k in ("electricity",) + FUEL_KEYS}
             rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
             use = (info or {}).get("household_use_per_year") or us["household_use_per_year"]
             hit = self.memo[state] = (prices, rate or us["electricity_co2e_kg_per_kwh"],
@@ -397,16 +400,16 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # a year of bills: the heat is (fuel - non-heating use) x the current system's efficiency
     billed = _texts(values, "heating_load.from_bills.fuel", rows, None)
     amount = _numbers(values, "heating_load.from_bills.amount", rows, None)
-    bill_eff = _numbers(values, "heating_load.from_bills.efficiency", rows, None)
+    bill_eff = bill_eff_given = _numbers(values, "heating_load.from_bills.efficiency", rows, None)
     non_heating = _numbers(values, "heating_load.from_bills.non_heating", rows, None)
     has_bills = np.array([f is not None for f in billed]) | ~np.isnan(amount) | ~np.isnan(bill_eff) \
         | ~np.isnan(non_heating)
     ok &= ~(has_bills & ~np.isnan(annual))  # both: the per-home route says to give one
     ok &= ~has_bills | np.array([f is not None for f in billed])  # bills without their fuel: it says so
-    ok &= np.array([f is None or f in FUEL_KEYS or f == "electricity" for f in billed])  # others: home by home
     eff_default = {f: _default("heating_load.from_bills.efficiency", f) for f in set(billed) if f is not None}
     eff_default = {f: np.nan if v is None else v for f, v in eff_default.items()}
     bill_eff = np.where(np.isnan(bill_eff), [eff_default.get(f, np.nan) for f in billed], bill_eff)
+    ok &= ~has_bills | ~np.isnan(bill_eff)  # coal: no default efficiency; the per-home route asks for it
     with np.errstate(invalid="ignore"):
         heating = amount - np.where(np.isnan(non_heating), 0.0, non_heating)
         fuel_billed = np.array([f not in (None, "electricity") for f in billed])
@@ -440,18 +443,20 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}
     has_hp, has_furnace, has_resistance = (present[s] for s in SECTIONS)
     ok &= has_hp | has_furnace | has_resistance
-    # furnace
-    fuel = [(f if f is not None else (b if b in FUEL_KEYS else "natural_gas")) if h else None  # else the billed fuel
-            for f, b, h in zip(_texts(values, "systems.furnace.fuel", rows), billed, has_furnace)]
-    # kerosene, wood, pellets and coal (their defaults, a required price, biogenic CO2) go home by home
-    ok &= np.array([f is None or f in FUEL_KEYS for f in fuel])
-    fuel = [f if f in FUEL_KEYS else None for f in fuel]
-    afue_given = _numbers(values, "systems.furnace.afue", rows, None)
-    afue_default = {f: (_default("systems.furnace.afue", f) if f else 1.0) for f in set(fuel)}
-    # a furnace burning the billed fuel is the current system: its AFUE is the bills' efficiency
-    afue = np.where(np.isnan(afue_given), [bill_eff[j] if f is not None and f == billed[j] else afue_default[f]
-                                           for j, f in enumerate(fuel)], afue_given)
-    blower = _numbers(values, "systems.furnace.blower", rows, _default("systems.furnace.blower"))
+    # furnace, boiler or stove: the rule the per-home route uses (heatcalc.rules.furnace); a row it finds a problem
+    # in goes home by home, which says what it is
+    from .rules.furnace import furnace_rules
+
+    furnace = furnace_rules(has_furnace, _texts(values, "systems.furnace.kind", rows),
+                            _texts(values, "systems.furnace.fuel", rows),
+                            _numbers(values, "systems.furnace.afue", rows, None),
+                            _numbers(values, "systems.furnace.blower", rows, None), billed, bill_eff_given)
+    bad = np.zeros(rows.size, dtype=bool)
+    bad[[p[0] for p in furnace.problems]] = True
+    ok &= ~bad & ~furnace.quiet
+    fuel = furnace.fuel
+    afue = np.where(np.isnan(furnace.afue), 1.0, furnace.afue)
+    blower = np.where(np.isnan(furnace.blower_kwh_per_mmbtu), 0.0, furnace.blower_kwh_per_mmbtu)
     efficiency = _numbers(values, "systems.electric_resistance.efficiency", rows,
                           _default("systems.electric_resistance.efficiency"))
     # prices and emissions
@@ -486,6 +491,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         base = np.array([sv[1] for sv in state_values]) if k == "electricity" else np.full(rows.size,
                                                                                             tables.fuel_co2[k])
         co2[k] = np.where(np.isnan(given), base, given)
+    # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
+    ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
     # the home's other use on the same meters, for the bills (as heatcalc.home._bill_setup takes it)
     from .units import BTU_PER_THERM
 
@@ -1207,6 +1214,7 @@ def _hour_labels() -> np.ndarray:
 def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     """Rows of the fast route's homes: (rows per home, columns), homes in chunk order, systems in the usual
     order (heat pump, furnace, electric resistance)."""
+    from .home import biogenic_co2_kg_per_unit
     from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU, FUEL_UNIT
 
     counts = h.has_hp.astype(np.int64) + h.has_furnace + h.has_resistance
@@ -1234,10 +1242,11 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 fuel_units = y.fuel_btu / per_unit
                 pf = np.array([h.price[f][j] for f, j in zip(fuels, pos)])
                 ef = np.array([h.co2[f][j] for f, j in zip(fuels, pos)])
+                biogenic = fuel_units * np.array([biogenic_co2_kg_per_unit(f) for f in fuels])
                 fuel_text = np.array(fuels, dtype=object)
                 unit_text = np.array([FUEL_UNIT[f] for f in fuels], dtype=object)
             else:
-                fuel_units = np.zeros(pos.size)
+                fuel_units = biogenic = np.zeros(pos.size)
                 pf = ef = np.zeros(pos.size)
                 fuel_text = unit_text = np.full(pos.size, "", dtype=object)
             cost = y.kwh * pe + fuel_units * pf
@@ -1261,7 +1270,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "fuel_use": fuel_units, "fuel_unit": unit_text, "annual_cost_usd": cost,
                 "cost_per_mmbtu_usd": per_mmbtu, "seasonal_efficiency": seasonal,
                 "backup_fraction": backup_fraction if is_hp else 0.0, "co2_kg": co2,
-                "biogenic_co2_kg": 0.0,  # this route burns no wood: such homes go home by home
+                "biogenic_co2_kg": biogenic,
                 "backup_hours": y.backup_hours if is_hp else 0.0, "peak_electric_kw": y.peak_kw,
                 "peak_hour": labels[y.peak_hour], "peak_outdoor_f": y.peak_temp,
                 "balance_point_f": balance if is_hp else np.nan,

@@ -846,101 +846,29 @@ def _bills_fuel(profile: Profile) -> str | None:
 
 
 def _furnace(b: _Builder, profile: Profile) -> Furnace | None:
+    """The profile's furnace, boiler or stove, by the rule both routes share (:mod:`heatcalc.rules.furnace`)."""
+    from .rules.furnace import furnace_rules
+
     cfg = profile.systems.furnace
     if cfg is None:
         return None
-    billed = _bills_fuel(profile)
-    fuel = cfg.fuel
-    if fuel is None:
-        fuel = billed if billed in FUELS else "natural_gas"
-        b.assume("systems.furnace.fuel", fuel, "the billed fuel" if billed == fuel else
-                 "natural gas, the most common furnace fuel")
-    afue = cfg.afue
-    if afue is None and billed == fuel:
-        bills = profile.heating_load.from_bills
-        afue = bills.efficiency or field_spec("heating_load.from_bills.efficiency").default_for(fuel)
-        if afue is None:
-            return None  # no efficiency to assume: the bills' field says so
-        b.assume("systems.furnace.afue", f"{afue:g}", "the current system's efficiency from the bills")
-    kind = cfg.kind or "furnace"
-    if kind in ("stove", "insert") and fuel not in STOVE_FUELS:
-        b.fail("systems.furnace.kind", f"a {kind} here burns wood, pellets, coal or kerosene, not "
-                                       f"{fuel.replace('_', ' ')}: use kind: furnace or boiler, or change the fuel")
+    bills = profile.heating_load.from_bills
+    nan = float("nan")
+    r = furnace_rules([True], [cfg.kind], [cfg.fuel], np.array([nan if cfg.afue is None else cfg.afue]),
+                      np.array([nan if cfg.blower is None else cfg.blower]), [_bills_fuel(profile)],
+                      np.array([nan if bills is None or bills.efficiency is None else bills.efficiency]))
+    fuel, kind, afue, blower = r.fuel[0], r.kind[0], float(r.afue[0]), float(r.blower_kwh_per_mmbtu[0])
+    if r.fuel_source[0]:
+        b.assume("systems.furnace.fuel", fuel, r.fuel_source[0])
+    if r.afue_source[0]:
+        b.assume("systems.furnace.afue", f"{afue:g}", r.afue_source[0])
+    if r.blower_source[0]:
+        b.assume("systems.furnace.blower", f"{blower:g} kWh/MMBtu", r.blower_source[0])
+    for _, fld, message in r.problems:
+        b.fail(fld, message)
+    if r.problems or r.quiet[0]:
         return None
-    if kind == "insert" and fuel not in BIOGENIC_FUELS:
-        b.fail("systems.furnace.kind", f"a fireplace insert burns wood or pellets, not {fuel}: use kind: stove")
-        return None
-    if kind != "furnace":
-        afue, blower = _appliance_defaults(b, kind, afue, cfg.blower, fuel)
-    elif afue is None and field_spec("systems.furnace.afue").default_for(fuel) is None:
-        b.fail("systems.furnace.afue", f"heatcalc has no default efficiency for a {fuel} furnace: add "
-                                       f"systems.furnace.afue (the unit's rated efficiency, e.g. 0.75)")
-        return None
-    if afue is None and kind != "furnace":
-        return None  # no cited default: _appliance_defaults said which field to give
-    afue = b.given_or_default(afue, "systems.furnace.afue", key=fuel)
-    blower = b.given_or_default(cfg.blower, "systems.furnace.blower") if kind == "furnace" else blower
     return Furnace(fuel=fuel, afue=afue, blower_kwh_per_mmbtu=blower, kind=kind)
-
-
-#: Fuels a stove (or fireplace insert) burns.
-STOVE_FUELS = ("kerosene", "wood", "pellets", "coal")
-#: A new boiler's AFUE by fuel: ENERGY STAR Residential Boilers v3.0 (2014): gas (and propane) 90 %, oil (and
-#: kerosene, the same burner) 87 %; a wood or pellet boiler 75 %, the thermal efficiency (HHV) the federal credit for
-#: biomass stoves and boilers requires (26 USC 25C, as amended in 2022).  A stove or insert: the averages of the
-#: tested efficiencies on EPA's list of certified wood heaters (HHV, CSA B415.1), wood 71 % (non-catalytic; catalytic
-#: 77 %), pellets 74 % (Alliance for Green Heat's tally of the list, 2020).  No cited figure for coal appliances or a
-#: kerosene stove: the profile gives theirs.
-APPLIANCE_AFUE = {
-    "boiler": {"natural_gas": 0.90, "propane": 0.90, "heating_oil": 0.87, "kerosene": 0.87, "wood": 0.75,
-               "pellets": 0.75},
-    "stove": {"wood": 0.71, "pellets": 0.74},
-    "insert": {"wood": 0.71, "pellets": 0.74},
-}
-APPLIANCE_AFUE_SOURCE = {
-    "boiler": "a new ENERGY STAR boiler (ENERGY STAR Residential Boilers v3.0: gas and propane 0.90, oil and "
-              "kerosene 0.87); a wood or pellet boiler 0.75, the efficiency the federal biomass credit requires "
-              "(26 USC 25C, HHV)",
-    "stove": "the average tested efficiency of the stoves on EPA's list of certified wood heaters (HHV, CSA B415.1: "
-             "wood 0.71 non-catalytic, pellets 0.74; Alliance for Green Heat's 2020 tally)",
-}
-APPLIANCE_AFUE_SOURCE["insert"] = APPLIANCE_AFUE_SOURCE["stove"]
-#: Electricity per MMBtu delivered.  A boiler: a wet-rotor circulator of about 80 W (e.g. a Taco 007 at 0.71 A and
-#: 115 V) while a 40,000 Btu/h boiler fires, 2 kWh/MMBtu; an oil, kerosene or pellet burner's motor (and a pellet
-#: auger) about 100 W more, 4.5.  A stove: none for wood and coal (a natural-draft fire); a pellet stove's
-#: combustion and room fans and auger about 100 W at 30,000 Btu/h, 3; a vented kerosene heater's fan about 40 W at
-#: 40,000 Btu/h, 1.  Engineering estimates from typical nameplates; give systems.furnace.blower where known.
-APPLIANCE_KWH_PER_MMBTU = {
-    "boiler": {"natural_gas": 2.0, "propane": 2.0, "heating_oil": 4.5, "kerosene": 4.5, "wood": 2.0,
-               "pellets": 4.5, "coal": 2.0},
-    "stove": {"wood": 0.0, "coal": 0.0, "pellets": 3.0, "kerosene": 1.0},
-    "insert": {"wood": 0.0, "pellets": 3.0},
-}
-#: Kept for readers of the boiler figures by their earlier names.
-BOILER_AFUE = APPLIANCE_AFUE["boiler"]
-BOILER_KWH_PER_MMBTU = APPLIANCE_KWH_PER_MMBTU["boiler"]
-
-
-def _appliance_defaults(b: _Builder, kind: str, afue, blower, fuel: str):
-    """A boiler's, stove's or insert's efficiency and electricity where the profile leaves them out (AFUE None, with
-    the problem recorded, where there is no cited default)."""
-    if afue is None:
-        afue = APPLIANCE_AFUE[kind].get(fuel)
-        if afue is None:
-            b.fail("systems.furnace.afue", f"heatcalc has no cited default efficiency for a {fuel} {kind}: add "
-                                           f"systems.furnace.afue (its rated or tested efficiency, e.g. 0.70)")
-        else:
-            b.assume("systems.furnace.afue", f"{afue:g}", APPLIANCE_AFUE_SOURCE[kind])
-    if blower is None:
-        blower = APPLIANCE_KWH_PER_MMBTU[kind][fuel]
-        what = {"boiler": "a boiler's circulator (about 80 W while it fires" +
-                          (", with the burner's motor)" if blower > 2.0 else ")"),
-                "stove": "a pellet stove's fans and auger (about 100 W at 30,000 Btu/h)" if fuel == "pellets" else
-                         "a vented kerosene heater's fan (about 40 W at 40,000 Btu/h)" if fuel == "kerosene" else
-                         "a wood or coal stove burns by natural draft: no electricity"}
-        what["insert"] = what["stove"]
-        b.assume("systems.furnace.blower", f"{blower:g} kWh/MMBtu", what[kind])
-    return afue, blower
 
 
 def _resistance(b: _Builder, profile: Profile) -> ElectricResistance | None:

@@ -1,0 +1,10 @@
+"""Field rules as functions of arrays, written once for both roads a profile takes to the model (docs/resolver.md).
+
+Each rule takes arrays of parsed leaf values (one row per home; a single profile is a table of one row) and returns
+arrays, which rows took which default (for ``--explain`` and JSON ``assumptions``, turned into words only for the
+homes that ask) and the problems it found, each with its row and field.  :mod:`heatcalc.home` calls a rule for one
+home and records its assumptions and problems; :mod:`heatcalc.columnar` calls it for a chunk and sends the rows with
+problems home by home, where the same rule says what is wrong.
+
+Topics moved here so far: the fuel-burning system (:mod:`heatcalc.rules.furnace`).
+"""
