@@ -168,15 +168,14 @@ def _default(field: str, key=None):
 
 
 class _Tables:
-    """State prices and emission rates, read once per process."""
+    """States' grid emission rates and household use, and the fuels' emission factors, read once per process."""
 
     def __init__(self):
-        from .home import PRICE_UNIT, _fuel_factors
+        from .home import _fuel_factors
         from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
         from .weather import stations as st
 
         self.st = st
-        self.unit = PRICE_UNIT
         factors = _fuel_factors()["fuels"]
         self.fuel_co2 = {f: factors[f]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[f] / 1e6 for f in FUEL_KEYS}
         self.fuel_unit = FUEL_UNIT
@@ -187,15 +186,9 @@ class _Tables:
         if hit is None:
             info = self.st.state_info(state) if state else None
             us = self.st.state_info("US")
-            table = (info["prices"] if info else None) or us["prices"]
-            # kerosene, pellets and coal have no state price: NaN, and a home burning one without its price goes
-            # home by home, which asks for it
-            prices = {k: table.get(f"{k}_usd_per_{self.unit[k][2:].lower()}", np.nan)
-                      for k in ("electricity",) + FUEL_KEYS}
             rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
             use = (info or {}).get("household_use_per_year") or us["household_use_per_year"]
-            hit = self.memo[state] = (prices, rate or us["electricity_co2e_kg_per_kwh"],
-                                      float(use["electricity_kwh"]))
+            hit = self.memo[state] = (rate or us["electricity_co2e_kg_per_kwh"], float(use["electricity_kwh"]))
         return hit
 
 
@@ -483,12 +476,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         if "emissions.electricity" in values:
             values = {**values, "emissions.electricity": [None if isinstance(v, str) else v
                                                           for v in values["emissions.electricity"]]}
+    from .rules.prices import price_rules
+
+    price = price_rules(tuple(price), price_state, {k: _numbers(values, f"prices.{k}", rows, None) for k in price},
+                        overrides).price
     for k in price:
-        given = _numbers(values, f"prices.{k}", rows, None)
-        table = np.array([sv[0][k] for sv in state_values])
-        price[k] = np.full(rows.size, overrides[k]) if k in overrides else np.where(np.isnan(given), table, given)
         given = _numbers(values, f"emissions.{k}", rows, None)
-        base = np.array([sv[1] for sv in state_values]) if k == "electricity" else np.full(rows.size,
+        base = np.array([sv[0] for sv in state_values]) if k == "electricity" else np.full(rows.size,
                                                                                             tables.fuel_co2[k])
         co2[k] = np.where(np.isnan(given), base, given)
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
@@ -498,7 +492,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 
     from .units import BTU_PER_KWH
 
-    base_kwh = np.array([sv[2] for sv in state_values])
+    base_kwh = np.array([sv[1] for sv in state_values])
     base_kwh = np.where(np.isnan(given := _numbers(values, "base_use.electricity", rows, None)), base_kwh,
                         given / BTU_PER_KWH)
     base_therm = np.array([nh / BTU_PER_THERM if f == "natural_gas" and not np.isnan(nh) and nh > 0 else 0.0

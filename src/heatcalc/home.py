@@ -25,6 +25,7 @@ from .model.heat_pump import (
 from .profile import HeatPumpConfig, Profile, field_spec
 from .profile.sections import MAX_UA_BTU_PER_H_F
 from .profile.validation import line_of
+from .rules.prices import price_unit
 from .units import BIOGENIC_FUELS, BTU_PER_FUEL_UNIT, CORE_FUELS, FUEL_SHORT, FUEL_UNIT, FUELS
 from .weather import stations as st
 
@@ -34,7 +35,7 @@ PRICE_KEYS = ("electricity",) + CORE_FUELS  # always priced; the other fuels whe
 # Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
 # farther than this from all of them is not in the US and would silently get a distant climate.
 MAX_STATION_KM = 200.0
-PRICE_UNIT = {"electricity": "$/kWh", **{fuel: f"$/{FUEL_UNIT[fuel]}" for fuel in FUELS}}
+PRICE_UNIT = {key: price_unit(key) for key in ("electricity",) + FUELS}
 
 
 class Assumption(NamedTuple):
@@ -686,55 +687,56 @@ def _hourly_series(b: _Builder, profile: Profile, location: Location, weather: s
 # --- prices and emissions ---------------------------------------------------------------------------------------
 
 def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, override_source: str) -> dict:
+    """Each energy's price, by the rule both routes share (:mod:`heatcalc.rules.prices`), as a marginal price
+    where the profile gives fixed charges and the price is the state's average."""
+    from .rules.prices import price_rules
+
     info = st.state_info(location.state) if location.state else None
-    state_prices = info["prices"] if info else None
     year = st.price_year()
+    keys = ("electricity",) + fuels_in_play(profile, overrides)
+    given = {k: np.array([getattr(profile.prices, k)], dtype=float) for k in keys
+             if getattr(profile.prices, k) is not None}
+    rules = price_rules(keys, [location.state], given, overrides)
     out = {}
     burned = _burned_fuel(profile)
-    for key in ("electricity",) + fuels_in_play(profile, overrides):
+    for key in keys:
         unit = PRICE_UNIT[key]
-        given = getattr(profile.prices, key)
         fixed = getattr(profile.fixed_charges, key, None)
-        column = f"{key}_usd_per_{unit[2:].lower()}"
-        if key in overrides:
-            out[key] = Value(overrides[key], unit, override_source)
-        elif given is not None:
-            out[key] = Value(given, unit, "profile")
-        elif column not in st.state_info("US")["prices"]:  # kerosene, pellets, coal: no public price series
+        value, origin = float(rules.price[key][0]), rules.origin[key][0]
+        if origin == "none":  # kerosene, pellets, coal: no public price series
             if key == burned:
                 spec = field_spec(f"prices.{key}")
                 why = spec.rule.removeprefix("none: ").removesuffix("; give yours")
                 b.fail(f"prices.{key}", f"the home burns {key}, and heatcalc has no price to assume ({why}): add "
                                         f"prices.{key}, e.g. {spec.example}")
             continue
-        elif key == "wood":
-            table = state_prices if state_prices and column in state_prices else st.state_info("US")["prices"]
-            where = location.state if table is state_prices else "US"
-            out[key] = Value(table[column], unit, f"EIA SEDS {st.data_sources()['wood_year']} residential wood "
-                                                  f"price, {where} (its Census region), at 20 MMBtu a cord")
-            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source + "; local cordwood often costs "
-                                                                                     "more: give prices.wood")
-            continue
-        else:
-            table = state_prices or st.state_info("US")["prices"]
-            where = location.state if state_prices else "US"
-            out[key] = Value(table[column], unit, f"EIA {year} average residential price, {where}")
-            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", out[key].source +
-                     ("" if state_prices else f" (no state figure for {location.state or 'this location'})"))
+        if origin in ("override", "profile"):
+            out[key] = Value(value, unit, override_source if origin == "override" else "profile")
             if fixed:
-                use_info = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
-                use = use_info["electricity_kwh" if key == "electricity" else "natural_gas_therm"]
-                marginal = money.marginal_price(out[key].value, fixed, use)
-                if marginal <= 0:
-                    b.fail(f"fixed_charges.{key}", f"a ${fixed:g}/month charge is more than the average price "
-                                                   f"covers for a home using {use:,.0f} {unit[2:]} a year")
-                    continue
-                out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
-                                                 f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")
-                b.assume(f"prices.{key}", f"{marginal:.4g} {unit}", out[key].source)
-        if fixed and (key in overrides or given is not None):
-            b.assume(f"prices.{key}", f"{out[key].value:g} {unit}", "taken as a marginal price (fixed charges "
-                                                                     "apart), since it was given")
+                b.assume(f"prices.{key}", f"{value:g} {unit}", "taken as a marginal price (fixed charges apart), "
+                                                                "since it was given")
+            continue
+        where = location.state if origin == "state" else "US"
+        if key == "wood":
+            out[key] = Value(value, unit, f"EIA SEDS {st.data_sources()['wood_year']} residential wood price, {where} "
+                                          f"(its Census region), at 20 MMBtu a cord")
+            b.assume(f"prices.{key}", f"{value:g} {unit}", out[key].source + "; local cordwood often costs more: "
+                                                                             "give prices.wood")
+            continue
+        out[key] = Value(value, unit, f"EIA {year} average residential price, {where}")
+        b.assume(f"prices.{key}", f"{value:g} {unit}", out[key].source +
+                 ("" if origin == "state" else f" (no state figure for {location.state or 'this location'})"))
+        if fixed:
+            use_info = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
+            use = use_info["electricity_kwh" if key == "electricity" else "natural_gas_therm"]
+            marginal = money.marginal_price(value, fixed, use)
+            if marginal <= 0:
+                b.fail(f"fixed_charges.{key}", f"a ${fixed:g}/month charge is more than the average price "
+                                               f"covers for a home using {use:,.0f} {unit[2:]} a year")
+                continue
+            out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
+                                             f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")
+            b.assume(f"prices.{key}", f"{marginal:.4g} {unit}", out[key].source)
     return out
 
 

@@ -1,0 +1,62 @@
+"""Energy prices for any number of homes: a command-line override, else the profile's price, else the state's
+average residential price (EIA SEDS 2023; wood: SEDS 2021 by Census region), else the US figure; kerosene, pellets
+and coal have no default (``origin`` says ``none``, and a home burning one is asked for it)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+#: Where a home's price came from (``PriceRules.origin``).
+ORIGINS = ("override", "profile", "state", "us", "none")
+
+
+class PriceRules(NamedTuple):
+    price: dict  # energy -> array (NaN where there is none)
+    origin: dict  # energy -> array of ORIGINS, per home
+
+
+def price_unit(key: str) -> str:
+    from ..units import FUEL_UNIT
+
+    return "$/kWh" if key == "electricity" else f"$/{FUEL_UNIT[key]}"
+
+
+def table_column(key: str) -> str:
+    """The state price table's column of an energy: ``natural_gas_usd_per_therm``."""
+    return f"{key}_usd_per_{price_unit(key)[2:].lower()}"
+
+
+def price_rules(keys, states: list, given: dict, overrides: dict) -> PriceRules:
+    """Each home's price of each energy in ``keys``: ``states`` the state whose prices apply (None: not known),
+    ``given`` the profile's prices (energy -> array, NaN where not given), ``overrides`` one price per energy for
+    every home."""
+    from ..weather import stations as st
+
+    us = st.state_info("US")["prices"]
+    codes = {s: i for i, s in enumerate(dict.fromkeys(states))}  # each distinct state once, in order met
+    at = np.fromiter((codes[s] for s in states), dtype=np.int64, count=len(states))
+    tables = []
+    for s in codes:
+        info = st.state_info(s) if s else None
+        tables.append(info["prices"] if info and info["prices"] else None)
+    n = len(states)
+    price, origin = {}, {}
+    for key in keys:
+        column = table_column(key)
+        if key in overrides:
+            price[key], origin[key] = np.full(n, float(overrides[key])), np.full(n, "override", dtype=object)
+            continue
+        # per distinct state: its figure, else the US one, else none
+        by_state = [(t[column], "state") if t is not None and column in t else
+                    (us[column], "us") if column in us else (np.nan, "none") for t in tables]
+        values = np.array([v for v, _ in by_state], dtype=float)[at]
+        where = np.array([w for _, w in by_state], dtype=object)[at]
+        g = given.get(key)
+        if g is not None:
+            mine = ~np.isnan(g)
+            values = np.where(mine, g, values)
+            where[mine] = "profile"
+        price[key], origin[key] = values, where
+    return PriceRules(price, origin)
