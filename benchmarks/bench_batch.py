@@ -148,7 +148,7 @@ def stages(table: Path) -> None:
     """Where one process spends its time on a homes table, stage by stage (seconds per 100,000 homes)."""
     from heatcalc import batch as b
     from heatcalc import columnar as c
-    from heatcalc.render import csv_rows_text
+    from heatcalc.rows import csv_rows_text
 
     spent = dict.fromkeys(("station bins", "read", "parse", "resolve", "engine", "rows", "per-home route",
                            "csv text"), 0.0)

@@ -985,6 +985,22 @@ def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.nda
     return out
 
 
+_WEIGHTS: dict = {}  # (station, bins used, curve temperatures) -> the interpolation weights, transposed
+
+
+def _station_weights(station: int, used: int, xp: tuple) -> np.ndarray:
+    """``interpolation_matrix(bins, xp).T`` of a station's first ``used`` temperature bins, computed once per
+    process (a station's homes meet it in many sub-batches; a few hundred kB in all for a table)."""
+    key = (station, used, xp)
+    hit = _WEIGHTS.get(key)
+    if hit is None:
+        if len(_WEIGHTS) > 50_000:
+            _WEIGHTS.clear()
+        hit = _WEIGHTS[key] = interpolation_matrix(station_bins(station).temp_f[:used], xp).T.copy()
+        hit.flags.writeable = False
+    return hit
+
+
 def _run_homes(h: _Homes) -> dict:
     """Each system's year for the resolved homes: {system: [(home positions, _Year, fueled, balance points)]}.
 
@@ -1048,10 +1064,10 @@ def _run_homes(h: _Homes) -> dict:
             hp = idx[sel]
             npts = len(xp)
             perf = np.zeros((4, idx.size, width))  # capacity max, min; COP max, min at each bin
-            for (a, z), b, m in zip(bounds, bins, used):
+            for (a, z), b, m, k in zip(bounds, bins, used, (int(stations[a]) for a, _ in bounds)):
                 if m:
                     pts = h.hp_points[idx[a:z], :, :npts]
-                    perf[:, a:z, :m] = (pts @ interpolation_matrix(b.temp_f[:m], xp).T).transpose(1, 0, 2)
+                    perf[:, a:z, :m] = (pts @ _station_weights(k, m, xp)).transpose(1, 0, 2)
             t = pick(temp, sel)
             cap_max = np.maximum(0.0, pick(perf[0], sel))
             cap_min = np.minimum(np.maximum(0.0, pick(perf[1], sel)), cap_max)
