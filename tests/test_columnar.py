@@ -137,9 +137,14 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "ducts": {"efficiency": 0.8}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"distribution": "ductless"}}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
+    assert_same_blocks(got, per_home_block(chunk))
+    # ducts are on the fast route (heatcalc.rules.ducts, the per-home route's rule): the same rows, every home fast
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "ducts": {"efficiency": 0.8}})
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk))
 
 
@@ -168,6 +173,7 @@ FAST_VALUES = {
     "prices.pellets": st.sampled_from(["", "", "300", "8 $/bag"]),
     "prices.kerosene": st.sampled_from(["", "", "4.5"]),
     "prices.wood": st.sampled_from(["", "", "275"]),
+    "ducts.efficiency": st.sampled_from(["", "", "0.8", "75 %", "0.2", "1"]),
     "systems.furnace": st.sampled_from(["", "false", "no", "{}"]),
     "prices.electricity": st.one_of(st.just(""), st.floats(0, 2).map(lambda x: f"{x:.4f}")),
 }
@@ -202,6 +208,8 @@ def test_boilers_stoves_and_every_fuel_take_the_fast_route_and_agree():
                "prices.pellets": str(rng.choice(["", "320", "7.5 $/bag"])),
                "prices.kerosene": str(rng.choice(["", "4.6"])), "prices.coal": str(rng.choice(["", "350"])),
                "prices.wood": str(rng.choice(["", "", "300 $/cord"]))}
+        if rng.random() < 0.4:
+            row["ducts.efficiency"] = str(rng.choice(["0.75", "0.9"]))
         if rng.random() < 0.3:  # bills of the fuel the stove burns: it is the current system, at their efficiency
             billed = fuel or "wood"
             unit = {"wood": "cord", "pellets": "ton", "coal": "ton", "natural_gas": "therm"}.get(billed, "gal")
@@ -500,6 +508,8 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
             row["systems.heat_pump.backup"] = "furnace"
         if rng.random() < 0.5:
             row["base_use.electricity"] = f"{rng.integers(200, 900)} kWh/month"
+        if i % 4 == 1:  # leaky ducts: more kWh through the hours' bills (not drawn: the draws stay as they were)
+            row["ducts.efficiency"] = "0.8"
         if rng.random() < 0.8:
             row["solar.capacity"] = f"{rng.choice([2, 5, 9])} kW"
             row["solar.tilt"] = str(rng.choice([10, 25, 40]))

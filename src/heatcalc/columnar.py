@@ -44,7 +44,7 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
     "systems.heat_pump.cycling_degradation",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
-    "systems.electric_resistance.efficiency",
+    "systems.electric_resistance.efficiency", "ducts.efficiency",
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
     "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
     *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
@@ -339,6 +339,7 @@ class _Homes(NamedTuple):
     base_therm: np.ndarray  # its other gas use (base_use, else the gas bills' non_heating, else none)
     billing: "_Billing | None" = None  # homes billed hour by hour (a URDB rate or solar), or None for none
     co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
+    duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
 
 
 class _Billing(NamedTuple):
@@ -403,11 +404,18 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     eff_default = {f: np.nan if v is None else v for f, v in eff_default.items()}
     bill_eff = np.where(np.isnan(bill_eff), [eff_default.get(f, np.nan) for f in billed], bill_eff)
     ok &= ~has_bills | ~np.isnan(bill_eff)  # coal: no default efficiency; the per-home route asks for it
+    # ducts: the rule the per-home route uses (heatcalc.rules.ducts); a heat pump here is the default ducted unit
+    from .rules.ducts import distribution_rules
+
+    duct_eff = _numbers(values, "ducts.efficiency", rows, None)
+    has_ducts = ~np.isnan(duct_eff)
+    duct = distribution_rules(has_ducts, duct_eff, np.ones(rows.size, dtype=bool),
+                              _texts(values, "systems.furnace.kind", rows))
     with np.errstate(invalid="ignore"):
         heating = amount - np.where(np.isnan(non_heating), 0.0, non_heating)
         fuel_billed = np.array([f not in (None, "electricity") for f in billed])
         ok &= ~has_bills | ((heating > 0.0) & ~(fuel_billed & (bill_eff > 1.0)))
-        annual = np.where(has_bills, heating * bill_eff * 1.0, annual)  # x 1.0: no ducts to lose heat through
+        annual = np.where(has_bills, heating * bill_eff * duct.bills_share(billed), annual)
     # or a heat-loss coefficient, given or from a design load (UA = load / (indoor - design outdoor))
     ua_given = _numbers(values, "heating_load.ua", rows, None)
     design_load = _numbers(values, "heating_load.design.load", rows, None)
@@ -539,7 +547,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     t_size = np.maximum(design, cutoff)
     fixed = np.array([x in ("single_stage", "two_stage") for x in compressor])
     t_size = np.where(fixed, np.maximum(t_size, FIXED_CAPACITY_SIZING_F), t_size)
-    need = ua * np.maximum(0.0, bp - t_size) / 1.0
+    need = ua * np.maximum(0.0, bp - t_size) / duct.heat_pump  # the ducts' losses too
     per_unit = np.ones(rows.size)
     for j in hp:
         k = int(kind[j])
@@ -585,7 +593,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         billing=None if billing is None or not billing.hourly[keep].any() else billing._replace(
             hourly=billing.hourly[keep], tariff=billing.tariff[keep], rule=billing.rule[keep], pv=billing.pv[keep],
             pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]),
-        co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None)
+        co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
+        duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]})
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -1059,6 +1068,10 @@ def _run_homes(h: _Homes) -> dict:
         def pick(array, sel):
             return array if sel.all() else array[sel]
 
+        def through(load_rows, system, homes):
+            """What a system makes for the rooms' load: more, by its ducts' losses."""
+            return load_rows if h.duct is None else load_rows / h.duct[system][homes, None]
+
         sel = h.has_hp[idx]
         if sel.any():
             hp = idx[sel]
@@ -1074,7 +1087,7 @@ def _run_homes(h: _Homes) -> dict:
             cop_max = np.maximum(1.0, pick(perf[2], sel))
             cop_min = np.maximum(1.0, pick(perf[3], sel))
             hourly = heat_pump_from_performance(
-                pick(load, sel), t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
+                through(pick(load, sel), "heat_pump", hp), t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
                 switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None], backup_efficiency=1.0,
                 furnace_afue=h.afue[hp, None] if dual else 1.0,
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
@@ -1086,7 +1099,8 @@ def _run_homes(h: _Homes) -> dict:
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
-            hourly = furnace_hourly(pick(load, sel), Furnace("", h.afue[f, None], h.blower[f, None]))
+            hourly = furnace_hourly(through(pick(load, sel), "furnace", f),
+                                    Furnace("", h.afue[f, None], h.blower[f, None]))
             years["furnace"].append([f, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)),
                                                   hourly.electricity_kwh, sel), True, None, None])
             to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
@@ -1266,8 +1280,10 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos])
             gas_base = np.where(gas_home | (fuel_text == "natural_gas"), h.base_therm[pos], 0.0) \
                 * h.price["natural_gas"][pos]
-            heat_mmbtu = y.heat / BTU_PER_MMBTU
             used = y.kwh * BTU_PER_KWH + y.fuel_btu
+            # heat to the rooms: what the unit made less its ducts' losses (heatcalc.results.heat_to_rooms_mmbtu)
+            heat_mmbtu = y.heat / BTU_PER_MMBTU * (h.duct[system][pos] if h.duct is not None and system in h.duct
+                                                   else 1.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 per_mmbtu = np.where(heat_mmbtu > 0, cost / heat_mmbtu, 0.0)
                 seasonal = np.where(used > 0, y.heat / used, 0.0)

@@ -388,7 +388,10 @@ _zip5 = st.zip5  # (the name the columnar route imports)
 # --- heat loss --------------------------------------------------------------------------------------------------
 
 def _distribution(b: _Builder, profile: Profile) -> dict | None:
-    """Each system's distribution efficiency, when the profile describes its ducts (None: none lose heat)."""
+    """Each system's distribution efficiency, when the profile describes its ducts (None: none lose heat), by the
+    rule both routes share (:mod:`heatcalc.rules.ducts`)."""
+    from .rules.ducts import distribution_rules
+
     if profile.ducts is None:
         return None
     eff = b.given_or_default(profile.ducts.efficiency, "ducts.efficiency")
@@ -396,17 +399,16 @@ def _distribution(b: _Builder, profile: Profile) -> dict | None:
     ducted = hp is not None and hp.type != "air_to_water" and (
         hp.type == "ground_source" or (hp.distribution or field_spec("systems.heat_pump.distribution").default)
         == "ducted")
+    kind = profile.systems.furnace.kind if profile.systems.furnace is not None else None
+    d = distribution_rules([True], [eff], [ducted], [kind])
     if hp is not None:
-        b.assume("ducts (heat pump)", f"{eff if ducted else 1.0:g}",
+        b.assume("ducts (heat pump)", f"{float(d.heat_pump[0]):g}",
                  "a ducted heat pump blows through the ducts" if ducted else "an air-to-water unit heats radiators "
                  "or floors" if hp.type == "air_to_water" else "a ductless heat pump heats the rooms directly")
-    kind = profile.systems.furnace.kind if profile.systems.furnace is not None else None
-    boiler = kind in ("boiler", "stove", "insert")
-    if boiler:
+    if kind in ("boiler", "stove", "insert"):
         b.assume("ducts (furnace)", "1", "a boiler heats water for radiators or baseboard: no ducts"
                  if kind == "boiler" else f"a {kind} heats the room it stands in: no ducts")
-    return {"heat_pump": eff if ducted else 1.0, "furnace": 1.0 if boiler else eff, "electric_resistance": 1.0,
-            "air_conditioner": eff}
+    return {system: float(getattr(d, system)[0]) for system in d._fields}
 
 
 def _bills_through_ducts(b: _Builder, bills, distribution: dict | None) -> float:
