@@ -388,57 +388,59 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             ok[j] = False
         else:
             station[j], price_state[j] = place
-    # heating load: annual and balance point only
+    # the heat the home needs: UA from a UA, a design load, a year's heat or a year of bills, by the rule the
+    # per-home route uses (heatcalc.rules.load); which of them a row gives, and whether it gives only one, is checked
+    # here (the per-home route's profile rules say what is wrong otherwise)
+    from .rules.ducts import distribution_rules
+    from .rules.load import heat_loss_rules
+
     annual = _numbers(values, "heating_load.annual", rows, None)
     bp = _numbers(values, "heating_load.balance_point", rows, _default("heating_load.balance_point"))
-    # a year of bills: the heat is (fuel - non-heating use) x the current system's efficiency
     billed = _texts(values, "heating_load.from_bills.fuel", rows, None)
     amount = _numbers(values, "heating_load.from_bills.amount", rows, None)
     bill_eff = bill_eff_given = _numbers(values, "heating_load.from_bills.efficiency", rows, None)
     non_heating = _numbers(values, "heating_load.from_bills.non_heating", rows, None)
     has_bills = np.array([f is not None for f in billed]) | ~np.isnan(amount) | ~np.isnan(bill_eff) \
         | ~np.isnan(non_heating)
-    ok &= ~(has_bills & ~np.isnan(annual))  # both: the per-home route says to give one
     ok &= ~has_bills | np.array([f is not None for f in billed])  # bills without their fuel: it says so
     eff_default = {f: _default("heating_load.from_bills.efficiency", f) for f in set(billed) if f is not None}
     eff_default = {f: np.nan if v is None else v for f, v in eff_default.items()}
     bill_eff = np.where(np.isnan(bill_eff), [eff_default.get(f, np.nan) for f in billed], bill_eff)
-    ok &= ~has_bills | ~np.isnan(bill_eff)  # coal: no default efficiency; the per-home route asks for it
     # ducts: the rule the per-home route uses (heatcalc.rules.ducts); a heat pump here is the default ducted unit
-    from .rules.ducts import distribution_rules
-
     duct_eff = _numbers(values, "ducts.efficiency", rows, None)
     has_ducts = ~np.isnan(duct_eff)
     duct = distribution_rules(has_ducts, duct_eff, np.ones(rows.size, dtype=bool),
                               _texts(values, "systems.furnace.kind", rows))
-    with np.errstate(invalid="ignore"):
-        heating = amount - np.where(np.isnan(non_heating), 0.0, non_heating)
-        fuel_billed = np.array([f not in (None, "electricity") for f in billed])
-        ok &= ~has_bills | ((heating > 0.0) & ~(fuel_billed & (bill_eff > 1.0)))
-        annual = np.where(has_bills, heating * bill_eff * duct.bills_share(billed), annual)
-    # or a heat-loss coefficient, given or from a design load (UA = load / (indoor - design outdoor))
     ua_given = _numbers(values, "heating_load.ua", rows, None)
     design_load = _numbers(values, "heating_load.design.load", rows, None)
     design_outdoor = _numbers(values, "heating_load.design.outdoor", rows, None)
     indoor = _numbers(values, "heating_load.indoor", rows, _default("heating_load.indoor"))
-    from_heat = ~np.isnan(annual)
     has_design = ~np.isnan(design_load) | ~np.isnan(design_outdoor)
-    routes = from_heat.astype(int) + ~np.isnan(ua_given) + has_design
+    routes = (~np.isnan(annual) | has_bills).astype(int) + ~np.isnan(ua_given) + has_design + \
+        (has_bills & ~np.isnan(annual))
     ok &= routes == 1  # none, or more than one: the per-home route says which to give
-    ok &= ~has_design | (~np.isnan(design_load) & ~np.isnan(design_outdoor) & (indoor > design_outdoor))
-    dh = np.ones(rows.size)
-    for j in np.flatnonzero(ok & from_heat):
-        key = (int(station[j]), float(bp[j]))
-        hit = degree_hours.get(key)
-        if hit is None:
-            b = station_bins(key[0])
-            hit = degree_hours[key] = degree_hours_f_h(b.temp_f, key[1], b.hours)
-        if hit <= 0.0:
-            ok[j] = False  # the per-home route explains: the weather never falls below the balance point
-        dh[j] = hit
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ua = np.where(from_heat, annual / dh,
-                      np.where(has_design, design_load / (indoor - design_outdoor), ua_given))
+    ok &= ~has_design | (~np.isnan(design_load) & ~np.isnan(design_outdoor))
+
+    def degree_hours_of(fit):
+        out = np.empty(fit.size)
+        for n, j in enumerate(fit):
+            key = (int(station[j]), float(bp[j]))
+            hit = degree_hours.get(key)
+            if hit is None:
+                bins = station_bins(key[0])
+                hit = degree_hours[key] = degree_hours_f_h(bins.temp_f, key[1], bins.hours)
+            out[n] = hit
+        return out
+
+    fits = heat_loss_rules(ua=np.where(ok, ua_given, np.nan), design_load=np.where(ok, design_load, np.nan),
+                           design_outdoor=design_outdoor, indoor=indoor, includes_ducts=np.zeros(rows.size, bool),
+                           annual=np.where(ok, annual, np.nan),
+                           billed=[f if good else None for f, good in zip(billed, ok)],
+                           amount=amount, non_heating=non_heating, bill_efficiency=bill_eff,
+                           bills_share=duct.bills_share(billed), furnace_share=duct.furnace,
+                           degree_hours=degree_hours_of)
+    ok[[p[0] for p in fits.problems]] = False  # the per-home route says what is wrong with them
+    ua = fits.ua
     design = np.array([station_bins(int(s)).design_temp_f if good else 0.0 for s, good in zip(station, ok)])
     # systems present
     present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}

@@ -424,75 +424,78 @@ def _bills_through_ducts(b: _Builder, bills, distribution: dict | None) -> float
 
 
 def _heat_loss(b: _Builder, profile: Profile, weather: st.Weather, distribution: dict | None = None):
+    """UA, balance point and how they were found.  Dated bills and an hourly series are fitted here, home by home;
+    a UA, a design load, a year's heat or a year of bills go through the rule both routes share
+    (:mod:`heatcalc.rules.load`)."""
+    from .rules.load import efficiency_problem, heat_loss_rules
+
     hl = profile.heating_load
     if hl.hourly is not None:
         return None, None, "hourly"  # read by _hourly_series, which fits UA and balance point to it
     dated = hl.from_bills is not None and (hl.from_bills.periods is not None or hl.from_bills.deliveries is not None)
     bp = hl.balance_point if dated else b.given_or_default(hl.balance_point, "heating_load.balance_point")
-    if hl.ua is not None:
-        return hl.ua, bp, "ua"
-    if hl.design is not None:
-        indoor = b.given_or_default(hl.indoor, "heating_load.indoor")
-        outdoor = hl.design.outdoor
-        if indoor <= outdoor:
-            b.fail("heating_load.design.outdoor", f"must be below the indoor temperature ({indoor:g} F)")
-            return None, bp, "design"
-        ua = load_model.ua_from_design_btu_per_h_f(hl.design.load, indoor, outdoor)
-        if distribution is not None:
-            ducted = distribution["furnace"]
-            if hl.design.includes_ducts:
-                # The load is what a ducted unit must make: the rooms get the ducts' share of it.
-                ua *= ducted
-                b.assume("heating_load.design.includes_ducts", f"true: rooms' load = design load x {ducted:g}",
-                         "the design load already holds the ducts' losses, so they are not charged twice: a ducted "
-                         "system makes the design load, a ductless one heats the rooms directly")
-            else:
-                b.assume("heating_load.design.includes_ducts", "false: the design load is the rooms' heat loss",
-                         f"ducts.efficiency {ducted:g} is charged on top for the ducted systems; if your Manual J "
-                         "total already includes the duct loss, set heating_load.design.includes_ducts: true")
-        b.assume("heating_load.design", f"UA {ua:,.1f} Btu/h/F = {hl.design.load:,.0f} Btu/h / ({indoor:g} F - "
-                 f"{outdoor:g} F); hourly load UA x ({bp:g} F - outdoor)",
-                 "the design load's own temperature difference gives UA; below the balance point internal and "
-                 "solar gains cover the first degrees. A design load is a sizing figure with margins and design-day "
-                 "infiltration, so the annual heat it implies runs high (79 % above NREL OCHRE's simulation of a "
-                 "Denver house on the same weather; M. Housh, 'Comparing Manual J to Reality', HVAC School, hvacrschool.com): "
-                 "bills (heating_load.from_bills) measure it; see docs/methodology.md")
-        return ua, bp, "design"
-    if hl.annual is not None:
-        annual = hl.annual
-        where = "heating_load.annual"
-    else:
-        bills = hl.from_bills
-        if bills.efficiency is None and field_spec("heating_load.from_bills.efficiency").default_for(bills.fuel) \
-                is None:
-            b.fail("heating_load.from_bills.efficiency", f"heatcalc has no cited default efficiency for a {bills.fuel} "
-                                                         "heater: add heating_load.from_bills.efficiency (the "
-                                                         "stove's or boiler's rated efficiency, e.g. 0.70)")
-            return None, bp, "from_bills"
-        eff = b.given_or_default(bills.efficiency, "heating_load.from_bills.efficiency", key=bills.fuel)
-        if bills.periods is not None or bills.deliveries is not None:
-            if bills.fuel != "electricity" and eff > 1.0:
-                b.fail("heating_load.from_bills.efficiency",
-                       f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
+    bills = hl.from_bills
+    nan = float("nan")
+    eff, share = nan, 1.0
+    if bills is not None and hl.annual is None and hl.ua is None and hl.design is None:
+        if bills.efficiency is not None or field_spec("heating_load.from_bills.efficiency").default_for(bills.fuel) \
+                is not None:
+            eff = b.given_or_default(bills.efficiency, "heating_load.from_bills.efficiency", key=bills.fuel)
+        if dated:
+            problem = efficiency_problem(bills.fuel, eff)
+            if problem is not None:
+                b.fail("heating_load.from_bills.efficiency", problem)
                 return None, None, "from_bills"
             ua, bp_fit, route = _dated_bills(b, hl, bills, eff, weather)
             return (None if ua is None else ua * _bills_through_ducts(b, bills, distribution)), bp_fit, route
-        if bills.fuel != "electricity" and eff > 1.0:
-            b.fail("heating_load.from_bills.efficiency", f"a {bills.fuel} system's AFUE is at most 1 (got {eff:g})")
-            return None, bp, "from_bills"
-        try:
-            annual = load_model.annual_heat_from_bills_btu(bills.amount, bills.non_heating or 0.0, eff) \
-                * _bills_through_ducts(b, bills, distribution)
-        except ValueError as exc:
-            b.fail("heating_load.from_bills.non_heating", str(exc))
-            return None, bp, "from_bills"
-        where = "heating_load.from_bills"
-    try:
-        ua = load_model.ua_from_annual_heat_btu_per_h_f(annual, weather.bin_temp_f, bp, weather.bin_hours)
-    except ValueError as exc:
-        b.fail("heating_load.balance_point", f"{exc}; raise the balance point or check the location")
-        return None, bp, where.split(".")[-1]
-    return ua, bp, where.split(".")[-1]
+        if efficiency_problem(bills.fuel, eff) is None:
+            share = _bills_through_ducts(b, bills, distribution)
+    design = hl.design
+    indoor = b.given_or_default(hl.indoor, "heating_load.indoor") if design is not None else nan
+    furnace_share = distribution["furnace"] if distribution is not None else 1.0
+
+    def one(value):
+        return np.array([nan if value is None else float(value)])
+
+    r = heat_loss_rules(
+        ua=one(hl.ua), design_load=one(design.load if design else None),
+        design_outdoor=one(design.outdoor if design else None), indoor=one(indoor),
+        includes_ducts=np.array([bool(design is not None and distribution is not None and design.includes_ducts)]),
+        annual=one(hl.annual), billed=[bills.fuel if bills is not None else None],
+        amount=one(bills.amount if bills is not None else None),
+        non_heating=one(bills.non_heating if bills is not None else None), bill_efficiency=one(eff),
+        bills_share=one(share), furnace_share=one(furnace_share),
+        degree_hours=lambda rows: np.array([load_model.degree_hours_f_h(weather.bin_temp_f, bp, weather.bin_hours)
+                                            for _ in rows]))
+    for _, fld, message in r.problems:
+        b.fail(fld, message)
+    method = r.method[0]
+    ua = None if np.isnan(r.ua[0]) else float(r.ua[0])
+    if method == "design" and ua is not None:
+        _design_assumptions(b, hl, ua, indoor, bp, distribution)
+    return ua, bp, method
+
+
+def _design_assumptions(b: _Builder, hl, ua: float, indoor: float, bp: float, distribution: dict | None) -> None:
+    """What a design load was taken to mean: its ducts, and the UA its temperature difference gives."""
+    outdoor = hl.design.outdoor
+    if distribution is not None:
+        ducted = distribution["furnace"]
+        if hl.design.includes_ducts:
+            b.assume("heating_load.design.includes_ducts", f"true: rooms' load = design load x {ducted:g}",
+                     "the design load already holds the ducts' losses, so they are not charged twice: a ducted "
+                     "system makes the design load, a ductless one heats the rooms directly")
+        else:
+            b.assume("heating_load.design.includes_ducts", "false: the design load is the rooms' heat loss",
+                     f"ducts.efficiency {ducted:g} is charged on top for the ducted systems; if your Manual J "
+                     "total already includes the duct loss, set heating_load.design.includes_ducts: true")
+    b.assume("heating_load.design", f"UA {ua:,.1f} Btu/h/F = {hl.design.load:,.0f} Btu/h / ({indoor:g} F - "
+             f"{outdoor:g} F); hourly load UA x ({bp:g} F - outdoor)",
+             "the design load's own temperature difference gives UA; below the balance point internal and "
+             "solar gains cover the first degrees. A design load is a sizing figure with margins and design-day "
+             "infiltration, so the annual heat it implies runs high (79 % above NREL OCHRE's simulation of a "
+             "Denver house on the same weather; M. Housh, 'Comparing Manual J to Reality', HVAC School, hvacrschool.com): "
+             "bills (heating_load.from_bills) measure it; see docs/methodology.md")
 
 
 class BillsFitReport(NamedTuple):

@@ -6,6 +6,6 @@ homes that ask) and the problems it found, each with its row and field.  :mod:`h
 home and records its assumptions and problems; :mod:`heatcalc.columnar` calls it for a chunk and sends the rows with
 problems home by home, where the same rule says what is wrong.
 
-Topics moved here so far: the fuel-burning system (:mod:`heatcalc.rules.furnace`), prices
-(:mod:`heatcalc.rules.prices`) and ducts (:mod:`heatcalc.rules.ducts`).
+Topics moved here so far: the heat the home needs (:mod:`heatcalc.rules.load`), the fuel-burning system
+(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`) and ducts (:mod:`heatcalc.rules.ducts`).
 """
