@@ -168,27 +168,21 @@ def _default(field: str, key=None):
 
 
 class _Tables:
-    """States' grid emission rates and household use, and the fuels' emission factors, read once per process."""
+    """States' household electricity use, read once per process."""
 
     def __init__(self):
-        from .home import _fuel_factors
-        from .units import BTU_PER_FUEL_UNIT, FUEL_UNIT
         from .weather import stations as st
 
         self.st = st
-        factors = _fuel_factors()["fuels"]
-        self.fuel_co2 = {f: factors[f]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[f] / 1e6 for f in FUEL_KEYS}
-        self.fuel_unit = FUEL_UNIT
         self.memo: dict = {}
 
-    def state(self, state: str | None):
+    def state(self, state: str | None) -> float:
+        """The state's average household electricity use [kWh a year] (the US one where it has none)."""
         hit = self.memo.get(state)
         if hit is None:
             info = self.st.state_info(state) if state else None
-            us = self.st.state_info("US")
-            rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
-            use = (info or {}).get("household_use_per_year") or us["household_use_per_year"]
-            hit = self.memo[state] = (rate or us["electricity_co2e_kg_per_kwh"], float(use["electricity_kwh"]))
+            use = (info or {}).get("household_use_per_year") or self.st.state_info("US")["household_use_per_year"]
+            hit = self.memo[state] = float(use["electricity_kwh"])
         return hit
 
 
@@ -462,39 +456,20 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     blower = np.where(np.isnan(furnace.blower_kwh_per_mmbtu), 0.0, furnace.blower_kwh_per_mmbtu)
     efficiency = _numbers(values, "systems.electric_resistance.efficiency", rows,
                           _default("systems.electric_resistance.efficiency"))
-    # prices and emissions
-    price = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
-    co2 = {k: np.empty(rows.size) for k in ("electricity",) + FUEL_KEYS}
-    state_values = [tables.state(s) for s in price_state]
-    # the grid's rate is a number (given, else the state's), or "marginal": Cambium's rates of the home's region
-    # (given, else its state's) weigh each hour's kWh; a home without a region goes home by home, which says so
-    grid = _texts(values, "emissions.electricity", rows, None)
-    regions_given = _texts(values, "emissions.region", rows, None)
-    co2_region = np.full(rows.size, -1)
-    if any(isinstance(g, str) for g in grid) or any(r is not None for r in regions_given):
-        from .home import marginal_region
-
-        for j, (g, r) in enumerate(zip(grid, regions_given)):
-            if g != "marginal":
-                ok[j] &= r is None  # a region without marginal rates: the per-home route says so
-                continue
-            r = r or marginal_region(price_state[j])
-            if r is None:
-                ok[j] = False
-            else:
-                co2_region[j] = MARGINAL_REGIONS.index(r)
-        if "emissions.electricity" in values:
-            values = {**values, "emissions.electricity": [None if isinstance(v, str) else v
-                                                          for v in values["emissions.electricity"]]}
+    # prices and emissions, by the rules the per-home route uses (heatcalc.rules.prices, .emissions); a row they
+    # find a problem in goes home by home, which says what it is
+    from .rules.emissions import emission_rules
     from .rules.prices import price_rules
 
-    price = price_rules(tuple(price), price_state, {k: _numbers(values, f"prices.{k}", rows, None) for k in price},
+    grid = _texts(values, "emissions.electricity", rows, None)
+    emissions = emission_rules(FUEL_KEYS, price_state, grid, _texts(values, "emissions.region", rows, None),
+                               {k: _numbers(values, f"emissions.{k}", rows, None) for k in FUEL_KEYS})
+    ok[[p[0] for p in emissions.problems]] = False
+    co2 = emissions.factor
+    co2_region = np.array([MARGINAL_REGIONS.index(r) if r is not None else -1 for r in emissions.region])
+    price = price_rules(("electricity",) + FUEL_KEYS, price_state,
+                        {k: _numbers(values, f"prices.{k}", rows, None) for k in ("electricity",) + FUEL_KEYS},
                         overrides).price
-    for k in price:
-        given = _numbers(values, f"emissions.{k}", rows, None)
-        base = np.array([sv[0] for sv in state_values]) if k == "electricity" else np.full(rows.size,
-                                                                                            tables.fuel_co2[k])
-        co2[k] = np.where(np.isnan(given), base, given)
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
     ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
     # the home's other use on the same meters, for the bills (as heatcalc.home._bill_setup takes it)
@@ -502,7 +477,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 
     from .units import BTU_PER_KWH
 
-    base_kwh = np.array([sv[1] for sv in state_values])
+    base_kwh = np.array([tables.state(s) for s in price_state])
     base_kwh = np.where(np.isnan(given := _numbers(values, "base_use.electricity", rows, None)), base_kwh,
                         given / BTU_PER_KWH)
     base_therm = np.array([nh / BTU_PER_THERM if f == "natural_gas" and not np.isnan(nh) and nh > 0 else 0.0
@@ -916,7 +891,7 @@ def _rate_sums(k: int, region: int) -> np.ndarray:
     of its hours) times this is its hours' CO2e, as the per-home route sums it hour by hour."""
     hit = _RATE_SUMS.get((k, region))
     if hit is None:
-        from .home import marginal_rates
+        from .rules.emissions import marginal_rates
 
         hit = np.bincount(station_hour_bins(k), weights=marginal_rates(MARGINAL_REGIONS[region]),
                           minlength=station_bins(k).temp_f.size)
@@ -1240,7 +1215,7 @@ def _hour_labels() -> np.ndarray:
 def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     """Rows of the fast route's homes: (rows per home, columns), homes in chunk order, systems in the usual
     order (heat pump, furnace, electric resistance)."""
-    from .home import biogenic_co2_kg_per_unit
+    from .rules.emissions import biogenic_co2_kg_per_unit
     from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU, FUEL_UNIT
 
     counts = h.has_hp.astype(np.int64) + h.has_furnace + h.has_resistance

@@ -25,6 +25,9 @@ from .model.heat_pump import (
 from .profile import HeatPumpConfig, Profile, field_spec
 from .profile.sections import MAX_UA_BTU_PER_H_F
 from .profile.validation import line_of
+from .rules.emissions import (  # noqa: F401  (read here under these names too)
+    _fuel_factors, biogenic_co2_kg_per_unit, marginal_rates, marginal_region,
+)
 from .rules.prices import price_unit
 from .units import BIOGENIC_FUELS, BTU_PER_FUEL_UNIT, CORE_FUELS, FUEL_SHORT, FUEL_UNIT, FUELS
 from .weather import stations as st
@@ -162,20 +165,6 @@ class Home(NamedTuple):
     @property
     def design_load_btu_per_h(self) -> float:
         return float(load_model.heat_load_btu_per_h(self.ua_btu_per_h_f, self.design_temp_f, self.balance_point_f))
-
-
-@lru_cache(maxsize=1)
-def _fuel_factors() -> dict:
-    with open(DATA_DIR / "fuels.json") as fh:
-        return json.load(fh)
-
-
-def biogenic_co2_kg_per_unit(fuel: str | None) -> float:
-    """Biogenic CO2 [kg] per sales unit of a wood fuel (EPA: wood and wood residuals, 93.80 kg/MMBtu), reported apart
-    from the fossil CO2e; 0 for every other fuel."""
-    if fuel not in BIOGENIC_FUELS:
-        return 0.0
-    return _fuel_factors()["fuels"][fuel]["biogenic_co2_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
 
 
 def fuels_in_play(profile: Profile, overrides: dict | None = None) -> tuple:
@@ -588,15 +577,17 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
     fuel = np.array([a for _, _, a in used], dtype=float)
     base = None if bills.non_heating is None else bills.non_heating / 365.0
     day_temp = weather.temp_f.reshape(365, 24)
+    # How much of the heating season the bills see, on the balance point given or the field's default (a fixed
+    # reference: the fitted one moves with the very bills being judged).
+    ref_bp = hl.balance_point if hl.balance_point is not None else field_spec("heating_load.balance_point").default
+    dd = load_model.daily_degree_hours_f_h(day_temp, ref_bp)
+    per_day_dd = (counts @ dd) / np.maximum(counts.sum(axis=1), 1.0)
+    no_summer = per_day_dd.min() > 0.15 * per_day_dd.max()
     try:
         fit = load_model.fit_bills(counts, fuel, day_temp, base, hl.balance_point)
     except ValueError as exc:
         b.fail(f"{where}.{kind}", str(exc))
         return None, None, "from_bills"
-    # How much of the heating season the bills see, on the balance point given or the field's default (a fixed
-    # reference: the fitted one moves with the very bills being judged).
-    ref_bp = hl.balance_point if hl.balance_point is not None else field_spec("heating_load.balance_point").default
-    dd = load_model.daily_degree_hours_f_h(day_temp, ref_bp)
     coverage = float(dd[counts.sum(axis=0) > 0].sum() / dd.sum()) if dd.sum() > 0 else 0.0
     pinned = hl.balance_point is not None and bills.non_heating is not None
     need = MIN_COVERAGE_PINNED if pinned else MIN_COVERAGE_FIT
@@ -624,7 +615,8 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
              f"{len(used)} used, {len(dropped)} dropped",
              "variable-base degree-hour regression of the use per day on the degree-hours of the bills' days (matched "
              "by month and day in the weather used), weighted by days; balance point searched 40-75 F"
-             + ("" if base is None else "; base use from non_heating") + f"; UA = slope x efficiency {eff:g}")
+             + ("" if base is None else "; base use from non_heating")
+             + f"; UA = slope x efficiency {eff:g}")
     if fit.cv_rmse > 0.15 or fit.r2 < 0.75:
         worst = _worst_bills(used, fit, per_unit, unit)
         b.warn(f"{where}.{kind}", f"the bills fit the weather poorly (R2 {fit.r2:.2f}, CV(RMSE) "
@@ -635,8 +627,6 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
         b.warn(f"{where}.{kind}", f"the bills cover {coverage * 100:.0f} % of a typical year's heating "
                                   "degree-hours; a whole heating season fits the balance point and UA better")
     if base is None:
-        per_day_dd = (counts @ dd) / np.maximum(counts.sum(axis=1), 1.0)
-        no_summer = per_day_dd.min() > 0.15 * per_day_dd.max()
         if fit.base_btu_per_day <= 0.0 or no_summer:
             b.warn(f"{where}.non_heating",
                    ("the fit found no base use (water heating, cooking) on this meter"
@@ -772,77 +762,51 @@ def _refuse_replaced_prices(b: _Builder, profile: Profile, overrides: dict, sour
 
 
 def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict, np.ndarray | None]:
-    """Each energy's emission factor, and the grid's hour by hour when it is the marginal rate."""
-    info = st.state_info(location.state) if location.state else None
+    """Each energy's emission factor, and the grid's hour by hour when it is the marginal rate, by the rule both
+    routes share (:mod:`heatcalc.rules.emissions`)."""
+    from .rules.emissions import emission_rules
+
     given = profile.emissions
+    fuels = fuels_in_play(profile)
+    r = emission_rules(fuels, [location.state], [given.electricity], [given.region],
+                       {f: np.array([getattr(given, f)], dtype=float) for f in fuels if getattr(given, f) is not None})
+    for _, fld, message in r.problems:
+        b.fail(fld, message)
     out = {}
     hourly = None
-    if given.region is not None and given.electricity != "marginal":
-        b.fail("emissions.region", "applies to marginal rates: add emissions.electricity: marginal, or remove it")
-    if given.electricity == "marginal":
-        hourly, region, mean = _marginal_co2(b, given.region, location)
-        if hourly is not None:
-            out["electricity"] = Value(mean, "kg/kWh", f"NREL Cambium 2021 long-run marginal rates, {region} region, "
+    grid, origin = float(r.factor["electricity"][0]), r.origin["electricity"][0]
+    if origin == "marginal":
+        region = r.region[0]
+        if region is not None:
+            if given.region is None:
+                b.assume("emissions.region", region,
+                         f"the Cambium (eGRID) region serving most of {location.state}'s people")
+            hourly = marginal_rates(region)
+            out["electricity"] = Value(grid, "kg/kWh", f"NREL Cambium 2021 long-run marginal rates, {region} region, "
                                                        "mid-case; each hour at its own rate, the year's mean shown")
-            b.assume("emissions.electricity", f"marginal, {region} (mean {mean:.3f} kg/kWh)",
+            b.assume("emissions.electricity", f"marginal, {region} (mean {grid:.3f} kg/kWh)",
                      "NREL Cambium 2021 mid-case long-run marginal rates by month and hour of day (local standard "
                      "time), for a lasting change in demand from 2023 over 20 years")
-    elif given.electricity is not None:
-        out["electricity"] = Value(given.electricity, "kg/kWh", "profile")
-    if "electricity" not in out:
-        rate = info["electricity_co2e_kg_per_kwh"] if info and info["electricity_co2e_kg_per_kwh"] else None
-        where = location.state if rate else "US"
-        rate = rate or st.state_info("US")["electricity_co2e_kg_per_kwh"]
+    elif origin == "profile":
+        out["electricity"] = Value(grid, "kg/kWh", "profile")
+    if "electricity" not in out:  # the state's rate (or the US one), also beside a marginal rate that failed
+        state_rate = st.state_info(location.state)["electricity_co2e_kg_per_kwh"] if location.state and \
+            st.state_info(location.state) else None
+        where = location.state if state_rate else "US"
+        rate = state_rate or st.state_info("US")["electricity_co2e_kg_per_kwh"]
         out["electricity"] = Value(rate, "kg/kWh", f"EPA eGRID2023 total output CO2e rate, {where}")
         if given.electricity is None:
             b.assume("emissions.electricity", f"{rate:g} kg/kWh", out["electricity"].source)
-    factors = _fuel_factors()
-    for fuel in fuels_in_play(profile):
+    for fuel in fuels:
         unit = f"kg/{FUEL_UNIT[fuel]}"
-        if getattr(given, fuel) is not None:
-            out[fuel] = Value(getattr(given, fuel), unit, "profile")
+        value = float(r.factor[fuel][0])
+        if r.origin[fuel][0] == "profile":
+            out[fuel] = Value(value, unit, "profile")
             continue
-        per_unit = factors["fuels"][fuel]["co2e_kg_per_mmbtu"] * BTU_PER_FUEL_UNIT[fuel] / 1e6
-        out[fuel] = Value(per_unit, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)" +
+        out[fuel] = Value(value, unit, "EPA GHG Emission Factors Hub (combustion CO2, CH4, N2O as CO2e)" +
                           ("; its CO2 is biogenic, reported apart" if fuel in BIOGENIC_FUELS else
                            ", anthracite (40 CFR 98 Tables C-1/C-2)" if fuel == "coal" else ""))
     return out, hourly
-
-
-@lru_cache(maxsize=1)
-def _marginal_table() -> dict:
-    with open(DATA_DIR / "marginal_co2.json") as fh:
-        return json.load(fh)
-
-
-def marginal_region(state: str | None) -> str | None:
-    """The Cambium region serving most of a contiguous state's people (None elsewhere)."""
-    return _marginal_table()["state_region"].get(state or "")
-
-
-@lru_cache(maxsize=32)
-def marginal_rates(region: str) -> np.ndarray:
-    """A Cambium region's long-run marginal rate [kg CO2e/kWh] for each of the 8,760 hours, read by month and hour of
-    day in the weather's local standard time (read-only)."""
-    months = np.asarray(_marginal_table()["regions"][region])  # 12 x 24
-    hourly = months[st.HOUR_MONTH, np.arange(8760) % 24]
-    hourly.flags.writeable = False
-    return hourly
-
-
-def _marginal_co2(b: _Builder, region: str | None, location: Location):
-    """The 8,760 hours' marginal emission rates of the home's Cambium region (the state's, unless given): (rates,
-    region, mean), or Nones with the problem recorded."""
-    if region is None:
-        region = marginal_region(location.state)
-        if region is None:
-            where = f"in {location.state}" if location.state else "without a known state"
-            b.fail("emissions.electricity", f"Cambium's marginal rates cover the 48 contiguous states and DC, not a "
-                                            f"home {where}; set emissions.region, or give a rate such as 0.4 kg/kWh")
-            return None, None, None
-        b.assume("emissions.region", region, f"the Cambium (eGRID) region serving most of {location.state}'s people")
-    hourly = marginal_rates(region)
-    return hourly, region, float(hourly.mean())
 
 
 # --- equipment --------------------------------------------------------------------------------------------------

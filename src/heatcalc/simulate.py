@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import money
-from .home import Home, biogenic_co2_kg_per_unit
+from .home import Home
+from .rules.emissions import biogenic_co2_kg_per_unit
 from collections import defaultdict
 from typing import NamedTuple
 
