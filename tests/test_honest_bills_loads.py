@@ -224,3 +224,19 @@ def test_a_constant_load_is_refused_not_crashed(tmp_path, cli):
     p.write_text("location: {zip: '02134'}\nheating_load:\n  hourly: {file: flat.csv, column: q, unit: kW}\n")
     r = cli("compare", p)
     assert r.returncode == 2 and "hardly follows the outdoor temperature" in r.stderr
+
+
+def test_winter_bills_alone_count_other_use_as_heat_not_a_low_balance_point(tmp_path, day_temps):
+    # Four winter bills (Nov 6 to Mar 8; 3 % noise, seed 483): with base use fitted free they gave a 41 F balance
+    # point and 61 % too little heat (hypothesis found it). Without a bill in a season without heating, base use is
+    # taken as 0 and counted as heat, as the warning says: the year's heat comes out high by about the base use
+    # (0.6 therm/day here), not low by more than half.
+    rng = np.random.default_rng(483)
+    spans = _monthly(dt.date(2023, 1, 1) + dt.timedelta(days=309), 4)
+    rows = [(a, b, _therm(day_temps, a, b) * (1 + rng.normal(0, 0.03))) for a, b in spans]
+    c = heatcalc.compare(_profile(tmp_path / "h.yaml", rows))
+    truth = UA * np.maximum(0.0, BALANCE - day_temps.ravel()).sum()
+    err = c.home.heat_load_btu_per_h().sum() / truth - 1.0
+    assert 0.0 < err < 0.4
+    assert c.home.bills_fit.fit.base_btu_per_day == 0.0
+    assert any("no bill falls in a season without heating" in w and "counted as heat" in w for w in c.home.warnings)

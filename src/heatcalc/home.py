@@ -582,9 +582,12 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
     ref_bp = hl.balance_point if hl.balance_point is not None else field_spec("heating_load.balance_point").default
     dd = load_model.daily_degree_hours_f_h(day_temp, ref_bp)
     per_day_dd = (counts @ dd) / np.maximum(counts.sum(axis=1), 1.0)
-    no_summer = per_day_dd.min() > 0.15 * per_day_dd.max()
+    # Without a bill in a season without heating, base use cannot be told from space heat: fitted free, it trades
+    # against the balance point (four winter bills gave a 41 F balance point and 60 % too little heat). It is then
+    # taken as 0 -- any water heating or cooking is counted as heat, as the warning below says.
+    no_summer = base is None and len(used) > 1 and per_day_dd.min() > 0.15 * per_day_dd.max()
     try:
-        fit = load_model.fit_bills(counts, fuel, day_temp, base, hl.balance_point)
+        fit = load_model.fit_bills(counts, fuel, day_temp, 0.0 if no_summer else base, hl.balance_point)
     except ValueError as exc:
         b.fail(f"{where}.{kind}", str(exc))
         return None, None, "from_bills"
@@ -616,6 +619,7 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
              "variable-base degree-hour regression of the use per day on the degree-hours of the bills' days (matched "
              "by month and day in the weather used), weighted by days; balance point searched 40-75 F"
              + ("" if base is None else "; base use from non_heating")
+             + ("; base use taken as 0 (no bill in a season without heating)" if no_summer else "")
              + f"; UA = slope x efficiency {eff:g}")
     if fit.cv_rmse > 0.15 or fit.r2 < 0.75:
         worst = _worst_bills(used, fit, per_unit, unit)
@@ -629,8 +633,8 @@ def _dated_bills(b: _Builder, hl, bills, eff: float, weather: st.Weather):
     if base is None:
         if fit.base_btu_per_day <= 0.0 or no_summer:
             b.warn(f"{where}.non_heating",
-                   ("the fit found no base use (water heating, cooking) on this meter"
-                    if fit.base_btu_per_day <= 0.0 else "no bill falls in a season without heating")
+                   ("no bill falls in a season without heating" if no_summer
+                    else "the fit found no base use (water heating, cooking) on this meter")
                    + ", so the bills cannot tell it from space heat and any such use is counted as heat: give "
                      f"`heating_load.from_bills.non_heating` (e.g. '15 {unit}/month') or add summer bills")
     for i, (start, end, amount) in enumerate(used):
