@@ -167,30 +167,6 @@ def _default(field: str, key=None):
     return field_spec(field).default_for(key)
 
 
-class _Tables:
-    """States' household electricity use, read once per process."""
-
-    def __init__(self):
-        from .weather import stations as st
-
-        self.st = st
-        self.memo: dict = {}
-
-    def state(self, state: str | None) -> float:
-        """The state's average household electricity use [kWh a year] (the US one where it has none)."""
-        hit = self.memo.get(state)
-        if hit is None:
-            info = self.st.state_info(state) if state else None
-            use = (info or {}).get("household_use_per_year") or self.st.state_info("US")["household_use_per_year"]
-            hit = self.memo[state] = float(use["electricity_kwh"])
-        return hit
-
-
-@lru_cache(maxsize=1)
-def _tables() -> _Tables:
-    return _Tables()
-
-
 class _Curves:
     """Default heat-pump curves per 1 Btu/h (by HSPF2, compressor and C_d) and their capacity at a sizing
     temperature, each computed once."""
@@ -360,7 +336,6 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     rows = np.flatnonzero(fast)
     if rows.size == 0:
         return None
-    tables = _tables()
     curves = _CURVES
     places, degree_hours = _memo(_PLACES), _memo(_DEGREE_HOURS)
     none = [None] * len(chunk)
@@ -472,18 +447,12 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                         overrides).price
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
     ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
-    # the home's other use on the same meters, for the bills (as heatcalc.home._bill_setup takes it)
-    from .units import BTU_PER_THERM
+    # the home's other use on the same meters, for the bills: the rule the per-home route uses (heatcalc.rules.base_use)
+    from .rules.base_use import base_use_rules
 
-    from .units import BTU_PER_KWH
-
-    base_kwh = np.array([tables.state(s) for s in price_state])
-    base_kwh = np.where(np.isnan(given := _numbers(values, "base_use.electricity", rows, None)), base_kwh,
-                        given / BTU_PER_KWH)
-    base_therm = np.array([nh / BTU_PER_THERM if f == "natural_gas" and not np.isnan(nh) and nh > 0 else 0.0
-                           for f, nh in zip(billed, non_heating)])
-    base_therm = np.where(np.isnan(given := _numbers(values, "base_use.natural_gas", rows, None)), base_therm,
-                          given / BTU_PER_THERM)
+    base = base_use_rules(price_state, _numbers(values, "base_use.electricity", rows, None),
+                          _numbers(values, "base_use.natural_gas", rows, None), billed, non_heating)
+    base_kwh, base_therm = base.kwh_per_year, base.therm_per_year
     billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
     # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
     compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",

@@ -1582,26 +1582,22 @@ class SolarInvestment(NamedTuple):
 
 def _bill_setup(b: _Builder, profile: Profile, location: Location, weather: st.Weather, urdb,
                 hp_rate=None) -> BillSetup:
-    from .units import BTU_PER_KWH, BTU_PER_THERM
+    from .rules.base_use import base_use_rules
 
     base = profile.base_use
-    info = st.state_info(location.state) if location.state else None
-    use = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
-    if base is not None and base.electricity is not None:
-        kwh_year = base.electricity / BTU_PER_KWH
-    else:
-        kwh_year = float(use["electricity_kwh"])
+    bills = profile.heating_load.from_bills
+    nan = float("nan")
+    r = base_use_rules([location.state], [nan if base is None or base.electricity is None else base.electricity],
+                       [nan if base is None or base.natural_gas is None else base.natural_gas],
+                       [bills.fuel if bills is not None else None],
+                       [nan if bills is None or bills.non_heating is None else bills.non_heating])
+    kwh_year, therm_year = float(r.kwh_per_year[0]), float(r.therm_per_year[0])
+    if r.kwh_origin[0] != "profile":
         b.assume("base_use.electricity", f"{kwh_year / 12:,.0f} kWh/month",
-                 f"average household use, {location.state if info else 'US'} (EIA RECS 2015, via NREL "
-                 "OpenStudio-HPXML), spread evenly over the hours")
-    bills_gas = profile.heating_load.from_bills
-    if base is not None and base.natural_gas is not None:
-        therm_year = base.natural_gas / BTU_PER_THERM
-    elif bills_gas is not None and bills_gas.fuel == "natural_gas" and bills_gas.non_heating:
-        therm_year = bills_gas.non_heating / BTU_PER_THERM
+                 f"average household use, {location.state if r.kwh_origin[0] == 'state' else 'US'} (EIA RECS 2015, "
+                 "via NREL OpenStudio-HPXML), spread evenly over the hours")
+    if r.therm_origin[0] == "bills":
         b.assume("base_use.natural_gas", f"{therm_year / 12:,.1f} therm/month", "the bills' non_heating")
-    else:
-        therm_year = 0.0
     solar, rule, export = _solar(b, profile, location, weather, urdb)
     return BillSetup(urdb, _gas_blocks(b, profile), kwh_year / 8760.0, therm_year / 12.0, solar, rule, export,
                      hp_rate, _solar_investment(b, profile, location) if solar is not None else None)

@@ -7,6 +7,6 @@ home and records its assumptions and problems; :mod:`heatcalc.columnar` calls it
 problems home by home, where the same rule says what is wrong.
 
 Topics moved here so far: the heat the home needs (:mod:`heatcalc.rules.load`), the fuel-burning system
-(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`), emission factors (:mod:`heatcalc.rules.emissions`) and ducts
-(:mod:`heatcalc.rules.ducts`).
+(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`), emission factors (:mod:`heatcalc.rules.emissions`), ducts
+(:mod:`heatcalc.rules.ducts`) and the rest of the home's use (:mod:`heatcalc.rules.base_use`).
 """
