@@ -134,31 +134,14 @@ def _flatten(data: dict, prefix: str = "") -> dict:
 # --- resolving ----------------------------------------------------------------------------------------------------
 
 def _place(station, zip_code, state):
-    """(station index, the state whose prices apply) for a row's location, or None for the per-home route."""
-    from .home import _zip5
-    from .weather import stations as st
+    """(station index, the state whose prices apply) for a row's location, by the rule the per-home route uses
+    (heatcalc.rules.location), or None for the per-home route (which says what is wrong)."""
+    from .rules.location import Place, place_of
 
-    if state is not None:
-        state = state.upper()
-        if state == "US" or st.state_info(state) is None or st.representative_station(state) is None:
-            return None
-    if zip_code is not None:
-        if station is not None:
-            return None
-        code = _zip5(zip_code)
-        z = st.lookup_zip(code) if code else None
-        if z is None:
-            return None
-        found = st.representative_station(z.state) if z.lat is None else st.nearest_station(z.lat, z.lon)[0]
-        return found.index, state or z.state
-    if station is not None:
-        found = st.station_by_id(station)
-        if found is None or not found.usable:
-            return None
-        return found.index, state or found.state
-    if state is not None:
-        return st.representative_station(state).index, state
-    return None
+    if zip_code is not None and station is not None:
+        return None  # both: the profile's rules ask for one
+    found = place_of(station, zip_code, state)
+    return (found.station.index, found.state) if isinstance(found, Place) else None
 
 
 def _default(field: str, key=None):

@@ -292,45 +292,30 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
 # --- location ---------------------------------------------------------------------------------------------------
 
 def _location(b: _Builder, profile: Profile):
+    """The home's place and weather: by ZIP, station or state through the rule both routes share
+    (:mod:`heatcalc.rules.location`); by a point or a weather file here."""
+    from .rules.location import place_rules
+
     loc = profile.location
-    state = loc.state
-    if state is not None:
-        state = state.upper()
-        if state == "US" or st.state_info(state) is None or st.representative_station(state) is None:
-            b.fail("location.state", f"unknown state {state!r}; use a two-letter code such as MA, TX or DC")
+    state = loc.state.upper() if loc.state is not None else None
+    if loc.lat is None and loc.weather_file is None or state is not None:
+        [place], problems = place_rules([loc.station], [loc.zip], [state])
+        for _, fld, message in problems:
+            b.fail(fld, message)
+        if problems:
             return None, None
-    if loc.zip is not None:
-        code = _zip5(loc.zip)
-        if code is None:
-            b.fail("location.zip", f"{loc.zip!r} is not a US ZIP code; write five digits, e.g. \"02134\" "
-                                   "(ZIP+4 such as 02134-1234 is fine too)")
-            return None, None
-        z = st.lookup_zip(code)
-        if z is None:
-            b.fail("location.zip", f"unknown US ZIP code {loc.zip!r}; check it, or give location.state, "
-                                   "station or lat/lon instead")
-            return None, None
-        price_state = state or z.state
-        if z.lat is None:
-            station = st.representative_station(z.state)
-            b.assume("location", f"ZIP {code} has no coordinates; used {station.name} for {z.state}",
-                     "ZIP table (zipcodes package, MIT); state representative station")
-            return Location("zip", station.name, station.usaf, None, price_state, None, None, zip=code), \
-                st.station_weather(station)
-        station, dist = st.nearest_station(z.lat, z.lon)
-        return (Location("zip", station.name, station.usaf, dist, price_state, z.lat, z.lon, zip=code),
-                st.station_weather(station))
-    if loc.station is not None:
-        station = st.station_by_id(loc.station)
-        if station is None:
-            b.fail("location.station", f"unknown TMY3 station {loc.station!r}; `heatcalc stations` lists them")
-            return None, None
-        if not station.usable:
-            b.fail("location.station", f"station {station.usaf} ({station.name}) has corrupt data "
-                                       f"({station.quality_flag}); choose a nearby station")
-            return None, None
-        return (Location("station", station.name, station.usaf, None, state or station.state, station.lat,
-                         station.lon), st.station_weather(station))
+        if place is not None and loc.lat is None and loc.weather_file is None:
+            station = place.station
+            if place.no_coordinates:
+                b.assume("location", f"ZIP {place.zip} has no coordinates; used {station.name} for {place.state}",
+                         "ZIP table (zipcodes package, MIT); state representative station")
+            elif place.kind == "state":
+                b.assume("location", f"{station.name} ({station.usaf})",
+                         "representative station of the state: the station nearest to the most people (county "
+                         "populations, US Census 2014)")
+            return (Location(place.kind, station.name, station.usaf, place.distance_km, place.state, place.lat,
+                             place.lon, **({"zip": place.zip} if place.kind == "zip" else {})),
+                    st.station_weather(station))
     if loc.lat is not None:
         lat, lon = loc.lat, loc.lon
         station, dist = st.nearest_station(lat, lon)
@@ -363,15 +348,9 @@ def _location(b: _Builder, profile: Profile):
             b.assume("location.state", "US average", "the weather file names no US state; give location.state")
         return Location("weather_file", wf.name, None, None, price_state, wf.lat, wf.lon,
                         weather_file=str(loc.weather_file)), st.weather_from_hours(wf.temp_f)
-    station = st.representative_station(state)
-    b.assume("location", f"{station.name} ({station.usaf})",
-             "representative station of the state: the station nearest to the most people (county populations, "
-             "US Census 2014)")
-    return Location("state", station.name, station.usaf, None, state, station.lat, station.lon), \
-        st.station_weather(station)
+    return None, None  # not reached: a location gives one of zip, station, lat, weather_file or state
 
 
-_zip5 = st.zip5  # (the name the columnar route imports)
 
 
 # --- heat loss --------------------------------------------------------------------------------------------------
