@@ -5,8 +5,6 @@ equipment, prices and emission factors, with every default that was used recorde
 from __future__ import annotations
 
 import datetime as dt
-import json
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
@@ -25,9 +23,7 @@ from .model.heat_pump import (
 from .profile import HeatPumpConfig, Profile, field_spec
 from .profile.sections import MAX_UA_BTU_PER_H_F
 from .profile.validation import line_of
-from .rules.emissions import (  # noqa: F401  (read here under these names too)
-    _fuel_factors, biogenic_co2_kg_per_unit, marginal_rates, marginal_region,
-)
+from .rules.emissions import marginal_rates
 from .rules.prices import price_unit
 from .units import BIOGENIC_FUELS, BTU_PER_FUEL_UNIT, CORE_FUELS, FUEL_SHORT, FUEL_UNIT, FUELS
 from .weather import stations as st
