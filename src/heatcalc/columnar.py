@@ -309,12 +309,8 @@ class _Billing(NamedTuple):
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
-    from .model.heat_pump import (
-        FIXED_CAPACITY_SIZING_F,
-        STANDARD_SIZES_TON,
-        hspf2_range,
-    )
-    from .model.load import degree_hours_f_h
+    from .model.heat_pump import hspf2_range, nominal_sizes_btu_per_h, sizing_temperature_f
+    from .model.load import degree_hours_f_h, heat_load_btu_per_h
 
     rows = np.flatnonzero(fast)
     if rows.size == 0:
@@ -450,7 +446,6 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     cd = np.where(np.isnan(cd_given), [cd_default[k] for k in compressor], cd_given)
     if _default("systems.heat_pump.field_factor") != 1.0:
         ok &= ~has_hp  # a default field factor would scale the curves: leave heat pumps to the per-home route
-    sizes = np.array(STANDARD_SIZES_TON) * 12000.0
     kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`, or -1 outside the default curves' range
     unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
     kind = np.full(rows.size, -1)
@@ -472,18 +467,15 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         kind[j] = k
     ok &= ~has_hp | ((kind >= 0) & (~dual | has_furnace))
     hp = np.flatnonzero(ok & has_hp)
-    # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there
-    t_size = np.maximum(design, cutoff)
-    fixed = np.array([x in ("single_stage", "two_stage") for x in compressor])
-    t_size = np.where(fixed, np.maximum(t_size, FIXED_CAPACITY_SIZING_F), t_size)
-    need = ua * np.maximum(0.0, bp - t_size) / duct.heat_pump  # the ducts' losses too
+    # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there (the model's
+    # sizing functions, which the per-home route uses too)
+    t_size = sizing_temperature_f(compressor, design, cutoff)
+    need = heat_load_btu_per_h(ua, t_size, bp) / duct.heat_pump  # the ducts' losses too
     per_unit = np.ones(rows.size)
     for j in hp:
         k = int(kind[j])
         per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
-    fits = sizes[None, :] * per_unit[:, None] >= need[:, None]
-    sized = np.where(fits.any(axis=1), sizes[np.argmax(fits, axis=1)], sizes[-1])
-    nominal = np.where(np.isnan(capacity), sized, capacity)
+    nominal = np.where(np.isnan(capacity), nominal_sizes_btu_per_h(per_unit, need), capacity)
     n_points = max((len(c.temp_f) for c, _ in unit), default=2)
     points = np.zeros((rows.size, 4, n_points))
     hp_group: list = [None] * rows.size
@@ -809,16 +801,12 @@ def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, p
     temperature of the 0.5 F grid above which the heat pump's heat is always the cheaper."""
     from . import money
 
-    grid = np.arange(max(cutoff, -40.0), 70.5, 0.5)
-    heat_pump = money.heat_cost_usd_per_mmbtu_heat_pump(curve.cop_at_max(grid)[None, :], pe[:, None])
+    grid = money.switchover_grid_f(cutoff)
     furnace = np.empty(pe.size)
     for fuel in set(fuels):
         same = np.array([f == fuel for f in fuels])
         furnace[same] = money.heat_cost_usd_per_mmbtu_furnace(fuel, afue[same], pf[same], blower[same], pe[same])
-    dearer = heat_pump > furnace[:, None]
-    last = grid.size - 1 - np.argmax(dearer[:, ::-1], axis=1)
-    above = np.where(last + 1 < grid.size, grid[np.minimum(last + 1, grid.size - 1)], grid[-1] + (grid[-1] - grid[-2]))
-    return np.where(dearer.any(axis=1), above, grid[0])
+    return money.economic_switchovers_f(grid, curve.cop_at_max(grid), furnace, pe)
 
 
 class _Year(NamedTuple):

@@ -1191,7 +1191,7 @@ def _curve_from_speed_rows(b: _Builder, cfg: HeatPumpConfig, compressor: str, cd
 
 
 def _economic_switchover(curve: HeatPumpCurve, cutoff: float, furnace: Furnace, prices: dict) -> float:
-    grid = np.arange(max(cutoff, -40.0), 70.5, 0.5)
+    grid = money.switchover_grid_f(cutoff)
     pe = prices["electricity"].value
     furnace_cost = money.heat_cost_usd_per_mmbtu_furnace(furnace.fuel, furnace.afue, prices[furnace.fuel].value,
                                                          furnace.blower_kwh_per_mmbtu, pe)

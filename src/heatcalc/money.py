@@ -91,20 +91,32 @@ def heat_cost_usd_per_mmbtu_furnace(fuel: str, afue: float, price_fuel_usd_per_u
     return fuel_units * price_fuel_usd_per_unit + blower_kwh_per_mmbtu * price_electricity_usd_per_kwh
 
 
+def switchover_grid_f(cutoff_f: float) -> np.ndarray:
+    """The temperatures a dual-fuel switchover is chosen from: every 0.5 F from the cutoff (at least -40 F) to
+    70 F."""
+    return np.arange(max(cutoff_f, -40.0), 70.5, 0.5)
+
+
+def economic_switchovers_f(temps_f, cop_at_temps, furnace_usd_per_mmbtu, price_electricity_usd_per_kwh) -> np.ndarray:
+    """For each home (one furnace cost and electricity price each, sharing one COP curve on ``temps_f``), the lowest
+    outdoor temperature [°F] above which the heat pump is always the cheaper heat: the grid's first temperature when
+    it is cheaper everywhere, one step above its last when never."""
+    temps = np.asarray(temps_f, dtype=float)
+    pe = np.asarray(price_electricity_usd_per_kwh, dtype=float)
+    furnace = np.asarray(furnace_usd_per_mmbtu, dtype=float)
+    hp = heat_cost_usd_per_mmbtu_heat_pump(np.asarray(cop_at_temps, dtype=float)[None, :], pe[:, None])
+    dearer = hp > furnace[:, None]
+    last = temps.size - 1 - np.argmax(dearer[:, ::-1], axis=1)
+    above = np.where(last + 1 < temps.size, temps[np.minimum(last + 1, temps.size - 1)],
+                     temps[-1] + (temps[-1] - temps[-2]))
+    return np.where(dearer.any(axis=1), above, temps[0])
+
+
 def economic_switchover_f(temps_f, cop_at_temps, furnace_usd_per_mmbtu: float,
                           price_electricity_usd_per_kwh: float) -> float:
-    """The lowest outdoor temperature [°F] above which the heat pump is always the cheaper heat.
-
-    ``temps_f`` is an ascending grid of temperatures and ``cop_at_temps`` the heat pump's COP there.  Returns the
-    grid's first temperature when the heat pump is cheaper everywhere, and one step above its last when never.
-    """
-    temps = np.asarray(temps_f, dtype=float)
-    hp = heat_cost_usd_per_mmbtu_heat_pump(cop_at_temps, price_electricity_usd_per_kwh)
-    dearer = np.flatnonzero(hp > furnace_usd_per_mmbtu)
-    if dearer.size == 0:
-        return float(temps[0])
-    last = dearer[-1]
-    return float(temps[last + 1]) if last + 1 < temps.size else float(temps[-1] + (temps[-1] - temps[-2]))
+    """:func:`economic_switchovers_f` for one home."""
+    return float(economic_switchovers_f(temps_f, cop_at_temps, [furnace_usd_per_mmbtu],
+                                        [price_electricity_usd_per_kwh])[0])
 
 
 def breakeven_fuel_price_usd_per_unit(hp_non_fuel_usd: float, hp_fuel_units: float, other_non_fuel_usd: float,

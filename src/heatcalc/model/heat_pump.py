@@ -241,26 +241,30 @@ def curve_from_points(points: list[dict], compressor: str) -> HeatPumpCurve:
 FIXED_CAPACITY_SIZING_F = 17.0
 
 
-def sizing_temperature_f(compressor: str, design_temp_f: float, cutoff_f: float) -> float:
-    """The outdoor temperature [°F] at which a default heat pump must cover the load."""
-    t = max(design_temp_f, cutoff_f)
-    if compressor in ("single_stage", "two_stage"):
-        t = max(t, FIXED_CAPACITY_SIZING_F)
-    return t
+def sizing_temperature_f(compressor, design_temp_f, cutoff_f):
+    """The outdoor temperature [°F] at which a default heat pump must cover the load: the design temperature or the
+    cutoff, whichever is warmer, and at least 17 °F for a single- or two-stage unit.  Scalars, or arrays of homes
+    (``compressor`` then a sequence of names)."""
+    t = np.maximum(design_temp_f, cutoff_f)
+    fixed = np.isin(np.asarray(compressor, dtype=object), ("single_stage", "two_stage"))
+    t = np.where(fixed, np.maximum(t, FIXED_CAPACITY_SIZING_F), t)
+    return float(t) if np.ndim(t) == 0 else t
+
+
+def nominal_sizes_btu_per_h(capacity_per_btu_h, load_btu_per_h) -> np.ndarray:
+    """For each home, the smallest standard nominal size [Btu/h at 47 °F] whose capacity covers the load, given the
+    unit's capacity per 1 Btu/h of nominal size at the sizing temperature; the largest (10 tons) where none does
+    (backup heat covers the rest)."""
+    sizes = np.array(STANDARD_SIZES_TON) * 12000.0
+    fits = sizes * np.asarray(capacity_per_btu_h, dtype=float)[..., None] >= np.asarray(load_btu_per_h,
+                                                                                         dtype=float)[..., None]
+    return np.where(fits.any(axis=-1), sizes[np.argmax(fits, axis=-1)], sizes[-1])
 
 
 def size_to_load_btu_per_h(curve_per_btu_h: HeatPumpCurve, load_btu_per_h: float, temp_size_f: float) -> float:
-    """The smallest standard nominal size [Btu/h at 47 °F] whose capacity at ``temp_size_f`` covers the load.
-
-    ``curve_per_btu_h`` is the unit's curve for 1 Btu/h of nominal capacity.  When even the largest standard size
-    (10 tons) falls short, the largest is returned and backup heat covers the rest.
-    """
-    per_unit = float(curve_per_btu_h.capacity_max(temp_size_f))
-    for tons in STANDARD_SIZES_TON:
-        nominal = tons * 12000.0
-        if nominal * per_unit >= load_btu_per_h:
-            return nominal
-    return STANDARD_SIZES_TON[-1] * 12000.0
+    """The smallest standard nominal size [Btu/h at 47 °F] whose capacity at ``temp_size_f`` covers the load
+    (:func:`nominal_sizes_btu_per_h` for one unit; ``curve_per_btu_h`` is its curve for 1 Btu/h of nominal size)."""
+    return float(nominal_sizes_btu_per_h(float(curve_per_btu_h.capacity_max(temp_size_f)), load_btu_per_h))
 
 
 def with_capacity_5f(curve: HeatPumpCurve, share_of_47: float) -> HeatPumpCurve:
