@@ -167,6 +167,9 @@ def test_the_table_and_the_sweep_and_si_units(tmp_path):
     path.write_text(json.dumps(stove_home("pellets", prices={"pellets": "320 $/ton"})))
     out = CliRunner().invoke(app, ["compare", str(path)])
     assert "Pellet stove" in out.stdout and "3.3 ton" in out.stdout and "biogenic" in out.stdout
+    doc = json.loads(CliRunner().invoke(app, ["compare", str(path), "--format", "json"]).stdout)
+    doc = doc[0] if isinstance(doc, list) else doc
+    assert doc["inputs"]["systems"]["furnace"]["kind"] == "stove"  # the JSON says what the home has
     si = CliRunner().invoke(app, ["compare", str(path), "--units", "si", "--format", "json"])
     row = json.loads(si.stdout)[0]["rows"][0] if si.stdout.lstrip().startswith("[") else \
         json.loads(si.stdout)["rows"][0]

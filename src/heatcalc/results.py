@@ -521,7 +521,8 @@ def _systems(h) -> dict:
         }
     if h.furnace is not None:
         f = h.furnace
-        out["furnace"] = {"fuel": f.fuel, "afue": f.afue, "blower_kwh_per_mmbtu": f.blower_kwh_per_mmbtu}
+        out["furnace"] = {"kind": f.kind, "fuel": f.fuel, "afue": f.afue,
+                          "blower_kwh_per_mmbtu": f.blower_kwh_per_mmbtu}
     if h.resistance is not None:
         out["electric_resistance"] = {"efficiency": h.resistance.efficiency}
     return out
