@@ -1357,27 +1357,30 @@ def _cooling(b: _Builder, profile: Profile, heating_ua: float, weather: st.Weath
         series, ua, bp = _hourly_series(b, profile, location, weather, base)
         if series is None:
             return None
-    elif cfg.ua is not None:
-        ua = cfg.ua
-    elif cfg.design is not None:
-        indoor = b.given_or_default(cfg.indoor, f"{base}.indoor")
-        if cfg.design.outdoor <= indoor:
-            b.fail(f"{base}.design.outdoor", f"must be above the indoor temperature ({indoor:g} F)")
-            return None
-        ua = cfg.design.load / (cfg.design.outdoor - indoor)
-    elif cfg.annual is not None or cfg.from_bills is not None:
-        if cfg.annual is not None:
-            annual = cfg.annual
-        else:
-            seer2 = b.given_or_default(bills_seer2, f"{base}.from_bills.seer2")
-            annual = cfg.from_bills.amount / 3412.14163 * 1000.0 * seer2  # kWh → Wh × Btu/Wh
-        cdh = load_model.cooling_degree_hours_f_h(weather.bin_temp_f, bp, weather.bin_hours)
-        if cdh <= 0:
-            b.fail(f"{base}.balance_point", "the weather never rises above it; lower the balance point")
-            return None
-        ua = annual / cdh
-    else:
-        ua = heating_ua
+        return Cooling(ua, bp, hp_seer2, ac_seer2, series)
+    from .rules.cooling import cooling_rules  # the rule both routes share
+
+    nan = float("nan")
+
+    def one(value):
+        return np.array([nan if value is None else float(value)])
+
+    indoor = b.given_or_default(cfg.indoor, f"{base}.indoor") if cfg.design is not None and cfg.ua is None else nan
+    seer2 = nan
+    if cfg.from_bills is not None and cfg.ua is None and cfg.design is None and cfg.annual is None:
+        seer2 = b.given_or_default(bills_seer2, f"{base}.from_bills.seer2")
+    r = cooling_rules(ua=one(cfg.ua), design_load=one(cfg.design.load if cfg.design else None),
+                      design_outdoor=one(cfg.design.outdoor if cfg.design else None), indoor=one(indoor),
+                      annual=one(cfg.annual), bills_btu=one(cfg.from_bills.amount if cfg.from_bills else None),
+                      bills_seer2=one(seer2), heating_ua=one(heating_ua),
+                      degree_hours=lambda rows: np.array([load_model.cooling_degree_hours_f_h(
+                          weather.bin_temp_f, bp, weather.bin_hours) for _ in rows]))
+    for _, fld, message in r.problems:
+        b.fail(fld, message)
+    if r.problems:
+        return None
+    ua = float(r.ua[0])
+    if r.method[0] == "heating_ua":
         b.assume(f"{base}.ua", f"{ua:,.0f} Btu/h/F", field_spec(f"{base}.ua").rule)
     return Cooling(ua, bp, hp_seer2, ac_seer2, series)
 
