@@ -174,6 +174,13 @@ FAST_VALUES = {
     "prices.kerosene": st.sampled_from(["", "", "4.5"]),
     "prices.wood": st.sampled_from(["", "", "275"]),
     "ducts.efficiency": st.sampled_from(["", "", "0.8", "75 %", "0.2", "1"]),
+    "cooling_load.annual": st.sampled_from(["", "", "", "20 MMBtu", "-3"]),
+    "cooling_load.ua": st.sampled_from(["", "", "", "400"]),
+    "cooling_load.balance_point": st.sampled_from(["", "", "65", "95"]),
+    "cooling_load.from_bills.amount": st.sampled_from(["", "", "", "3000 kWh"]),
+    "systems.heat_pump.cooling_capacity": st.sampled_from(["", "", "1 ton"]),
+    "systems.air_conditioner": st.sampled_from(["", "", "false"]),
+    "systems.air_conditioner.capacity": st.sampled_from(["", "", "2 ton"]),
     "systems.furnace": st.sampled_from(["", "false", "no", "{}"]),
     "prices.electricity": st.one_of(st.just(""), st.floats(0, 2).map(lambda x: f"{x:.4f}")),
 }
@@ -188,8 +195,9 @@ def test_generated_rows_give_what_the_per_home_route_gives(rows):
 
 def _without_both(row: dict) -> dict:
     """A table has a section's column or its fields' columns, never both."""
-    if row.get("systems.furnace"):
-        return {k: v for k, v in row.items() if not k.startswith("systems.furnace.")}
+    for section in ("systems.furnace", "systems.air_conditioner"):
+        if row.get(section):
+            row = {k: v for k, v in row.items() if not k.startswith(section + ".")}
     return row
 
 
@@ -583,3 +591,53 @@ def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, m
     assert [ch for g in groups for ch in g] == chunks
     monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
     assert [len(g) for g in b._pv_windows(iter(chunks))] == [1] * 5
+
+
+def test_cooled_homes_take_the_fast_route_and_agree():
+    # the cooling season on the fast route (heatcalc.rules.cooling for UA_c; heatcalc.simulate.cooling_energy's
+    # arithmetic on the station's bins): a cooled home's every column equals the per-home route's, with the heat
+    # pump sized for the larger of its loads, air conditioners of given capacity leaving cooling unmet, homes
+    # without one, leaky ducts; a heat pump too small to cool warns, so it goes home by home and says so
+    rng = np.random.default_rng(11)
+    hot = ["722780", "722020", "725300", "725090"]  # Phoenix, Miami, Chicago, Boston
+    rows = []
+    for i in range(200):
+        row = {"location.station": str(rng.choice(hot)), "heating_load.annual": f"{rng.integers(10, 90)} MMBtu",
+               "systems.heat_pump.hspf2": str(rng.choice([7.5, 8.5, 10])),
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "propane"]))}
+        how = i % 6
+        if how == 0:
+            row["cooling_load.annual"] = f"{rng.integers(5, 60)} MMBtu"
+        elif how == 1:
+            row["cooling_load.ua"] = str(rng.integers(200, 900))
+        elif how == 2:
+            row["cooling_load.design.load"] = f"{rng.integers(12, 60)} kBtu/h"
+            row["cooling_load.design.outdoor"] = str(rng.choice([92, 98, 105]))
+            row["cooling_load.indoor"] = str(rng.choice(["", "72"]))
+        elif how == 3:
+            row["cooling_load.from_bills.amount"] = f"{rng.integers(800, 6000)} kWh"
+            row["cooling_load.from_bills.seer2"] = str(rng.choice(["", "11", "14"]))
+        elif how == 4:
+            row["cooling_load.balance_point"] = str(rng.choice([62, 65, 70]))  # the heating UA
+        else:
+            row["cooling_load.annual"] = "30 MMBtu"
+            row["systems.air_conditioner"] = "false"
+        if how != 5:
+            if rng.random() < 0.3:
+                row["systems.air_conditioner.seer2"] = str(rng.choice([13.4, 16]))
+            if rng.random() < 0.3:
+                row["systems.air_conditioner.capacity"] = str(rng.choice(["1.5 ton", "3 ton"]))
+        if rng.random() < 0.2:
+            row["systems.heat_pump.cooling_capacity"] = str(rng.choice(["1 ton", "5 ton"]))
+        if rng.random() < 0.2:
+            row["systems.heat_pump.seer2"] = "18"
+        if rng.random() < 0.3:
+            row["ducts.efficiency"] = "0.8"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    ran = sum(p is None for p in got.problems)
+    assert got.fast > 0.8 * ran > 120  # the cooled homes run on the fast route, save those that warn
+    assert (got.columns["cooling_electricity_kwh"] > 0).sum() > 300
+    assert (got.columns["unmet_cooling_hours"] > 0).any() and (got.columns["meets_load"] == False).any()  # noqa: E712

@@ -24,6 +24,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
     column_values, empty_columns,
 )
+from .results import UNMET_COOLING_SHARE
 from .units import FUELS as FUEL_KEYS  # every fuel a furnace, boiler or stove burns
 from .weather.stations import station_bins, station_hour_bins
 
@@ -45,6 +46,11 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.cycling_degradation",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency", "ducts.efficiency",
+    *(COOLING_FIELDS := ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point",
+                         "cooling_load.design.load", "cooling_load.design.outdoor", "cooling_load.indoor",
+                         "cooling_load.from_bills.amount", "cooling_load.from_bills.seer2")),
+    "systems.heat_pump.seer2", "systems.heat_pump.cooling_capacity",
+    "systems.air_conditioner", "systems.air_conditioner.seer2", "systems.air_conditioner.capacity",
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
     "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
     *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
@@ -111,7 +117,7 @@ class _Parser:
             if text[:1] in "[{":
                 return None
             value = _cell_value(text)
-        if field in SECTIONS:
+        if field in SECTIONS or field == "systems.air_conditioner":
             return False if value is False else None  # only `false` (leave the system out) is for the fast route
         if isinstance(value, (dict, list)):
             return None
@@ -220,7 +226,7 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
                 fast[i] = False
             values[i] = parsed
         out[field] = values
-    for section in SECTIONS:  # `false` and a field inside it (one from --defaults): the per-home route decides
+    for section in SECTIONS + ("systems.air_conditioner",):  # `false` and a field inside it: the per-home route
         inside = [values for field, values in out.items() if field.startswith(section + ".")]
         if section in out and inside:
             for i, value in enumerate(out[section]):
@@ -293,6 +299,7 @@ class _Homes(NamedTuple):
     billing: "_Billing | None" = None  # homes billed hour by hour (a URDB rate or solar), or None for none
     co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
     duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
+    cooling: dict | None = None  # system → (kWh, unmet Btu, unmet hours, load Btu) arrays of the year; None: no cooling
 
 
 class _Billing(NamedTuple):
@@ -433,6 +440,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                           _numbers(values, "base_use.natural_gas", rows, None), billed, non_heating)
     base_kwh, base_therm = base.kwh_per_year, base.therm_per_year
     billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
+    # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
+    # (a rate, solar) or weighed by marginal emission rates goes home by home
+    cool = _cooling_inputs(values, rows, ok, station, ua, duct)
+    ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
     # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
     compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",
                                                                                "air_source"))
@@ -475,7 +486,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     for j in hp:
         k = int(kind[j])
         per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
-    nominal = np.where(np.isnan(capacity), nominal_sizes_btu_per_h(per_unit, need), capacity)
+    sized = nominal_sizes_btu_per_h(per_unit, need)
+    # a heat pump that also cools is sized for the larger of its two loads (ACCA Manual S), as the per-home route
+    raise_to = cool.cooled & np.isnan(cool.hp_capacity) & (sized < cool.design_load)
+    sized = np.where(raise_to, nominal_sizes_btu_per_h(np.ones(rows.size), cool.design_load), sized)
+    nominal = np.where(np.isnan(capacity), sized, capacity)
+    hp_cool_cap = np.where(np.isnan(cool.hp_capacity), nominal, cool.hp_capacity)
+    ok &= ~(cool.cooled & has_hp & (hp_cool_cap < cool.design_load))  # it warns: the per-home route says so
     n_points = max((len(c.temp_f) for c, _ in unit), default=2)
     points = np.zeros((rows.size, 4, n_points))
     hp_group: list = [None] * rows.size
@@ -515,7 +532,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             hourly=billing.hourly[keep], tariff=billing.tariff[keep], rule=billing.rule[keep], pv=billing.pv[keep],
             pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]),
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
-        duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]})
+        duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
+        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep))
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -911,6 +929,127 @@ def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.nda
     return out
 
 
+class _Cool(NamedTuple):
+    """The cooling season of a chunk's fast homes (arrays per home; NaN or False where a home has none)."""
+
+    cooled: np.ndarray
+    ua: np.ndarray
+    bp: np.ndarray
+    design_load: np.ndarray  # at the station's 99th-percentile hour
+    hp_seer2: np.ndarray
+    ac_seer2: np.ndarray  # NaN: no air conditioner
+    hp_capacity: np.ndarray  # given cooling capacity (NaN: the nominal size)
+    ac_capacity: np.ndarray
+    hp_through: np.ndarray
+    ac_through: np.ndarray
+
+
+_HOT: dict = {}  # station → its 99th-percentile hour's temperature
+_COOLING_DH: dict = {}  # (station, balance point) → cooling degree-hours of the year
+
+
+def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.ndarray, heating_ua, duct) -> _Cool:
+    """The cooled homes' UA_c (heatcalc.rules.cooling), SEER2s and capacities; rows the rule or the route cannot
+    take are cleared in ``ok``."""
+    from .model.load import cooling_degree_hours_f_h, cooling_load_btu_per_h
+    from .rules.cooling import cooling_rules
+    from .weather.stations import bins_percentile_f
+
+    num = {f: _numbers(values, f, rows, None) for f in COOLING_FIELDS}
+    given = {f: ~np.isnan(v) for f, v in num.items()}
+    cooled = np.logical_or.reduce([given[f] for f in COOLING_FIELDS])
+    if not cooled.any():  # most tables: nothing to resolve
+        nan = np.full(rows.size, np.nan)
+        return _Cool(cooled, nan, nan, nan, nan, nan, nan, nan, duct.heat_pump, duct.air_conditioner)
+    design = given["cooling_load.design.load"] | given["cooling_load.design.outdoor"]
+    bills = given["cooling_load.from_bills.amount"] | given["cooling_load.from_bills.seer2"]
+    routes = given["cooling_load.ua"].astype(int) + design + given["cooling_load.annual"] + bills
+    ok &= ~cooled | (routes <= 1)  # more than one: the per-home route says which to give
+    ok &= ~design | (given["cooling_load.design.load"] & given["cooling_load.design.outdoor"])
+    ok &= ~bills | given["cooling_load.from_bills.amount"]
+    bp = np.where(given["cooling_load.balance_point"], num["cooling_load.balance_point"],
+                  _default("cooling_load.balance_point"))
+    indoor = np.where(given["cooling_load.indoor"], num["cooling_load.indoor"], _default("cooling_load.indoor"))
+    bills_seer2 = num["cooling_load.from_bills.seer2"]
+    take = cooled & ok
+    memo = _memo(_COOLING_DH)
+
+    def degree_hours(fit):
+        out = np.empty(fit.size)
+        for n, j in enumerate(fit):
+            key = (int(station[j]), float(bp[j]))
+            hit = memo.get(key)
+            if hit is None:
+                b = station_bins(key[0])
+                hit = memo[key] = cooling_degree_hours_f_h(b.temp_f, key[1], b.hours)
+            out[n] = hit
+        return out
+
+    def only(field):
+        return np.where(take, num[field], np.nan)
+
+    r = cooling_rules(ua=only("cooling_load.ua"), design_load=only("cooling_load.design.load"),
+                      design_outdoor=num["cooling_load.design.outdoor"], indoor=indoor,
+                      annual=only("cooling_load.annual"), bills_btu=only("cooling_load.from_bills.amount"),
+                      bills_seer2=np.where(np.isnan(bills_seer2), _default("cooling_load.from_bills.seer2"),
+                                           bills_seer2),
+                      heating_ua=np.where(take, heating_ua, np.nan), degree_hours=degree_hours)
+    ok[[p[0] for p in r.problems]] = False
+    hot = np.full(rows.size, np.nan)
+    for j in np.flatnonzero(take):
+        k = station[j]
+        h = _HOT.get(int(k))
+        if h is None:
+            b = station_bins(int(k))
+            h = _HOT[int(k)] = bins_percentile_f(b.temp_f, b.hours, 99.0)
+        hot[j] = h
+    ac = np.array([v is not False for v in _texts(values, "systems.air_conditioner", rows, True)], dtype=bool)
+    ac_seer2 = _numbers(values, "systems.air_conditioner.seer2", rows, None)
+    ac_seer2 = np.where(np.isnan(ac_seer2), np.where(np.isnan(bills_seer2),
+                                                     _default("systems.air_conditioner.seer2"), bills_seer2), ac_seer2)
+    with np.errstate(invalid="ignore"):
+        design_load = np.where(take, cooling_load_btu_per_h(r.ua, hot, bp), np.nan)
+    return _Cool(take, r.ua, bp, design_load,
+                 _numbers(values, "systems.heat_pump.seer2", rows, _default("systems.heat_pump.seer2")),
+                 np.where(ac, ac_seer2, np.nan), _numbers(values, "systems.heat_pump.cooling_capacity", rows, None),
+                 _numbers(values, "systems.air_conditioner.capacity", rows, np.inf), duct.heat_pump,
+                 duct.air_conditioner)
+
+
+def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep: np.ndarray) -> dict:
+    """Each system's cooling year for the kept homes, as heatcalc.simulate.cooling_energy computes it on the station's
+    bins: what the unit is asked (the load through its ducts), what it delivers (at most its capacity), its kWh at
+    its SEER2 and what is left unmet.  The heat pump cools at its own SEER2; the furnace and resistance homes at the
+    air conditioner's, or not at all."""
+    from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h
+
+    n = keep.size
+    out = {s: tuple(np.zeros(n) for _ in range(4)) for s in ("heat_pump", "furnace", "electric_resistance")}
+    cooled = c.cooled[keep]
+    st_kept = station[keep]
+    for k in np.unique(st_kept[cooled]):
+        at = np.flatnonzero(cooled & (st_kept == k))
+        src = keep[at]
+        b = station_bins(int(k))
+        load = cooling_load_btu_per_h(c.ua[src, None], b.temp_f[None, :], c.bp[src, None])
+        for system, seer2, cap, through in (("heat_pump", c.hp_seer2, hp_capacity, c.hp_through),
+                                            ("furnace", c.ac_seer2, c.ac_capacity, c.ac_through),
+                                            ("electric_resistance", c.ac_seer2, c.ac_capacity, c.ac_through)):
+            has = ~np.isnan(seer2[src])
+            if not has.any():
+                continue
+            asked = load[has] / through[src[has], None]
+            delivered = np.minimum(asked, cap[src[has], None])
+            kwh = cooling_electricity_kwh(delivered, seer2[src[has], None])
+            short = asked - delivered
+            rows_at = at[has]
+            out[system][0][rows_at] = kwh @ b.hours
+            out[system][1][rows_at] = short @ b.hours
+            out[system][2][rows_at] = (short > 1e-6) @ b.hours
+            out[system][3][rows_at] = asked @ b.hours
+    return out
+
+
 _WEIGHTS: dict = {}  # (station, bins used, curve temperatures) -> the interpolation weights, transposed
 
 
@@ -1206,7 +1345,13 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 seasonal = np.where(used > 0, y.heat / used, 0.0)
                 backup_fraction = np.where(y.heat > 0, y.backup / y.heat, 0.0)
             is_hp = system == "heat_pump"
-            cooling_cost = zero * pe
+            cool_kwh, cool_unmet, cool_hours, cool_load = (h.cooling[system][i][pos] for i in range(4)) \
+                if h.cooling is not None else (zero, zero, zero, zero)
+            cooling_cost = cool_kwh * pe
+            cooling_co2 = cool_kwh * ee
+            with np.errstate(divide="ignore", invalid="ignore"):
+                meets = np.where(cool_load > 0, cool_unmet / np.where(cool_load > 0, cool_load, 1.0), 0.0) \
+                    <= UNMET_COOLING_SHARE
             values = {
                 "home": homes[pos], "profile": names[pos], "system": system,
                 "heat_delivered_mmbtu": heat_mmbtu, "electricity_kwh": y.kwh, "fuel": fuel_text,
@@ -1217,15 +1362,16 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "backup_hours": y.backup_hours if is_hp else 0.0, "peak_electric_kw": y.peak_kw,
                 "peak_hour": labels[y.peak_hour], "peak_outdoor_f": y.peak_temp,
                 "balance_point_f": balance if is_hp else np.nan,
-                "cooling_electricity_kwh": 0.0, "cooling_cost_usd": cooling_cost, "cooling_co2_kg": zero * ee,
+                "cooling_electricity_kwh": cool_kwh, "cooling_cost_usd": cooling_cost, "cooling_co2_kg": cooling_co2,
                 "fixed_charges_usd": 0.0, "total_cost_usd": cost + cooling_cost + 0.0,
-                "total_co2_kg": co2 + zero * ee,
-                "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": 0.0, "unmet_cooling_hours": 0.0,
-                "meets_load": True,  # strips without limits, no cooling: this route's homes leave nothing unmet
-                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe,
+                "total_co2_kg": co2 + cooling_co2,
+                "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": cool_unmet / 1e6,
+                "unmet_cooling_hours": cool_hours,
+                "meets_load": meets,  # strips without limits: only cooling can be left unmet on this route
+                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost,
                 "fuel_bill_usd": fuel_units * pf + gas_base,
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
-                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe,
+                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost,
             }
             if bills is not None:
                 _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)

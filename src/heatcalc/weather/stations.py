@@ -128,12 +128,18 @@ class Weather(NamedTuple):
 def percentile_f(weather: Weather, q: float) -> float:
     """``np.percentile(weather.temp_f, q)`` (linear interpolation) read from the sorted temperature bins, without
     sorting the year's hours again."""
-    n = int(weather.bin_hours.sum())
+    return bins_percentile_f(weather.bin_temp_f, weather.bin_hours, q)
+
+
+def bins_percentile_f(bin_temp_f: np.ndarray, bin_hours: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile (linear interpolation, as ``np.percentile``) of the hours that ascending temperature
+    bins hold."""
+    n = int(bin_hours.sum())
     pos = q / 100.0 * (n - 1)
     below = int(math.floor(pos))
-    ends = np.cumsum(weather.bin_hours)  # the sorted hours [ends[i-1], ends[i]) are at bin i's temperature
+    ends = np.cumsum(bin_hours)  # the sorted hours [ends[i-1], ends[i]) are at bin i's temperature
     lo, hi = np.searchsorted(ends, [below, min(below + 1, n - 1)], side="right")
-    a, b = float(weather.bin_temp_f[lo]), float(weather.bin_temp_f[hi])
+    a, b = float(bin_temp_f[lo]), float(bin_temp_f[hi])
     return a + (b - a) * (pos - below)
 
 
