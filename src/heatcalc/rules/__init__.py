@@ -6,8 +6,9 @@ homes that ask) and the problems it found, each with its row and field.  :mod:`h
 home and records its assumptions and problems; :mod:`heatcalc.columnar` calls it for a chunk and sends the rows with
 problems home by home, where the same rule says what is wrong.
 
-Topics moved here so far: where the home is (:mod:`heatcalc.rules.location`), the heat the home needs (:mod:`heatcalc.rules.load`), the cooling season
-(:mod:`heatcalc.rules.cooling`), the fuel-burning system
-(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`), emission factors (:mod:`heatcalc.rules.emissions`), ducts
-(:mod:`heatcalc.rules.ducts`) and the rest of the home's use (:mod:`heatcalc.rules.base_use`).
+Topics moved here so far: where the home is (:mod:`heatcalc.rules.location`), the heat the home needs
+(:mod:`heatcalc.rules.load`), the cooling season (:mod:`heatcalc.rules.cooling`), the fuel-burning system
+(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`), emission factors
+(:mod:`heatcalc.rules.emissions`), ducts (:mod:`heatcalc.rules.ducts`) and the rest of the home's use
+(:mod:`heatcalc.rules.base_use`).
 """
