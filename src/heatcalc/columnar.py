@@ -377,15 +377,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok &= ~has_design | (~np.isnan(design_load) & ~np.isnan(design_outdoor))
 
     def degree_hours_of(fit):
-        out = np.empty(fit.size)
-        for n, j in enumerate(fit):
-            key = (int(station[j]), float(bp[j]))
-            hit = degree_hours.get(key)
-            if hit is None:
-                bins = station_bins(key[0])
-                hit = degree_hours[key] = degree_hours_f_h(bins.temp_f, key[1], bins.hours)
-            out[n] = hit
-        return out
+        return _station_degree_hours(fit, station, bp, degree_hours, degree_hours_f_h)
 
     fits = heat_loss_rules(ua=np.where(ok, ua_given, np.nan), design_load=np.where(ok, design_load, np.nan),
                            design_outdoor=design_outdoor, indoor=indoor, includes_ducts=np.zeros(rows.size, bool),
@@ -929,6 +921,20 @@ def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.nda
     return out
 
 
+def _station_degree_hours(fit: np.ndarray, station: np.ndarray, bp: np.ndarray, memo: dict, of) -> np.ndarray:
+    """Rows ``fit``'s degree-hours ``of(bins' temperatures, balance point, bins' hours)`` on their station's bins,
+    memoised by station and balance point (a table's homes share a few of each)."""
+    out = np.empty(fit.size)
+    for n, j in enumerate(fit):
+        key = (int(station[j]), float(bp[j]))
+        hit = memo.get(key)
+        if hit is None:
+            b = station_bins(key[0])
+            hit = memo[key] = of(b.temp_f, key[1], b.hours)
+        out[n] = hit
+    return out
+
+
 class _Cool(NamedTuple):
     """The cooling season of a chunk's fast homes (arrays per home; NaN or False where a home has none)."""
 
@@ -975,15 +981,7 @@ def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.
     memo = _memo(_COOLING_DH)
 
     def degree_hours(fit):
-        out = np.empty(fit.size)
-        for n, j in enumerate(fit):
-            key = (int(station[j]), float(bp[j]))
-            hit = memo.get(key)
-            if hit is None:
-                b = station_bins(key[0])
-                hit = memo[key] = cooling_degree_hours_f_h(b.temp_f, key[1], b.hours)
-            out[n] = hit
-        return out
+        return _station_degree_hours(fit, station, bp, memo, cooling_degree_hours_f_h)
 
     def only(field):
         return np.where(take, num[field], np.nan)
