@@ -27,7 +27,6 @@ def cooling_rules(*, ua, design_load, design_outdoor, indoor, annual, bills_btu,
     """Each cooled home's UA_c from what it gives (NaN where not given; the declared defaults filled in):
     ``bills_btu`` a summer's cooling electricity [Btu], ``bills_seer2`` the SEER2 it was used at,
     ``degree_hours(rows)`` the rows' cooling degree-hours above their balance points on their weather."""
-    n = np.asarray(ua).size
     given = ~np.isnan(ua)
     design = ~given & ~np.isnan(design_load)
     year = ~given & ~design & ~np.isnan(annual)
