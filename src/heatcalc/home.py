@@ -30,7 +30,6 @@ from .weather import stations as st
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NO_CUTOFF_F = -100.0  # colder than any weather: the compressor never locks out
-PRICE_KEYS = ("electricity",) + CORE_FUELS  # always priced; the other fuels when the home burns or names them
 # Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
 # farther than this from all of them is not in the US and would silently get a distant climate.
 MAX_STATION_KM = 200.0
@@ -166,11 +165,7 @@ class Home(NamedTuple):
 def fuels_in_play(profile: Profile, overrides: dict | None = None) -> tuple:
     """The fuels a home's prices and emission factors cover: the three with state prices always, and any other the
     home burns (its furnace's, or its bills'), or whose price or factor it gives."""
-    cfg = profile.systems.furnace
-    billed = _bills_fuel(profile)
-    named = {billed, cfg.fuel if cfg is not None else None}
-    if cfg is not None and cfg.fuel is None and billed in FUELS:
-        named.add(billed)
+    named = {_bills_fuel(profile), _burned_fuel(profile)}
     named |= {k for k in FUELS if getattr(profile.prices, k) is not None or getattr(profile.emissions, k) is not None}
     named |= set(overrides or ())
     return CORE_FUELS + tuple(f for f in FUELS if f not in CORE_FUELS and f in named)
@@ -178,11 +173,12 @@ def fuels_in_play(profile: Profile, overrides: dict | None = None) -> tuple:
 
 def _burned_fuel(profile: Profile) -> str | None:
     """The fuel the profile's furnace (boiler, stove) burns, as :func:`_furnace` resolves it; None without one."""
+    from .rules.furnace import default_fuel
+
     cfg = profile.systems.furnace
     if cfg is None:
         return None
-    billed = _bills_fuel(profile)
-    return cfg.fuel or (billed if billed in FUELS else "natural_gas")
+    return cfg.fuel or default_fuel(_bills_fuel(profile))
 
 
 class _Builder:
@@ -294,7 +290,7 @@ def _location(b: _Builder, profile: Profile):
 
     loc = profile.location
     state = loc.state.upper() if loc.state is not None else None
-    if loc.lat is None and loc.weather_file is None or state is not None:
+    if (loc.lat is None and loc.weather_file is None) or state is not None:  # the rule checks a state beside them
         [place], problems = place_rules([loc.station], [loc.zip], [state])
         for _, fld, message in problems:
             b.fail(fld, message)

@@ -75,6 +75,11 @@ def _blower_words(kind: str, fuel: str, kwh: float) -> str:
     return "a wood or coal stove burns by natural draft: no electricity"
 
 
+def default_fuel(billed: str | None) -> str:
+    """The fuel a furnace burns when the profile does not say: the billed fuel if it is one, else natural gas."""
+    return billed if billed in FUELS else "natural_gas"
+
+
 def furnace_rules(present, kind, fuel, afue, blower, billed, bill_eff) -> FurnaceRules:
     """Resolve ``systems.furnace`` for every home.
 
@@ -97,7 +102,7 @@ def furnace_rules(present, kind, fuel, afue, blower, billed, bill_eff) -> Furnac
             continue
         f, k = fuel[i], kind[i] or "furnace"
         if f is None:
-            f = billed[i] if billed[i] in FUELS else "natural_gas"
+            f = default_fuel(billed[i])
             fuel_src[i] = "the billed fuel" if billed[i] == f else "natural gas, the most common furnace fuel"
         out_fuel[i], out_kind[i] = f, k
         if k in ("stove", "insert") and f not in STOVE_FUELS:
