@@ -395,7 +395,70 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     if size is not None and not (1 <= size <= 20):
         raise HeatcalcError(f"--household-size: the number of people, 1 to 20, got {size!r}")
     on = on or dt.date.today()
-    household = Household(zcta, income_usd, size, owner, utility)
+    wanted = frozenset(items) if items else frozenset(HEAT_PUMP_ITEMS) | frozenset(RELATED_ITEMS)
+    place = _offers_at(zcta, bool(owner), utility, on, wanted, where, include_unlaunched, purchase or Purchase())
+    # the household's part: income limits, then the offers the purchase rules out (in the data's order, so the
+    # notes read as the offers do)
+    notes = list(place.notes)
+    candidates = []
+    for entry in place.entries:
+        if isinstance(entry, str):
+            notes.append(entry)
+            continue
+        x, program_name, authority, authority_type, description, condition, excluded = entry
+        limit, status = None, "no limit"
+        if x.get("low_income"):
+            limit, why = _income_limit_of_size(x["low_income"], size, zcta, place.county_fips)
+            if limit is None:
+                status = why
+            elif income_usd is None:
+                status = "give the household's income"
+            elif income_usd <= limit:
+                status = "qualifies"
+            else:
+                continue  # over the limit: it does not apply
+        if excluded:
+            notes.append(excluded)
+            continue
+        amount = x["amount"]
+        candidates.append(Incentive(
+            x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
+            dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
+            str(x.get("start_date", "")), str(x.get("end_date", "")), description, x.get("url", ""), condition,
+            _caveat(x)))
+    state = place.state
+    if place.state_code == "MA":
+        candidates = _mass_save_rule(candidates, place.authority_of, notes)
+    rows = _stack(candidates, state, notes)
+    utilities = state["utilities"]
+    electric, gas = place.electric, place.gas
+    return Finding(_data()["snapshot"], zcta, place.state_code, utilities[electric]["name"] if electric else None,
+                   place.others, utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes),
+                   place.how)
+
+
+class _Place(NamedTuple):
+    """What :func:`find` answers the same for every household at a ZIP (its utilities, the offers whose place,
+    dates and purchase fit, the notes of those left out), before income limits and stacking."""
+
+    state_code: str
+    state: dict
+    electric: str | None
+    others: tuple
+    gas: str | None
+    how: str
+    county_fips: tuple
+    notes: tuple  # what is left out whoever the household is
+    entries: tuple  # in the data's order: a note (str), or (offer, program, authority, its type, description,
+    #                 condition, the note when the purchase rules it out)
+    authority_of: dict  # offer id -> its authority's key
+
+
+@lru_cache(maxsize=4096)
+def _offers_at(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted: frozenset, where: str,
+               include_unlaunched: bool, purchase: Purchase) -> _Place:
+    """The part of :func:`find` that does not depend on income or household size, once per ZIP, utility, date and
+    purchase: a table of a thousand homes in one ZIP reads its places and offers once."""
     geos = _geographies_of(zcta)
     state_code = _state_of(zcta)
     if not geos or state_code is None:
@@ -413,11 +476,12 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     if utility is None:
         electric, others, how = _utility_of_zip(state, zcta, "utility")
         gas = _utility_of_zip(state, zcta, "gas_utility")[0]
+    notes = []
     if not electric:
         why = how or f"the data names no utility for {zcta}"
         others = others or tuple(state_utilities(state_code))
-        notes = [f"utility programs are not included ({why}): give the household's electric utility "
-                 f"({'--utility NAME' if where == '--zip' else 'household.utility'})"]
+        notes.append(f"utility programs are not included ({why}): give the household's electric utility "
+                     f"({'--utility NAME' if where == '--zip' else 'household.utility'})")
     counties = sorted(((share, gid) for gid, share in geos if info.get(str(gid), [""])[0] == "county"), reverse=True)
     county_fips = tuple(dict.fromkeys(info[str(gid)][3] for _, gid in counties))  # every county the ZIP touches
     # the places the home is in (its state, its utilities' territories, the county and the custom areas holding most
@@ -431,11 +495,8 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     touched = {gid: info[str(gid)][1] for gid, share in geos
                if info.get(str(gid), [""])[0] in ("county", "custom") and gid not in home_geos}
     near = home_geos | set(touched)
-    purchase = purchase or Purchase()
     authority_of: dict = {}
-    wanted = set(items) if items else set(HEAT_PUMP_ITEMS) | set(RELATED_ITEMS)
-    notes = [] if electric else notes
-    candidates = []
+    entries: list = []
     served = state_code in LAUNCHED_STATES
     if not served and not include_unlaunched and state["incentives"]:
         notes.append(f"{state_code}'s state and utility offers are left out: Rewiring America does not yet serve "
@@ -450,8 +511,8 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
             authority, authority_type, program_name = "Federal government", "federal", x["program"]
             if state_code == "MA" and list(x["items"]) == ["energy_audit"]:
                 # as Rewiring America's API rules: Massachusetts households get their assessment free (Mass Save)
-                notes.append(f"{x['id']} ({program_name}): not in Massachusetts, where Mass Save's home energy "
-                             "assessment is free")
+                entries.append(f"{x['id']} ({program_name}): not in Massachusetts, where Mass Save's home energy "
+                               "assessment is free")
                 continue
         else:
             program = state["programs"].get(x["program"])
@@ -472,43 +533,30 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
             if not members & home_geos:
                 places += [touched[g] for g in members & set(touched)]
         if not in_effect(x, on):
-            notes.append(f"{x['id']} ({program_name}): not in effect on {on.isoformat()} "
-                         f"({x.get('start_date', '…')} to {x.get('end_date', '…')})")
+            entries.append(f"{x['id']} ({program_name}): not in effect on {on.isoformat()} "
+                           f"({x.get('start_date', '…')} to {x.get('end_date', '…')})")
             continue
         if x.get("paused"):
-            notes.append(f"{x['id']} ({program_name}): paused")
+            entries.append(f"{x['id']} ({program_name}): paused")
             continue
-        limit, status = None, "no limit"
-        if x.get("low_income"):
-            limit, why = _income_limit(x["low_income"], household, zcta, county_fips)
-            if limit is None:
-                status = why
-            elif income_usd is None:
-                status = "give the household's income"
-            elif income_usd <= limit:
-                status = "qualifies"
-            else:
-                continue  # over the limit: it does not apply
         verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
-        if verdict == "excluded":
-            notes.append(f"{x['id']} ({program_name}): not for this purchase: it is for when {'; '.join(needs)}")
-            continue
+        excluded = (f"{x['id']} ({program_name}): not for this purchase: it is for when {'; '.join(needs)}"
+                    if verdict == "excluded" else "")
         condition = "; ".join(filter(None, [
             f"may apply: only in {', '.join(sorted(set(places)))}" if places else "",
             f"also possible if {'; '.join(needs)}" if verdict == "possible" else ""]))
-        amount = x["amount"]
-        candidates.append(Incentive(
-            x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
-            dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
-            str(x.get("start_date", "")), str(x.get("end_date", "")),
-            ("[not yet served by Rewiring America] " if scope != "federal" and not served else "")
-            + x.get("description", ""), x.get("url", ""), condition, _caveat(x)))
-    if state_code == "MA":
-        candidates = _mass_save_rule(candidates, authority_of, notes)
-    rows = _stack(candidates, state, notes)
-    utilities = state["utilities"]
-    return Finding(data["snapshot"], zcta, state_code, utilities[electric]["name"] if electric else None, others,
-                   utilities[gas]["name"] if gas else None, on.isoformat(), tuple(rows), tuple(notes), how)
+        description = ("[not yet served by Rewiring America] " if scope != "federal" and not served else "") \
+            + x.get("description", "")
+        entries.append((x, program_name, authority, authority_type, description, condition, excluded))
+    return _Place(state_code, state, electric, others, gas, how, county_fips, tuple(notes), tuple(entries),
+                  authority_of)
+
+
+@lru_cache(maxsize=65536)
+def _income_limit_of_size(key: str, size: int | None, zcta: str, county_fips) -> tuple:
+    """:func:`_income_limit` for a household of ``size`` (all it reads of the household), once per rule, size and
+    place."""
+    return _income_limit(key, Household(zcta, None, size, True, None), zcta, county_fips)
 
 
 WHOLE_COST_CAVEAT = ("covers the whole cost for those who qualify: an energy assessment usually comes first, income "
