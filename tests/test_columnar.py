@@ -44,6 +44,8 @@ def assert_same_blocks(got: c.Block, want: c.Block) -> None:
     assert got.homes == want.homes
     differ = [(h, g, w) for h, g, w in zip(got.homes, got.problems, want.problems) if g != w]
     assert not differ, differ[:3]
+    differ = [(h, g, w) for h, g, w in zip(got.homes, got.warnings, want.warnings) if tuple(g) != tuple(w)]
+    assert not differ, differ[:3]  # the same warnings, whichever route ran the home
     assert got.counts.tolist() == want.counts.tolist()
     for name in c.OUT_COLUMNS:
         a, w = got.columns[name], want.columns[name]
@@ -183,6 +185,10 @@ FAST_VALUES = {
     "systems.air_conditioner.capacity": st.sampled_from(["", "", "2 ton"]),
     "systems.furnace": st.sampled_from(["", "false", "no", "{}"]),
     "prices.electricity": st.one_of(st.just(""), st.floats(0, 2).map(lambda x: f"{x:.4f}")),
+    "economics.current": st.sampled_from(["", "", "", "furnace", "heat_pump", "electric_resistance"]),
+    "economics.replace_current": st.sampled_from(["", "true"]),
+    "economics.installed_cost.heat_pump": st.sampled_from(["", "", "14000", "-1"]),
+    "economics.lifetime": st.sampled_from(["", "", "10", "22.5"]),
 }
 
 
@@ -641,3 +647,96 @@ def test_cooled_homes_take_the_fast_route_and_agree():
     assert got.fast > 0.8 * ran > 120  # the cooled homes run on the fast route, save those that warn
     assert (got.columns["cooling_electricity_kwh"] > 0).sum() > 300
     assert (got.columns["unmet_cooling_hours"] > 0).any() and (got.columns["meets_load"] == False).any()  # noqa: E712
+
+
+ECONOMICS_VALUES = {
+    "location.zip": st.sampled_from(["02134", "60614", "80205", "99501", "73301", "04401", "85004", "33101", "00000",
+                                     "01002", "10001", "97201", ""]),
+    "heating_load.annual": st.sampled_from(["", "25 MMBtu", "60 MMBtu", "60 MMBtu", "110 MMBtu"]),
+    "heating_load.from_bills.fuel": st.sampled_from(["natural_gas", "electricity", "heating_oil"]),
+    "systems.heat_pump.hspf2": st.sampled_from(["", "7.8", "9.5"]),
+    "systems.heat_pump.backup": st.sampled_from(["", "furnace"]),
+    "systems.heat_pump.capacity": st.sampled_from(["", "", "3 ton"]),
+    "systems.furnace.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "wood"]),
+    "systems.furnace.kind": st.sampled_from(["", "", "boiler", "stove"]),
+    "systems.electric_resistance": st.sampled_from(["", "", "false"]),
+    "cooling_load.annual": st.sampled_from(["", "", "15 MMBtu"]),
+    "systems.air_conditioner": st.sampled_from(["", "", "false"]),
+    "ducts.efficiency": st.sampled_from(["", "", "0.8"]),
+    "economics.current": st.sampled_from(["", "furnace", "heat_pump", "electric_resistance"]),
+    "economics.replace_current": st.sampled_from(["", "false", "true"]),
+    "economics.lifetime": st.sampled_from(["", "12", "20.5"]),
+    "economics.discount_rate": st.sampled_from(["", "0.03", "7 %"]),
+    "economics.gas_disconnect": st.sampled_from(["", "true"]),
+    "economics.install_date": st.sampled_from(["", "2025-06-01", "2023-01-01"]),
+    "economics.escalation.electricity": st.sampled_from(["", "0.02"]),
+    "economics.escalation.natural_gas": st.sampled_from(["", "-0.01"]),
+    "economics.installed_cost.heat_pump": st.sampled_from(["", "", "15000"]),
+    "economics.installed_cost.furnace": st.sampled_from(["", "", "6000"]),
+    "economics.installed_cost.air_conditioner": st.sampled_from(["", "", "5500"]),
+    "economics.incentives.auto": st.sampled_from(["", "true", "true", "false"]),
+    "economics.incentives.programs": st.sampled_from(["", "", "", "IRA-25C-HP", "nope-1"]),
+    "economics.incentives.heat_pump": st.sampled_from(["", "", "2000"]),
+    "economics.incentives.air_conditioner": st.sampled_from(["", "", "300"]),
+    "household.income": st.sampled_from(["", "35k", "90k", "250k"]),
+    "household.size": st.sampled_from(["", "1", "4", "2.5"]),
+    "household.owner": st.sampled_from(["", "true", "false"]),
+    "household.utility": st.sampled_from(["", "", "", "Eversource", "Nowhere Power"]),
+    "household.home_type": st.sampled_from(["", "", "single_family", "manufactured"]),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(ECONOMICS_VALUES), min_size=1, max_size=10))
+def test_generated_economics_rows_give_what_the_per_home_route_gives(rows):
+    # economics and incentives on the fast route (heatcalc.rules.economics, the rules the per-home route calls):
+    # every column, problem and warning as the per-home route's
+    rows = [_one_load(_without_both(r)) for r in rows]
+    chunk = chunk_of(rows)
+    assert_same_blocks(c.run_chunk(chunk), per_home_block(chunk))
+
+
+def _one_load(row: dict) -> dict:
+    """The heat needed as a year's heat, or else a year of bills (of a fuel, in its units), as a home gives it."""
+    fuel = row.pop("heating_load.from_bills.fuel")
+    if not row.get("heating_load.annual"):
+        row["heating_load.from_bills.fuel"] = fuel
+        row["heating_load.from_bills.amount"] = {"natural_gas": "800", "electricity": "14000",
+                                                 "heating_oil": "600"}[fuel]
+    return row
+
+
+def test_rich_homes_take_the_fast_route_and_agree():
+    # issue 32's rich homes (cooling, ducts, an air conditioner, economics, automatic incentives): they run on the
+    # fast route, every column, problem and warning as the per-home route's (installed costs by size and state,
+    # incentives by ZIP, income and household size, payback and NPV ranges)
+    rng = np.random.default_rng(21)
+    zips = ["02134", "60614", "80205", "99501", "04401", "85004", "33101", "10001", "97201", "55401", "30303",
+            "48201", "19103", "78701", "96815"]
+    rows = []
+    for i in range(160):
+        row = {"location.zip": str(rng.choice(zips)), "heating_load.annual": f"{rng.integers(20, 90)} MMBtu",
+               "systems.heat_pump.hspf2": str(rng.choice([7.5, 8.5, 10])),
+               "systems.heat_pump.compressor": str(rng.choice(["single_stage", "variable_speed"])),
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "propane", "heating_oil"])),
+               "cooling_load.annual": f"{rng.integers(5, 40)} MMBtu",
+               "ducts.efficiency": str(rng.choice([0.75, 0.8, 0.9])),
+               "systems.air_conditioner.seer2": str(rng.choice([13.4, 16])),
+               "economics.current": str(rng.choice(["furnace", "furnace", "electric_resistance"])),
+               "economics.incentives.auto": "true",
+               "household.income": f"{rng.integers(30, 200)}k", "household.size": str(rng.integers(1, 7))}
+        if i % 4 == 0:
+            row["economics.replace_current"] = "true"
+        if i % 5 == 0:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 7 == 0:
+            row["economics.gas_disconnect"] = "true"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    ran = sum(p is None for p in got.problems)
+    assert got.fast > 0.8 * ran > 100
+    assert np.isfinite(got.columns["npv_vs_current_low_usd"]).sum() > 150
+    assert (got.columns["incentives_usd"] > 0).sum() > 50
+    assert any(got.warnings)

@@ -59,6 +59,15 @@ FAST_FIELDS = frozenset({
                        "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr",
                        "solar.net_metering", "solar.net_metering_credit",
                        "solar.export_rate")),
+    *(ECONOMICS_FIELDS := (
+        "economics.current", "economics.replace_current", "economics.lifetime", "economics.discount_rate",
+        "economics.gas_disconnect", "economics.install_date",
+        *(f"economics.escalation.{k}" for k in ("electricity",) + FUEL_KEYS),
+        *(f"economics.installed_cost.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")),
+        "economics.incentives.auto", "economics.incentives.programs",
+        *(f"economics.incentives.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")))),
+    *(HOUSEHOLD_FIELDS := ("household.income", "household.size", "household.owner", "household.utility",
+                           "household.home_type")),
 })
 #: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
 #: station's temperature bins (a home's load, and so every system's hour, depends on the hour's temperature only)
@@ -300,6 +309,17 @@ class _Homes(NamedTuple):
     co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
     duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
     cooling: dict | None = None  # system → (kWh, unmet Btu, unmet hours, load Btu) arrays of the year; None: no cooling
+    economics: "_Economics | None" = None  # homes with an economics section, or None for none
+    warnings: list | None = None  # per home: what its inputs warn of (a tuple of "field: message"), or None: none
+
+
+class _Economics(NamedTuple):
+    """The homes with an economics section: which, what they buy (heatcalc.rules.economics.Purchased, one entry
+    per such home) and whether they leave gas."""
+
+    homes: np.ndarray  # positions among the fast homes
+    bought: object  # rules.economics.Purchased
+    gas_disconnect: np.ndarray  # bool per fast home
 
 
 class _Billing(NamedTuple):
@@ -485,6 +505,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     nominal = np.where(np.isnan(capacity), sized, capacity)
     hp_cool_cap = np.where(np.isnan(cool.hp_capacity), nominal, cool.hp_capacity)
     ok &= ~(cool.cooled & has_hp & (hp_cool_cap < cool.design_load))  # it warns: the per-home route says so
+    # economics and incentives, by the rules the per-home route uses (heatcalc.rules.economics); a home billed hour
+    # by hour with them, or one the rules find a problem in, goes home by home
+    econ = _economics_inputs(values, rows, ok, billed, present, furnace, nominal, hspf2,
+                             heat_load_btu_per_h(ua, design, bp), price_state, cool, billing)
     n_points = max((len(c.temp_f) for c, _ in unit), default=2)
     points = np.zeros((rows.size, 4, n_points))
     hp_group: list = [None] * rows.size
@@ -525,7 +549,144 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]),
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
-        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep))
+        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
+        economics=_economics_of(econ, keep), warnings=None if econ is None else [econ[3][j] for j in pick])
+
+
+def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: list, present: dict, furnace,
+                      nominal: np.ndarray, hspf2: np.ndarray, design_load: np.ndarray, price_state: list, cool,
+                      billing) -> tuple | None:
+    """The economics section of the rows that give one, by the rules the per-home route uses
+    (:mod:`heatcalc.rules.economics`): (which rows have one, per row its :class:`Purchased` of one entry or None,
+    whether it leaves gas, its warnings).  Rows the rules find a problem in, or billed hour by hour, are cleared in
+    ``ok``."""
+    import datetime as dt
+
+    from .rules import economics as e
+
+    given = [values.get(f) for f in ECONOMICS_FIELDS if values.get(f) is not None]
+    if not given:
+        return None
+    has = np.array([any(v[i] is not None for v in given) for i in rows], dtype=bool)
+    if billing is not None:
+        ok &= ~(has & billing.hourly)  # their costs are the bills' (heatcalc.simulate.system_ledger): home by home
+    n = rows.size
+    bought: list = [None] * n
+    disconnect = np.zeros(n, dtype=bool)
+    warnings: list = [()] * n
+    text = {f: _texts(values, f, rows) for f in ECONOMICS_FIELDS + HOUSEHOLD_FIELDS + ("location.zip",)}
+    default = {f: _default(f) for f in ("economics.replace_current", "economics.lifetime", "economics.discount_rate",
+                                        "economics.gas_disconnect")}
+    cooled_ac = cool.cooled & ~np.isnan(cool.ac_seer2)
+    today = dt.date.today()
+    # what the offers read of the heat pump and furnace is what the profile gives (rules.economics.purchase)
+    fuel_given = _texts(values, "systems.furnace.fuel", rows)
+    backup_given = _texts(values, "systems.heat_pump.backup", rows)
+    for j in np.flatnonzero(has & ok):
+        def get(field, fallback=None):
+            v = text[field][j]
+            return fallback if v is None else v
+
+        current = e.current_system(get("economics.current"), billed[j])
+        systems = {s.rsplit(".", 1)[1]: bool(present[s][j]) for s in SECTIONS}
+        if current is None or not systems.get(current):
+            ok[j] = False
+            continue
+        replace = bool(get("economics.replace_current", default["economics.replace_current"]))
+        wanted, _ = e.purchases(systems, current, replace, bool(cooled_ac[j]))
+        costs: dict = {}
+        for system in wanted:
+            quote = get(f"economics.installed_cost.{system}")
+            if quote is not None:
+                costs[system] = (quote, quote, quote)
+                continue
+            kw: dict = {}
+            if system == "heat_pump":
+                kw = {"nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j])}
+            elif system == "furnace":
+                kw = {"furnace_kind": furnace.kind[j], "furnace_fuel": furnace.fuel[j],
+                      "design_load_btu_per_h": float(design_load[j])}
+            cost, problem = e.default_installed_cost(system, price_state[j], **kw)
+            if problem:
+                break
+            costs[system] = (cost.typical_usd, cost.low_usd, cost.high_usd)
+        else:
+            problem = None
+        if problem:
+            ok[j] = False
+            continue
+        costs.setdefault(current, (0.0, 0.0, 0.0))
+        incentives = {k: get(f"economics.incentives.{k}") for k in e.PURCHASES}
+        incentives = {k: v for k, v in incentives.items() if v is not None}
+        ranges: dict = {}
+        programs = get("economics.incentives.programs")
+        if (get("economics.incentives.auto") or programs) and "heat_pump" in costs and systems["heat_pump"]:
+            found = e.household_incentives(
+                get("location.zip"), get("household.income"), get("household.size"), get("household.owner"),
+                get("household.utility"), get("economics.install_date", today), programs,
+                e.purchase(None, None, get("economics.current"), fuel_given[j] if systems["furnace"] else None,
+                           billed[j], backup_given[j], None, get("household.home_type")),
+                costs["heat_pump"][0], float(nominal[j]))
+            if found.problems:
+                ok[j] = False
+                continue
+            warnings[j] = tuple(f"{f}: {m}" for f, m in found.warnings)
+            if "heat_pump" not in incentives:
+                incentives["heat_pump"] = found.applied.usd
+                ranges["heat_pump"] = (found.applied.low_usd, found.applied.high_usd)
+        lifetime = float(get("economics.lifetime", default["economics.lifetime"]))
+        rate = float(get("economics.discount_rate", default["economics.discount_rate"]))
+        fuel = furnace.fuel[j] if systems["furnace"] else None
+        energies = ("electricity",) + ((fuel,) if fuel else ())
+        trend = e.escalation_rates(price_state[j], energies,
+                                   {k: get(f"economics.escalation.{k}") for k in energies})
+        bought[j] = (current, replace, "air_conditioner" in costs, costs, incentives, ranges,
+                     {k: _present_value(rate, v, lifetime) for k, v in trend.items()})
+        disconnect[j] = bool(get("economics.gas_disconnect", default["economics.gas_disconnect"]))
+    return has, bought, disconnect, warnings
+
+
+_PV_FACTORS: dict = {}  # (discount rate, escalation, years) -> present value factor
+
+
+def _present_value(rate: float, escalation: float, years: float) -> float:
+    from .money import present_value_factor
+
+    key = (rate, escalation, years)
+    hit = _PV_FACTORS.get(key)
+    if hit is None:
+        hit = _memo(_PV_FACTORS)[key] = present_value_factor(rate, escalation, years)
+    return hit
+
+
+def _economics_of(econ: tuple | None, keep: np.ndarray) -> _Economics | None:
+    """The kept homes' economics as arrays (:class:`heatcalc.rules.economics.Purchased`), or None for none."""
+    from .rules.economics import PURCHASES, Purchased
+
+    if econ is None:
+        return None
+    has, bought, disconnect, _ = econ
+    homes = np.flatnonzero(has[keep])
+    if homes.size == 0:
+        return None
+    picked = [bought[j] for j in keep[homes]]
+    m = len(picked)
+
+    def table(k: int, key: str) -> np.ndarray:
+        return np.array([b[3].get(key, (0.0, 0.0, 0.0))[k] for b in picked], dtype=float)
+
+    energies = sorted({x for b in picked for x in b[6]}, key=lambda x: x != "electricity")
+    p = Purchased(
+        current=np.array([b[0] for b in picked], dtype=object), replace=np.array([b[1] for b in picked], dtype=bool),
+        bundles_ac=np.array([b[2] for b in picked], dtype=bool),
+        typical={k: table(0, k) for k in PURCHASES}, low={k: table(1, k) for k in PURCHASES},
+        high={k: table(2, k) for k in PURCHASES},
+        incentives={k: np.array([b[4].get(k, 0.0) for b in picked], dtype=float) for k in PURCHASES},
+        incentive_low={"heat_pump": np.array([b[5].get("heat_pump", (np.nan, np.nan))[0] for b in picked])},
+        incentive_high={"heat_pump": np.array([b[5].get("heat_pump", (np.nan, np.nan))[1] for b in picked])},
+        pv_factor={x: np.array([b[6].get(x, 0.0) for b in picked], dtype=float) for x in energies})
+    assert p.current.size == m
+    return _Economics(homes, p, disconnect[keep])
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -1308,6 +1469,13 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
         for entry in years["base"]:
             if entry is not None:
                 base_bill[entry[0]] = entry[1]
+    econ = h.economics
+    nh = h.rows.size
+    # each system's year per home, for the economics (heatcalc.rules.economics.Option)
+    year = {s: {"present": np.zeros(nh, dtype=bool), "total": np.full(nh, np.nan), "at": np.zeros(nh, np.int64),
+                "meets": np.zeros(nh, dtype=bool), "energy": {"electricity": np.zeros(nh)}}
+            for s in ("heat_pump", "furnace", "electric_resistance")} if econ is not None else None
+    leaves_gas = econ.gas_disconnect if econ is not None else np.zeros(nh, dtype=bool)
     for system, slot in (("heat_pump", 0), ("furnace", h.has_hp.astype(np.int64)),
                          ("electric_resistance", h.has_hp.astype(np.int64) + h.has_furnace)):
         for pos, y, fueled, balance, bills in years[system]:
@@ -1331,7 +1499,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             grid = y.kwh * ee if y.grid_co2 is None else np.where(h.co2_region[pos] >= 0, y.grid_co2, y.kwh * ee)
             co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
-            gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos])
+            gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos]) & ~leaves_gas[pos]
             gas_base = np.where(gas_home | (fuel_text == "natural_gas"), h.base_therm[pos], 0.0) \
                 * h.price["natural_gas"][pos]
             used = y.kwh * BTU_PER_KWH + y.fuel_btu
@@ -1375,7 +1543,33 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)
             for name, value in values.items():
                 cols[name][at] = value
+            if year is not None:
+                o = year[system]
+                o["present"][pos], o["total"][pos], o["at"][pos], o["meets"][pos] = True, values["total_cost_usd"], \
+                    at, meets
+                o["energy"]["electricity"][pos] = y.kwh * pe + cooling_cost + 0.0  # heating, cooling, fixed
+                if fueled:
+                    for f in set(fuels):
+                        mine = fuel_text == f
+                        o["energy"].setdefault(f, np.zeros(nh))[pos[mine]] = (fuel_units * pf)[mine]
+    if econ is not None:
+        _economics_rows(econ, year, cols)
     return counts, cols
+
+
+def _economics_rows(econ: _Economics, year: dict, cols: dict) -> None:
+    """The economics columns of the homes with an economics section, by the rule the per-home route uses
+    (:func:`heatcalc.rules.economics.economics_columns`), written into their rows."""
+    from .rules.economics import Option, economics_columns
+
+    k = econ.homes
+    options = {s: Option(o["present"][k], o["total"][k], {x: v[k] for x, v in o["energy"].items()}, o["meets"][k])
+               for s, o in year.items() if o["present"][k].any()}
+    for system, columns in economics_columns(econ.bought, options).items():
+        there = options[system].present
+        at = year[system]["at"][k][there]
+        for name, value in columns.items():
+            cols[name][at] = value[there]
 
 
 def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.ndarray, base_bill: np.ndarray,
@@ -1444,10 +1638,13 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
             items.append(b.HomeInput(chunk.homes[i], "row", (cells, chunk.defaults), chunk.source, chunk.lines[i],
                                      _row_name(chunk, i)))
     parts = []
-    if homes is not None:
-        parts.append((homes.rows, fast_counts, fast_cols))
     problems: list = [None] * n
     warnings: list = [()] * n
+    if homes is not None:
+        parts.append((homes.rows, fast_counts, fast_cols))
+        if homes.warnings is not None:
+            for i, said in zip(homes.rows, homes.warnings):
+                warnings[i] = said
     if items:
         # a few hundred at a time: a home with hourly data (solar, a load series) holds its arrays until its
         # rows are made, so a whole chunk of them at once would hold hundreds of megabytes

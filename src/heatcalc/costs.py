@@ -223,19 +223,66 @@ def net_difference_percentiles_usd(a: tuple, b: tuple, points: int = 200) -> tup
     uniform between ``(low, high)``.  ``a`` and ``b`` are ``(typical, sigma, incentive_low, incentive_high)``.
 
     Computed on an even grid of quantiles (``points`` per cost, the midpoints of equal-probability slices; 11 per
-    incentive range), so it is deterministic and within a fraction of a percent of the spread."""
+    incentive range), so it is deterministic and within a fraction of a percent of the spread.  One purchase of
+    :func:`net_difference_percentiles_many_usd`."""
     import numpy as np
 
+    lo, hi = net_difference_percentiles_many_usd(tuple(np.array([v], dtype=float) for v in a),
+                                                 tuple(np.array([v], dtype=float) for v in b), points)
+    return float(lo[0]), float(hi[0])
+
+
+MAX_SPREAD_VALUES = 4_000_000  # differences held at once by the many-homes percentiles (~32 MB)
+
+
+def net_difference_percentiles_many_usd(a: tuple, b: tuple, points: int = 200) -> tuple:
+    """:func:`net_difference_percentiles_usd` for many purchases at once: ``a`` and ``b`` are four arrays each
+    (typical, sigma, incentive low, incentive high), one entry per purchase; returns the (10th, 90th) arrays.
+    Purchases are taken in groups of the same grid (a fixed cost or a spread, one incentive or a range), a few
+    thousand differences each."""
+    import numpy as np
+
+    a = tuple(np.asarray(v, dtype=float) for v in a)
+    b = tuple(np.asarray(v, dtype=float) for v in b)
+    n = a[0].size
     z = _normal_quantiles(points)
+    lo_out, hi_out = np.empty(n), np.empty(n)
 
-    def net(typical: float, sigma: float, low: float, high: float) -> np.ndarray:
-        costs = np.full(1, typical) if sigma <= 0 or typical <= 0 else typical * np.exp(sigma * z)
-        offsets = np.linspace(low, high, 11) if high > low else np.array([low])
-        return np.maximum(0.0, costs[:, None] - offsets[None, :]).ravel()
+    def shape(typical, sigma, low, high):
+        return (sigma > 0) & (typical > 0), high > low
 
-    diff = net(*a)[:, None] - net(*b)[None, :]
-    lo, hi = np.percentile(diff, PERCENTILES)
-    return float(lo), float(hi)
+    def net(rows, typical, sigma, low, high, spread, ranged):
+        t = typical[rows][:, None]
+        costs = t * np.exp(sigma[rows][:, None] * z[None, :]) if spread else t
+        offsets = np.linspace(low[rows], high[rows], 11, axis=1) if ranged else low[rows][:, None]
+        return np.maximum(0.0, costs[:, :, None] - offsets[:, None, :]).reshape(rows.size, -1)
+
+    sa, ra = shape(*a)
+    sb, rb = shape(*b)
+    key = sa * 8 + ra * 4 + sb * 2 + rb
+    for k in np.unique(key):
+        group = np.flatnonzero(key == k)
+        flags = bool(k & 8), bool(k & 4), bool(k & 2), bool(k & 1)
+        size = (points if flags[0] else 1) * (11 if flags[1] else 1) * (points if flags[2] else 1) * (
+            11 if flags[3] else 1)
+        step = max(1, MAX_SPREAD_VALUES // size)
+        for s in range(0, group.size, step):
+            rows = group[s:s + step]
+            diff = net(rows, *a, flags[0], flags[1])[:, :, None] - net(rows, *b, flags[2], flags[3])[:, None, :]
+            lo, hi = np.percentile(diff.reshape(rows.size, -1), PERCENTILES, axis=1)
+            lo_out[rows], hi_out[rows] = lo, hi
+    return lo_out, hi_out
+
+
+def sigma_of_many(low_usd, high_usd):
+    """:func:`sigma_of` of arrays."""
+    import numpy as np
+
+    low_usd, high_usd = np.asarray(low_usd, dtype=float), np.asarray(high_usd, dtype=float)
+    spread = (low_usd > 0) & (high_usd > low_usd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(spread, np.log(np.where(spread, high_usd / np.where(spread, low_usd, 1.0), 1.0)) / (2 * Z90),
+                        0.0)
 
 
 def installed_cost(equipment: str, tons: float | None = None, state: str | None = None,

@@ -1692,31 +1692,23 @@ def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,
                nominal_btu_per_h: float | None, tests=None, design_load_btu_per_h: float | None = None
                ) -> Economics:
+    from .rules.economics import current_system, escalation_rates, purchases
+
     cfg = profile.economics
     base = "economics"
-    billed = _bills_fuel(profile)
-    current = cfg.current
+    current = current_system(cfg.current, _bills_fuel(profile))
     if current is None:
-        if billed in FUELS:
-            current = "furnace"
-        elif billed == "electricity":
-            current = "electric_resistance"
-        else:
-            b.fail(f"{base}.current", "say which system the home has today (furnace, heat_pump or "
-                                      "electric_resistance); it cannot be told from the load given")
-            current = "furnace"
+        b.fail(f"{base}.current", "say which system the home has today (furnace, heat_pump or "
+                                  "electric_resistance); it cannot be told from the load given")
+        current = "furnace"
+    if cfg.current is None:
         b.assume(f"{base}.current", current, field_spec(f"{base}.current").rule)
     present = {"heat_pump": heat_pump, "furnace": furnace, "electric_resistance": resistance}
     if present.get(current) is None:
         b.fail(f"{base}.current", f"the {current.replace('_', ' ')} is not among the systems compared")
     replace = bool(b.given_or_default(cfg.replace_current, f"{base}.replace_current"))
     cooled = profile.cooling_load is not None and profile.systems.air_conditioner is not None
-    # a furnace or resistance heat needs an air conditioner beside it in a cooled home: bought new when the
-    # current system is replaced, or when the home leaves a heat pump (which cooled it)
-    with_ac = cooled and (replace or current == "heat_pump")
-    wanted = [s for s, obj in present.items() if obj is not None and (s != current or replace)]
-    if with_ac:
-        wanted.append("air_conditioner")
+    wanted, with_ac = purchases({k: v is not None for k, v in present.items()}, current, replace, cooled)
     typical, low, high = {}, {}, {}
     for system in wanted:
         given = getattr(cfg.installed_cost, system)
@@ -1762,14 +1754,8 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
     b.assume(f"{base}.comparison", comparison, "economics.replace_current and economics.current")
     lifetime = b.given_or_default(cfg.lifetime, f"{base}.lifetime")
     rate = b.given_or_default(cfg.discount_rate, f"{base}.discount_rate")
-    info = st.state_info(location.state) if location.state else None
-    trend = (info or st.state_info("US"))["escalation_per_year"]
-    escalation = {}
-    for energy in ("electricity",) + fuels_in_play(profile):
-        given = getattr(cfg.escalation, energy)
-        default = trend.get(energy, trend["heating_oil"] if energy == "kerosene" else
-                            field_spec(f"economics.escalation.{energy}").default)
-        escalation[energy] = default if given is None else given
+    escalation = escalation_rates(location.state, ("electricity",) + fuels_in_play(profile),
+                                  {k: getattr(cfg.escalation, k) for k in cfg.escalation._fields})
     if all(getattr(cfg.escalation, k) is None for k in cfg.escalation._fields):
         b.assume(f"{base}.escalation", ", ".join(f"{k} {v * 100:+.1f} %/yr" for k, v in escalation.items()),
                  st.data_sources()["escalation"] + f", {location.state or 'US'}")
@@ -1780,90 +1766,56 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
 
 def _auto_incentives(b, profile: Profile, heat_pump, cost_usd: float, nameplate_btu_per_h: float):
     """``economics.incentives: auto`` (or a list of ids): the incentives the household qualifies for on the install
-    date that lower the heat pump's cost (:mod:`heatcalc.incentives`), or None when they cannot be looked up."""
+    date that lower the heat pump's cost, by the rule both routes share
+    (:func:`heatcalc.rules.economics.household_incentives`), or None when they cannot be looked up."""
     import datetime as dt
 
     from . import incentives as inc
+    from .rules.economics import household_incentives
 
     base = "economics.incentives"
     zip_code = profile.location.zip if profile.location is not None else None
-    if not zip_code:
-        b.fail(base, "incentives by program need the home's ZIP code: give location.zip, or give the amounts "
-                     "(economics.incentives.heat_pump)")
-        return None
     hh = profile.household
     install = profile.economics.install_date
-    if install is None:
+    if install is None and zip_code:
         install = dt.date.today()
         b.assume("economics.install_date", install.isoformat(), field_spec("economics.install_date").rule)
-    if hh is not None and hh.size is not None and hh.size != int(hh.size):
-        b.fail("household.size", f"must be a whole number of people (got {hh.size:g})")
+    bought = purchase_of(profile)
+    found = household_incentives(zip_code, None if hh is None else hh.income, None if hh is None else hh.size,
+                                 None if hh is None else hh.owner, None if hh is None else hh.utility, install,
+                                 profile.economics.incentives.programs, bought, cost_usd, nameplate_btu_per_h)
+    for fld, message in found.problems:
+        b.fail(fld, message)
+    if found.applied is None:
         return None
-    finding = _household_finding(b, profile)
-    if finding is None:
-        return None
-    item = purchase_of(profile).item
-    if profile.economics.incentives.programs:
-        wanted = [p.strip() for p in profile.economics.incentives.programs.split(",") if p.strip()]
-        known = {r.id for r in finding.rows}
-        unknown = [p for p in wanted if p not in known]
-        if unknown:
-            b.fail(f"{base}.programs", f"{', '.join(unknown)} do not apply to this household on "
-                                       f"{install.isoformat()} (see: heatcalc incentives --zip {zip_code} ...)")
-            return None
-        finding = finding._replace(rows=tuple(r for r in finding.rows if r.id in wanted))
-    applied = inc.apply(finding, item, cost_usd, nameplate_btu_per_h / 12000.0)
-    stale = inc.snapshot_warning()
-    if stale:
-        b.warn(base, stale)
-    if finding.utility is None:
-        b.warn(base, "utility incentive programs are left out: give household.utility (the electric utility's "
-                     "name)")
-    elif finding.utility_how and not finding.utility_how.startswith("given"):
+    for fld, message in found.warnings:
+        b.warn(fld, message)
+    finding, applied = found.finding, found.applied
+    if finding.utility is not None and finding.utility_how and not finding.utility_how.startswith("given"):
         b.assume("household.utility", finding.utility, finding.utility_how.replace("give it", "give household."
                                                                                                 "utility"))
-    pending = sorted({r.income_status for r in finding.rows if item in r.items and not r.applies})
-    if pending:
-        b.warn(base, "some incentives for the heat pump are left out until the profile says more: "
-               + "; ".join(pending) + " (household.income, household.size)")
     used = ", ".join(f"{u[0].id} {u[0].program} (${u[1]:,.0f})" for u in applied.used) or "none applies"
     possible = "".join(f"; not counted: {p[0].id} {p[0].program} (${p[1]:,.0f}), {p[0].condition}"
                        for p in applied.possible)
     b.assume(base, f"${applied.usd:,.0f} for the heat pump"
                    + (f" (${applied.low_usd:,.0f} to ${applied.high_usd:,.0f})"
                       if applied.high_usd > applied.low_usd else "") + f": {used}{possible}",
-             f"{inc._data()['source']}; on {install.isoformat()}, {item.replace('_', ' ')}, ZIP {zip_code}"
+             f"{inc._data()['source']}; on {install.isoformat()}, {bought.item.replace('_', ' ')}, ZIP {zip_code}"
              + (f", {finding.utility}" if finding.utility else ""))
     return applied
 
 
 def purchase_of(profile: Profile):
-    """What the profile says is bought, for the offers that ask (:class:`heatcalc.offer_conditions.Purchase`): the
-    heat pump's kind; what it replaces (``economics.current``, a furnace by its fuel); whole-home unless the furnace
-    stays as its backup (then not known); the home type (``household.home_type``); an existing home when it has a
-    current system."""
-    from . import incentives as inc
-    from .offer_conditions import Purchase
+    """What the profile says is bought, for the offers that ask (:func:`heatcalc.rules.economics.purchase`)."""
+    from .rules.economics import purchase
 
     cfg = profile.systems.heat_pump
-    if cfg is None:
-        item = None
-    elif (cfg.type or "air_source") in ("ground_source", "air_to_water"):
-        item = inc.SYSTEM_ITEMS[cfg.type]
-    else:
-        item = inc.SYSTEM_ITEMS[cfg.distribution or field_spec("systems.heat_pump.distribution").default]
-    current = profile.economics.current if profile.economics is not None else None
-    furnace = profile.systems.furnace
-    billed = _bills_fuel(profile)  # the furnace's fuel as _furnace reads it
-    replaces = {"furnace": (furnace.fuel if furnace is not None and furnace.fuel else
-                            billed if billed in FUELS else "natural_gas"),
-                "electric_resistance": "electric_resistance", "heat_pump": "heat_pump"}.get(current)
-    backup = cfg.backup if cfg is not None else None
     hh = profile.household
-    partial = cfg is not None and cfg.serves is not None and cfg.serves < 1.0
-    return Purchase(item=item, replaces=replaces,
-                    whole_home=False if partial else None if backup == "furnace" else True,
-                    home_type=None if hh is None else hh.home_type, existing_home=True if current else None)
+    return purchase(None if cfg is None else cfg.type, None if cfg is None else cfg.distribution,
+                    profile.economics.current if profile.economics is not None else None,
+                    profile.systems.furnace.fuel if profile.systems.furnace is not None else None,
+                    _bills_fuel(profile), None if cfg is None else cfg.backup, None if cfg is None else cfg.serves,
+                    None if hh is None else hh.home_type, has_heat_pump=cfg is not None)
 
 
 def _household_finding(b, profile: Profile, item: str | None = None):
@@ -1898,44 +1850,40 @@ def _household_finding(b, profile: Profile, item: str | None = None):
 def _default_installed_cost(b, system: str, profile: Profile, location: Location, heat_pump,
                             nominal_btu_per_h: float | None, furnace, tests=None,
                             design_load_btu_per_h: float | None = None):
-    """The installed-cost range heatcalc assumes for a system the profile gives no cost for, at the size modelled:
-    a heat pump at its nameplate (the nominal size; for a unit given by rows or tests, its rated capacity at 47 F),
-    a furnace at the home's design load."""
+    """The installed-cost range heatcalc assumes for a system the profile gives no cost for, at the size modelled
+    (:func:`heatcalc.rules.economics.default_installed_cost`): a heat pump at its nameplate (the nominal size; for a
+    unit given by rows or tests, its rated capacity at 47 F), a furnace at the home's design load."""
     from . import costs
+    from .rules.economics import default_installed_cost
 
-    load_tons = max(0.5, (design_load_btu_per_h or 36000.0) / 12000.0)
+    kw: dict = {}
     if system == "heat_pump":
         if heat_pump.ground is not None:
-            return costs.installed_cost("ground_source_heat_pump", (nominal_btu_per_h or 36000.0) / 12000.0,
-                                        location.state)
-        cfg = profile.systems.heat_pump
-        distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
-        tons = _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests) / 12000.0
-        compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
-        hspf2 = heat_pump_hspf2(cfg, heat_pump, compressor)
-        zones = None
-        if distribution == "ductless":
-            if cfg.zones is not None and cfg.zones != int(cfg.zones):
-                b.fail("systems.heat_pump.zones", f"must be a whole number of indoor units (got {cfg.zones:g})")
-                return None
-            zones = int(cfg.zones) if cfg.zones is not None else costs.default_zones(tons)
-            if cfg.zones is None:
-                b.assume("systems.heat_pump.zones", f"{zones}", field_spec("systems.heat_pump.zones").rule)
-        elif cfg.zones is not None:
-            b.assume("systems.heat_pump.zones", "not used", "indoor units price a ductless system only")
-        return costs.installed_cost(f"heat_pump_{distribution}", tons, location.state,
-                                    hspf=costs.hspf_from_hspf2(hspf2, distribution), zones=zones)
-    if system == "furnace":
-        if furnace.kind in ("stove", "insert") or furnace.fuel in ("wood", "pellets", "coal"):
-            b.fail("economics.installed_cost.furnace", f"heatcalc has no installed-cost data for a "
-                                                       f"{furnace.fuel} {furnace.kind}: give your quote")
-            return None
-        family = "boiler" if furnace.kind == "boiler" else "furnace"
-        kind = f"gas_{family}" if furnace.fuel == "natural_gas" else f"oil_propane_{family}"
-        return costs.installed_cost(kind, load_tons, location.state)
-    if system == "electric_resistance":
-        return costs.installed_cost("electric_resistance", None, location.state)
-    return costs.installed_cost("central_air_conditioner", None, location.state)
+            kw = {"ground": True, "nameplate_btu_per_h": nominal_btu_per_h}
+        else:
+            cfg = profile.systems.heat_pump
+            distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
+            nameplate = _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests)
+            tons = nameplate / 12000.0
+            compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
+            zones = None
+            if distribution == "ductless":
+                if cfg.zones is not None and cfg.zones != int(cfg.zones):
+                    b.fail("systems.heat_pump.zones", f"must be a whole number of indoor units (got {cfg.zones:g})")
+                    return None
+                zones = int(cfg.zones) if cfg.zones is not None else costs.default_zones(tons)
+                if cfg.zones is None:
+                    b.assume("systems.heat_pump.zones", f"{zones}", field_spec("systems.heat_pump.zones").rule)
+            elif cfg.zones is not None:
+                b.assume("systems.heat_pump.zones", "not used", "indoor units price a ductless system only")
+            kw = {"distribution": distribution, "nameplate_btu_per_h": nameplate,
+                  "hspf2": heat_pump_hspf2(cfg, heat_pump, compressor), "zones": zones}
+    elif system == "furnace":
+        kw = {"furnace_kind": furnace.kind, "furnace_fuel": furnace.fuel, "design_load_btu_per_h": design_load_btu_per_h}
+    cost, problem = default_installed_cost(system, location.state, **kw)
+    if problem:
+        b.fail(f"economics.installed_cost.{system}", problem)
+    return cost
 
 
 def _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h: float | None, tests) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import money
@@ -559,85 +561,34 @@ def _hourly_bills(home: Home, r: SystemResult, tariff, base_bill) -> SystemResul
 
 def _with_economics(home: Home, results: list[SystemResult]) -> list[SystemResult]:
     """Installed cost (typical, low, high), lifetime cost, NPV and simple payback of each system against the
-    current one.  Payback and NPV ranges are the 10th and 90th percentiles of the difference in net cost (see
-    :func:`heatcalc.costs.net_difference_percentiles_usd`)."""
-    from . import costs
+    current one, by the rule both routes share (:func:`heatcalc.rules.economics.economics_columns`, for a table of
+    one home)."""
+    from .rules.economics import PURCHASES, Option, Purchased, economics_columns
 
     econ = home.economics
-    pv = {energy: money.present_value_factor(econ.discount_rate, econ.escalation[energy], econ.lifetime_years)
-          for energy in econ.escalation}
-    bundles_ac = "air_conditioner" in econ.installed_cost_usd
 
-    def gross(system: str, table: dict) -> float:
-        cost = table.get(system, 0.0)
-        if system != "heat_pump" and bundles_ac and (system != econ.current or econ.replace_current):
-            cost += table.get("air_conditioner", 0.0)
-        return cost
+    def one(value):
+        return np.array([value], dtype=float)
 
-    def net(system: str, table: dict) -> float:
-        """Installed cost less incentives, never below 0 (a system kept, not bought, gets none)."""
-        if system == econ.current and not econ.replace_current:
-            return 0.0
-        incentive = econ.incentives_usd.get(system, 0.0)
-        if system != "heat_pump" and bundles_ac:
-            incentive += econ.incentives_usd.get("air_conditioner", 0.0)
-        return max(0.0, gross(system, table) - incentive)
-
-    tables = {"typical": econ.installed_cost_usd, "low": econ.installed_cost_low_usd,
-              "high": econ.installed_cost_high_usd}
-
-    def spread(system: str) -> tuple:
-        """(typical, sigma, incentives low, incentives high) of a system's purchase; a system kept costs 0."""
-        if system == econ.current and not econ.replace_current:
-            return (0.0, 0.0, 0.0, 0.0)
-        incentive = econ.incentives_usd.get(system, 0.0)
-        if system != "heat_pump" and bundles_ac:
-            incentive += econ.incentives_usd.get("air_conditioner", 0.0)
-        low_i, high_i = econ.incentive_range_usd.get(system, (incentive, incentive))
-        return (gross(system, tables["typical"]),
-                costs.sigma_of(gross(system, tables["low"]), gross(system, tables["high"])), low_i, high_i)
-
-    staged = []
-    for r in results:
-        by_energy = r.cost_by_energy or {}
-        lifetime = {k: money.lifetime_cost_usd(net(r.system, t), by_energy, pv) for k, t in tables.items()}
-        staged.append((r._replace(
-            installed_cost_usd=gross(r.system, tables["typical"]),
-            installed_cost_low_usd=gross(r.system, tables["low"]),
-            installed_cost_high_usd=gross(r.system, tables["high"]),
-            net_installed_cost_usd=net(r.system, tables["typical"]),
-            incentives_usd=0.0 if r.system == econ.current and not econ.replace_current else
-            gross(r.system, tables["typical"]) - net(r.system, tables["typical"]),
-            lifetime_cost_usd=lifetime["typical"]), lifetime))
-    current = next(((r, life) for r, life in staged if r.system == econ.current), None)
-    if current is None:
-        return [r for r, _ in staged]
-    cur, cur_life = current
+    bought = Purchased(
+        current=np.array([econ.current], dtype=object), replace=np.array([econ.replace_current]),
+        bundles_ac=np.array(["air_conditioner" in econ.installed_cost_usd]),
+        typical={k: one(econ.installed_cost_usd.get(k, 0.0)) for k in PURCHASES},
+        low={k: one(econ.installed_cost_low_usd.get(k, 0.0)) for k in PURCHASES},
+        high={k: one(econ.installed_cost_high_usd.get(k, 0.0)) for k in PURCHASES},
+        incentives={k: one(econ.incentives_usd.get(k, 0.0)) for k in PURCHASES},
+        incentive_low={k: one(v[0]) for k, v in econ.incentive_range_usd.items()},
+        incentive_high={k: one(v[1]) for k, v in econ.incentive_range_usd.items()},
+        pv_factor={energy: one(money.present_value_factor(econ.discount_rate, econ.escalation[energy],
+                                                          econ.lifetime_years)) for energy in econ.escalation})
+    options = {r.system: Option(np.array([True]), one(r.total_cost_usd),
+                                {k: one(v) for k, v in (r.cost_by_energy or {}).items()}, np.array([r.meets_load]))
+               for r in results}
+    columns = economics_columns(bought, options)
     out = []
-    for r, life in staged:
-        if r.system == econ.current:
-            out.append(r._replace(npv_vs_current_usd=0.0, npv_vs_current_low_usd=0.0, npv_vs_current_high_usd=0.0))
-            continue
-        savings = cur.total_cost_usd - r.total_cost_usd
-
-        def payback(this: str, that: str, system: str = r.system, savings: float = savings) -> float | None:
-            return money.simple_payback_years(net(system, tables[this]) - net(econ.current, tables[that]), savings)
-
-        if not r.meets_load:  # cheap because the house is cold: it saves nothing and never pays back
-            out.append(r)
-            continue
-        # The ranges are the 10th and 90th percentiles of the difference in net cost (each cost spread as the
-        # market's quotes are, independently), not this option's low end against the other's high end.
-        d_low, d_high = costs.net_difference_percentiles_usd(spread(r.system), spread(econ.current))
-        energy = (cur_life["typical"] - net(econ.current, tables["typical"])) - (
-            life["typical"] - net(r.system, tables["typical"]))
-        out.append(r._replace(
-            npv_vs_current_usd=cur_life["typical"] - life["typical"],
-            npv_vs_current_low_usd=energy - d_high,
-            npv_vs_current_high_usd=energy - d_low,
-            simple_payback_years=payback("typical", "typical"),
-            simple_payback_years_low=money.simple_payback_years(d_low, savings),
-            simple_payback_years_high=money.simple_payback_years(d_high, savings)))
+    for r in results:
+        cols = columns[r.system]
+        out.append(r._replace(**{c: None if math.isnan(v[0]) else float(v[0]) for c, v in cols.items()}))
     return out
 
 
