@@ -200,6 +200,7 @@ def snapshot_warning(today: dt.date | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _date_bound(text: str, end: bool) -> dt.date:
     """A data date ('2023', '2025-12', '2025-12-31') as the first or last day it covers."""
     parts = [int(p) for p in str(text).split("-")]
@@ -501,55 +502,90 @@ def _offers_at(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted:
     if not served and not include_unlaunched and state["incentives"]:
         notes.append(f"{state_code}'s state and utility offers are left out: Rewiring America does not yet serve "
                      f"{state_code} (its data there is in development; --include-unlaunched shows them, marked)")
-    local = state["incentives"] if served or include_unlaunched else []
-    for x, scope in [(x, "federal") for x in data["federal"]] + [(x, state_code) for x in local]:
-        if not set(x["items"]) & wanted:
+    for o in _state_offers(state_code, served or include_unlaunched):
+        x = o.offer
+        if not o.items & wanted or ("homeowner" if owner else "renter") not in o.owner_status:
             continue
-        if ("homeowner" if owner else "renter") not in x.get("owner_status", ["homeowner", "renter"]):
-            continue
-        if scope == "federal":
-            authority, authority_type, program_name = "Federal government", "federal", x["program"]
-            if state_code == "MA" and list(x["items"]) == ["energy_audit"]:
+        if o.scope == "federal":
+            if state_code == "MA" and o.audit_only:
                 # as Rewiring America's API rules: Massachusetts households get their assessment free (Mass Save)
-                entries.append(f"{x['id']} ({program_name}): not in Massachusetts, where Mass Save's home energy "
+                entries.append(f"{x['id']} ({o.program}): not in Massachusetts, where Mass Save's home energy "
                                "assessment is free")
                 continue
         else:
-            program = state["programs"].get(x["program"])
-            if program is None:
+            if o.authority_geos is None or not o.authority_geos & near:
                 continue
-            a = state["authorities"].get(program["authority"])
-            if a is None or not set(a["geographies"]) & near:
+            authority_of[x["id"]] = o.authority_key
+        places = [] if o.scope == "federal" or o.authority_geos & home_geos else \
+            [touched[g] for g in o.authority_geos & set(touched)]
+        if o.group is not None:
+            if not o.group & near:
                 continue
-            authority, authority_type, program_name = a["name"], a["type"], program["name"]
-            authority_of[x["id"]] = program["authority"]
-        places = [] if scope == "federal" or set(a["geographies"]) & home_geos else \
-            [touched[g] for g in set(a["geographies"]) & set(touched)]
-        group = x.get("eligible_geo_group")
-        if group:
-            members = set(data["geo_groups"].get(f"{state_code}/{group}", []))
-            if not members & near:
-                continue
-            if not members & home_geos:
-                places += [touched[g] for g in members & set(touched)]
+            if not o.group & home_geos:
+                places += [touched[g] for g in o.group & set(touched)]
         if not in_effect(x, on):
-            entries.append(f"{x['id']} ({program_name}): not in effect on {on.isoformat()} "
+            entries.append(f"{x['id']} ({o.program}): not in effect on {on.isoformat()} "
                            f"({x.get('start_date', '…')} to {x.get('end_date', '…')})")
             continue
         if x.get("paused"):
-            entries.append(f"{x['id']} ({program_name}): paused")
+            entries.append(f"{x['id']} ({o.program}): paused")
             continue
-        verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
-        excluded = (f"{x['id']} ({program_name}): not for this purchase: it is for when {'; '.join(needs)}"
+        verdict, needs = judge(o.conditions, purchase)
+        excluded = (f"{x['id']} ({o.program}): not for this purchase: it is for when {'; '.join(needs)}"
                     if verdict == "excluded" else "")
         condition = "; ".join(filter(None, [
             f"may apply: only in {', '.join(sorted(set(places)))}" if places else "",
             f"also possible if {'; '.join(needs)}" if verdict == "possible" else ""]))
-        description = ("[not yet served by Rewiring America] " if scope != "federal" and not served else "") \
+        description = ("[not yet served by Rewiring America] " if o.scope != "federal" and not served else "") \
             + x.get("description", "")
-        entries.append((x, program_name, authority, authority_type, description, condition, excluded))
+        entries.append((x, o.program, o.authority, o.authority_type, description, condition, excluded))
     return _Place(state_code, state, electric, others, gas, how, county_fips, tuple(notes), tuple(entries),
                   authority_of)
+
+
+class _Offer(NamedTuple):
+    """One offer of the data, read once: what :func:`_offers_at` checks of it for every ZIP."""
+
+    offer: dict
+    scope: str  # "federal" or the state's code
+    items: frozenset
+    owner_status: tuple
+    program: str  # the program's name
+    authority: str
+    authority_type: str
+    authority_key: str | None
+    authority_geos: frozenset | None  # None: the data has no program or authority for it (never offered)
+    group: frozenset | None  # the geographies of its eligible_geo_group, when it has one
+    conditions: tuple  # what its description asks of the purchase (heatcalc.offer_conditions.conditions)
+    audit_only: bool  # an energy assessment alone (not in Massachusetts, where Mass Save's is free)
+
+
+@lru_cache(maxsize=128)
+def _state_offers(state_code: str, local: bool) -> tuple:
+    """The federal offers, then (with ``local``) the state's, each read once (:class:`_Offer`)."""
+    data = _data()
+    state = data["states"].get(state_code, {"incentives": [], "programs": {}, "authorities": {}})
+    out = []
+    for x, scope in [(x, "federal") for x in data["federal"]] + [(x, state_code) for x in
+                                                                  (state["incentives"] if local else [])]:
+        key = geos = None
+        if scope == "federal":
+            authority, authority_type, program_name = "Federal government", "federal", x["program"]
+        else:
+            program = state["programs"].get(x["program"])
+            a = state["authorities"].get(program["authority"]) if program is not None else None
+            if a is None:
+                authority, authority_type, program_name = "", "", x["program"]
+            else:
+                authority, authority_type, program_name = a["name"], a["type"], program["name"]
+                key, geos = program["authority"], frozenset(a["geographies"])
+        group = x.get("eligible_geo_group")
+        members = frozenset(data["geo_groups"].get(f"{state_code}/{group}", [])) if group else None
+        out.append(_Offer(x, scope, frozenset(x["items"]), tuple(x.get("owner_status", ["homeowner", "renter"])),
+                          program_name, authority, authority_type, key, geos, members,
+                          conditions(x.get("description", ""), x["program"], tuple(x["items"])),
+                          list(x["items"]) == ["energy_audit"]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
