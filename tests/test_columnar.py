@@ -139,9 +139,15 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"distribution": "ductless"}}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"field_factor": 0.9}}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
+    assert_same_blocks(got, per_home_block(chunk))
+    # a ductless heat pump is on the fast route (heatcalc.rules.heat_pump and .ducts): no duct losses for it
+    chunk = chunk_of(rows, {"ducts": {"efficiency": 0.8}, "systems": {"heat_pump": {"distribution": "ductless",
+                                                                                   "hspf": 9.5}}})
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk))
     # ducts are on the fast route (heatcalc.rules.ducts, the per-home route's rule): the same rows, every home fast
     chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "ducts": {"efficiency": 0.8}})
@@ -189,6 +195,8 @@ FAST_VALUES = {
     "economics.replace_current": st.sampled_from(["", "true"]),
     "economics.installed_cost.heat_pump": st.sampled_from(["", "", "14000", "-1"]),
     "economics.lifetime": st.sampled_from(["", "", "10", "22.5"]),
+    "systems.heat_pump.hspf": st.sampled_from(["", "", "", "8.2", "10", "30"]),
+    "systems.heat_pump.distribution": st.sampled_from(["", "", "ducted", "ductless"]),
 }
 
 
@@ -657,6 +665,9 @@ ECONOMICS_VALUES = {
     "systems.heat_pump.hspf2": st.sampled_from(["", "7.8", "9.5"]),
     "systems.heat_pump.backup": st.sampled_from(["", "furnace"]),
     "systems.heat_pump.capacity": st.sampled_from(["", "", "3 ton"]),
+    "systems.heat_pump.hspf": st.sampled_from(["", "", "9"]),
+    "systems.heat_pump.distribution": st.sampled_from(["", "", "ductless"]),
+    "systems.heat_pump.zones": st.sampled_from(["", "", "3", "2.5"]),
     "systems.furnace.fuel": st.sampled_from(["", "natural_gas", "propane", "heating_oil", "wood"]),
     "systems.furnace.kind": st.sampled_from(["", "", "boiler", "stove"]),
     "systems.electric_resistance": st.sampled_from(["", "", "false"]),

@@ -43,7 +43,8 @@ FAST_FIELDS = frozenset({
     *SECTIONS,
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
-    "systems.heat_pump.cycling_degradation",
+    "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
+    "systems.heat_pump.zones",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency", "ducts.efficiency",
     *(COOLING_FIELDS := ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point",
@@ -384,7 +385,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # ducts: the rule the per-home route uses (heatcalc.rules.ducts); a heat pump here is the default ducted unit
     duct_eff = _numbers(values, "ducts.efficiency", rows, None)
     has_ducts = ~np.isnan(duct_eff)
-    duct = distribution_rules(has_ducts, duct_eff, np.ones(rows.size, dtype=bool),
+    hp_distribution = _texts(values, "systems.heat_pump.distribution", rows)
+    duct = distribution_rules(has_ducts, duct_eff, np.array([d != "ductless" for d in hp_distribution], dtype=bool),
                               _texts(values, "systems.furnace.kind", rows))
     ua_given = _numbers(values, "heating_load.ua", rows, None)
     design_load = _numbers(values, "heating_load.design.load", rows, None)
@@ -456,39 +458,37 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
-    # heat pump: the default curves by HSPF2 and compressor, sized as the per-home route sizes them
-    compressor = _texts(values, "systems.heat_pump.compressor", rows, _default("systems.heat_pump.compressor",
-                                                                               "air_source"))
-    cutoff = _numbers(values, "systems.heat_pump.cutoff", rows, _default("systems.heat_pump.cutoff", "air_source"))
-    hspf2 = _numbers(values, "systems.heat_pump.hspf2", rows, _default("systems.heat_pump.hspf2"))
-    cd_given = _numbers(values, "systems.heat_pump.cycling_degradation", rows, None)
+    # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
+    # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
+    from .rules.heat_pump import air_source_rules, cooling_sized_btu_per_h
+
     capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
-    backup = _texts(values, "systems.heat_pump.backup", rows, _default("systems.heat_pump.backup"))
     switch_given = _numbers(values, "systems.heat_pump.switchover", rows, None)
-    cd_default = {k: _default("systems.heat_pump.cycling_degradation", k) for k in set(compressor)}
-    cd = np.where(np.isnan(cd_given), [cd_default[k] for k in compressor], cd_given)
+    hp_rules = air_source_rules(has_hp, _texts(values, "systems.heat_pump.compressor", rows),
+                                _numbers(values, "systems.heat_pump.cutoff", rows, None),
+                                _numbers(values, "systems.heat_pump.cycling_degradation", rows, None),
+                                _numbers(values, "systems.heat_pump.hspf2", rows, None),
+                                _numbers(values, "systems.heat_pump.hspf", rows, None),
+                                hp_distribution, _texts(values, "systems.heat_pump.backup", rows), has_furnace)
+    ok[[p[0] for p in hp_rules.problems]] = False
+    compressor, cutoff, cd, hspf2 = hp_rules.compressor, hp_rules.cutoff_f, hp_rules.cycling_degradation, \
+        hp_rules.hspf2
     if _default("systems.heat_pump.field_factor") != 1.0:
         ok &= ~has_hp  # a default field factor would scale the curves: leave heat pumps to the per-home route
-    kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`, or -1 outside the default curves' range
+    kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`
     unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
     kind = np.full(rows.size, -1)
     keys: list = []  # per kind: its (HSPF2, compressor, C_d)
-    dual = np.array([x == "furnace" for x in backup])
+    dual = np.array([x == "furnace" for x in hp_rules.backup])
     for j in np.flatnonzero(ok & has_hp):
         key = (float(hspf2[j]), compressor[j], float(cd[j]))
         k = kinds.get(key)
         if k is None:
-            lo, hi = hspf2_range(key[1])
-            k = -1
-            if lo <= key[0] <= hi:
-                c = curves.curve(*key)
-                k = len(unit)
-                unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
-            kinds[key] = k
-            if k >= 0:
-                keys.append(key)
+            c = curves.curve(*key)
+            k = kinds[key] = len(unit)
+            unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
+            keys.append(key)
         kind[j] = k
-    ok &= ~has_hp | ((kind >= 0) & (~dual | has_furnace))
     hp = np.flatnonzero(ok & has_hp)
     # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there (the model's
     # sizing functions, which the per-home route uses too)
@@ -498,10 +498,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     for j in hp:
         k = int(kind[j])
         per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
-    sized = nominal_sizes_btu_per_h(per_unit, need)
-    # a heat pump that also cools is sized for the larger of its two loads (ACCA Manual S), as the per-home route
-    raise_to = cool.cooled & np.isnan(cool.hp_capacity) & (sized < cool.design_load)
-    sized = np.where(raise_to, nominal_sizes_btu_per_h(np.ones(rows.size), cool.design_load), sized)
+    sized = cooling_sized_btu_per_h(nominal_sizes_btu_per_h(per_unit, need),
+                                    np.where(cool.cooled, cool.design_load, np.nan), np.isnan(cool.hp_capacity))
     nominal = np.where(np.isnan(capacity), sized, capacity)
     hp_cool_cap = np.where(np.isnan(cool.hp_capacity), nominal, cool.hp_capacity)
     ok &= ~(cool.cooled & has_hp & (hp_cool_cap < cool.design_load))  # it warns: the per-home route says so
@@ -581,6 +579,8 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     today = dt.date.today()
     # what the offers read of the heat pump and furnace is what the profile gives (rules.economics.purchase)
     fuel_given = _texts(values, "systems.furnace.fuel", rows)
+    distribution = _texts(values, "systems.heat_pump.distribution", rows)
+    zones = _texts(values, "systems.heat_pump.zones", rows)
     backup_given = _texts(values, "systems.heat_pump.backup", rows)
     for j in np.flatnonzero(has & ok):
         def get(field, fallback=None):
@@ -602,7 +602,9 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
                 continue
             kw: dict = {}
             if system == "heat_pump":
-                kw = {"nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j])}
+                kw = {"nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j]),
+                      "distribution": distribution[j] or _default("systems.heat_pump.distribution"),
+                      "zones": zones[j]}
             elif system == "furnace":
                 kw = {"furnace_kind": furnace.kind[j], "furnace_fuel": furnace.fuel[j],
                       "design_load_btu_per_h": float(design_load[j])}
@@ -624,7 +626,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
             found = e.household_incentives(
                 get("location.zip"), get("household.income"), get("household.size"), get("household.owner"),
                 get("household.utility"), get("economics.install_date", today), programs,
-                e.purchase(None, None, get("economics.current"), fuel_given[j] if systems["furnace"] else None,
+                e.purchase(None, distribution[j], get("economics.current"), fuel_given[j] if systems["furnace"] else None,
                            billed[j], backup_given[j], None, get("household.home_type")),
                 costs["heat_pump"][0], float(nominal[j]))
             if found.problems:

@@ -17,7 +17,7 @@ from .model import load as load_model
 from .model.engine import ElectricResistance, Furnace, HeatPump
 from .model import rating
 from .model.heat_pump import (
-    STANDARD_SIZES_TON, HeatPumpCurve, calibrated_default_curve, curve_from_points, curve_from_tests, hspf2_range, size_to_load_btu_per_h,
+    HeatPumpCurve, calibrated_default_curve, curve_from_points, curve_from_tests, size_to_load_btu_per_h,
     sizing_temperature_f, with_cop_factor,
 )
 from .profile import HeatPumpConfig, Profile, field_spec
@@ -786,6 +786,11 @@ def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict,
 
 # --- equipment --------------------------------------------------------------------------------------------------
 
+def _nan(value) -> float:
+    """A leaf's number for an array rule: NaN where not given."""
+    return float("nan") if value is None else float(value)
+
+
 def _bills_fuel(profile: Profile) -> str | None:
     bills = profile.heating_load.from_bills
     return bills.fuel if bills is not None else None
@@ -886,20 +891,21 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         if cfg.hspf2 is not None or cfg.capacity is not None:
             b.assume(f"{base}.performance", "used", "explicit points win over hspf2 and capacity")
     else:
-        hspf2 = cfg.hspf2
-        if hspf2 is None and cfg.hspf is not None:
-            distribution = cfg.distribution or field_spec(f"{base}.distribution").default
-            from .costs import HSPF2_PER_HSPF
+        # the HSPF2 the default curves are chosen by: the rule both routes share (heatcalc.rules.heat_pump)
+        from .rules.heat_pump import air_source_rules
 
-            hspf2 = round(cfg.hspf * HSPF2_PER_HSPF[distribution], 3)
-            b.assume(f"{base}.hspf2", f"{hspf2:g}", f"HSPF {cfg.hspf:g} x {HSPF2_PER_HSPF[distribution]:g} "
+        r = air_source_rules([True], [compressor], [np.nan], [cd], [_nan(cfg.hspf2)], [_nan(cfg.hspf)],
+                             [cfg.distribution], ["electric_resistance"], [True])
+        hspf2 = float(r.hspf2[0])
+        if r.hspf2_from_hspf[0]:
+            distribution = cfg.distribution or field_spec(f"{base}.distribution").default
+            b.assume(f"{base}.hspf2", f"{hspf2:g}", f"HSPF {cfg.hspf:g} x {r.hspf2_per_hspf[0]:g} "
                                                     f"({distribution}): DOE's 2023 equivalence of 7.5 HSPF2 and 8.8 "
                                                     "HSPF for split systems, 0.90 for ductless units")
-        hspf2 = b.given_or_default(hspf2, f"{base}.hspf2")
-        lo, hi = hspf2_range(compressor)
-        if not lo <= hspf2 <= hi:
-            b.fail(f"{base}.hspf2", f"the default {compressor} curves cover HSPF2 {lo:g} to {hi:g} (got "
-                                    f"{hspf2:g}); give performance points instead")
+        elif r.defaulted["hspf2"][0]:
+            b.given_or_default(None, f"{base}.hspf2")
+        if r.problems:
+            b.fail(*r.problems[0][1:])
             return None, None, None, None
         share = _capacity_5f_share(b, cfg)
         if share is False:
@@ -915,9 +921,12 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
             nominal = size_to_load_btu_per_h(unit_curve, need, t_size)
             why = f"{field_spec(f'{base}.capacity').rule}: {need:,.0f} Btu/h at {t_size:.1f} F" + (
                 f" ({served * 100:g} % of the home's load, the share it serves)" if served < 1 else "")
-            if cooling_design is not None and cfg.cooling_capacity is None and nominal < cooling_design:
-                nominal = next((t * 12000.0 for t in STANDARD_SIZES_TON if t * 12000.0 >= cooling_design),
-                               STANDARD_SIZES_TON[-1] * 12000.0)
+            sized = nominal
+            if cooling_design is not None:
+                from .rules.heat_pump import cooling_sized_btu_per_h
+
+                nominal = float(cooling_sized_btu_per_h(nominal, cooling_design, cfg.cooling_capacity is None))
+            if nominal != sized:
                 why += (f"; raised to cover the cooling design load ({cooling_design:,.0f} Btu/h), as a heat pump "
                         "that also cools is sized for the larger of its two loads (ACCA Manual S)")
             b.assume(f"{base}.capacity", f"{nominal / 12000:g} ton ({nominal:,.0f} Btu/h at 47 F)", why)
@@ -939,8 +948,12 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     switchover = cfg.switchover
     backup_furnace = None
     if backup == "furnace":
-        if furnace is None:
-            b.fail(f"{base}.backup", "dual fuel needs a furnace, but systems.furnace is false")
+        from .rules.heat_pump import air_source_rules
+
+        dual = air_source_rules([True], [compressor], [cutoff], [cd], [np.nan], [np.nan], [None], [backup],
+                                [furnace is not None], default_curve=[False])
+        if dual.problems:
+            b.fail(*dual.problems[0][1:])
             return None, None, None, None
         backup_furnace = furnace
         if switchover is None:
@@ -1853,36 +1866,30 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
     """The installed-cost range heatcalc assumes for a system the profile gives no cost for, at the size modelled
     (:func:`heatcalc.rules.economics.default_installed_cost`): a heat pump at its nameplate (the nominal size; for a
     unit given by rows or tests, its rated capacity at 47 F), a furnace at the home's design load."""
-    from . import costs
     from .rules.economics import default_installed_cost
 
     kw: dict = {}
+    zones_given = None
     if system == "heat_pump":
         if heat_pump.ground is not None:
             kw = {"ground": True, "nameplate_btu_per_h": nominal_btu_per_h}
         else:
             cfg = profile.systems.heat_pump
-            distribution = cfg.distribution or field_spec("systems.heat_pump.distribution").default
-            nameplate = _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests)
-            tons = nameplate / 12000.0
+            zones_given = cfg.zones
             compressor = cfg.compressor or field_spec("systems.heat_pump.compressor").default_for("air_source")
-            zones = None
-            if distribution == "ductless":
-                if cfg.zones is not None and cfg.zones != int(cfg.zones):
-                    b.fail("systems.heat_pump.zones", f"must be a whole number of indoor units (got {cfg.zones:g})")
-                    return None
-                zones = int(cfg.zones) if cfg.zones is not None else costs.default_zones(tons)
-                if cfg.zones is None:
-                    b.assume("systems.heat_pump.zones", f"{zones}", field_spec("systems.heat_pump.zones").rule)
-            elif cfg.zones is not None:
-                b.assume("systems.heat_pump.zones", "not used", "indoor units price a ductless system only")
-            kw = {"distribution": distribution, "nameplate_btu_per_h": nameplate,
-                  "hspf2": heat_pump_hspf2(cfg, heat_pump, compressor), "zones": zones}
+            kw = {"distribution": cfg.distribution or field_spec("systems.heat_pump.distribution").default,
+                  "nameplate_btu_per_h": _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests),
+                  "hspf2": heat_pump_hspf2(cfg, heat_pump, compressor), "zones": zones_given}
     elif system == "furnace":
         kw = {"furnace_kind": furnace.kind, "furnace_fuel": furnace.fuel, "design_load_btu_per_h": design_load_btu_per_h}
     cost, problem = default_installed_cost(system, location.state, **kw)
     if problem:
-        b.fail(f"economics.installed_cost.{system}", problem)
+        b.fail(*problem)
+        return None
+    if kw.get("distribution") == "ductless" and zones_given is None:
+        b.assume("systems.heat_pump.zones", f"{cost.zones}", field_spec("systems.heat_pump.zones").rule)
+    elif "distribution" in kw and kw["distribution"] != "ductless" and zones_given is not None:
+        b.assume("systems.heat_pump.zones", "not used", "indoor units price a ductless system only")
     return cost
 
 
@@ -1908,10 +1915,11 @@ def heat_pump_hspf2(cfg, heat_pump: HeatPump, compressor: str) -> float:
     """The HSPF2 a profile's air-source heat pump stands for: the one given (with no points), the default when
     neither a rating nor points are given, else its points rated by AHRI 210/240-2023 (for its installed cost and
     the size table's 'as given' row)."""
-    if cfg.hspf2 is not None and not cfg.performance:
-        return float(cfg.hspf2)
-    if cfg.hspf2 is None and not cfg.performance:
-        return float(field_spec("systems.heat_pump.hspf2").default)
+    if not cfg.performance:  # the rule that chose its default curves (heatcalc.rules.heat_pump)
+        from .rules.heat_pump import air_source_rules
+
+        return float(air_source_rules([True], [compressor], [np.nan], [np.nan], [_nan(cfg.hspf2)], [_nan(cfg.hspf)],
+                                      [cfg.distribution], [None], [True]).hspf2[0])
     return _rated_hspf2(heat_pump, compressor)
 
 

@@ -46,21 +46,30 @@ def purchases(present: dict, current: str, replace: bool, cooled: bool) -> tuple
 
 def default_installed_cost(system: str, state: str | None, *, ground: bool = False, distribution: str = "ducted",
                            nameplate_btu_per_h: float | None = None, hspf2: float | None = None,
-                           zones: int | None = None, furnace_kind: str = "furnace", furnace_fuel: str | None = None,
+                           zones: float | None = None, furnace_kind: str = "furnace", furnace_fuel: str | None = None,
                            design_load_btu_per_h: float | None = None):
     """(the installed-cost range heatcalc assumes for a system the profile gives no cost for, or None; the problem
-    when it has none): a heat pump at its nameplate (``nameplate_btu_per_h``; ``hspf2`` places it on the
-    efficiency axis), a furnace or boiler at the home's design load, resistance heat and central air per unit."""
+    as (field, message) when it has none): a heat pump at its nameplate (``nameplate_btu_per_h``; ``hspf2`` places
+    it on the efficiency axis; a ductless one with its ``zones`` given, else :func:`heatcalc.costs.default_zones`),
+    a furnace or boiler at the home's design load, resistance heat and central air per unit."""
     from .. import costs
 
     if system == "heat_pump":
         if ground:
             return _installed_cost("ground_source_heat_pump", (nameplate_btu_per_h or 36000.0) / 12000.0, state), None
+        tons = nameplate_btu_per_h / 12000.0
+        if distribution != "ductless":
+            zones = None
+        elif zones is not None and zones != int(zones):
+            return None, ("systems.heat_pump.zones", f"must be a whole number of indoor units (got {zones:g})")
+        else:
+            zones = int(zones) if zones is not None else costs.default_zones(tons)
         hspf = costs.hspf_from_hspf2(hspf2, distribution)
-        return _installed_cost(f"heat_pump_{distribution}", nameplate_btu_per_h / 12000.0, state, hspf, zones), None
+        return _installed_cost(f"heat_pump_{distribution}", tons, state, hspf, zones), None
     if system == "furnace":
         if furnace_kind in ("stove", "insert") or furnace_fuel in ("wood", "pellets", "coal"):
-            return None, f"heatcalc has no installed-cost data for a {furnace_fuel} {furnace_kind}: give your quote"
+            return None, ("economics.installed_cost.furnace", f"heatcalc has no installed-cost data for a "
+                                                              f"{furnace_fuel} {furnace_kind}: give your quote")
         family = "boiler" if furnace_kind == "boiler" else "furnace"
         kind = f"gas_{family}" if furnace_fuel == "natural_gas" else f"oil_propane_{family}"
         return _installed_cost(kind, max(0.5, (design_load_btu_per_h or 36000.0) / 12000.0), state), None

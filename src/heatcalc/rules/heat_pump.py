@@ -1,0 +1,90 @@
+"""An air-source heat pump's declared defaults, for any number of homes (docs/resolver.md): its compressor, cutoff
+and cycling degradation (by compressor), the HSPF2 its default curves are chosen by (given, else from an HSPF by
+DOE's equivalence for its distribution, else the declared default, within the range the curves cover), its backup
+(dual fuel needs a furnace), and its size when it also cools.  The curves themselves come from
+:func:`heatcalc.model.heat_pump.calibrated_default_curve`, memoised by their inputs; the size from
+:func:`heatcalc.model.heat_pump.nominal_sizes_btu_per_h`."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+BASE = "systems.heat_pump"
+
+
+class AirSourceRules(NamedTuple):
+    """Per home; NaN or None where the home has no heat pump or the value is not resolved."""
+
+    compressor: list
+    cutoff_f: np.ndarray
+    cycling_degradation: np.ndarray
+    hspf2: np.ndarray  # NaN where the home's curve is not a default one
+    hspf2_from_hspf: np.ndarray  # bool: HSPF2 derived from an HSPF (the factor: hspf2_per_hspf)
+    hspf2_per_hspf: np.ndarray
+    backup: list
+    defaulted: dict  # field -> bool array: the declared default was taken
+    problems: list  # (row, field, message)
+
+
+def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, hspf, distribution, backup,
+                     has_furnace, default_curve=None) -> AirSourceRules:
+    """``present``: the home has an air-source heat pump; ``compressor``, ``distribution`` and ``backup``: lists (None
+    where not given); ``cutoff_f``, ``cycling_degradation``, ``hspf2``, ``hspf``: arrays (NaN where not given);
+    ``has_furnace``: a furnace, boiler or stove to fall back on; ``default_curve``: the homes whose curve is a default
+    one (no performance points or tests; default: every home)."""
+    from ..costs import HSPF2_PER_HSPF
+    from ..model.heat_pump import hspf2_range
+    from ..profile import field_spec
+
+    present = np.asarray(present, dtype=bool)
+    n = present.size
+    default_curve = np.ones(n, dtype=bool) if default_curve is None else np.asarray(default_curve, dtype=bool)
+    given = {"compressor": np.array([c is not None for c in compressor], dtype=bool),
+             "backup": np.array([x is not None for x in backup], dtype=bool)}
+    comp_default = field_spec(f"{BASE}.compressor").default_for("air_source")
+    comp = [c if c is not None else comp_default for c in compressor]
+    cutoff = np.asarray(cutoff_f, dtype=float)
+    given["cutoff"] = ~np.isnan(cutoff)
+    cutoff = np.where(given["cutoff"], cutoff, field_spec(f"{BASE}.cutoff").default_for("air_source"))
+    cd = np.asarray(cycling_degradation, dtype=float)
+    given["cycling_degradation"] = ~np.isnan(cd)
+    cd_default = {k: field_spec(f"{BASE}.cycling_degradation").default_for(k) for k in set(comp)}
+    cd = np.where(given["cycling_degradation"], cd, [cd_default[k] for k in comp])
+    rating = np.asarray(hspf2, dtype=float)
+    old = np.asarray(hspf, dtype=float)
+    kinds = [d if d is not None else field_spec(f"{BASE}.distribution").default for d in distribution]
+    factor = np.array([HSPF2_PER_HSPF[k] for k in kinds], dtype=float)
+    from_hspf = np.isnan(rating) & ~np.isnan(old) & default_curve
+    rating = np.where(from_hspf, np.round(old * factor, 3), rating)
+    given["hspf2"] = ~np.isnan(rating)
+    rating = np.where(given["hspf2"], rating, field_spec(f"{BASE}.hspf2").default)
+    rating = np.where(default_curve, rating, np.nan)
+    backups = [x if x is not None else field_spec(f"{BASE}.backup").default for x in backup]
+    problems = []
+    ranges = {k: hspf2_range(k) for k in set(comp)}
+    for j in np.flatnonzero(present & default_curve):
+        lo, hi = ranges[comp[j]]
+        if not lo <= rating[j] <= hi:
+            problems.append((int(j), f"{BASE}.hspf2", f"the default {comp[j]} curves cover HSPF2 {lo:g} to {hi:g} "
+                                                      f"(got {rating[j]:g}); give performance points instead"))
+    has_furnace = np.asarray(has_furnace, dtype=bool)
+    for j in np.flatnonzero(present):
+        if backups[j] == "furnace" and not has_furnace[j]:
+            problems.append((int(j), f"{BASE}.backup", "dual fuel needs a furnace, but systems.furnace is false"))
+    return AirSourceRules(comp, cutoff, cd, rating, from_hspf, factor, backups,
+                          {k: ~v for k, v in given.items()}, problems)
+
+
+def cooling_sized_btu_per_h(nominal_btu_per_h, cooling_design_btu_per_h, auto_sized) -> np.ndarray:
+    """A heat pump that also cools is sized for the larger of its two loads (ACCA Manual S): where heatcalc sized
+    it (``auto_sized``, and no cooling capacity given) and its heating size falls short of the cooling design load
+    (NaN: the home is not cooled), the smallest standard size that covers that load."""
+    from ..model.heat_pump import nominal_sizes_btu_per_h
+
+    nominal = np.asarray(nominal_btu_per_h, dtype=float)
+    design = np.asarray(cooling_design_btu_per_h, dtype=float)
+    with np.errstate(invalid="ignore"):
+        short = np.asarray(auto_sized, dtype=bool) & ~np.isnan(design) & (nominal < design)
+    return np.where(short, nominal_sizes_btu_per_h(np.ones(nominal.shape), np.where(short, design, 0.0)), nominal)
