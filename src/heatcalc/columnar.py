@@ -705,18 +705,16 @@ def _pv_per_kw(args) -> np.ndarray:
 
 
 
-def _pv_defaults() -> dict:
-    return {f: _default(f"solar.{f}") for f in PV_PARAMETERS}
 
 
 
-def _pv_array(col: dict, i: int, defaults: dict):
+def _pv_array(col: dict, i: int):
     """Row ``i``'s array per kW (heatcalc.home._solar's PVArray at 1 kW), its parameters parsed in ``col``."""
     from .model.pv import array_per_kw
 
-    params = {f: (col[f"solar.{f}"][i] if col[f"solar.{f}"][i] is not None else d) for f, d in defaults.items()}
-    if col["solar.tilt"][i] is None and params["array"] == "one_axis":
-        params["tilt"] = None  # a tracker's axis lies flat unless tilted
+    from .rules.rates import array_parameters
+
+    params = array_parameters({f: col[f"solar.{f}"][i] for f in PV_PARAMETERS})
     return array_per_kw(float(col["solar.capacity"][i] or 1.0), params)
 
 
@@ -758,7 +756,6 @@ def pv_to_compute(chunk: Chunk) -> list:
             if values[i] is None:
                 usable[i] = False
         col[field] = values
-    pv_defaults = _pv_defaults()
     places = _memo(_PLACES)
     present = pvcache.names_present()  # one listing of the cache, not a look per array
     stations = st.all_stations()
@@ -772,7 +769,7 @@ def pv_to_compute(chunk: Chunk) -> list:
             place = places[key] = _place(*key)
         if place is None:
             continue
-        array = _pv_array(col, i, pv_defaults)
+        array = _pv_array(col, i)
         if (place[0], array) in seen:
             continue
         seen.add((place[0], array))
@@ -828,10 +825,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     per-home route would (a rate that does not read, a station without irradiance, a rule that warns) is cleared
     in ``ok``.  Sets the URDB homes' electricity price to the rate's mean first-tier price, as the per-home route
     does for the dispatch."""
-    from pathlib import Path
-
-    from . import money, pvcache
+    from . import pvcache
     from .bills import DG_RULES, export_rule, first_tier_price_usd_per_kwh
+    from .rules.rates import daylight_saving, exports_unpaid, rate_path, whole_year
     from .home import _read_tariff
     from .model.pv import Site
     from .simulate import bill_tariff
@@ -860,7 +856,6 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
 
     folder = table_folder(chunk.source)
     read: dict = {}  # each rate file read (and checked) once per chunk
-    defaults = _pv_defaults()
     for j, i in enumerate(rows):
         if not ok[j]:
             continue
@@ -882,16 +877,14 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                 ok[j] = False  # a price the rate replaces: the per-home route refuses it, naming tariff.adjustment
                 continue
             year = col["tariff.year"][i]
-            year = _default("tariff.year") if year is None else year
-            if float(year) != int(year):
+            year = whole_year(_default("tariff.year") if year is None else year)
+            if year is None:
                 ok[j] = False
                 continue
-            memo_key = (urdb_path, col["tariff.name"][i], int(year), (state or "") not in money.NO_DST_STATES)
+            memo_key = (urdb_path, col["tariff.name"][i], year, daylight_saving(state))
             urdb = read.get(memo_key, _MISSING)
             if urdb is _MISSING:
-                path = Path(urdb_path).expanduser()
-                if not path.is_absolute() and folder is not None:
-                    path = folder / path
+                path = rate_path(urdb_path, folder)
                 try:
                     urdb = _read_tariff(path, *memo_key[1:])[0]
                 except (TariffError, OSError):
@@ -910,7 +903,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if not has_solar(s_obj.usaf):
                 ok[j] = False  # the per-home route says the station has no irradiance
                 continue
-            array = _pv_array(col, i, defaults)
+            array = _pv_array(col, i)
             key = (s_obj.usaf, array)
             pv = pv_index.get(key, -1)
             if pv < 0:
@@ -924,9 +917,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             rule = export_rule(metering, col["solar.net_metering_credit"][i],
                                urdb.dg_rule if urdb is not None else None)
             export = col["solar.export_rate"][i]
-            if (rule.startswith("net_billing") or rule == "buy_all_sell_all") and export is None and (
-                    urdb is None or urdb.realtime_usd_per_kwh is not None
-                    or not any(t[0].sell.any() for t in urdb.energy_tiers)):
+            if exports_unpaid(rule, export, urdb):
                 ok[j] = False  # exports earn nothing: the per-home route warns
                 continue
         key = (id(urdb), export, None if urdb is not None else float(price["electricity"][j]))

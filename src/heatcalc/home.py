@@ -1398,7 +1398,9 @@ def _tariff(b: _Builder, profile: Profile, location: Location):
     periods = profile.tariff.electricity if profile.tariff is not None else None
     if not periods:
         return None
-    dst = (location.state or "") not in money.NO_DST_STATES
+    from .rules.rates import daylight_saving
+
+    dst = daylight_saving(location.state)
     price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods], daylight_saving=dst)
     adjustment = profile.tariff.adjustment
     if adjustment:
@@ -1443,17 +1445,16 @@ def _heat_pump_rate(b: _Builder, profile: Profile, location: Location):
 def _read_rate(b: _Builder, profile: Profile, location: Location, base: str, urdb: str, name, year_given,
                adjustment):
     """A URDB rate a profile names at ``base`` (tariff, or systems.heat_pump.tariff), read, checked and adjusted."""
+    from .rules.rates import daylight_saving, rate_path, whole_year
     from .tariffs import TariffError
 
-    path = Path(urdb).expanduser()
-    if not path.is_absolute() and profile.base_dir is not None:
-        path = profile.base_dir / path
+    path = rate_path(urdb, profile.base_dir)
     year_given = b.given_or_default(year_given, "tariff.year")
-    if float(year_given) != int(year_given):
+    year = whole_year(year_given)
+    if year is None:
         b.fail(f"{base}.year", f"must be a whole calendar year (got {year_given:g})")
         return None
-    year = int(year_given)
-    dst = (location.state or "") not in money.NO_DST_STATES
+    dst = daylight_saving(location.state)
     try:
         tariff, how, notes = _read_tariff(path, name, year, dst)
     except TariffError as exc:
@@ -1631,17 +1632,17 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     if station is None:
         b.fail("solar", "rooftop solar needs an embedded TMY3 station's irradiance; a weather file has none")
         return None, None, None
-    kind = b.given_or_default(cfg.array, "solar.array")
-    values = {"array": kind}
+    from .rules.rates import array_parameters, exports_unpaid
+
+    values = array_parameters({f: getattr(cfg, f) for f in ARRAY_FIELDS})
+    kind = b.given_or_default(cfg.array, "solar.array")  # the defaults taken, in words: the mount first
     for f in ARRAY_FIELDS:
-        if f == "array" or (f == "gcr" and kind == "fixed_roof" and cfg.gcr is None):
+        if f == "array" or (f == "gcr" and kind == "fixed_roof"):
             continue
-        if f == "tilt" and cfg.tilt is None and kind == "one_axis":
-            values[f] = None
+        if f == "tilt" and values["tilt"] is None:
             b.assume("solar.tilt", "0 (a flat tracker axis)", "PVWatts: one-axis trackers' axes lie flat")
-            continue
-        values[f] = b.given_or_default(getattr(cfg, f), f"solar.{f}")
-    values.setdefault("gcr", field_spec("solar.gcr").default)
+        elif getattr(cfg, f) is None:
+            b.given_or_default(None, f"solar.{f}")
     array = array_per_kw(cfg.capacity, values)._replace(capacity_kw=cfg.capacity)
     try:
         per_kw = solar_per_kw(station.usaf, array._replace(capacity_kw=1.0),
@@ -1660,11 +1661,9 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
         b.assume("solar.net_metering", rule.replace("_", " "),
                  "the URDB rate's dgrules" if urdb is not None and urdb.dg_rule else
                  "net metering (annual netting) where no rule is given")
-    if rule.startswith("net_billing") or rule == "buy_all_sell_all":
-        if cfg.export_rate is None and (urdb is None or urdb.realtime_usd_per_kwh is not None or
-                                         not any(t[0].sell.any() for t in urdb.energy_tiers)):
-            b.warn("solar.export_rate", "exports earn nothing: the rate gives no sell price; give "
-                                        "solar.export_rate ($/kWh) if your utility pays for them")
+    if exports_unpaid(rule, cfg.export_rate, urdb):
+        b.warn("solar.export_rate", "exports earn nothing: the rate gives no sell price; give "
+                                    "solar.export_rate ($/kWh) if your utility pays for them")
     return kwh, rule, cfg.export_rate
 
 

@@ -754,7 +754,9 @@ def hour_times(home: Home) -> list[str]:
     from datetime import datetime, timedelta, timezone
 
     station = st.station_by_id(home.location.station_id) if home.location.station_id else None
-    dst = (home.location.state or "") not in money.NO_DST_STATES and station is not None
+    from .rules.rates import daylight_saving
+
+    dst = daylight_saving(home.location.state) and station is not None
     start, end = money.DST_2023_STANDARD_HOURS
     t0 = datetime(2023, 1, 1)
     out = []
