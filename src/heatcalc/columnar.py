@@ -337,7 +337,7 @@ class _Billing(NamedTuple):
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
-    from .model.heat_pump import hspf2_range, nominal_sizes_btu_per_h, sizing_temperature_f
+    from .model.heat_pump import nominal_sizes_btu_per_h, sizing_temperature_f
     from .model.load import degree_hours_f_h, heat_load_btu_per_h
 
     rows = np.flatnonzero(fast)
