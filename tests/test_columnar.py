@@ -542,6 +542,9 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
         if i % 15 == 0:
             row.pop("tariff.urdb")  # solar under the prices alone
             row.setdefault("solar.capacity", "4 kW")
+        if i % 9 == 4 and "solar.capacity" in row:  # the array as an investment: the JSON's, not the rows'
+            row["solar.installed_cost"] = "15000"
+            row["solar.lifetime"] = "25"
         rows.append(row)
     chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
     (tmp_path / "homes.csv").write_text("home\n")  # the folder the rows' rate files are relative to
@@ -751,3 +754,23 @@ def test_rich_homes_take_the_fast_route_and_agree():
     assert np.isfinite(got.columns["npv_vs_current_low_usd"]).sum() > 150
     assert (got.columns["incentives_usd"] > 0).sum() > 50
     assert any(got.warnings)
+
+
+def test_a_design_load_that_includes_the_ducts_takes_the_fast_route():
+    # heating_load.design.includes_ducts (heatcalc.rules.load, the per-home route's rule): the rooms' load is the
+    # design load times the ducts' efficiency; without ducts, or without a design load, it changes nothing
+    rows = []
+    for i in range(24):
+        row = {"location.station": STATIONS[i % 4], "heating_load.design.load": f"{30 + i} kBtu/h",
+               "heating_load.design.outdoor": "5", "heating_load.design.includes_ducts": ["true", "false", ""][i % 3]}
+        if i % 2:
+            row["ducts.efficiency"] = "0.8"
+        rows.append(row)
+    rows.append({"location.station": STATIONS[0], "heating_load.annual": "50 MMBtu", "ducts.efficiency": "0.8",
+                 "heating_load.design.includes_ducts": "true"})  # no design load: the profile's rules say so
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast >= 24
+    both = got.columns["heat_delivered_mmbtu"]
+    assert len(set(np.round(both, 6))) > 20

@@ -38,7 +38,7 @@ SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance
 FAST_FIELDS = frozenset({
     "name", "location.station", "location.zip", "location.state",
     "heating_load.annual", "heating_load.balance_point", "heating_load.ua", "heating_load.design.load",
-    "heating_load.design.outdoor", "heating_load.indoor", "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
+    "heating_load.design.outdoor", "heating_load.design.includes_ducts", "heating_load.indoor", "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
         "heating_load.from_bills.amount", "heating_load.from_bills.non_heating")),
     *SECTIONS,
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
@@ -60,6 +60,8 @@ FAST_FIELDS = frozenset({
                        "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr",
                        "solar.net_metering", "solar.net_metering_credit",
                        "solar.export_rate")),
+    # the array as an investment: only the JSON's solar_economics reads them, never a table's rows
+    *(SOLAR_MONEY := ("solar.installed_cost", "solar.lifetime", "solar.degradation")),
     *(ECONOMICS_FIELDS := (
         "economics.current", "economics.replace_current", "economics.lifetime", "economics.discount_rate",
         "economics.gas_disconnect", "economics.install_date",
@@ -392,7 +394,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     design_load = _numbers(values, "heating_load.design.load", rows, None)
     design_outdoor = _numbers(values, "heating_load.design.outdoor", rows, None)
     indoor = _numbers(values, "heating_load.indoor", rows, _default("heating_load.indoor"))
-    has_design = ~np.isnan(design_load) | ~np.isnan(design_outdoor)
+    includes_ducts = _texts(values, "heating_load.design.includes_ducts", rows)
+    has_design = ~np.isnan(design_load) | ~np.isnan(design_outdoor) | np.array([x is not None for x in includes_ducts])
     routes = (~np.isnan(annual) | has_bills).astype(int) + ~np.isnan(ua_given) + has_design + \
         (has_bills & ~np.isnan(annual))
     ok &= routes == 1  # none, or more than one: the per-home route says which to give
@@ -402,7 +405,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         return _station_degree_hours(fit, station, bp, degree_hours, degree_hours_f_h)
 
     fits = heat_loss_rules(ua=np.where(ok, ua_given, np.nan), design_load=np.where(ok, design_load, np.nan),
-                           design_outdoor=design_outdoor, indoor=indoor, includes_ducts=np.zeros(rows.size, bool),
+                           design_outdoor=design_outdoor, indoor=indoor,
+                           includes_ducts=np.array([x is True for x in includes_ducts]) & has_ducts & has_design,
                            annual=np.where(ok, annual, np.nan),
                            billed=[f if good else None for f, good in zip(billed, ok)],
                            amount=amount, non_heating=non_heating, bill_efficiency=bill_eff,
@@ -835,12 +839,12 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     from .weather import stations as st
     from .weather.solar import has_solar
 
-    given = [f for f in (*TARIFF_FIELDS, *SOLAR_FIELDS) if f in values]
+    given = [f for f in (*TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY) if f in values]
     if not given:
         return None
     n = rows.size
     none = [None] * len(chunk)
-    col = {f: values.get(f, none) for f in (*TARIFF_FIELDS, *SOLAR_FIELDS)}
+    col = {f: values.get(f, none) for f in (*TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY)}
     hourly = np.zeros(n, dtype=bool)
     tariff_of = np.full(n, -1)
     rule_of = np.zeros(n, dtype=np.int64)
@@ -861,7 +865,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             continue
         urdb_path = col["tariff.urdb"][i]
         capacity = col["solar.capacity"][i]
-        solar_given = any(col[f][i] is not None for f in SOLAR_FIELDS)
+        solar_given = any(col[f][i] is not None for f in SOLAR_FIELDS + SOLAR_MONEY)
         if urdb_path is None and not solar_given:
             if col["tariff.name"][i] is not None or col["tariff.year"][i] is not None:
                 ok[j] = False  # a rate's name or year without the rate: the per-home route says so

@@ -1830,10 +1830,10 @@ def purchase_of(profile: Profile):
                     None if hh is None else hh.home_type, has_heat_pump=cfg is not None)
 
 
-def _household_finding(b, profile: Profile, item: str | None = None):
-    """The incentives that apply to the profile's household on its install date (:func:`heatcalc.incentives.find`),
-    or None (the problem reported).  ``item``: look up that item only (rooftop_solar_installation); the programs
-    listed in economics.incentives.programs, when given, are the only ones kept."""
+def _household_finding(b, profile: Profile, item: str):
+    """The incentives for ``item`` (rooftop_solar_installation) that apply to the profile's household on its install
+    date (:func:`heatcalc.incentives.find`), or None where they cannot be looked up (the heat pump's incentives say
+    why); the programs listed in economics.incentives.programs, when given, are the only ones kept."""
     import datetime as dt
 
     from . import incentives as inc
@@ -1842,18 +1842,15 @@ def _household_finding(b, profile: Profile, item: str | None = None):
     install = profile.economics.install_date or dt.date.today()
     zip_code = profile.location.zip if profile.location is not None else None
     if not zip_code:
-        return None  # the heat pump's incentives say what is missing
+        return None
     try:
         finding = inc.find(zip_code, None if hh is None else hh.income, None if hh is None or hh.size is None
                            else int(hh.size), True if hh is None or hh.owner is None else hh.owner,
                            None if hh is None else hh.utility, install, where="location.zip",
-                           items=(item,) if item else None, purchase=purchase_of(profile))
-    except HeatcalcError as exc:
-        if item is None:
-            field = "household.utility" if "utility" in str(exc) else "location.zip"
-            b.fail(field, str(exc).split(": ", 1)[-1])
+                           items=(item,), purchase=purchase_of(profile))
+    except HeatcalcError:
         return None
-    if item is not None and profile.economics.incentives.programs:
+    if profile.economics.incentives.programs:
         wanted = {p.strip() for p in profile.economics.incentives.programs.split(",") if p.strip()}
         finding = finding._replace(rows=tuple(r for r in finding.rows if r.id in wanted))
     return finding
