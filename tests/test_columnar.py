@@ -139,7 +139,7 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"field_factor": 0.9}}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "fixed_charges": {"electricity": 12}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
     assert_same_blocks(got, per_home_block(chunk))
@@ -774,3 +774,33 @@ def test_a_design_load_that_includes_the_ducts_takes_the_fast_route():
     assert got.fast >= 24
     both = got.columns["heat_delivered_mmbtu"]
     assert len(set(np.round(both, 6))) > 20
+
+
+def test_capacity_at_5f_and_field_factors_take_the_fast_route():
+    # systems.heat_pump.capacity_5f (a share, or a capacity over the given 47 F one: heatcalc.rules.heat_pump) and
+    # field_factor (every COP times it): the default curves as the per-home route makes them, sized and switched
+    # over alike; a 5 F capacity without the 47 F one is the per-home route's problem to name
+    rng = np.random.default_rng(17)
+    rows = []
+    for i in range(60):
+        row = {"location.station": STATIONS[i % 5], "heating_load.annual": f"{rng.integers(30, 100)} MMBtu",
+               "systems.heat_pump.hspf2": str(rng.choice([7.8, 9, 10.5])),
+               "systems.heat_pump.compressor": str(rng.choice(["single_stage", "variable_speed"]))}
+        how = i % 4
+        if how == 0:
+            row["systems.heat_pump.capacity_5f"] = str(rng.choice([0.55, 0.7, 0.9]))
+        elif how == 1:
+            row["systems.heat_pump.capacity_5f"] = "22000 Btu/h"
+            row["systems.heat_pump.capacity"] = "3 ton"
+        elif how == 2:
+            row["systems.heat_pump.capacity_5f"] = "22000 Btu/h"  # no 47 F capacity: a problem
+        if i % 3 == 0:
+            row["systems.heat_pump.field_factor"] = str(rng.choice([0.8, 0.9, 1.1]))
+        if i % 5 == 0:
+            row["systems.heat_pump.backup"] = "furnace"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    failed = sum(p is not None for p in got.problems)
+    assert failed >= 15 and got.fast >= len(rows) - failed - 2

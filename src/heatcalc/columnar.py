@@ -44,7 +44,7 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
     "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
-    "systems.heat_pump.zones",
+    "systems.heat_pump.zones", "systems.heat_pump.capacity_5f", "systems.heat_pump.field_factor",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency", "ducts.efficiency",
     *(COOLING_FIELDS := ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point",
@@ -176,10 +176,13 @@ class _Curves:
         self.capacity_at: dict = {}
 
     @staticmethod
-    def curve(hspf2: float, compressor: str, cd: float):
-        from .model.heat_pump import calibrated_default_curve
+    def curve(hspf2: float, compressor: str, cd: float, share: float | None = None, factor: float = 1.0):
+        """The default curve per 1 Btu/h (its 5 F capacity at ``share`` of the 47 F one when given), its COPs times
+        the field ``factor``, as the per-home route makes it."""
+        from .model.heat_pump import calibrated_default_curve, with_cop_factor
 
-        return calibrated_default_curve(round(hspf2, 6), compressor, cd, None)[0]
+        c = calibrated_default_curve(round(hspf2, 6), compressor, cd, None if share is None else round(share, 6))[0]
+        return c if factor == 1.0 else with_cop_factor(c, factor)
 
     def per_unit_capacity(self, key, curve, temp_f: float) -> float:
         hit = self.capacity_at.get((key, temp_f))
@@ -464,7 +467,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
-    from .rules.heat_pump import air_source_rules, cooling_sized_btu_per_h
+    from .rules.heat_pump import air_source_rules, capacity_5f_share, cooling_sized_btu_per_h
 
     capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
     switch_given = _numbers(values, "systems.heat_pump.switchover", rows, None)
@@ -477,15 +480,17 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok[[p[0] for p in hp_rules.problems]] = False
     compressor, cutoff, cd, hspf2 = hp_rules.compressor, hp_rules.cutoff_f, hp_rules.cycling_degradation, \
         hp_rules.hspf2
-    if _default("systems.heat_pump.field_factor") != 1.0:
-        ok &= ~has_hp  # a default field factor would scale the curves: leave heat pumps to the per-home route
-    kinds: dict = {}  # (HSPF2, compressor, C_d) → its number in `unit`
+    factor = _numbers(values, "systems.heat_pump.field_factor", rows, _default("systems.heat_pump.field_factor"))
+    shares = [capacity_5f_share(given, cap) for given, cap in
+              zip(_texts(values, "systems.heat_pump.capacity_5f", rows), capacity)]
+    ok &= ~(has_hp & np.array([problem is not None for _, problem in shares], dtype=bool))
+    kinds: dict = {}  # (HSPF2, compressor, C_d, 5 F share, field factor) → its number in `unit`
     unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
     kind = np.full(rows.size, -1)
-    keys: list = []  # per kind: its (HSPF2, compressor, C_d)
+    keys: list = []  # per kind: its key
     dual = np.array([x == "furnace" for x in hp_rules.backup])
     for j in np.flatnonzero(ok & has_hp):
-        key = (float(hspf2[j]), compressor[j], float(cd[j]))
+        key = (float(hspf2[j]), compressor[j], float(cd[j]), shares[j][0], float(factor[j]))
         k = kinds.get(key)
         if k is None:
             c = curves.curve(*key)

@@ -1108,17 +1108,15 @@ def _explain_derived_minimum(b: _Builder, curve: HeatPumpCurve, compressor: str,
 
 
 def _capacity_5f_share(b: _Builder, cfg: HeatPumpConfig):
-    """The 5 F capacity as a share of the 47 F one, from capacity_5f; None when not given, False on a problem."""
-    given = cfg.capacity_5f
-    if given is None:
-        return None
-    if "share" in given:
-        return given["share"]
-    if cfg.capacity is None:
-        b.fail("systems.heat_pump.capacity_5f", "as a capacity it needs systems.heat_pump.capacity (the 47 F "
-                                                "capacity); or give it as a share, e.g. 0.7")
+    """The 5 F capacity as a share of the 47 F one (:func:`heatcalc.rules.heat_pump.capacity_5f_share`); None when
+    not given, False on a problem."""
+    from .rules.heat_pump import capacity_5f_share
+
+    share, problem = capacity_5f_share(cfg.capacity_5f, cfg.capacity)
+    if problem:
+        b.fail(*problem)
         return False
-    return given["capacity"] / cfg.capacity
+    return share
 
 
 def _curve_from_speed_rows(b: _Builder, cfg: HeatPumpConfig, compressor: str, cd: float, cutoff: float):

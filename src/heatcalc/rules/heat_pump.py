@@ -88,3 +88,16 @@ def cooling_sized_btu_per_h(nominal_btu_per_h, cooling_design_btu_per_h, auto_si
     with np.errstate(invalid="ignore"):
         short = np.asarray(auto_sized, dtype=bool) & ~np.isnan(design) & (nominal < design)
     return np.where(short, nominal_sizes_btu_per_h(np.ones(nominal.shape), np.where(short, design, 0.0)), nominal)
+
+
+def capacity_5f_share(given: dict | None, capacity_btu_per_h: float | None) -> tuple:
+    """(the 5 F capacity as a share of the 47 F one, or None when not given; the problem as (field, message)):
+    ``systems.heat_pump.capacity_5f`` as a share, or as a capacity over the 47 F ``capacity`` it then needs."""
+    if given is None:
+        return None, None
+    if "share" in given:
+        return given["share"], None
+    if capacity_btu_per_h is None or capacity_btu_per_h != capacity_btu_per_h:
+        return None, (f"{BASE}.capacity_5f", "as a capacity it needs systems.heat_pump.capacity (the 47 F capacity); "
+                                             "or give it as a share, e.g. 0.7")
+    return given["capacity"] / capacity_btu_per_h, None
