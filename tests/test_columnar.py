@@ -139,7 +139,7 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "fixed_charges": {"electricity": 12}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"serves": 0.6}}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
     assert_same_blocks(got, per_home_block(chunk))
@@ -697,6 +697,10 @@ ECONOMICS_VALUES = {
     "household.owner": st.sampled_from(["", "true", "false"]),
     "household.utility": st.sampled_from(["", "", "", "Eversource", "Nowhere Power"]),
     "household.home_type": st.sampled_from(["", "", "single_family", "manufactured"]),
+    "fixed_charges.electricity": st.sampled_from(["", "", "12", "400"]),
+    "fixed_charges.natural_gas": st.sampled_from(["", "", "15"]),
+    "systems.heat_pump.capacity_5f": st.sampled_from(["", "", "", "0.6", "20000 Btu/h"]),
+    "systems.heat_pump.field_factor": st.sampled_from(["", "", "0.9"]),
 }
 
 
@@ -804,3 +808,31 @@ def test_capacity_at_5f_and_field_factors_take_the_fast_route():
     assert_same_blocks(got, per_home_block(chunk))
     failed = sum(p is not None for p in got.problems)
     assert failed >= 15 and got.fast >= len(rows) - failed - 2
+
+
+def test_fixed_charges_take_the_fast_route():
+    # fixed_charges.* (heatcalc.rules.prices.marginal_prices): the state's average price becomes a marginal one, a
+    # given price stays, the charges reach fixed_charges_usd, the bills and (gas's while the home keeps gas
+    # service, or not with gas_disconnect) the lifetime cost; a charge the average cannot cover is a problem
+    rng = np.random.default_rng(23)
+    rows = []
+    for i in range(48):
+        row = {"location.station": STATIONS[i % 4], "heating_load.annual": f"{rng.integers(30, 100)} MMBtu",
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "natural_gas", "propane"])),
+               "fixed_charges.electricity": str(rng.choice([0, 10, 15])),
+               "fixed_charges.natural_gas": str(rng.choice([0, 12, 20]))}
+        if i % 3 == 0:
+            row["prices.natural_gas"] = "1.6"
+        if i % 4 == 1:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 2 == 0:
+            row["economics.current"] = "furnace"
+            row["economics.gas_disconnect"] = str(rng.choice(["true", "false"]))
+        rows.append(row)
+    rows.append({"location.station": STATIONS[0], "heating_load.annual": "50 MMBtu",
+                 "fixed_charges.electricity": "400"})  # more than the average price covers
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast == len(rows) - 1 and got.problems[-1] is not None
+    assert (got.columns["fixed_charges_usd"] > 0).sum() > 100

@@ -12,6 +12,7 @@ which validates it as a profile and reports its problems with field and line.  B
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,7 +47,8 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
     "systems.heat_pump.zones", "systems.heat_pump.capacity_5f", "systems.heat_pump.field_factor",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
-    "systems.electric_resistance.efficiency", "ducts.efficiency",
+    "systems.electric_resistance.efficiency", "ducts.efficiency", "fixed_charges.electricity",
+    "fixed_charges.natural_gas",
     *(COOLING_FIELDS := ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point",
                          "cooling_load.design.load", "cooling_load.design.outdoor", "cooling_load.indoor",
                          "cooling_load.from_bills.amount", "cooling_load.from_bills.seer2")),
@@ -315,6 +317,7 @@ class _Homes(NamedTuple):
     co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
     duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
     cooling: dict | None = None  # system → (kWh, unmet Btu, unmet hours, load Btu) arrays of the year; None: no cooling
+    fixed: dict | None = None  # energy -> the fixed monthly charge [$] per home (fixed_charges), or None for none
     economics: "_Economics | None" = None  # homes with an economics section, or None for none
     warnings: list | None = None  # per home: what its inputs warn of (a tuple of "field: message"), or None: none
 
@@ -441,7 +444,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # prices and emissions, by the rules the per-home route uses (heatcalc.rules.prices, .emissions); a row they
     # find a problem in goes home by home, which says what it is
     from .rules.emissions import emission_rules
-    from .rules.prices import price_rules
+    from .rules.prices import marginal_prices, price_rules
 
     grid = _texts(values, "emissions.electricity", rows, None)
     emissions = emission_rules(FUEL_KEYS, price_state, grid, _texts(values, "emissions.region", rows, None),
@@ -449,9 +452,17 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok[[p[0] for p in emissions.problems]] = False
     co2 = emissions.factor
     co2_region = np.array([MARGINAL_REGIONS.index(r) if r is not None else -1 for r in emissions.region])
-    price = price_rules(("electricity",) + FUEL_KEYS, price_state,
-                        {k: _numbers(values, f"prices.{k}", rows, None) for k in ("electricity",) + FUEL_KEYS},
-                        overrides).price
+    priced = price_rules(("electricity",) + FUEL_KEYS, price_state,
+                         {k: _numbers(values, f"prices.{k}", rows, None) for k in ("electricity",) + FUEL_KEYS},
+                         overrides)
+    price = priced.price
+    # fixed charges: an average price becomes a marginal one (heatcalc.rules.prices.marginal_prices)
+    fixed = {k: _numbers(values, f"fixed_charges.{k}", rows, 0.0) for k in ("electricity", "natural_gas")}
+    for k, charge in fixed.items():
+        if (charge > 0).any():
+            price[k], _, problems = marginal_prices(k, price[k], priced.origin[k], np.where(charge > 0, charge, np.nan),
+                                                    price_state)
+            ok[[p[0] for p in problems]] = False
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
     ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
     # the home's other use on the same meters, for the bills: the rule the per-home route uses (heatcalc.rules.base_use)
@@ -461,6 +472,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                           _numbers(values, "base_use.natural_gas", rows, None), billed, non_heating)
     base_kwh, base_therm = base.kwh_per_year, base.therm_per_year
     billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
+    if billing is not None:  # fixed charges on the hours' bills: home by home
+        ok &= ~(billing.hourly & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0)))
     # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
@@ -557,6 +570,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
         cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
+        fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
         economics=_economics_of(econ, keep), warnings=None if econ is None else [econ[3][j] for j in pick])
 
 
@@ -686,7 +700,8 @@ def _economics_of(econ: tuple | None, keep: np.ndarray) -> _Economics | None:
     def table(k: int, key: str) -> np.ndarray:
         return np.array([b[3].get(key, (0.0, 0.0, 0.0))[k] for b in picked], dtype=float)
 
-    energies = sorted({x for b in picked for x in b[6]}, key=lambda x: x != "electricity")
+    # electricity first, then each fuel; gas always (its fixed charge is a cost in gas wherever the home keeps gas)
+    energies = sorted({x for b in picked for x in b[6]} | {"natural_gas"}, key=lambda x: x != "electricity")
     p = Purchased(
         current=np.array([b[0] for b in picked], dtype=object), replace=np.array([b[1] for b in picked], dtype=bool),
         bundles_ac=np.array([b[2] for b in picked], dtype=bool),
@@ -1502,8 +1517,11 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
             gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos]) & ~leaves_gas[pos]
-            gas_base = np.where(gas_home | (fuel_text == "natural_gas"), h.base_therm[pos], 0.0) \
-                * h.price["natural_gas"][pos]
+            gas_service = gas_home | (fuel_text == "natural_gas")
+            gas_base = np.where(gas_service, h.base_therm[pos], 0.0) * h.price["natural_gas"][pos]
+            # the year's fixed charges: electricity's always, gas's while the home keeps gas service
+            fixed_e = 12.0 * h.fixed["electricity"][pos] if h.fixed is not None else 0.0
+            fixed_g = np.where(gas_service, 12.0 * h.fixed["natural_gas"][pos], 0.0) if h.fixed is not None else 0.0
             used = y.kwh * BTU_PER_KWH + y.fuel_btu
             # heat to the rooms: what the unit made less its ducts' losses (heatcalc.results.heat_to_rooms_mmbtu)
             heat_mmbtu = y.heat / BTU_PER_MMBTU * (h.duct[system][pos] if h.duct is not None and system in h.duct
@@ -1531,15 +1549,15 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "peak_hour": labels[y.peak_hour], "peak_outdoor_f": y.peak_temp,
                 "balance_point_f": balance if is_hp else np.nan,
                 "cooling_electricity_kwh": cool_kwh, "cooling_cost_usd": cooling_cost, "cooling_co2_kg": cooling_co2,
-                "fixed_charges_usd": 0.0, "total_cost_usd": cost + cooling_cost + 0.0,
+                "fixed_charges_usd": fixed_e + fixed_g, "total_cost_usd": cost + cooling_cost + (fixed_e + fixed_g),
                 "total_co2_kg": co2 + cooling_co2,
                 "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": cool_unmet / 1e6,
                 "unmet_cooling_hours": cool_hours,
                 "meets_load": meets,  # strips without limits: only cooling can be left unmet on this route
-                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost,
-                "fuel_bill_usd": fuel_units * pf + gas_base,
+                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost + fixed_e,
+                "fuel_bill_usd": fuel_units * pf + (gas_base + fixed_g),
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
-                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost,
+                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost + fixed_e,
             }
             if bills is not None:
                 _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)
@@ -1549,11 +1567,14 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 o = year[system]
                 o["present"][pos], o["total"][pos], o["at"][pos], o["meets"][pos] = True, values["total_cost_usd"], \
                     at, meets
-                o["energy"]["electricity"][pos] = y.kwh * pe + cooling_cost + 0.0  # heating, cooling, fixed
+                o["energy"]["electricity"][pos] = y.kwh * pe + cooling_cost + fixed_e  # heating, cooling, fixed
                 if fueled:
                     for f in set(fuels):
                         mine = fuel_text == f
                         o["energy"].setdefault(f, np.zeros(nh))[pos[mine]] = (fuel_units * pf)[mine]
+                if h.fixed is not None:  # gas's fixed charge, with the gas burned when the system burns gas
+                    gas = o["energy"].setdefault("natural_gas", np.zeros(nh))
+                    gas[pos] = np.where(fuel_text == "natural_gas", gas[pos], 0.0) + fixed_g
     if econ is not None:
         _economics_rows(econ, year, cols)
     return counts, cols
@@ -1627,6 +1648,8 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
             with _one_blas_thread():
                 fast_counts, fast_cols = _fast_rows(chunk, homes, _run_homes(homes))
     except Exception:  # pragma: no cover - a bug must not lose homes: the per-home route runs (and reports) them
+        if os.environ.get("HEATCALC_STRICT_FAST_ROUTE"):  # the tests: a bug here must fail them, not hide
+            raise
         homes = None
     if homes is None:
         fast[:] = False

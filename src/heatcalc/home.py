@@ -659,9 +659,8 @@ def _hourly_series(b: _Builder, profile: Profile, location: Location, weather: s
 def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, override_source: str) -> dict:
     """Each energy's price, by the rule both routes share (:mod:`heatcalc.rules.prices`), as a marginal price
     where the profile gives fixed charges and the price is the state's average."""
-    from .rules.prices import price_rules
+    from .rules.prices import marginal_prices, price_rules
 
-    info = st.state_info(location.state) if location.state else None
     year = st.price_year()
     keys = ("electricity",) + fuels_in_play(profile, overrides)
     given = {k: np.array([getattr(profile.prices, k)], dtype=float) for k in keys
@@ -697,12 +696,10 @@ def _prices(b: _Builder, profile: Profile, location: Location, overrides: dict, 
         b.assume(f"prices.{key}", f"{value:g} {unit}", out[key].source +
                  ("" if origin == "state" else f" (no state figure for {location.state or 'this location'})"))
         if fixed:
-            use_info = (info or {}).get("household_use_per_year") or st.state_info("US")["household_use_per_year"]
-            use = use_info["electricity_kwh" if key == "electricity" else "natural_gas_therm"]
-            marginal = money.marginal_price(value, fixed, use)
-            if marginal <= 0:
-                b.fail(f"fixed_charges.{key}", f"a ${fixed:g}/month charge is more than the average price "
-                                               f"covers for a home using {use:,.0f} {unit[2:]} a year")
+            marginal, used, problems = marginal_prices(key, [value], [origin], [fixed], [location.state])
+            marginal, use = float(marginal[0]), float(used[0])
+            if problems:
+                b.fail(*problems[0][1:])
                 continue
             out[key] = Value(marginal, unit, f"marginal price: {out[key].source} less 12 x ${fixed:g} fixed "
                                              f"charge over {use:,.0f} {unit[2:]}/yr per home (EIA RECS 2015)")

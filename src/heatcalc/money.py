@@ -6,6 +6,8 @@ Prices are in $ per sales unit ($/kWh, $/therm, $/gal) and emission factors in k
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU
@@ -173,12 +175,26 @@ def lifetime_cost_usd(net_installed_usd: float, annual_cost_by_energy: dict, pv_
     return net_installed_usd + sum(cost * pv_factor_by_energy[energy] for energy, cost in annual_cost_by_energy.items())
 
 
+#: A yearly saving below half a cent is none: two options whose costs are the same figure (a dual-fuel heat pump
+#: that never runs against the furnace it switches to) must not pay back in 10^13 years on one route's rounding and
+#: never on another's.
+NO_SAVINGS_USD = 0.005
+
+
 def simple_payback_years(extra_cost_usd: float, annual_savings_usd: float) -> float | None:
     """Years for yearly savings to repay an extra first cost; 0 when it costs nothing more and saves; None when it
-    never pays back (no savings)."""
-    if annual_savings_usd <= 0:
-        return None
-    return max(0.0, extra_cost_usd) / annual_savings_usd
+    never pays back (no savings: less than :data:`NO_SAVINGS_USD` a year)."""
+    years = float(simple_payback_years_many(extra_cost_usd, annual_savings_usd))
+    return None if math.isnan(years) else years
+
+
+def simple_payback_years_many(extra_cost_usd, annual_savings_usd):
+    """:func:`simple_payback_years` of arrays (NaN: never pays back)."""
+    import numpy as np
+
+    extra, savings = np.asarray(extra_cost_usd, dtype=float), np.asarray(annual_savings_usd, dtype=float)
+    saves = savings >= NO_SAVINGS_USD
+    return np.where(saves, np.maximum(0.0, extra) / np.where(saves, savings, 1.0), np.nan)
 
 
 def marginal_price(average_price: float, fixed_usd_per_month: float, annual_use: float) -> float:

@@ -233,6 +233,7 @@ def economics_columns(p: Purchased, options: dict) -> dict:
     that leaves heat unmet).  Payback and NPV ranges are the 10th and 90th percentiles of the difference in net cost
     (:func:`heatcalc.costs.net_difference_percentiles_many_usd`)."""
     from ..costs import net_difference_percentiles_many_usd, sigma_of_many
+    from ..money import simple_payback_years_many
 
     n = p.current.size
     zero = np.zeros(n)
@@ -307,14 +308,7 @@ def economics_columns(p: Purchased, options: dict) -> dict:
             cols["npv_vs_current_usd"][take] = life[current][take] - life[system][take]
             cols["npv_vs_current_low_usd"][take] = energy - d_high
             cols["npv_vs_current_high_usd"][take] = energy - d_low
-            cols["simple_payback_years"][take] = payback_years(net_s - net_c, savings)
-            cols["simple_payback_years_low"][take] = payback_years(d_low, savings)
-            cols["simple_payback_years_high"][take] = payback_years(d_high, savings)
+            cols["simple_payback_years"][take] = simple_payback_years_many(net_s - net_c, savings)
+            cols["simple_payback_years_low"][take] = simple_payback_years_many(d_low, savings)
+            cols["simple_payback_years_high"][take] = simple_payback_years_many(d_high, savings)
     return out
-
-
-def payback_years(extra_cost_usd, annual_savings_usd):
-    """:func:`heatcalc.money.simple_payback_years` of arrays (NaN: never pays back)."""
-    extra, savings = np.asarray(extra_cost_usd, dtype=float), np.asarray(annual_savings_usd, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(savings > 0, np.maximum(0.0, extra) / np.where(savings > 0, savings, 1.0), np.nan)

@@ -60,3 +60,34 @@ def price_rules(keys, states: list, given: dict, overrides: dict) -> PriceRules:
             where[mine] = "profile"
         price[key], origin[key] = values, where
     return PriceRules(price, origin)
+
+
+def marginal_prices(key: str, price, origin, fixed_usd_per_month, states: list) -> tuple:
+    """Where a home gives a fixed monthly charge for ``key`` (electricity or natural_gas; NaN where none) and its
+    price is an average (the state's or the US figure, which spread the fixed charges over every unit sold), the
+    marginal price: the average less 12 charges over the state's average household use (EIA RECS 2015).  Returns
+    (prices, the household use read per home, problems as (row, field, message)) -- a charge the average cannot
+    cover is one."""
+    from .. import money
+    from ..weather import stations as st
+
+    price = np.array(price, dtype=float)
+    fixed = np.asarray(fixed_usd_per_month, dtype=float)
+    use = np.full(price.size, np.nan)
+    problems = []
+    us = st.state_info("US")["household_use_per_year"]
+    column = "electricity_kwh" if key == "electricity" else "natural_gas_therm"
+    unit = price_unit(key)
+    for j in np.flatnonzero(~np.isnan(fixed) & (fixed > 0)):
+        if origin[j] not in ("state", "us"):
+            continue
+        info = st.state_info(states[j]) if states[j] else None
+        use[j] = ((info or {}).get("household_use_per_year") or us)[column]
+        marginal = money.marginal_price(float(price[j]), float(fixed[j]), float(use[j]))
+        if marginal <= 0:
+            problems.append((int(j), f"fixed_charges.{key}", f"a ${fixed[j]:g}/month charge is more than the average "
+                                                            f"price covers for a home using {use[j]:,.0f} {unit[2:]} "
+                                                            f"a year"))
+            continue
+        price[j] = marginal
+    return price, use, problems
