@@ -836,3 +836,28 @@ def test_fixed_charges_take_the_fast_route():
     assert_same_blocks(got, per_home_block(chunk))
     assert got.fast == len(rows) - 1 and got.problems[-1] is not None
     assert (got.columns["fixed_charges_usd"] > 0).sum() > 100
+
+
+def test_limited_strips_take_the_fast_route_and_leave_heat_unmet_alike():
+    # systems.heat_pump.backup_capacity and backup_lockout: the strips deliver what the heat pump cannot, up to their
+    # capacity and below their lockout; the rest is unmet heat, with its hours, and an option leaving more than 1 %
+    # unmet does not meet the load (and, with economics, never pays back) -- as on the per-home route
+    rows = []
+    for i in range(40):
+        row = {"location.station": ["702610", "725300", "725090", "722780"][i % 4],  # Fairbanks, Chicago, ...
+               "heating_load.annual": f"{40 + 5 * i} MMBtu", "systems.heat_pump.hspf2": "8.5",
+               "systems.heat_pump.capacity": ["1.5 ton", "3 ton"][i % 2],
+               "systems.heat_pump.backup_capacity": ["", "2 kW", "5 kW", "10 kW"][i % 4]}
+        if i % 3 == 0:
+            row["systems.heat_pump.backup_lockout"] = "20"
+        if i % 5 == 0:
+            row["economics.current"] = "furnace"
+        rows.append(row)
+    rows.append({"location.station": "725090", "heating_load.annual": "50 MMBtu", "systems.heat_pump.backup": "furnace",
+                 "systems.heat_pump.backup_capacity": "5 kW"})  # strips with dual fuel: the per-home route's problem
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast == len(rows) - 1 and got.problems[-1] is not None
+    assert (got.columns["unmet_heat_mmbtu"] > 0).sum() > 10 and (got.columns["unmet_hours"] > 0).sum() > 10
+    assert (got.columns["meets_load"] == False).any()  # noqa: E712

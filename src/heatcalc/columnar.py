@@ -25,7 +25,7 @@ from .rows import (  # noqa: F401  (declared there once; read here under these n
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
     column_values, empty_columns,
 )
-from .results import UNMET_COOLING_SHARE
+from .results import UNMET_COOLING_SHARE, UNMET_HEAT_SHARE
 from .units import FUELS as FUEL_KEYS  # every fuel a furnace, boiler or stove burns
 from .weather.stations import station_bins, station_hour_bins
 
@@ -46,6 +46,7 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
     "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
     "systems.heat_pump.zones", "systems.heat_pump.capacity_5f", "systems.heat_pump.field_factor",
+    "systems.heat_pump.backup_capacity", "systems.heat_pump.backup_lockout",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency", "ducts.efficiency", "fixed_charges.electricity",
     "fixed_charges.natural_gas",
@@ -305,6 +306,8 @@ class _Homes(NamedTuple):
     cutoff: np.ndarray
     cd: np.ndarray
     switchover: np.ndarray
+    strip_capacity: np.ndarray  # the resistance backup's capacity [Btu/h] (inf: unlimited)
+    strip_lockout: np.ndarray  # above this outdoor temperature [F] the strips are off (inf: never)
     fuel: list  # the furnace's fuel (None without one)
     afue: np.ndarray
     blower: np.ndarray
@@ -494,6 +497,12 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     compressor, cutoff, cd, hspf2 = hp_rules.compressor, hp_rules.cutoff_f, hp_rules.cycling_degradation, \
         hp_rules.hspf2
     factor = _numbers(values, "systems.heat_pump.field_factor", rows, _default("systems.heat_pump.field_factor"))
+    # resistance strips of a given capacity, or locked out above a temperature (unlimited and never, unless given);
+    # given with a dual-fuel backup, the per-home route says they apply to strips only
+    strip_capacity = _numbers(values, "systems.heat_pump.backup_capacity", rows, np.inf)
+    strip_lockout = _numbers(values, "systems.heat_pump.backup_lockout", rows, np.inf)
+    strips = np.isfinite(strip_capacity) | np.isfinite(strip_lockout)
+    ok &= ~(has_hp & strips & np.array([x != "electric_resistance" for x in hp_rules.backup], dtype=bool))
     shares = [capacity_5f_share(given, cap) for given, cap in
               zip(_texts(values, "systems.heat_pump.capacity_5f", rows), capacity)]
     ok &= ~(has_hp & np.array([problem is not None for _, problem in shares], dtype=bool))
@@ -561,7 +570,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         station=station[keep], ua=ua[keep], bp=bp[keep],
         has_hp=has_hp[keep], has_furnace=has_furnace[keep], has_resistance=has_resistance[keep],
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
-        switchover=switchover[keep], fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
+        switchover=switchover[keep], strip_capacity=strip_capacity[keep], strip_lockout=strip_lockout[keep],
+        fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
         co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep],
         billing=None if billing is None or not billing.hourly[keep].any() else billing._replace(
@@ -1009,6 +1019,8 @@ class _Year(NamedTuple):
     peak_hour: np.ndarray
     peak_temp: np.ndarray
     grid_co2: np.ndarray | None = None  # the kWh weighed by the hours' marginal rates [kg] (homes with them)
+    unmet: np.ndarray | float = 0.0  # heat neither the heat pump nor its strips could deliver [Btu]
+    unmet_hours: np.ndarray | float = 0.0
 
 
 _RATE_SUMS: dict = {}  # (station, region) -> the marginal rates summed over each temperature bin's hours
@@ -1047,10 +1059,13 @@ def _marginal_weights(h: "_Homes", idx: np.ndarray, stations: np.ndarray, bounds
 def _totals(hourly, temp, hours, first) -> _Year:
     rows = np.arange(temp.shape[0])
     peak_at = hourly.electricity_kwh.argmax(axis=1)
+    unmet = hourly.unmet_btu
     return _Year(np.einsum("ij,ij->i", hourly.heat_btu, hours), np.einsum("ij,ij->i", hourly.electricity_kwh, hours),
                  np.einsum("ij,ij->i", hourly.fuel_btu, hours), np.einsum("ij,ij->i", hourly.backup_heat_btu, hours),
                  np.einsum("ij,ij->i", (hourly.backup_heat_btu > 1e-9).astype(float), hours),
-                 hourly.electricity_kwh[rows, peak_at], first[rows, peak_at], temp[rows, peak_at])
+                 hourly.electricity_kwh[rows, peak_at], first[rows, peak_at], temp[rows, peak_at],
+                 unmet=0.0 if unmet is None else np.einsum("ij,ij->i", unmet, hours),
+                 unmet_hours=0.0 if unmet is None else np.einsum("ij,ij->i", (unmet > 1e-6).astype(float), hours))
 
 
 def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.ndarray:
@@ -1323,7 +1338,7 @@ def _run_homes(h: _Homes) -> dict:
                 switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None], backup_efficiency=1.0,
                 furnace_afue=h.afue[hp, None] if dual else 1.0,
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
-                strip_capacity_btu_per_h=np.inf, strip_lockout_f=np.inf)
+                strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None])
             balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
             years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
                                                      hourly.electricity_kwh, sel), dual, balance, None])
@@ -1538,6 +1553,8 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 meets = np.where(cool_load > 0, cool_unmet / np.where(cool_load > 0, cool_load, 1.0), 0.0) \
                     <= UNMET_COOLING_SHARE
+                need = y.heat + y.unmet  # the heat asked of it: what it delivered and what it could not
+                meets &= np.where(need > 0, y.unmet / np.where(need > 0, need, 1.0), 0.0) <= UNMET_HEAT_SHARE
             values = {
                 "home": homes[pos], "profile": names[pos], "system": system,
                 "heat_delivered_mmbtu": heat_mmbtu, "electricity_kwh": y.kwh, "fuel": fuel_text,
@@ -1551,9 +1568,10 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "cooling_electricity_kwh": cool_kwh, "cooling_cost_usd": cooling_cost, "cooling_co2_kg": cooling_co2,
                 "fixed_charges_usd": fixed_e + fixed_g, "total_cost_usd": cost + cooling_cost + (fixed_e + fixed_g),
                 "total_co2_kg": co2 + cooling_co2,
-                "unmet_heat_mmbtu": 0.0, "unmet_hours": 0.0, "unmet_cooling_mmbtu": cool_unmet / 1e6,
-                "unmet_cooling_hours": cool_hours,
-                "meets_load": meets,  # strips without limits: only cooling can be left unmet on this route
+                "unmet_heat_mmbtu": y.unmet * (h.duct[system][pos] if h.duct is not None and system in h.duct
+                                               else 1.0) / 1e6, "unmet_hours": y.unmet_hours,
+                "unmet_cooling_mmbtu": cool_unmet / 1e6, "unmet_cooling_hours": cool_hours,
+                "meets_load": meets,  # heat left unmet by limited strips, cooling by the unit's capacity
                 "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost + fixed_e,
                 "fuel_bill_usd": fuel_units * pf + (gas_base + fixed_g),
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
