@@ -861,3 +861,28 @@ def test_limited_strips_take_the_fast_route_and_leave_heat_unmet_alike():
     assert got.fast == len(rows) - 1 and got.problems[-1] is not None
     assert (got.columns["unmet_heat_mmbtu"] > 0).sum() > 10 and (got.columns["unmet_hours"] > 0).sum() > 10
     assert (got.columns["meets_load"] == False).any()  # noqa: E712
+
+
+def test_homes_placed_by_a_point_take_the_fast_route():
+    # location.lat/lon (heatcalc.rules.location.place_of_point): the nearest station, the state of the ZIP centroids
+    # around the point (or the station's, or the one given); a point far from every station, half a point, or a
+    # point beside a ZIP code are the per-home route's problems to name
+    points = [(42.36, -71.06), (41.88, -87.63), (64.84, -147.72), (33.45, -112.07), (39.74, -104.99),
+              (45.0, -111.0), (47.6, -122.3)]
+    rows = []
+    for i, (lat, lon) in enumerate(points * 4):
+        row = {"location.lat": str(lat + 0.01 * i), "location.lon": str(lon), "heating_load.annual": f"{30 + i} MMBtu"}
+        if i % 5 == 0:
+            row["location.state"] = "NH"
+        if i % 6 == 0:
+            row["economics.current"] = "furnace"
+        rows.append(row)
+    rows += [{"location.lat": "10", "location.lon": "-30", "heating_load.annual": "40 MMBtu"},
+             {"location.lat": "42.3", "heating_load.annual": "40 MMBtu"},
+             {"location.lat": "42.3", "location.lon": "-71", "location.zip": "02134", "heating_load.annual": "40 MMBtu"},
+             {"location.lat": "42.3", "location.lon": "-71", "location.state": "ZZ", "heating_load.annual": "40 MMBtu"}]
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast == len(points) * 4
+    assert all(p is not None for p in got.problems[-4:])

@@ -37,7 +37,7 @@ PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there
 SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance")
 #: The fields the columnar route resolves itself; a row that gives any other goes through the per-home route.
 FAST_FIELDS = frozenset({
-    "name", "location.station", "location.zip", "location.state",
+    "name", "location.station", "location.zip", "location.state", "location.lat", "location.lon",
     "heating_load.annual", "heating_load.balance_point", "heating_load.ua", "heating_load.design.load",
     "heating_load.design.outdoor", "heating_load.design.includes_ducts", "heating_load.indoor", "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
         "heating_load.from_bills.amount", "heating_load.from_bills.non_heating")),
@@ -154,14 +154,14 @@ def _flatten(data: dict, prefix: str = "") -> dict:
 
 # --- resolving ----------------------------------------------------------------------------------------------------
 
-def _place(station, zip_code, state):
+def _place(station, zip_code, state, lat=None, lon=None):
     """(station index, the state whose prices apply) for a row's location, by the rule the per-home route uses
     (heatcalc.rules.location), or None for the per-home route (which says what is wrong)."""
-    from .rules.location import Place, place_of
+    from .rules.location import Place, place_of, place_of_point
 
-    if zip_code is not None and station is not None:
-        return None  # both: the profile's rules ask for one
-    found = place_of(station, zip_code, state)
+    if sum(x is not None for x in (station, zip_code, lat)) > 1 or (lat is None) != (lon is None):
+        return None  # more than one, or half a point: the profile's rules ask for one
+    found = place_of_point(lat, lon, state) if lat is not None else place_of(station, zip_code, state)
     return (found.station.index, found.state) if isinstance(found, Place) else None
 
 
@@ -197,7 +197,7 @@ class _Curves:
 
 
 _CURVES = _Curves()
-_PLACES: dict = {}  # (station, zip, state) → (station index, price state) or None
+_PLACES: dict = {}  # (station, zip, state, lat, lon) → (station index, price state) or None
 _DEGREE_HOURS: dict = {}  # (station index, balance point) → degree hours of the year
 
 
@@ -363,11 +363,12 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 
     # location
     station_c, zip_c, state_c = col("location.station"), col("location.zip"), col("location.state")
+    lat_c, lon_c = col("location.lat"), col("location.lon")
     station = np.zeros(rows.size, dtype=np.int64)
     price_state: list = [None] * rows.size
     ok = np.ones(rows.size, dtype=bool)
     for j, i in enumerate(rows):
-        key = (station_c[i], zip_c[i], state_c[i])
+        key = (station_c[i], zip_c[i], state_c[i], lat_c[i], lon_c[i])
         place = places.get(key, _MISSING)
         if place is _MISSING:
             place = places[key] = _place(*key)
@@ -772,7 +773,7 @@ def pv_to_compute(chunk: Chunk) -> list:
         return []
     n = len(chunk)
     defaults = _flatten(chunk.defaults) if chunk.defaults else {}
-    wanted = ("location.station", "location.zip", "location.state", *SOLAR_FIELDS)
+    wanted = ("location.station", "location.zip", "location.state", "location.lat", "location.lon", *SOLAR_FIELDS)
     parse = _Parser()
     col = {}
     usable = np.ones(n, dtype=bool)
@@ -797,7 +798,7 @@ def pv_to_compute(chunk: Chunk) -> list:
     for i in np.flatnonzero(usable):
         if col["solar.capacity"][i] is None:
             continue
-        key = (col["location.station"][i], col["location.zip"][i], col["location.state"][i])
+        key = tuple(col[f"location.{f}"][i] for f in ("station", "zip", "state", "lat", "lon"))
         place = places.get(key, _MISSING)
         if place is _MISSING:
             place = places[key] = _place(*key)

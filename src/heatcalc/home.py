@@ -30,9 +30,6 @@ from .weather import stations as st
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NO_CUTOFF_F = -100.0  # colder than any weather: the compressor never locks out
-# Every US ZIP centroid lies within 155 km of one of the embedded stations (checked over the ZIP table); a point
-# farther than this from all of them is not in the US and would silently get a distant climate.
-MAX_STATION_KM = 200.0
 PRICE_UNIT = {key: price_unit(key) for key in ("electricity",) + FUELS}
 
 
@@ -286,7 +283,7 @@ def build_home(profile: Profile, price_overrides: dict | None = None, price_sour
 def _location(b: _Builder, profile: Profile):
     """The home's place and weather: by ZIP, station or state through the rule both routes share
     (:mod:`heatcalc.rules.location`); by a point or a weather file here."""
-    from .rules.location import place_rules
+    from .rules.location import Place, place_rules
 
     loc = profile.location
     state = loc.state.upper() if loc.state is not None else None
@@ -309,19 +306,17 @@ def _location(b: _Builder, profile: Profile):
                              place.lon, **({"zip": place.zip} if place.kind == "zip" else {})),
                     st.station_weather(station))
     if loc.lat is not None:
-        lat, lon = loc.lat, loc.lon
-        station, dist = st.nearest_station(lat, lon)
-        if dist > MAX_STATION_KM:
-            b.fail("location.lat", f"{lat:g}, {lon:g} is {dist:,.0f} km from the nearest of heatcalc's US weather "
-                                   f"stations (at most {MAX_STATION_KM:g} km is accepted; no US ZIP code lies "
-                                   "farther than 155 km from one); outside the US give a weather_file and prices")
+        from .rules.location import place_of_point
+
+        place = place_of_point(loc.lat, loc.lon, state)
+        if not isinstance(place, Place):
+            b.fail(*place)
             return None, None
-        price_state = state or st.state_of_point(lat, lon)
-        if price_state is None:
-            price_state = station.state
-            b.assume("location.state", price_state, "state of the nearest station (no ZIP centroid within 60 km)")
-        return Location("lat_lon", station.name, station.usaf, dist, price_state, lat, lon), \
-            st.station_weather(station)
+        if place.state_of_station:
+            b.assume("location.state", place.state, "state of the nearest station (no ZIP centroid within 60 km)")
+        station = place.station
+        return Location("lat_lon", station.name, station.usaf, place.distance_km, place.state, place.lat,
+                        place.lon), st.station_weather(station)
     if loc.weather_file is not None:
         from .weather.files import read_weather_file
 

@@ -1,9 +1,9 @@
-"""Where a home is, for any number of homes placed by ZIP code, TMY3 station or state: its weather station (the
-nearest to the ZIP's centroid; the state's representative station for a ZIP without coordinates or a state alone)
-and the state whose prices and grid apply (``location.state`` when given, else the ZIP's or the station's).
+"""Where a home is, for any number of homes placed by ZIP code, TMY3 station, a point (lat/lon) or state: its
+weather station (the nearest to the ZIP's centroid or the point; the state's representative station for a ZIP
+without coordinates or a state alone) and the state whose prices and grid apply (``location.state`` when given,
+else the ZIP's, the point's or the station's).
 
-A point (lat/lon) and a weather file are placed home by home (:mod:`heatcalc.home`): a file is read per home by
-nature, and a point is rare in tables.
+A weather file is placed home by home (:mod:`heatcalc.home`): it is read per home by nature.
 """
 
 from __future__ import annotations
@@ -20,6 +20,32 @@ class Place(NamedTuple):
     lat: float | None
     lon: float | None
     no_coordinates: bool = False  # a ZIP the table has no centroid for: the state's representative station
+    state_of_station: bool = False  # a point with no ZIP centroid near: the nearest station's state applies
+
+
+#: The farthest a point may lie from its weather station: every US ZIP centroid lies within 155 km of one of the
+#: embedded stations (checked over the ZIP table); a point farther than this is not in the US and would silently get
+#: a distant climate.
+MAX_STATION_KM = 200.0
+
+
+def place_of_point(lat: float, lon: float, state: str | None = None):
+    """A point's :class:`Place` (its nearest station; the state given, else the state of the ZIP centroids around
+    it, else the station's), or (field, message) when it lies too far from every station."""
+    from ..weather import stations as st
+
+    if state is not None:
+        checked = place_of(None, None, state)
+        if not isinstance(checked, Place):
+            return checked
+        state = checked.state
+    station, dist = st.nearest_station(lat, lon)
+    if dist > MAX_STATION_KM:
+        return "location.lat", (f"{lat:g}, {lon:g} is {dist:,.0f} km from the nearest of heatcalc's US weather "
+                                f"stations (at most {MAX_STATION_KM:g} km is accepted; no US ZIP code lies farther "
+                                "than 155 km from one); outside the US give a weather_file and prices")
+    where = state or st.state_of_point(lat, lon)
+    return Place("lat_lon", station, where or station.state, dist, None, lat, lon, state_of_station=where is None)
 
 
 def place_of(station_id, zip_code, state):
