@@ -545,6 +545,8 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
         if i % 9 == 4 and "solar.capacity" in row:  # the array as an investment: the JSON's, not the rows'
             row["solar.installed_cost"] = "15000"
             row["solar.lifetime"] = "25"
+        if i % 7 == 3 and "tariff.urdb" in row:  # every energy charge of the rate shifted
+            row["tariff.adjustment"] = "0.012"
         rows.append(row)
     chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
     (tmp_path / "homes.csv").write_text("home\n")  # the folder the rows' rate files are relative to

@@ -58,7 +58,7 @@ FAST_FIELDS = frozenset({
     "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
     "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
     *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
-    *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year")),
+    *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year", "tariff.adjustment")),
     *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
                        "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr",
                        "solar.net_metering", "solar.net_metering_credit",
@@ -862,7 +862,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     does for the dispatch."""
     from . import pvcache
     from .bills import DG_RULES, export_rule, first_tier_price_usd_per_kwh
-    from .rules.rates import daylight_saving, exports_unpaid, rate_path, whole_year
+    from .rules.rates import adjusted_rate, daylight_saving, exports_unpaid, rate_path, whole_year
     from .home import _read_tariff
     from .model.pv import Site
     from .simulate import bill_tariff
@@ -897,9 +897,12 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         urdb_path = col["tariff.urdb"][i]
         capacity = col["solar.capacity"][i]
         solar_given = any(col[f][i] is not None for f in SOLAR_FIELDS + SOLAR_MONEY)
+        adjustment = col["tariff.adjustment"][i]
+        if urdb_path is None and (col["tariff.name"][i] is not None or col["tariff.year"][i] is not None
+                                  or adjustment):
+            ok[j] = False  # a rate's name, year or adjustment without the rate: the per-home route says so
+            continue
         if urdb_path is None and not solar_given:
-            if col["tariff.name"][i] is not None or col["tariff.year"][i] is not None:
-                ok[j] = False  # a rate's name or year without the rate: the per-home route says so
             continue
         if solar_given and capacity is None:
             ok[j] = False  # solar without its capacity: the per-home route says what is missing
@@ -916,12 +919,12 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if year is None:
                 ok[j] = False
                 continue
-            memo_key = (urdb_path, col["tariff.name"][i], year, daylight_saving(state))
+            memo_key = (urdb_path, col["tariff.name"][i], year, daylight_saving(state), adjustment or 0.0)
             urdb = read.get(memo_key, _MISSING)
             if urdb is _MISSING:
                 path = rate_path(urdb_path, folder)
                 try:
-                    urdb = _read_tariff(path, *memo_key[1:])[0]
+                    urdb = adjusted_rate(_read_tariff(path, *memo_key[1:4])[0], adjustment)[0]
                 except (TariffError, OSError):
                     urdb = None
                 read[memo_key] = urdb
@@ -929,9 +932,6 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                 ok[j] = False
                 continue
             price["electricity"][j] = float(np.mean(first_tier_price_usd_per_kwh(urdb)))
-        elif col["tariff.name"][i] is not None or col["tariff.year"][i] is not None:
-            ok[j] = False
-            continue
         rule, export, pv = None, None, -1
         if solar_given:
             s_obj = st.all_stations()[int(station[j])]

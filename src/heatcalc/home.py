@@ -1435,7 +1435,7 @@ def _heat_pump_rate(b: _Builder, profile: Profile, location: Location):
 def _read_rate(b: _Builder, profile: Profile, location: Location, base: str, urdb: str, name, year_given,
                adjustment):
     """A URDB rate a profile names at ``base`` (tariff, or systems.heat_pump.tariff), read, checked and adjusted."""
-    from .rules.rates import daylight_saving, rate_path, whole_year
+    from .rules.rates import adjusted_rate, daylight_saving, rate_path, whole_year
     from .tariffs import TariffError
 
     path = rate_path(urdb, profile.base_dir)
@@ -1455,13 +1455,9 @@ def _read_rate(b: _Builder, profile: Profile, location: Location, base: str, urd
              + (" with daylight saving time" if dst else f", standard time all year ({location.state})")
              + "; holidays not treated specially" + ("; " + "; ".join(notes) if notes else ""))
     if adjustment:
-        from .bills import adjusted_tariff
-
-        tariff = adjusted_tariff(tariff, adjustment)
-        lowest = min((float(m.buy.min()) for period in tariff.energy_tiers for m in period), default=0.0)
-        if tariff.realtime_usd_per_kwh is None and lowest < 0:
-            b.fail(f"{base}.adjustment", f"makes an energy charge of the rate negative (${lowest:.3f}/kWh); an "
-                                         "adjustment shifts the rate's prices, it may not turn them into payments")
+        tariff, problem = adjusted_rate(tariff, adjustment, base)
+        if problem:
+            b.fail(*problem)
             return None
         b.assume(f"{base}.adjustment", f"{adjustment:+.4g} $/kWh", "profile: added to every energy charge of the "
                                                                    "rate")

@@ -50,3 +50,18 @@ def exports_unpaid(rule: str, export_rate: float | None, urdb) -> bool:
         return False
     return urdb is None or urdb.realtime_usd_per_kwh is not None or not any(t[0].sell.any() for t in
                                                                             urdb.energy_tiers)
+
+
+def adjusted_rate(tariff, adjustment: float | None, base: str = "tariff"):
+    """(a URDB rate with ``adjustment`` $/kWh added to every energy charge, the problem as (field, message) when that
+    turns a charge into a payment)."""
+    if not adjustment:
+        return tariff, None
+    from ..bills import adjusted_tariff
+
+    tariff = adjusted_tariff(tariff, adjustment)
+    lowest = min((float(m.buy.min()) for period in tariff.energy_tiers for m in period), default=0.0)
+    if tariff.realtime_usd_per_kwh is None and lowest < 0:
+        return None, (f"{base}.adjustment", f"makes an energy charge of the rate negative (${lowest:.3f}/kWh); an "
+                                            "adjustment shifts the rate's prices, it may not turn them into payments")
+    return tariff, None
