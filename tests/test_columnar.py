@@ -547,6 +547,9 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
             row["solar.lifetime"] = "25"
         if i % 7 == 3 and "tariff.urdb" in row:  # every energy charge of the rate shifted
             row["tariff.adjustment"] = "0.012"
+        if i % 3 == 0:  # economics on the bills: what each option adds to them, escalated
+            row["economics.current"] = "furnace"
+            row["economics.gas_disconnect"] = ["true", "false"][i % 2]
         rows.append(row)
     chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
     (tmp_path / "homes.csv").write_text("home\n")  # the folder the rows' rate files are relative to
@@ -558,6 +561,7 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
     solar = got.columns["solar_exported_kwh"] > 0
     assert solar.sum() > 100 and (got.columns["solar_export_credit_usd"][solar] > 0).all()
     assert (got.columns["fixed_charges_usd"] > 0).any()
+    assert np.isfinite(got.columns["npv_vs_current_usd"]).sum() > 60  # the economics of homes on the bills
 
 
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):

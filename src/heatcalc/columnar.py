@@ -538,7 +538,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # economics and incentives, by the rules the per-home route uses (heatcalc.rules.economics); a home billed hour
     # by hour with them, or one the rules find a problem in, goes home by home
     econ = _economics_inputs(values, rows, ok, billed, present, furnace, nominal, hspf2,
-                             heat_load_btu_per_h(ua, design, bp), price_state, cool, billing)
+                             heat_load_btu_per_h(ua, design, bp), price_state, cool)
     n_points = max((len(c.temp_f) for c, _ in unit), default=2)
     points = np.zeros((rows.size, 4, n_points))
     hp_group: list = [None] * rows.size
@@ -586,12 +586,11 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
 
 
 def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: list, present: dict, furnace,
-                      nominal: np.ndarray, hspf2: np.ndarray, design_load: np.ndarray, price_state: list, cool,
-                      billing) -> tuple | None:
+                      nominal: np.ndarray, hspf2: np.ndarray, design_load: np.ndarray, price_state: list,
+                      cool) -> tuple | None:
     """The economics section of the rows that give one, by the rules the per-home route uses
     (:mod:`heatcalc.rules.economics`): (which rows have one, per row its :class:`Purchased` of one entry or None,
-    whether it leaves gas, its warnings).  Rows the rules find a problem in, or billed hour by hour, are cleared in
-    ``ok``."""
+    whether it leaves gas, its warnings).  Rows the rules find a problem in are cleared in ``ok``."""
     import datetime as dt
 
     from .rules import economics as e
@@ -600,8 +599,6 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     if not given:
         return None
     has = np.array([any(v[i] is not None for v in given) for i in rows], dtype=bool)
-    if billing is not None:
-        ok &= ~(has & billing.hourly)  # their costs are the bills' (heatcalc.simulate.system_ledger): home by home
     n = rows.size
     bought: list = [None] * n
     disconnect = np.zeros(n, dtype=bool)
@@ -1593,7 +1590,11 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 o = year[system]
                 o["present"][pos], o["total"][pos], o["at"][pos], o["meets"][pos] = True, values["total_cost_usd"], \
                     at, meets
-                o["energy"]["electricity"][pos] = y.kwh * pe + cooling_cost + fixed_e  # heating, cooling, fixed
+                # what it costs in electricity: heating (what it adds to the bills, billed hour by hour), cooling
+                # and the fixed charges (a rate's, billed hour by hour)
+                o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_units * pf) + cooling_cost \
+                    + (values["fixed_charges_usd"] - fixed_g) if bills is not None else \
+                    y.kwh * pe + cooling_cost + fixed_e
                 if fueled:
                     for f in set(fuels):
                         mine = fuel_text == f
