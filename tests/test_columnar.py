@@ -139,7 +139,7 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"serves": 0.6}}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"type": "air_to_water"}}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
     assert_same_blocks(got, per_home_block(chunk))
@@ -892,3 +892,37 @@ def test_homes_placed_by_a_point_take_the_fast_route():
     assert_same_blocks(got, per_home_block(chunk))
     assert got.fast == len(points) * 4
     assert all(p is not None for p in got.problems[-4:])
+
+
+def test_heat_pumps_serving_part_of_the_home_take_the_fast_route():
+    # systems.heat_pump.serves (heatcalc.rules.heat_pump.partial_rest): a ductless head for part of the load, sized
+    # for its share, the furnace (or resistance heat, or the current system given) heating the rest and what it
+    # cannot carry, through its own ducts; with economics and incentives the purchase is not whole-home
+    rng = np.random.default_rng(29)
+    rows = []
+    for i in range(60):
+        row = {"location.zip": str(rng.choice(["02134", "04401", "60614", "80205"])),
+               "heating_load.annual": f"{rng.integers(30, 110)} MMBtu", "systems.heat_pump.distribution": "ductless",
+               "systems.heat_pump.serves": str(rng.choice([0.3, 0.5, 0.5, 0.8, 1])),
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "heating_oil", "propane"]))}
+        if i % 4 == 1:
+            row["ducts.efficiency"] = "0.8"
+        if i % 5 == 2:
+            row["economics.current"] = str(rng.choice(["furnace", "electric_resistance"]))
+            row["economics.incentives.auto"] = "true"
+            row["household.income"] = "60k"
+            row["household.size"] = "3"
+        if i % 6 == 3:
+            row["systems.furnace"] = "false"
+            row.pop("systems.furnace.fuel")
+        if i % 7 == 4:
+            row["systems.heat_pump.backup"] = "furnace"
+        rows.append(row)
+    rows.append({"location.station": "725090", "heating_load.annual": "50 MMBtu", "systems.heat_pump.serves": "0.5",
+                 "systems.furnace": "false", "economics.current": "furnace"})  # no furnace to heat the rest
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    failed = sum(p is not None for p in got.problems)
+    assert got.problems[-1] is not None and got.fast == len(rows) - failed
+    assert got.fast > 40

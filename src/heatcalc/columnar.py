@@ -46,7 +46,7 @@ FAST_FIELDS = frozenset({
     "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
     "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
     "systems.heat_pump.zones", "systems.heat_pump.capacity_5f", "systems.heat_pump.field_factor",
-    "systems.heat_pump.backup_capacity", "systems.heat_pump.backup_lockout",
+    "systems.heat_pump.backup_capacity", "systems.heat_pump.backup_lockout", "systems.heat_pump.serves",
     "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
     "systems.electric_resistance.efficiency", "ducts.efficiency", "fixed_charges.electricity",
     "fixed_charges.natural_gas",
@@ -301,13 +301,14 @@ class _Homes(NamedTuple):
     has_hp: np.ndarray
     has_furnace: np.ndarray
     has_resistance: np.ndarray
-    hp_group: list  # (curve temperatures, dual fuel) or None
+    hp_group: list  # (curve temperatures, a furnace behind it, the share it serves) or None
     hp_points: np.ndarray  # (homes, 4, points) capacity max/min [Btu/h], COP max/min; zeros without a heat pump
     cutoff: np.ndarray
     cd: np.ndarray
     switchover: np.ndarray
     strip_capacity: np.ndarray  # the resistance backup's capacity [Btu/h] (inf: unlimited)
     strip_lockout: np.ndarray  # above this outdoor temperature [F] the strips are off (inf: never)
+    rest_factor: np.ndarray  # a heat pump serving part of the home: heat its rest system makes per unit of its own
     fuel: list  # the furnace's fuel (None without one)
     afue: np.ndarray
     blower: np.ndarray
@@ -484,7 +485,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
-    from .rules.heat_pump import air_source_rules, capacity_5f_share, cooling_sized_btu_per_h
+    from .rules.heat_pump import air_source_rules, capacity_5f_share, cooling_sized_btu_per_h, partial_rest
 
     capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
     switch_given = _numbers(values, "systems.heat_pump.switchover", rows, None)
@@ -512,6 +513,21 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     kind = np.full(rows.size, -1)
     keys: list = []  # per kind: its key
     dual = np.array([x == "furnace" for x in hp_rules.backup])
+    # a heat pump serving part of the home (heatcalc.rules.heat_pump.partial_rest): the furnace or resistance heats
+    # the rest, and what it cannot carry of its share; sized for its share
+    serves = _numbers(values, "systems.heat_pump.serves", rows, _default("systems.heat_pump.serves"))
+    current_given = _texts(values, "economics.current", rows)
+    rest = [None] * rows.size
+    for j in np.flatnonzero(ok & has_hp & (serves < 1.0)):
+        rest[j], problem = partial_rest(float(serves[j]), current_given[j], bool(has_furnace[j]))
+        if problem or strips[j]:  # strips beside a rest system: the per-home route
+            ok[j] = False
+    partial = np.array([r is not None for r in rest], dtype=bool)
+    rest_furnace = np.array([r == "furnace" for r in rest], dtype=bool)
+    dual = np.where(partial, rest_furnace, dual)
+    # the rest system's heat per unit of the heat pump's: its own ducts against the heat pump's
+    rest_factor = np.where(partial, duct.heat_pump / np.where(rest_furnace, duct.furnace, duct.electric_resistance),
+                           1.0)
     for j in np.flatnonzero(ok & has_hp):
         key = (float(hspf2[j]), compressor[j], float(cd[j]), shares[j][0], float(factor[j]))
         k = kinds.get(key)
@@ -525,7 +541,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there (the model's
     # sizing functions, which the per-home route uses too)
     t_size = sizing_temperature_f(compressor, design, cutoff)
-    need = heat_load_btu_per_h(ua, t_size, bp) / duct.heat_pump  # the ducts' losses too
+    need = heat_load_btu_per_h(ua, t_size, bp) / duct.heat_pump * serves  # the ducts' losses too; its share
     per_unit = np.ones(rows.size)
     for j in hp:
         k = int(kind[j])
@@ -548,8 +564,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         c, pts = unit[kind[j]]
         p = len(c.temp_f)
         points[j, :, :p] = pts
-        hp_group[j] = (c.temp_f, bool(dual[j]))
-        if dual[j]:
+        hp_group[j] = (c.temp_f, bool(dual[j]), float(serves[j]) if partial[j] else 1.0)
+        if dual[j] and not partial[j]:
             if math.isnan(switch_given[j]):
                 economic.setdefault((int(kind[j]), float(cutoff[j])), []).append(j)
             else:
@@ -572,6 +588,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         has_hp=has_hp[keep], has_furnace=has_furnace[keep], has_resistance=has_resistance[keep],
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
         switchover=switchover[keep], strip_capacity=strip_capacity[keep], strip_lockout=strip_lockout[keep],
+        rest_factor=rest_factor[keep],
         fuel=[fuel[j] for j in pick], afue=afue[keep], blower=blower[keep],
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
         co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep],
@@ -613,6 +630,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     distribution = _texts(values, "systems.heat_pump.distribution", rows)
     zones = _texts(values, "systems.heat_pump.zones", rows)
     backup_given = _texts(values, "systems.heat_pump.backup", rows)
+    serves_given = _texts(values, "systems.heat_pump.serves", rows)
     for j in np.flatnonzero(has & ok):
         def get(field, fallback=None):
             v = text[field][j]
@@ -658,7 +676,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
                 get("location.zip"), get("household.income"), get("household.size"), get("household.owner"),
                 get("household.utility"), get("economics.install_date", today), programs,
                 e.purchase(None, distribution[j], get("economics.current"), fuel_given[j] if systems["furnace"] else None,
-                           billed[j], backup_given[j], None, get("household.home_type")),
+                           billed[j], backup_given[j], serves_given[j], get("household.home_type")),
                 costs["heat_pump"][0], float(nominal[j]))
             if found.problems:
                 ok[j] = False
@@ -1271,7 +1289,7 @@ def _run_homes(h: _Homes) -> dict:
     )
 
     n = h.rows.size
-    key = [(g if g is not None else ((), False)) for g in h.hp_group]
+    key = [(g if g is not None else ((), False, 1.0)) for g in h.hp_group]
     # within a curve, homes by how many of their station's bins lie below their balance point (then by station):
     # a batch is as wide as its widest home, so homes of like width together do not pad each other (half the
     # engine's work was padding when homes were ordered by station alone)
@@ -1304,7 +1322,7 @@ def _run_homes(h: _Homes) -> dict:
         for (a, z), b, m in zip(bounds, bins, used):
             temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
-        xp, dual = g
+        xp, dual, share = g
         weights = _marginal_weights(h, idx, stations, bounds, used, width)
 
         def with_grid(year, kwh, sel):
@@ -1340,10 +1358,12 @@ def _run_homes(h: _Homes) -> dict:
             cop_min = np.maximum(1.0, pick(perf[3], sel))
             hourly = heat_pump_from_performance(
                 through(pick(load, sel), "heat_pump", hp), t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
-                switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None], backup_efficiency=1.0,
+                switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None],
+                backup_efficiency=h.efficiency[hp, None] if share < 1.0 else 1.0,  # resistance heating the rest
                 furnace_afue=h.afue[hp, None] if dual else 1.0,
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
-                strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None])
+                strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None],
+                share=share, rest_factor=h.rest_factor[hp, None])
             balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
             years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
                                                      hourly.electricity_kwh, sel), dual, balance, None])

@@ -964,20 +964,16 @@ def _partial(b: _Builder, profile: Profile, hp: HeatPump, furnace: Furnace | Non
     """A heat pump that reaches part of the home (``systems.heat_pump.serves`` < 1): the rest, and what it cannot
     carry of its own share, is heated by the home's current system: ``economics.current`` when that is the furnace
     or resistance, else the furnace, else resistance heat."""
+    from .rules.heat_pump import partial_rest
+
     cfg = profile.systems.heat_pump
     share = b.given_or_default(cfg.serves, "systems.heat_pump.serves")
     if share >= 1.0:
         return hp
     current = profile.economics.current if profile.economics is not None else None
-    rest = current if current in ("furnace", "electric_resistance") else "furnace" if furnace is not None else \
-        "electric_resistance"
-    if rest == "furnace" and furnace is None:
-        b.fail("systems.heat_pump.serves", "the rest of the home is heated by the furnace (economics.current), but "
-                                           "systems.furnace is false")
-        return hp
-    if hp.ground is not None:
-        b.fail("systems.heat_pump.serves", "a share of the home is for air-source units (a ductless head); a "
-                                           "ground-source unit heats the whole home")
+    rest, problem = partial_rest(share, current, furnace is not None, hp.ground is not None)
+    if problem:
+        b.fail(*problem)
         return hp
     eff = (lambda system: 1.0) if distribution is None else (lambda system: distribution.get(system, 1.0))
     factor = eff("heat_pump") / eff(rest)

@@ -101,3 +101,20 @@ def capacity_5f_share(given: dict | None, capacity_btu_per_h: float | None) -> t
         return None, (f"{BASE}.capacity_5f", "as a capacity it needs systems.heat_pump.capacity (the 47 F capacity); "
                                              "or give it as a share, e.g. 0.7")
     return given["capacity"] / capacity_btu_per_h, None
+
+
+def partial_rest(share: float, current_given: str | None, has_furnace: bool, ground: bool = False) -> tuple:
+    """(what heats the rest of a home a heat pump serves ``share`` of -- ``furnace`` or ``electric_resistance`` --, or
+    None for the whole home; the problem as (field, message)): the current system given when it is one of them, else
+    the furnace, else resistance heat."""
+    if share >= 1.0:
+        return None, None
+    rest = current_given if current_given in ("furnace", "electric_resistance") else \
+        "furnace" if has_furnace else "electric_resistance"
+    if rest == "furnace" and not has_furnace:
+        return None, (f"{BASE}.serves", "the rest of the home is heated by the furnace (economics.current), but "
+                                        "systems.furnace is false")
+    if ground:
+        return None, (f"{BASE}.serves", "a share of the home is for air-source units (a ductless head); a "
+                                        "ground-source unit heats the whole home")
+    return rest, None
