@@ -197,6 +197,7 @@ FAST_VALUES = {
     "economics.lifetime": st.sampled_from(["", "", "10", "22.5"]),
     "systems.heat_pump.hspf": st.sampled_from(["", "", "", "8.2", "10", "30"]),
     "systems.heat_pump.distribution": st.sampled_from(["", "", "ducted", "ductless"]),
+    "systems.heat_pump.type": st.sampled_from(["", "", "", "air_source", "ground_source"]),
 }
 
 
@@ -926,3 +927,17 @@ def test_heat_pumps_serving_part_of_the_home_take_the_fast_route():
     failed = sum(p is not None for p in got.problems)
     assert got.problems[-1] is not None and got.fast == len(rows) - failed
     assert got.fast > 40
+
+
+def test_every_declared_field_is_on_the_fast_route_or_documented_as_per_home():
+    # a field is on the fast route because it is declared (heatcalc.columnar.FAST_FIELDS), unless docs/scale.md
+    # lists it, with why, among those that go home by home
+    text = (ROOT / "docs" / "scale.md").read_text()
+    declared = set(c._declared_fields())
+    per_home = {f for f in declared if f not in c.FAST_FIELDS}
+    assert per_home == {f for f in declared if f in c.PER_HOME_FIELDS or f.startswith(c.PER_HOME_SECTIONS)}
+    for f in c.PER_HOME_FIELDS:
+        assert f"`{f}`" in text or f"`{f.split('.')[-1]}`" in text or f".{f.split('.')[-1]}`" in text, f
+    for prefix in c.PER_HOME_SECTIONS:
+        assert f"`{prefix}*`" in text, prefix
+    assert len(per_home) < 40 and len(declared) - len(per_home) > 110

@@ -2,11 +2,12 @@
 (every station's temperature bins side by side, a few hundred homes per engine call) and the rows returned as
 columns, in input order.
 
-The fast route covers the fields a housing-stock table uses (:data:`FAST_FIELDS`).  A row that gives any other
-field, or that the fast route cannot resolve on its own (an unknown station, a value out of bounds, weather that
-never falls below the balance point), goes through the per-home route (:func:`heatcalc.batch.process_block`),
-which validates it as a profile and reports its problems with field and line.  Both routes give the same rows:
-``tests/test_columnar.py`` compares them on generated tables.
+Every declared field is on the fast route (:data:`FAST_FIELDS`) but those whose homes are per home by nature or not
+yet on it (:data:`PER_HOME_FIELDS`, docs/scale.md says why).  A row that gives one of those, or that the fast route
+cannot resolve on its own (an unknown station, a value out of bounds, a rule's problem, weather that never falls
+below the balance point), goes through the per-home route (:func:`heatcalc.homes.process_block`), which validates
+it as a profile and reports its problems with field and line.  Both routes resolve by the same rules
+(:mod:`heatcalc.rules`) and give the same rows: ``tests/test_columnar.py`` compares them on generated tables.
 """
 
 from __future__ import annotations
@@ -35,46 +36,53 @@ SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few 
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
 
 SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance")
-#: The fields the columnar route resolves itself; a row that gives any other goes through the per-home route.
-FAST_FIELDS = frozenset({
-    "name", "location.station", "location.zip", "location.state", "location.lat", "location.lon",
-    "heating_load.annual", "heating_load.balance_point", "heating_load.ua", "heating_load.design.load",
-    "heating_load.design.outdoor", "heating_load.design.includes_ducts", "heating_load.indoor", "heating_load.from_bills.fuel", "heating_load.from_bills.efficiency", *(BILL_AMOUNTS := (
-        "heating_load.from_bills.amount", "heating_load.from_bills.non_heating")),
-    *SECTIONS,
-    "systems.heat_pump.hspf2", "systems.heat_pump.compressor", "systems.heat_pump.cutoff",
-    "systems.heat_pump.capacity", "systems.heat_pump.backup", "systems.heat_pump.switchover",
-    "systems.heat_pump.cycling_degradation", "systems.heat_pump.hspf", "systems.heat_pump.distribution",
-    "systems.heat_pump.zones", "systems.heat_pump.capacity_5f", "systems.heat_pump.field_factor",
-    "systems.heat_pump.backup_capacity", "systems.heat_pump.backup_lockout", "systems.heat_pump.serves",
-    "systems.furnace.kind", "systems.furnace.fuel", "systems.furnace.afue", "systems.furnace.blower",
-    "systems.electric_resistance.efficiency", "ducts.efficiency", "fixed_charges.electricity",
-    "fixed_charges.natural_gas",
-    *(COOLING_FIELDS := ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point",
-                         "cooling_load.design.load", "cooling_load.design.outdoor", "cooling_load.indoor",
-                         "cooling_load.from_bills.amount", "cooling_load.from_bills.seer2")),
-    "systems.heat_pump.seer2", "systems.heat_pump.cooling_capacity",
-    "systems.air_conditioner", "systems.air_conditioner.seer2", "systems.air_conditioner.capacity",
-    "prices.electricity", *(f"prices.{k}" for k in FUEL_KEYS),
-    "emissions.electricity", "emissions.region", *(f"emissions.{k}" for k in FUEL_KEYS),
-    *(BASE_USE := ("base_use.electricity", "base_use.natural_gas")),
-    *(TARIFF_FIELDS := ("tariff.urdb", "tariff.name", "tariff.year", "tariff.adjustment")),
-    *(SOLAR_FIELDS := ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
-                       "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr",
-                       "solar.net_metering", "solar.net_metering_credit",
-                       "solar.export_rate")),
-    # the array as an investment: only the JSON's solar_economics reads them, never a table's rows
-    *(SOLAR_MONEY := ("solar.installed_cost", "solar.lifetime", "solar.degradation")),
-    *(ECONOMICS_FIELDS := (
-        "economics.current", "economics.replace_current", "economics.lifetime", "economics.discount_rate",
-        "economics.gas_disconnect", "economics.install_date",
-        *(f"economics.escalation.{k}" for k in ("electricity",) + FUEL_KEYS),
-        *(f"economics.installed_cost.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")),
-        "economics.incentives.auto", "economics.incentives.programs",
-        *(f"economics.incentives.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")))),
-    *(HOUSEHOLD_FIELDS := ("household.income", "household.size", "household.owner", "household.utility",
-                           "household.home_type")),
-})
+#: Groups of fields the columnar route reads together.
+BILL_AMOUNTS = ("heating_load.from_bills.amount", "heating_load.from_bills.non_heating")
+COOLING_FIELDS = ("cooling_load.ua", "cooling_load.annual", "cooling_load.balance_point", "cooling_load.design.load",
+                  "cooling_load.design.outdoor", "cooling_load.indoor", "cooling_load.from_bills.amount",
+                  "cooling_load.from_bills.seer2")
+TARIFF_FIELDS = ("tariff.urdb", "tariff.name", "tariff.year", "tariff.adjustment")
+SOLAR_FIELDS = ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
+                "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr", "solar.net_metering",
+                "solar.net_metering_credit", "solar.export_rate")
+SOLAR_MONEY = ("solar.installed_cost", "solar.lifetime", "solar.degradation")  # the JSON's solar_economics only
+ECONOMICS_FIELDS = (
+    "economics.current", "economics.replace_current", "economics.lifetime", "economics.discount_rate",
+    "economics.gas_disconnect", "economics.install_date", *(f"economics.escalation.{k}" for k in ("electricity",)
+                                                           + FUEL_KEYS),
+    *(f"economics.installed_cost.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")),
+    "economics.incentives.auto", "economics.incentives.programs",
+    *(f"economics.incentives.{k}" for k in ("heat_pump", "furnace", "electric_resistance", "air_conditioner")))
+HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "household.utility",
+                    "household.home_type")
+#: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
+#: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
+#: carries from hour to hour -- or not yet on the array route (an air-to-water unit, the heat pump's own rate,
+#: hand-written time-of-use periods and gas blocks).  Every other declared field is on the fast route.
+PER_HOME_FIELDS = frozenset({
+    "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
+    "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
+    "tariff.electricity", "tariff.natural_gas", "tariff.natural_gas_adjustment"})
+PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.",
+                     "systems.heat_pump.tariff.", "systems.heat_pump.supply_temperature.")
+
+
+def _declared_fields(section=None, prefix: str = ""):
+    from .profile import SCHEMA
+    from .profile.declare import Section
+
+    for name, spec in (section or SCHEMA).fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        if isinstance(spec, Section):
+            yield from _declared_fields(spec, path)
+        else:
+            yield path
+
+
+#: The fields the columnar route resolves itself: every declared leaf but the per-home ones, and `false` for a
+#: system or the air conditioner.
+FAST_FIELDS = frozenset(f for f in _declared_fields() if f not in PER_HOME_FIELDS and not f.startswith(
+    PER_HOME_SECTIONS)) | frozenset(SECTIONS) | {"systems.air_conditioner"}
 #: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
 #: station's temperature bins (a home's load, and so every system's hour, depends on the hour's temperature only)
 #: and billed as (homes x 8,760) arrays, a group of homes on one rate at a time (heatcalc.bills.electric_bills_usd).
@@ -496,6 +504,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                                 _numbers(values, "systems.heat_pump.hspf", rows, None),
                                 hp_distribution, _texts(values, "systems.heat_pump.backup", rows), has_furnace)
     ok[[p[0] for p in hp_rules.problems]] = False
+    # an air-source unit: a ground-source or air-to-water one goes home by home (PER_HOME_FIELDS says why)
+    ok &= ~has_hp | np.array([t in (None, "air_source") for t in _texts(values, "systems.heat_pump.type", rows)],
+                             dtype=bool)
     compressor, cutoff, cd, hspf2 = hp_rules.compressor, hp_rules.cutoff_f, hp_rules.cycling_degradation, \
         hp_rules.hspf2
     factor = _numbers(values, "systems.heat_pump.field_factor", rows, _default("systems.heat_pump.field_factor"))

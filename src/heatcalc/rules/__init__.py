@@ -6,9 +6,10 @@ homes that ask) and the problems it found, each with its row and field.  :mod:`h
 home and records its assumptions and problems; :mod:`heatcalc.columnar` calls it for a chunk and sends the rows with
 problems home by home, where the same rule says what is wrong.
 
-Topics moved here so far: where the home is (:mod:`heatcalc.rules.location`), the heat the home needs
-(:mod:`heatcalc.rules.load`), the cooling season (:mod:`heatcalc.rules.cooling`), the fuel-burning system
-(:mod:`heatcalc.rules.furnace`), prices (:mod:`heatcalc.rules.prices`), emission factors
-(:mod:`heatcalc.rules.emissions`), ducts (:mod:`heatcalc.rules.ducts`) and the rest of the home's use
-(:mod:`heatcalc.rules.base_use`).
+Topics: where the home is (:mod:`heatcalc.rules.location`), the heat the home needs (:mod:`heatcalc.rules.load`),
+the cooling season (:mod:`heatcalc.rules.cooling`), the fuel-burning system (:mod:`heatcalc.rules.furnace`), the
+air-source heat pump's defaults, partial coverage and size for cooling (:mod:`heatcalc.rules.heat_pump`), prices and
+fixed charges (:mod:`heatcalc.rules.prices`), emission factors (:mod:`heatcalc.rules.emissions`), ducts
+(:mod:`heatcalc.rules.ducts`), the rest of the home's use (:mod:`heatcalc.rules.base_use`), rates and solar
+(:mod:`heatcalc.rules.rates`), and economics and incentives (:mod:`heatcalc.rules.economics`).
 """
