@@ -139,7 +139,7 @@ def test_price_overrides_and_defaults_apply_on_the_fast_route():
     assert got.fast == len(rows)
     assert_same_blocks(got, per_home_block(chunk, overrides))
     # a defaults profile with a field the fast route does not cover sends every row the per-home way, still right
-    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"type": "air_to_water"}}})
+    chunk = chunk_of(rows, {"heating_load": {"indoor": 70}, "systems": {"heat_pump": {"type": "ground_source"}}})
     got = c.run_chunk(chunk)
     assert got.fast == 0
     assert_same_blocks(got, per_home_block(chunk))
@@ -708,6 +708,10 @@ ECONOMICS_VALUES = {
     "fixed_charges.natural_gas": st.sampled_from(["", "", "15"]),
     "systems.heat_pump.capacity_5f": st.sampled_from(["", "", "", "0.6", "20000 Btu/h"]),
     "systems.heat_pump.field_factor": st.sampled_from(["", "", "0.9"]),
+    "systems.heat_pump.type": st.sampled_from(["", "", "", "air_to_water"]),
+    "systems.heat_pump.supply_temperature.design": st.sampled_from(["", "", "140"]),
+    "systems.heat_pump.serves": st.sampled_from(["", "", "", "0.5"]),
+    "systems.heat_pump.backup_capacity": st.sampled_from(["", "", "", "5 kW"]),
 }
 
 
@@ -941,3 +945,41 @@ def test_every_declared_field_is_on_the_fast_route_or_documented_as_per_home():
     for prefix in c.PER_HOME_SECTIONS:
         assert f"`{prefix}*`" in text, prefix
     assert len(per_home) < 40 and len(declared) - len(per_home) > 110
+
+
+def test_air_to_water_units_take_the_fast_route():
+    # systems.heat_pump.type: air_to_water (heatcalc.rules.heat_pump.air_to_water_rules): the curve of its water's
+    # outdoor reset at the station's design temperature, sized there, no ducts, a boiler as dual-fuel backup; the
+    # fields that rate other units, ducted distribution, mild water hotter than the design's, and an installed cost
+    # heatcalc has no data for are the per-home route's problems to name
+    rng = np.random.default_rng(31)
+    rows = []
+    for i in range(48):
+        row = {"location.station": ["725090", "725300", "702610", "726170"][i % 4],
+               "heating_load.annual": f"{rng.integers(30, 110)} MMBtu", "systems.heat_pump.type": "air_to_water",
+               "systems.furnace.kind": "boiler", "systems.furnace.fuel": str(rng.choice(["natural_gas", "heating_oil"]))}
+        if i % 3 == 0:
+            row["systems.heat_pump.supply_temperature.design"] = str(rng.choice([120, 140, 160]))
+            row["systems.heat_pump.supply_temperature.mild"] = str(rng.choice([95, 105]))
+        if i % 4 == 1:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 5 == 2:
+            row["systems.heat_pump.capacity"] = "3 ton"
+        if i % 6 == 3:
+            row["ducts.efficiency"] = "0.8"  # the boiler and the unit heat water: no duct losses for them
+        if i % 7 == 4:
+            row["economics.current"] = "furnace"
+            row["economics.installed_cost.heat_pump"] = "18000"
+        if i % 8 == 5:
+            row["systems.heat_pump.serves"] = "0.6"
+        rows.append(row)
+    bad = [{"systems.heat_pump.hspf2": "9"}, {"systems.heat_pump.distribution": "ducted"},
+           {"systems.heat_pump.supply_temperature.design": "110", "systems.heat_pump.supply_temperature.mild": "120"},
+           {"economics.current": "furnace"}]  # no installed cost for an air-to-water unit: give the quote
+    for extra in bad:
+        rows.append({"location.station": "725090", "heating_load.annual": "60 MMBtu",
+                     "systems.heat_pump.type": "air_to_water", "systems.furnace.kind": "boiler", **extra})
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast == 48 and all(p is not None for p in got.problems[-4:])

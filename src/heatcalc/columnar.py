@@ -57,14 +57,14 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
                     "household.home_type")
 #: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
 #: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
-#: carries from hour to hour -- or not yet on the array route (an air-to-water unit, the heat pump's own rate,
-#: hand-written time-of-use periods and gas blocks).  Every other declared field is on the fast route.
+#: carries from hour to hour -- or not yet on the array route (the heat pump's own rate, hand-written time-of-use
+#: periods and gas blocks).  Every other declared field is on the fast route.
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
     "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
     "tariff.electricity", "tariff.natural_gas", "tariff.natural_gas_adjustment"})
 PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.",
-                     "systems.heat_pump.tariff.", "systems.heat_pump.supply_temperature.")
+                     "systems.heat_pump.tariff.")
 
 
 def _declared_fields(section=None, prefix: str = ""):
@@ -194,6 +194,14 @@ class _Curves:
 
         c = calibrated_default_curve(round(hspf2, 6), compressor, cd, None if share is None else round(share, 6))[0]
         return c if factor == 1.0 else with_cop_factor(c, factor)
+
+    @staticmethod
+    def water_curve(design_f: float, design_supply_f: float, mild_supply_f: float):
+        """An air-to-water unit's curve per 1 Btu/h at a station of design temperature ``design_f``, its water on
+        the outdoor reset (heatcalc.model.air_to_water.curve, as the per-home route makes it)."""
+        from .model.air_to_water import curve
+
+        return curve(1.0, design_f, design_supply_f, mild_supply_f)
 
     def per_unit_capacity(self, key, curve, temp_f: float) -> float:
         hit = self.capacity_at.get((key, temp_f))
@@ -407,8 +415,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     duct_eff = _numbers(values, "ducts.efficiency", rows, None)
     has_ducts = ~np.isnan(duct_eff)
     hp_distribution = _texts(values, "systems.heat_pump.distribution", rows)
-    duct = distribution_rules(has_ducts, duct_eff, np.array([d != "ductless" for d in hp_distribution], dtype=bool),
-                              _texts(values, "systems.furnace.kind", rows))
+    hp_type = _texts(values, "systems.heat_pump.type", rows)
+    water = np.array([t == "air_to_water" for t in hp_type], dtype=bool)  # radiators or floors, not ducts
+    duct = distribution_rules(has_ducts, duct_eff, np.array([d != "ductless" for d in hp_distribution], dtype=bool)
+                              & ~water, _texts(values, "systems.furnace.kind", rows))
     ua_given = _numbers(values, "heating_load.ua", rows, None)
     design_load = _numbers(values, "heating_load.design.load", rows, None)
     design_outdoor = _numbers(values, "heating_load.design.outdoor", rows, None)
@@ -493,7 +503,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
-    from .rules.heat_pump import air_source_rules, capacity_5f_share, cooling_sized_btu_per_h, partial_rest
+    from .rules.heat_pump import (
+        air_source_rules, air_to_water_rules, capacity_5f_share, cooling_sized_btu_per_h, partial_rest,
+    )
 
     capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
     switch_given = _numbers(values, "systems.heat_pump.switchover", rows, None)
@@ -502,11 +514,19 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                                 _numbers(values, "systems.heat_pump.cycling_degradation", rows, None),
                                 _numbers(values, "systems.heat_pump.hspf2", rows, None),
                                 _numbers(values, "systems.heat_pump.hspf", rows, None),
-                                hp_distribution, _texts(values, "systems.heat_pump.backup", rows), has_furnace)
+                                hp_distribution, _texts(values, "systems.heat_pump.backup", rows), has_furnace,
+                                default_curve=~water)
     ok[[p[0] for p in hp_rules.problems]] = False
-    # an air-source unit: a ground-source or air-to-water one goes home by home (PER_HOME_FIELDS says why)
-    ok &= ~has_hp | np.array([t in (None, "air_source") for t in _texts(values, "systems.heat_pump.type", rows)],
-                             dtype=bool)
+    # an air-source or air-to-water unit: a ground-source one goes home by home (PER_HOME_FIELDS says why)
+    ok &= ~has_hp | np.array([t in (None, "air_source", "air_to_water") for t in hp_type], dtype=bool)
+    # an air-to-water unit (heatcalc.rules.heat_pump.air_to_water_rules): its water's outdoor reset and the problems
+    # of the fields that rate other units
+    a2w = air_to_water_rules(water & has_hp, {f: _texts(values, f"systems.heat_pump.{f}", rows)
+                                              for f in ("hspf2", "compressor", "distribution")},
+                             _numbers(values, "systems.heat_pump.supply_temperature.design", rows, None),
+                             _numbers(values, "systems.heat_pump.supply_temperature.mild", rows, None),
+                             other=has_hp & ~water)
+    ok[[p[0] for p in a2w.problems]] = False
     compressor, cutoff, cd, hspf2 = hp_rules.compressor, hp_rules.cutoff_f, hp_rules.cycling_degradation, \
         hp_rules.hspf2
     factor = _numbers(values, "systems.heat_pump.field_factor", rows, _default("systems.heat_pump.field_factor"))
@@ -540,10 +560,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     rest_factor = np.where(partial, duct.heat_pump / np.where(rest_furnace, duct.furnace, duct.electric_resistance),
                            1.0)
     for j in np.flatnonzero(ok & has_hp):
-        key = (float(hspf2[j]), compressor[j], float(cd[j]), shares[j][0], float(factor[j]))
+        if water[j]:  # its curve by the station's design temperature and its water (no 5 F share or field factor)
+            key = ("air_to_water", float(design[j]), float(a2w.design_supply_f[j]), float(a2w.mild_supply_f[j]))
+        else:
+            key = (float(hspf2[j]), compressor[j], float(cd[j]), shares[j][0], float(factor[j]))
         k = kinds.get(key)
         if k is None:
-            c = curves.curve(*key)
+            c = curves.water_curve(*key[1:]) if water[j] else curves.curve(*key)
             k = kinds[key] = len(unit)
             unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
             keys.append(key)
@@ -551,14 +574,15 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     hp = np.flatnonzero(ok & has_hp)
     # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there (the model's
     # sizing functions, which the per-home route uses too)
-    t_size = sizing_temperature_f(compressor, design, cutoff)
+    t_size = np.where(water, np.maximum(design, cutoff), sizing_temperature_f(compressor, design, cutoff))
     need = heat_load_btu_per_h(ua, t_size, bp) / duct.heat_pump * serves  # the ducts' losses too; its share
     per_unit = np.ones(rows.size)
     for j in hp:
         k = int(kind[j])
         per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
     sized = cooling_sized_btu_per_h(nominal_sizes_btu_per_h(per_unit, need),
-                                    np.where(cool.cooled, cool.design_load, np.nan), np.isnan(cool.hp_capacity))
+                                    np.where(cool.cooled, cool.design_load, np.nan),
+                                    np.isnan(cool.hp_capacity) & ~water)  # an air-to-water unit: its heating size
     nominal = np.where(np.isnan(capacity), sized, capacity)
     hp_cool_cap = np.where(np.isnan(cool.hp_capacity), nominal, cool.hp_capacity)
     ok &= ~(cool.cooled & has_hp & (hp_cool_cap < cool.design_load))  # it warns: the per-home route says so
@@ -642,6 +666,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     zones = _texts(values, "systems.heat_pump.zones", rows)
     backup_given = _texts(values, "systems.heat_pump.backup", rows)
     serves_given = _texts(values, "systems.heat_pump.serves", rows)
+    hp_type = _texts(values, "systems.heat_pump.type", rows)
     for j in np.flatnonzero(has & ok):
         def get(field, fallback=None):
             v = text[field][j]
@@ -662,7 +687,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
                 continue
             kw: dict = {}
             if system == "heat_pump":
-                kw = {"nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j]),
+                kw = {"hp_type": hp_type[j], "nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j]),
                       "distribution": distribution[j] or _default("systems.heat_pump.distribution"),
                       "zones": zones[j]}
             elif system == "furnace":
@@ -686,7 +711,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
             found = e.household_incentives(
                 get("location.zip"), get("household.income"), get("household.size"), get("household.owner"),
                 get("household.utility"), get("economics.install_date", today), programs,
-                e.purchase(None, distribution[j], get("economics.current"), fuel_given[j] if systems["furnace"] else None,
+                e.purchase(hp_type[j], distribution[j], get("economics.current"), fuel_given[j] if systems["furnace"] else None,
                            billed[j], backup_given[j], serves_given[j], get("household.home_type")),
                 costs["heat_pump"][0], float(nominal[j]))
             if found.problems:

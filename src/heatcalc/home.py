@@ -835,8 +835,12 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     if cfg.type == "air_to_water":
         return _air_to_water(b, cfg, ua, bp, weather, furnace, prices)
     supply = cfg.supply_temperature
-    if supply is not None and (supply.design is not None or supply.mild is not None):
-        b.fail(f"{base}.supply_temperature", "is an air-to-water unit's; add type: air_to_water or remove it")
+    if supply is not None:  # supply water is an air-to-water unit's (heatcalc.rules.heat_pump)
+        from .rules.heat_pump import air_to_water_rules
+
+        for _, fld, message in air_to_water_rules([False], {}, [_nan(supply.design)], [_nan(supply.mild)],
+                                                  other=[True]).problems:
+            b.fail(fld, message)
     for key in ("cop", "loop"):
         if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
@@ -1198,20 +1202,20 @@ def _air_to_water(b: _Builder, cfg: HeatPumpConfig, ua: float, bp: float, weathe
     """An air-to-water heat pump on radiators or floors: its points against the outdoor air, the water following
     the outdoor-reset curve (:mod:`heatcalc.model.air_to_water`), sized at the design temperature's water."""
     from .model import air_to_water as atw
+    from .rules.heat_pump import NOT_AIR_TO_WATER, air_to_water_rules
 
     base = "systems.heat_pump"
-    for key in ("hspf2", "performance", "tests", "cop", "loop", "compressor"):
-        if getattr(cfg, key) is not None:
-            b.fail(f"{base}.{key}", "rates air-to-air or ground-source units; an air-to-water unit's performance "
-                                    "comes from its supply_temperature (and capacity)")
-    if cfg.distribution == "ducted":
-        b.fail(f"{base}.distribution", "an air-to-water unit heats water for radiators or floors, not ducts")
     supply = cfg.supply_temperature
-    design_supply = b.given_or_default(supply.design if supply else None, f"{base}.supply_temperature.design")
-    mild_supply = b.given_or_default(supply.mild if supply else None, f"{base}.supply_temperature.mild")
-    if mild_supply > design_supply:
-        b.fail(f"{base}.supply_temperature.mild", f"is hotter ({mild_supply:g} F) than the design supply "
-                                                   f"({design_supply:g} F): the water runs coolest in mild weather")
+    r = air_to_water_rules([True], {**{k: [getattr(cfg, k)] for k in NOT_AIR_TO_WATER},
+                                    "distribution": [cfg.distribution]},
+                           [_nan(supply.design if supply else None)], [_nan(supply.mild if supply else None)])
+    for key in ("design", "mild"):
+        if r.defaulted[f"supply_temperature.{key}"][0]:
+            b.given_or_default(None, f"{base}.supply_temperature.{key}")
+    design_supply, mild_supply = float(r.design_supply_f[0]), float(r.mild_supply_f[0])
+    for _, fld, message in r.problems:
+        b.fail(fld, message)
+    if any(fld.endswith("supply_temperature.mild") for _, fld, _ in r.problems):
         return None, None, None, None
     design_temp_f = weather.design_temp_f
     unit = atw.curve(1.0, design_temp_f, design_supply, mild_supply)
@@ -1709,10 +1713,6 @@ def _economics(b: _Builder, profile: Profile, location: Location, furnace, resis
         if given is not None:
             typical[system] = low[system] = high[system] = given
             continue
-        if system == "heat_pump" and profile.systems.heat_pump.type == "air_to_water":
-            b.fail(f"{base}.installed_cost.heat_pump", "heatcalc has no installed-cost data for air-to-water units "
-                                                       "yet: give your quote (economics.installed_cost.heat_pump)")
-            continue
         cost = _default_installed_cost(b, system, profile, location, heat_pump, nominal_btu_per_h, furnace, tests,
                                        design_load_btu_per_h)
         if cost is None:
@@ -1849,7 +1849,9 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
     kw: dict = {}
     zones_given = None
     if system == "heat_pump":
-        if heat_pump.ground is not None:
+        if profile.systems.heat_pump.type == "air_to_water":
+            kw = {"hp_type": "air_to_water"}
+        elif heat_pump.ground is not None:
             kw = {"ground": True, "nameplate_btu_per_h": nominal_btu_per_h}
         else:
             cfg = profile.systems.heat_pump

@@ -44,7 +44,8 @@ def purchases(present: dict, current: str, replace: bool, cooled: bool) -> tuple
     return wanted, with_ac
 
 
-def default_installed_cost(system: str, state: str | None, *, ground: bool = False, distribution: str = "ducted",
+def default_installed_cost(system: str, state: str | None, *, ground: bool = False, hp_type: str | None = None,
+                           distribution: str = "ducted",
                            nameplate_btu_per_h: float | None = None, hspf2: float | None = None,
                            zones: float | None = None, furnace_kind: str = "furnace", furnace_fuel: str | None = None,
                            design_load_btu_per_h: float | None = None):
@@ -55,6 +56,10 @@ def default_installed_cost(system: str, state: str | None, *, ground: bool = Fal
     from .. import costs
 
     if system == "heat_pump":
+        if hp_type == "air_to_water":
+            return None, ("economics.installed_cost.heat_pump", "heatcalc has no installed-cost data for air-to-water "
+                                                                "units yet: give your quote "
+                                                                "(economics.installed_cost.heat_pump)")
         if ground:
             return _installed_cost("ground_source_heat_pump", (nameplate_btu_per_h or 36000.0) / 12000.0, state), None
         tons = nameplate_btu_per_h / 12000.0

@@ -1,7 +1,8 @@
-"""An air-source heat pump's declared defaults, for any number of homes (docs/resolver.md): its compressor, cutoff
-and cycling degradation (by compressor), the HSPF2 its default curves are chosen by (given, else from an HSPF by
-DOE's equivalence for its distribution, else the declared default, within the range the curves cover), its backup
-(dual fuel needs a furnace), and its size when it also cools.  The curves themselves come from
+"""A heat pump's declared defaults, for any number of homes (docs/resolver.md): an air-source unit's compressor,
+cutoff and cycling degradation (by compressor), the HSPF2 its default curves are chosen by (given, else from an HSPF
+by DOE's equivalence for its distribution, else the declared default, within the range the curves cover), its
+backup (dual fuel needs a furnace), its 5 F capacity and its size when it also cools; an air-to-water unit's water;
+and what heats the rest of a home a heat pump serves part of.  The curves themselves come from
 :func:`heatcalc.model.heat_pump.calibrated_default_curve`, memoised by their inputs; the size from
 :func:`heatcalc.model.heat_pump.nominal_sizes_btu_per_h`."""
 
@@ -118,3 +119,49 @@ def partial_rest(share: float, current_given: str | None, has_furnace: bool, gro
         return None, (f"{BASE}.serves", "a share of the home is for air-source units (a ductless head); a "
                                         "ground-source unit heats the whole home")
     return rest, None
+
+
+class AirToWaterRules(NamedTuple):
+    design_supply_f: np.ndarray  # the water at the design temperature [F] (NaN where the home has no such unit)
+    mild_supply_f: np.ndarray  # at 60 F outdoors and above
+    defaulted: dict  # field -> bool array: the declared default was taken
+    problems: list  # (row, field, message)
+
+
+#: The fields that rate air-to-air or ground-source units, which an air-to-water unit does not take.
+NOT_AIR_TO_WATER = ("hspf2", "performance", "tests", "cop", "loop", "compressor")
+
+
+def air_to_water_rules(present, given: dict, design_supply_f, mild_supply_f, other=None) -> AirToWaterRules:
+    """An air-to-water unit on radiators or floors (:mod:`heatcalc.model.air_to_water`): ``present`` the homes with
+    one; ``given`` the profile's values (field -> list, None where not given) of any of :data:`NOT_AIR_TO_WATER` and
+    ``distribution``; the supply water at the design temperature and in mild weather (NaN where not given).
+    ``other``: the homes whose heat pump is another kind, where supply water is a problem."""
+    from ..profile import field_spec
+
+    present = np.asarray(present, dtype=bool)
+    design = np.asarray(design_supply_f, dtype=float)
+    mild = np.asarray(mild_supply_f, dtype=float)
+    problems = []
+    if other is not None:
+        for j in np.flatnonzero(np.asarray(other, dtype=bool) & (~np.isnan(design) | ~np.isnan(mild))):
+            problems.append((int(j), f"{BASE}.supply_temperature", "is an air-to-water unit's; add type: "
+                                                                   "air_to_water or remove it"))
+    defaulted = {"supply_temperature.design": np.isnan(design), "supply_temperature.mild": np.isnan(mild)}
+    design = np.where(np.isnan(design), field_spec(f"{BASE}.supply_temperature.design").default, design)
+    mild = np.where(np.isnan(mild), field_spec(f"{BASE}.supply_temperature.mild").default, mild)
+    for j in np.flatnonzero(present):
+        for key in NOT_AIR_TO_WATER:
+            if key in given and given[key][j] is not None:
+                problems.append((int(j), f"{BASE}.{key}", "rates air-to-air or ground-source units; an air-to-water "
+                                                          "unit's performance comes from its supply_temperature (and "
+                                                          "capacity)"))
+        if "distribution" in given and given["distribution"][j] == "ducted":
+            problems.append((int(j), f"{BASE}.distribution", "an air-to-water unit heats water for radiators or "
+                                                             "floors, not ducts"))
+        if mild[j] > design[j]:
+            problems.append((int(j), f"{BASE}.supply_temperature.mild",
+                             f"is hotter ({mild[j]:g} F) than the design supply ({design[j]:g} F): the water runs "
+                             "coolest in mild weather"))
+    nan = np.full(present.size, np.nan)
+    return AirToWaterRules(np.where(present, design, nan), np.where(present, mild, nan), defaulted, problems)
