@@ -890,7 +890,8 @@ def test_homes_placed_by_a_point_take_the_fast_route():
         rows.append(row)
     rows += [{"location.lat": "10", "location.lon": "-30", "heating_load.annual": "40 MMBtu"},
              {"location.lat": "42.3", "heating_load.annual": "40 MMBtu"},
-             {"location.lat": "42.3", "location.lon": "-71", "location.zip": "02134", "heating_load.annual": "40 MMBtu"},
+             {"location.lat": "42.3", "location.lon": "-71", "location.zip": "02134",
+              "heating_load.annual": "40 MMBtu"},
              {"location.lat": "42.3", "location.lon": "-71", "location.state": "ZZ", "heating_load.annual": "40 MMBtu"}]
     chunk = chunk_of(rows)
     got = c.run_chunk(chunk)
@@ -957,7 +958,8 @@ def test_air_to_water_units_take_the_fast_route():
     for i in range(48):
         row = {"location.station": ["725090", "725300", "702610", "726170"][i % 4],
                "heating_load.annual": f"{rng.integers(30, 110)} MMBtu", "systems.heat_pump.type": "air_to_water",
-               "systems.furnace.kind": "boiler", "systems.furnace.fuel": str(rng.choice(["natural_gas", "heating_oil"]))}
+               "systems.furnace.kind": "boiler",
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "heating_oil"]))}
         if i % 3 == 0:
             row["systems.heat_pump.supply_temperature.design"] = str(rng.choice([120, 140, 160]))
             row["systems.heat_pump.supply_temperature.mild"] = str(rng.choice([95, 105]))

@@ -711,8 +711,9 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
             found = e.household_incentives(
                 get("location.zip"), get("household.income"), get("household.size"), get("household.owner"),
                 get("household.utility"), get("economics.install_date", today), programs,
-                e.purchase(hp_type[j], distribution[j], get("economics.current"), fuel_given[j] if systems["furnace"] else None,
-                           billed[j], backup_given[j], serves_given[j], get("household.home_type")),
+                e.purchase(hp_type[j], distribution[j], get("economics.current"),
+                           fuel_given[j] if systems["furnace"] else None, billed[j], backup_given[j], serves_given[j],
+                           get("household.home_type")),
                 costs["heat_pump"][0], float(nominal[j]))
             if found.problems:
                 ok[j] = False

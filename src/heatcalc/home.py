@@ -836,11 +836,11 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
         return _air_to_water(b, cfg, ua, bp, weather, furnace, prices)
     supply = cfg.supply_temperature
     if supply is not None:  # supply water is an air-to-water unit's (heatcalc.rules.heat_pump)
-        from .rules.heat_pump import air_to_water_rules
+        from .rules.heat_pump import supply_water_problem
 
-        for _, fld, message in air_to_water_rules([False], {}, [_nan(supply.design)], [_nan(supply.mild)],
-                                                  other=[True]).problems:
-            b.fail(fld, message)
+        problem = supply_water_problem(supply.design, supply.mild)
+        if problem:
+            b.fail(*problem)
     for key in ("cop", "loop"):
         if getattr(cfg, key) is not None:
             b.fail(f"{base}.{key}", "applies to ground-source units; add type: ground_source or remove it")
@@ -944,12 +944,11 @@ def _heat_pump(b: _Builder, profile: Profile, ua: float, bp: float, weather: st.
     switchover = cfg.switchover
     backup_furnace = None
     if backup == "furnace":
-        from .rules.heat_pump import air_source_rules
+        from .rules.heat_pump import dual_fuel_problem
 
-        dual = air_source_rules([True], [compressor], [cutoff], [cd], [np.nan], [np.nan], [None], [backup],
-                                [furnace is not None], default_curve=[False])
-        if dual.problems:
-            b.fail(*dual.problems[0][1:])
+        problem = dual_fuel_problem(backup, furnace is not None)
+        if problem:
+            b.fail(*problem)
             return None, None, None, None
         backup_furnace = furnace
         if switchover is None:
@@ -1861,7 +1860,8 @@ def _default_installed_cost(b, system: str, profile: Profile, location: Location
                   "nameplate_btu_per_h": _nameplate_btu_per_h(cfg, heat_pump, nominal_btu_per_h, tests),
                   "hspf2": heat_pump_hspf2(cfg, heat_pump, compressor), "zones": zones_given}
     elif system == "furnace":
-        kw = {"furnace_kind": furnace.kind, "furnace_fuel": furnace.fuel, "design_load_btu_per_h": design_load_btu_per_h}
+        kw = {"furnace_kind": furnace.kind, "furnace_fuel": furnace.fuel,
+              "design_load_btu_per_h": design_load_btu_per_h}
     cost, problem = default_installed_cost(system, location.state, **kw)
     if problem:
         b.fail(*problem)

@@ -72,10 +72,25 @@ def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, 
                                                       f"(got {rating[j]:g}); give performance points instead"))
     has_furnace = np.asarray(has_furnace, dtype=bool)
     for j in np.flatnonzero(present):
-        if backups[j] == "furnace" and not has_furnace[j]:
-            problems.append((int(j), f"{BASE}.backup", "dual fuel needs a furnace, but systems.furnace is false"))
+        problem = dual_fuel_problem(backups[j], bool(has_furnace[j]))
+        if problem:
+            problems.append((int(j), *problem))
     return AirSourceRules(comp, cutoff, cd, rating, from_hspf, factor, backups,
                           {k: ~v for k, v in given.items()}, problems)
+
+
+def dual_fuel_problem(backup: str, has_furnace: bool) -> tuple | None:
+    """(field, message) when a heat pump backed by the furnace (dual fuel) has none to fall back on."""
+    if backup == "furnace" and not has_furnace:
+        return f"{BASE}.backup", "dual fuel needs a furnace, but systems.furnace is false"
+    return None
+
+
+def supply_water_problem(design_supply_f: float | None, mild_supply_f: float | None) -> tuple | None:
+    """(field, message) when a heat pump that is not an air-to-water unit is given supply water."""
+    if design_supply_f is not None or mild_supply_f is not None:
+        return f"{BASE}.supply_temperature", "is an air-to-water unit's; add type: air_to_water or remove it"
+    return None
 
 
 def cooling_sized_btu_per_h(nominal_btu_per_h, cooling_design_btu_per_h, auto_sized) -> np.ndarray:
@@ -145,8 +160,7 @@ def air_to_water_rules(present, given: dict, design_supply_f, mild_supply_f, oth
     problems = []
     if other is not None:
         for j in np.flatnonzero(np.asarray(other, dtype=bool) & (~np.isnan(design) | ~np.isnan(mild))):
-            problems.append((int(j), f"{BASE}.supply_temperature", "is an air-to-water unit's; add type: "
-                                                                   "air_to_water or remove it"))
+            problems.append((int(j), *supply_water_problem(float(design[j]), float(mild[j]))))
     defaulted = {"supply_temperature.design": np.isnan(design), "supply_temperature.mild": np.isnan(mild)}
     design = np.where(np.isnan(design), field_spec(f"{BASE}.supply_temperature.design").default, design)
     mild = np.where(np.isnan(mild), field_spec(f"{BASE}.supply_temperature.mild").default, mild)
