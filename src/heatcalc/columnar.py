@@ -1670,8 +1670,13 @@ def _economics_rows(econ: _Economics, year: dict, cols: dict) -> None:
     from .rules.economics import Option, economics_columns
 
     k = econ.homes
-    options = {s: Option(o["present"][k], o["total"][k], {x: v[k] for x, v in o["energy"].items()}, o["meets"][k])
-               for s, o in year.items() if o["present"][k].any()}
+    priced = econ.bought.pv_factor  # the energies these homes pay for (another home's fuel costs them nothing)
+    options = {}
+    for s, o in year.items():
+        if o["present"][k].any():
+            assert all(not v[k].any() for x, v in o["energy"].items() if x not in priced)
+            options[s] = Option(o["present"][k], o["total"][k], {x: v[k] for x, v in o["energy"].items()
+                                                                  if x in priced}, o["meets"][k])
     for system, columns in economics_columns(econ.bought, options).items():
         there = options[system].present
         at = year[system]["at"][k][there]
