@@ -4,7 +4,6 @@ and the rows of failing homes never lost."""
 import csv
 import io
 import math
-
 import os
 
 import numpy as np
