@@ -243,7 +243,17 @@ def economics_columns(p: Purchased, options: dict) -> dict:
     n = p.current.size
     zero = np.zeros(n)
     tables = {"typical": p.typical, "low": p.low, "high": p.high}
+    memo: dict = {}  # each figure of each system once (a table of one home is most of the per-home route's calls)
 
+    def once(fn):
+        def cached(*key):
+            hit = memo.get((fn, key))
+            if hit is None:
+                hit = memo[(fn, key)] = fn(*key)
+            return hit
+        return cached
+
+    @once
     def kept(system):
         return (p.current == system) & ~p.replace
 
@@ -253,16 +263,20 @@ def economics_columns(p: Purchased, options: dict) -> dict:
             return table.get(system, zero)
         return table.get(system, zero) + np.where(p.bundles_ac & bought_now, table.get("air_conditioner", zero), 0.0)
 
-    def gross(system, table):
-        return with_ac(system, table, ~kept(system) | p.replace)
+    @once
+    def gross(system, which):
+        return with_ac(system, tables[which], ~kept(system) | p.replace)
 
+    @once
     def incentive(system):
         return with_ac(system, p.incentives, np.ones(n, dtype=bool))
 
-    def net(system, table):
+    @once
+    def net(system, which):
         """Installed cost less incentives, never below 0 (a system kept, not bought, gets none)."""
-        return np.where(kept(system), 0.0, np.maximum(0.0, gross(system, table) - incentive(system)))
+        return np.where(kept(system), 0.0, np.maximum(0.0, gross(system, which) - incentive(system)))
 
+    @once
     def spread(system):
         """(typical, sigma, incentives low, incentives high) of a system's purchase; a system kept costs 0."""
         k = kept(system)
@@ -271,23 +285,22 @@ def economics_columns(p: Purchased, options: dict) -> dict:
                          p.incentive_low.get(system, zero))
         high_i = np.where(np.isnan(p.incentive_high.get(system, np.full(n, np.nan))), inc,
                           p.incentive_high.get(system, zero))
-        sigma = sigma_of_many(gross(system, tables["low"]), gross(system, tables["high"]))
-        return tuple(np.where(k, 0.0, v) for v in (gross(system, tables["typical"]), sigma, low_i, high_i))
+        sigma = sigma_of_many(gross(system, "low"), gross(system, "high"))
+        return tuple(np.where(k, 0.0, v) for v in (gross(system, "typical"), sigma, low_i, high_i))
 
     def lifetime(system):
         o = options[system]
-        return net(system, tables["typical"]) + sum(cost * p.pv_factor[energy] for energy, cost in
-                                                   o.cost_by_energy.items())
+        return net(system, "typical") + sum(cost * p.pv_factor[energy] for energy, cost in o.cost_by_energy.items())
 
     out = {}
     life = {}
     for system, o in options.items():
-        typical = gross(system, tables["typical"])
-        net_typical = net(system, tables["typical"])
+        typical = gross(system, "typical")
+        net_typical = net(system, "typical")
         life[system] = lifetime(system)
         out[system] = {
-            "installed_cost_usd": typical, "installed_cost_low_usd": gross(system, tables["low"]),
-            "installed_cost_high_usd": gross(system, tables["high"]), "net_installed_cost_usd": net_typical,
+            "installed_cost_usd": typical, "installed_cost_low_usd": gross(system, "low"),
+            "installed_cost_high_usd": gross(system, "high"), "net_installed_cost_usd": net_typical,
             "incentives_usd": np.where(kept(system), 0.0, typical - net_typical), "lifetime_cost_usd": life[system],
             **{c: np.full(n, np.nan) for c in ECONOMICS_COLUMNS[6:]}}
     for current in set(p.current.tolist()):
@@ -308,7 +321,7 @@ def economics_columns(p: Purchased, options: dict) -> dict:
             savings = (cur.total_cost_usd - o.total_cost_usd)[take]
             d_low, d_high = net_difference_percentiles_many_usd(tuple(v[take] for v in spread(system)),
                                                                 tuple(v[take] for v in spread(current)))
-            net_s, net_c = net(system, tables["typical"])[take], net(current, tables["typical"])[take]
+            net_s, net_c = net(system, "typical")[take], net(current, "typical")[take]
             energy = (life[current][take] - net_c) - (life[system][take] - net_s)
             cols["npv_vs_current_usd"][take] = life[current][take] - life[system][take]
             cols["npv_vs_current_low_usd"][take] = energy - d_high
