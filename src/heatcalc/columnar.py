@@ -58,7 +58,7 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
 #: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
 #: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
 #: carries from hour to hour -- or not yet on the array route (the heat pump's own rate, hand-written time-of-use
-#: periods and gas blocks).  Every other declared field is on the fast route.
+#: periods and gas blocks, which a table gives as YAML in a cell).  Every other declared field is on the fast route.
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
     "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
