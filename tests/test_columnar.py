@@ -1060,6 +1060,7 @@ EVERY_FIELD = {
     "fixed_charges.electricity": _choice("10"),
     "fixed_charges.natural_gas": _choice("12"),
     "tariff.urdb": _choice(RATE),
+    "tariff.electricity": _choice("[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]"),
     "tariff.adjustment": _choice("0.01"),
     "solar.capacity": _choice("5 kW"),
     "solar.tilt": _choice("25"),
@@ -1109,12 +1110,14 @@ def _a_home(row: dict) -> dict:
             row.pop("heating_load.from_bills.non_heating")
     # the fields of a thing only with it: solar with its capacity, a rate's adjustment with the rate, supply water
     # with an air-to-water unit (which takes no HSPF2 or compressor)
-    groups = {"solar.capacity": ("solar.",), "tariff.urdb": ("tariff.",)}
-    for anchor, prefixes in groups.items():
-        if not row.get(anchor):
-            for f in [f for f in row if f.startswith(prefixes)]:
-                row.pop(f)
+    if not row.get("solar.capacity"):
+        for f in [f for f in row if f.startswith("solar.")]:
+            row.pop(f)
     if row.get("tariff.urdb"):
+        row.pop("tariff.electricity")  # one rate or the other
+    elif not row.get("tariff.electricity"):
+        row.pop("tariff.adjustment")
+    if row.get("tariff.urdb") or row.get("tariff.electricity"):
         row.pop("prices.electricity")  # the rate sets it
     if row.get("emissions.region"):
         row["emissions.electricity"] = "marginal"  # a region's hourly marginal rates
@@ -1170,3 +1173,32 @@ def test_a_home_without_economics_burning_another_fuel_beside_one_with_them():
     got = c.run_chunk(chunk)
     assert got.fast == 2
     assert_same_blocks(got, per_home_block(chunk))
+
+
+def test_time_of_use_periods_take_the_fast_route():
+    # tariff.electricity (a list: YAML in a cell; heatcalc.rules.rates.period_prices): each temperature bin's kWh at
+    # its hours' summed prices, the other use at every hour's price, the dual-fuel switchover at their mean; with an
+    # adjustment, in a state without daylight saving time; a price the periods replace is the per-home route's
+    # problem to name
+    periods = ["[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]",
+               "[{price: 0.31, months: 6-9}, {price: 0.18, hours: 0-6}, {price: 0.22}]"]
+    rng = np.random.default_rng(37)
+    rows = []
+    for i in range(40):
+        row = {"location.station": ["725090", "725300", "722780", "702610"][i % 4],
+               "heating_load.annual": f"{rng.integers(30, 100)} MMBtu", "tariff.electricity": periods[i % 2],
+               "systems.furnace.fuel": str(rng.choice(["natural_gas", "propane"]))}
+        if i % 3 == 0:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 5 == 1:
+            row["tariff.adjustment"] = "-0.02"
+        if i % 4 == 2:
+            row["economics.current"] = "furnace"
+            row["fixed_charges.electricity"] = "11"
+        rows.append(row)
+    rows.append({"location.station": "725090", "heating_load.annual": "50 MMBtu", "tariff.electricity": periods[0],
+                 "prices.electricity": "0.25"})  # the periods set the price
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.fast == 40 and got.problems[-1] is not None

@@ -57,12 +57,13 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
                     "household.home_type")
 #: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
 #: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
-#: carries from hour to hour -- or not yet on the array route (the heat pump's own rate, hand-written time-of-use
-#: periods and gas blocks, which a table gives as YAML in a cell).  Every other declared field is on the fast route.
+#: carries from hour to hour -- or not yet on the array route (the heat pump's own rate, gas blocks).  Every other
+#: declared field is on the fast route.
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
     "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
-    "tariff.electricity", "tariff.natural_gas", "tariff.natural_gas_adjustment"})
+    "tariff.natural_gas", "tariff.natural_gas_adjustment"})
+LIST_FIELDS = frozenset({"tariff.electricity"})  # fields whose value is a list (in a cell: YAML, [{...}, ...])
 PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.",
                      "systems.heat_pump.tariff.")
 
@@ -124,7 +125,7 @@ class _Parser:
         self.memo: dict = {}
 
     def __call__(self, field: str, value, fuel: str | None = None):
-        key = (field, type(value), value, fuel)
+        key = (field, type(value), repr(value) if isinstance(value, (list, dict)) else value, fuel)
         hit = self.memo.get(key, _MISSING)
         if hit is _MISSING:
             hit = self.memo[key] = self._parse(field, value, fuel)
@@ -137,16 +138,26 @@ class _Parser:
             from .homes import _cell_value
 
             text = value.strip()
-            if text[:1] in "[{":
+            if text[:1] in "[{" and field not in LIST_FIELDS:
                 return None
-            value = _cell_value(text)
+            try:
+                value = _cell_value(text)
+            except Exception:  # YAML that does not read: the per-home route says what is wrong with it
+                return None
         if field in SECTIONS or field == "systems.air_conditioner":
             return False if value is False else None  # only `false` (leave the system out) is for the fast route
-        if isinstance(value, (dict, list)):
+        if isinstance(value, dict) or (isinstance(value, list) and field not in LIST_FIELDS):
             return None
         v = self.validator()
-        out = v.leaf(self.spec(field), value, field, {"fuel": fuel})  # a bill's unit follows its fuel
-        return None if v.problems else out
+        spec = self.spec(field)
+        out = v.leaf(spec, value, field, {"fuel": fuel})  # a bill's unit follows its fuel
+        if v.problems:
+            return None
+        if field in LIST_FIELDS:  # its items as the profile's records (heatcalc.profile.validation.build)
+            from .profile.validation import _frozen
+
+            out = tuple(spec.items(**{k: _frozen(x) for k, x in item.items()}) for item in out)
+        return out
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:
@@ -338,6 +349,8 @@ class _Homes(NamedTuple):
     duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
     cooling: dict | None = None  # system → (kWh, unmet Btu, unmet hours, load Btu) arrays of the year; None: no cooling
     fixed: dict | None = None  # energy -> the fixed monthly charge [$] per home (fixed_charges), or None for none
+    tou: np.ndarray | None = None  # per home, its time-of-use prices' index in tou_prices (-1: none), or None
+    tou_prices: list | None = None  # (8,760,) hourly prices [$/kWh]
     economics: "_Economics | None" = None  # homes with an economics section, or None for none
     warnings: list | None = None  # per home: what its inputs warn of (a tuple of "field: message"), or None: none
 
@@ -486,6 +499,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             price[k], _, problems = marginal_prices(k, price[k], priced.origin[k], np.where(charge > 0, charge, np.nan),
                                                     price_state)
             ok[[p[0] for p in problems]] = False
+    # time-of-use periods (heatcalc.rules.rates.period_prices): each hour's price, priced bin by bin below; the
+    # dual-fuel switchover weighs their mean.  A price they replace, or a home also on a URDB rate, with solar or
+    # cooled, goes home by home
+    tou, tou_prices = _period_prices(values, rows, ok, price_state, overrides)
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
     ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
     # the home's other use on the same meters, for the bills: the rule the per-home route uses (heatcalc.rules.base_use)
@@ -495,11 +512,12 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                           _numbers(values, "base_use.natural_gas", rows, None), billed, non_heating)
     base_kwh, base_therm = base.kwh_per_year, base.therm_per_year
     billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
-    if billing is not None:  # fixed charges on the hours' bills: home by home
-        ok &= ~(billing.hourly & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0)))
+    if billing is not None:  # fixed charges or time-of-use periods on the hours' bills: home by home
+        ok &= ~(billing.hourly & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0) | (tou >= 0)))
     # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
+    ok &= ~(cool.cooled & (tou >= 0))
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
@@ -607,8 +625,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                 switchover[j] = switch_given[j]
     for (k, cut), homes in economic.items():
         homes = np.array(homes)
+        switch_pe = np.array([float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0 else price["electricity"][j]
+                              for j in homes])  # under periods, their hours' mean
         switchover[homes] = _economic_switchovers(unit[k][0], cut, [fuel[j] for j in homes], afue[homes],
-                                                  blower[homes], price["electricity"][homes],
+                                                  blower[homes], switch_pe,
                                                   np.array([price[fuel[j]][j] for j in homes]))
     # as HeatPumpCurve.scaled: each capacity point times the nominal size
     points[:, :2, :] *= nominal[:, None, None]
@@ -634,6 +654,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
         cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
         fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
+        tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
         economics=_economics_of(econ, keep), warnings=None if econ is None else [econ[3][j] for j in pick])
 
 
@@ -776,6 +797,75 @@ def _economics_of(econ: tuple | None, keep: np.ndarray) -> _Economics | None:
         pv_factor={x: np.array([b[6].get(x, 0.0) for b in picked], dtype=float) for x in energies})
     assert p.current.size == m
     return _Economics(homes, p, disconnect[keep])
+
+
+_PERIODS: dict = {}  # (periods, daylight saving, adjustment) -> (8,760,) prices
+
+
+def _period_prices(values: dict, rows: np.ndarray, ok: np.ndarray, states: list, overrides: dict) -> tuple:
+    """(per row, the index of its time-of-use prices in the list, -1 without; the list of (8,760,) price arrays),
+    by the rule the per-home route uses (heatcalc.rules.rates.period_prices); rows it finds a problem in, or that
+    give a price the periods replace, are cleared in ``ok``."""
+    from .rules.rates import daylight_saving, period_prices
+
+    out = np.full(rows.size, -1)
+    given = values.get("tariff.electricity")
+    if given is None:
+        return out, []
+    periods = _texts(values, "tariff.electricity", rows)
+    adjustment = _numbers(values, "tariff.adjustment", rows, 0.0)
+    urdb = _texts(values, "tariff.urdb", rows)
+    own_price = _numbers(values, "prices.electricity", rows, None)
+    prices: list = []
+    index: dict = {}
+    for j in np.flatnonzero(ok & np.array([p is not None for p in periods], dtype=bool)):
+        if urdb[j] is not None or not np.isnan(own_price[j]) or "electricity" in overrides:
+            ok[j] = False  # both rates, or a price the periods replace: the per-home route says so
+            continue
+        key = (repr([p.to_data() for p in periods[j]]), daylight_saving(states[j]), float(adjustment[j]))
+        k = index.get(key)
+        if k is None:
+            hit = _PERIODS.get(key)
+            if hit is None:
+                hit = period_prices(periods[j], key[1], key[2])
+                if len(_PERIODS) >= 256:
+                    _PERIODS.pop(next(iter(_PERIODS)))
+                _PERIODS[key] = hit
+            k = index[key] = len(prices)
+            prices.append(hit)
+        if prices[k][1] is not None:
+            ok[j] = False
+            continue
+        out[j] = k
+    return out, [p for p, _ in prices]
+
+
+_PRICE_SUMS: dict = {}  # (station, time-of-use prices) -> the prices summed over each temperature bin's hours
+
+
+def _price_weights(h: "_Homes", idx: np.ndarray, stations: np.ndarray, bounds: list, used: list,
+                   width: int) -> np.ndarray | None:
+    """For a sub-batch's homes, each bin's summed time-of-use prices [$/kWh x hours] (zeros for homes without
+    them), or None: a bin's kWh (the same in each of its hours) times this is its hours' cost, as the per-home route
+    prices them hour by hour."""
+    if h.tou is None or not (h.tou[idx] >= 0).any():
+        return None
+    out = np.zeros((idx.size, width))
+    for (a, z), m in zip(bounds, used):
+        k = int(stations[a])
+        for j in range(a, z):
+            t = int(h.tou[idx[j]])
+            if t >= 0 and m:
+                key = (k, id(h.tou_prices[t]))
+                sums = _PRICE_SUMS.get(key)
+                if sums is None or sums[0] is not h.tou_prices[t]:
+                    sums = (h.tou_prices[t], np.bincount(station_hour_bins(k), weights=h.tou_prices[t],
+                                                         minlength=station_bins(k).temp_f.size))
+                    if len(_PRICE_SUMS) >= 4096:
+                        _PRICE_SUMS.pop(next(iter(_PRICE_SUMS)))
+                    _PRICE_SUMS[key] = sums
+                out[j, :m] = sums[1][:m]
+    return out
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -928,6 +1018,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     n = rows.size
     none = [None] * len(chunk)
     col = {f: values.get(f, none) for f in (*TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY)}
+    periods = values.get("tariff.electricity", none)  # time-of-use periods, which an adjustment shifts too
     hourly = np.zeros(n, dtype=bool)
     tariff_of = np.full(n, -1)
     rule_of = np.zeros(n, dtype=np.int64)
@@ -951,8 +1042,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         solar_given = any(col[f][i] is not None for f in SOLAR_FIELDS + SOLAR_MONEY)
         adjustment = col["tariff.adjustment"][i]
         if urdb_path is None and (col["tariff.name"][i] is not None or col["tariff.year"][i] is not None
-                                  or adjustment):
-            ok[j] = False  # a rate's name, year or adjustment without the rate: the per-home route says so
+                                  or (adjustment and periods[i] is None)):
+            ok[j] = False  # a rate's name, year or adjustment without the rate (or periods): the per-home route says so
             continue
         if urdb_path is None and not solar_given:
             continue
@@ -1073,6 +1164,7 @@ class _Year(NamedTuple):
     peak_temp: np.ndarray
     grid_co2: np.ndarray | None = None  # the kWh weighed by the hours' marginal rates [kg] (homes with them)
     unmet: np.ndarray | float = 0.0  # heat neither the heat pump nor its strips could deliver [Btu]
+    kwh_cost: np.ndarray | None = None  # the kWh priced hour by hour by time-of-use periods [$] (homes with them)
     unmet_hours: np.ndarray | float = 0.0
 
 
@@ -1361,8 +1453,11 @@ def _run_homes(h: _Homes) -> dict:
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual, share = g
         weights = _marginal_weights(h, idx, stations, bounds, used, width)
+        priced = _price_weights(h, idx, stations, bounds, used, width)
 
         def with_grid(year, kwh, sel):
+            if priced is not None:  # time-of-use periods: each bin's kWh at its hours' prices
+                year = year._replace(kwh_cost=np.einsum("ij,ij->i", kwh, pick(priced, sel)))
             if weights is None:
                 return year
             return year._replace(grid_co2=np.einsum("ij,ij->i", kwh, pick(weights, sel)))
@@ -1589,7 +1684,14 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 fuel_units = biogenic = np.zeros(pos.size)
                 pf = ef = np.zeros(pos.size)
                 fuel_text = unit_text = np.full(pos.size, "", dtype=object)
-            cost = y.kwh * pe + fuel_units * pf
+            # the electricity priced: by time-of-use periods hour by hour, else at the home's price
+            tou = h.tou[pos] >= 0 if h.tou is not None else np.zeros(pos.size, dtype=bool)
+            kwh_cost = np.where(tou, y.kwh_cost, y.kwh * pe) if y.kwh_cost is not None else y.kwh * pe
+            base_cost = h.base_kwh[pos] * pe
+            if tou.any():  # the other use spread evenly over the hours, at each hour's price
+                sums = np.array([float(h.tou_prices[t].sum()) if t >= 0 else 0.0 for t in h.tou[pos]])
+                base_cost = np.where(tou, h.base_kwh[pos] / 8760.0 * sums, base_cost)
+            cost = kwh_cost + fuel_units * pf
             grid = y.kwh * ee if y.grid_co2 is None else np.where(h.co2_region[pos] >= 0, y.grid_co2, y.kwh * ee)
             co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
@@ -1634,10 +1736,10 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                                                else 1.0) / 1e6, "unmet_hours": y.unmet_hours,
                 "unmet_cooling_mmbtu": cool_unmet / 1e6, "unmet_cooling_hours": cool_hours,
                 "meets_load": meets,  # heat left unmet by limited strips, cooling by the unit's capacity
-                "electric_bill_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost + fixed_e,
+                "electric_bill_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
                 "fuel_bill_usd": fuel_units * pf + (gas_base + fixed_g),
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
-                "electric_bill_without_solar_usd": h.base_kwh[pos] * pe + y.kwh * pe + cooling_cost + fixed_e,
+                "electric_bill_without_solar_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
             }
             if bills is not None:
                 _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)
@@ -1651,7 +1753,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 # and the fixed charges (a rate's, billed hour by hour)
                 o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_units * pf) + cooling_cost \
                     + (values["fixed_charges_usd"] - fixed_g) if bills is not None else \
-                    y.kwh * pe + cooling_cost + fixed_e
+                    kwh_cost + cooling_cost + fixed_e
                 if fueled:
                     for f in set(fuels):
                         mine = fuel_text == f

@@ -1387,17 +1387,15 @@ def _tariff(b: _Builder, profile: Profile, location: Location):
     periods = profile.tariff.electricity if profile.tariff is not None else None
     if not periods:
         return None
-    from .rules.rates import daylight_saving
+    from .rules.rates import daylight_saving, period_prices
 
     dst = daylight_saving(location.state)
-    price = money.hourly_price_usd_per_kwh([p.to_data() for p in periods], daylight_saving=dst)
     adjustment = profile.tariff.adjustment
+    price, problem = period_prices(periods, dst, adjustment or 0.0)
+    if problem:
+        b.fail(*problem)
+        return None
     if adjustment:
-        price = price + adjustment
-        if price.min() < 0:
-            b.fail("tariff.adjustment", f"makes a period's price negative (${price.min():.3f}/kWh); an adjustment "
-                                        "shifts the prices, it may not turn them into payments")
-            return None
         b.assume("tariff.adjustment", f"{adjustment:+.4g} $/kWh", "profile: added to every period's price")
     b.assume("tariff.electricity", f"time of use, ${np.mean(price):.3f}/kWh on average over the hours",
              "profile, in local clock time: " + ("daylight saving time from 12 March to 5 November (2023 dates)"

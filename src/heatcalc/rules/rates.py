@@ -65,3 +65,19 @@ def adjusted_rate(tariff, adjustment: float | None, base: str = "tariff"):
         return None, (f"{base}.adjustment", f"makes an energy charge of the rate negative (${lowest:.3f}/kWh); an "
                                             "adjustment shifts the rate's prices, it may not turn them into payments")
     return tariff, None
+
+
+def period_prices(periods: list, daylight_saving: bool, adjustment: float = 0.0):
+    """(each hour's price [$/kWh] under hand-written time-of-use periods (``tariff.electricity``, in local clock
+    time), shifted by ``adjustment``; the problem as (field, message) when that makes a price negative)."""
+    import numpy as np
+
+    from ..money import hourly_price_usd_per_kwh
+
+    price = hourly_price_usd_per_kwh([p.to_data() for p in periods], daylight_saving=daylight_saving)
+    if adjustment:
+        price = price + adjustment
+        if price.min() < 0:
+            return price, ("tariff.adjustment", f"makes a period's price negative (${price.min():.3f}/kWh); an "
+                                                "adjustment shifts the prices, it may not turn them into payments")
+    return np.asarray(price, dtype=float), None
