@@ -843,29 +843,17 @@ def _period_prices(values: dict, rows: np.ndarray, ok: np.ndarray, states: list,
 _PRICE_SUMS: dict = {}  # (station, time-of-use prices) -> the prices summed over each temperature bin's hours
 
 
-def _price_weights(h: "_Homes", idx: np.ndarray, stations: np.ndarray, bounds: list, used: list,
-                   width: int) -> np.ndarray | None:
-    """For a sub-batch's homes, each bin's summed time-of-use prices [$/kWh x hours] (zeros for homes without
-    them), or None: a bin's kWh (the same in each of its hours) times this is its hours' cost, as the per-home route
-    prices them hour by hour."""
-    if h.tou is None or not (h.tou[idx] >= 0).any():
-        return None
-    out = np.zeros((idx.size, width))
-    for (a, z), m in zip(bounds, used):
-        k = int(stations[a])
-        for j in range(a, z):
-            t = int(h.tou[idx[j]])
-            if t >= 0 and m:
-                key = (k, id(h.tou_prices[t]))
-                sums = _PRICE_SUMS.get(key)
-                if sums is None or sums[0] is not h.tou_prices[t]:
-                    sums = (h.tou_prices[t], np.bincount(station_hour_bins(k), weights=h.tou_prices[t],
-                                                         minlength=station_bins(k).temp_f.size))
-                    if len(_PRICE_SUMS) >= 4096:
-                        _PRICE_SUMS.pop(next(iter(_PRICE_SUMS)))
-                    _PRICE_SUMS[key] = sums
-                out[j, :m] = sums[1][:m]
-    return out
+def _price_sums(k: int, prices: np.ndarray) -> np.ndarray:
+    """A station's bins' sums of time-of-use prices [$/kWh x hours]: a bin's kWh (the same in each of its hours)
+    times this is its hours' cost, as the per-home route prices them hour by hour."""
+    key = (k, id(prices))
+    hit = _PRICE_SUMS.get(key)
+    if hit is None or hit[0] is not prices:
+        hit = (prices, np.bincount(station_hour_bins(k), weights=prices, minlength=station_bins(k).temp_f.size))
+        if len(_PRICE_SUMS) >= 4096:
+            _PRICE_SUMS.pop(next(iter(_PRICE_SUMS)))
+        _PRICE_SUMS[key] = hit
+    return hit[1]
 
 
 _BILL_TARIFFS: dict = {}  # (rate, export rate, price) -> (the rate, the tariff its bills use)
@@ -1186,18 +1174,19 @@ def _rate_sums(k: int, region: int) -> np.ndarray:
     return hit
 
 
-def _marginal_weights(h: "_Homes", idx: np.ndarray, stations: np.ndarray, bounds: list, used: list,
-                      width: int) -> np.ndarray | None:
-    """For a sub-batch's homes, each bin's summed marginal rates (zeros for homes without them), or None."""
-    if h.co2_region is None or not (h.co2_region[idx] >= 0).any():
+def _bin_sums(which: np.ndarray | None, idx: np.ndarray, stations: np.ndarray, bounds: list, used: list,
+              width: int, sums_of) -> np.ndarray | None:
+    """For a sub-batch's homes, each bin's sum of an hourly series over its hours -- ``sums_of(station, which[home])``
+    -- (zeros for homes without one, ``which`` -1), or None when none has one."""
+    if which is None or not (which[idx] >= 0).any():
         return None
     out = np.zeros((idx.size, width))
     for (a, z), m in zip(bounds, used):
         k = int(stations[a])
         for j in range(a, z):
-            region = int(h.co2_region[idx[j]])
-            if region >= 0 and m:
-                out[j, :m] = _rate_sums(k, region)[:m]
+            series = int(which[idx[j]])
+            if series >= 0 and m:
+                out[j, :m] = sums_of(k, series)[:m]
     return out
 
 
@@ -1452,8 +1441,9 @@ def _run_homes(h: _Homes) -> dict:
             temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual, share = g
-        weights = _marginal_weights(h, idx, stations, bounds, used, width)
-        priced = _price_weights(h, idx, stations, bounds, used, width)
+        # each bin's marginal emission rates, and time-of-use prices, summed over its hours (homes with them)
+        weights = _bin_sums(h.co2_region, idx, stations, bounds, used, width, _rate_sums)
+        priced = _bin_sums(h.tou, idx, stations, bounds, used, width, lambda k, t: _price_sums(k, h.tou_prices[t]))
 
         def with_grid(year, kwh, sel):
             if priced is not None:  # time-of-use periods: each bin's kWh at its hours' prices
