@@ -530,7 +530,7 @@ def _offers_at(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted:
         if x.get("paused"):
             entries.append(f"{x['id']} ({o.program}): paused")
             continue
-        verdict, needs = judge(o.conditions, purchase)
+        verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
         excluded = (f"{x['id']} ({o.program}): not for this purchase: it is for when {'; '.join(needs)}"
                     if verdict == "excluded" else "")
         condition = "; ".join(filter(None, [
@@ -556,7 +556,6 @@ class _Offer(NamedTuple):
     authority_key: str | None
     authority_geos: frozenset | None  # None: the data has no program or authority for it (never offered)
     group: frozenset | None  # the geographies of its eligible_geo_group, when it has one
-    conditions: tuple  # what its description asks of the purchase (heatcalc.offer_conditions.conditions)
     audit_only: bool  # an energy assessment alone (not in Massachusetts, where Mass Save's is free)
 
 
@@ -583,7 +582,6 @@ def _state_offers(state_code: str, local: bool) -> tuple:
         members = frozenset(data["geo_groups"].get(f"{state_code}/{group}", [])) if group else None
         out.append(_Offer(x, scope, frozenset(x["items"]), tuple(x.get("owner_status", ["homeowner", "renter"])),
                           program_name, authority, authority_type, key, geos, members,
-                          conditions(x.get("description", ""), x["program"], tuple(x["items"])),
                           list(x["items"]) == ["energy_audit"]))
     return tuple(out)
 
