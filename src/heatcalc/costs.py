@@ -198,13 +198,6 @@ def lognormal_range(typical_usd: float, sigma: float = SIGMA) -> tuple[float, fl
     return typical_usd * math.exp(-Z90 * sigma), typical_usd * math.exp(Z90 * sigma)
 
 
-def sigma_of(low_usd: float, high_usd: float) -> float:
-    """The lognormal sigma a (10th, 90th) percentile pair implies (0 for a cost given as one figure)."""
-    if not (low_usd > 0 and high_usd > low_usd):
-        return 0.0
-    return math.log(high_usd / low_usd) / (2 * Z90)
-
-
 @lru_cache(maxsize=4)
 def _normal_quantiles(points: int):
     """The standard normal's quantiles at the midpoints of ``points`` equal-probability slices (read-only)."""
@@ -275,7 +268,7 @@ def net_difference_percentiles_many_usd(a: tuple, b: tuple, points: int = 200) -
 
 
 def sigma_of_many(low_usd, high_usd):
-    """:func:`sigma_of` of arrays."""
+    """The lognormal sigma each (10th, 90th) percentile pair implies (0 for a cost given as one figure)."""
     import numpy as np
 
     low_usd, high_usd = np.asarray(low_usd, dtype=float), np.asarray(high_usd, dtype=float)

@@ -190,8 +190,6 @@ def simple_payback_years(extra_cost_usd: float, annual_savings_usd: float) -> fl
 
 def simple_payback_years_many(extra_cost_usd, annual_savings_usd):
     """:func:`simple_payback_years` of arrays (NaN: never pays back)."""
-    import numpy as np
-
     extra, savings = np.asarray(extra_cost_usd, dtype=float), np.asarray(annual_savings_usd, dtype=float)
     saves = savings >= NO_SAVINGS_USD
     return np.where(saves, np.maximum(0.0, extra) / np.where(saves, savings, 1.0), np.nan)
