@@ -1175,6 +1175,22 @@ def test_a_home_without_economics_burning_another_fuel_beside_one_with_them():
     assert_same_blocks(got, per_home_block(chunk))
 
 
+def test_a_capacity_balance_point_on_the_edge_is_the_same_on_both_routes():
+    # found by the generated homes: 42,000 Btu/h at 47 F, 33,000 at 17 F and 70 % of that at 5 F (29,400); UA 600
+    # and a 60 F balance point. By hand the capacity meets the load exactly at 9 F (29,400 + 300 x (9 - 5) =
+    # 30,600 = 600 x (60 - 9)), a point of the 0.05 F grid: whether it falls short there is decided in the last bit,
+    # and the routes (np.interp for one home, a matrix product for many) decided it differently (9.0 against 8.95).
+    # One rule now evaluates it for both (heatcalc.model.heat_pump.capacity_balance_points_f).
+    row = {"location.station": "725090", "heating_load.ua": "600", "systems.heat_pump.compressor": "single_stage",
+           "systems.heat_pump.cutoff": "0", "systems.heat_pump.capacity_5f": "0.7", "ducts.efficiency": "0.8"}
+    chunk = chunk_of([row, dict(row, **{"heating_load.ua": "361.3"})])
+    got = c.run_chunk(chunk)
+    assert got.fast == 2
+    assert_same_blocks(got, per_home_block(chunk))
+    balance = got.columns["balance_point_f"][np.asarray(got.columns["system"]) == "heat_pump"]
+    assert abs(balance[0] - 9.0) <= 0.05 + 1e-9
+
+
 def test_time_of_use_periods_take_the_fast_route():
     # tariff.electricity (a list: YAML in a cell; heatcalc.rules.rates.period_prices): each temperature bin's kWh at
     # its hours' summed prices, the other use at every hour's price, the dual-fuel switchover at their mean; with an

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from .model.heat_pump import interpolation_matrix
+from .model.heat_pump import capacity_balance_points_f, interpolation_matrix
 from .model.pv import ARRAY_FIELDS as PV_PARAMETERS  # the fields that shape an array
 from .profile.sections import CAMBIUM_REGIONS as MARGINAL_REGIONS  # Cambium's regions, by number here
 from .rows import (  # noqa: F401  (declared there once; read here under these names too)
@@ -32,7 +33,7 @@ from .weather.stations import station_bins, station_hour_bins
 
 HOURLY_CHUNK = 1024  # rows per unit of work when a table has rates or solar
 PV_GROUP = 32  # PV arrays of a station computed in one call (pvlib broadcasts over them: ~2x faster each)
-SUB_BATCH = 512  # homes per engine call: (homes x bins) arrays of ~2 MB, a few dozen of them alive at once
+SUB_BATCH = 256  # homes per engine call: (homes x bins) arrays of ~0.7 MB, so the few an operation reads fit in cache
 PAD_TEMP_F = 1000.0  # temperature of the padding bins: no home needs heat there, and their hours are 0
 
 SECTIONS = ("systems.heat_pump", "systems.furnace", "systems.electric_resistance")
@@ -1202,52 +1203,6 @@ def _totals(hourly, temp, hours, first) -> _Year:
                  unmet_hours=0.0 if unmet is None else np.einsum("ij,ij->i", (unmet > 1e-6).astype(float), hours))
 
 
-def _balance_points(xp: tuple, cap_points: np.ndarray, cutoff, ua, bp) -> np.ndarray:
-    """:func:`heatcalc.model.heat_pump.capacity_balance_point_f` for many homes (NaN where there is none): the
-    highest point of the 0.05 F grid from the cutoff up where the maximum capacity falls short of the load.
-
-    Where the capacity never falls as the air warms (every default curve) the load only falls, so the grid's points
-    fall short up to one point and not after it: a bisection finds that point, evaluating the same grid values
-    as the whole grid would.  Other curves are checked along the whole grid."""
-    step = 0.05
-    out = np.full(cutoff.size, np.nan)
-    rising = np.all(np.diff(cap_points, axis=1) >= 0, axis=1)
-    lengths = np.array([len(np.arange(c, b + step, step)) for c, b in zip(cutoff, bp)])
-    delta = (cutoff + step) - cutoff  # np.arange's values: start, start + step, start + i x (second - first)
-
-    def grid_at(k, rows):
-        value = cutoff[rows] + k * delta[rows]
-        return np.where(k == 1, cutoff[rows] + step, value)
-
-    def short_at(k, rows):
-        g = grid_at(k, rows)
-        w = interpolation_matrix(g, xp)  # one point per home: row i weighs home i's curve points
-        cap = np.maximum(0.0, np.einsum("ij,ij->i", cap_points[rows], w))
-        return cap < ua[rows] * np.maximum(0.0, bp[rows] - g)
-
-    rows = np.flatnonzero(rising)
-    lo, hi = np.zeros(rows.size, dtype=np.int64), lengths[rows].copy()  # first point not short: in [lo, hi]
-    while rows.size and np.any(lo < hi):
-        active = lo < hi
-        mid = (lo + hi) // 2
-        short = np.zeros(rows.size, dtype=bool)
-        short[active] = short_at(mid[active], rows[active])
-        lo = np.where(active & short, mid + 1, lo)
-        hi = np.where(active & ~short, mid, hi)
-    found = lo > 0
-    out[rows[found]] = np.round(grid_at(lo[found] - 1, rows[found]), 2)
-    for c in np.unique(cutoff[~rising]):
-        rows = np.flatnonzero(~rising & (cutoff == c))
-        grid = np.arange(c, float(bp[rows].max()) + step, step)
-        cap = np.maximum(0.0, cap_points[rows] @ interpolation_matrix(grid, xp).T)
-        short = cap < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid[None, :])
-        short &= np.arange(grid.size)[None, :] < lengths[rows, None]
-        last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
-        hit = short.any(axis=1)
-        out[rows[hit]] = np.round(grid[last[hit]], 2)
-    return out
-
-
 def _station_degree_hours(fit: np.ndarray, station: np.ndarray, bp: np.ndarray, memo: dict, of) -> np.ndarray:
     """Rows ``fit``'s degree-hours ``of(bins' temperatures, balance point, bins' hours)`` on their station's bins,
     memoised by station and balance point (a table's homes share a few of each)."""
@@ -1375,6 +1330,58 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
     return out
 
 
+class _BinTable:
+    """Every station's temperature bins side by side, one row per station (a station's row is filled when a batch
+    first meets it), padded past its last bin with PAD_TEMP_F and 0 hours: a sub-batch's homes take their rows in
+    one gather instead of a copy per station.  About 11 MB with every station filled."""
+
+    def __init__(self):
+        self.temp = np.zeros((0, 0))
+        self.hours = np.zeros((0, 0), dtype=np.float32)  # whole hours: exact in float32
+        self.first = np.zeros((0, 0), dtype=np.int32)
+        self.filled = np.zeros(0, dtype=bool)
+        self.lock = threading.Lock()
+
+    def of(self, stations: np.ndarray) -> tuple:
+        """(temperatures, hours, first hours) of every station, the rows of ``stations`` filled (a lock keeps threads
+        that share the table from growing it under each other)."""
+        with self.lock:
+            self._fill(stations)
+            return self.temp, self.hours, self.first
+
+    def _fill(self, stations: np.ndarray) -> None:
+        new = np.unique(stations[~self.filled[stations]]) if stations.max() < self.filled.size else \
+            np.unique(stations)
+        if new.size:
+            bins = {int(k): station_bins(int(k)) for k in new}
+            rows = max(int(stations.max()) + 1, self.filled.size)
+            cols = max(max(b.temp_f.size for b in bins.values()), self.temp.shape[1])
+            if (rows, cols) != self.temp.shape:
+                self._grow(rows, cols)
+            for k, b in bins.items():
+                m = b.temp_f.size
+                self.temp[k, :m], self.hours[k, :m], self.first[k, :m] = b.temp_f, b.hours, b.first_hour
+                self.filled[k] = True
+
+    def _grow(self, rows: int, cols: int) -> None:
+        r, c = self.temp.shape
+        for name, pad in (("temp", PAD_TEMP_F), ("hours", 0), ("first", 0)):
+            old = getattr(self, name)
+            grown = np.full((rows, cols), pad, dtype=old.dtype)
+            grown[:r, :c] = old
+            setattr(self, name, grown)
+        filled = np.zeros(rows, dtype=bool)
+        filled[:r] = self.filled
+        self.filled = filled
+
+
+_BIN_TABLE = _BinTable()
+
+
+def _bin_table(stations: np.ndarray) -> tuple:
+    return _BIN_TABLE.of(stations)
+
+
 _WEIGHTS: dict = {}  # (station, bins used, curve temperatures) -> the interpolation weights, transposed
 
 
@@ -1408,37 +1415,43 @@ def _run_homes(h: _Homes) -> dict:
 
     n = h.rows.size
     key = [(g if g is not None else ((), False, 1.0)) for g in h.hp_group]
+    kinds = sorted(set(key), key=lambda g: (g[1], g[0], g[2]))
+    rank = {g: r for r, g in enumerate(kinds)}
+    kind = np.array([rank[g] for g in key], dtype=np.int64)
     # within a curve, homes by how many of their station's bins lie below their balance point (then by station):
     # a batch is as wide as its widest home, so homes of like width together do not pad each other (half the
     # engine's work was padding when homes were ordered by station alone)
     width_of = np.zeros(n, dtype=np.int64)
-    for k in np.unique(h.station):
-        mine = np.flatnonzero(h.station == k)
-        width_of[mine] = np.searchsorted(station_bins(int(k)).temp_f, h.bp[mine], side="left")
-    order = sorted(range(n), key=lambda j: (key[j][1], key[j][0], int(width_of[j] // 24), int(h.station[j])))
+    by_station = np.argsort(h.station, kind="stable")
+    sorted_station = h.station[by_station]
+    cuts = np.flatnonzero(np.diff(sorted_station)) + 1
+    for a, z in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [n])) if n else ()):
+        mine = by_station[a:z]
+        width_of[mine] = np.searchsorted(station_bins(int(sorted_station[a])).temp_f, h.bp[mine], side="left")
+    order = np.lexsort((h.station, width_of // 24, kind))
     years: dict = {s: [] for s in ("heat_pump", "furnace", "electric_resistance")}
     base_bills: list = []  # (positions, the bill with the other use alone) of homes billed hour by hour
     years["base"] = base_bills
-    start = 0
-    while start < n:
-        g = key[order[start]]
-        stop = start
-        while stop < n and stop - start < SUB_BATCH and key[order[stop]] == g:
-            stop += 1
-        idx = np.array(order[start:stop])
-        start = stop
+    table_temp, table_hours, table_first = _bin_table(h.station) if n else (None, None, None)
+    kind_cuts = np.flatnonzero(np.diff(kind[order])) + 1
+    batches = [(a, min(a + SUB_BATCH, z)) for a0, z in zip(np.concatenate(([0], kind_cuts)),
+                                                          np.concatenate((kind_cuts, [n])))
+               for a in range(int(a0), int(z), SUB_BATCH)]
+    for start, stop in batches:
+        idx = order[start:stop]
+        g = key[idx[0]]
         stations = h.station[idx]
         runs = np.flatnonzero(np.diff(stations)) + 1
-        bounds = list(zip(np.concatenate(([0], runs)), np.concatenate((runs, [idx.size]))))
+        heads = np.concatenate(([0], runs))
+        bounds = list(zip(heads.tolist(), np.concatenate((runs, [idx.size])).tolist()))
         warmest = float(h.bp[idx].max())
-        bins = [station_bins(int(stations[a])) for a, _ in bounds]
-        used = [int(np.searchsorted(b.temp_f, warmest, side="left")) for b in bins]
+        used = (table_temp[stations[heads]] < warmest).sum(axis=1).tolist()  # each station's bins below it
         width = max(1, max(used))
-        temp = np.full((idx.size, width), PAD_TEMP_F)
-        hours = np.zeros((idx.size, width))
-        first = np.zeros((idx.size, width), dtype=np.int64)
-        for (a, z), b, m in zip(bounds, bins, used):
-            temp[a:z, :m], hours[a:z, :m], first[a:z, :m] = b.temp_f[:m], b.hours[:m], b.first_hour[:m]
+        temp = table_temp[:, :width][stations]
+        inside = temp < warmest
+        temp[~inside] = PAD_TEMP_F
+        hours = np.where(inside, table_hours[:, :width][stations], np.float64(0.0))
+        first = np.where(inside, table_first[:, :width][stations], np.int64(0))
         load = h.ua[idx, None] * np.maximum(0.0, h.bp[idx, None] - temp)
         xp, dual, share = g
         # each bin's marginal emission rates, and time-of-use prices, summed over its hours (homes with them)
@@ -1468,11 +1481,12 @@ def _run_homes(h: _Homes) -> dict:
         if sel.any():
             hp = idx[sel]
             npts = len(xp)
-            perf = np.zeros((4, idx.size, width))  # capacity max, min; COP max, min at each bin
-            for (a, z), b, m, k in zip(bounds, bins, used, (int(stations[a]) for a, _ in bounds)):
+            perf = np.zeros((idx.size, 4, width))  # capacity max, min; COP max, min at each bin
+            points = h.hp_points[idx, :, :npts]
+            for (a, z), m in zip(bounds, used):
                 if m:
-                    pts = h.hp_points[idx[a:z], :, :npts]
-                    perf[:, a:z, :m] = (pts @ _station_weights(k, m, xp)).transpose(1, 0, 2)
+                    np.matmul(points[a:z], _station_weights(int(stations[a]), m, xp), out=perf[a:z, :, :m])
+            perf = perf.transpose(1, 0, 2)
             t = pick(temp, sel)
             cap_max = np.maximum(0.0, pick(perf[0], sel))
             cap_min = np.minimum(np.maximum(0.0, pick(perf[1], sel)), cap_max)
@@ -1486,7 +1500,7 @@ def _run_homes(h: _Homes) -> dict:
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
                 strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None],
                 share=share, rest_factor=h.rest_factor[hp, None])
-            balance = _balance_points(xp, h.hp_points[hp, 0, :npts], h.cutoff[hp], h.ua[hp], h.bp[hp])
+            balance = capacity_balance_points_f(xp, h.hp_points[hp, 0, :npts], h.ua[hp], h.bp[hp], h.cutoff[hp])
             years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
                                                      hourly.electricity_kwh, sel), dual, balance, None])
             to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)

@@ -330,9 +330,70 @@ def capacity_balance_point_f(curve: HeatPumpCurve, ua_btu_per_h_f: float, temp_b
                              cutoff_f: float) -> float | None:
     """The heat pump's own balance point [°F]: the outdoor temperature below which its maximum capacity no longer
     covers the load ``UA × (T_balance − T)``.  None when it covers the load down to its cutoff (then the cutoff is
-    what brings in backup), within a 0.05 °F grid."""
-    grid = np.arange(cutoff_f, temp_balance_f + 0.05, 0.05)
-    short = curve.capacity_max(grid) < ua_btu_per_h_f * np.maximum(0.0, temp_balance_f - grid)
-    if not short.any():
-        return None
-    return round(float(grid[np.flatnonzero(short)[-1]]), 2)
+    what brings in backup), within a 0.05 °F grid (:func:`capacity_balance_points_f` for one home)."""
+    point = capacity_balance_points_f(curve.temp_f, np.array([curve.capacity_max_btu_per_h], dtype=float),
+                                      np.array([ua_btu_per_h_f], dtype=float), np.array([temp_balance_f], dtype=float),
+                                      np.array([cutoff_f], dtype=float))[0]
+    return None if np.isnan(point) else float(point)
+
+
+def _capacity_at(points: np.ndarray, xp, x: np.ndarray) -> np.ndarray:
+    """Maximum capacity [Btu/h] of curves ``points`` (rows: homes; columns: their capacities at ``xp``) at ``x``, an
+    array of (rows, k) temperatures or one that broadcasts to it: linear through the points and along the end
+    segments, never below 0.  Element by element (no matrix product, whose sums a BLAS may fuse), so that one home
+    and many give the same capacity to the last bit and a load on the edge falls short on both or neither."""
+    xp = np.asarray(xp, dtype=float)
+    seg = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+    frac = (x - xp[seg]) / (xp[seg + 1] - xp[seg])
+    shape = np.broadcast_shapes(x.shape, (points.shape[0], 1))
+    seg = np.broadcast_to(seg, shape)
+    lo, hi = np.take_along_axis(points, seg, axis=1), np.take_along_axis(points, seg + 1, axis=1)
+    return np.maximum(0.0, lo * (1.0 - frac) + hi * frac)
+
+
+def capacity_balance_points_f(xp, capacity_points: np.ndarray, ua_btu_per_h_f: np.ndarray, temp_balance_f: np.ndarray,
+                              cutoff_f: np.ndarray) -> np.ndarray:
+    """:func:`capacity_balance_point_f` of many homes whose curves share their temperatures ``xp`` (``capacity_points``:
+    one row of maximum capacities per home), NaN where there is none: the highest point of the 0.05 F grid from the
+    cutoff up (``np.arange(cutoff, balance + 0.05, 0.05)``'s values) where the maximum capacity falls short of the
+    load.
+
+    Where the capacity never falls as the air warms (every default curve) the load only falls, so the grid's points
+    fall short up to one point and not after it: a bisection finds that point, evaluating the same grid values as
+    the whole grid would.  Other curves are checked along the whole grid."""
+    step = 0.05
+    cutoff, ua, bp = cutoff_f, ua_btu_per_h_f, temp_balance_f
+    out = np.full(cutoff.size, np.nan)
+    rising = np.all(np.diff(capacity_points, axis=1) >= 0, axis=1)
+    # the grid's length, numpy's own for np.arange: ceil((stop - start) / step)
+    lengths = np.maximum(0.0, np.ceil(((bp + step) - cutoff) / step)).astype(np.int64)
+    delta = (cutoff + step) - cutoff  # np.arange's values: start, start + step, start + i x (second - first)
+
+    def grid_at(k, rows):
+        value = cutoff[rows] + k * delta[rows]
+        return np.where(k == 1, cutoff[rows] + step, value)
+
+    def short_at(k, rows):
+        g = grid_at(k, rows)
+        return _capacity_at(capacity_points[rows], xp, g[:, None])[:, 0] < ua[rows] * np.maximum(0.0, bp[rows] - g)
+
+    rows = np.flatnonzero(rising)
+    lo, hi = np.zeros(rows.size, dtype=np.int64), lengths[rows].copy()  # first point not short: in [lo, hi]
+    while rows.size and np.any(lo < hi):
+        active = lo < hi
+        mid = (lo + hi) // 2
+        short = np.zeros(rows.size, dtype=bool)
+        short[active] = short_at(mid[active], rows[active])
+        lo = np.where(active & short, mid + 1, lo)
+        hi = np.where(active & ~short, mid, hi)
+    found = lo > 0
+    out[rows[found]] = np.round(grid_at(lo[found] - 1, rows[found]), 2)
+    for c in np.unique(cutoff[~rising]):
+        rows = np.flatnonzero(~rising & (cutoff == c))
+        grid = np.arange(c, float(bp[rows].max()) + step, step)
+        short = _capacity_at(capacity_points[rows], xp, grid[None, :]) < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid)
+        short &= np.arange(grid.size)[None, :] < lengths[rows, None]
+        last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
+        hit = short.any(axis=1)
+        out[rows[hit]] = np.round(grid[last[hit]], 2)
+    return out
