@@ -125,10 +125,18 @@ def heat_pump_cop(delivered_btu_per_h, capacity_min, capacity_max, cop_min, cop_
     q = np.asarray(delivered_btu_per_h, dtype=float)
     span = capacity_max - capacity_min
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(span > 0, (q - capacity_min) / np.where(span > 0, span, 1.0), 1.0)
-        modulating = cop_min + np.clip(frac, 0.0, 1.0) * (cop_max - cop_min)
-        plr = np.where(capacity_min > 0, q / np.where(capacity_min > 0, capacity_min, 1.0), 0.0)
-    cycling = cop_min * (1.0 - cycling_degradation * (1.0 - np.clip(plr, 0.0, 1.0)))
+        spans = span > 0
+        if np.all(spans):  # the common case: the same values without the guards' where
+            frac = (q - capacity_min) / span
+        else:
+            frac = np.where(spans, (q - capacity_min) / np.where(spans, span, 1.0), 1.0)
+        modulating = cop_min + np.minimum(np.maximum(frac, 0.0), 1.0) * (cop_max - cop_min)
+        running = capacity_min > 0
+        if np.all(running):
+            plr = q / capacity_min
+        else:
+            plr = np.where(running, q / np.where(running, capacity_min, 1.0), 0.0)
+    cycling = cop_min * (1.0 - cycling_degradation * (1.0 - np.minimum(np.maximum(plr, 0.0), 1.0)))
     return np.maximum(1.0, np.where(q >= capacity_min, modulating, cycling))
 
 
