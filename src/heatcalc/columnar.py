@@ -114,6 +114,17 @@ def _is_empty(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def _filled(cells: list, fill) -> list:
+    """``cells`` with each empty one (:func:`_is_empty`: None, blank text, NaN) replaced by ``fill``; a column of
+    numbers or of text checked without a call per cell."""
+    kinds = set(map(type, cells))
+    if kinds <= {float, type(None)}:
+        return [fill if cell is None or cell != cell else cell for cell in cells]
+    if kinds <= {str, type(None)}:
+        return [fill if cell is None or not cell.strip() else cell for cell in cells]
+    return [fill if _is_empty(cell) else cell for cell in cells]
+
+
 class _Parser:
     """Each field's values parsed once per distinct value, by the profile's own leaf rules; None marks a value the
     fast route leaves to the per-home route (which then says what is wrong with it)."""
@@ -253,8 +264,7 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
                 if fast[i] and not _is_empty(cell):
                     fast[i] = False
             continue
-        fill = defaults.get(field)
-        raw[field] = [fill if _is_empty(cell) else cell for cell in cells]
+        raw[field] = _filled(cells, defaults.get(field))
     for field, value in defaults.items():
         raw.setdefault(field, [value] * n)
     if defaults:
@@ -263,8 +273,22 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
     none = [None] * n
     for field in sorted(raw, key=lambda f: f in BILL_AMOUNTS):  # the bills' fuel before the amounts it sets units of
         fuel = out.get("heating_load.from_bills.fuel", none) if field in BILL_AMOUNTS else none
+        cells = raw[field]
+        kinds = set(map(type, cells)) - {type(None)}
+        if field not in BILL_AMOUNTS and len(kinds) == 1 and kinds <= {float, int, str, bool}:
+            # a column of one kind of value: each distinct value parsed once (the parser's memo would be asked
+            # once per cell), then looked up
+            parsed = {cell: parse(field, cell, None) for cell in dict.fromkeys(cells) if cell is not None}
+            parsed[None] = None
+            values = list(map(parsed.__getitem__, cells))
+            if any(v is None for k, v in parsed.items() if k is not None):
+                for i, (cell, value) in enumerate(zip(cells, values)):
+                    if value is None and cell is not None:
+                        fast[i] = False
+            out[field] = values
+            continue
         values = [None] * n
-        for i, cell in enumerate(raw[field]):
+        for i, cell in enumerate(cells):
             if cell is None:
                 continue
             parsed = parse(field, cell, fuel[i])

@@ -359,12 +359,14 @@ def capacity_balance_points_f(xp, capacity_points: np.ndarray, ua_btu_per_h_f: n
     load.
 
     Where the capacity never falls as the air warms (every default curve) the load only falls, so the grid's points
-    fall short up to one point and not after it: a bisection finds that point, evaluating the same grid values as
-    the whole grid would.  Other curves are checked along the whole grid."""
+    fall short up to one point and not after it (the gap between the two grows by at least UA x 0.05 F a point, far
+    more than a rounding): a bisection finds that point, evaluating the same grid values as the whole grid would.
+    Other curves, and the homes of a short call (one home's comparison), are checked along the whole grid."""
     step = 0.05
     cutoff, ua, bp = cutoff_f, ua_btu_per_h_f, temp_balance_f
     out = np.full(cutoff.size, np.nan)
-    rising = np.all(np.diff(capacity_points, axis=1) >= 0, axis=1)
+    # a few homes: the whole grid, in a few array operations; many: a bisection where it finds the same point
+    rising = np.all(np.diff(capacity_points, axis=1) >= 0, axis=1) & (cutoff.size > 16)
     # the grid's length, numpy's own for np.arange: ceil((stop - start) / step)
     lengths = np.maximum(0.0, np.ceil(((bp + step) - cutoff) / step)).astype(np.int64)
     delta = (cutoff + step) - cutoff  # np.arange's values: start, start + step, start + i x (second - first)

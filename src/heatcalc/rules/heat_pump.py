@@ -55,26 +55,31 @@ def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, 
     cd = np.where(given["cycling_degradation"], cd, [cd_default[k] for k in comp])
     rating = np.asarray(hspf2, dtype=float)
     old = np.asarray(hspf, dtype=float)
-    kinds = [d if d is not None else field_spec(f"{BASE}.distribution").default for d in distribution]
+    kind_default = field_spec(f"{BASE}.distribution").default
+    kinds = [d if d is not None else kind_default for d in distribution]
     factor = np.array([HSPF2_PER_HSPF[k] for k in kinds], dtype=float)
     from_hspf = np.isnan(rating) & ~np.isnan(old) & default_curve
     rating = np.where(from_hspf, np.round(old * factor, 3), rating)
     given["hspf2"] = ~np.isnan(rating)
     rating = np.where(given["hspf2"], rating, field_spec(f"{BASE}.hspf2").default)
     rating = np.where(default_curve, rating, np.nan)
-    backups = [x if x is not None else field_spec(f"{BASE}.backup").default for x in backup]
+    backup_default = field_spec(f"{BASE}.backup").default
+    backups = [x if x is not None else backup_default for x in backup]
     problems = []
     ranges = {k: hspf2_range(k) for k in set(comp)}
-    for j in np.flatnonzero(present & default_curve):
+    lo_of, hi_of = (np.array([ranges[k][i] for k in comp], dtype=float) for i in (0, 1))
+    for j in np.flatnonzero(present & default_curve & ~((lo_of <= rating) & (rating <= hi_of))):
         lo, hi = ranges[comp[j]]
         if not lo <= rating[j] <= hi:
             problems.append((int(j), f"{BASE}.hspf2", f"the default {comp[j]} curves cover HSPF2 {lo:g} to {hi:g} "
                                                       f"(got {rating[j]:g}); give performance points instead"))
     has_furnace = np.asarray(has_furnace, dtype=bool)
-    for j in np.flatnonzero(present):
-        problem = dual_fuel_problem(backups[j], bool(has_furnace[j]))
-        if problem:
-            problems.append((int(j), *problem))
+    on = np.flatnonzero(present)
+    pairs = list(zip((backups[j] for j in on), has_furnace[on].tolist()))
+    answer = {pair: dual_fuel_problem(*pair) for pair in set(pairs)}  # the rule once per distinct pair
+    for j, pair in zip(on, pairs):
+        if answer[pair]:
+            problems.append((int(j), *answer[pair]))
     return AirSourceRules(comp, cutoff, cd, rating, from_hspf, factor, backups,
                           {k: ~v for k, v in given.items()}, problems)
 
