@@ -1191,6 +1191,23 @@ def test_a_capacity_balance_point_on_the_edge_is_the_same_on_both_routes():
     assert abs(balance[0] - 9.0) <= 0.05 + 1e-9
 
 
+def test_a_peak_shared_by_many_hours_is_the_same_hour_on_both_routes(own_pv_cache):
+    # found by the generated homes: 8 kW of strips below a 0 F cutoff carry all they can in every hour colder than
+    # about 14 F, so each of those hours draws the same 8 kW (27,296 Btu/h / 3,412). A home billed hour by hour (its
+    # solar) took the first such hour of the year, one home on the per-home route the first hour of the coldest of
+    # them (the bins' rule, as every other home): now the bins' rule on both.
+    row = {"location.station": "725090", "heating_load.ua": "600", "systems.heat_pump.cutoff": "0",
+           "systems.heat_pump.backup_capacity": "8 kW", "solar.capacity": "5 kW"}
+    chunk = chunk_of([row, dict(row, **{"solar.capacity": ""})])
+    got = c.run_chunk(chunk)
+    assert got.fast == 2
+    assert_same_blocks(got, per_home_block(chunk))
+    hp = np.asarray(got.columns["system"]) == "heat_pump"
+    peaks = np.asarray(got.columns["peak_electric_kw"])[hp]
+    assert np.allclose(peaks, 8.0)  # the strips' 8 kW: 27,296 Btu/h at 3,412 Btu/kWh
+    assert list(np.asarray(got.columns["peak_hour"])[hp]) == [got.columns["peak_hour"][hp][1]] * 2
+
+
 def test_time_of_use_periods_take_the_fast_route():
     # tariff.electricity (a list: YAML in a cell; heatcalc.rules.rates.period_prices): each temperature bin's kWh at
     # its hours' summed prices, the other use at every hour's price, the dual-fuel switchover at their mean; with an

@@ -602,27 +602,27 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # the rest system's heat per unit of the heat pump's: its own ducts against the heat pump's
     rest_factor = np.where(partial, duct.heat_pump / np.where(rest_furnace, duct.furnace, duct.electric_resistance),
                            1.0)
-    for j in np.flatnonzero(ok & has_hp):
-        if water[j]:  # its curve by the station's design temperature and its water (no 5 F share or field factor)
-            key = ("air_to_water", float(design[j]), float(a2w.design_supply_f[j]), float(a2w.mild_supply_f[j]))
-        else:
-            key = (float(hspf2[j]), compressor[j], float(cd[j]), shares[j][0], float(factor[j]))
-        k = kinds.get(key)
-        if k is None:
-            c = curves.water_curve(*key[1:]) if water[j] else curves.curve(*key)
-            k = kinds[key] = len(unit)
-            unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
-            keys.append(key)
-        kind[j] = k
     hp = np.flatnonzero(ok & has_hp)
+    # each home's curve kind: an air-to-water unit's by the station's design temperature and its water (no 5 F share
+    # or field factor), an air-source unit's by its rating; each kind's curve made once
+    hp_keys = [("air_to_water", d, ds, ms) if w else (h2, comp, c_d, share, f) for w, d, ds, ms, h2, comp, c_d, share, f
+               in zip(water[hp].tolist(), design[hp].tolist(), a2w.design_supply_f[hp].tolist(),
+                      a2w.mild_supply_f[hp].tolist(), hspf2[hp].tolist(), [compressor[j] for j in hp],
+                      cd[hp].tolist(), [shares[j][0] for j in hp], factor[hp].tolist())]
+    for key in dict.fromkeys(hp_keys):
+        c = curves.water_curve(*key[1:]) if key[0] == "air_to_water" else curves.curve(*key)
+        kinds[key] = len(unit)
+        unit.append((c, np.array([c.capacity_max_btu_per_h, c.capacity_min_btu_per_h, c.cop_max, c.cop_min])))
+        keys.append(key)
+    kind[hp] = [kinds[key] for key in hp_keys]
     # sizing: the smallest standard size whose capacity at the sizing temperature covers the load there (the model's
     # sizing functions, which the per-home route uses too)
     t_size = np.where(water, np.maximum(design, cutoff), sizing_temperature_f(compressor, design, cutoff))
     need = heat_load_btu_per_h(ua, t_size, bp) / duct.heat_pump * serves  # the ducts' losses too; its share
     per_unit = np.ones(rows.size)
-    for j in hp:
-        k = int(kind[j])
-        per_unit[j] = curves.per_unit_capacity(keys[k], unit[k][0], float(t_size[j]))
+    at = list(zip(kind[hp].tolist(), t_size[hp].tolist()))
+    capacity_of = {(k, t): curves.per_unit_capacity(keys[k], unit[k][0], t) for k, t in dict.fromkeys(at)}
+    per_unit[hp] = [capacity_of[pair] for pair in at]
     sized = cooling_sized_btu_per_h(nominal_sizes_btu_per_h(per_unit, need),
                                     np.where(cool.cooled, cool.design_load, np.nan),
                                     np.isnan(cool.hp_capacity) & ~water)  # an air-to-water unit: its heating size
@@ -638,16 +638,17 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     hp_group: list = [None] * rows.size
     switchover = np.full(rows.size, -np.inf)
     economic: dict = {}  # (curve, cutoff) → dual-fuel homes whose switchover is the economic one
-    for j in hp:
-        c, pts = unit[kind[j]]
-        p = len(c.temp_f)
-        points[j, :, :p] = pts
-        hp_group[j] = (c.temp_f, bool(dual[j]), float(serves[j]) if partial[j] else 1.0)
-        if dual[j] and not partial[j]:
-            if math.isnan(switch_given[j]):
-                economic.setdefault((int(kind[j]), float(cutoff[j])), []).append(j)
-            else:
-                switchover[j] = switch_given[j]
+    for k, (c, pts) in enumerate(unit):
+        mine = hp[kind[hp] == k]
+        points[mine, :, :len(c.temp_f)] = pts
+    for j, k, d, part, share in zip(hp.tolist(), kind[hp].tolist(), dual[hp].tolist(), partial[hp].tolist(),
+                                    serves[hp].tolist()):
+        hp_group[j] = (unit[k][0].temp_f, d, share if part else 1.0)
+    for j in hp[dual[hp] & ~partial[hp]]:
+        if math.isnan(switch_given[j]):
+            economic.setdefault((int(kind[j]), float(cutoff[j])), []).append(j)
+        else:
+            switchover[j] = switch_given[j]
     for (k, cut), homes in economic.items():
         homes = np.array(homes)
         switch_pe = np.array([float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0 else price["electricity"][j]
@@ -1588,8 +1589,6 @@ class _Bills(NamedTuple):
     self_only: np.ndarray  # the bill with only the self-consumed solar taken off the use
     self_kwh: np.ndarray
     exported_kwh: np.ndarray
-    peak_hour: np.ndarray
-    peak_kw: np.ndarray
 
 
 def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
@@ -1606,7 +1605,7 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
         row_of[np.flatnonzero(sel)] = np.arange(homes.size)
         where[system] = (homes, kwh_bins, row_of)
     mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
-    names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "peak_kw", "peak")
+    names = ("electric", "without_solar", "self_only", "self_kwh", "exported")
     out = {system: {name: np.zeros(homes.size) for name in names} for system, (homes, _, _) in where.items()}
     base = np.zeros(mine.size)
     tariff_of, rule_of = billing.tariff[idx[mine]], billing.rule[idx[mine]]
@@ -1637,9 +1636,6 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                     same = np.flatnonzero(st_no == k)
                     kwh[same] = np.take(kwh_bins[at[same]], columns[k], axis=1) * inside[k]
                 o = out[system]
-                hour = kwh.argmax(axis=1)
-                o["peak"][at] = hour
-                o["peak_kw"][at] = kwh[np.arange(at.size), hour]
                 use = np.add(kwh, base_col[present], out=kwh)
                 if pv is None:
                     electric = electric_bills_usd(tariff, use, None, rule)
@@ -1655,8 +1651,7 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
         o = out[system]
         result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"][billed_rows],
                                 o["without_solar"][billed_rows], o["self_only"][billed_rows],
-                                o["self_kwh"][billed_rows], o["exported"][billed_rows],
-                                o["peak"][billed_rows].astype(np.int64), o["peak_kw"][billed_rows])
+                                o["self_kwh"][billed_rows], o["exported"][billed_rows])
     return result
 
 
@@ -1770,7 +1765,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "electric_bill_without_solar_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
             }
             if bills is not None:
-                _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, y, heat_mmbtu, labels)
+                _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, heat_mmbtu)
             for name, value in values.items():
                 cols[name][at] = value
             if year is not None:
@@ -1815,9 +1810,10 @@ def _economics_rows(econ: _Economics, year: dict, cols: dict) -> None:
 
 
 def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.ndarray, base_bill: np.ndarray,
-                   h: _Homes, y, heat_mmbtu: np.ndarray, labels) -> None:
+                   h: _Homes, heat_mmbtu: np.ndarray) -> None:
     """The columns of the homes billed hour by hour, as heatcalc.simulate._hourly_bills makes them: the cost is
-    what the system adds to the bills, the fixed charges are the rate's, the peak is the hour's."""
+    what the system adds to the bills, the fixed charges are the rate's (the peak stays the bins': the first hour
+    of the coldest bin at the highest kW, as for every home)."""
     k = bills.index
 
     def put(name, new):
@@ -1840,14 +1836,6 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
     put("solar_exported_kwh", np.where(has_pv, bills.exported_kwh, 0.0))
     put("solar_export_credit_usd", np.where(has_pv, (bills.without_solar - bills.electric)
                                             - (bills.without_solar - bills.self_only), 0.0))
-    put("peak_electric_kw", bills.peak_kw)
-    temps = np.array([station_bins(int(h.station[a])).temp_f[station_hour_bins(int(h.station[a]))[p]]
-                      for a, p in zip(bills.at, bills.peak_hour)])
-    put("peak_outdoor_f", temps)
-    hours = values["peak_hour"]
-    hours = np.array(hours, dtype=object) if np.ndim(hours) else np.full(pos.size, hours, dtype=object)
-    hours[k] = labels[bills.peak_hour]
-    values["peak_hour"] = hours
 
 
 def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | None = None) -> Block:
