@@ -88,54 +88,68 @@ def furnace_rules(present, kind, fuel, afue, blower, billed, bill_eff) -> Furnac
     the bills' efficiency as given (``bill_eff``, NaN where not).  A furnace burning the billed fuel is the home's
     current system: its AFUE is the bills' efficiency (given, else the bills' default for the fuel).
     """
-    from ..profile import field_spec
-
-    afue_spec, blower_spec = field_spec("systems.furnace.afue"), field_spec("systems.furnace.blower")
-    bills_spec = field_spec("heating_load.from_bills.efficiency")
     n = len(present)
     out_fuel, out_kind = [None] * n, ["furnace"] * n
     out_afue, out_blower = np.full(n, np.nan), np.full(n, np.nan)
     fuel_src, afue_src, blower_src = [None] * n, [None] * n, [None] * n
     problems, quiet = [], np.zeros(n, dtype=bool)
-    for i in range(n):
-        if not present[i]:
-            continue
-        f, k = fuel[i], kind[i] or "furnace"
-        if f is None:
-            f = default_fuel(billed[i])
-            fuel_src[i] = "the billed fuel" if billed[i] == f else "natural gas, the most common furnace fuel"
-        out_fuel[i], out_kind[i] = f, k
-        if k in ("stove", "insert") and f not in STOVE_FUELS:
-            problems.append((i, "systems.furnace.kind", f"a {k} here burns wood, pellets, coal or kerosene, not "
-                                                        f"{f.replace('_', ' ')}: use kind: furnace or boiler, or "
-                                                        f"change the fuel"))
-            continue
-        if k == "insert" and f not in BIOGENIC_FUELS:
-            problems.append((i, "systems.furnace.kind", f"a fireplace insert burns wood or pellets, not {f}: use "
-                                                        f"kind: stove"))
-            continue
-        a = float(afue[i])
-        if math.isnan(a) and billed[i] == f:
-            a = float(bill_eff[i])
-            if math.isnan(a):
-                a = bills_spec.default_for(f)
-                if a is None:
-                    quiet[i] = True  # no efficiency to assume: the bills' field says so
-                    continue
-            afue_src[i] = BILLS_AFUE_SOURCE
-        if math.isnan(a):
-            a = afue_spec.default_for(f) if k == "furnace" else APPLIANCE_AFUE[k].get(f)
-            if a is None:
-                what = "default" if k == "furnace" else "cited default"
-                problems.append((i, "systems.furnace.afue", f"heatcalc has no {what} efficiency for a {f} {k}: add "
-                                                            f"systems.furnace.afue (its rated or tested efficiency, "
-                                                            f"e.g. 0.70)"))
-                continue
-            afue_src[i] = (afue_spec.source or afue_spec.rule) if k == "furnace" else APPLIANCE_AFUE_SOURCE[k]
-        out_afue[i] = a
-        w = float(blower[i])
-        if math.isnan(w):
-            w = blower_spec.default if k == "furnace" else APPLIANCE_KWH_PER_MMBTU[k][f]
-            blower_src[i] = (blower_spec.source or blower_spec.rule) if k == "furnace" else _blower_words(k, f, w)
-        out_blower[i] = w
+
+    def given(x):  # NaN as None, so that homes giving nothing share one answer
+        return None if x is None or math.isnan(x) else x
+
+    answers: dict = {}  # each distinct set of inputs resolved once (a housing stock repeats a few)
+    for i in np.flatnonzero(np.asarray(present, dtype=bool)).tolist():
+        key = (kind[i] or "furnace", fuel[i], given(float(afue[i])), given(float(blower[i])), billed[i],
+               given(float(bill_eff[i])))
+        hit = answers.get(key)
+        if hit is None:
+            hit = answers[key] = _one_furnace(*key)
+        (out_fuel[i], out_kind[i], a, w, fuel_src[i], afue_src[i], blower_src[i], problem, quiet[i]) = hit
+        if problem:
+            problems.append((i, *problem))
+        out_afue[i], out_blower[i] = a, w
     return FurnaceRules(out_fuel, out_kind, out_afue, out_blower, fuel_src, afue_src, blower_src, problems, quiet)
+
+
+def _one_furnace(k: str, f: str | None, a: float | None, w: float | None, billed: str | None,
+                 bill_eff: float | None) -> tuple:
+    """One furnace's (fuel, kind, AFUE, blower kWh/MMBtu, where the fuel, AFUE and blower figures come from, a
+    problem (field, message) or None, quiet) from its kind, fuel, AFUE and blower as given (None: not given), the
+    bills' fuel and their efficiency."""
+    from ..profile import field_spec
+
+    afue_spec, blower_spec = field_spec("systems.furnace.afue"), field_spec("systems.furnace.blower")
+    bills_spec = field_spec("heating_load.from_bills.efficiency")
+    nan = float("nan")
+    fuel_src = afue_src = blower_src = None
+    if f is None:
+        f = default_fuel(billed)
+        fuel_src = "the billed fuel" if billed == f else "natural gas, the most common furnace fuel"
+    if k in ("stove", "insert") and f not in STOVE_FUELS:
+        return (f, k, nan, nan, fuel_src, None, None,
+                ("systems.furnace.kind", f"a {k} here burns wood, pellets, coal or kerosene, not "
+                                         f"{f.replace('_', ' ')}: use kind: furnace or boiler, or change the fuel"),
+                False)
+    if k == "insert" and f not in BIOGENIC_FUELS:
+        return (f, k, nan, nan, fuel_src, None, None,
+                ("systems.furnace.kind", f"a fireplace insert burns wood or pellets, not {f}: use kind: stove"), False)
+    if a is None and billed == f:
+        a = bill_eff
+        if a is None:
+            a = bills_spec.default_for(f)
+            if a is None:  # no efficiency to assume: the bills' field says so
+                return (f, k, nan, nan, fuel_src, None, None, None, True)
+        afue_src = BILLS_AFUE_SOURCE
+    if a is None:
+        a = afue_spec.default_for(f) if k == "furnace" else APPLIANCE_AFUE[k].get(f)
+        if a is None:
+            what = "default" if k == "furnace" else "cited default"
+            return (f, k, nan, nan, fuel_src, None, None,
+                    ("systems.furnace.afue", f"heatcalc has no {what} efficiency for a {f} {k}: add "
+                                             f"systems.furnace.afue (its rated or tested efficiency, e.g. 0.70)"),
+                    False)
+        afue_src = (afue_spec.source or afue_spec.rule) if k == "furnace" else APPLIANCE_AFUE_SOURCE[k]
+    if w is None:
+        w = blower_spec.default if k == "furnace" else APPLIANCE_KWH_PER_MMBTU[k][f]
+        blower_src = (blower_spec.source or blower_spec.rule) if k == "furnace" else _blower_words(k, f, w)
+    return (f, k, a, w, fuel_src, afue_src, blower_src, None, False)
