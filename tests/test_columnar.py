@@ -566,6 +566,51 @@ def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, mo
     assert np.isfinite(got.columns["npv_vs_current_usd"]).sum() > 60  # the economics of homes on the bills
 
 
+def test_a_heat_pumps_own_rate_takes_the_fast_route(tmp_path, monkeypatch):
+    # systems.heat_pump.tariff: the home's whole bill on the rate it moves to with the heat pump (the heat pump's
+    # row), against the other use's bill on its own rate (or its flat price), each without its fixed charges and
+    # the heat pump's rate's back in (heatcalc.simulate.system_ledger); its year and adjustment the home rate's
+    # where not given; with solar, economics and dual fuel (whose switchover weighs its rate's first tier); a rate
+    # that does not read, or its name without the rate, is the per-home route's to name. Every column equals the
+    # per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    hp_rate = str(ROOT / "profiles" / "rates" / "illustrative-heat-pump-rate.json")
+    rates = _rate_files(tmp_path)
+    rng = np.random.default_rng(41)
+    rows = []
+    for i in range(40):
+        row = {"location.station": ["725090", "725300", "722780"][i % 3],
+               "heating_load.annual": f"{rng.integers(30, 110)} MMBtu",
+               "systems.furnace.fuel": ["natural_gas", "propane"][i % 2],
+               "systems.heat_pump.tariff.urdb": hp_rate}
+        if i % 2 == 0:
+            row["tariff.urdb"] = str(rng.choice(rates))
+        if i % 3 == 0:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 4 == 1:
+            row["solar.capacity"] = "5 kW"
+        if i % 5 == 2:
+            row["economics.current"] = "furnace"
+        if i % 7 == 3:
+            row["systems.heat_pump.tariff.adjustment"] = "0.02"
+        if i % 11 == 5:
+            row["tariff.adjustment"] = "-0.01"
+            row["tariff.urdb"] = str(rng.choice(rates))
+        rows.append(row)
+    rows.append({"location.station": "725090", "heating_load.annual": "60 MMBtu",
+                 "systems.heat_pump.tariff.urdb": str(tmp_path / "missing.json")})
+    rows.append({"location.station": "725090", "heating_load.annual": "60 MMBtu",
+                 "systems.heat_pump.tariff.name": "Heat pump rate"})
+    chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
+    (tmp_path / "homes.csv").write_text("home\n")
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows) - 2  # the two the per-home route names a problem in
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.problems[-1] is not None and got.problems[-2] is not None
+    hp = np.asarray(got.columns["system"]) == "heat_pump"
+    assert (got.columns["fixed_charges_usd"][hp][:-2] > 0).all()  # its rate's fixed charges
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute
@@ -1062,6 +1107,10 @@ EVERY_FIELD = {
     "tariff.urdb": _choice(RATE),
     "tariff.electricity": _choice("[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]"),
     "tariff.adjustment": _choice("0.01"),
+    "systems.heat_pump.tariff.urdb": _choice(str(ROOT / "profiles" / "rates" / "illustrative-heat-pump-rate.json")),
+    "systems.heat_pump.tariff.adjustment": _choice("0.015"),
+    "systems.heat_pump.tariff.name": _choice("Illustrative heat pump rate"),
+    "systems.heat_pump.tariff.year": _choice("2025"),
     "solar.capacity": _choice("5 kW"),
     "solar.tilt": _choice("25"),
     "solar.net_metering": _choice("monthly"),

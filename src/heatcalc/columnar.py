@@ -43,6 +43,8 @@ COOLING_FIELDS = ("cooling_load.ua", "cooling_load.annual", "cooling_load.balanc
                   "cooling_load.design.outdoor", "cooling_load.indoor", "cooling_load.from_bills.amount",
                   "cooling_load.from_bills.seer2")
 TARIFF_FIELDS = ("tariff.urdb", "tariff.name", "tariff.year", "tariff.adjustment")
+#: The rate the home moves to with the heat pump: its whole bill on it, the heat pump's row (home.BillSetup)
+HP_TARIFF_FIELDS = tuple(f"systems.heat_pump.{f}" for f in TARIFF_FIELDS)
 SOLAR_FIELDS = ("solar.capacity", "solar.tilt", "solar.azimuth", "solar.losses", "solar.dc_ac_ratio",
                 "solar.inverter_efficiency", "solar.module", "solar.array", "solar.gcr", "solar.net_metering",
                 "solar.net_metering_credit", "solar.export_rate")
@@ -58,15 +60,14 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
                     "household.home_type")
 #: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
 #: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
-#: carries from hour to hour -- or not yet on the array route (the heat pump's own rate, gas blocks).  Every other
-#: declared field is on the fast route.
+#: carries from hour to hour -- or not yet on the array route (gas blocks).  Every other declared field is on the
+#: fast route.
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
     "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
     "tariff.natural_gas", "tariff.natural_gas_adjustment"})
 LIST_FIELDS = frozenset({"tariff.electricity"})  # fields whose value is a list (in a cell: YAML, [{...}, ...])
-PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.",
-                     "systems.heat_pump.tariff.")
+PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.")
 
 
 def _declared_fields(section=None, prefix: str = ""):
@@ -400,6 +401,9 @@ class _Billing(NamedTuple):
     pv_per_kw: list  # how to get each array's (8,760,) AC output of 1 kW DC: solar_per_kw's arguments
     pv_kw: np.ndarray  # the array's DC capacity [kW]
     fixed: np.ndarray  # the tariff's fixed charges in the year [$]
+    hp_tariff: np.ndarray  # index into `tariffs` of the rate the home moves to with the heat pump (-1: its own)
+    hp_fixed: np.ndarray  # that rate's fixed charges in the year [$] (the home's where it has none)
+    hp_price: np.ndarray  # that rate's first-tier hours' mean price [$/kWh], which the dual-fuel dispatch weighs (NaN)
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
@@ -481,7 +485,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                            degree_hours=degree_hours_of)
     ok[[p[0] for p in fits.problems]] = False  # the per-home route says what is wrong with them
     ua = fits.ua
-    design = np.array([station_bins(int(s)).design_temp_f if good else 0.0 for s, good in zip(station, ok)])
+    design_of = {k: station_bins(k).design_temp_f for k in np.unique(station[ok]).tolist()}
+    design = np.array([design_of[s] if good else 0.0 for s, good in zip(station.tolist(), ok.tolist())])
     # systems present
     present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}
     has_hp, has_furnace, has_resistance = (present[s] for s in SECTIONS)
@@ -529,7 +534,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # cooled, goes home by home
     tou, tou_prices = _period_prices(values, rows, ok, price_state, overrides)
     # a fuel burned without a price (kerosene, pellets, coal have no default): home by home, which asks for it
-    ok &= np.array([f is None or not np.isnan(price[f][j]) for j, f in enumerate(fuel)])
+    for f in set(fuel) - {None}:  # a fuel without a price (none given, none for its state)
+        ok &= ~(np.array([x == f for x in fuel], dtype=bool) & np.isnan(price[f]))
     # the home's other use on the same meters, for the bills: the rule the per-home route uses (heatcalc.rules.base_use)
     from .rules.base_use import base_use_rules
 
@@ -651,8 +657,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             switchover[j] = switch_given[j]
     for (k, cut), homes in economic.items():
         homes = np.array(homes)
-        switch_pe = np.array([float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0 else price["electricity"][j]
-                              for j in homes])  # under periods, their hours' mean
+        # under periods, their hours' mean; on the rate the home moves to with the heat pump, its first tier's mean
+        own = billing.hp_price if billing is not None else np.full(rows.size, np.nan)
+        switch_pe = np.array([float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0 else
+                              own[j] if not np.isnan(own[j]) else price["electricity"][j] for j in homes])
         switchover[homes] = _economic_switchovers(unit[k][0], cut, [fuel[j] for j in homes], afue[homes],
                                                   blower[homes], switch_pe,
                                                   np.array([price[fuel[j]][j] for j in homes]))
@@ -674,8 +682,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         efficiency=efficiency[keep], price={k: v[keep] for k, v in price.items()},
         co2={k: v[keep] for k, v in co2.items()}, base_kwh=base_kwh[keep], base_therm=base_therm[keep],
         billing=None if billing is None or not billing.hourly[keep].any() else billing._replace(
-            hourly=billing.hourly[keep], tariff=billing.tariff[keep], rule=billing.rule[keep], pv=billing.pv[keep],
-            pv_kw=billing.pv_kw[keep], fixed=billing.fixed[keep]),
+            **{f: v[keep] for f, v in billing._asdict().items() if isinstance(v, np.ndarray)}),  # each per-home array
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
         cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
@@ -1026,12 +1033,13 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     from .weather import stations as st
     from .weather.solar import has_solar
 
-    given = [f for f in (*TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY) if f in values]
+    every = (*TARIFF_FIELDS, *HP_TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY)
+    given = [f for f in every if f in values]
     if not given:
         return None
     n = rows.size
     none = [None] * len(chunk)
-    col = {f: values.get(f, none) for f in (*TARIFF_FIELDS, *SOLAR_FIELDS, *SOLAR_MONEY)}
+    col = {f: values.get(f, none) for f in every}
     periods = values.get("tariff.electricity", none)  # time-of-use periods, which an adjustment shifts too
     hourly = np.zeros(n, dtype=bool)
     tariff_of = np.full(n, -1)
@@ -1039,6 +1047,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     pv_of = np.full(n, -1)
     pv_kw = np.zeros(n)
     fixed = np.zeros(n)
+    hp_tariff_of = np.full(n, -1)
+    hp_price = np.full(n, np.nan)
     tariffs: list = []
     tariff_index: dict = {}
     pv_list: list = []
@@ -1048,6 +1058,37 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
 
     folder = table_folder(chunk.source)
     read: dict = {}  # each rate file read (and checked) once per chunk
+
+    def rate(urdb_path, name, year, adjustment, state):
+        """A rate as heatcalc.home._read_rate reads it (None where it does not read: the per-home route says why)."""
+        year = whole_year(_default("tariff.year") if year is None else year)
+        if year is None:
+            return None
+        memo_key = (urdb_path, name, year, daylight_saving(state), adjustment or 0.0)
+        urdb = read.get(memo_key, _MISSING)
+        if urdb is _MISSING:
+            path = rate_path(urdb_path, folder)
+            try:
+                urdb, problem = adjusted_rate(_read_tariff(path, *memo_key[1:4])[0], adjustment)
+            except (TariffError, OSError):
+                urdb, problem = None, None
+            read[memo_key] = urdb = None if problem else urdb
+        return urdb
+
+    def bill_tariff_of(urdb, export, flat_price) -> int:
+        """The index in ``tariffs`` of a rate (or a flat price) billed with an export rate."""
+        key = (id(urdb), export, None if urdb is not None else float(flat_price))
+        t = tariff_index.get(key, -1)
+        if t < 0:
+            t = tariff_index[key] = len(tariffs)
+            made = _BILL_TARIFFS.get(key)  # the same object from chunk to chunk: its hour layout is made once
+            if made is None or made[0] is not urdb:
+                made = (urdb, bill_tariff(urdb, export, flat_price, 0.0))
+                if len(_BILL_TARIFFS) >= 64:
+                    _BILL_TARIFFS.pop(next(iter(_BILL_TARIFFS)))
+                _BILL_TARIFFS[key] = made
+            tariffs.append(made[1])
+        return t
     for j, i in enumerate(rows):
         if not ok[j]:
             continue
@@ -1059,7 +1100,11 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                                   or (adjustment and periods[i] is None)):
             ok[j] = False  # a rate's name, year or adjustment without the rate (or periods): the per-home route says so
             continue
-        if urdb_path is None and not solar_given:
+        hp_path = col["systems.heat_pump.tariff.urdb"][i]
+        if hp_path is None and any(col[f][i] is not None for f in HP_TARIFF_FIELDS):
+            ok[j] = False  # the heat pump's rate's name, year or adjustment without the rate: home by home
+            continue
+        if urdb_path is None and hp_path is None and not solar_given:
             continue
         if solar_given and capacity is None:
             ok[j] = False  # solar without its capacity: the per-home route says what is missing
@@ -1071,24 +1116,21 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if "electricity" in overrides or (given_price is not None and given_price[i] is not None):
                 ok[j] = False  # a price the rate replaces: the per-home route refuses it, naming tariff.adjustment
                 continue
-            year = col["tariff.year"][i]
-            year = whole_year(_default("tariff.year") if year is None else year)
-            if year is None:
-                ok[j] = False
-                continue
-            memo_key = (urdb_path, col["tariff.name"][i], year, daylight_saving(state), adjustment or 0.0)
-            urdb = read.get(memo_key, _MISSING)
-            if urdb is _MISSING:
-                path = rate_path(urdb_path, folder)
-                try:
-                    urdb = adjusted_rate(_read_tariff(path, *memo_key[1:4])[0], adjustment)[0]
-                except (TariffError, OSError):
-                    urdb = None
-                read[memo_key] = urdb
+            urdb = rate(urdb_path, col["tariff.name"][i], col["tariff.year"][i], adjustment, state)
             if urdb is None:
                 ok[j] = False
                 continue
             price["electricity"][j] = float(np.mean(first_tier_price_usd_per_kwh(urdb)))
+        hp_urdb = None
+        if hp_path is not None:  # its year and adjustment, else the home's rate's (heatcalc.home._heat_pump_rate)
+            hp_year, hp_adjustment = col["systems.heat_pump.tariff.year"][i], \
+                col["systems.heat_pump.tariff.adjustment"][i]
+            hp_urdb = rate(hp_path, col["systems.heat_pump.tariff.name"][i],
+                           col["tariff.year"][i] if hp_year is None else hp_year,
+                           adjustment if hp_adjustment is None else hp_adjustment, state)
+            if hp_urdb is None:
+                ok[j] = False
+                continue
         rule, export, pv = None, None, -1
         if solar_given:
             s_obj = st.all_stations()[int(station[j])]
@@ -1112,17 +1154,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if exports_unpaid(rule, export, urdb):
                 ok[j] = False  # exports earn nothing: the per-home route warns
                 continue
-        key = (id(urdb), export, None if urdb is not None else float(price["electricity"][j]))
-        t = tariff_index.get(key, -1)
-        if t < 0:
-            t = tariff_index[key] = len(tariffs)
-            made = _BILL_TARIFFS.get(key)  # the same object from chunk to chunk: its hour layout is made once
-            if made is None or made[0] is not urdb:
-                made = (urdb, bill_tariff(urdb, export, price["electricity"][j], 0.0))
-                if len(_BILL_TARIFFS) >= 64:
-                    _BILL_TARIFFS.pop(next(iter(_BILL_TARIFFS)))
-                _BILL_TARIFFS[key] = made
-            tariffs.append(made[1])
+        t = bill_tariff_of(urdb, export, price["electricity"][j])
+        if hp_urdb is not None:
+            hp_tariff_of[j] = bill_tariff_of(hp_urdb, export, None)
+            hp_price[j] = float(np.mean(first_tier_price_usd_per_kwh(hp_urdb)))
         hourly[j] = True
         tariff_of[j] = t
         rule_of[j] = DG_RULES.index(rule) if rule else 0
@@ -1149,7 +1184,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         hourly[bad] = False
     if not hourly.any():
         return None
-    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_kw, fixed)
+    hp_fixed = np.array([float(np.sum(tariffs[t].fixed_usd_per_month)) if t >= 0 else f
+                         for t, f in zip(hp_tariff_of.tolist(), fixed.tolist())])
+    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_kw, fixed, hp_tariff_of, hp_fixed,
+                    hp_price)
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
@@ -1231,15 +1269,12 @@ def _totals(hourly, temp, hours, first) -> _Year:
 def _station_degree_hours(fit: np.ndarray, station: np.ndarray, bp: np.ndarray, memo: dict, of) -> np.ndarray:
     """Rows ``fit``'s degree-hours ``of(bins' temperatures, balance point, bins' hours)`` on their station's bins,
     memoised by station and balance point (a table's homes share a few of each)."""
-    out = np.empty(fit.size)
-    for n, j in enumerate(fit):
-        key = (int(station[j]), float(bp[j]))
-        hit = memo.get(key)
-        if hit is None:
+    keys = list(zip(station[fit].tolist(), bp[fit].tolist()))
+    for key in dict.fromkeys(keys):
+        if key not in memo:
             b = station_bins(key[0])
-            hit = memo[key] = of(b.temp_f, key[1], b.hours)
-        out[n] = hit
-    return out
+            memo[key] = of(b.temp_f, key[1], b.hours)
+    return np.array([memo[key] for key in keys], dtype=float)
 
 
 class _Cool(NamedTuple):
@@ -1457,6 +1492,7 @@ def _run_homes(h: _Homes) -> dict:
     years: dict = {s: [] for s in ("heat_pump", "furnace", "electric_resistance")}
     base_bills: list = []  # (positions, the bill with the other use alone) of homes billed hour by hour
     years["base"] = base_bills
+    balance_of: dict = {}  # curve temperatures -> its batches' places in years["heat_pump"]
     table_temp, table_hours, table_first = _bin_table(h.station) if n else (None, None, None)
     kind_cuts = np.flatnonzero(np.diff(kind[order])) + 1
     batches = [(a, min(a + SUB_BATCH, z)) for a0, z in zip(np.concatenate(([0], kind_cuts)),
@@ -1525,9 +1561,9 @@ def _run_homes(h: _Homes) -> dict:
                 furnace_blower_kwh_per_mmbtu=h.blower[hp, None] if dual else 0.0,
                 strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None],
                 share=share, rest_factor=h.rest_factor[hp, None])
-            balance = capacity_balance_points_f(xp, h.hp_points[hp, 0, :npts], h.ua[hp], h.bp[hp], h.cutoff[hp])
+            balance_of.setdefault(xp, []).append(len(years["heat_pump"]))  # filled in below, a curve at a time
             years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
-                                                     hourly.electricity_kwh, sel), dual, balance, None])
+                                                     hourly.electricity_kwh, sel), dual, None, None])
             to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)
         sel = h.has_furnace[idx]
         if sel.any():
@@ -1550,6 +1586,14 @@ def _run_homes(h: _Homes) -> dict:
             base_bills.append(billed.pop("base"))
             for system, bills in billed.items():
                 years[system][-1][4] = bills
+    for xp, entries in balance_of.items():  # each heat pump's own balance point: all of a curve's homes in one call
+        hp = np.concatenate([years["heat_pump"][e][0] for e in entries])
+        balance = capacity_balance_points_f(xp, h.hp_points[hp, 0, :len(xp)], h.ua[hp], h.bp[hp], h.cutoff[hp])
+        start = 0
+        for e in entries:
+            size = years["heat_pump"][e][0].size
+            years["heat_pump"][e][3] = balance[start:start + size]
+            start += size
     return years
 
 
@@ -1589,6 +1633,7 @@ class _Bills(NamedTuple):
     self_only: np.ndarray  # the bill with only the self-consumed solar taken off the use
     self_kwh: np.ndarray
     exported_kwh: np.ndarray
+    fixed: np.ndarray  # the fixed charges in the year of the rate the bills are on (the heat pump's own, if any)
 
 
 def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
@@ -1605,7 +1650,7 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
         row_of[np.flatnonzero(sel)] = np.arange(homes.size)
         where[system] = (homes, kwh_bins, row_of)
     mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
-    names = ("electric", "without_solar", "self_only", "self_kwh", "exported")
+    names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "fixed")
     out = {system: {name: np.zeros(homes.size) for name in names} for system, (homes, _, _) in where.items()}
     base = np.zeros(mine.size)
     tariff_of, rule_of = billing.tariff[idx[mine]], billing.rule[idx[mine]]
@@ -1637,21 +1682,27 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                     kwh[same] = np.take(kwh_bins[at[same]], columns[k], axis=1) * inside[k]
                 o = out[system]
                 use = np.add(kwh, base_col[present], out=kwh)
-                if pv is None:
-                    electric = electric_bills_usd(tariff, use, None, rule)
-                    o["electric"][at] = o["without_solar"][at] = o["self_only"][at] = electric
-                    continue
-                sb = solar_bills_usd(tariff, use, pv if present.all() else pv[present], rule)
-                o["electric"][at], o["without_solar"][at], o["self_only"][at] = \
-                    sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
-                o["self_kwh"][at], o["exported"][at] = sb.self_consumed_kwh, sb.exported_kwh
+                # the heat pump's rows of homes that move to a rate of its own: billed whole on it
+                own = billing.hp_tariff[homes[present]] if system == "heat_pump" else np.full(at.size, -1)
+                for u in np.unique(own).tolist():
+                    part = own == u
+                    on = tariff if u < 0 else billing.tariffs[u]
+                    o["fixed"][at[part]] = (billing.fixed if u < 0 else billing.hp_fixed)[homes[present][part]]
+                    if pv is None:
+                        electric = electric_bills_usd(on, use[part], None, rule)
+                        o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
+                        continue
+                    sb = solar_bills_usd(on, use[part], pv[present][part], rule)
+                    o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
+                        sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
+                    o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh
     result = {"base": (idx[mine], base)}
     for system, (homes, _, row_of) in where.items():
         billed_rows = np.flatnonzero(billing.hourly[homes])
         o = out[system]
         result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"][billed_rows],
                                 o["without_solar"][billed_rows], o["self_only"][billed_rows],
-                                o["self_kwh"][billed_rows], o["exported"][billed_rows])
+                                o["self_kwh"][billed_rows], o["exported"][billed_rows], o["fixed"][billed_rows])
     return result
 
 
@@ -1822,9 +1873,12 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
         arr[k] = new
         values[name] = arr
 
-    annual = bills.electric - base_bill[bills.at] + fuel_cost[k]
+    # against the other use's bill on the home's rate, its fixed charges exchanged for those of the rate the bills
+    # are on (heatcalc.simulate.system_ledger's `before`: a heat pump on a rate of its own)
+    before = base_bill[bills.at] - h.billing.fixed[bills.at] + bills.fixed
+    annual = bills.electric - before + fuel_cost[k]
     has_pv = h.billing.pv[bills.at] >= 0
-    fixed = h.billing.fixed[bills.at]
+    fixed = bills.fixed
     put("annual_cost_usd", annual)
     put("fixed_charges_usd", fixed)
     put("total_cost_usd", annual + fixed)
@@ -1924,7 +1978,7 @@ def chunks_from_items(items, defaults: dict, size: int):
     """Group a homes table's rows (``batch.HomeInput`` of kind row or error) into chunks of ``size`` rows."""
     homes, lines, errors, rows, names = [], [], {}, [], []
     source = None
-    hourly = set(TARIFF_FIELDS) | set(SOLAR_FIELDS)
+    hourly = set(TARIFF_FIELDS) | set(HP_TARIFF_FIELDS) | set(SOLAR_FIELDS)
     for item in items:
         source = item.source
         if item.kind == "row":

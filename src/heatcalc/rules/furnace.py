@@ -94,17 +94,16 @@ def furnace_rules(present, kind, fuel, afue, blower, billed, bill_eff) -> Furnac
     fuel_src, afue_src, blower_src = [None] * n, [None] * n, [None] * n
     problems, quiet = [], np.zeros(n, dtype=bool)
 
-    def given(x):  # NaN as None, so that homes giving nothing share one answer
-        return None if x is None or math.isnan(x) else x
+    on = np.flatnonzero(np.asarray(present, dtype=bool)).tolist()
 
-    answers: dict = {}  # each distinct set of inputs resolved once (a housing stock repeats a few)
-    for i in np.flatnonzero(np.asarray(present, dtype=bool)).tolist():
-        key = (kind[i] or "furnace", fuel[i], given(float(afue[i])), given(float(blower[i])), billed[i],
-               given(float(bill_eff[i])))
-        hit = answers.get(key)
-        if hit is None:
-            hit = answers[key] = _one_furnace(*key)
-        (out_fuel[i], out_kind[i], a, w, fuel_src[i], afue_src[i], blower_src[i], problem, quiet[i]) = hit
+    def given(values):  # NaN as None, so that homes giving nothing share one answer
+        return [None if x != x else x for x in np.asarray(values, dtype=float)[on].tolist()]
+
+    keys = list(zip([kind[i] or "furnace" for i in on], [fuel[i] for i in on], given(afue), given(blower),
+                    [billed[i] for i in on], given(bill_eff)))
+    answers = {key: _one_furnace(*key) for key in dict.fromkeys(keys)}  # each distinct furnace resolved once
+    for i, key in zip(on, keys):
+        (out_fuel[i], out_kind[i], a, w, fuel_src[i], afue_src[i], blower_src[i], problem, quiet[i]) = answers[key]
         if problem:
             problems.append((i, *problem))
         out_afue[i], out_blower[i] = a, w

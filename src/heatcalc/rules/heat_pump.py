@@ -74,8 +74,8 @@ def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, 
             problems.append((int(j), f"{BASE}.hspf2", f"the default {comp[j]} curves cover HSPF2 {lo:g} to {hi:g} "
                                                       f"(got {rating[j]:g}); give performance points instead"))
     has_furnace = np.asarray(has_furnace, dtype=bool)
-    on = np.flatnonzero(present)
-    pairs = list(zip((backups[j] for j in on), has_furnace[on].tolist()))
+    on = np.flatnonzero(present).tolist()
+    pairs = list(zip([backups[j] for j in on], has_furnace[on].tolist()))
     answer = {pair: dual_fuel_problem(*pair) for pair in set(pairs)}  # the rule once per distinct pair
     for j, pair in zip(on, pairs):
         if answer[pair]:
