@@ -612,13 +612,15 @@ class GasBlocks(NamedTuple):
     price: np.ndarray
 
 
-def gas_month_usd(therm: float, blocks: GasBlocks | None, price_usd_per_therm: float) -> float:
-    """One month's gas energy charge: its therms through the blocks (or at one price)."""
+def gas_months_usd(therm, blocks: GasBlocks | None, price_usd_per_therm) -> np.ndarray:
+    """Each month's gas energy charge, for an array of months (any shape: homes x months): its therms through the
+    blocks (or at one price)."""
+    therm = np.asarray(therm, dtype=float)
     if blocks is None:
         return therm * price_usd_per_therm
-    total, lo = 0.0, 0.0
+    total, lo = np.zeros_like(therm), 0.0
     for hi, price in zip(blocks.upper, blocks.price):
-        total += max(0.0, min(therm, hi) - lo) * price
+        total = total + np.maximum(0.0, np.minimum(therm, hi) - lo) * price
         lo = hi
     return total
 
@@ -626,5 +628,4 @@ def gas_month_usd(therm: float, blocks: GasBlocks | None, price_usd_per_therm: f
 def gas_bill_usd(monthly_therm: np.ndarray, blocks: GasBlocks | None, price_usd_per_therm: float,
                  fixed_usd_per_month: float) -> float:
     """A year's gas bill: each month's therms through the blocks (or at one price), plus the fixed charge."""
-    return 12.0 * fixed_usd_per_month + sum(gas_month_usd(t, blocks, price_usd_per_therm)
-                                            for t in np.asarray(monthly_therm, dtype=float))
+    return 12.0 * fixed_usd_per_month + float(np.sum(gas_months_usd(monthly_therm, blocks, price_usd_per_therm)))

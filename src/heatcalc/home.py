@@ -1491,37 +1491,21 @@ def _read_tariff(path: Path, name, year: int, dst: bool):
 
 
 def _gas_blocks(b: _Builder, profile: Profile):
-    from .bills import GasBlocks
-    from .units import BTU_PER_THERM
+    from .rules.prices import gas_blocks
 
     t = profile.tariff
-    rows = t.natural_gas if t is not None else None
-    if not rows:
-        if t is not None and t.natural_gas_adjustment:
-            b.fail("tariff.natural_gas_adjustment", "shifts the gas blocks' prices: give tariff.natural_gas too "
-                                                    "(without blocks, set prices.natural_gas)")
+    adjust = t.natural_gas_adjustment if t is not None else None
+    blocks, problem = gas_blocks(t.natural_gas if t is not None else None, adjust)
+    if problem:
+        b.fail(*problem)
         return None
-    upper, price = [], []
-    for i, row in enumerate(rows):
-        last = i == len(rows) - 1
-        if row.up_to is None and not last:
-            b.fail(f"tariff.natural_gas[{i}].up_to", "only the last block may leave out up_to (it takes the rest)")
-            return None
-        upper.append(np.inf if last else row.up_to / BTU_PER_THERM)
-        price.append(row.price)
-    if any(hi <= lo for lo, hi in zip(upper, upper[1:])):
-        b.fail("tariff.natural_gas", "each block's up_to must be above the one before")
-        return None
-    adjust = t.natural_gas_adjustment or 0.0
-    price = [p + adjust for p in price]
-    if any(p < 0 for p in price):
-        b.fail("tariff.natural_gas_adjustment", f"makes a block's price negative (${min(price):.3f}/therm)")
+    if blocks is None:
         return None
     b.assume("tariff.natural_gas", "; ".join(f"{'rest' if np.isinf(u) else f'to {u:g} therm'} at ${p:.3f}"
-                                             for u, p in zip(upper, price)),
+                                             for u, p in zip(blocks.upper, blocks.price)),
              "profile: monthly blocks (they replace prices.natural_gas in the bills)"
              + (f", each {adjust:+.4g} $/therm (tariff.natural_gas_adjustment)" if adjust else ""))
-    return GasBlocks(np.array(upper), np.array(price))
+    return blocks
 
 
 class BillSetup(NamedTuple):

@@ -407,7 +407,7 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_bloc
     A heat pump on its own rate (systems.heat_pump.tariff) is billed on it, whole home included, against the other
     use's bill on the home's rate: what the option adds is the bill after the switch less the bill before it, each
     without its fixed charges, which are the option's own rate's."""
-    from .bills import HOUR_MONTH, electric_bill, gas_month_usd
+    from .bills import HOUR_MONTH, electric_bill, gas_months_usd
 
     setup = home.bills
     tariff = _electric_tariff(home) if tariff is None else tariff
@@ -429,9 +429,9 @@ def system_ledger(home: Home, system: str, tariff=None, base_bill=None, gas_bloc
     price = home.prices["natural_gas"].value
     blocks = setup.gas_blocks if gas_blocks is _HOME else gas_blocks
     system_fuel = np.bincount(HOUR_MONTH, fuel_units, 12)
-    gas_other = np.array([gas_month_usd(g, blocks, price) for g in base_gas])
+    gas_other = gas_months_usd(base_gas, blocks, price)
     if fuel == "natural_gas":
-        gas_with = np.array([gas_month_usd(g, blocks, price) for g in base_gas + system_fuel])
+        gas_with = gas_months_usd(base_gas + system_fuel, blocks, price)
         fuel_cost = gas_with - gas_other
     else:
         gas_with = gas_other

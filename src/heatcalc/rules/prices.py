@@ -91,3 +91,31 @@ def marginal_prices(key: str, price, origin, fixed_usd_per_month, states: list) 
             continue
         price[j] = marginal
     return price, use, problems
+
+
+def gas_blocks(rows, adjustment: float | None):
+    """A home's monthly gas blocks (``tariff.natural_gas``: records with ``up_to`` [Btu of gas] and ``price``
+    [$/therm]) with ``tariff.natural_gas_adjustment`` added to every price: (bills.GasBlocks or None, the problem as
+    (field, message) or None).  No blocks: None, and an adjustment without them is a problem."""
+    from ..bills import GasBlocks
+    from ..units import BTU_PER_THERM
+
+    if not rows:
+        if adjustment:
+            return None, ("tariff.natural_gas_adjustment", "shifts the gas blocks' prices: give tariff.natural_gas too "
+                                                           "(without blocks, set prices.natural_gas)")
+        return None, None
+    upper, price = [], []
+    for i, row in enumerate(rows):
+        last = i == len(rows) - 1
+        if row.up_to is None and not last:
+            return None, (f"tariff.natural_gas[{i}].up_to", "only the last block may leave out up_to (it takes the "
+                                                             "rest)")
+        upper.append(np.inf if last else row.up_to / BTU_PER_THERM)
+        price.append(row.price)
+    if any(hi <= lo for lo, hi in zip(upper, upper[1:])):
+        return None, ("tariff.natural_gas", "each block's up_to must be above the one before")
+    price = [p + (adjustment or 0.0) for p in price]
+    if any(p < 0 for p in price):
+        return None, ("tariff.natural_gas_adjustment", f"makes a block's price negative (${min(price):.3f}/therm)")
+    return GasBlocks(np.array(upper), np.array(price)), None
