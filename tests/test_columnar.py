@@ -611,6 +611,48 @@ def test_a_heat_pumps_own_rate_takes_the_fast_route(tmp_path, monkeypatch):
     assert (got.columns["fixed_charges_usd"][hp][:-2] > 0).all()  # its rate's fixed charges
 
 
+def test_monthly_gas_blocks_take_the_fast_route(tmp_path, monkeypatch):
+    # tariff.natural_gas (YAML in a cell) and its adjustment (heatcalc.rules.prices.gas_blocks): each month's gas --
+    # the other use's where the home keeps gas service, and a gas furnace's or dual-fuel heat pump's, summed from its
+    # bins by the hours each bin has in the month -- through the blocks, a system's cost what it adds to the other
+    # use's bill (heatcalc.simulate.system_ledger); beside propane, solar and economics. Blocks that do not read, and
+    # a gas price they would replace, are the per-home route's to name. Every column equals the per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    blocks = "[{up_to: 40 therm, price: 1.10}, {up_to: 120 therm, price: 1.45}, {price: 1.90}]"
+    rows = []
+    for i in range(30):
+        row = {"location.station": ["725090", "725300", "722780"][i % 3],
+               "heating_load.annual": f"{40 + 3 * i} MMBtu", "tariff.natural_gas": blocks,
+               "systems.furnace.fuel": ["natural_gas", "propane", "natural_gas"][i % 3]}
+        if i % 4 == 1:
+            row["systems.heat_pump.backup"] = "furnace"
+        if i % 5 == 2:
+            row["tariff.natural_gas_adjustment"] = "0.2"
+        if i % 6 == 3:
+            row["base_use.natural_gas"] = "20 therm/month"
+        if i % 7 == 4:
+            row["economics.current"] = "furnace"
+        if i % 8 == 5:
+            row["solar.capacity"] = "4 kW"
+        rows.append(row)
+    plain = [{k: v for k, v in r.items() if not k.startswith("tariff.")} for r in rows[:3]]
+    rows += [dict(rows[0], **{"tariff.natural_gas": "[{up_to: 50 therm, price: 1.2}, {up_to: 30 therm, price: 1.5}, "
+                                                    "{price: 1.7}]"}),
+             dict(rows[0], **{"prices.natural_gas": "1.4"}), *plain]
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows) - 2
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.problems[30] is not None and got.problems[31] is not None
+    # by hand: the first home's furnace burns gas through the blocks, so its cost is not the flat state price's
+    furnace = (np.asarray(got.columns["system"]) == "furnace") & (np.asarray(got.columns["fuel"]) == "natural_gas")
+    homes = np.asarray(got.columns["home"])
+    with_blocks = got.columns["annual_cost_usd"][furnace & (homes == "1")][0]
+    flat = got.columns["annual_cost_usd"][furnace & (homes == "33")][0]
+    therm = got.columns["fuel_use"][furnace & (homes == "1")][0]
+    assert 1.10 * therm < with_blocks < 1.90 * therm and abs(with_blocks - flat) > 1.0
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute
@@ -1107,6 +1149,8 @@ EVERY_FIELD = {
     "tariff.urdb": _choice(RATE),
     "tariff.electricity": _choice("[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]"),
     "tariff.adjustment": _choice("0.01"),
+    "tariff.natural_gas": _choice("[{up_to: 40 therm, price: 1.10}, {price: 1.60}]"),
+    "tariff.natural_gas_adjustment": _choice("0.2"),
     "systems.heat_pump.tariff.urdb": _choice(str(ROOT / "profiles" / "rates" / "illustrative-heat-pump-rate.json")),
     "systems.heat_pump.tariff.adjustment": _choice("0.015"),
     "systems.heat_pump.tariff.name": _choice("Illustrative heat pump rate"),

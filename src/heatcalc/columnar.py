@@ -60,13 +60,11 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
                     "household.home_type")
 #: The fields whose homes go through the per-home route, and why (docs/scale.md): per home by nature -- a file read
 #: for that home, dated bills fitted to their own dates, a unit's own rating points, a ground loop whose temperature
-#: carries from hour to hour -- or not yet on the array route (gas blocks).  Every other declared field is on the
-#: fast route.
+#: carries from hour to hour.  Every other declared field is on the fast route.
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
-    "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop",
-    "tariff.natural_gas", "tariff.natural_gas_adjustment"})
-LIST_FIELDS = frozenset({"tariff.electricity"})  # fields whose value is a list (in a cell: YAML, [{...}, ...])
+    "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop"})
+LIST_FIELDS = frozenset({"tariff.electricity", "tariff.natural_gas"})  # fields whose value is a list (in a cell: YAML, [{...}, ...])
 PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.")
 
 
@@ -377,6 +375,8 @@ class _Homes(NamedTuple):
     fixed: dict | None = None  # energy -> the fixed monthly charge [$] per home (fixed_charges), or None for none
     tou: np.ndarray | None = None  # per home, its time-of-use prices' index in tou_prices (-1: none), or None
     tou_prices: list | None = None  # (8,760,) hourly prices [$/kWh]
+    gas_block: np.ndarray | None = None  # per home, its monthly gas blocks' index in gas_blocks (-1: none), or None
+    gas_blocks: list | None = None  # bills.GasBlocks (tariff.natural_gas, adjusted)
     economics: "_Economics | None" = None  # homes with an economics section, or None for none
     warnings: list | None = None  # per home: what its inputs warn of (a tuple of "field: message"), or None: none
 
@@ -545,11 +545,16 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
     if billing is not None:  # fixed charges or time-of-use periods on the hours' bills: home by home
         ok &= ~(billing.hourly & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0) | (tou >= 0)))
+    # monthly gas blocks (heatcalc.rules.prices.gas_blocks): a problem, a gas price they replace, fixed charges or
+    # periods beside them go home by home
+    gas_block, blocks_list = _gas_blocks_of(values, rows, ok, overrides)
+    ok &= ~((gas_block >= 0) & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0) | (tou >= 0)))
     # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
     ok &= ~(cool.cooled & (tou >= 0))
     ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
+    ok &= ~(cool.cooled & (gas_block >= 0))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
     from .rules.heat_pump import (
@@ -688,6 +693,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
         fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
         tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
+        gas_block=gas_block[keep] if (gas_block[keep] >= 0).any() else None, gas_blocks=blocks_list,
         economics=_economics_of(econ, keep), warnings=None if econ is None else [econ[3][j] for j in pick])
 
 
@@ -833,6 +839,38 @@ def _economics_of(econ: tuple | None, keep: np.ndarray) -> _Economics | None:
 
 
 _PERIODS: dict = {}  # (periods, daylight saving, adjustment) -> (8,760,) prices
+
+
+def _gas_blocks_of(values: dict, rows: np.ndarray, ok: np.ndarray, overrides: dict) -> tuple:
+    """Each row's monthly gas blocks (``tariff.natural_gas`` and its adjustment, by
+    :func:`heatcalc.rules.prices.gas_blocks`): (per row an index into the list of distinct blocks, -1 for none; the
+    list).  A row whose blocks have a problem, or that gives a gas price they would replace, is cleared in ``ok``
+    (the per-home route names it)."""
+    from .rules.prices import gas_blocks
+
+    given = values.get("tariff.natural_gas")
+    adjust = values.get("tariff.natural_gas_adjustment")
+    index = np.full(rows.size, -1)
+    found: list = []
+    if given is None and adjust is None:
+        return index, found
+    seen: dict = {}
+    price = values.get("prices.natural_gas")
+    for j, i in enumerate(rows.tolist()):
+        key = (given[i] if given is not None else None, adjust[i] if adjust is not None else None)
+        if key == (None, None) or not ok[j]:
+            continue
+        if key not in seen:
+            blocks, problem = gas_blocks(*key)
+            seen[key] = -2 if problem else -1 if blocks is None else len(found)
+            if blocks is not None and not problem:
+                found.append(blocks)
+        index[j] = seen[key]
+        if index[j] == -2 or (index[j] >= 0 and ("natural_gas" in overrides
+                                                 or (price is not None and price[i] is not None))):
+            ok[j] = False
+    index[index == -2] = -1
+    return index, found
 
 
 def _period_prices(values: dict, rows: np.ndarray, ok: np.ndarray, states: list, overrides: dict) -> tuple:
@@ -1218,6 +1256,7 @@ class _Year(NamedTuple):
     unmet: np.ndarray | float = 0.0  # heat neither the heat pump nor its strips could deliver [Btu]
     kwh_cost: np.ndarray | None = None  # the kWh priced hour by hour by time-of-use periods [$] (homes with them)
     unmet_hours: np.ndarray | float = 0.0
+    fuel_month: np.ndarray | None = None  # (homes, 12) fuel [Btu] of each month, for homes with gas blocks (or None)
 
 
 _RATE_SUMS: dict = {}  # (station, region) -> the marginal rates summed over each temperature bin's hours
@@ -1562,16 +1601,18 @@ def _run_homes(h: _Homes) -> dict:
                 strip_capacity_btu_per_h=h.strip_capacity[hp, None], strip_lockout_f=h.strip_lockout[hp, None],
                 share=share, rest_factor=h.rest_factor[hp, None])
             balance_of.setdefault(xp, []).append(len(years["heat_pump"]))  # filled in below, a curve at a time
-            years["heat_pump"].append([hp, with_grid(_totals(hourly, t, pick(hours, sel), pick(first, sel)),
-                                                     hourly.electricity_kwh, sel), dual, None, None])
+            year = _totals(hourly, t, pick(hours, sel), pick(first, sel))._replace(
+                fuel_month=_fuel_months(h, hp, hourly.fuel_btu))
+            years["heat_pump"].append([hp, with_grid(year, hourly.electricity_kwh, sel), dual, None, None])
             to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
             hourly = furnace_hourly(through(pick(load, sel), "furnace", f),
                                     Furnace("", h.afue[f, None], h.blower[f, None]))
-            years["furnace"].append([f, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel)),
-                                                  hourly.electricity_kwh, sel), True, None, None])
+            year = _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel))._replace(
+                fuel_month=_fuel_months(h, f, hourly.fuel_btu))
+            years["furnace"].append([f, with_grid(year, hourly.electricity_kwh, sel), True, None, None])
             to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
         sel = h.has_resistance[idx]
         if sel.any():
@@ -1595,6 +1636,31 @@ def _run_homes(h: _Homes) -> dict:
             years["heat_pump"][e][3] = balance[start:start + size]
             start += size
     return years
+
+
+@lru_cache(maxsize=256)
+def _month_hours(k: int) -> np.ndarray:
+    """(bins, 12): how many of each temperature bin's hours fall in each month, at station ``k`` (~60 kB)."""
+    from .bills import HOUR_MONTH
+
+    bins = station_bins(k).temp_f.size
+    hours = np.bincount(station_hour_bins(k).astype(np.int64) * 12 + HOUR_MONTH, minlength=bins * 12)
+    out = hours.reshape(bins, 12).astype(float)
+    out.flags.writeable = False
+    return out
+
+
+def _fuel_months(h: _Homes, homes: np.ndarray, fuel_btu: np.ndarray) -> np.ndarray | None:
+    """(homes, 12): each month's fuel [Btu] of the homes billed by monthly gas blocks (zeros for the others), from
+    their bins' fuel (the per-home route sums the hours by month); None when none of them is."""
+    if h.gas_block is None or not (h.gas_block[homes] >= 0).any():
+        return None
+    out = np.zeros((homes.size, 12))
+    for r in np.flatnonzero(h.gas_block[homes] >= 0).tolist():
+        months = _month_hours(int(h.station[homes[r]]))
+        w = min(fuel_btu.shape[1], months.shape[0])  # (the columns past a station's bins are padding: no fuel)
+        out[r] = fuel_btu[r, :w] @ months[:w]
+    return out
 
 
 def _station_temps(k: int) -> np.ndarray:
@@ -1765,13 +1831,16 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             if tou.any():  # the other use spread evenly over the hours, at each hour's price
                 sums = np.array([float(h.tou_prices[t].sum()) if t >= 0 else 0.0 for t in h.tou[pos]])
                 base_cost = np.where(tou, h.base_kwh[pos] / 8760.0 * sums, base_cost)
-            cost = kwh_cost + fuel_units * pf
+            fuel_cost = fuel_units * pf
             grid = y.kwh * ee if y.grid_co2 is None else np.where(h.co2_region[pos] >= 0, y.grid_co2, y.kwh * ee)
             co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
             gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos]) & ~leaves_gas[pos]
             gas_service = gas_home | (fuel_text == "natural_gas")
             gas_base = np.where(gas_service, h.base_therm[pos], 0.0) * h.price["natural_gas"][pos]
+            if h.gas_block is not None and (h.gas_block[pos] >= 0).any():  # monthly gas blocks
+                fuel_cost, gas_base = _blocked_gas(h, pos, gas_service, fuel_text, y, fuel_cost, gas_base)
+            cost = kwh_cost + fuel_cost
             # the year's fixed charges: electricity's always, gas's while the home keeps gas service
             fixed_e = 12.0 * h.fixed["electricity"][pos] if h.fixed is not None else 0.0
             fixed_g = np.where(gas_service, 12.0 * h.fixed["natural_gas"][pos], 0.0) if h.fixed is not None else 0.0
@@ -1811,12 +1880,12 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "unmet_cooling_mmbtu": cool_unmet / 1e6, "unmet_cooling_hours": cool_hours,
                 "meets_load": meets,  # heat left unmet by limited strips, cooling by the unit's capacity
                 "electric_bill_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
-                "fuel_bill_usd": fuel_units * pf + (gas_base + fixed_g),
+                "fuel_bill_usd": fuel_cost + (gas_base + fixed_g),
                 "solar_self_consumed_kwh": 0.0, "solar_exported_kwh": 0.0, "solar_export_credit_usd": 0.0,
                 "electric_bill_without_solar_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
             }
             if bills is not None:
-                _billed_values(values, bills, pos, cost - y.kwh * pe, base_bill, h, heat_mmbtu)
+                _billed_values(values, bills, pos, fuel_cost, base_bill, h, heat_mmbtu)
             for name, value in values.items():
                 cols[name][at] = value
             if year is not None:
@@ -1825,19 +1894,40 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                     at, meets
                 # what it costs in electricity: heating (what it adds to the bills, billed hour by hour), cooling
                 # and the fixed charges (a rate's, billed hour by hour)
-                o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_units * pf) + cooling_cost \
+                o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_cost) + cooling_cost \
                     + (values["fixed_charges_usd"] - fixed_g) if bills is not None else \
                     kwh_cost + cooling_cost + fixed_e
                 if fueled:
                     for f in set(fuels):
                         mine = fuel_text == f
-                        o["energy"].setdefault(f, np.zeros(nh))[pos[mine]] = (fuel_units * pf)[mine]
+                        o["energy"].setdefault(f, np.zeros(nh))[pos[mine]] = fuel_cost[mine]
                 if h.fixed is not None:  # gas's fixed charge, with the gas burned when the system burns gas
                     gas = o["energy"].setdefault("natural_gas", np.zeros(nh))
                     gas[pos] = np.where(fuel_text == "natural_gas", gas[pos], 0.0) + fixed_g
     if econ is not None:
         _economics_rows(econ, year, cols)
     return counts, cols
+
+
+def _blocked_gas(h: _Homes, pos: np.ndarray, gas_service: np.ndarray, fuel_text: np.ndarray, y: _Year,
+                 fuel_cost: np.ndarray, gas_base: np.ndarray) -> tuple:
+    """(fuel cost, other gas bill) of homes ``pos`` with those of homes billed by monthly gas blocks replaced, as
+    heatcalc.simulate.system_ledger bills them: each month's gas (the other use's, where the home keeps gas
+    service, and a gas system's) through the blocks, the system's cost what it adds to the other use's bill."""
+    from .bills import gas_months_usd
+    from .units import BTU_PER_FUEL_UNIT
+
+    fuel_cost, gas_base = fuel_cost.copy(), gas_base.copy()
+    for r in np.flatnonzero(h.gas_block[pos] >= 0).tolist():
+        j = pos[r]
+        blocks = h.gas_blocks[h.gas_block[j]]
+        base = np.full(12, h.base_therm[j] / 12.0 if gas_service[r] else 0.0)
+        other = gas_months_usd(base, blocks, 0.0)
+        gas_base[r] = other.sum()
+        if fuel_text[r] == "natural_gas":
+            therm = y.fuel_month[r] / BTU_PER_FUEL_UNIT["natural_gas"]
+            fuel_cost[r] = (gas_months_usd(base + therm, blocks, 0.0) - other).sum()
+    return fuel_cost, gas_base
 
 
 def _economics_rows(econ: _Economics, year: dict, cols: dict) -> None:
