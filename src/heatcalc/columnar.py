@@ -1750,15 +1750,17 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                 use = np.add(kwh, base_col[present], out=kwh)
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
                 own = billing.hp_tariff[homes[present]] if system == "heat_pump" else np.full(at.size, -1)
+                sys_pv = None if pv is None else pv if present.all() else pv[present]
                 for u in np.unique(own).tolist():
                     part = own == u
+                    whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
                     on = tariff if u < 0 else billing.tariffs[u]
                     o["fixed"][at[part]] = (billing.fixed if u < 0 else billing.hp_fixed)[homes[present][part]]
                     if pv is None:
-                        electric = electric_bills_usd(on, use[part], None, rule)
+                        electric = electric_bills_usd(on, use if whole else use[part], None, rule)
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
                         continue
-                    sb = solar_bills_usd(on, use[part], pv[present][part], rule)
+                    sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule)
                     o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
                         sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
                     o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh
