@@ -653,6 +653,35 @@ def test_monthly_gas_blocks_take_the_fast_route(tmp_path, monkeypatch):
     assert 1.10 * therm < with_blocks < 1.90 * therm and abs(with_blocks - flat) > 1.0
 
 
+def test_cooled_homes_on_marginal_rates_or_time_of_use_periods_take_the_fast_route():
+    # a cooled home's cooling kWh weighed by a region's hourly marginal emission rates, or priced by time-of-use
+    # periods, each temperature bin's kWh at its hours' summed rates or prices (the per-home route weighs the hours);
+    # heat pumps and air conditioners, with and without ducts. Every column equals the per-home route's.
+    periods = "[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]"
+    rows = []
+    for i in range(36):
+        row = {"location.station": ["722780", "725300", "722590"][i % 3],
+               "heating_load.annual": f"{30 + 2 * i} MMBtu", "cooling_load.annual": f"{20 + i} MMBtu",
+               "systems.furnace.fuel": "natural_gas", "systems.air_conditioner.seer2": "15"}
+        if i % 2 == 0:
+            row["emissions.electricity"] = "marginal"
+            row["emissions.region"] = ["AZNM", "RFCW", "ERCT"][i % 3]
+        if i % 3 != 2:
+            row["tariff.electricity"] = periods
+        if i % 4 == 1:
+            row["ducts.efficiency"] = "0.85"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk))
+    # by hand: a bin's kWh at its hours' prices costs more than at the off-peak price, less than at the peak one
+    cool = got.columns["cooling_electricity_kwh"]
+    priced = np.array([i % 3 != 2 for i in range(36) for _ in range(3)]) & (cool > 0)
+    assert ((got.columns["cooling_cost_usd"][priced] > 0.24 * cool[priced] - 1e-9)
+            & (got.columns["cooling_cost_usd"][priced] < 0.42 * cool[priced])).all()
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute

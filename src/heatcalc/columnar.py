@@ -552,8 +552,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
-    ok &= ~(cool.cooled & (tou >= 0))
-    ok &= ~cool.cooled | ((co2_region < 0) & (np.ones(rows.size, bool) if billing is None else ~billing.hourly))
+    ok &= ~cool.cooled | (np.ones(rows.size, bool) if billing is None else ~billing.hourly)
     ok &= ~(cool.cooled & (gas_block >= 0))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
@@ -690,7 +689,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             **{f: v[keep] for f, v in billing._asdict().items() if isinstance(v, np.ndarray)}),  # each per-home array
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
-        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep),
+        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep, co2_region,
+                                                                        tou, tou_prices),
         fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
         tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
         gas_block=gas_block[keep] if (gas_block[keep] >= 0).any() else None, gas_blocks=blocks_list,
@@ -1395,15 +1395,21 @@ def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.
                  duct.air_conditioner)
 
 
-def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep: np.ndarray) -> dict:
+def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep: np.ndarray, co2_region: np.ndarray,
+                   tou: np.ndarray, tou_prices: list) -> dict:
     """Each system's cooling year for the kept homes, as heatcalc.simulate.cooling_energy computes it on the station's
     bins: what the unit is asked (the load through its ducts), what it delivers (at most its capacity), its kWh at
     its SEER2 and what is left unmet.  The heat pump cools at its own SEER2; the furnace and resistance homes at the
-    air conditioner's, or not at all."""
+    air conditioner's, or not at all.  Homes weighed by a region's marginal emission rates (``co2_region`` >= 0) get
+    their kWh's CO2e, and homes on time-of-use periods (``tou`` >= 0) their kWh's cost, each bin's kWh at its hours'
+    summed rates or prices (as the per-home route weighs the hours); NaN for the others.
+
+    Returns {system: (kWh, unmet Btu, unmet hours, load Btu, marginal CO2e kg, time-of-use cost $)}."""
     from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h
 
     n = keep.size
-    out = {s: tuple(np.zeros(n) for _ in range(4)) for s in ("heat_pump", "furnace", "electric_resistance")}
+    out = {s: tuple(np.zeros(n) for _ in range(4)) + (np.full(n, np.nan), np.full(n, np.nan))
+           for s in ("heat_pump", "furnace", "electric_resistance")}
     cooled = c.cooled[keep]
     st_kept = station[keep]
     for k in np.unique(st_kept[cooled]):
@@ -1426,6 +1432,12 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
             out[system][1][rows_at] = short @ b.hours
             out[system][2][rows_at] = (short > 1e-6) @ b.hours
             out[system][3][rows_at] = asked @ b.hours
+            for series, weights, column in ((co2_region, lambda r: _rate_sums(int(k), r), 4),
+                                            (tou, lambda t: _price_sums(int(k), tou_prices[t]), 5)):
+                mine = series[src[has]]
+                for value in np.unique(mine[mine >= 0]).tolist():
+                    which = mine == value
+                    out[system][column][rows_at[which]] = kwh[which] @ weights(value)
     return out
 
 
@@ -1793,7 +1805,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     labels = _hour_labels()
     homes = np.array(chunk.homes, dtype=object)[h.rows]
     names = np.array(h.names, dtype=object)
-    zero = 0.0
+    zero, nan = 0.0, float("nan")
     base_bill = None
     if h.billing is not None:
         base_bill = np.full(h.rows.size, np.nan)
@@ -1855,10 +1867,11 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 seasonal = np.where(used > 0, y.heat / used, 0.0)
                 backup_fraction = np.where(y.heat > 0, y.backup / y.heat, 0.0)
             is_hp = system == "heat_pump"
-            cool_kwh, cool_unmet, cool_hours, cool_load = (h.cooling[system][i][pos] for i in range(4)) \
-                if h.cooling is not None else (zero, zero, zero, zero)
-            cooling_cost = cool_kwh * pe
-            cooling_co2 = cool_kwh * ee
+            cool_kwh, cool_unmet, cool_hours, cool_load, cool_grid, cool_priced = \
+                (h.cooling[system][i][pos] for i in range(6)) if h.cooling is not None else (zero,) * 4 + (nan,) * 2
+            # at the hours' prices (time-of-use periods) and marginal rates, else at the year's
+            cooling_cost = np.where(np.isnan(cool_priced), cool_kwh * pe, cool_priced)
+            cooling_co2 = np.where(np.isnan(cool_grid), cool_kwh * ee, cool_grid)
             with np.errstate(divide="ignore", invalid="ignore"):
                 meets = np.where(cool_load > 0, cool_unmet / np.where(cool_load > 0, cool_load, 1.0), 0.0) \
                     <= UNMET_COOLING_SHARE
