@@ -682,6 +682,87 @@ def test_cooled_homes_on_marginal_rates_or_time_of_use_periods_take_the_fast_rou
             & (got.columns["cooling_cost_usd"][priced] < 0.42 * cool[priced])).all()
 
 
+def test_cooled_homes_billed_hour_by_hour_take_the_fast_route(tmp_path, monkeypatch):
+    # a cooled home on a URDB rate, with solar, on the heat pump's own rate or with gas blocks: the heating's bill
+    # first, then the cooling's hours (each expanded from its station's bins) added to the same bill, the cooling's
+    # cost what they add (heatcalc.simulate.system_ledger); the solar columns on the whole use. Every column equals
+    # the per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    rates = _rate_files(tmp_path)
+    hp_rate = str(ROOT / "profiles" / "rates" / "illustrative-heat-pump-rate.json")
+    rng = np.random.default_rng(43)
+    rows = []
+    for i in range(40):
+        row = {"location.station": ["722780", "725300", "722590", "725090"][i % 4],
+               "heating_load.annual": f"{rng.integers(25, 90)} MMBtu",
+               "cooling_load.annual": f"{rng.integers(10, 60)} MMBtu",
+               "systems.furnace.fuel": ["natural_gas", "propane"][i % 2], "tariff.urdb": str(rng.choice(rates))}
+        if i % 3 != 2:
+            row["systems.air_conditioner.seer2"] = "15"
+        if i % 2 == 0:
+            row["solar.capacity"] = f"{rng.choice([3, 6, 9])} kW"
+        if i % 5 == 1:
+            row["systems.heat_pump.tariff.urdb"] = hp_rate
+        if i % 6 == 3:
+            row.pop("tariff.urdb")
+            row["tariff.natural_gas"] = "[{up_to: 40 therm, price: 1.10}, {price: 1.60}]"
+        if i % 7 == 4:
+            row["economics.current"] = "furnace"
+        rows.append(row)
+    chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
+    (tmp_path / "homes.csv").write_text("home\n")
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk))
+    cooled = got.columns["cooling_electricity_kwh"] > 0
+    assert cooled.sum() > 60 and (got.columns["cooling_cost_usd"][cooled] > 0).all()
+
+
+def test_fixed_charges_and_periods_beside_rates_solar_and_gas_blocks_take_the_fast_route(tmp_path, monkeypatch):
+    # the bills of a home without a rate are on its prices -- one, or time-of-use periods' hours -- with its fixed
+    # electricity charge (heatcalc.simulate._electric_tariff); a rate's fixed charges are its own; gas's fixed charge
+    # while the home keeps gas service; gas blocks beside periods and fixed charges. A rate and periods together are
+    # the per-home route's to refuse. Every column equals the per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    rates = _rate_files(tmp_path)
+    periods = ["[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]", "[{price: 0.31, months: 6-9}, {price: 0.2}]"]
+    rows = []
+    for i in range(36):
+        row = {"location.station": ["725090", "722780", "725300"][i % 3], "heating_load.annual": f"{35 + i} MMBtu",
+               "systems.furnace.fuel": ["natural_gas", "propane", "natural_gas"][i % 3]}
+        kind = i % 4
+        if kind == 0:
+            row["tariff.urdb"] = rates[i % len(rates)]
+        elif kind == 1:
+            row["solar.capacity"] = "6 kW"
+            row["tariff.electricity"] = periods[i % 2]
+        elif kind == 2:
+            row["solar.capacity"] = "4 kW"
+        else:
+            row["tariff.natural_gas"] = "[{up_to: 40 therm, price: 1.10}, {price: 1.60}]"
+            row["tariff.electricity"] = periods[i % 2]
+        if i % 3 != 1:
+            row["fixed_charges.electricity"] = "11"
+            row["fixed_charges.natural_gas"] = "9"
+        if i % 5 == 2:
+            row["economics.current"] = "furnace"
+            row["economics.gas_disconnect"] = "true"
+        if i % 7 == 3:
+            row["systems.heat_pump.backup"] = "furnace"
+        rows.append(row)
+    rows.append(dict(rows[0], **{"tariff.electricity": periods[0]}))
+    chunk = chunk_of(rows, source=str(tmp_path / "homes.csv"))
+    (tmp_path / "homes.csv").write_text("home\n")
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows) - 1 and got.problems[-1] is not None
+    assert_same_blocks(got, per_home_block(chunk))
+    # by hand: a home with solar on its prices that keeps its gas furnace pays its own fixed charge, 12 x $11, and
+    # gas's, 12 x $9, whichever system heats it; one that leaves gas with the heat pump pays gas's with the furnace only
+    homes = np.asarray(got.columns["home"])
+    assert np.allclose(got.columns["fixed_charges_usd"][homes == "7"], [132.0 + 108.0] * 3)
+    assert np.allclose(got.columns["fixed_charges_usd"][homes == "3"], [132.0, 240.0, 132.0])
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute
@@ -1315,19 +1396,24 @@ def test_a_capacity_balance_point_on_the_edge_is_the_same_on_both_routes():
 
 def test_a_peak_shared_by_many_hours_is_the_same_hour_on_both_routes(own_pv_cache):
     # found by the generated homes: 8 kW of strips below a 0 F cutoff carry all they can in every hour colder than
-    # about 14 F, so each of those hours draws the same 8 kW (27,296 Btu/h / 3,412). A home billed hour by hour (its
-    # solar) took the first such hour of the year, one home on the per-home route the first hour of the coldest of
-    # them (the bins' rule, as every other home): now the bins' rule on both.
+    # 0 F, so each of those hours draws the same 8 kW (27,296 Btu/h / 3,412). A home billed hour by hour (its solar)
+    # took the first such hour of the year, a home on time-of-use periods (run hour by hour on the per-home route)
+    # too, and the others the first hour of the coldest of them. One rule now (heatcalc.model.engine.peak_entries):
+    # the first hour of the year at the highest kW, on bins and hours alike.
+    from heatcalc.weather.stations import hour_label, hourly_temperature_f, station_by_id
+
     row = {"location.station": "725090", "heating_load.ua": "600", "systems.heat_pump.cutoff": "0",
-           "systems.heat_pump.backup_capacity": "8 kW", "solar.capacity": "5 kW"}
-    chunk = chunk_of([row, dict(row, **{"solar.capacity": ""})])
+           "systems.heat_pump.backup_capacity": "8 kW"}
+    chunk = chunk_of([dict(row, **{"solar.capacity": "5 kW"}), row,
+                      dict(row, **{"tariff.electricity": "[{price: 0.42, hours: 16-21}, {price: 0.24}]"})])
     got = c.run_chunk(chunk)
-    assert got.fast == 2
+    assert got.fast == 3
     assert_same_blocks(got, per_home_block(chunk))
     hp = np.asarray(got.columns["system"]) == "heat_pump"
-    peaks = np.asarray(got.columns["peak_electric_kw"])[hp]
-    assert np.allclose(peaks, 8.0)  # the strips' 8 kW: 27,296 Btu/h at 3,412 Btu/kWh
-    assert list(np.asarray(got.columns["peak_hour"])[hp]) == [got.columns["peak_hour"][hp][1]] * 2
+    assert np.allclose(got.columns["peak_electric_kw"][hp], 8.0)  # the strips' 8 kW: 27,296 Btu/h at 3,412 Btu/kWh
+    # by hand: the first hour of Boston's year below 0 F
+    first_below = int(np.flatnonzero(hourly_temperature_f(station_by_id("725090")) < 0.0)[0])
+    assert list(np.asarray(got.columns["peak_hour"])[hp]) == [hour_label(first_below)] * 3
 
 
 def test_time_of_use_periods_take_the_fast_route():

@@ -542,18 +542,14 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     base = base_use_rules(price_state, _numbers(values, "base_use.electricity", rows, None),
                           _numbers(values, "base_use.natural_gas", rows, None), billed, non_heating)
     base_kwh, base_therm = base.kwh_per_year, base.therm_per_year
-    billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides)
-    if billing is not None:  # fixed charges or time-of-use periods on the hours' bills: home by home
-        ok &= ~(billing.hourly & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0) | (tou >= 0)))
+    billing = _billing(chunk, values, rows, ok, station, price_state, price, overrides,
+                       (tou, tou_prices, fixed["electricity"]))
     # monthly gas blocks (heatcalc.rules.prices.gas_blocks): a problem, a gas price they replace, fixed charges or
     # periods beside them go home by home
     gas_block, blocks_list = _gas_blocks_of(values, rows, ok, overrides)
-    ok &= ~((gas_block >= 0) & ((fixed["electricity"] > 0) | (fixed["natural_gas"] > 0) | (tou >= 0)))
     # the cooling season, by the per-home route's rule (heatcalc.rules.cooling); a cooled home billed hour by hour
     # (a rate, solar) or weighed by marginal emission rates goes home by home
     cool = _cooling_inputs(values, rows, ok, station, ua, duct)
-    ok &= ~cool.cooled | (np.ones(rows.size, bool) if billing is None else ~billing.hourly)
-    ok &= ~(cool.cooled & (gas_block >= 0))
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
     from .rules.heat_pump import (
@@ -689,8 +685,9 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             **{f: v[keep] for f, v in billing._asdict().items() if isinstance(v, np.ndarray)}),  # each per-home array
         co2_region=co2_region[keep] if (co2_region[keep] >= 0).any() else None,
         duct=None if not has_ducts[keep].any() else {"heat_pump": duct.heat_pump[keep], "furnace": duct.furnace[keep]},
-        cooling=None if not cool.cooled[keep].any() else _cooling_years(cool, station, hp_cool_cap, keep, co2_region,
-                                                                        tou, tou_prices),
+        cooling=None if not cool.cooled[keep].any() else _cooling_years(
+            cool, station, hp_cool_cap, keep, co2_region, tou, tou_prices,
+            np.zeros(rows.size, bool) if billing is None else billing.hourly),
         fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
         tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
         gas_block=gas_block[keep] if (gas_block[keep] >= 0).any() else None, gas_blocks=blocks_list,
@@ -1055,12 +1052,14 @@ def pv_work(needed: list, parts: int) -> list:
 
 
 def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, station: np.ndarray, price_state: list,
-             price: dict, overrides: dict) -> "_Billing | None":
+             price: dict, overrides: dict, flat: tuple) -> "_Billing | None":
     """The homes with a URDB rate or rooftop solar, resolved as heatcalc.home resolves them (the rate read once
     per process, the array's output per kW from the per-user cache); a row the fast route cannot take as the
     per-home route would (a rate that does not read, a station without irradiance, a rule that warns) is cleared
     in ``ok``.  Sets the URDB homes' electricity price to the rate's mean first-tier price, as the per-home route
-    does for the dispatch."""
+    does for the dispatch.  ``flat``: (each row's time-of-use periods' index, their hourly prices, its fixed monthly
+    electricity charge), which the bills of a row without a rate are on (heatcalc.simulate._electric_tariff); a
+    rate's fixed charges are its own."""
     from . import pvcache
     from .bills import DG_RULES, export_rule, first_tier_price_usd_per_kwh
     from .rules.rates import adjusted_rate, daylight_saving, exports_unpaid, rate_path, whole_year
@@ -1113,15 +1112,21 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             read[memo_key] = urdb = None if problem else urdb
         return urdb
 
-    def bill_tariff_of(urdb, export, flat_price) -> int:
-        """The index in ``tariffs`` of a rate (or a flat price) billed with an export rate."""
-        key = (id(urdb), export, None if urdb is not None else float(flat_price))
+    tou, tou_prices, fixed_e = flat
+
+    def bill_tariff_of(urdb, export, flat_price, period=-1, fixed_month=0.0) -> int:
+        """The index in ``tariffs`` of a rate, or of the prices (one, or time-of-use periods' hours, ``period``) with
+        a fixed monthly charge, billed with an export rate."""
+        key = (id(urdb), export) if urdb is not None else (None, export, float(flat_price) if period < 0 else
+                                                              ("periods", id(tou_prices[period])), float(fixed_month))
         t = tariff_index.get(key, -1)
         if t < 0:
             t = tariff_index[key] = len(tariffs)
             made = _BILL_TARIFFS.get(key)  # the same object from chunk to chunk: its hour layout is made once
-            if made is None or made[0] is not urdb:
-                made = (urdb, bill_tariff(urdb, export, flat_price, 0.0))
+            if made is None or made[0] is not urdb or (period >= 0 and made[2] is not tou_prices[period]):
+                made = (urdb, bill_tariff(urdb, export, flat_price if period < 0 else tou_prices[period],
+                                          fixed_month if urdb is None else 0.0),
+                        None if period < 0 else tou_prices[period])
                 if len(_BILL_TARIFFS) >= 64:
                     _BILL_TARIFFS.pop(next(iter(_BILL_TARIFFS)))
                 _BILL_TARIFFS[key] = made
@@ -1143,6 +1148,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             ok[j] = False  # the heat pump's rate's name, year or adjustment without the rate: home by home
             continue
         if urdb_path is None and hp_path is None and not solar_given:
+            continue
+        if urdb_path is not None and periods[i] is not None:
+            ok[j] = False  # a rate and time-of-use periods: one or the other, as the per-home route says
             continue
         if solar_given and capacity is None:
             ok[j] = False  # solar without its capacity: the per-home route says what is missing
@@ -1192,7 +1200,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if exports_unpaid(rule, export, urdb):
                 ok[j] = False  # exports earn nothing: the per-home route warns
                 continue
-        t = bill_tariff_of(urdb, export, price["electricity"][j])
+        t = bill_tariff_of(urdb, export, price["electricity"][j], int(tou[j]), float(fixed_e[j]))
         if hp_urdb is not None:
             hp_tariff_of[j] = bill_tariff_of(hp_urdb, export, None)
             hp_price[j] = float(np.mean(first_tier_price_usd_per_kwh(hp_urdb)))
@@ -1294,8 +1302,10 @@ def _bin_sums(which: np.ndarray | None, idx: np.ndarray, stations: np.ndarray, b
 
 
 def _totals(hourly, temp, hours, first) -> _Year:
+    from .model.engine import peak_entries
+
     rows = np.arange(temp.shape[0])
-    peak_at = hourly.electricity_kwh.argmax(axis=1)
+    peak_at = peak_entries(hourly.electricity_kwh, first, hours)  # the first hour of the year at the highest kW
     unmet = hourly.unmet_btu
     return _Year(np.einsum("ij,ij->i", hourly.heat_btu, hours), np.einsum("ij,ij->i", hourly.electricity_kwh, hours),
                  np.einsum("ij,ij->i", hourly.fuel_btu, hours), np.einsum("ij,ij->i", hourly.backup_heat_btu, hours),
@@ -1396,7 +1406,7 @@ def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.
 
 
 def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep: np.ndarray, co2_region: np.ndarray,
-                   tou: np.ndarray, tou_prices: list) -> dict:
+                   tou: np.ndarray, tou_prices: list, billed: np.ndarray) -> dict:
     """Each system's cooling year for the kept homes, as heatcalc.simulate.cooling_energy computes it on the station's
     bins: what the unit is asked (the load through its ducts), what it delivers (at most its capacity), its kWh at
     its SEER2 and what is left unmet.  The heat pump cools at its own SEER2; the furnace and resistance homes at the
@@ -1404,11 +1414,12 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
     their kWh's CO2e, and homes on time-of-use periods (``tou`` >= 0) their kWh's cost, each bin's kWh at its hours'
     summed rates or prices (as the per-home route weighs the hours); NaN for the others.
 
-    Returns {system: (kWh, unmet Btu, unmet hours, load Btu, marginal CO2e kg, time-of-use cost $)}."""
+    Returns {system: (kWh, unmet Btu, unmet hours, load Btu, marginal CO2e kg, time-of-use cost $, {home: its
+    station's bins' kWh} for the homes ``billed`` hour by hour, whose bills take the cooling's hours too)}."""
     from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h
 
     n = keep.size
-    out = {s: tuple(np.zeros(n) for _ in range(4)) + (np.full(n, np.nan), np.full(n, np.nan))
+    out = {s: tuple(np.zeros(n) for _ in range(4)) + (np.full(n, np.nan), np.full(n, np.nan), {})
            for s in ("heat_pump", "furnace", "electric_resistance")}
     cooled = c.cooled[keep]
     st_kept = station[keep]
@@ -1438,6 +1449,8 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
                 for value in np.unique(mine[mine >= 0]).tolist():
                     which = mine == value
                     out[system][column][rows_at[which]] = kwh[which] @ weights(value)
+            for r in np.flatnonzero(billed[src[has]]).tolist():
+                out[system][6][int(rows_at[r])] = kwh[r]
     return out
 
 
@@ -1712,6 +1725,7 @@ class _Bills(NamedTuple):
     self_kwh: np.ndarray
     exported_kwh: np.ndarray
     fixed: np.ndarray  # the fixed charges in the year of the rate the bills are on (the heat pump's own, if any)
+    with_heat: np.ndarray  # the year's bill with the other use and the heating alone (`electric` adds the cooling)
 
 
 def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
@@ -1728,8 +1742,9 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
         row_of[np.flatnonzero(sel)] = np.arange(homes.size)
         where[system] = (homes, kwh_bins, row_of)
     mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
-    names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "fixed")
-    out = {system: {name: np.zeros(homes.size) for name in names} for system, (homes, _, _) in where.items()}
+    names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "fixed", "with_heat")
+    out = {system: {name: np.full(homes.size, np.nan) if name == "with_heat" else np.zeros(homes.size)
+                    for name in names} for system, (homes, _, _) in where.items()}
     base = np.zeros(mine.size)
     tariff_of, rule_of = billing.tariff[idx[mine]], billing.rule[idx[mine]]
     for t, r in sorted(set(zip(tariff_of.tolist(), rule_of.tolist()))):
@@ -1760,6 +1775,8 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                     kwh[same] = np.take(kwh_bins[at[same]], columns[k], axis=1) * inside[k]
                 o = out[system]
                 use = np.add(kwh, base_col[present], out=kwh)
+                cool_bins = h.cooling[system][6] if h.cooling is not None else {}
+                cooled = [r for r, j in enumerate(homes[present].tolist()) if j in cool_bins]
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
                 own = billing.hp_tariff[homes[present]] if system == "heat_pump" else np.full(at.size, -1)
                 sys_pv = None if pv is None else pv if present.all() else pv[present]
@@ -1768,6 +1785,14 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
                     on = tariff if u < 0 else billing.tariffs[u]
                     o["fixed"][at[part]] = (billing.fixed if u < 0 else billing.hp_fixed)[homes[present][part]]
+                    cool_rows = [r for r in cooled if part[r]]
+                    if cool_rows:  # the bill with the heating alone, then the cooling's hours added to the use
+                        sub = np.array(cool_rows)
+                        o["with_heat"][at[sub]] = electric_bills_usd(on, use[sub], None if sys_pv is None else
+                                                                     sys_pv[sub], rule)
+                        for r in cool_rows:
+                            j = int(homes[present][r])
+                            use[r] += cool_bins[j][station_hour_bins(int(h.station[j]))]
                     if pv is None:
                         electric = electric_bills_usd(on, use if whole else use[part], None, rule)
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
@@ -1782,7 +1807,9 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
         o = out[system]
         result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"][billed_rows],
                                 o["without_solar"][billed_rows], o["self_only"][billed_rows],
-                                o["self_kwh"][billed_rows], o["exported"][billed_rows], o["fixed"][billed_rows])
+                                o["self_kwh"][billed_rows], o["exported"][billed_rows], o["fixed"][billed_rows],
+                                np.where(np.isnan(o["with_heat"][billed_rows]), o["electric"][billed_rows],
+                                         o["with_heat"][billed_rows]))
     return result
 
 
@@ -1900,7 +1927,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                 "electric_bill_without_solar_usd": base_cost + kwh_cost + cooling_cost + fixed_e,
             }
             if bills is not None:
-                _billed_values(values, bills, pos, fuel_cost, base_bill, h, heat_mmbtu)
+                _billed_values(values, bills, pos, fuel_cost, base_bill, h, heat_mmbtu, fixed_g)
             for name, value in values.items():
                 cols[name][at] = value
             if year is not None:
@@ -1909,9 +1936,9 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                     at, meets
                 # what it costs in electricity: heating (what it adds to the bills, billed hour by hour), cooling
                 # and the fixed charges (a rate's, billed hour by hour)
-                o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_cost) + cooling_cost \
-                    + (values["fixed_charges_usd"] - fixed_g) if bills is not None else \
-                    kwh_cost + cooling_cost + fixed_e
+                o["energy"]["electricity"][pos] = (values["annual_cost_usd"] - fuel_cost) \
+                    + values["cooling_cost_usd"] + (values["fixed_charges_usd"] - fixed_g) if bills is not None \
+                    else kwh_cost + cooling_cost + fixed_e
                 if fueled:
                     for f in set(fuels):
                         mine = fuel_text == f
@@ -1966,10 +1993,10 @@ def _economics_rows(econ: _Economics, year: dict, cols: dict) -> None:
 
 
 def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.ndarray, base_bill: np.ndarray,
-                   h: _Homes, heat_mmbtu: np.ndarray) -> None:
+                   h: _Homes, heat_mmbtu: np.ndarray, fixed_gas) -> None:
     """The columns of the homes billed hour by hour, as heatcalc.simulate._hourly_bills makes them: the cost is
-    what the system adds to the bills, the fixed charges are the rate's (the peak stays the bins': the first hour
-    of the coldest bin at the highest kW, as for every home)."""
+    what the system adds to the bills, the fixed charges are the rate's (the peak stays the bins': the first hour of
+    the year at the highest kW, as for every home)."""
     k = bills.index
 
     def put(name, new):
@@ -1981,12 +2008,14 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
     # against the other use's bill on the home's rate, its fixed charges exchanged for those of the rate the bills
     # are on (heatcalc.simulate.system_ledger's `before`: a heat pump on a rate of its own)
     before = base_bill[bills.at] - h.billing.fixed[bills.at] + bills.fixed
-    annual = bills.electric - before + fuel_cost[k]
+    annual = bills.with_heat - before + fuel_cost[k]
+    cooling = bills.electric - bills.with_heat  # what the cooling's hours add to the bill
     has_pv = h.billing.pv[bills.at] >= 0
-    fixed = bills.fixed
+    fixed = bills.fixed + (fixed_gas[k] if np.ndim(fixed_gas) else fixed_gas)  # gas's while the home keeps gas
     put("annual_cost_usd", annual)
+    put("cooling_cost_usd", cooling)
     put("fixed_charges_usd", fixed)
-    put("total_cost_usd", annual + fixed)
+    put("total_cost_usd", annual + cooling + fixed)
     with np.errstate(divide="ignore", invalid="ignore"):
         put("cost_per_mmbtu_usd", np.where(heat_mmbtu[k] > 0, annual / heat_mmbtu[k], 0.0))
     put("electric_bill_usd", bills.electric)

@@ -46,14 +46,14 @@ def annual_energy(home: Home, binned: bool = True) -> dict[str, AnnualEnergy]:
         hp = home.heat_pump
         fuel = hp.backup_furnace.fuel if hp.backup == "furnace" else None
         out["heat_pump"] = annual_totals(heat_pump_hourly(load / eff("heat_pump"), temp, hp,
-                                                          None if binned else DAY_OF_HOUR), fuel, hours, price)
+                                                          None if binned else DAY_OF_HOUR), fuel, hours, price,
+                                         first_hour)
     if home.furnace is not None:
         out["furnace"] = annual_totals(furnace_hourly(load / eff("furnace"), home.furnace), home.furnace.fuel, hours,
-                                       price)
+                                       price, first_hour)
     if home.resistance is not None:
-        out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours, price)
-    if first_hour is not None:  # bins → the first hour of the year at the peak's temperature
-        out = {k: e._replace(peak_index=int(first_hour[e.peak_index])) for k, e in out.items()}
+        out["electric_resistance"] = annual_totals(resistance_hourly(load, home.resistance), None, hours, price,
+                                                   first_hour)
     return out
 
 
@@ -94,7 +94,7 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
             strip_capacity_btu_per_h=column([p.strip_capacity_btu_per_h for p in pumps]),
             strip_lockout_f=column([p.strip_lockout_f for p in pumps]))
         fuels = [f.fuel if dual else None for f in furnaces]
-        for i, energy in zip(idx, annual_totals_many(hourly, fuels, hours)):
+        for i, energy in zip(idx, annual_totals_many(hourly, fuels, hours, weather.bin_first_hour)):
             out[i]["heat_pump"] = energy
     idx = [i for i, h in enumerate(homes) if h.furnace is not None]
     if idx:
@@ -103,18 +103,18 @@ def annual_energy_many(homes: list[Home]) -> list[dict[str, AnnualEnergy]]:
         # one call for all: the furnace's parameters as (homes, 1) columns broadcast against the bins
         hourly = furnace_hourly(heat, Furnace("", column([x.afue for x in f]),
                                               column([x.blower_kwh_per_mmbtu for x in f])))
-        for i, energy in zip(idx, annual_totals_many(hourly, [x.fuel for x in f], hours)):
+        for i, energy in zip(idx, annual_totals_many(hourly, [x.fuel for x in f], hours, weather.bin_first_hour)):
             out[i]["furnace"] = energy
     idx = [i for i, h in enumerate(homes) if h.resistance is not None]
     if idx:
         heat = load[idx]
         eff = column([homes[i].resistance.efficiency for i in idx])
         hourly = resistance_hourly(heat, ElectricResistance(eff))
-        for i, energy in zip(idx, annual_totals_many(hourly, [None] * len(idx), hours)):
+        for i, energy in zip(idx, annual_totals_many(hourly, [None] * len(idx), hours,
+                                                             weather.bin_first_hour)):
             out[i]["electric_resistance"] = energy
     order = ("heat_pump", "furnace", "electric_resistance")
-    first = weather.bin_first_hour
-    return [{k: d[k]._replace(peak_index=int(first[d[k].peak_index])) for k in order if k in d} for d in out]
+    return [{k: d[k] for k in order if k in d} for d in out]
 
 
 def compare_many(homes: list[Home]) -> list[Comparison]:

@@ -234,13 +234,35 @@ def _partial_heat_pump(load, temp, capacity_max, capacity_min, cop_max, cop_min,
     return HourlyEnergy(load + np.zeros_like(rest), kwh, fuel, rest, delivered, None)
 
 
-def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None) -> AnnualEnergy:
+def peak_entries(kwh: np.ndarray, first_hour: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """Which temperature bin holds each row's peak (``kwh``: (rows, bins) kW; ``first_hour``: each bin's first hour
+    of the year; ``hours``: its hours, 0 for padding): the bin of the highest kW, and among bins tied at it the one
+    whose first hour comes first -- the first hour of the year at the highest kW, as a year run hour by hour finds
+    it (a plateau, strips at their capacity in every hour below some temperature, ties many bins)."""
+    rows = np.arange(kwh.shape[0])
+    at = kwh.argmax(axis=1)
+    peak = kwh[rows, at]
+    tied = (kwh == peak[:, None]) & (hours > 0) & (peak[:, None] > 0)
+    earliest = np.where(tied, first_hour, np.iinfo(np.int64).max).argmin(axis=1)
+    return np.where(tied.sum(axis=1) > 1, earliest, at)
+
+
+def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None,
+                  first_hour=None) -> AnnualEnergy:
     """Sum hourly results over the year; ``hours`` weights each entry (bins), default one hour each.
 
-    With ``price_usd_per_kwh`` (one price per hour) the electricity is also priced hour by hour.
+    With ``price_usd_per_kwh`` (one price per hour) the electricity is also priced hour by hour.  With
+    ``first_hour`` (bins: each one's first hour of the year) the peak is given as an hour of the year
+    (:func:`peak_entries`), else as an entry.
     """
     w = np.ones_like(hourly.heat_btu) if hours is None else np.asarray(hours, dtype=float)
     backup_on = hourly.backup_heat_btu > 1e-9
+    kwh = hourly.electricity_kwh
+    if first_hour is not None and kwh.size:
+        peak_index = int(np.asarray(first_hour)[peak_entries(kwh[None, :], np.asarray(first_hour)[None, :],
+                                                              w[None, :])[0]])
+    else:
+        peak_index = int(np.argmax(kwh)) if kwh.size else 0
     return AnnualEnergy(
         heat_btu=float(hourly.heat_btu @ w),
         electricity_kwh=float(hourly.electricity_kwh @ w),
@@ -248,26 +270,28 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_
         fuel_btu=float(hourly.fuel_btu @ w),
         backup_heat_btu=float(hourly.backup_heat_btu @ w),
         backup_hours=float(w[backup_on].sum()),
-        peak_electric_kw=float(hourly.electricity_kwh.max()) if hourly.electricity_kwh.size else 0.0,
-        peak_index=int(np.argmax(hourly.electricity_kwh)) if hourly.electricity_kwh.size else 0,
+        peak_electric_kw=float(kwh.max()) if kwh.size else 0.0,
+        peak_index=peak_index,
         electricity_cost_usd=None if price_usd_per_kwh is None else float(hourly.electricity_kwh @ price_usd_per_kwh),
         unmet_btu=0.0 if hourly.unmet_btu is None else float(hourly.unmet_btu @ w),
         unmet_hours=0.0 if hourly.unmet_btu is None else float(w[hourly.unmet_btu > 1e-6].sum()),
     )
 
 
-def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours) -> list[AnnualEnergy]:
-    """:func:`annual_totals` for many homes at once: ``hourly`` arrays are (homes, bins), ``hours`` is (bins,)."""
+def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours, first_hour) -> list[AnnualEnergy]:
+    """:func:`annual_totals` for many homes at once: ``hourly`` arrays are (homes, bins), ``hours`` and
+    ``first_hour`` are (bins,); the peak is given as an hour of the year."""
     w = np.asarray(hours, dtype=float)
     heat = hourly.heat_btu @ w
     kwh = hourly.electricity_kwh @ w
     fuel = hourly.fuel_btu @ w
     backup = hourly.backup_heat_btu @ w
     backup_hours = (hourly.backup_heat_btu > 1e-9) @ w
-    peak_at = hourly.electricity_kwh.argmax(axis=1)
+    first = np.asarray(first_hour)
+    peak_at = peak_entries(hourly.electricity_kwh, first[None, :], w[None, :])
     peak = hourly.electricity_kwh[np.arange(len(fuels)), peak_at]
     unmet = np.zeros(len(fuels)) if hourly.unmet_btu is None else hourly.unmet_btu @ w
     unmet_hours = np.zeros(len(fuels)) if hourly.unmet_btu is None else (hourly.unmet_btu > 1e-6) @ w
     return [AnnualEnergy(float(heat[i]), float(kwh[i]), fuels[i], float(fuel[i]), float(backup[i]),
-                         float(backup_hours[i]), float(peak[i]), int(peak_at[i]), unmet_btu=float(unmet[i]),
+                         float(backup_hours[i]), float(peak[i]), int(first[peak_at[i]]), unmet_btu=float(unmet[i]),
                          unmet_hours=float(unmet_hours[i])) for i in range(len(fuels))]
