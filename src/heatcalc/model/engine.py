@@ -242,9 +242,13 @@ def peak_entries(kwh: np.ndarray, first_hour: np.ndarray, hours: np.ndarray) -> 
     rows = np.arange(kwh.shape[0])
     at = kwh.argmax(axis=1)
     peak = kwh[rows, at]
-    tied = (kwh == peak[:, None]) & (hours > 0) & (peak[:, None] > 0)
-    earliest = np.where(tied, first_hour, np.iinfo(np.int64).max).argmin(axis=1)
-    return np.where(tied.sum(axis=1) > 1, earliest, at)
+    many = np.flatnonzero((np.count_nonzero(kwh == peak[:, None], axis=1) > 1) & (peak > 0))
+    if many.size:  # (most rows have one peak bin: only the others look further)
+        first = np.broadcast_to(first_hour, kwh.shape)[many]
+        tied = (kwh[many] == peak[many, None]) & (np.broadcast_to(hours, kwh.shape)[many] > 0)
+        at = at.copy()
+        at[many] = np.where(tied, first, np.iinfo(np.int64).max).argmin(axis=1)
+    return at
 
 
 def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_per_kwh=None,
