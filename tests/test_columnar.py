@@ -763,6 +763,40 @@ def test_fixed_charges_and_periods_beside_rates_solar_and_gas_blocks_take_the_fa
     assert np.allclose(got.columns["fixed_charges_usd"][homes == "3"], [132.0, 240.0, 132.0])
 
 
+def test_warned_homes_take_the_fast_route_with_their_warnings(tmp_path, monkeypatch):
+    # a heat pump too small for the cooling design load (heatcalc.rules.cooling.too_small_to_cool), exports that earn
+    # nothing (heatcalc.rules.rates.UNPAID_EXPORTS), both beside the incentives' warnings, in the per-home route's
+    # order; and strips given beside a rest system (which makes all the heat pump does not, so they do nothing).
+    # Every column, problem and warning equals the per-home route's.
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    rows = []
+    for i in range(24):
+        row = {"location.station": ["722780", "725300", "722590"][i % 3], "heating_load.annual": f"{30 + i} MMBtu",
+               "systems.furnace.fuel": "natural_gas"}
+        if i % 2 == 0:  # a 1.5-ton heat pump in a home that needs more cooling
+            row["cooling_load.annual"] = f"{40 + i} MMBtu"
+            row["systems.heat_pump.capacity"] = "18000 Btu/h"
+        if i % 3 == 0:
+            row["solar.capacity"] = "5 kW"
+            row["solar.net_metering"] = "none"  # billed net hour by hour, with no export rate: exports earn nothing
+        if i % 4 == 1:
+            row["systems.heat_pump.serves"] = "0.6"
+            row["systems.heat_pump.backup_capacity"] = "5 kW"
+        if i % 6 == 0:
+            row["location.zip"] = "85004"
+            row.pop("location.station")
+            row["economics.current"] = "furnace"
+            row["economics.incentives.auto"] = "true"
+        rows.append(row)
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert got.fast == len(rows)
+    assert_same_blocks(got, per_home_block(chunk))
+    said = [" | ".join(w) for w in got.warnings]
+    assert sum("too small to cool" in w for w in said) >= 6
+    assert sum("exports earn nothing" in w for w in said) == 8
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute

@@ -404,6 +404,7 @@ class _Billing(NamedTuple):
     hp_tariff: np.ndarray  # index into `tariffs` of the rate the home moves to with the heat pump (-1: its own)
     hp_fixed: np.ndarray  # that rate's fixed charges in the year [$] (the home's where it has none)
     hp_price: np.ndarray  # that rate's first-tier hours' mean price [$/kWh], which the dual-fuel dispatch weighs (NaN)
+    unpaid: np.ndarray  # bool per home: its array's exports earn nothing (rules.rates.exports_unpaid), a warning
 
 
 def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _Homes | None:
@@ -600,7 +601,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     rest = [None] * rows.size
     for j in np.flatnonzero(ok & has_hp & (serves < 1.0)):
         rest[j], problem = partial_rest(float(serves[j]), current_given[j], bool(has_furnace[j]))
-        if problem or strips[j]:  # strips beside a rest system: the per-home route
+        if problem:  # (strips given beside a rest system do nothing: it makes all the heat pump does not)
             ok[j] = False
     partial = np.array([r is not None for r in rest], dtype=bool)
     rest_furnace = np.array([r == "furnace" for r in rest], dtype=bool)
@@ -634,7 +635,11 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                                     np.isnan(cool.hp_capacity) & ~water)  # an air-to-water unit: its heating size
     nominal = np.where(np.isnan(capacity), sized, capacity)
     hp_cool_cap = np.where(np.isnan(cool.hp_capacity), nominal, cool.hp_capacity)
-    ok &= ~(cool.cooled & has_hp & (hp_cool_cap < cool.design_load))  # it warns: the per-home route says so
+    # a heat pump too small to cool the home: a warning (heatcalc.rules.cooling.too_small_to_cool), as one home gets
+    from .rules.cooling import too_small_to_cool
+
+    cool_warnings = {j: too_small_to_cool(hp_cool_cap[j], cool.design_load[j], cool.hot[j])
+                     for j in np.flatnonzero(ok & cool.cooled & has_hp & (hp_cool_cap < cool.design_load)).tolist()}
     # economics and incentives, by the rules the per-home route uses (heatcalc.rules.economics); a home billed hour
     # by hour with them, or one the rules find a problem in, goes home by home
     econ = _economics_inputs(values, rows, ok, billed, present, furnace, nominal, hspf2,
@@ -691,7 +696,22 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         fixed=None if not any((v[keep] > 0).any() for v in fixed.values()) else {k: v[keep] for k, v in fixed.items()},
         tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
         gas_block=gas_block[keep] if (gas_block[keep] >= 0).any() else None, gas_blocks=blocks_list,
-        economics=_economics_of(econ, keep), warnings=None if econ is None else [econ[3][j] for j in pick])
+        economics=_economics_of(econ, keep),
+        warnings=_warnings_of(pick, cool_warnings, econ, billing))
+
+
+def _warnings_of(pick: list, cooling: dict, econ, billing) -> list | None:
+    """Each kept row's warnings ("field: message"), in the order the per-home route gives them: the cooling's, the
+    incentives', the solar exports'; None when there are none."""
+    from .rules.rates import UNPAID_EXPORTS
+
+    out = []
+    for j in pick:
+        found = ((f"{cooling[j][0]}: {cooling[j][1]}",) if j in cooling else ()) + \
+            (tuple(econ[3][j]) if econ is not None else ()) + \
+            ((f"{UNPAID_EXPORTS[0]}: {UNPAID_EXPORTS[1]}",) if billing is not None and billing.unpaid[j] else ())
+        out.append(found)
+    return out if any(out) else None
 
 
 def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: list, present: dict, furnace,
@@ -1086,6 +1106,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     fixed = np.zeros(n)
     hp_tariff_of = np.full(n, -1)
     hp_price = np.full(n, np.nan)
+    unpaid = np.zeros(n, dtype=bool)
     tariffs: list = []
     tariff_index: dict = {}
     pv_list: list = []
@@ -1197,9 +1218,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             rule = export_rule(metering, col["solar.net_metering_credit"][i],
                                urdb.dg_rule if urdb is not None else None)
             export = col["solar.export_rate"][i]
-            if exports_unpaid(rule, export, urdb):
-                ok[j] = False  # exports earn nothing: the per-home route warns
-                continue
+            unpaid[j] = exports_unpaid(rule, export, urdb)  # a warning, as one home gets
         t = bill_tariff_of(urdb, export, price["electricity"][j], int(tou[j]), float(fixed_e[j]))
         if hp_urdb is not None:
             hp_tariff_of[j] = bill_tariff_of(hp_urdb, export, None)
@@ -1233,7 +1252,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     hp_fixed = np.array([float(np.sum(tariffs[t].fixed_usd_per_month)) if t >= 0 else f
                          for t, f in zip(hp_tariff_of.tolist(), fixed.tolist())])
     return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_kw, fixed, hp_tariff_of, hp_fixed,
-                    hp_price)
+                    hp_price, unpaid)
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
@@ -1339,6 +1358,7 @@ class _Cool(NamedTuple):
     ac_capacity: np.ndarray
     hp_through: np.ndarray
     ac_through: np.ndarray
+    hot: np.ndarray  # the station's 99th-percentile hour's temperature [F], which the design load is at
 
 
 _HOT: dict = {}  # station → its 99th-percentile hour's temperature
@@ -1357,7 +1377,7 @@ def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.
     cooled = np.logical_or.reduce([given[f] for f in COOLING_FIELDS])
     if not cooled.any():  # most tables: nothing to resolve
         nan = np.full(rows.size, np.nan)
-        return _Cool(cooled, nan, nan, nan, nan, nan, nan, nan, duct.heat_pump, duct.air_conditioner)
+        return _Cool(cooled, nan, nan, nan, nan, nan, nan, nan, duct.heat_pump, duct.air_conditioner, nan)
     design = given["cooling_load.design.load"] | given["cooling_load.design.outdoor"]
     bills = given["cooling_load.from_bills.amount"] | given["cooling_load.from_bills.seer2"]
     routes = given["cooling_load.ua"].astype(int) + design + given["cooling_load.annual"] + bills
@@ -1402,7 +1422,7 @@ def _cooling_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, station: np.
                  _numbers(values, "systems.heat_pump.seer2", rows, _default("systems.heat_pump.seer2")),
                  np.where(ac, ac_seer2, np.nan), _numbers(values, "systems.heat_pump.cooling_capacity", rows, None),
                  _numbers(values, "systems.air_conditioner.capacity", rows, np.inf), duct.heat_pump,
-                 duct.air_conditioner)
+                 duct.air_conditioner, hot)
 
 
 def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep: np.ndarray, co2_region: np.ndarray,

@@ -1322,11 +1322,11 @@ def _cooling_capacities(b: _Builder, profile: Profile, cooling: Cooling, weather
             b.assume("systems.heat_pump.cooling_capacity", f"{hp_cap:,.0f} Btu/h",
                      "its nominal heating capacity at 47 F: heat pumps are sold by one nominal size for both modes; "
                      "taken as constant over outdoor temperature")
-        design, hot = cooling_design_btu_per_h(cooling, weather)
-        if hp_cap < design:
-            b.warn("systems.heat_pump", f"its cooling capacity ({hp_cap:,.0f} Btu/h) is below the home's cooling "
-                                        f"design load ({design:,.0f} Btu/h at {hot:.0f} F): it is too small to cool "
-                                        "this home on hot days (unmet cooling is reported)")
+        from .rules.cooling import too_small_to_cool
+
+        warning = too_small_to_cool(hp_cap, *cooling_design_btu_per_h(cooling, weather))
+        if warning:
+            b.warn(*warning)
     ac = profile.systems.air_conditioner
     ac_cap = ac.capacity if ac is not None and ac.capacity is not None else float("inf")
     return cooling._replace(heat_pump_capacity_btu_per_h=hp_cap, air_conditioner_capacity_btu_per_h=ac_cap)
@@ -1599,7 +1599,7 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     if station is None:
         b.fail("solar", "rooftop solar needs an embedded TMY3 station's irradiance; a weather file has none")
         return None, None, None
-    from .rules.rates import array_parameters, exports_unpaid
+    from .rules.rates import UNPAID_EXPORTS, array_parameters, exports_unpaid
 
     values = array_parameters({f: getattr(cfg, f) for f in ARRAY_FIELDS})
     kind = b.given_or_default(cfg.array, "solar.array")  # the defaults taken, in words: the mount first
@@ -1629,8 +1629,7 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
                  "the URDB rate's dgrules" if urdb is not None and urdb.dg_rule else
                  "net metering (annual netting) where no rule is given")
     if exports_unpaid(rule, cfg.export_rate, urdb):
-        b.warn("solar.export_rate", "exports earn nothing: the rate gives no sell price; give "
-                                    "solar.export_rate ($/kWh) if your utility pays for them")
+        b.warn(*UNPAID_EXPORTS)
     return kwh, rule, cfg.export_rate
 
 

@@ -48,3 +48,13 @@ def cooling_rules(*, ua, design_load, design_outdoor, indoor, annual, bills_btu,
             problems.append((int(i), "cooling_load.balance_point", NEVER_ABOVE))
         out[fit] = np.where(cdh > 0.0, removed[fit] / np.where(cdh > 0.0, cdh, 1.0), np.nan)
     return CoolingRules(out, method.tolist(), problems)
+
+
+def too_small_to_cool(capacity_btu_per_h: float, design_btu_per_h: float, hot_f: float) -> tuple | None:
+    """(field, warning) when a heat pump's cooling capacity is below the home's cooling design load (at the
+    station's 99th-percentile hour, ``hot_f``): it cannot cool the home on hot days (the unmet cooling is reported)."""
+    if not capacity_btu_per_h < design_btu_per_h:
+        return None
+    return ("systems.heat_pump", f"its cooling capacity ({capacity_btu_per_h:,.0f} Btu/h) is below the home's "
+                                 f"cooling design load ({design_btu_per_h:,.0f} Btu/h at {hot_f:.0f} F): it is too "
+                                 "small to cool this home on hot days (unmet cooling is reported)")

@@ -52,6 +52,11 @@ def exports_unpaid(rule: str, export_rate: float | None, urdb) -> bool:
                                                                             urdb.energy_tiers)
 
 
+#: What a home whose array's exports earn nothing (:func:`exports_unpaid`) is told.
+UNPAID_EXPORTS = ("solar.export_rate", "exports earn nothing: the rate gives no sell price; give solar.export_rate "
+                                       "($/kWh) if your utility pays for them")
+
+
 def adjusted_rate(tariff, adjustment: float | None, base: str = "tariff"):
     """(a URDB rate with ``adjustment`` $/kWh added to every energy charge, the problem as (field, message) when that
     turns a charge into a payment)."""
