@@ -797,6 +797,18 @@ def test_warned_homes_take_the_fast_route_with_their_warnings(tmp_path, monkeypa
     assert sum("exports earn nothing" in w for w in said) == 8
 
 
+def test_an_air_to_water_unit_given_a_5f_capacity_takes_the_fast_route():
+    # found by the generated homes: the per-home route reads no 5 F capacity for an air-to-water unit (its curve is
+    # its water's), but the array route sent the row home by home for the capacity's own rule
+    row = {"location.zip": "85004", "heating_load.annual": "60 MMBtu", "systems.heat_pump.type": "air_to_water",
+           "systems.heat_pump.capacity_5f": "20000 Btu/h", "economics.current": "furnace",
+           "economics.installed_cost.heat_pump": "15000"}
+    chunk = chunk_of([row, dict(row, **{"systems.heat_pump.capacity_5f": "0.7"})])
+    got = c.run_chunk(chunk)
+    assert got.fast == 2
+    assert_same_blocks(got, per_home_block(chunk))
+
+
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):
     # 12 homes in 3 chunks over 3 stations (one located by ZIP code), 2 orientations each, repeated, plus a row
     # whose tilt does not read and one at a territory station without irradiance: the arrays still to compute

@@ -588,7 +588,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     ok &= ~(has_hp & strips & np.array([x != "electric_resistance" for x in hp_rules.backup], dtype=bool))
     shares = [capacity_5f_share(given, cap) for given, cap in
               zip(_texts(values, "systems.heat_pump.capacity_5f", rows), capacity)]
-    ok &= ~(has_hp & np.array([problem is not None for _, problem in shares], dtype=bool))
+    # (an air-to-water unit's curve is its water's: the per-home route reads no 5 F share for it)
+    ok &= ~(has_hp & ~water & np.array([problem is not None for _, problem in shares], dtype=bool))
     kinds: dict = {}  # (HSPF2, compressor, C_d, 5 F share, field factor) → its number in `unit`
     unit: list = []  # per kind: (curve per Btu/h, its points as a (4, points) array)
     kind = np.full(rows.size, -1)
