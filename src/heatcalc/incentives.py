@@ -182,8 +182,22 @@ def _data() -> dict:
 
 @lru_cache(maxsize=1)
 def _zctas() -> dict:
-    with gzip.open(DATA / "zcta.json.gz", "rt") as fh:
-        return json.load(fh)
+    """The ZCTA table's arrays (scripts/build_incentives.py says what each holds), read in a few milliseconds."""
+    import numpy as np
+
+    with np.load(DATA / "zcta.npz", allow_pickle=False) as z:
+        return {name: z[name] for name in z.files}
+
+
+def _zcta_row(codes, zcta: str) -> int | None:
+    """Where a ZCTA stands in a sorted array of them (None: not there)."""
+    import numpy as np
+
+    if not (len(zcta) == 5 and zcta.isdigit()):
+        return None
+    code = int(zcta)
+    i = int(np.searchsorted(codes, code))
+    return i if i < codes.size and codes[i] == code else None
 
 
 def snapshot_date() -> dt.date:
@@ -221,7 +235,13 @@ def in_effect(incentive: dict, on: dt.date) -> bool:
 
 
 def _geographies_of(zcta: str) -> list:
-    return _zctas()["zcta"].get(zcta) or []
+    """[(geography id, the share of the ZCTA inside it)] in the data's order."""
+    t = _zctas()
+    i = _zcta_row(t["zcta"], zcta)
+    if i is None:
+        return []
+    a, b = int(t["starts"][i]), int(t["starts"][i + 1])
+    return list(zip(t["geography"][a:b].tolist(), t["share"][a:b].tolist()))
 
 
 def _state_of(zcta: str) -> str | None:
@@ -337,7 +357,9 @@ def _income_limit(key: str, household: Household, zcta: str, county_fips):
         if limit is not None and monthly:
             limit *= 12.0
     elif kind == "ami-percentage":
-        row = _zctas()["ami"].get(zcta)
+        table = _zctas()
+        i = _zcta_row(table["ami_zcta"], zcta)
+        row = None if i is None else [None if x != x else x for x in table["ami"][i].tolist()]  # NaN: none
         if row is None or row[5] is None:
             return None, "no area median income for this ZIP"
         pct = float(t["percentage"])
