@@ -250,8 +250,8 @@ def rich_against_plain(tmp: Path, n: int) -> None:
 
     # incentives by program need the home's ZIP (a ZIP code tabulation area: not a PO box): every home is placed by
     # one, over the country
-    known = _zctas()["zcta"]
-    zip_codes = [z for z in zips() if z in known]
+    known = set(_zctas()["zcta"].tolist())
+    zip_codes = [z for z in zips() if int(z) in known]
     plain, cooled, rich = tmp / "plain.csv", tmp / "cooled.csv", tmp / "rich.csv"
     with open(table, newline="") as fin, open(plain, "w", newline="") as fplain, open(rich, "w", newline="") as fout, \
             open(cooled, "w", newline="") as fcool:
