@@ -63,9 +63,6 @@ class ProfileError(HeatcalcError):
     def lines(self) -> list[str]:
         return [p.describe(self.source) for p in self.problems]
 
-    def __reduce__(self):  # so that it crosses process boundaries (compare_many with jobs > 1)
-        return type(self), (self.source, self.problems)
-
 
 class DataError(HeatcalcError):
     """Embedded or user-supplied data (a weather file) could not be used."""
