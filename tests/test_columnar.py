@@ -725,7 +725,8 @@ def test_fixed_charges_and_periods_beside_rates_solar_and_gas_blocks_take_the_fa
     # the per-home route's to refuse. Every column equals the per-home route's.
     monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
     rates = _rate_files(tmp_path)
-    periods = ["[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]", "[{price: 0.31, months: 6-9}, {price: 0.2}]"]
+    periods = ["[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]",
+               "[{price: 0.31, months: 6-9}, {price: 0.2}]"]
     rows = []
     for i in range(36):
         row = {"location.station": ["725090", "722780", "725300"][i % 3], "heating_load.annual": f"{35 + i} MMBtu",

@@ -64,7 +64,8 @@ HOUSEHOLD_FIELDS = ("household.income", "household.size", "household.owner", "ho
 PER_HOME_FIELDS = frozenset({
     "location.weather_file", "heating_load.from_bills.periods", "heating_load.from_bills.deliveries",
     "systems.heat_pump.performance", "systems.heat_pump.cop", "systems.heat_pump.loop"})
-LIST_FIELDS = frozenset({"tariff.electricity", "tariff.natural_gas"})  # fields whose value is a list (in a cell: YAML, [{...}, ...])
+#: Fields whose value is a list (in a cell: YAML, [{...}, ...])
+LIST_FIELDS = frozenset({"tariff.electricity", "tariff.natural_gas"})
 PER_HOME_SECTIONS = ("heating_load.hourly.", "cooling_load.hourly.", "systems.heat_pump.tests.")
 
 
@@ -371,7 +372,7 @@ class _Homes(NamedTuple):
     billing: "_Billing | None" = None  # homes billed hour by hour (a URDB rate or solar), or None for none
     co2_region: np.ndarray | None = None  # per home, the Cambium region whose hourly rates weigh its kWh (-1: none)
     duct: dict | None = None  # system → the share of its heat that reaches the rooms (heatcalc.rules.ducts); None: 1
-    cooling: dict | None = None  # system → (kWh, unmet Btu, unmet hours, load Btu) arrays of the year; None: no cooling
+    cooling: dict | None = None  # system → its cooling year (_cooling_years); None: no home is cooled
     fixed: dict | None = None  # energy -> the fixed monthly charge [$] per home (fixed_charges), or None for none
     tou: np.ndarray | None = None  # per home, its time-of-use prices' index in tou_prices (-1: none), or None
     tou_prices: list | None = None  # (8,760,) hourly prices [$/kWh]
@@ -706,6 +707,8 @@ def _warnings_of(pick: list, cooling: dict, econ, billing) -> list | None:
     incentives', the solar exports'; None when there are none."""
     from .rules.rates import UNPAID_EXPORTS
 
+    if not cooling and econ is None and (billing is None or not billing.unpaid.any()):
+        return None
     out = []
     for j in pick:
         found = ((f"{cooling[j][0]}: {cooling[j][1]}",) if j in cooling else ()) + \

@@ -393,7 +393,8 @@ def capacity_balance_points_f(xp, capacity_points: np.ndarray, ua_btu_per_h_f: n
     for c in np.unique(cutoff[~rising]):
         rows = np.flatnonzero(~rising & (cutoff == c))
         grid = np.arange(c, float(bp[rows].max()) + step, step)
-        short = _capacity_at(capacity_points[rows], xp, grid[None, :]) < ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid)
+        load = ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid)
+        short = _capacity_at(capacity_points[rows], xp, grid[None, :]) < load
         short &= np.arange(grid.size)[None, :] < lengths[rows, None]
         last = grid.size - 1 - np.argmax(short[:, ::-1], axis=1)
         hit = short.any(axis=1)
