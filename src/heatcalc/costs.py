@@ -253,7 +253,7 @@ def net_difference_percentiles_many_usd(a: tuple, b: tuple, points: int = 200) -
     sa, ra = shape(*a)
     sb, rb = shape(*b)
     key = sa * 8 + ra * 4 + sb * 2 + rb
-    for k in np.unique(key):
+    for k in np.flatnonzero(np.bincount(key, minlength=16)):  # not np.unique: it imports numpy.ma (15 ms a run)
         group = np.flatnonzero(key == k)
         flags = bool(k & 8), bool(k & 4), bool(k & 2), bool(k & 1)
         size = (points if flags[0] else 1) * (11 if flags[1] else 1) * (points if flags[2] else 1) * (

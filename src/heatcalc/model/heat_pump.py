@@ -390,7 +390,7 @@ def capacity_balance_points_f(xp, capacity_points: np.ndarray, ua_btu_per_h_f: n
         hi = np.where(active & ~short, mid, hi)
     found = lo > 0
     out[rows[found]] = np.round(grid_at(lo[found] - 1, rows[found]), 2)
-    for c in np.unique(cutoff[~rising]):
+    for c in sorted(set(cutoff[~rising].tolist())):  # not np.unique: it imports numpy.ma (15 ms a compare)
         rows = np.flatnonzero(~rising & (cutoff == c))
         grid = np.arange(c, float(bp[rows].max()) + step, step)
         load = ua[rows, None] * np.maximum(0.0, bp[rows, None] - grid)
