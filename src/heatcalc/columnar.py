@@ -1338,6 +1338,21 @@ def _totals(hourly, temp, hours, first) -> _Year:
                  unmet_hours=0.0 if unmet is None else np.einsum("ij,ij->i", (unmet > 1e-6).astype(float), hours))
 
 
+def _proportional_year(make, whole: tuple, sel: np.ndarray, temp: np.ndarray, first: np.ndarray) -> _Year:
+    """The year of a system whose every bin is the load's times a number of its home's (a furnace, a resistance
+    heater): ``make`` (the engine's rule, for the rows ``sel``) applied to the year's load and to the load of its
+    peak bin (``whole``: the sub-batch's load summed over the hours, the load in its peak bin, that bin).  A system
+    drawing no electricity peaks in its first bin, as :func:`heatcalc.model.engine.peak_entries` finds in a row of
+    zeros."""
+    load_sum, load_peak, at_load = whole
+    total, peak = make(load_sum[sel]), make(load_peak[sel])
+    kw = peak.electricity_kwh[:, 0]
+    at = np.where(kw > 0, at_load[sel], 0)
+    rows = np.flatnonzero(sel)
+    return _Year(total.heat_btu[:, 0], total.electricity_kwh[:, 0], total.fuel_btu[:, 0],
+                 total.backup_heat_btu[:, 0], np.zeros(rows.size), kw, first[rows, at], temp[rows, at])
+
+
 def _station_degree_hours(fit: np.ndarray, station: np.ndarray, bp: np.ndarray, memo: dict, of) -> np.ndarray:
     """Rows ``fit``'s degree-hours ``of(bins' temperatures, balance point, bins' hours)`` on their station's bins,
     memoised by station and balance point (a table's homes share a few of each)."""
@@ -1558,6 +1573,7 @@ def _run_homes(h: _Homes) -> dict:
         Furnace,
         furnace_hourly,
         heat_pump_from_performance,
+        peak_entries,
         resistance_hourly,
     )
 
@@ -1654,23 +1670,40 @@ def _run_homes(h: _Homes) -> dict:
                 fuel_month=_fuel_months(h, hp, hourly.fuel_btu))
             years["heat_pump"].append([hp, with_grid(year, hourly.electricity_kwh, sel), dual, None, None])
             to_bill["heat_pump"] = (hp, hourly.electricity_kwh, sel)
+        # a furnace's and a resistance heater's bins are the load's times a number of each home: where nothing needs
+        # their bins (a bill hour by hour, periods' prices, marginal rates, gas blocks) their year is the engine's
+        # rule applied to the year's load and to the load at its peak, without bins of their own
+        whole = None
+        if expand is None and priced is None and weights is None:
+            at_load = peak_entries(load, first, hours)
+            whole = (np.einsum("ij,ij->i", load, hours)[:, None], load[np.arange(idx.size), at_load][:, None], at_load)
         sel = h.has_furnace[idx]
         if sel.any():
             f = idx[sel]
-            hourly = furnace_hourly(through(pick(load, sel), "furnace", f),
-                                    Furnace("", h.afue[f, None], h.blower[f, None]))
-            year = _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel))._replace(
-                fuel_month=_fuel_months(h, f, hourly.fuel_btu))
-            years["furnace"].append([f, with_grid(year, hourly.electricity_kwh, sel), True, None, None])
-            to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
+            furnace = Furnace("", h.afue[f, None], h.blower[f, None])
+            if whole is not None and (h.gas_block is None or not (h.gas_block[f] >= 0).any()):
+                years["furnace"].append([f, _proportional_year(
+                    lambda q: furnace_hourly(through(q, "furnace", f), furnace), whole, sel, temp, first), True,
+                    None, None])
+            else:
+                hourly = furnace_hourly(through(pick(load, sel), "furnace", f), furnace)
+                year = _totals(hourly, pick(temp, sel), pick(hours, sel), pick(first, sel))._replace(
+                    fuel_month=_fuel_months(h, f, hourly.fuel_btu))
+                years["furnace"].append([f, with_grid(year, hourly.electricity_kwh, sel), True, None, None])
+                to_bill["furnace"] = (f, hourly.electricity_kwh, sel)
         sel = h.has_resistance[idx]
         if sel.any():
             r = idx[sel]
-            hourly = resistance_hourly(pick(load, sel), ElectricResistance(h.efficiency[r, None]))
-            years["electric_resistance"].append([r, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel),
-                                                                      pick(first, sel)), hourly.electricity_kwh, sel),
-                                                 False, None, None])
-            to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
+            heater = ElectricResistance(h.efficiency[r, None])
+            if whole is not None:
+                years["electric_resistance"].append([r, _proportional_year(
+                    lambda q: resistance_hourly(q, heater), whole, sel, temp, first), False, None, None])
+            else:
+                hourly = resistance_hourly(pick(load, sel), heater)
+                years["electric_resistance"].append([r, with_grid(_totals(hourly, pick(temp, sel), pick(hours, sel),
+                                                                          pick(first, sel)), hourly.electricity_kwh,
+                                                                  sel), False, None, None])
+                to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
         if expand is not None:
             billed = _bill_sub_batch(h, idx, to_bill, expand)
             base_bills.append(billed.pop("base"))
