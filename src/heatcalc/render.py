@@ -887,7 +887,10 @@ class BlockWriter:
 
             self.schema = pa.schema([(n, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
                                       else pa.float64()) for c, n in zip(self.columns, self.names)])
-            self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd")
+            # dictionaries for the text columns only: a float column's values are nearly all distinct, so Arrow
+            # builds each one's dictionary to throw it away (a million homes: 3.7 s of writing -> 2.6 s, 16 % smaller)
+            self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd", use_dictionary=[
+                n for c, n in zip(self.columns, self.names) if c in TEXT_COLUMNS])
         elif fmt == "csv":
             self.out = out
             self.out.write(",".join(self.names) + "\n")
@@ -910,8 +913,8 @@ class BlockWriter:
             arrays = []
             for name, field in zip(self.columns, self.schema):
                 values = block.columns[name][start:stop]
-                if field.type in (pa.string(), pa.bool_()):
-                    arrays.append(pa.array(values.tolist(), type=field.type))
+                if field.type in (pa.string(), pa.bool_()):  # (from the object array itself: 5x faster than a list)
+                    arrays.append(pa.array(values, type=field.type))
                 else:
                     arrays.append(pa.array(values, mask=np.isnan(values), type=pa.float64()))
             self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
