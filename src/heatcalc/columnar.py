@@ -1890,6 +1890,17 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     homes = np.array(chunk.homes, dtype=object)[h.rows]
     names = np.array(h.names, dtype=object)
     zero, nan = 0.0, float("nan")
+    # each home's fuel (its furnace's) as a number, -1 without one: the per-fuel figures by lookup, not home by home
+    fuel_names = sorted({f for f in h.fuel if f is not None})
+    number = {f: k for k, f in enumerate(fuel_names)}
+    fuel_code = np.fromiter((number.get(f, -1) for f in h.fuel), np.int64, len(h.fuel))
+    gas_code = number.get("natural_gas", -2)
+    per_unit_of = np.array([BTU_PER_FUEL_UNIT[f] for f in fuel_names] + [np.nan])
+    biogenic_of = np.array([biogenic_co2_kg_per_unit(f) for f in fuel_names] + [np.nan])
+    name_of = np.array(fuel_names + [None], dtype=object)
+    unit_of = np.array([FUEL_UNIT[f] for f in fuel_names] + [None], dtype=object)
+    price_of = np.array([h.price[f] for f in fuel_names] + [np.full(h.rows.size, np.nan)])
+    co2_of = np.array([h.co2[f] for f in fuel_names] + [np.full(h.rows.size, np.nan)])
     base_bill = None
     if h.billing is not None:
         base_bill = np.full(h.rows.size, np.nan)
@@ -1910,14 +1921,11 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             pe = h.price["electricity"][pos]
             ee = h.co2["electricity"][pos]
             if fueled:
-                fuels = [h.fuel[j] for j in pos]
-                per_unit = np.array([BTU_PER_FUEL_UNIT[f] for f in fuels])
-                fuel_units = y.fuel_btu / per_unit
-                pf = np.array([h.price[f][j] for f, j in zip(fuels, pos)])
-                ef = np.array([h.co2[f][j] for f, j in zip(fuels, pos)])
-                biogenic = fuel_units * np.array([biogenic_co2_kg_per_unit(f) for f in fuels])
-                fuel_text = np.array(fuels, dtype=object)
-                unit_text = np.array([FUEL_UNIT[f] for f in fuels], dtype=object)
+                c = fuel_code[pos]
+                fuel_units = y.fuel_btu / per_unit_of[c]
+                pf, ef = price_of[c, pos], co2_of[c, pos]
+                biogenic = fuel_units * biogenic_of[c]
+                fuel_text, unit_text = name_of[c], unit_of[c]
             else:
                 fuel_units = biogenic = np.zeros(pos.size)
                 pf = ef = np.zeros(pos.size)
@@ -1933,7 +1941,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             grid = y.kwh * ee if y.grid_co2 is None else np.where(h.co2_region[pos] >= 0, y.grid_co2, y.kwh * ee)
             co2 = grid + fuel_units * ef
             # the other gas use is billed where the home keeps gas service: a gas system, or a gas furnace kept
-            gas_home = np.array([h.fuel[j] == "natural_gas" for j in pos]) & ~leaves_gas[pos]
+            gas_home = (fuel_code[pos] == gas_code) & ~leaves_gas[pos]
             gas_service = gas_home | (fuel_text == "natural_gas")
             gas_base = np.where(gas_service, h.base_therm[pos], 0.0) * h.price["natural_gas"][pos]
             if h.gas_block is not None and (h.gas_block[pos] >= 0).any():  # monthly gas blocks
@@ -1997,7 +2005,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
                     + values["cooling_cost_usd"] + (values["fixed_charges_usd"] - fixed_g) if bills is not None \
                     else kwh_cost + cooling_cost + fixed_e
                 if fueled:
-                    for f in set(fuels):
+                    for f in set(fuel_text.tolist()):
                         mine = fuel_text == f
                         o["energy"].setdefault(f, np.zeros(nh))[pos[mine]] = fuel_cost[mine]
                 if h.fixed is not None:  # gas's fixed charge, with the gas burned when the system burns gas
