@@ -331,8 +331,10 @@ def _numbers(values: dict, field: str, rows: np.ndarray, default) -> np.ndarray:
     given = values.get(field)
     if given is None:
         return np.full(rows.size, np.nan if default is None else float(default))
-    return np.array([given[i] if given[i] is not None else (np.nan if default is None else default) for i in rows],
-                    dtype=float)
+    out = np.array(given, dtype=float)  # (None reads as NaN)
+    if default is not None:
+        out[np.array(given, dtype=object) == None] = default  # noqa: E711  (element by element: the cells not given)
+    return out[rows]
 
 
 def _texts(values: dict, field: str, rows: np.ndarray, default=None) -> list:
