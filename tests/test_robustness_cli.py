@@ -486,3 +486,32 @@ def test_a_second_ctrl_c_stops_at_once_and_discards_the_file(tmp_path):
         rows = list(csv.DictReader(io.StringIO(out.read_text())))
         assert len(rows) % 3 == 0 and all(None not in row.values() for row in rows)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_stop_swallowed_before_the_batch_began_still_stops_an_endless_run():
+    # Ctrl-C can land where Python swallows its exception ("Exception ignored" in a garbage-collection callback or
+    # a __del__, as a batch starts up); the stop is noted (fileio.note_stop). A table read from an endless pipe
+    # never reaches the end where the note was checked, so the run went on for ever (seen once in the suite: 5.5
+    # million homes after the signal). The batch's watch now stops at the first home written after the note.
+    import itertools
+
+    from heatcalc import cli, fileio
+
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield n
+
+    rows = endless()
+    swallowed = KeyboardInterrupt()
+    fileio.note_stop(swallowed)
+    signals = cli._DeferredSignals()
+    try:
+        seen = list(itertools.islice(signals.watch(rows), 1000))  # (without the fix: 1,000, not one)
+    finally:
+        signals.restore()
+        fileio._stops.remove(swallowed)
+    assert seen == [1]  # the home in hand is written whole, then the run stops
+    assert signals.received is swallowed  # reported as an interruption (exit 130), as a Ctrl-C during the run is
+    assert rows.gi_frame is None  # the source (the workers' results) is closed

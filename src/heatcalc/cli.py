@@ -826,8 +826,15 @@ class _DeferredSignals:
         self.received = stop
 
     def watch(self, outcomes):
+        from .fileio import stop_noted
+
         for outcome in outcomes:
             yield outcome
+            # a stop that landed before these handlers, where its exception was swallowed (Python's "Exception
+            # ignored" in a garbage-collection callback or a __del__), was noted: it stops the run here too --
+            # waiting for the end would never stop a table read from an endless pipe
+            if self.received is None and stop_noted() is not None:
+                self.received = stop_noted()
             if self.received is not None:
                 outcomes.close()  # stops the workers
                 return
