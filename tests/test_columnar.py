@@ -743,7 +743,8 @@ def test_fixed_charges_and_periods_beside_rates_solar_and_gas_blocks_take_the_fa
             row["tariff.natural_gas"] = "[{up_to: 40 therm, price: 1.10}, {price: 1.60}]"
             row["tariff.electricity"] = periods[i % 2]
         if i % 3 != 1:
-            row["fixed_charges.electricity"] = "11"
+            if kind != 0:  # (beside a URDB rate its own fixed charges are billed: refused, test_nothing_ignored)
+                row["fixed_charges.electricity"] = "11"
             row["fixed_charges.natural_gas"] = "9"
         if i % 5 == 2:
             row["economics.current"] = "furnace"
@@ -767,8 +768,8 @@ def test_fixed_charges_and_periods_beside_rates_solar_and_gas_blocks_take_the_fa
 def test_warned_homes_take_the_fast_route_with_their_warnings(tmp_path, monkeypatch):
     # a heat pump too small for the cooling design load (heatcalc.rules.cooling.too_small_to_cool), exports that earn
     # nothing (heatcalc.rules.rates.UNPAID_EXPORTS), both beside the incentives' warnings, in the per-home route's
-    # order; and strips given beside a rest system (which makes all the heat pump does not, so they do nothing).
-    # Every column, problem and warning equals the per-home route's.
+    # order; beside heat pumps serving part of the home. Every column, problem and warning equals the per-home
+    # route's.
     monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
     rows = []
     for i in range(24):
@@ -782,7 +783,6 @@ def test_warned_homes_take_the_fast_route_with_their_warnings(tmp_path, monkeypa
             row["solar.net_metering"] = "none"  # billed net hour by hour, with no export rate: exports earn nothing
         if i % 4 == 1:
             row["systems.heat_pump.serves"] = "0.6"
-            row["systems.heat_pump.backup_capacity"] = "5 kW"
         if i % 6 == 0:
             row["location.zip"] = "85004"
             row.pop("location.station")
@@ -798,16 +798,16 @@ def test_warned_homes_take_the_fast_route_with_their_warnings(tmp_path, monkeypa
     assert sum("exports earn nothing" in w for w in said) == 8
 
 
-def test_an_air_to_water_unit_given_a_5f_capacity_takes_the_fast_route():
-    # found by the generated homes: the per-home route reads no 5 F capacity for an air-to-water unit (its curve is
-    # its water's), but the array route sent the row home by home for the capacity's own rule
+def test_an_air_to_water_unit_given_a_5f_capacity_is_refused_on_both_routes():
+    # found by the generated homes: an air-to-water unit's curve is its water's, so a 5 F capacity changed nothing
+    # (both routes ignored it); it is now refused by name, with the other fields that rate air-to-air units
     row = {"location.zip": "85004", "heating_load.annual": "60 MMBtu", "systems.heat_pump.type": "air_to_water",
            "systems.heat_pump.capacity_5f": "20000 Btu/h", "economics.current": "furnace",
            "economics.installed_cost.heat_pump": "15000"}
     chunk = chunk_of([row, dict(row, **{"systems.heat_pump.capacity_5f": "0.7"})])
     got = c.run_chunk(chunk)
-    assert got.fast == 2
     assert_same_blocks(got, per_home_block(chunk))
+    assert [[p.field for p in problems] for problems in got.problems] == [["systems.heat_pump.capacity_5f"]] * 2
 
 
 def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_path, monkeypatch, write, cli):

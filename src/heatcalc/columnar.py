@@ -557,7 +557,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # heat pump: its defaults and the HSPF2 its default curves are chosen by, by the rule the per-home route uses
     # (heatcalc.rules.heat_pump); a row it finds a problem in goes home by home, which says what it is
     from .rules.heat_pump import (
-        air_source_rules, air_to_water_rules, capacity_5f_share, cooling_sized_btu_per_h, partial_rest,
+        NOT_AIR_TO_WATER, air_source_rules, air_to_water_rules, capacity_5f_share, cooling_sized_btu_per_h,
+        partial_rest,
     )
 
     capacity = _numbers(values, "systems.heat_pump.capacity", rows, None)
@@ -575,7 +576,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # an air-to-water unit (heatcalc.rules.heat_pump.air_to_water_rules): its water's outdoor reset and the problems
     # of the fields that rate other units
     a2w = air_to_water_rules(water & has_hp, {f: _texts(values, f"systems.heat_pump.{f}", rows)
-                                              for f in ("hspf2", "compressor", "distribution")},
+                                              for f in NOT_AIR_TO_WATER + ("distribution",)},
                              _numbers(values, "systems.heat_pump.supply_temperature.design", rows, None),
                              _numbers(values, "systems.heat_pump.supply_temperature.mild", rows, None),
                              other=has_hp & ~water)
@@ -603,9 +604,13 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     serves = _numbers(values, "systems.heat_pump.serves", rows, _default("systems.heat_pump.serves"))
     current_given = _texts(values, "economics.current", rows)
     rest = [None] * rows.size
+    strips_given = [("backup_capacity" if c is not None else "backup_lockout" if k is not None else None)
+                    for c, k in zip(_texts(values, "systems.heat_pump.backup_capacity", rows),
+                                    _texts(values, "systems.heat_pump.backup_lockout", rows))]
     for j in np.flatnonzero(ok & has_hp & (serves < 1.0)):
-        rest[j], problem = partial_rest(float(serves[j]), current_given[j], bool(has_furnace[j]))
-        if problem:  # (strips given beside a rest system do nothing: it makes all the heat pump does not)
+        rest[j], problem = partial_rest(float(serves[j]), current_given[j], bool(has_furnace[j]),
+                                        strips=strips_given[j] if hp_rules.backup[j] != "furnace" else None)
+        if problem:  # the per-home route says what is wrong
             ok[j] = False
     partial = np.array([r is not None for r in rest], dtype=bool)
     rest_furnace = np.array([r == "furnace" for r in rest], dtype=bool)
@@ -1188,6 +1193,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             given_price = values.get("prices.electricity")
             if "electricity" in overrides or (given_price is not None and given_price[i] is not None):
                 ok[j] = False  # a price the rate replaces: the per-home route refuses it, naming tariff.adjustment
+                continue
+            given_fixed = values.get("fixed_charges.electricity")
+            if given_fixed is not None and given_fixed[i] is not None:
+                ok[j] = False  # a fixed charge the rate replaces: the per-home route refuses it
                 continue
             urdb = rate(urdb_path, col["tariff.name"][i], col["tariff.year"][i], adjustment, state)
             if urdb is None:

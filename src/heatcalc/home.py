@@ -709,10 +709,15 @@ REPLACED_PRICES = {"electricity": (("urdb", "electricity"), "the tariff (tariff.
                    "natural_gas": (("natural_gas",), "the gas blocks (tariff.natural_gas) set the gas prices",
                                    "tariff.natural_gas_adjustment", "$/therm added to every block's price")}
 
+#: A fixed charge a URDB rate replaces (the rate's own fixed charges are billed).
+REPLACED_FIXED_CHARGE = ("the URDB rate (tariff.urdb) bills its own fixed charges, so this charge would change "
+                         "nothing; leave it out (the rate file's fixedchargefirstmeter is what is billed)")
+
 
 def _refuse_replaced_prices(b: _Builder, profile: Profile, overrides: dict, source: str) -> None:
     """A price the home's tariff replaces would change nothing: an error naming the knob that does, never silently
-    ignored (prices.electricity under a URDB rate, prices.natural_gas under gas blocks)."""
+    ignored (prices.electricity under a URDB rate, prices.natural_gas under gas blocks; fixed_charges.electricity
+    under a URDB rate)."""
     t = profile.tariff
     for key, (fields, why, knob, what) in REPLACED_PRICES.items():
         if t is None or not any(getattr(t, f) for f in fields):
@@ -726,6 +731,8 @@ def _refuse_replaced_prices(b: _Builder, profile: Profile, overrides: dict, sour
             continue
         b.fail(f"prices.{key}", f"{where + ': ' if where else ''}{why}, so this price would change nothing; to "
                                 f"shift them give {knob} ({what}; negative lowers them), or leave the price out")
+    if t is not None and t.urdb and profile.fixed_charges.electricity is not None:
+        b.fail("fixed_charges.electricity", REPLACED_FIXED_CHARGE)
 
 
 def _emissions(b: _Builder, profile: Profile, location: Location) -> tuple[dict, np.ndarray | None]:
@@ -974,7 +981,10 @@ def _partial(b: _Builder, profile: Profile, hp: HeatPump, furnace: Furnace | Non
     if share >= 1.0:
         return hp
     current = profile.economics.current if profile.economics is not None else None
-    rest, problem = partial_rest(share, current, furnace is not None, hp.ground is not None)
+    strips = "backup_capacity" if cfg.backup_capacity is not None else \
+        "backup_lockout" if cfg.backup_lockout is not None else None
+    rest, problem = partial_rest(share, current, furnace is not None, hp.ground is not None,
+                                 strips=strips if hp.backup != "furnace" else None)
     if problem:
         b.fail(*problem)
         return hp

@@ -263,7 +263,8 @@ class HeatPumpConfig(Record):
                      "capacity (25000 Btu/h), as installers quote it; the default curve's 5 F capacity is set to it "
                      "(17 F in between).", unit=u.POWER, above=0, maximum=600_000)
     field_factor: float | None = leaf(
-        "number", "COP multiplier for what installations deliver against the rating (1.0: as rated).", minimum=0.5,
+        "number", "COP multiplier for what installations deliver against the rating (1.0: as rated); air-source and "
+                  "ground-source units (refused for an air-to-water unit).", minimum=0.5,
         maximum=1.2, default=1.0, source="as rated; field studies measure less (the Alaska Heat Pump Calculator "
                                          "uses 0.9, from metered mini-splits in Seward; Mitchell 2022)")
     cooling_capacity: float | None = leaf(
@@ -297,7 +298,8 @@ class HeatPumpConfig(Record):
     serves: float | None = leaf(
         "number", "The share of the heating load the heat pump can reach (0.6 or 60 %: a ductless head heating the "
                   "main rooms); the home's current system heats the rest (economics.current, else the furnace, else "
-                  "resistance) and whatever the heat pump cannot carry.", minimum=0.05, maximum=1, default=1.0,
+                  "resistance) and whatever the heat pump cannot carry (so backup_capacity and backup_lockout, which "
+                  "limit strips, are refused below 1).", minimum=0.05, maximum=1, default=1.0,
         source="the whole home; a share is a fraction of load served, as OpenStudio-HPXML splits a home's load")
     backup: str | None = leaf("enum", "What heats when the heat pump cannot: resistance strips, or the furnace "
                                       "(dual fuel, uses systems.furnace).", choices=BACKUPS,
@@ -560,7 +562,8 @@ class Solar(Record, required=("capacity",)):
 class FixedCharges(Record):
     """Fixed monthly customer charges. With them, default (state average) prices are turned into marginal prices."""
 
-    electricity: float | None = leaf("quantity", "Electricity customer charge.", unit=u.MONTHLY_CHARGE, minimum=0,
+    electricity: float | None = leaf("quantity", "Electricity customer charge (refused beside tariff.urdb, which bills "
+                                                 "its own).", unit=u.MONTHLY_CHARGE, minimum=0,
                                      maximum=500, example="12 $/month")
     natural_gas: float | None = leaf("quantity", "Gas customer charge.", unit=u.MONTHLY_CHARGE, minimum=0,
                                      maximum=500, example="12 $/month")

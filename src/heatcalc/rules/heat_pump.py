@@ -124,10 +124,12 @@ def capacity_5f_share(given: dict | None, capacity_btu_per_h: float | None) -> t
     return given["capacity"] / capacity_btu_per_h, None
 
 
-def partial_rest(share: float, current_given: str | None, has_furnace: bool, ground: bool = False) -> tuple:
+def partial_rest(share: float, current_given: str | None, has_furnace: bool, ground: bool = False,
+                 strips: str | None = None) -> tuple:
     """(what heats the rest of a home a heat pump serves ``share`` of -- ``furnace`` or ``electric_resistance`` --, or
     None for the whole home; the problem as (field, message)): the current system given when it is one of them, else
-    the furnace, else resistance heat."""
+    the furnace, else resistance heat.  ``strips``: the resistance strips' field the profile gives (backup_capacity
+    or backup_lockout), which the rest system leaves nothing to do."""
     if share >= 1.0:
         return None, None
     rest = current_given if current_given in ("furnace", "electric_resistance") else \
@@ -138,6 +140,12 @@ def partial_rest(share: float, current_given: str | None, has_furnace: bool, gro
     if ground:
         return None, (f"{BASE}.serves", "a share of the home is for air-source units (a ductless head); a "
                                         "ground-source unit heats the whole home")
+    if strips:
+        rest_words = rest.replace("_", " ")
+        return None, (f"{BASE}.{strips}", f"applies to resistance strips backing up a heat pump that heats the whole "
+                                          f"home; this one serves {share:g} of it, and the home's {rest_words} heats "
+                                          "the rest and whatever the heat pump cannot carry: leave it out, or set "
+                                          "serves to 1")
     return rest, None
 
 
@@ -149,7 +157,8 @@ class AirToWaterRules(NamedTuple):
 
 
 #: The fields that rate air-to-air or ground-source units, which an air-to-water unit does not take.
-NOT_AIR_TO_WATER = ("hspf2", "performance", "tests", "cop", "loop", "compressor")
+NOT_AIR_TO_WATER = ("hspf2", "hspf", "capacity_5f", "field_factor", "performance", "tests", "cop", "loop",
+                    "compressor")
 
 
 def air_to_water_rules(present, given: dict, design_supply_f, mild_supply_f, other=None) -> AirToWaterRules:
@@ -172,9 +181,9 @@ def air_to_water_rules(present, given: dict, design_supply_f, mild_supply_f, oth
     for j in np.flatnonzero(present):
         for key in NOT_AIR_TO_WATER:
             if key in given and given[key][j] is not None:
-                problems.append((int(j), f"{BASE}.{key}", "rates air-to-air or ground-source units; an air-to-water "
-                                                          "unit's performance comes from its supply_temperature (and "
-                                                          "capacity)"))
+                problems.append((int(j), f"{BASE}.{key}", "applies to air-to-air or ground-source units; an "
+                                                          "air-to-water unit's performance comes from its "
+                                                          "supply_temperature (and capacity)"))
         if "distribution" in given and given["distribution"][j] == "ducted":
             problems.append((int(j), f"{BASE}.distribution", "an air-to-water unit heats water for radiators or "
                                                              "floors, not ducts"))
