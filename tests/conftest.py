@@ -1,10 +1,20 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
+
+#: ``heatcalc`` as a terminal starts it, Ctrl-C raising as it does by default, for the tests that send one: a suite
+#: started as a background job of a non-interactive shell (``pytest &``) runs with SIGINT and SIGQUIT ignored, as
+#: POSIX shells set for such jobs, and its subprocesses inherit that -- heatcalc then ignores the Ctrl-C, as any
+#: program must, and a test waiting for it to stop waited for ever.
+HEATCALC_AT_A_TERMINAL = [sys.executable, "-c", "import runpy, signal; "
+                          "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                          "signal.signal(signal.SIGQUIT, signal.SIG_DFL); "
+                          "runpy.run_module('heatcalc', run_name='__main__', alter_sys=True)"]
 
 # Fixed terminal width and no colour, so table output is the same everywhere.
 os.environ.setdefault("COLUMNS", "100")

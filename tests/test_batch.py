@@ -21,7 +21,7 @@ from heatcalc.profile import load_profile
 from heatcalc.results import COLUMNS
 from heatcalc.simulate import compare_home
 
-from .conftest import PROFILES, ROOT
+from .conftest import HEATCALC_AT_A_TERMINAL, PROFILES, ROOT
 
 runner = CliRunner()
 HEADER = "location.zip,heating_load.annual,systems.furnace.afue,systems.heat_pump.hspf2,systems.heat_pump.compressor"
@@ -214,8 +214,8 @@ def test_ctrl_c_keeps_whole_rows(tmp_path):
     import threading
 
     out = tmp_path / "out.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "heatcalc", "batch", "--homes", "-", "-j", "2",
-                             "-o", str(out)], stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*HEATCALC_AT_A_TERMINAL, "batch", "--homes", "-", "-j", "2", "-o", str(out)],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def feed():  # an endless table, so the run is always still going when Ctrl-C comes
         try:
@@ -229,8 +229,11 @@ def test_ctrl_c_keeps_whole_rows(tmp_path):
     time.sleep(2.5)
     assert proc.poll() is None
     proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=120)  # (a run that ignored the signal fails the test instead of hanging the suite)
+    finally:
+        proc.kill()
     stderr = proc.stderr.read()
-    proc.wait(timeout=120)
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stderr and "Traceback" not in stderr
     text = out.read_text()

@@ -17,7 +17,7 @@ import pytest
 
 from heatcalc.results import COLUMNS
 
-from .conftest import ROOT
+from .conftest import HEATCALC_AT_A_TERMINAL, ROOT
 
 BOSTON = ROOT / "profiles" / "boston-gas.yaml"
 GOOD = 'location: {zip: "02134"}\nheating_load: {annual: 60 MMBtu}\n'
@@ -344,8 +344,8 @@ def _alive(pid: int) -> bool:
 def _start_batch(tmp_path, n=30000):
     table = _homes_table(tmp_path / "homes.csv", n)
     out = tmp_path / "out.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "heatcalc", "batch", "--homes", str(table), "-j", "2",
-                             "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*HEATCALC_AT_A_TERMINAL, "batch", "--homes", str(table), "-j", "2", "-o", str(out)],
+                            stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until rows are being written, so the signal lands mid-run
         if any(p.name.startswith(".out.csv.") and p.stat().st_size > 10_000 for p in tmp_path.iterdir()):
@@ -490,9 +490,9 @@ def test_a_second_ctrl_c_stops_at_once_and_discards_the_file(tmp_path):
 
 def test_a_stop_swallowed_before_the_batch_began_still_stops_an_endless_run():
     # Ctrl-C can land where Python swallows its exception ("Exception ignored" in a garbage-collection callback or
-    # a __del__, as a batch starts up); the stop is noted (fileio.note_stop). A table read from an endless pipe
-    # never reaches the end where the note was checked, so the run went on for ever (seen once in the suite: 5.5
-    # million homes after the signal). The batch's watch now stops at the first home written after the note.
+    # a __del__, as a batch starts up); the stop is noted (fileio.note_stop). The note was read only at the end,
+    # which a table read from an endless pipe never reaches: the batch's watch now stops at the first home written
+    # after it.
     import itertools
 
     from heatcalc import cli, fileio
