@@ -1463,6 +1463,29 @@ def test_a_peak_shared_by_many_hours_is_the_same_hour_on_both_routes(own_pv_cach
     assert list(np.asarray(got.columns["peak_hour"])[hp]) == [hour_label(first_below)] * 3
 
 
+def test_a_year_without_electricity_peaks_in_its_first_hour_on_both_routes():
+    # found by generated homes at a tropical station: a home that needs no heat (a UA given, Honolulu's air never
+    # below its 55 F balance point) draws no electricity, and a gas furnace without a blower none either. Hour by
+    # hour every hour ties at 0 kW, so the rule's first hour at the highest kW is the year's first; the per-home
+    # route on bins said so too (its bins are empty), the array route said the padding's 1,000 F on January 1st
+    # (or, billed on periods, the coldest bin's hour). One rule: heatcalc.model.engine.NO_ELECTRICITY_PEAK_HOUR.
+    from heatcalc.weather.stations import hour_label, hourly_temperature_f, station_by_id
+
+    warm = {"location.station": "911820", "heating_load.ua": "350", "heating_load.balance_point": "55"}
+    cold = {"location.station": "725090", "heating_load.annual": "60 MMBtu", "systems.furnace.blower": "0",
+            "systems.heat_pump": "false", "systems.electric_resistance": "false"}
+    periods = {"tariff.electricity": "[{price: 0.42, hours: 16-21}, {price: 0.24}]"}
+    chunk = chunk_of([warm, dict(warm, **periods), cold, dict(cold, **periods)])
+    got = c.run_chunk(chunk)
+    assert got.fast == 4
+    assert_same_blocks(got, per_home_block(chunk))
+    assert np.all(got.columns["peak_electric_kw"] == 0.0) and got.columns["heat_delivered_mmbtu"][-1] > 0
+    station = np.where(np.asarray(got.columns["home"]) <= "2", "911820", "725090")
+    assert list(got.columns["peak_hour"]) == [hour_label(0)] * len(station)
+    # by hand: each station's temperature in the year's first hour
+    assert list(got.columns["peak_outdoor_f"]) == [hourly_temperature_f(station_by_id(k))[0] for k in station]
+
+
 def test_time_of_use_periods_take_the_fast_route():
     # tariff.electricity (a list: YAML in a cell; heatcalc.rules.rates.period_prices): each temperature bin's kWh at
     # its hours' summed prices, the other use at every hour's price, the dual-fuel switchover at their mean; with an

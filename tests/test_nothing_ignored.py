@@ -55,3 +55,26 @@ def test_a_fixed_charge_beside_a_urdb_rate_is_refused():
     ran = heatcalc.compare({"location": {"zip": "02134"}, "heating_load": {"annual": "70 MMBtu"},
                             "fixed_charges": {"electricity": 12}})
     assert [r.fixed_charges_usd for r in ran.results if r.system == "electric_resistance"] == [pytest.approx(144.0)]
+
+
+def test_weather_that_never_falls_below_the_balance_point_is_said_on_the_array_route(monkeypatch):
+    # Honolulu's air never falls below a 55 F balance point: such a row is refused with the per-home route's
+    # message, field and line, without a run of the per-home route when it has nothing else that route would check
+    # (one with another problem, or an economics section, still goes home by home, which says all of it)
+    from heatcalc import homes
+
+    runs = []
+    real = homes.process_block
+    monkeypatch.setattr(homes, "process_block", lambda items, *a: runs.extend(items) or real(items, *a))
+    warm = {"location.station": "911820", "heating_load.annual": "20 MMBtu", "heating_load.balance_point": "55"}
+    rows = [warm, dict(warm, **{"systems.furnace.afue": "1.5"}), dict(warm, **{"economics.current": "furnace"}),
+            dict(BASE), dict(warm, **{"systems.heat_pump.hspf2": "9"})]
+    chunk = chunk_of(rows)
+    got = c.run_chunk(chunk)
+    assert [item.home for item in runs] == ["2", "3"]  # the rows 1 and 5 were said on the array route
+    runs.clear()
+    assert_same_blocks(got, per_home_block(chunk))
+    assert [p.field for p in got.problems[0]] == [p.field for p in got.problems[4]] == ["heating_load.balance_point"]
+    assert got.problems[0][0].line == chunk.lines[0] and got.problems[4][0].line == chunk.lines[4]
+    assert "never falls below the balance point" in got.problems[0][0].message
+    assert got.problems[3] is None and got.fast == 1

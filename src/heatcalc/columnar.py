@@ -382,6 +382,7 @@ class _Homes(NamedTuple):
     gas_blocks: list | None = None  # bills.GasBlocks (tariff.natural_gas, adjusted)
     economics: "_Economics | None" = None  # homes with an economics section, or None for none
     warnings: list | None = None  # per home: what its inputs warn of (a tuple of "field: message"), or None: none
+    refused: dict | None = None  # chunk row -> its problems, for rows refused here as the per-home route refuses them
 
 
 class _Economics(NamedTuple):
@@ -443,7 +444,8 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # per-home route uses (heatcalc.rules.load); which of them a row gives, and whether it gives only one, is checked
     # here (the per-home route's profile rules say what is wrong otherwise)
     from .rules.ducts import distribution_rules
-    from .rules.load import heat_loss_rules
+    from .errors import Problem
+    from .rules.load import NEVER_BELOW, heat_loss_rules
 
     annual = _numbers(values, "heating_load.annual", rows, None)
     bp = _numbers(values, "heating_load.balance_point", rows, _default("heating_load.balance_point"))
@@ -487,8 +489,18 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                            amount=amount, non_heating=non_heating, bill_efficiency=bill_eff,
                            bills_share=duct.bills_share(billed), furnace_share=duct.furnace,
                            degree_hours=degree_hours_of)
-    ok[[p[0] for p in fits.problems]] = False  # the per-home route says what is wrong with them
-    ua = fits.ua
+    # a row whose only problem is weather that never falls below its balance point (a tropical station) is said
+    # here, as the per-home route says it, when nothing else about it would be (below): a stock's share of such
+    # homes each cost a run of the per-home route, a tenth of a million homes' time. Until then its rules run on a
+    # stand-in UA; every other problem sends the row home by home, which says what is wrong with it.
+    never_below = np.zeros(rows.size, dtype=bool)
+    for j, field, message in fits.problems:
+        if message == NEVER_BELOW:
+            never_below[j], never_field = True, field
+        else:
+            ok[j] = False
+    never_below &= ok
+    ua = np.where(never_below, 1.0, fits.ua)
     design_of = {k: station_bins(k).design_temp_f for k in np.unique(station[ok]).tolist()}
     design = np.array([design_of[s] if good else 0.0 for s, good in zip(station.tolist(), ok.tolist())])
     # systems present
@@ -680,6 +692,16 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
                                                   np.array([price[fuel[j]][j] for j in homes]))
     # as HeatPumpCurve.scaled: each capacity point times the nominal size
     points[:, :2, :] *= nominal[:, None, None]
+    # rows whose only problem is the weather: said here, unless they have what the per-home route checks only with
+    # a heat load (cooling, economics, bills hour by hour) -- those go home by home
+    said = never_below & ok & ~cool.cooled
+    if econ is not None:
+        said &= ~econ[0]
+    if billing is not None:
+        said &= ~billing.hourly
+    ok &= ~never_below
+    refused = {int(rows[j]): [Problem(never_field, NEVER_BELOW, chunk.lines[int(rows[j])])]
+               for j in np.flatnonzero(said)}
     fast[rows[~ok]] = False
     keep = np.flatnonzero(ok)
     names = _texts(values, "name", rows, None)
@@ -706,7 +728,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
         tou=tou[keep] if (tou[keep] >= 0).any() else None, tou_prices=tou_prices,
         gas_block=gas_block[keep] if (gas_block[keep] >= 0).any() else None, gas_blocks=blocks_list,
         economics=_economics_of(econ, keep),
-        warnings=_warnings_of(pick, cool_warnings, econ, billing))
+        warnings=_warnings_of(pick, cool_warnings, econ, billing), refused=refused)
 
 
 def _warnings_of(pick: list, cooling: dict, econ, billing) -> list | None:
@@ -1349,6 +1371,18 @@ def _totals(hourly, temp, hours, first) -> _Year:
                  unmet_hours=0.0 if unmet is None else np.einsum("ij,ij->i", (unmet > 1e-6).astype(float), hours))
 
 
+def _no_electricity_peak(year: _Year, stations: np.ndarray) -> None:
+    """A year that draws no electricity peaks in the year's first hour (heatcalc.model.engine's
+    NO_ELECTRICITY_PEAK_HOUR), at its station's temperature then: its bins hold only the hours below the balance
+    point, so the bin the peak was taken from is set right here."""
+    from .model.engine import NO_ELECTRICITY_PEAK_HOUR as hour
+
+    none = np.flatnonzero(year.peak_kw <= 0.0)
+    if none.size:
+        year.peak_hour[none] = hour
+        year.peak_temp[none] = [_station_temps(int(k))[hour] for k in stations[none].tolist()]
+
+
 def _proportional_year(make, whole: tuple, sel: np.ndarray, temp: np.ndarray, first: np.ndarray) -> _Year:
     """The year of a system whose every bin is the load's times a number of its home's (a furnace, a resistance
     heater): ``make`` (the engine's rule, for the rows ``sel``) applied to the year's load and to the load of its
@@ -1720,6 +1754,9 @@ def _run_homes(h: _Homes) -> dict:
             base_bills.append(billed.pop("base"))
             for system, bills in billed.items():
                 years[system][-1][4] = bills
+    for system in ("heat_pump", "furnace", "electric_resistance"):  # a year drawing no electricity at all
+        for entry in years[system]:
+            _no_electricity_peak(entry[1], h.station[entry[0]])
     for xp, entries in balance_of.items():  # each heat pump's own balance point: all of a curve's homes in one call
         hp = np.concatenate([years["heat_pump"][e][0] for e in entries])
         balance = capacity_balance_points_f(xp, h.hp_points[hp, 0, :len(xp)], h.ua[hp], h.bp[hp], h.cutoff[hp])
@@ -2124,7 +2161,8 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
         homes = None
     if homes is None:
         fast[:] = False
-    slow = np.flatnonzero(~fast)
+    refused = homes.refused if homes is not None and homes.refused else {}
+    slow = np.array([i for i in np.flatnonzero(~fast).tolist() if i not in refused], dtype=np.int64)
     items = []
     for i in slow:
         if i in chunk.errors:
@@ -2136,6 +2174,8 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     parts = []
     problems: list = [None] * n
     warnings: list = [()] * n
+    for i, said in refused.items():
+        problems[i] = said
     if homes is not None:
         parts.append((homes.rows, fast_counts, fast_cols))
         if homes.warnings is not None:

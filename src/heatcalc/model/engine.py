@@ -234,6 +234,12 @@ def _partial_heat_pump(load, temp, capacity_max, capacity_min, cop_max, cop_min,
     return HourlyEnergy(load + np.zeros_like(rest), kwh, fuel, rest, delivered, None)
 
 
+#: The peak of a year that draws no electricity at all: every hour ties at 0 kW, so the first hour of the year at the
+#: highest kW is the year's first (bins hold only the hours below the balance point, so it is said here, for both
+#: routes: a home with no heat, a furnace with no blower).
+NO_ELECTRICITY_PEAK_HOUR = 0
+
+
 def peak_entries(kwh: np.ndarray, first_hour: np.ndarray, hours: np.ndarray) -> np.ndarray:
     """Which temperature bin holds each row's peak (``kwh``: (rows, bins) kW; ``first_hour``: each bin's first hour
     of the year; ``hours``: its hours, 0 for padding): the bin of the highest kW, and among bins tied at it the one
@@ -262,9 +268,11 @@ def annual_totals(hourly: HourlyEnergy, fuel: str | None, hours=None, price_usd_
     w = np.ones_like(hourly.heat_btu) if hours is None else np.asarray(hours, dtype=float)
     backup_on = hourly.backup_heat_btu > 1e-9
     kwh = hourly.electricity_kwh
-    if first_hour is not None and kwh.size:
+    if first_hour is not None and kwh.size and kwh.max() > 0:
         peak_index = int(np.asarray(first_hour)[peak_entries(kwh[None, :], np.asarray(first_hour)[None, :],
                                                               w[None, :])[0]])
+    elif first_hour is not None:
+        peak_index = NO_ELECTRICITY_PEAK_HOUR
     else:
         peak_index = int(np.argmax(kwh)) if kwh.size else 0
     return AnnualEnergy(
@@ -297,5 +305,6 @@ def annual_totals_many(hourly: HourlyEnergy, fuels: list, hours, first_hour) -> 
     unmet = np.zeros(len(fuels)) if hourly.unmet_btu is None else hourly.unmet_btu @ w
     unmet_hours = np.zeros(len(fuels)) if hourly.unmet_btu is None else (hourly.unmet_btu > 1e-6) @ w
     return [AnnualEnergy(float(heat[i]), float(kwh[i]), fuels[i], float(fuel[i]), float(backup[i]),
-                         float(backup_hours[i]), float(peak[i]), int(first[peak_at[i]]), unmet_btu=float(unmet[i]),
+                         float(backup_hours[i]), float(peak[i]),
+                         int(first[peak_at[i]]) if peak[i] > 0 else NO_ELECTRICITY_PEAK_HOUR, unmet_btu=float(unmet[i]),
                          unmet_hours=float(unmet_hours[i])) for i in range(len(fuels))]
