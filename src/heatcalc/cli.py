@@ -541,8 +541,10 @@ def batch(
     if inputs:
         sources.append(b.profile_blocks(b.iter_profile_inputs(inputs, stdin_items), jobs, overrides))
     if homes is not None:
-        # formatted by the workers (SI output converts the blocks' columns first, in the writer)
-        text = "csv" if format is BatchFormat.csv and not fail_fast and units is Units.us else None
+        # formatted by the workers (SI output, chosen columns and --fail-fast's cut blocks: by the writer, from the
+        # blocks' columns)
+        text = None if fail_fast or units is not Units.us or columns is not None else \
+            "csv" if format is BatchFormat.csv else "parquet" if format is BatchFormat.parquet else None
         cluster = None
         if scheduler is not None:  # connected now: no scheduler there is a usage error before any output
             from .cluster import connect

@@ -2206,6 +2206,12 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
         from .rows import csv_rows_text
 
         block = block._replace(text=csv_rows_text(block))
+    elif text == "parquet":  # the rows as Arrow arrays, made here: the writing process only writes them
+        from .rows import arrow_batch, arrow_schema
+
+        block = block._replace(table=arrow_batch(block, arrow_schema()))
+    if block.text is not None or block.table is not None:
+        block = block._replace(columns={})  # the writer reads the text or the table (a process need not carry both)
     return block
 
 

@@ -880,13 +880,11 @@ class BlockWriter:
         self.si = units == "si"
         self.count = 0
         if fmt == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            from .rows import BOOL_COLUMNS, TEXT_COLUMNS
+            from .rows import TEXT_COLUMNS, arrow_schema
 
-            self.schema = pa.schema([(n, pa.string() if c in TEXT_COLUMNS else pa.bool_() if c in BOOL_COLUMNS
-                                      else pa.float64()) for c, n in zip(self.columns, self.names)])
+            self.schema = arrow_schema(self.columns, self.names)
             # dictionaries for the text columns only: a float column's values are nearly all distinct, so Arrow
             # builds each one's dictionary to throw it away (a million homes: 3.7 s of writing -> 2.6 s, 16 % smaller)
             self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd", use_dictionary=[
@@ -907,17 +905,16 @@ class BlockWriter:
 
             block = si_block(block)
         if self.fmt == "parquet":
-            import numpy as np
             import pyarrow as pa
 
-            arrays = []
-            for name, field in zip(self.columns, self.schema):
-                values = block.columns[name][start:stop]
-                if field.type in (pa.string(), pa.bool_()):  # (from the object array itself: 5x faster than a list)
-                    arrays.append(pa.array(values, type=field.type))
-                else:
-                    arrays.append(pa.array(values, mask=np.isnan(values), type=pa.float64()))
-            self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+            from .rows import arrow_batch
+
+            whole = start == 0 and stop == int(block.counts.sum())
+            if whole and block.table is not None and block.table.schema.equals(self.schema):
+                batch = block.table  # made by the worker that ran the chunk
+            else:
+                batch = arrow_batch(block, self.schema, self.columns, start, stop)
+            self.parquet.write_table(pa.Table.from_batches([batch]))
         elif self.fmt == "csv":
             whole = start == 0 and stop == int(block.counts.sum())
             from .rows import OUT_COLUMNS, csv_rows_text
