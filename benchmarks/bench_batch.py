@@ -176,7 +176,8 @@ def stages(table: Path) -> None:
         t3 = time.perf_counter()
         c._fast_rows(chunk, homes, years)
         t4 = time.perf_counter()
-        slow = [i for i in range(len(chunk)) if not fast[i]]
+        refused = homes.refused or {}  # (said on the array route: no run of the per-home route)
+        slow = [i for i in range(len(chunk)) if not fast[i] and i not in refused]
         items = [b.HomeInput(chunk.homes[i], "row", ({f: col[i] for f, col in zip(chunk.fields, chunk.cells)}, {}),
                              chunk.source) for i in slow]
         b.process_block(items)
