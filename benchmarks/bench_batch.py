@@ -155,7 +155,7 @@ def stages(table: Path) -> None:
     chunks = []
     t = time.perf_counter()
     for chunk in b.open_parquet(str(table), {}):
-        chunks.append(chunk)
+        chunks.append(c.materialized(chunk))  # (in a run, the worker that runs the chunk does this)
     spent["read"] = time.perf_counter() - t
     n = sum(len(ch) for ch in chunks)
     from heatcalc.weather.stations import all_stations

@@ -309,7 +309,7 @@ def open_parquet(path: str, defaults: dict, size: int = CHUNK):
 def _parquet_chunks(checked, defaults: dict, size: int):
     import pyarrow.parquet as pq
 
-    from .rows import Chunk
+    from .rows import Chunk, ParquetRows
     from .fileio import InputError
 
     number = 0
@@ -332,27 +332,11 @@ def _parquet_chunks(checked, defaults: dict, size: int):
                 # by the names as checked (stripped: a column ' location.state ' is location.state)
                 columns = {name.strip(): batch.column(i) for i, name in enumerate(batch.schema.names)}
                 n = batch.num_rows
-                if "home" in columns:
-                    given = columns["home"].to_pylist()
-                    homes = [str(g).strip() if g is not None and str(g).strip() else str(number + i + 1)
-                             for i, g in enumerate(given)]
-                else:
-                    homes = [str(number + i + 1) for i in range(n)]
+                # the columns as read: the process that runs the chunk makes them Python values (rows.materialized)
+                yield Chunk(str(f), fields, tuple(columns[name] for name in fields),
+                            ParquetRows(columns.get("home"), number, row, n), None, {}, defaults)
                 number += n
-                cells = [_parquet_cells(columns[name]) for name in fields]
-                numbers = list(range(row + 1, row + n + 1))
-                yield Chunk(str(f), fields, cells, homes, numbers, {}, defaults, [f"row {i}" for i in numbers])
                 row += n
-
-
-def _parquet_cells(column) -> list:
-    """A Parquet column's values as Python values (None for null): floats and integers come through numpy."""
-    import pyarrow as pa
-
-    kind = column.type
-    if pa.types.is_floating(kind):
-        return column.to_numpy(zero_copy_only=False).tolist()  # nulls → NaN, which is empty
-    return column.to_pylist()
 
 
 def guard_outputs(chunks, outputs: dict):
@@ -365,10 +349,13 @@ def guard_outputs(chunks, outputs: dict):
     from .homes import table_folder
     from .profile import FILE_FIELDS, absolute_file
 
+    from .rows import materialized
+
     named = [(option, path) for option, path in outputs.items() if path is not None and str(path) != "-"]
     seen: set = set()
     for chunk in chunks:
         if named:
+            chunk = materialized(chunk)
             folder = table_folder(chunk.source)
             for field, cells in zip(chunk.fields, chunk.cells):
                 if field not in FILE_FIELDS:

@@ -25,7 +25,7 @@ from .model.pv import ARRAY_FIELDS as PV_PARAMETERS  # the fields that shape an 
 from .profile.sections import CAMBIUM_REGIONS as MARGINAL_REGIONS  # Cambium's regions, by number here
 from .rows import (  # noqa: F401  (declared there once; read here under these names too)
     BOOL_COLUMNS, NULLABLE, OBJECT_COLUMNS, OUT_COLUMNS, TEXT_COLUMNS, Block, Chunk, block_from_outcomes,
-    column_values, empty_columns,
+    column_values, empty_columns, materialized,
 )
 from .results import UNMET_COOLING_SHARE, UNMET_HEAT_SHARE
 from .units import FUELS as FUEL_KEYS  # every fuel a furnace, boiler or stove burns
@@ -1016,6 +1016,8 @@ def pv_to_compute(chunk: Chunk) -> list:
     station at a time for many chunks at once (:func:`compute_pv`) before running the chunks.  Rows the fast route
     would not take are left to it (it computes or reports them as before)."""
     from . import pvcache
+
+    chunk = materialized(chunk)
     from .model.pv import Site
     from .weather import stations as st
     from .weather.solar import has_solar
@@ -2145,6 +2147,7 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     process that writes them."""
     from . import homes as b
 
+    chunk = materialized(chunk)  # (a Parquet chunk's columns become Python values here, in the worker)
     n = len(chunk)
     fast = np.ones(n, dtype=bool)
     fast[list(chunk.errors)] = False

@@ -40,6 +40,44 @@ class Chunk(NamedTuple):
     def __len__(self) -> int:
         return len(self.homes)
 
+class ParquetRows(NamedTuple):
+    """The rows of a Parquet chunk as read (its ``homes`` until :func:`materialized`): its columns stay Arrow arrays
+    (``cells``), sent to the process that runs it as a few buffers rather than a list of Python values each."""
+
+    home: object  # the table's ``home`` column (an Arrow array), or None: homes are numbered
+    number: int  # rows before this chunk over the files read (a home without a name is number + its row)
+    row: int  # rows before this chunk in its file (a problem's line is its row there, 1 = the first)
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def materialized(chunk: Chunk) -> Chunk:
+    """A chunk whose cells are Python values (None for null; floats and integers through numpy), its homes named
+    (the ``home`` column, else numbered from 1 over the files) and its rows numbered in their file; a chunk read
+    from CSV is returned as it is."""
+    rows = chunk.homes
+    if not isinstance(rows, ParquetRows):
+        return chunk
+    import pyarrow as pa
+
+    def values(column) -> list:
+        if pa.types.is_floating(column.type):
+            return column.to_numpy(zero_copy_only=False).tolist()  # nulls → NaN, which is empty
+        return column.to_pylist()
+
+    if rows.home is not None:
+        homes = [str(g).strip() if g is not None and str(g).strip() else str(rows.number + i + 1)
+                 for i, g in enumerate(rows.home.to_pylist())]
+    else:
+        homes = [str(rows.number + i + 1) for i in range(rows.count)]
+    numbers = list(range(rows.row + 1, rows.row + rows.count + 1))
+    # (a new Chunk, not _replace: a Chunk's len is its rows, which _replace would take for its fields)
+    return Chunk(chunk.source, chunk.fields, [values(c) for c in chunk.cells], homes, numbers, chunk.errors,
+                 chunk.defaults, [f"row {i}" for i in numbers])
+
+
 class Block(NamedTuple):
     """What a chunk gives back: per home its name, source and problems (None when it ran) or warnings, and the
     output rows of all the homes that ran, as columns (``counts[i]`` rows for home i, in order)."""
