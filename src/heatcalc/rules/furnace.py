@@ -18,7 +18,6 @@ Sources of the defaults:
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
