@@ -1016,11 +1016,11 @@ def pv_to_compute(chunk: Chunk) -> list:
     station at a time for many chunks at once (:func:`compute_pv`) before running the chunks.  Rows the fast route
     would not take are left to it (it computes or reports them as before)."""
     from . import pvcache
-
-    chunk = materialized(chunk)
     from .model.pv import Site
     from .weather import stations as st
     from .weather.solar import has_solar
+
+    chunk = materialized(chunk)
 
     if not has_solar_rows(chunk):
         return []
@@ -1388,13 +1388,12 @@ def _no_electricity_peak(year: _Year, stations: np.ndarray) -> None:
 def _proportional_year(make, whole: tuple, sel: np.ndarray, temp: np.ndarray, first: np.ndarray) -> _Year:
     """The year of a system whose every bin is the load's times a number of its home's (a furnace, a resistance
     heater): ``make`` (the engine's rule, for the rows ``sel``) applied to the year's load and to the load of its
-    peak bin (``whole``: the sub-batch's load summed over the hours, the load in its peak bin, that bin).  A system
-    drawing no electricity peaks in its first bin, as :func:`heatcalc.model.engine.peak_entries` finds in a row of
-    zeros."""
+    peak bin (``whole``: the sub-batch's load summed over the hours, the load in its peak bin, that bin).  (A year
+    drawing no electricity -- a furnace without a blower -- is given its first hour after: _no_electricity_peak.)"""
     load_sum, load_peak, at_load = whole
     total, peak = make(load_sum[sel]), make(load_peak[sel])
     kw = peak.electricity_kwh[:, 0]
-    at = np.where(kw > 0, at_load[sel], 0)
+    at = at_load[sel]
     rows = np.flatnonzero(sel)
     return _Year(total.heat_btu[:, 0], total.electricity_kwh[:, 0], total.fuel_btu[:, 0],
                  total.backup_heat_btu[:, 0], np.zeros(rows.size), kw, first[rows, at], temp[rows, at])
