@@ -30,9 +30,9 @@ class Chunk(NamedTuple):
 
     source: str
     fields: tuple[str, ...]  # dotted profile fields, the ``home`` column left out
-    cells: list  # per field: one value per row
-    homes: list[str]
-    lines: list  # per row: its line in a CSV file (None for Parquet)
+    cells: list  # per field: one value per row (a Parquet chunk until materialized: its Arrow columns)
+    homes: list[str]  # (a Parquet chunk until materialized: ParquetRows, which numbers and names them)
+    lines: list  # per row: its line in a CSV file, its row in a Parquet file (None until materialized)
     errors: dict  # row → Problem, for rows that failed while being read
     defaults: dict  # the --defaults profile as plain data
     names: list | None = None  # per row: its profile's name when it has none ("row 12"); None: "row HOME"
