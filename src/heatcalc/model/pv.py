@@ -272,9 +272,9 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     tilts, at = np.unique(tilt, return_inverse=True)
     glass = {"n": GLASS["n"], "K": GLASS["K"], "L": GLASS["L"]}
     k_sky = DIFFUSE_COVER_RATIO * pvlib.iam.physical(
-        np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(shape)
+        np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(tilt.shape)
     k_ground = DIFFUSE_COVER_RATIO * pvlib.iam.physical(
-        np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(shape)
+        np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(tilt.shape)
     through_cover = beam * np.minimum(k_beam, 1.0) + sky * np.minimum(k_sky, 1.0) + ground * np.minimum(k_ground, 1.0)
     # the spectrum: DeSoto's air-mass modifier on the absolute air mass at the station's pressure
     absolute = pvlib.atmosphere.get_absolute_airmass(
@@ -311,6 +311,9 @@ def _orientation(arrays: list, zenith, azimuth, shape):
     array's azimuth, tilted by its tilt) backtracking at its ground coverage ratio."""
     import pvlib
 
+    if not any(a.array == "one_axis" for a in arrays):  # fixed arrays: (arrays, 1) columns, broadcast by the chain
+        return (np.array([[a.tilt_deg] for a in arrays], dtype=float),
+                np.array([[a.azimuth_deg] for a in arrays], dtype=float))
     tilt = np.empty(shape)
     surface_azimuth = np.empty(shape)
     for i, a in enumerate(arrays):
