@@ -1076,6 +1076,7 @@ def compute_pv(stations: list) -> int:
     Returns how many were computed; an array that cannot be is left for its chunk to report."""
     from .home import solar_per_kw_many
 
+    keep_array_memory()
     done = 0
     for usaf, site, k, arrays in stations:
         temps = _station_temps(k)
@@ -2146,6 +2147,7 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     process that writes them."""
     from . import homes as b
 
+    keep_array_memory()
     chunk = materialized(chunk)  # (a Parquet chunk's columns become Python values here, in the worker)
     n = len(chunk)
     fast = np.ones(n, dtype=bool)
@@ -2215,6 +2217,36 @@ def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | Non
     if block.text is not None or block.table is not None:
         block = block._replace(columns={})  # the writer reads the text or the table (a process need not carry both)
     return block
+
+
+#: glibc's ``mallopt`` parameters: arrays up to 32 MB (its largest) from the heap rather than each a fresh mapping,
+#: and up to 64 MB freed at the heap's top kept for the next ones.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+KEEP_FREED_BYTES, MAPPED_FROM_BYTES = 64 << 20, 32 << 20
+_ALLOCATOR: list = []
+
+
+def keep_array_memory() -> None:
+    """Once a process: let the C allocator reuse the memory of freed arrays instead of returning it to the system.
+
+    By default glibc gives each array over 128 kB pages of its own and hands them back when the array is freed, so
+    the next one of that size faults every page in again.  A batch makes and frees many (homes x 8,760) and
+    (homes x bins) arrays; on a virtual machine (where a page fault is dear) the faults cost more than the
+    arithmetic: three bills of 32 homes took 8 ms instead of 2 (benchmarks/bench_batch.py --tariffs-solar), and a
+    million plain homes spent 4-5 s of system time instead of 1.6.  A process holds at most
+    :data:`KEEP_FREED_BYTES` freed.  Elsewhere than glibc (musl, macOS) nothing is changed."""
+    if _ALLOCATOR:
+        return
+    _ALLOCATOR.append(True)
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the process's own symbols: the C library's, where it has one
+    except (OSError, AttributeError):
+        return
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    mallopt(M_MMAP_THRESHOLD, MAPPED_FROM_BYTES)
+    mallopt(M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
 
 
 def _one_blas_thread():
