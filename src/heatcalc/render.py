@@ -868,8 +868,12 @@ def print_costs(rows: list[dict], console) -> None:
 
 class BlockWriter:
     """Writes blocks of batch rows (:class:`heatcalc.columnar.Block`) as they come: CSV and JSON as text, a block's
-    rows at a time; Parquet (``fmt="parquet"``, to a binary file) as one row group per block, typed columns (text,
-    and 64-bit floats with null for an empty number)."""
+    rows at a time; Parquet (``fmt="parquet"``, to a binary file) in row groups of about :data:`ROW_GROUP_ROWS`
+    rows (several blocks each), typed columns (text, and 64-bit floats with null for an empty number)."""
+
+    #: Rows gathered into one Parquet row group: a block's few thousand rows as a group each made writing a million
+    #: homes' rows 1.5x the work (each group's pages, statistics and dictionaries begun again) and the file 7 % larger.
+    ROW_GROUP_ROWS = 32_768
 
     def __init__(self, out, fmt: str, columns=None, units: str = "us"):
         from .rows import OUT_COLUMNS, output_names
@@ -890,6 +894,8 @@ class BlockWriter:
             # dictionary to throw it away (600,000 rows: 0.74 s of writing -> 0.46 s; a million homes: 288 -> 231 MB)
             self.parquet = pq.ParquetWriter(out, self.schema, compression="zstd", use_dictionary=[
                 n for c, n in zip(self.columns, self.names) if c in TEXT_COLUMNS and c not in ("home", "profile")])
+            self.pending: list = []  # record batches not yet written (fewer than ROW_GROUP_ROWS rows)
+            self.pending_rows = 0
         elif fmt == "csv":
             self.out = out
             self.out.write(",".join(self.names) + "\n")
@@ -915,7 +921,10 @@ class BlockWriter:
                 batch = block.table  # made by the worker that ran the chunk
             else:
                 batch = arrow_batch(block, self.schema, self.columns, start, stop)
-            self.parquet.write_table(pa.Table.from_batches([batch]))
+            self.pending.append(batch)
+            self.pending_rows += batch.num_rows
+            if self.pending_rows >= self.ROW_GROUP_ROWS:
+                self._write_group()
         elif self.fmt == "csv":
             whole = start == 0 and stop == int(block.counts.sum())
             from .rows import OUT_COLUMNS, csv_rows_text
@@ -929,8 +938,16 @@ class BlockWriter:
             self.rows.write([{n: r[c] for c, n in zip(self.columns, self.names)} for r in rows])
         self.count += stop - start
 
+    def _write_group(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self.parquet.write_table(pa.Table.from_batches(self.pending), row_group_size=self.pending_rows)
+        self.pending, self.pending_rows = [], 0
+
     def close(self) -> None:
         if self.fmt == "parquet":
+            self._write_group()
             self.parquet.close()
         elif self.fmt == "csv":
             self.out.flush()
