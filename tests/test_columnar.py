@@ -1513,3 +1513,62 @@ def test_time_of_use_periods_take_the_fast_route():
     got = c.run_chunk(chunk)
     assert_same_blocks(got, per_home_block(chunk))
     assert got.fast == 40 and got.problems[-1] is not None
+
+
+def test_a_chunk_holds_the_cycle_collector_off_only_while_it_runs():
+    """run_chunk turns Python's cycle collector off while it runs (speed) and gives it back as it found it: on after
+    a chunk, on after a chunk that raised, still off for a caller who had turned it off, and on only when the last
+    of two chunks running at once in one process ends."""
+    import gc
+    import threading
+
+    chunk = chunk_of([{"location.station": "725090", "heating_load.annual": "60 MMBtu"}])
+    seen = []
+    real = c._run_chunk
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    assert gc.isenabled()
+    try:
+        c._run_chunk = spy
+        assert c.run_chunk(chunk).problems == [None]
+        assert seen == [False] and gc.isenabled()
+
+        def boom(*args):
+            raise RuntimeError("boom")
+
+        c._run_chunk = boom
+        with pytest.raises(RuntimeError):
+            c.run_chunk(chunk)
+        assert gc.isenabled()
+
+        c._run_chunk = spy
+        gc.disable()
+        c.run_chunk(chunk)
+        assert not gc.isenabled()  # the caller's choice stands
+        gc.enable()
+
+        # two chunks at once (threads, as a Dask worker runs them): on again only after the second ends
+        first_in, second_done, states = threading.Event(), threading.Event(), []
+
+        def slow(*args):
+            first_in.set()
+            second_done.wait(10)
+            return real(*args)
+
+        c._run_chunk = slow
+        worker = threading.Thread(target=c.run_chunk, args=(chunk,))
+        worker.start()
+        first_in.wait(10)
+        c._run_chunk = real
+        c.run_chunk(chunk)
+        states.append(gc.isenabled())  # the first is still running
+        second_done.set()
+        worker.join(10)
+        states.append(gc.isenabled())
+        assert states == [False, True]
+    finally:
+        c._run_chunk = real
+        gc.enable()
