@@ -350,10 +350,14 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
     for a in range(0, n, BILL_ROWS):
         b = min(a + BILL_ROWS, n)
         u, p = use[a:b], pv[a:b]
-        imports = np.maximum(u - p, 0.0)
-        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports))
-        out.self_consumed_kwh[a:b] = np.minimum(p, u).sum(axis=1)
-        out.exported_kwh[a:b] = np.maximum(p - u, 0.0).sum(axis=1)
+        net = u - p
+        imports = np.maximum(net, 0.0)
+        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net))
+        # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
+        # year's sums from the imports already made
+        self_kwh = u.sum(axis=1) - imports.sum(axis=1)
+        out.self_consumed_kwh[a:b] = self_kwh
+        out.exported_kwh[a:b] = np.maximum(p.sum(axis=1) - self_kwh, 0.0)
         lit = p.any(axis=1)
         out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
         if lit.all():
@@ -371,10 +375,11 @@ BILL_ROWS = 32
 
 
 def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None,
-                imports: np.ndarray | None = None):
+                imports: np.ndarray | None = None, net: np.ndarray | None = None):
     """The bill's parts by month for (homes, 8,760) use and solar: energy, demand, fixed, minimum and credit
     charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar.
-    ``imports``: max(use - solar, 0) when the caller has it already.  Months are the meter's (clock time)."""
+    ``imports``: max(use - solar, 0), and ``net``: use - solar, when the caller has them already.  Months are the
+    meter's (clock time)."""
     n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
     starts = month_starts(tariff)
@@ -396,7 +401,7 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
         imports = use
         billed = imports
     else:
-        net = use - pv
+        net = use - pv if net is None else net
         imports = np.maximum(net, 0.0) if imports is None else imports
         dollars = metering & (not in_kwh)
         billed = net if dollars.all() else (np.where(dollars[:, None], net, imports) if dollars.any() else imports)
@@ -428,8 +433,10 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
                 demand[:, m] += _demand_charge(demand_kw[:, a:b].max(axis=1),
                                                tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
     if metering.any() and in_kwh:
+        every = bool(metering.all())  # (no copies of the (homes x 8,760) net when every home is banked)
         rows = np.flatnonzero(metering)
-        kwh_energy, kwh_credit = _kwh_banked(tariff, use[rows], pv[rows], starts, annual=rule == "net_metering")
+        kwh_energy, kwh_credit = _kwh_banked(tariff, net if every else net[rows], starts,
+                                             annual=rule == "net_metering")
         energy[rows], credit[rows] = kwh_energy, kwh_credit
     elif metering.any():
         # Dollar banking: a month whose energy charge nets below zero owes nothing for energy; its surplus (in
@@ -512,8 +519,9 @@ def _period_runs(period: np.ndarray, starts: np.ndarray, periods: int):
     return out
 
 
-def _kwh_banked(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray, starts: np.ndarray, annual: bool):
-    """Net metering with kWh banking, for (homes, 8,760) use and solar, as NREL SAM's utility rate model bills it
+def _kwh_banked(tariff: ElectricTariff, net_use: np.ndarray, starts: np.ndarray, annual: bool):
+    """Net metering with kWh banking, for (homes, 8,760) net use (use less solar), as NREL SAM's utility rate model
+    bills it
     (``ur_metering_option`` 0, true-up in December): each month, each time-of-use period's net kWh (use less
     solar, over the month's hours in that period) plus the kWh banked in the previous month's matching period; a
     period that nets to use is billed through the tiers (the month's total use spread over the periods' tiers in
@@ -522,12 +530,12 @@ def _kwh_banked(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray, starts:
     counted on the month's total net as the banked kWh run down, are paid at the sell rate.
 
     Returns (energy, credit) by month, each (homes, 12)."""
-    n = use.shape[0]
+    n = net_use.shape[0]
     periods = len(tariff.energy_tiers)
-    net = pv - use  # surplus positive, as the bank counts
     run_starts, to_group = _period_runs(tariff.energy_period, starts, periods)
-    # each month's net kWh in each period: the sums over the runs of hours in one period, added up by group
-    by_period = (np.add.reduceat(net, run_starts, axis=1) @ to_group).reshape(n, 12, periods)
+    # each month's net kWh in each period (surplus positive, as the bank counts): the sums over the runs of hours
+    # in one period, added up by group
+    by_period = -(np.add.reduceat(net_use, run_starts, axis=1) @ to_group).reshape(n, 12, periods)
     moves, lower, upper, price = _bank_plan(tariff, periods)
     credit = np.zeros((n, 12))
     banked = np.zeros((n, periods))

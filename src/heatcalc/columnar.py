@@ -1680,7 +1680,7 @@ def _run_homes(h: _Homes) -> dict:
         expand = None
         to_bill: dict = {}
         if h.billing is not None and h.billing.hourly[idx].any():
-            expand = _hour_bins(stations, bounds, used)
+            expand = _hour_bins(stations, bounds, used, width)
 
         def pick(array, sel):
             return array if sel.all() else array[sel]
@@ -1802,19 +1802,19 @@ def _station_temps(k: int) -> np.ndarray:
     return st.hourly_temperature_f(st.all_stations()[k])
 
 
-def _hour_bins(stations: np.ndarray, bounds: list, used: list):
+def _hour_bins(stations: np.ndarray, bounds: list, used: list, width: int):
     """For a sub-batch's homes: the station of each (as a number among the sub-batch's stations), and for each
-    station each hour's column in the (homes x bins) arrays and whether that bin was computed (bins above the
-    batch's warmest balance point were left out: no home needs heat there)."""
+    station each hour's column in the (homes x bins) arrays with a column of zeros added at ``width``: its bin's,
+    or the zeros where the bin was not computed (bins above the batch's warmest balance point are left out: no home
+    needs heat there)."""
     local = np.zeros(stations.size, dtype=np.int64)
-    columns, inside = [], []
+    columns = []
     for s_no, ((a, z), m) in enumerate(zip(bounds, used)):
         k = int(stations[a])
         hb = station_hour_bins(k)
         local[a:z] = s_no
-        columns.append(np.minimum(hb, max(m - 1, 0)))
-        inside.append(hb < m)
-    return local, columns, inside
+        columns.append(np.where(hb < m, hb, width))
+    return local, columns
 
 
 #: Homes billed hour by hour expanded and billed at a time: their (homes x 8,760) arrays stay a few MB.
@@ -1842,12 +1842,14 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
     from .bills import DG_RULES, electric_bills_usd, solar_bills_usd
 
     billing = h.billing
-    local_station, columns, inside = expand
+    local_station, columns = expand
     where: dict = {}  # system -> (its homes' positions, their rows in its bins array, a map sub-batch row -> row)
     for system, (homes, kwh_bins, sel) in systems.items():
         row_of = np.full(idx.size, -1)
         row_of[np.flatnonzero(sel)] = np.arange(homes.size)
-        where[system] = (homes, kwh_bins, row_of)
+        padded = np.zeros((kwh_bins.shape[0], kwh_bins.shape[1] + 1))  # (the column of zeros _hour_bins points at)
+        padded[:, :-1] = kwh_bins
+        where[system] = (homes, padded, row_of)
     mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
     names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "fixed", "with_heat")
     out = {system: {name: np.full(homes.size, np.nan) if name == "with_heat" else np.zeros(homes.size)
@@ -1877,9 +1879,9 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                 at = row_of[rows[present]]  # rows of this system's arrays
                 st_no = local_station[rows[present]]
                 kwh = np.empty((at.size, 8760))
-                for k in np.unique(st_no):  # a station's homes at a time: one gather by its hours' bins
-                    same = np.flatnonzero(st_no == k)
-                    kwh[same] = np.take(kwh_bins[at[same]], columns[k], axis=1) * inside[k]
+                cuts = np.flatnonzero(st_no[1:] != st_no[:-1]) + 1
+                for a, z in zip([0, *cuts.tolist()], [*cuts.tolist(), at.size]):  # a station's homes at a time
+                    np.take(kwh_bins[at[a:z]], columns[st_no[a]], axis=1, out=kwh[a:z])
                 o = out[system]
                 use = np.add(kwh, base_col[present], out=kwh)
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
