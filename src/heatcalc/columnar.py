@@ -988,12 +988,6 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
-
-
-
-
-
-
 def _pv_array(col: dict, i: int):
     """Row ``i``'s array per kW (heatcalc.home._solar's PVArray at 1 kW), its parameters parsed in ``col``."""
     from .model.pv import array_per_kw
@@ -1170,6 +1164,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         return urdb
 
     tou, tou_prices, fixed_e = flat
+    mean_price: dict = {}  # id(rate) -> its mean first-tier price
+    arrays: dict = {}  # a row's solar cells -> its array per kW
+    present = None  # the PV cache's entries on disk, listed when the first array is met
 
     def bill_tariff_of(urdb, export, flat_price, period=-1, fixed_month=0.0) -> int:
         """The index in ``tariffs`` of a rate, or of the prices (one, or time-of-use periods' hours, ``period``) with
@@ -1227,7 +1224,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if urdb is None:
                 ok[j] = False
                 continue
-            price["electricity"][j] = float(np.mean(first_tier_price_usd_per_kwh(urdb)))
+            mean = mean_price.get(id(urdb))
+            if mean is None:  # (a rate read once per chunk: the same object for each of its homes)
+                mean = mean_price[id(urdb)] = float(np.mean(first_tier_price_usd_per_kwh(urdb)))
+            price["electricity"][j] = mean
         hp_urdb = None
         if hp_path is not None:  # its year and adjustment, else the home's rate's (heatcalc.home._heat_pump_rate)
             hp_year, hp_adjustment = col["systems.heat_pump.tariff.year"][i], \
@@ -1244,7 +1244,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
             if not has_solar(s_obj.usaf):
                 ok[j] = False  # the per-home route says the station has no irradiance
                 continue
-            array = _pv_array(col, i)
+            given_array = tuple(col[f"solar.{f}"][i] for f in ("capacity", *PV_PARAMETERS))
+            array = arrays.get(given_array)
+            if array is None:
+                array = arrays[given_array] = _pv_array(col, i)
             key = (s_obj.usaf, array)
             pv = pv_index.get(key, -1)
             if pv < 0:
@@ -1252,7 +1255,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                         int(station[j]))
                 pv = pv_index[key] = len(pv_list)
                 pv_list.append(args)
-                if not pvcache.has((s_obj.usaf, tuple(array), tuple(args[2]))):
+                cache_key = (s_obj.usaf, tuple(array), tuple(args[2]))
+                if present is None:
+                    present = pvcache.names_present()  # the cache's folder listed once, not a look per array
+                if not pvcache.in_memory(cache_key) and pvcache.name(cache_key) not in present:
                     to_compute.append(pv)  # after the loop, a station's arrays together (its sun once)
             metering = col["solar.net_metering"][i]
             rule = export_rule(metering, col["solar.net_metering_credit"][i],

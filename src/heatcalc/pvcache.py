@@ -207,6 +207,11 @@ def _remember(key, value: np.ndarray) -> None:
     _memory[key] = value
 
 
+def in_memory(key) -> bool:
+    """Whether this process holds ``key`` already (read or computed here)."""
+    return key in _memory
+
+
 def has(key) -> bool:
     """Whether the cache holds ``key`` (in this process or on disk), without reading it."""
     if key in _memory:
