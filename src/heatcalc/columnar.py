@@ -2242,11 +2242,15 @@ def _run_chunk(chunk: Chunk, price_overrides: dict | None, text: str | None) -> 
     for rows, part_counts, _ in parts:
         counts[rows] = part_counts
     starts = np.cumsum(counts) - counts
-    columns = empty_columns(int(counts.sum()))
-    for rows, part_counts, part_cols in parts:
-        at = np.repeat(starts[rows], part_counts) + ranks(part_counts)
-        for name in OUT_COLUMNS:
-            columns[name][at] = part_cols[name]
+    giving = [part for part in parts if part[1].sum()]
+    if len(giving) == 1 and np.all(np.diff(giving[0][0]) > 0):
+        columns = giving[0][2]  # one part holds every row, in the chunk's order: its columns as they are
+    else:
+        columns = empty_columns(int(counts.sum()))
+        for rows, part_counts, part_cols in giving:
+            at = np.repeat(starts[rows], part_counts) + ranks(part_counts)
+            for name in OUT_COLUMNS:
+                columns[name][at] = part_cols[name]
     block = Block(list(chunk.homes), [chunk.source] * n, problems, warnings, counts, columns,
                   0 if homes is None else int(homes.rows.size))
     if text == "csv":
