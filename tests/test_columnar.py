@@ -1572,3 +1572,18 @@ def test_a_chunk_holds_the_cycle_collector_off_only_while_it_runs():
     finally:
         c._run_chunk = real
         gc.enable()
+
+
+def test_a_dual_fuel_switchover_weighs_the_heat_pumps_own_rate_before_the_homes_periods():
+    # found by the generated homes: a dual-fuel heat pump moving to a rate of its own, in a home on time-of-use
+    # periods. The per-home route sets the economic switchover by the heat pump's rate's mean first-tier price (the
+    # home is on that rate once it has the heat pump); the array route took the periods' mean, which is dearer, so
+    # its furnace ran all winter (400 kWh of blower against 1,545 kWh of heat pump and blower)
+    row = {"location.state": "MA", "heating_load.annual": "40 MMBtu", "systems.heat_pump.backup": "furnace",
+           "systems.heat_pump.tariff.urdb": str(ROOT / "profiles" / "rates" / "illustrative-heat-pump-rate.json"),
+           "tariff.electricity": "[{price: 0.42, hours: 16-21, days: weekdays}, {price: 0.24}]"}
+    chunk = chunk_of([row])
+    got = c.run_chunk(chunk)
+    assert got.fast == 1
+    assert_same_blocks(got, per_home_block(chunk))
+    assert got.columns["electricity_kwh"][0] > 1000.0  # the heat pump runs (blower alone: 400 kWh)

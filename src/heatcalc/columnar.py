@@ -683,10 +683,11 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             switchover[j] = switch_given[j]
     for (k, cut), homes in economic.items():
         homes = np.array(homes)
-        # under periods, their hours' mean; on the rate the home moves to with the heat pump, its first tier's mean
+        # on the rate the home moves to with the heat pump, its first tier's mean (whatever the home's own tariff);
+        # else under periods, their hours' mean (heatcalc.home.build_home's order)
         own = billing.hp_price if billing is not None else np.full(rows.size, np.nan)
-        switch_pe = np.array([float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0 else
-                              own[j] if not np.isnan(own[j]) else price["electricity"][j] for j in homes])
+        switch_pe = np.array([own[j] if not np.isnan(own[j]) else float(np.mean(tou_prices[tou[j]])) if tou[j] >= 0
+                              else price["electricity"][j] for j in homes])
         switchover[homes] = _economic_switchovers(unit[k][0], cut, [fuel[j] for j in homes], afue[homes],
                                                   blower[homes], switch_pe,
                                                   np.array([price[fuel[j]][j] for j in homes]))
