@@ -1029,20 +1029,22 @@ def pv_to_compute(chunk: Chunk) -> list:
     given = dict(zip(chunk.fields, chunk.cells))
     for field in wanted:
         cells = given.get(field)
-        fill = defaults.get(field)
-        values = [None] * n
-        for i in range(n):
-            cell = fill if cells is None or _is_empty(cells[i]) else cells[i]
-            if cell is None or not usable[i]:
-                continue
-            values[i] = parse(field, cell)
-            if values[i] is None:
+        filled = _filled(cells, defaults.get(field)) if cells is not None else [defaults.get(field)] * n
+        try:  # each distinct cell parsed once
+            parsed = {cell: parse(field, cell) for cell in dict.fromkeys(filled) if cell is not None}
+            values = [None if cell is None else parsed[cell] for cell in filled]
+        except TypeError:  # (a default that is a list or a mapping: cell by cell)
+            values = [None if cell is None else parse(field, cell) for cell in filled]
+        for i, (cell, value) in enumerate(zip(filled, values)):
+            if not usable[i]:
+                values[i] = None
+            elif value is None and cell is not None:
                 usable[i] = False
         col[field] = values
     places = _memo(_PLACES)
     present = pvcache.names_present()  # one listing of the cache, not a look per array
     stations = st.all_stations()
-    out, seen = [], set()
+    out, seen, arrays = [], set(), {}
     for i in np.flatnonzero(usable):
         if col["solar.capacity"][i] is None:
             continue
@@ -1052,7 +1054,10 @@ def pv_to_compute(chunk: Chunk) -> list:
             place = places[key] = _place(*key)
         if place is None:
             continue
-        array = _pv_array(col, i)
+        given_array = tuple(col[f"solar.{f}"][i] for f in ("capacity", *PV_PARAMETERS))
+        array = arrays.get(given_array)
+        if array is None:
+            array = arrays[given_array] = _pv_array(col, i)
         if (place[0], array) in seen:
             continue
         seen.add((place[0], array))
