@@ -855,11 +855,15 @@ def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, m
     solar = [{"location.station": "725090", "heating_load.annual": "60 MMBtu", "solar.capacity": "4 kW"}] * 4
     plain = [{"location.station": "725090", "heating_load.annual": "60 MMBtu"}] * 4
     chunks = [chunk_of(solar), chunk_of(solar), chunk_of(solar), chunk_of(plain), chunk_of(solar)]
-    groups = list(b._pv_windows(iter(chunks)))
-    assert [len(g) for g in groups] == [3, 1, 1]  # 12 rows reach 10; the plain chunk alone; the last on its own
-    assert [ch for g in groups for ch in g] == chunks
+    looked = []
+    groups = list(b._pv_windows(iter(chunks), lambda ch: looked.append(ch) or len(looked)))
+    assert [len(g) for g, _ in groups] == [3, 1, 1]  # 12 rows reach 10; the plain chunk alone; the last on its own
+    assert [ch for g, _ in groups for ch in g] == chunks
+    # each chunk with solar looked at once, as it was read; the plain one not at all
+    assert looked == [chunks[0], chunks[1], chunks[2], chunks[4]]
+    assert [found for _, found in groups] == [[1, 2, 3], [None], [4]]
     monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
-    assert [len(g) for g in b._pv_windows(iter(chunks))] == [1] * 5
+    assert [len(g) for g, _ in b._pv_windows(iter(chunks), lambda ch: 0)] == [1] * 5
 
 
 def test_cooled_homes_take_the_fast_route_and_agree():

@@ -406,8 +406,8 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
         yield from run_on_cluster(chunks, cluster, price_overrides, text)
         return
     if jobs <= 1:
-        for group in _pv_windows(chunks):
-            _prepare_pv(group, jobs)
+        for group, found in _pv_windows(chunks, _pv_needed):
+            _prepare_pv(group, found, jobs)
             for chunk in group:
                 yield run_chunk(chunk, price_overrides, text)
         return
@@ -420,28 +420,32 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
 PV_WINDOW_ROWS = 32_768
 
 
-def _pv_windows(chunks):
-    """The chunks in order, as lists: consecutive chunks with solar up to :data:`PV_WINDOW_ROWS` rows (when the PV
-    cache is on, so what is computed first is there when they run), else one chunk a list."""
+def _pv_windows(chunks, look):
+    """The chunks in order, as (list, what ``look`` gave for each): consecutive chunks with solar up to
+    :data:`PV_WINDOW_ROWS` rows (when the PV cache is on, so what is computed first is there when they run), else one
+    chunk a list.  ``look(chunk)`` is called on each chunk with solar as soon as it is read -- a worker can look
+    for the arrays it lacks while the next chunks are read."""
     from . import pvcache
     from .columnar import has_solar_rows
 
     window: list = []
+    found: list = []
     rows = 0
     for chunk in chunks:
         if pvcache.enabled() and has_solar_rows(chunk):
             window.append(chunk)
+            found.append(look(chunk))
             rows += len(chunk)
             if rows >= PV_WINDOW_ROWS:
-                yield window
-                window, rows = [], 0
+                yield window, found
+                window, found, rows = [], [], 0
             continue
         if window:
-            yield window
-            window, rows = [], 0
-        yield [chunk]
+            yield window, found
+            window, found, rows = [], [], 0
+        yield [chunk], [None]
     if window:
-        yield window
+        yield window, found
 
 
 def _pv_needed(chunk) -> list:
@@ -453,14 +457,14 @@ def _pv_needed(chunk) -> list:
         return []
 
 
-def _prepare_pv(group: list, jobs: int, pool=None) -> None:
-    """Compute the PV arrays a window of chunks needs and the cache lacks, a station at a time, over the pool's
-    workers (or here): the chunks then read them."""
-    from .columnar import compute_pv, has_solar_rows, pv_work
+def _prepare_pv(group: list, found: list, jobs: int, pool=None) -> None:
+    """Compute the PV arrays a window of chunks needs and the cache lacks (``found``: :func:`_pv_needed` of each, or
+    a future of it), a station at a time, over the pool's workers (or here): the chunks then read them."""
+    from .columnar import compute_pv, pv_work
 
-    if not any(has_solar_rows(c) for c in group):
+    if all(f is None for f in found):
         return
-    found = list(pool.map(_pv_needed, group)) if pool is not None else [_pv_needed(c) for c in group]
+    found = [f.result() if hasattr(f, "result") else f or [] for f in found]
     work = pv_work(found, 2 * jobs if pool is not None else 1)
     if pool is not None:
         list(pool.map(compute_pv, work))
@@ -479,9 +483,11 @@ def _in_pool(fn, works, jobs: int, price_overrides, window: int, extra: tuple = 
     pending: deque = deque()
     finished = False
     try:
-        for group in (_pv_windows(works) if prepare else ([w] for w in works)):
+        windows = _pv_windows(works, lambda chunk: pool.submit(_pv_needed, chunk)) if prepare else \
+            (([w], [None]) for w in works)
+        for group, found in windows:
             if prepare:
-                _prepare_pv(group, jobs, pool)
+                _prepare_pv(group, found, jobs, pool)
             for work in group:
                 pending.append(pool.submit(fn, work, price_overrides, *extra))
                 while len(pending) >= window:
