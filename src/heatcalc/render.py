@@ -872,7 +872,7 @@ class BlockWriter:
     rows (several blocks each), typed columns (text, and 64-bit floats with null for an empty number)."""
 
     #: Rows gathered into one Parquet row group: a block's few thousand rows as a group each made writing a million
-    #: homes' rows 1.5x the work (each group's pages, statistics and dictionaries begun again) and the file 7 % larger.
+    #: homes' rows 1.5x the work (each group's pages, statistics and dictionaries begun again).
     ROW_GROUP_ROWS = 32_768
 
     def __init__(self, out, fmt: str, columns=None, units: str = "us"):
