@@ -46,16 +46,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .units import HSPF2_PER_HSPF  # (where it is defined; named here too, where it was first)
+
 DATA = Path(__file__).resolve().parent / "data" / "installed_costs.json"
 
 #: The dollars every cost is in.
 DOLLAR_YEAR = 2023
-
-#: HSPF2 / HSPF for split systems (AHRI 210/240-2023 vs -2017 ratings): DOE set the 2023 minimum for split heat
-#: pumps at 7.5 HSPF2 as the equivalent of 8.8 HSPF (10 CFR 430.32(c)), a ratio of 0.85; ductless units lose less
-#: in the new test (its higher external static pressure mostly affects ducted units), about 0.90 by the industry's
-#: common rule of thumb.
-HSPF2_PER_HSPF = {"ducted": 0.85, "ductless": 0.90}
 
 #: The spread of installed costs: lognormal sigma such that 95 % of quotes lie in a 5x band (ln 5 / (2 x 1.96)).
 SIGMA = math.log(5.0) / (2 * 1.959964)

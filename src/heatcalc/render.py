@@ -6,7 +6,6 @@ CLI decides what goes to stdout (data) and what to stderr (messages).
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -54,6 +53,8 @@ def write_json(comparisons: list[Comparison], out: IO[str], monthly: list[list[d
 
 def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS, units: str = "us"):
     """A CSV writer of rows keyed by ``columns``; with ``units="si"`` it writes them in SI under SI names."""
+    import csv
+
     if units == "si":
         return _SIWriter(out, columns)
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
@@ -63,6 +64,8 @@ def csv_writer(out: IO[str], columns: Iterable[str] = COLUMNS, units: str = "us"
 
 class _SIWriter:
     def __init__(self, out: IO[str], columns: Iterable[str]):
+        import csv
+
         self.writer = csv.DictWriter(out, fieldnames=[si_name(c)[0] for c in columns], lineterminator="\n",
                                      extrasaction="ignore")
         self.writer.writeheader()
@@ -656,6 +659,8 @@ class RowWriter:
             self.out.write(text)
 
     def _csv_text(self, rows: list[dict]) -> str:
+        import csv
+
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=self.columns, lineterminator="\n", extrasaction="ignore")
         writer.writerows(rows)

@@ -34,6 +34,12 @@ BTU_PER_TON_H = 12000.0  # one ton of refrigeration, per hour
 BTU_PER_MJ = 1.0e6 / 1055.05585262
 W_PER_BTU_H = 1.0 / 3.41214163
 
+#: HSPF2 / HSPF for split systems (AHRI 210/240-2023 vs -2017 ratings): DOE set the 2023 minimum for split heat
+#: pumps at 7.5 HSPF2 as the equivalent of 8.8 HSPF (10 CFR 430.32(c)), a ratio of 0.85; ductless units lose less
+#: in the new test (its higher external static pressure mostly affects ducted units), about 0.90 by the industry's
+#: common rule of thumb.
+HSPF2_PER_HSPF = {"ducted": 0.85, "ductless": 0.90}
+
 # --- fuel heat contents (higher heating value) ----------------------------------------------------------------
 # EIA, Monthly Energy Review (2023), Tables A1/A4, the conversion factors behind EIA's state price tables: natural
 # gas 1,036 Btu/ft3, propane 91,500 Btu/gal, No. 2 heating oil 138,700 Btu/gal.

@@ -35,7 +35,7 @@ def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, 
     where not given); ``cutoff_f``, ``cycling_degradation``, ``hspf2``, ``hspf``: arrays (NaN where not given);
     ``has_furnace``: a furnace, boiler or stove to fall back on; ``default_curve``: the homes whose curve is a default
     one (no performance points or tests; default: every home)."""
-    from ..costs import HSPF2_PER_HSPF
+    from ..units import HSPF2_PER_HSPF
     from ..model.heat_pump import hspf2_range
     from ..profile import field_spec
 

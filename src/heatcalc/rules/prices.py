@@ -97,14 +97,14 @@ def gas_blocks(rows, adjustment: float | None):
     """A home's monthly gas blocks (``tariff.natural_gas``: records with ``up_to`` [Btu of gas] and ``price``
     [$/therm]) with ``tariff.natural_gas_adjustment`` added to every price: (bills.GasBlocks or None, the problem as
     (field, message) or None).  No blocks: None, and an adjustment without them is a problem."""
-    from ..bills import GasBlocks
-    from ..units import BTU_PER_THERM
-
     if not rows:
         if adjustment:
             return None, ("tariff.natural_gas_adjustment", "shifts the gas blocks' prices: give tariff.natural_gas too "
                                                            "(without blocks, set prices.natural_gas)")
         return None, None
+    from ..bills import GasBlocks
+    from ..units import BTU_PER_THERM
+
     upper, price = [], []
     for i, row in enumerate(rows):
         last = i == len(rows) - 1
