@@ -2291,7 +2291,7 @@ def keep_array_memory() -> None:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the process's own symbols: the C library's, where it has one
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # (no such function; on Windows, no "process's own" library)
         return
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     mallopt(M_MMAP_THRESHOLD, MAPPED_FROM_BYTES)
