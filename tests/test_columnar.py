@@ -318,6 +318,26 @@ def test_parquet_in_and_out_give_the_csv_rows(tmp_path):
                 assert ("" if g[key] is None else g[key]) == value, key
 
 
+def test_parquet_output_gathers_blocks_into_row_groups_and_writes_the_last_part_on_closing(tmp_path, monkeypatch):
+    # blocks of 8 homes (24 rows), row groups of at least 50 rows: each group holds whole blocks, the rows that did
+    # not fill a group are written when the file closes, and every row is there in order (the same as CSV's)
+    import heatcalc.render as render
+
+    monkeypatch.setattr(b.open_parquet, "__defaults__", (8,))  # chunks of 8 rows (its default size: CHUNK)
+    monkeypatch.setattr(render.BlockWriter, "ROW_GROUP_ROWS", 50)
+    parquet, table = write_homes(tmp_path, n=60)
+    out = tmp_path / "out.parquet"
+    result = runner.invoke(app, ["batch", "--homes", str(parquet), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 3, result.stderr  # (h3 fails and is reported)
+    meta = pq.ParquetFile(out).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sum(sizes) == 59 * 3 and all(size >= 50 for size in sizes[:-1])
+    assert len(sizes) > 2 and sizes[-1] < 50  # blocks of ~24 rows: a group closes past 50, the rest on closing
+    from_csv = runner.invoke(app, ["batch", "--homes", str(table), "--columns", "home,system"])
+    assert [f"{r['home']},{r['system']}" for r in pq.read_table(out, columns=["home", "system"]).to_pylist()] == \
+        from_csv.stdout.split()[1:]
+
+
 def test_parquet_folder_and_glob_read_files_in_order(tmp_path):
     folder = tmp_path / "parts"
     folder.mkdir()
