@@ -156,3 +156,50 @@ def test_every_command_has_help(command):
     r = run(command, "--help")
     assert r.exit_code == 0
     assert len(r.stdout.strip().splitlines()) > 3
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", "--help"],
+    ["compare", BOSTON, "--bogus"],
+    ["compare", "no-such-file.yaml"],
+    ["compare", BOSTON, "--format", "csv"],
+    ["stations", "--state", "RI"],
+])
+def test_the_one_command_app_answers_as_the_whole_app(args):
+    # main() builds only the command named first (Typer builds every command's Click object before reading the
+    # arguments); its output, errors and exit codes must be the whole app's.
+    from heatcalc.cli import _app_for
+
+    one = _app_for(args)
+    assert one is not app and [c.callback.__name__ for c in one.registered_commands] == [args[0]]
+    whole, alone = runner.invoke(app, args), runner.invoke(one, args)
+    assert (alone.exit_code, alone.stdout, alone.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+
+
+@pytest.mark.parametrize("args", [[], ["--version"], ["comapre", BOSTON], ["--traceback", "compare", BOSTON]])
+def test_no_command_first_gets_the_whole_app(args):
+    from heatcalc.cli import _app_for
+
+    assert _app_for(args) is app
+
+
+def test_shell_completion_gets_the_whole_app(monkeypatch):
+    from heatcalc.cli import _app_for
+
+    monkeypatch.setenv("_HEATCALC_COMPLETE", "complete_bash")
+    assert _app_for(["compare"]) is app
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_csv_and_json_never_import_rich(fmt):
+    # Rich's console is ~17 ms of a compare; only the table needs it.
+    import subprocess
+    import sys
+
+    code = ("import sys, io, contextlib; from heatcalc.cli import main; sys.argv = ['heatcalc', 'compare', "
+            f"{BOSTON!r}, '--format', {fmt!r}]\n"
+            "out = io.StringIO()\n"
+            "try:\n    with contextlib.redirect_stdout(out): main()\nexcept SystemExit as e: code = e.code\n"
+            "print(code, 'rich' in sys.modules, 'heat_pump' in out.getvalue())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["0", "False", "True"], out.stderr
