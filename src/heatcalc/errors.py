@@ -1,6 +1,5 @@
 """Domain exceptions and exit codes.  The library raises these; only the CLI turns them into messages."""
 
-from __future__ import annotations
 
 import re
 from typing import NamedTuple

@@ -2,7 +2,6 @@
 equipment, prices and emission factors, with every default that was used recorded as an assumption.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from itertools import pairwise

@@ -1,6 +1,5 @@
 """Run the model for a home: every system over the year, then costs, emissions and the summary."""
 
-from __future__ import annotations
 
 import math
 

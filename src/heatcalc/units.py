@@ -20,7 +20,6 @@ Conversion only happens at the borders: when a profile is loaded (:func:`parse_q
 rendered.
 """
 
-from __future__ import annotations
 
 import math
 import re

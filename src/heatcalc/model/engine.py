@@ -7,7 +7,6 @@ the same functions run on a year of 8,760 hours or on a year folded into tempera
 Every system delivers exactly the load, hour by hour: what the heat pump cannot deliver, its backup does.
 """
 
-from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -44,7 +43,7 @@ class HeatPump(NamedTuple):
     backup_furnace: Furnace | None = None
     cycling_degradation: float = DEFAULT_CYCLING_DEGRADATION
     backup_efficiency: float = 1.0  # of resistance strips
-    ground: GroundLoop | None = None  # a ground-source unit's loop (its curve is then against entering water)
+    ground: "GroundLoop | None" = None  # a ground-source unit's loop (its curve is then against entering water)
     strip_capacity_btu_per_h: float = np.inf  # resistance backup's capacity (unlimited: sized for any shortfall)
     strip_lockout_f: float = np.inf  # resistance backup is locked out above this outdoor temperature
     share: float = 1.0  # of each hour's load the heat pump can reach (a ductless head in the main rooms); 1: all

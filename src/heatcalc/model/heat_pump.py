@@ -10,7 +10,6 @@ ANSI/RESNET/ICC 301-2022 Addendum 82 (2023), as implemented in NREL's OpenStudio
 indoor fan power and defrost, which AHRI 210/240 folds into the 17 °F and 5 °F tests.
 """
 
-from __future__ import annotations
 
 import json
 from typing import NamedTuple

@@ -7,7 +7,6 @@ The model is the variable-base degree-hour method (ASHRAE Handbook of Fundamenta
 where T_balance is the outdoor temperature at which internal and solar gains cover the losses.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -25,7 +25,6 @@ over the bins T_j = 62, 57, …, −23 °F with fractional hours n_j of the regi
 * F_def is the demand-defrost credit (1.0 for time-temperature defrost).
 """
 
-from __future__ import annotations
 
 import json
 from functools import lru_cache

@@ -3,7 +3,6 @@ state's average household use (EIA RECS 2015, via NREL OpenStudio-HPXML; the US 
 natural gas given, else a gas bill's ``non_heating`` use, else none.  It places the heating in the right tiers of a
 rate and pays a meter's fixed charges alike with every system."""
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -2,7 +2,6 @@
 the rooms.  A furnace, a ducted heat pump and an air conditioner blow through the ducts; a ductless or air-to-water
 heat pump, a boiler, a stove and resistance heat do not (ASHRAE 152 defines the seasonal distribution efficiency)."""
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -2,7 +2,6 @@
 marginal rates of the home's region, given or its state's; else the state's eGRID2023 total output CO2e rate, else
 the US one) and each fuel's (given, else EPA's combustion factors as CO2e, wood's CO2 apart as biogenic)."""
 
-from __future__ import annotations
 
 import json
 from functools import lru_cache

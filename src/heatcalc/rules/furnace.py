@@ -16,7 +16,6 @@ Sources of the defaults:
   1.  Engineering estimates from typical nameplates.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -6,7 +6,6 @@ and what heats the rest of a home a heat pump serves part of.  The curves themse
 :func:`heatcalc.model.heat_pump.calibrated_default_curve`, memoised by their inputs; the size from
 :func:`heatcalc.model.heat_pump.nominal_sizes_btu_per_h`."""
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

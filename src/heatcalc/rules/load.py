@@ -7,7 +7,6 @@ Dated bills, deliveries and an hourly series are fitted home by home (:mod:`heat
 The declared defaults (balance point, indoor temperature, the bills' efficiency by fuel) are filled in before.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -6,7 +6,6 @@ else the ZIP's, the point's or the station's).
 A weather file is placed home by home (:mod:`heatcalc.home`): it is read per home by nature.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -2,7 +2,6 @@
 average residential price (EIA SEDS 2023; wood: SEDS 2021 by Census region), else the US figure; kerosene, pellets
 and coal have no default (``origin`` says ``none``, and a home burning one is asked for it)."""
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -4,7 +4,6 @@ Everything here reads the compact files in ``heatcalc/data`` that ``scripts/buil
 lazy and cached: the hourly temperatures are a memory-mapped array, so one station costs one 17.5 kB read.
 """
 
-from __future__ import annotations
 
 import json
 import math
