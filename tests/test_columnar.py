@@ -1611,3 +1611,21 @@ def test_a_dual_fuel_switchover_weighs_the_heat_pumps_own_rate_before_the_homes_
     assert got.fast == 1
     assert_same_blocks(got, per_home_block(chunk))
     assert got.columns["electricity_kwh"][0] > 1000.0  # the heat pump runs (blower alone: 400 kWh)
+
+
+@pytest.mark.parametrize("cells, fill, expected", [
+    ([1.5, None, float("nan"), 2.0], 9.0, [1.5, 9.0, 9.0, 2.0]),
+    ([1.5, None, float("nan"), 1.5], None, [1.5, None, None, 1.5]),
+    (["BOS", " ", "", None, "BOS"], "X", ["BOS", "X", "X", "X", "BOS"]),
+    ([3, 4, 3], 0, [3, 4, 3]),
+    ([True, None, 1.0], False, [True, False, 1.0]),
+    ([[1, 2], None], "X", [[1, 2], "X"]),  # a list cell (a rate's periods): each cell checked on its own
+])
+def test_empty_cells_take_the_fill_and_the_column_is_a_copy(cells, fill, expected):
+    # Each distinct value is checked once; every NaN object (never equal to itself) must still be found, and the
+    # column handed back is never the chunk's own list (the defaults' one-of rule clears cells of it).
+    out = c._filled(cells, fill)
+    assert out is not cells
+    assert len(out) == len(expected)
+    for got, want in zip(out, expected):
+        assert got == want and type(got) is type(want)

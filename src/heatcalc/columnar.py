@@ -118,11 +118,13 @@ def _is_empty(value) -> bool:
 def _filled(cells: list, fill) -> list:
     """``cells`` with each empty one (:func:`_is_empty`: None, blank text, NaN) replaced by ``fill``; a column of
     numbers or of text checked without a call per cell."""
-    kinds = set(map(type, cells))
-    if kinds <= {float, type(None)}:
-        return [fill if cell is None or cell != cell else cell for cell in cells]
-    if kinds <= {str, type(None)}:
-        return [fill if cell is None or not cell.strip() else cell for cell in cells]
+    if set(map(type, cells)) <= {float, int, str, bool, type(None)}:
+        # each distinct value checked once (a column has few: stations, prices, efficiencies); a NaN is found in
+        # the set by identity, as every set lookup tries identity first
+        empty = {cell for cell in set(cells) if _is_empty(cell)}
+        if not empty or (fill is None and empty == {None}):
+            return list(cells)  # a copy: the defaults' one-of rule clears cells of it
+        return [fill if cell in empty else cell for cell in cells]
     return [fill if _is_empty(cell) else cell for cell in cells]
 
 
@@ -171,6 +173,13 @@ class _Parser:
 
             out = tuple(spec.items(**{k: _frozen(x) for k, x in item.items()}) for item in out)
         return out
+
+
+@lru_cache(maxsize=1)
+def _parser() -> _Parser:
+    """One parser a process: its memo (bounded) keeps each field's distinct values parsed across chunks; a value's
+    parsed form depends only on the field, the value and a bill's fuel."""
+    return _Parser()
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:
@@ -2199,7 +2208,7 @@ def _run_chunk(chunk: Chunk, price_overrides: dict | None, text: str | None) -> 
     fast[list(chunk.errors)] = False
     homes = None
     try:
-        values = _values(chunk, _Parser(), fast)
+        values = _values(chunk, _parser(), fast)
         homes = _resolve(chunk, values, fast, price_overrides or {})
         if homes is not None:
             with _one_blas_thread():
