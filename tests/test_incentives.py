@@ -315,3 +315,30 @@ def test_states_rewiring_america_does_not_yet_serve_are_left_out_unless_asked():
                                                    for n in inc.find(BOSTON, on=DAY).notes)
     r = runner.invoke(app, ["incentives", "--zip", "98101", "--include-unlaunched", "-f", "json"])
     assert r.exit_code == 0 and "[not yet served by Rewiring America]" in r.stdout
+
+
+def _fresh_find(*args, **kwargs):
+    """inc.find with every memo emptied first: the answer computed from the data alone."""
+    inc._FOUND.clear()
+    inc._LIMITS.clear()
+    inc._offers_at.cache_clear()
+    inc._offers_near.cache_clear()
+    return inc.find(*args, **kwargs)
+
+
+@pytest.mark.parametrize("order", [(117_000, 117_300, None, 83_000, 117_000), (None, 83_000, 117_300, 117_000, None)])
+def test_remembered_answers_are_those_computed_fresh(order):
+    # find() keeps one answer per place, household size and each income-limited offer's verdict (and one place per
+    # ZIP before the purchase is judged): households on either side of a limit (MA-547 at $117,250 for three
+    # people, Mass Save's income-eligible offer at $83,642), with no income, and purchases replacing different
+    # fuels, asked in any order, get what a fresh computation gives.
+    purchases = [Purchase("ducted_heat_pump", "natural_gas", True), Purchase("ducted_heat_pump", "heating_oil", None)]
+    fresh = {(income, p): _fresh_find(BOSTON, income, 3, True, "Eversource", DAY, purchase=p)
+             for income in set(order) for p in purchases}
+    inc._FOUND.clear()
+    for income in order:
+        for p in purchases:
+            assert inc.find(BOSTON, income, 3, True, "Eversource", DAY, purchase=p) == fresh[(income, p)]
+    assert ("MA-547" in ids(fresh[(117_000, purchases[0])])) and ("MA-547" not in ids(fresh[(117_300, purchases[0])]))
+    answers = [fresh[(i, purchases[0])].rows for i in set(order)]
+    assert all(a != b for k, a in enumerate(answers) for b in answers[k + 1:])  # each income a different answer

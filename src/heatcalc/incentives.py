@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from .errors import HeatcalcError
 from .offer_conditions import Purchase, conditions, judge
+from .weather.stations import zip5
 
 DATA = Path(__file__).resolve().parent / "data" / "incentives"
 
@@ -408,8 +409,6 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     <place>" and is not counted.  ``purchase`` says what is bought (:class:`heatcalc.offer_conditions.Purchase`):
     an offer whose description asks for something else (another system replaced, a ground-source unit) is left
     out with a note; one that asks for what the purchase does not say is kept as "also possible if ..."."""
-    from .weather.stations import zip5
-
     zcta = zip5(str(zip_code))  # every form the location takes: 02134, 2134 (a lost leading zero), 02134-1234
     if zcta is None:
         raise HeatcalcError(f"{where}: a 5-digit US ZIP code, got {zip_code!r}")
@@ -419,9 +418,40 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
         raise HeatcalcError(f"--household-size: the number of people, 1 to 20, got {size!r}")
     on = on or dt.date.today()
     wanted = frozenset(items) if items else frozenset(HEAT_PUMP_ITEMS) | frozenset(RELATED_ITEMS)
-    place = _offers_at(zcta, bool(owner), utility, on, wanted, where, include_unlaunched, purchase or Purchase())
-    # the household's part: income limits, then the offers the purchase rules out (in the data's order, so the
-    # notes read as the offers do)
+    asked = (zcta, bool(owner), utility, on, wanted, where, include_unlaunched, purchase or Purchase())
+    place = _offers_at(*asked)
+    # The answer depends on the income only through each income-limited offer's verdict (no limit known, no
+    # income given, within the limit, over it): one answer per place, household size and verdicts, so a table of
+    # households at a ZIP builds each answer once.  (The answer's objects are shared: nothing changes them.)
+    limits = _LIMITS.get((asked, size))
+    if limits is None:
+        limits = _kept(_LIMITS, (asked, size), tuple(
+            _income_limit_of_size(entry[0]["low_income"], size, zcta, place.county_fips)[0]
+            for entry in place.entries if not isinstance(entry, str) and entry[0].get("low_income")))
+    verdicts = tuple(None if limit is None else income_usd <= limit if income_usd is not None else "no income"
+                     for limit in limits)
+    hit = _FOUND.get((asked, size, verdicts))
+    if hit is None:
+        hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, income_usd, size))
+    return hit
+
+
+_LIMITS: dict = {}  # (place, size) -> the income-limited offers' limits, in the place's order
+_FOUND: dict = {}  # (place, size, verdicts) -> Finding
+
+
+def _kept(memo: dict, key, value):
+    """``value``, kept in ``memo`` under ``key``; a memo grown large is emptied first (incomes and ZIPs over a
+    country must not grow it without bound)."""
+    if len(memo) >= 20_000:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _finding(place: _Place, zcta: str, on: dt.date, income_usd: float | None, size: int | None) -> Finding:
+    """:func:`find`'s answer at a place for a household: income limits, then the offers the purchase rules out (in
+    the data's order, so the notes read as the offers do)."""
     notes = list(place.notes)
     candidates = []
     for entry in place.entries:
@@ -473,7 +503,8 @@ class _Place(NamedTuple):
     county_fips: tuple
     notes: tuple  # what is left out whoever the household is
     entries: tuple  # in the data's order: a note (str), or (offer, program, authority, its type, description,
-    #                 condition, the note when the purchase rules it out)
+    #                 condition, the note when the purchase rules it out); before the purchase is judged
+    #                 (_offers_near), (offer, program, authority, its type, description, the places it is only in)
     authority_of: dict  # offer id -> its authority's key
 
 
@@ -481,7 +512,30 @@ class _Place(NamedTuple):
 def _offers_at(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted: frozenset, where: str,
                include_unlaunched: bool, purchase: Purchase) -> _Place:
     """The part of :func:`find` that does not depend on income or household size, once per ZIP, utility, date and
-    purchase: a table of a thousand homes in one ZIP reads its places and offers once."""
+    purchase: a table of a thousand homes in one ZIP reads its places and offers once.  The offers' descriptions
+    are judged against the purchase here; the rest (:func:`_offers_near`) is shared by every purchase at the ZIP
+    (a table's homes there replace different fuels)."""
+    near = _offers_near(zcta, owner, utility, on, wanted, where, include_unlaunched)
+    entries = []
+    for entry in near.entries:
+        if isinstance(entry, str):
+            entries.append(entry)
+            continue
+        x, program, authority, authority_type, description, only_in = entry
+        verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
+        excluded = (f"{x['id']} ({program}): not for this purchase: it is for when {'; '.join(needs)}"
+                    if verdict == "excluded" else "")
+        condition = "; ".join(filter(None, [f"may apply: only in {only_in}" if only_in else "",
+                                            f"also possible if {'; '.join(needs)}" if verdict == "possible" else ""]))
+        entries.append((x, program, authority, authority_type, description, condition, excluded))
+    return near._replace(entries=tuple(entries))
+
+
+@lru_cache(maxsize=2048)
+def _offers_near(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted: frozenset, where: str,
+                 include_unlaunched: bool) -> _Place:
+    """:func:`_offers_at` before the purchase: the ZIP's utilities and the offers whose place and dates fit, each
+    entry (offer, program, authority, its type, description, the places it is only in) or a note."""
     geos = _geographies_of(zcta)
     state_code = _state_of(zcta)
     if not geos or state_code is None:
@@ -552,15 +606,9 @@ def _offers_at(zcta: str, owner: bool, utility: str | None, on: dt.date, wanted:
         if x.get("paused"):
             entries.append(f"{x['id']} ({o.program}): paused")
             continue
-        verdict, needs = judge(conditions(x.get("description", ""), x["program"], tuple(x["items"])), purchase)
-        excluded = (f"{x['id']} ({o.program}): not for this purchase: it is for when {'; '.join(needs)}"
-                    if verdict == "excluded" else "")
-        condition = "; ".join(filter(None, [
-            f"may apply: only in {', '.join(sorted(set(places)))}" if places else "",
-            f"also possible if {'; '.join(needs)}" if verdict == "possible" else ""]))
         description = ("[not yet served by Rewiring America] " if o.scope != "federal" and not served else "") \
             + x.get("description", "")
-        entries.append((x, o.program, o.authority, o.authority_type, description, condition, excluded))
+        entries.append((x, o.program, o.authority, o.authority_type, description, ", ".join(sorted(set(places)))))
     return _Place(state_code, state, electric, others, gas, how, county_fips, tuple(notes), tuple(entries),
                   authority_of)
 

@@ -13,7 +13,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import costs
+from .. import incentives as inc
+from ..errors import HeatcalcError
+from ..offer_conditions import Purchase
+from ..profile import field_spec
 from ..units import FUELS
+from ..weather import stations as st
 
 SYSTEMS = ("heat_pump", "furnace", "electric_resistance")
 PURCHASES = SYSTEMS + ("air_conditioner",)  # what a home may buy: a system, and central air beside one
@@ -53,8 +59,6 @@ def default_installed_cost(system: str, state: str | None, *, ground: bool = Fal
     as (field, message) when it has none): a heat pump at its nameplate (``nameplate_btu_per_h``; ``hspf2`` places
     it on the efficiency axis; a ductless one with its ``zones`` given, else :func:`heatcalc.costs.default_zones`),
     a furnace or boiler at the home's design load, resistance heat and central air per unit."""
-    from .. import costs
-
     if system == "heat_pump":
         if hp_type == "air_to_water":
             return None, ("economics.installed_cost.heat_pump", "heatcalc has no installed-cost data for air-to-water "
@@ -87,8 +91,6 @@ _COSTS: dict = {}  # (equipment, tons, state, HSPF, zones) -> CostRange: a table
 
 
 def _installed_cost(equipment: str, tons, state, hspf=None, zones=None):
-    from .. import costs
-
     key = (equipment, tons, state, hspf, zones)
     cost = _COSTS.get(key)
     if cost is None:
@@ -101,9 +103,6 @@ def _installed_cost(equipment: str, tons, state, hspf=None, zones=None):
 def escalation_rates(state: str | None, energies, given: dict) -> dict:
     """Each energy's price change per year: given, else the state's 2003-2023 trend (EIA SEDS; kerosene follows
     heating oil), else the field's declared default (pellets and coal: none)."""
-    from ..profile import field_spec
-    from ..weather import stations as st
-
     info = st.state_info(state) if state else None
     trend = (info or st.state_info("US"))["escalation_per_year"]
     out = {}
@@ -123,10 +122,6 @@ def purchase(hp_type: str | None, distribution: str | None, current_given: str |
     what it replaces (the current system given, a furnace by its fuel); whole-home unless the furnace stays as its
     backup (then not known) or it serves part of the home; the home type; an existing home when the profile names
     the current system."""
-    from .. import incentives as inc
-    from ..offer_conditions import Purchase
-    from ..profile import field_spec
-
     if not has_heat_pump:
         item = None
     elif (hp_type or "air_source") in ("ground_source", "air_to_water"):
@@ -157,9 +152,6 @@ def household_incentives(zip_code: str | None, income: float | None, size: float
     """``economics.incentives: auto`` (or a list of ids) for one heat pump: the incentives the household qualifies
     for on ``install`` (a date) that lower its cost (``bought``: the :class:`Purchase`), with the same problems
     and warnings on both roads."""
-    from .. import incentives as inc
-    from ..errors import HeatcalcError
-
     base = "economics.incentives"
     if not zip_code:
         return HouseholdIncentives(None, None, ((base, "incentives by program need the home's ZIP code: give "
