@@ -203,3 +203,21 @@ def test_csv_and_json_never_import_rich(fmt):
             "print(code, 'rich' in sys.modules, 'heat_pump' in out.getvalue())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["0", "False", "True"], out.stderr
+
+
+def test_the_cycle_collector_is_off_only_while_the_modules_load():
+    # main() turns the collector off while compare's modules load (their objects live as long as the process), then
+    # freezes what was made and turns it back on: the command's own objects are collected as usual.
+    import subprocess
+    import sys
+
+    code = ("import gc, sys, io, contextlib\n"
+            "from heatcalc import cli\n"
+            "seen = []\n"
+            "real = cli._app_for\n"
+            "cli._app_for = lambda args: (seen.append(gc.isenabled()), real(args))[1]\n"
+            f"sys.argv = ['heatcalc', 'compare', {BOSTON!r}]\n"
+            "try:\n    with contextlib.redirect_stdout(io.StringIO()): cli.main()\nexcept SystemExit as e: code = e.code\n"
+            "print(code, seen, gc.get_freeze_count() > 10_000, 'rich.table' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["0", "[True]", "True", "True"], out.stderr

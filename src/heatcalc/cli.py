@@ -2,14 +2,21 @@
 
 
 import functools
+import gc
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
+_collecting = gc.isenabled()
+gc.disable()  # Typer's and Click's modules live as long as the process: no cycles to look for while they load
+try:
+    import typer
+finally:
+    if _collecting:
+        gc.enable()
 
-from .errors import ExitStatus, HeatcalcError, Problem, ProfileError, ProfileErrors, Stopped, printable
+from .errors import ExitStatus, HeatcalcError, Problem, ProfileError, ProfileErrors, Stopped, printable  # noqa: E402
 
 app = typer.Typer(
     name="heatcalc",
@@ -1011,17 +1018,30 @@ def schema():
     sys.stdout.write("\n")
 
 
-def _import_numpy_early(args: list[str]) -> None:
-    """Import numpy here, at the bottom of the call stack, for the commands that compute.
+def _import_early(args: list[str]) -> None:
+    """Import numpy here, at the bottom of the call stack, for the commands that compute; for `compare`, also the
+    modules it reads profiles and writes its output with.  :func:`main` runs this with the cycle collector off.
 
     CPython 3.11 keeps Python frames in 16 KB chunks and frees a chunk as soon as it empties.  Imported from deep
     inside Click's call stack, numpy's 140 modules crossed a chunk boundary about a thousand times (a thousand
     mmap/munmap pairs and page faults, 20-30 ms of `heatcalc compare`); imported here they cross none.
     """
     words = [a for a in args if not a.startswith("-")]
-    if not words or words[0] in ("init", "schema") or "--help" in args or "--version" in args:
+    if not words or words[0] in ("init", "schema") or "--help" in args or "-h" in args or "--version" in args:
         return
     import numpy  # noqa: F401
+
+    if words[0] != "compare":
+        return
+    import yaml  # noqa: F401
+
+    from . import api, profile, render, simulate  # noqa: F401
+
+    given = [b for a, b in zip(args, args[1:]) if a in ("--format", "-f")] + \
+        [a.split("=", 1)[1] for a in args if a.startswith("--format=")]
+    if not any(f in ("csv", "json") for f in given):  # the table: Rich's console and table
+        import rich.console  # noqa: F401
+        import rich.table  # noqa: F401
 
 
 def _buffered_stdout() -> None:
@@ -1076,7 +1096,16 @@ def main() -> None:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, stop)
     _buffered_stdout()
-    _import_numpy_early(sys.argv[1:])
+    # Start-up makes some 200,000 objects (modules, functions, classes) that live as long as the process: the
+    # cycle collector would look through them again and again while they are made (~10 ms of a compare) and never
+    # find one to free.  Off while the modules load, then those objects are set aside for good (frozen) and it
+    # runs as usual for the command's own objects.
+    gc.disable()
+    try:
+        _import_early(sys.argv[1:])
+    finally:
+        gc.freeze()
+        gc.enable()
     status = 0
     try:
         _app_for(sys.argv[1:])()
@@ -1105,8 +1134,6 @@ def main() -> None:
     # Nothing the command made is used again, so its objects need no more cycle collection: Python's exit runs
     # full collections over every object alive (numpy's, Rich's, the model's), ~20 ms of a 180 ms compare.  Frozen,
     # they are left to the exit's freeing by reference counts; files and atexit handlers are closed as before.
-    import gc
-
     gc.freeze()
     sys.exit(status)
 
