@@ -788,6 +788,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     backup_given = _texts(values, "systems.heat_pump.backup", rows)
     serves_given = _texts(values, "systems.heat_pump.serves", rows)
     hp_type = _texts(values, "systems.heat_pump.type", rows)
+    default_distribution = _default("systems.heat_pump.distribution")
     for j in np.flatnonzero(has & ok):
         def get(field, fallback=None):
             v = text[field][j]
@@ -809,7 +810,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
             kw: dict = {}
             if system == "heat_pump":
                 kw = {"hp_type": hp_type[j], "nameplate_btu_per_h": float(nominal[j]), "hspf2": float(hspf2[j]),
-                      "distribution": distribution[j] or _default("systems.heat_pump.distribution"),
+                      "distribution": distribution[j] or default_distribution,
                       "zones": zones[j]}
             elif system == "furnace":
                 kw = {"furnace_kind": furnace.kind[j], "furnace_fuel": furnace.fuel[j],

@@ -428,8 +428,8 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
         limits = _kept(_LIMITS, (asked, size), tuple(
             _income_limit_of_size(entry[0]["low_income"], size, zcta, place.county_fips)[0]
             for entry in place.entries if not isinstance(entry, str) and entry[0].get("low_income")))
-    verdicts = tuple(None if limit is None else income_usd <= limit if income_usd is not None else "no income"
-                     for limit in limits)
+    verdicts = tuple([None if limit is None else income_usd <= limit if income_usd is not None else "no income"
+                      for limit in limits])
     hit = _FOUND.get((asked, size, verdicts))
     if hit is None:
         hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, income_usd, size))

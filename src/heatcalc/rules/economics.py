@@ -103,16 +103,25 @@ def _installed_cost(equipment: str, tons, state, hspf=None, zones=None):
 def escalation_rates(state: str | None, energies, given: dict) -> dict:
     """Each energy's price change per year: given, else the state's 2003-2023 trend (EIA SEDS; kerosene follows
     heating oil), else the field's declared default (pellets and coal: none)."""
-    info = st.state_info(state) if state else None
-    trend = (info or st.state_info("US"))["escalation_per_year"]
-    out = {}
-    for energy in energies:
-        value = given.get(energy)
-        if value is None:
-            value = trend.get(energy, trend["heating_oil"] if energy == "kerosene" else
-                              field_spec(f"economics.escalation.{energy}").default)
-        out[energy] = value
-    return out
+    key = (state, tuple(energies), tuple(given.get(energy) for energy in energies))
+    hit = _ESCALATION.get(key)
+    if hit is None:
+        info = st.state_info(state) if state else None
+        trend = (info or st.state_info("US"))["escalation_per_year"]
+        hit = {}
+        for energy in energies:
+            value = given.get(energy)
+            if value is None:
+                value = trend.get(energy, trend["heating_oil"] if energy == "kerosene" else
+                                  field_spec(f"economics.escalation.{energy}").default)
+            hit[energy] = value
+        if len(_ESCALATION) > 10_000:
+            _ESCALATION.clear()
+        _ESCALATION[key] = hit
+    return dict(hit)
+
+
+_ESCALATION: dict = {}  # (state, energies, given) -> rates: a table's homes share a few states and fuels
 
 
 def purchase(hp_type: str | None, distribution: str | None, current_given: str | None, furnace_fuel: str | None,
