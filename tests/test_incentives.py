@@ -320,7 +320,7 @@ def test_states_rewiring_america_does_not_yet_serve_are_left_out_unless_asked():
 def _fresh_find(*args, **kwargs):
     """inc.find with every memo emptied first: the answer computed from the data alone."""
     inc._FOUND.clear()
-    inc._LIMITS.clear()
+    inc._PLANS.clear()
     inc._offers_at.cache_clear()
     inc._offers_near.cache_clear()
     return inc.find(*args, **kwargs)

@@ -422,21 +422,21 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     place = _offers_at(*asked)
     # The answer depends on the income only through each income-limited offer's verdict (no limit known, no
     # income given, within the limit, over it): one answer per place, household size and verdicts, so a table of
-    # households at a ZIP builds each answer once.  (The answer's objects are shared: nothing changes them.)
-    limits = _LIMITS.get((asked, size))
-    if limits is None:
-        limits = _kept(_LIMITS, (asked, size), tuple(
-            _income_limit_of_size(entry[0]["low_income"], size, zcta, place.county_fips)[0]
-            for entry in place.entries if not isinstance(entry, str) and entry[0].get("low_income")))
+    # households at a ZIP builds each answer once; and each offer's row is made once per place and size, for each
+    # verdict it can have.  (The answer's objects are shared: nothing changes them.)
+    plan = _PLANS.get((asked, size))
+    if plan is None:
+        plan = _kept(_PLANS, (asked, size), _plan(place, zcta, size))
+    limits, steps = plan
     verdicts = tuple([None if limit is None else income_usd <= limit if income_usd is not None else "no income"
                       for limit in limits])
     hit = _FOUND.get((asked, size, verdicts))
     if hit is None:
-        hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, income_usd, size))
+        hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, steps, verdicts))
     return hit
 
 
-_LIMITS: dict = {}  # (place, size) -> the income-limited offers' limits, in the place's order
+_PLANS: dict = {}  # (place, size) -> (the income-limited offers' limits in the place's order, _plan's steps)
 _FOUND: dict = {}  # (place, size, verdicts) -> Finding
 
 
@@ -449,36 +449,56 @@ def _kept(memo: dict, key, value):
     return value
 
 
-def _finding(place: _Place, zcta: str, on: dt.date, income_usd: float | None, size: int | None) -> Finding:
-    """:func:`find`'s answer at a place for a household: income limits, then the offers the purchase rules out (in
-    the data's order, so the notes read as the offers do)."""
-    notes = list(place.notes)
-    candidates = []
+def _plan(place: _Place, zcta: str, size: int | None) -> tuple:
+    """The place's entries for a household of ``size``, each as :func:`_finding` reads it: ("note", text), or
+    ("offer", its row, the note when the purchase rules it out), or for an income-limited offer ("limited", its
+    place among the limits, its row by verdict -- none when over the limit --, the note).  With the limits."""
+    limits, steps = [], []
     for entry in place.entries:
         if isinstance(entry, str):
-            notes.append(entry)
+            steps.append(("note", entry))
             continue
         x, program_name, authority, authority_type, description, condition, excluded = entry
-        limit, status = None, "no limit"
-        if x.get("low_income"):
-            limit, why = _income_limit_of_size(x["low_income"], size, zcta, place.county_fips)
-            if limit is None:
-                status = why
-            elif income_usd is None:
-                status = "give the household's income"
-            elif income_usd <= limit:
-                status = "qualifies"
-            else:
-                continue  # over the limit: it does not apply
-        if excluded:
-            notes.append(excluded)
-            continue
         amount = x["amount"]
-        candidates.append(Incentive(
-            x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
-            dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
-            str(x.get("start_date", "")), str(x.get("end_date", "")), description, x.get("url", ""), condition,
-            _caveat(x)))
+
+        def row(limit, status):
+            return Incentive(
+                x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
+                dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
+                str(x.get("start_date", "")), str(x.get("end_date", "")), description, x.get("url", ""), condition,
+                _caveat(x))
+
+        if not x.get("low_income"):
+            steps.append(("offer", row(None, "no limit"), excluded))
+            continue
+        limit, why = _income_limit_of_size(x["low_income"], size, zcta, place.county_fips)
+        rows = {None: row(None, why)} if limit is None else \
+            {"no income": row(limit, "give the household's income"), True: row(limit, "qualifies")}
+        steps.append(("limited", len(limits), rows, excluded))
+        limits.append(limit)
+    return tuple(limits), tuple(steps)
+
+
+def _finding(place: _Place, zcta: str, on: dt.date, steps: tuple, verdicts: tuple) -> Finding:
+    """:func:`find`'s answer at a place for a household whose income-limited offers have ``verdicts``: the offers
+    that apply, then those the purchase rules out (in the data's order, so the notes read as the offers do)."""
+    notes = list(place.notes)
+    candidates = []
+    for step in steps:
+        kind = step[0]
+        if kind == "note":
+            notes.append(step[1])
+            continue
+        if kind == "limited":
+            incentive = step[2].get(verdicts[step[1]])
+            if incentive is None:
+                continue  # over the limit: it does not apply
+        else:
+            incentive = step[1]
+        if step[-1]:
+            notes.append(step[-1])
+            continue
+        candidates.append(incentive)
     state = place.state
     if place.state_code == "MA":
         candidates = _mass_save_rule(candidates, place.authority_of, notes)
