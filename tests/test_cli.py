@@ -221,3 +221,18 @@ def test_the_cycle_collector_is_off_only_while_the_modules_load():
             "print(code, seen, gc.get_freeze_count() > 10_000, 'rich.table' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["0", "[True]", "True", "True"], out.stderr
+
+
+def test_a_module_that_cannot_load_is_reported_in_one_line_not_a_traceback():
+    # main() loads compare's modules before the command runs; one that cannot load (here PyYAML, as if missing)
+    # must not escape as a traceback from there: the command meets it again and reports it in one line.
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['yaml'] = None\n"
+            "from heatcalc.cli import main\n"
+            f"sys.argv = ['heatcalc', 'compare', {BOSTON!r}]\n"
+            "main()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0 and out.stdout == ""
+    assert "Traceback" not in out.stderr and "yaml" in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -1100,14 +1100,16 @@ def main() -> None:
     # cycle collector would look through them again and again while they are made (~10 ms of a compare) and never
     # find one to free.  Off while the modules load, then those objects are set aside for good (frozen) and it
     # runs as usual for the command's own objects.
-    gc.disable()
-    try:
-        _import_early(sys.argv[1:])
-    finally:
-        gc.freeze()
-        gc.enable()
     status = 0
     try:
+        gc.disable()
+        try:
+            _import_early(sys.argv[1:])
+        except Exception:  # (a module that cannot load fails again inside the command, which reports it)
+            pass
+        finally:
+            gc.freeze()
+            gc.enable()
         _app_for(sys.argv[1:])()
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
