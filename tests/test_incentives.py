@@ -321,6 +321,7 @@ def _fresh_find(*args, **kwargs):
     """inc.find with every memo emptied first: the answer computed from the data alone."""
     inc._FOUND.clear()
     inc._PLANS.clear()
+    inc._SIZED.clear()
     inc._offers_at.cache_clear()
     inc._offers_near.cache_clear()
     return inc.find(*args, **kwargs)

@@ -422,21 +422,26 @@ def find(zip_code: str, income_usd: float | None = None, size: int | None = None
     place = _offers_at(*asked)
     # The answer depends on the income only through each income-limited offer's verdict (no limit known, no
     # income given, within the limit, over it): one answer per place, household size and verdicts, so a table of
-    # households at a ZIP builds each answer once; and each offer's row is made once per place and size, for each
-    # verdict it can have.  (The answer's objects are shared: nothing changes them.)
-    plan = _PLANS.get((asked, size))
-    if plan is None:
-        plan = _kept(_PLANS, (asked, size), _plan(place, zcta, size))
-    limits, steps = plan
+    # households at a ZIP builds each answer once; and each offer's row is made once per place (an income-limited
+    # one once per place, size and verdict).  (The answer's objects are shared: nothing changes them.)
+    steps = _PLANS.get(asked)
+    if steps is None:
+        steps = _kept(_PLANS, asked, _plan(place))
+    sized = _SIZED.get((asked, size))
+    if sized is None:
+        sized = _kept(_SIZED, (asked, size), tuple(
+            (_income_limit_of_size(step[1][0]["low_income"], size, zcta, place.county_fips), {})
+            for step in steps if step[0] == "limited"))
     verdicts = tuple([None if limit is None else income_usd <= limit if income_usd is not None else "no income"
-                      for limit in limits])
+                      for (limit, _), _ in sized])
     hit = _FOUND.get((asked, size, verdicts))
     if hit is None:
-        hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, steps, verdicts))
+        hit = _kept(_FOUND, (asked, size, verdicts), _finding(place, zcta, on, steps, sized, verdicts))
     return hit
 
 
-_PLANS: dict = {}  # (place, size) -> (the income-limited offers' limits in the place's order, _plan's steps)
+_PLANS: dict = {}  # place -> _plan's steps
+_SIZED: dict = {}  # (place, size) -> per income-limited offer, ((its limit, why none), its rows by verdict)
 _FOUND: dict = {}  # (place, size, verdicts) -> Finding
 
 
@@ -449,50 +454,54 @@ def _kept(memo: dict, key, value):
     return value
 
 
-def _plan(place: _Place, zcta: str, size: int | None) -> tuple:
-    """The place's entries for a household of ``size``, each as :func:`_finding` reads it: ("note", text), or
-    ("offer", its row, the note when the purchase rules it out), or for an income-limited offer ("limited", its
-    place among the limits, its row by verdict -- none when over the limit --, the note).  With the limits."""
-    limits, steps = [], []
+def _row(entry: tuple, limit: float | None, status: str) -> Incentive:
+    """An offer of the place (an entry of :class:`_Place`) as the household's row."""
+    x, program_name, authority, authority_type, description, condition, _ = entry
+    amount = x["amount"]
+    return Incentive(
+        x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
+        dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
+        str(x.get("start_date", "")), str(x.get("end_date", "")), description, x.get("url", ""), condition,
+        _caveat(x))
+
+
+def _plan(place: _Place) -> tuple:
+    """The place's entries as :func:`_finding` reads them: ("note", text), ("offer", its row, the note when the
+    purchase rules it out), or for an income-limited offer ("limited", the entry, the note)."""
+    steps = []
     for entry in place.entries:
         if isinstance(entry, str):
             steps.append(("note", entry))
-            continue
-        x, program_name, authority, authority_type, description, condition, excluded = entry
-        amount = x["amount"]
-
-        def row(limit, status):
-            return Incentive(
-                x["id"], program_name, authority, authority_type, tuple(x["items"]), ", ".join(x["payment_methods"]),
-                dict(amount), float(amount["number"]) if amount["type"] == "dollar_amount" else None, limit, status,
-                str(x.get("start_date", "")), str(x.get("end_date", "")), description, x.get("url", ""), condition,
-                _caveat(x))
-
-        if not x.get("low_income"):
-            steps.append(("offer", row(None, "no limit"), excluded))
-            continue
-        limit, why = _income_limit_of_size(x["low_income"], size, zcta, place.county_fips)
-        rows = {None: row(None, why)} if limit is None else \
-            {"no income": row(limit, "give the household's income"), True: row(limit, "qualifies")}
-        steps.append(("limited", len(limits), rows, excluded))
-        limits.append(limit)
-    return tuple(limits), tuple(steps)
+        elif entry[0].get("low_income"):
+            steps.append(("limited", entry, entry[-1]))
+        else:
+            steps.append(("offer", _row(entry, None, "no limit"), entry[-1]))
+    return tuple(steps)
 
 
-def _finding(place: _Place, zcta: str, on: dt.date, steps: tuple, verdicts: tuple) -> Finding:
+_STATUS = {"no income": "give the household's income", True: "qualifies"}
+
+
+def _finding(place: _Place, zcta: str, on: dt.date, steps: tuple, sized: tuple, verdicts: tuple) -> Finding:
     """:func:`find`'s answer at a place for a household whose income-limited offers have ``verdicts``: the offers
     that apply, then those the purchase rules out (in the data's order, so the notes read as the offers do)."""
     notes = list(place.notes)
     candidates = []
+    k = 0
     for step in steps:
         kind = step[0]
         if kind == "note":
             notes.append(step[1])
             continue
         if kind == "limited":
-            incentive = step[2].get(verdicts[step[1]])
-            if incentive is None:
+            verdict = verdicts[k]
+            (limit, why), rows = sized[k]
+            k += 1
+            if verdict is False:
                 continue  # over the limit: it does not apply
+            incentive = rows.get(verdict)
+            if incentive is None:
+                incentive = rows[verdict] = _row(step[1], limit, why if verdict is None else _STATUS[verdict])
         else:
             incentive = step[1]
         if step[-1]:
