@@ -122,6 +122,9 @@ def test_the_cache_keeps_a_bounded_number_of_arrays_in_memory(tmp_path, monkeypa
         assert np.array_equal(pvcache.get(("test", i)), v)
         assert len(pvcache._memory) <= 5
     assert pvcache.has(("test", 3)) and not pvcache.has(("test", 99))
+    # what another process can read is what is on disk: an array held in memory only is not there
+    (tmp_path / "pv" / pvcache.name(("test", 19))).unlink()
+    assert pvcache.has(("test", 19)) and not pvcache.on_disk(("test", 19)) and pvcache.on_disk(("test", 3))
 
 
 def test_the_cache_on_disk_keeps_at_most_its_limit_the_newest_kept(tmp_path, monkeypatch):

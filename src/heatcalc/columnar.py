@@ -1057,7 +1057,6 @@ def pv_to_compute(chunk: Chunk) -> list:
                 usable[i] = False
         col[field] = values
     places = _memo(_PLACES)
-    present = pvcache.names_present()  # one listing of the cache, not a look per array
     stations = st.all_stations()
     out, seen, arrays = [], set(), {}
     for i in np.flatnonzero(usable):
@@ -1077,7 +1076,7 @@ def pv_to_compute(chunk: Chunk) -> list:
         if not has_solar(s_obj.usaf):
             continue
         site = Site(s_obj.lat, s_obj.lon, s_obj.elevation_m, s_obj.utc_offset_h)
-        if pvcache.name((s_obj.usaf, tuple(array), tuple(site))) not in present:
+        if not pvcache.on_disk((s_obj.usaf, tuple(array), tuple(site))):  # (a look per array: docs/scale.md)
             out.append((s_obj.usaf, array, site, int(place[0])))
     return out
 
@@ -1184,7 +1183,6 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     tou, tou_prices, fixed_e = flat
     mean_price: dict = {}  # id(rate) -> its mean first-tier price
     arrays: dict = {}  # a row's solar cells -> its array per kW
-    present = None  # the PV cache's entries on disk, listed when the first array is met
 
     def bill_tariff_of(urdb, export, flat_price, period=-1, fixed_month=0.0) -> int:
         """The index in ``tariffs`` of a rate, or of the prices (one, or time-of-use periods' hours, ``period``) with
@@ -1271,9 +1269,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                 pv = pv_index[key] = len(pv_list)
                 pv_list.append(args)
                 cache_key = (s_obj.usaf, tuple(array), tuple(args[2]))
-                if present is None:
-                    present = pvcache.names_present()  # the cache's folder listed once, not a look per array
-                if not pvcache.in_memory(cache_key) and pvcache.name(cache_key) not in present:
+                if not pvcache.has(cache_key):
                     to_compute.append(pv)  # after the loop, a station's arrays together (its sun once)
             metering = col["solar.net_metering"][i]
             rule = export_rule(metering, col["solar.net_metering_credit"][i],
