@@ -1887,7 +1887,8 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
             if with_pv.any():
                 pv = np.zeros((rows.size, 8760))
                 for k in np.flatnonzero(with_pv):
-                    pv[k] = _pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]) * billing.pv_kw[homes[k]]
+                    np.multiply(_pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]), billing.pv_kw[homes[k]],
+                                out=pv[k])
             base[g] = electric_bills_usd(tariff, base_use, pv, rule)
             for system, (sys_homes, kwh_bins, row_of) in where.items():
                 present = row_of[rows] >= 0

@@ -38,7 +38,7 @@ _MADE: set = set()  # folders made (or found) by this process
 
 def _folder() -> Path | None:
     given = os.environ.get("HEATCALC_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
+    xdg = os.environ.get("XDG_CACHE_HOME") if given is None else None  # (a batch asks per array: one look if set)
     hit = _FOLDERS.get((given, xdg))
     if hit is None:  # a batch asks for every array it reads: the answer is kept for the environment it came from
         if given is not None:
