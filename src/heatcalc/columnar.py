@@ -1163,9 +1163,17 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
 
     folder = table_folder(chunk.source)
     read: dict = {}  # each rate file read (and checked) once per chunk
+    by_cells: dict = {}  # a row's rate cells -> the rate they read as
 
     def rate(urdb_path, name, year, adjustment, state):
         """A rate as heatcalc.home._read_rate reads it (None where it does not read: the per-home route says why)."""
+        cells = (urdb_path, name, year, adjustment, state)  # (a row's own cells: most rows repeat another's)
+        hit = by_cells.get(cells, _MISSING)
+        if hit is _MISSING:
+            hit = by_cells[cells] = _rate(urdb_path, name, year, adjustment, state)
+        return hit
+
+    def _rate(urdb_path, name, year, adjustment, state):
         year = whole_year(_default("tariff.year") if year is None else year)
         if year is None:
             return None
