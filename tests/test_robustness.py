@@ -286,7 +286,6 @@ def test_csv_json_and_library_numbers_agree(home):
                 assert from_csv[key] == value and from_json[key] == value, key
 
 
-
 def test_every_number_that_reaches_the_model_has_finite_bounds():
     # The declaration itself guarantees finiteness: each numeric field has a lower and an upper bound, so no value
     # that passes validation can overflow the model (1e308 Btu/h, 1e308 Btu/h/F ...).

@@ -25,10 +25,6 @@ from .homes import (  # noqa: F401  (the per-home route's names, used by the CLI
 CHUNK = 8192  # rows of a homes table per unit of work: the columnar route runs them as arrays
 
 
-
-
-
-
 # --- inputs -------------------------------------------------------------------------------------------------------
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -91,10 +87,6 @@ def read_stdin(defaults: dict, stdin=None) -> Iterator[HomeInput]:
     if len(data) > MAX_PROFILE_BYTES:
         raise InputError("stdin", f"a profile may be at most {MAX_PROFILE_BYTES:,} bytes")
     return iter([HomeInput("-", "yaml", data, "stdin")])
-
-
-
-
 
 
 def table_inputs(stream, source: str, defaults: dict, first: bytes | None = None) -> Iterator[HomeInput]:
@@ -178,16 +170,7 @@ def _closing(rows: Iterator[HomeInput], fh) -> Iterator[HomeInput]:
         yield from rows
 
 
-
-
-
-
 # --- computing ----------------------------------------------------------------------------------------------------
-
-
-
-
-
 
 
 def blocks(items: Iterable[HomeInput], size: int = BLOCK) -> Iterator[list[HomeInput]]:

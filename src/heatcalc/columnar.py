@@ -86,20 +86,9 @@ def _declared_fields(section=None, prefix: str = ""):
 #: system or the air conditioner.
 FAST_FIELDS = frozenset(f for f in _declared_fields() if f not in PER_HOME_FIELDS and not f.startswith(
     PER_HOME_SECTIONS)) | frozenset(SECTIONS) | {"systems.air_conditioner"}
-#: Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
-#: station's temperature bins (a home's load, and so every system's hour, depends on the hour's temperature only)
-#: and billed as (homes x 8,760) arrays, a group of homes on one rate at a time (heatcalc.bills.electric_bills_usd).
-
-
-
-
-
-
-
-
-
-
-
+# Homes with a URDB rate or rooftop solar are billed hour by hour: their systems' hours are expanded from the
+# station's temperature bins (a home's load, and so every system's hour, depends on the hour's temperature only)
+# and billed as (homes x 8,760) arrays, a group of homes on one rate at a time (heatcalc.bills.electric_bills_usd).
 
 
 # --- parsing ------------------------------------------------------------------------------------------------------

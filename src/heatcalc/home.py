@@ -337,8 +337,6 @@ def _location(b: _Builder, profile: Profile):
     return None, None  # not reached: a location gives one of zip, station, lat, weather_file or state
 
 
-
-
 # --- heat loss --------------------------------------------------------------------------------------------------
 
 def _distribution(b: _Builder, profile: Profile) -> dict | None:

@@ -869,8 +869,6 @@ def print_costs(rows: list[dict], console) -> None:
     console.print(f"Sources: {SOURCES_IN_SHORT} Each figure's source is in --format csv or json.", style="dim")
 
 
-
-
 class BlockWriter:
     """Writes blocks of batch rows (:class:`heatcalc.columnar.Block`) as they come: CSV and JSON as text, a block's
     rows at a time; Parquet (``fmt="parquet"``, to a binary file) in row groups of about :data:`ROW_GROUP_ROWS`
@@ -917,8 +915,6 @@ class BlockWriter:
 
             block = si_block(block)
         if self.fmt == "parquet":
-            import pyarrow as pa
-
             from .rows import arrow_batch
 
             whole = start == 0 and stop == int(block.counts.sum())
