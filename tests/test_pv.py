@@ -149,3 +149,24 @@ def test_the_cache_on_disk_keeps_at_most_its_limit_the_newest_kept(tmp_path, mon
     assert pvcache.get(("prune", 0)) is None and pvcache.get(("prune", 15)) is None
     kept = pvcache.names_present()
     assert pvcache.name(("prune", 28)) in kept and len(kept) >= 9
+
+
+def test_the_cache_folder_is_looked_at_less_often_with_room_to_spare(tmp_path, monkeypatch):
+    # Listing a folder of thousands of entries costs milliseconds: with room for 1,000 more entries it is looked at
+    # after an eighth of the room's writes (125), near the limit every PRUNE_EVERY writes.
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "MAX_ENTRIES", 1_000)
+    monkeypatch.setattr(pvcache, "PRUNE_EVERY", 20)
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "_writes", [0])
+    assert pvcache._next_look(0) == 125 and pvcache._next_look(900) == 20 and pvcache._next_look(2_000) == 20
+    looks = []
+    real = pvcache._prune
+    monkeypatch.setattr(pvcache, "_prune", lambda folder: looks.append(1) or real(folder))
+    for i in range(300):
+        pvcache.put(("room", i), np.full(8760, 1.0))
+    # the first write looks (1 entry: the next 999 // 8 = 124 writes on), then writes 125 (875 // 8 = 109 on) and
+    # 234 (766 // 8 = 95 on: after the 300th): three listings, not the fifteen of one every 20 writes
+    assert len(looks) == 3

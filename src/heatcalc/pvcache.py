@@ -5,7 +5,7 @@ Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's
 float64 arrays computed, so a cached run prints the same numbers as a fresh one.  The folder is
 ``$HEATCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/heatcalc``, else ``~/.cache/heatcalc``; it holds at most
 about :data:`MAX_ENTRIES` files (about 35 kB each: the hours with output; looked at every :data:`PRUNE_EVERY`
-writes, the oldest removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot be written is
+writes near that limit, less often with room to spare, the oldest removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot be written is
 simply not used.
 """
 
@@ -30,9 +30,9 @@ MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over eve
 #: over many stations and roofs reads thousands).
 SUFFIX = ".pvb"
 MAGIC = b"HCP5"
-PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names)
+PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names) near its limit
 _memory: dict = {}
-_writes = [0]
+_writes = [0]  # writes left before the next look at the folder (below 0: look now)
 _MADE: set = set()  # folders made (or found) by this process
 
 
@@ -256,9 +256,9 @@ def put(key, value: np.ndarray) -> None:
         lit = value != 0.0
         payload = np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes()
         _write(folder / name, _header(_key_digest(name), MAGIC, payload, int(lit.sum())) + payload)
-        _writes[0] += 1
-        if (_writes[0] - 1) % PRUNE_EVERY == 0:  # the first write, then every PRUNE_EVERY
-            _prune(folder)
+        _writes[0] -= 1
+        if _writes[0] < 0:  # a process's first write, then as often as the folder's room asks
+            _writes[0] = _next_look(_prune(folder)) - 1
     except OSError:
         pass
 
@@ -279,16 +279,24 @@ def _write(target: Path, data: bytes) -> None:
         raise
 
 
-def _prune(folder: Path) -> None:
-    """Keep at most :data:`MAX_ENTRIES` entries, the oldest removed first.  The folder is listed by name (cheap);
-    only when it holds too many are the entries' times read, and it is taken down to 90 % so that the next
-    writes do not prune again at once."""
+def _next_look(entries: int) -> int:
+    """Writes until the folder is looked at again, when it held ``entries``: every :data:`PRUNE_EVERY` near its
+    limit, less often with room to spare (an eighth of the room: several processes writing at once still do not
+    pass the limit by much before one looks).  A listing of 15,000 entries takes ~19 ms; every 200 writes it was
+    a tenth of a cold batch's writing."""
+    return max(PRUNE_EVERY, (MAX_ENTRIES - entries) // 8)
+
+
+def _prune(folder: Path) -> int:
+    """Keep at most :data:`MAX_ENTRIES` entries, the oldest removed first; returns how many are left.  The folder
+    is listed by name (cheap); only when it holds too many are the entries' times read, and it is taken down to
+    90 % so that the next writes do not prune again at once."""
     with os.scandir(folder) as it:
         listed = [e.name for e in it]
     names = [n for n in listed if n.endswith(SUFFIX)]
     _remove_stale_temporaries(folder, [n for n in listed if n.endswith(".tmp")])
     if len(names) <= MAX_ENTRIES:
-        return
+        return len(names)
     timed = []
     for n in names:
         try:
@@ -296,11 +304,14 @@ def _prune(folder: Path) -> None:
         except OSError:
             pass
     timed.sort()
+    removed = 0
     for _, n in timed[:max(0, len(timed) - int(MAX_ENTRIES * 0.9))]:
         try:
             os.unlink(folder / n)
+            removed += 1
         except OSError:
             pass
+    return len(names) - removed
 
 
 STALE_TMP_S = 3600.0  # a temporary file older than this was left by a process that died while writing
