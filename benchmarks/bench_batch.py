@@ -167,7 +167,7 @@ def stages(table: Path) -> None:
     for chunk in chunks:
         fast = c.np.ones(len(chunk), dtype=bool)
         t0 = time.perf_counter()
-        values = c._values(chunk, c._Parser(), fast)
+        values = c._values(chunk, c._parser(), fast)
         t1 = time.perf_counter()
         homes = c._resolve(chunk, values, fast, {})
         t2 = time.perf_counter()

@@ -1026,7 +1026,7 @@ def pv_to_compute(chunk: Chunk) -> list:
     n = len(chunk)
     defaults = _flatten(chunk.defaults) if chunk.defaults else {}
     wanted = ("location.station", "location.zip", "location.state", "location.lat", "location.lon", *SOLAR_FIELDS)
-    parse = _Parser()
+    parse = _parser()  # (the process's: its memo kept across chunks)
     col = {}
     usable = np.ones(n, dtype=bool)
     usable[list(chunk.errors)] = False
