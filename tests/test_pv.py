@@ -127,18 +127,24 @@ def test_the_cache_keeps_a_bounded_number_of_arrays_in_memory(tmp_path, monkeypa
     assert pvcache.has(("test", 19)) and not pvcache.on_disk(("test", 19)) and pvcache.on_disk(("test", 3))
 
 
+def _small_cache(monkeypatch, folder, entries: int, every: int):
+    """A fresh per-user cache in ``folder`` holding at most ``entries``, looked at every ``every`` writes near that."""
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(folder))
+    monkeypatch.setattr(pvcache, "MAX_ENTRIES", entries)
+    monkeypatch.setattr(pvcache, "PRUNE_EVERY", every)
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "_writes", [0])
+    return pvcache
+
+
 def test_the_cache_on_disk_keeps_at_most_its_limit_the_newest_kept(tmp_path, monkeypatch):
     # 30 arrays into a cache of 10 that looks at its size on every write: never more than 10 on disk, and the last
     # written are the ones kept (the oldest removed first, down to 90 % so the next writes do not prune at once)
     import os
 
-    from heatcalc import pvcache
-
-    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(pvcache, "MAX_ENTRIES", 10)
-    monkeypatch.setattr(pvcache, "PRUNE_EVERY", 1)
-    monkeypatch.setattr(pvcache, "_memory", {})
-    monkeypatch.setattr(pvcache, "_writes", [0])
+    pvcache = _small_cache(monkeypatch, tmp_path, 10, 1)
     for i in range(30):
         pvcache.put(("prune", i), np.full(8760, float(i)))
         path = tmp_path / "pv" / pvcache.name(("prune", i))
@@ -154,13 +160,7 @@ def test_the_cache_on_disk_keeps_at_most_its_limit_the_newest_kept(tmp_path, mon
 def test_the_cache_folder_is_looked_at_less_often_with_room_to_spare(tmp_path, monkeypatch):
     # Listing a folder of thousands of entries costs milliseconds: with room for 1,000 more entries it is looked at
     # after an eighth of the room's writes (125), near the limit every PRUNE_EVERY writes.
-    from heatcalc import pvcache
-
-    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(pvcache, "MAX_ENTRIES", 1_000)
-    monkeypatch.setattr(pvcache, "PRUNE_EVERY", 20)
-    monkeypatch.setattr(pvcache, "_memory", {})
-    monkeypatch.setattr(pvcache, "_writes", [0])
+    pvcache = _small_cache(monkeypatch, tmp_path, 1_000, 20)
     assert pvcache._next_look(0) == 125 and pvcache._next_look(900) == 20 and pvcache._next_look(2_000) == 20
     looks = []
     real = pvcache._prune
