@@ -333,15 +333,20 @@ class SolarBills(NamedTuple):
 
 
 def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray,
-                    rule: str | None = None) -> SolarBills:
+                    rule: str | None = None, lit: np.ndarray | None = None,
+                    solar_year_kwh: np.ndarray | None = None) -> SolarBills:
     """The bills a home with solar is compared by, for (homes, 8,760) use and solar on one tariff: with the
     panels, without them, and with only the self-consumed solar (so the export credit is ``without - with -
     (without - self_only)``), and the kWh used at home and exported.  The use left after self-consumption is the
-    hour's imports, max(use - solar, 0), shared with the bill under the export rule."""
+    hour's imports, max(use - solar, 0), shared with the bill under the export rule.  ``lit`` (the rows whose
+    solar is not all zeros) and ``solar_year_kwh`` (each row's solar summed), when the caller has them from other
+    bills of the same panels."""
     use = np.asarray(use_kwh, dtype=float)
     pv = np.asarray(solar_kwh, dtype=float)
     n = use.shape[0]
     out = SolarBills(*(np.empty(n) for _ in range(5)))
+    lit_rows = pv.any(axis=1) if lit is None else np.asarray(lit, dtype=bool)
+    year_kwh = pv.sum(axis=1) if solar_year_kwh is None else np.asarray(solar_year_kwh, dtype=float)
 
     def total(parts) -> np.ndarray:
         energy, demand, fixed, minimum, credit = parts
@@ -352,13 +357,13 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
         u, p = use[a:b], pv[a:b]
         net = u - p
         imports = np.maximum(net, 0.0)
-        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net))
+        lit = lit_rows[a:b]
+        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit))
         # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
         # year's sums from the imports already made
         self_kwh = u.sum(axis=1) - imports.sum(axis=1)
         out.self_consumed_kwh[a:b] = self_kwh
-        out.exported_kwh[a:b] = np.maximum(p.sum(axis=1) - self_kwh, 0.0)
-        lit = p.any(axis=1)
+        out.exported_kwh[a:b] = np.maximum(year_kwh[a:b] - self_kwh, 0.0)
         out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
         if lit.all():
             out.without_solar_usd[a:b] = total(_bill_parts(tariff, u, None, rule))
@@ -375,15 +380,15 @@ BILL_ROWS = 32
 
 
 def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None,
-                imports: np.ndarray | None = None, net: np.ndarray | None = None):
+                imports: np.ndarray | None = None, net: np.ndarray | None = None, lit: np.ndarray | None = None):
     """The bill's parts by month for (homes, 8,760) use and solar: energy, demand, fixed, minimum and credit
     charges, each (homes, 12) (fixed: (12,)).  A home whose solar row is all zeros is billed as without solar.
-    ``imports``: max(use - solar, 0), and ``net``: use - solar, when the caller has them already.  Months are the
-    meter's (clock time)."""
+    ``imports``: max(use - solar, 0), ``net``: use - solar, and ``lit``: the rows whose solar is not all zeros,
+    when the caller has them already.  Months are the meter's (clock time)."""
     n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
     starts = month_starts(tariff)
-    has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1)
+    has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1) if lit is None else lit
     if not has_pv.any():
         pv = None
     month_sum = np.add.reduceat

@@ -1887,6 +1887,8 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                     np.multiply(_pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]), billing.pv_kw[homes[k]],
                                 out=pv[k])
             base[g] = electric_bills_usd(tariff, base_use, pv, rule)
+            # which homes' panels make anything, and their year: the same for every system's bills
+            pv_lit, pv_year = (None, None) if pv is None else (pv.any(axis=1), pv.sum(axis=1))
             for system, (sys_homes, kwh_bins, row_of) in where.items():
                 present = row_of[rows] >= 0
                 if not present.any():
@@ -1904,6 +1906,8 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
                 own = billing.hp_tariff[homes[present]] if system == "heat_pump" else np.full(at.size, -1)
                 sys_pv = None if pv is None else pv if present.all() else pv[present]
+                sys_lit, sys_year = (pv_lit, pv_year) if pv is None or present.all() else \
+                    (pv_lit[present], pv_year[present])
                 for u in np.unique(own).tolist():
                     part = own == u
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
@@ -1921,7 +1925,8 @@ def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
                         electric = electric_bills_usd(on, use if whole else use[part], None, rule)
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
                         continue
-                    sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule)
+                    sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule,
+                                         sys_lit if whole else sys_lit[part], sys_year if whole else sys_year[part])
                     o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
                         sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
                     o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh
