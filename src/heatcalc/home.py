@@ -1645,13 +1645,14 @@ def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     chain is linear in capacity at a fixed DC-to-AC ratio; pvlib takes a second to import).  ``temp_f``: the
     station's hourly temperatures, or a function giving them, called only when the array must be computed."""
     from . import pvcache
-    from .model.pv import ac_output_kwh
-    from .weather.solar import solar_resource
 
     key = (usaf, tuple(array), tuple(site))
     cached = pvcache.get(key)
-    if cached is not None:
+    if cached is not None:  # (a batch asks once a home: the chain's modules only when it runs)
         return cached
+    from .model.pv import ac_output_kwh
+    from .weather.solar import solar_resource
+
     r = solar_resource(usaf)
     temp_f = temp_f() if callable(temp_f) else temp_f
     out = ac_output_kwh(array, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,

@@ -121,10 +121,18 @@ def _read_entry(path: Path, limit: int) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             _damaged(path, "is not a regular file")
             return None
-        chunks, size = [], 0
+        # the file as it stands, in one read of one byte more than its size: a shorter read is its end (no second
+        # read to meet it); a full one means it grew, so read on, up to one byte past the longest entry (what is
+        # read is checked whole either way: a cut or a grown entry fails its header or checksum)
+        want = min(limit + 1, info.st_size + 1)
+        data = os.read(fd, want)
+        if len(data) < want:
+            return data
+        chunks, size = [data], len(data)
         while size <= limit:
             block = os.read(fd, limit + 1 - size)
             if not block:
