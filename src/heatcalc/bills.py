@@ -357,21 +357,21 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
         u, p = use[a:b], pv[a:b]
         net = u - p
         imports = np.maximum(net, 0.0)
-        lit = lit_rows[a:b]
-        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit))
+        lit_here = lit_rows[a:b]
+        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
         # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
         # year's sums from the imports already made
         self_kwh = u.sum(axis=1) - imports.sum(axis=1)
         out.self_consumed_kwh[a:b] = self_kwh
         out.exported_kwh[a:b] = np.maximum(year_kwh[a:b] - self_kwh, 0.0)
         out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
-        if lit.all():
+        if lit_here.all():
             out.without_solar_usd[a:b] = total(_bill_parts(tariff, u, None, rule))
             out.self_only_usd[a:b] = total(_bill_parts(tariff, imports, None, rule, imports))
-        elif lit.any():
-            rows = a + np.flatnonzero(lit)
-            out.without_solar_usd[rows] = total(_bill_parts(tariff, u[lit], None, rule))
-            out.self_only_usd[rows] = total(_bill_parts(tariff, imports[lit], None, rule, imports[lit]))
+        elif lit_here.any():
+            rows = a + np.flatnonzero(lit_here)
+            out.without_solar_usd[rows] = total(_bill_parts(tariff, u[lit_here], None, rule))
+            out.self_only_usd[rows] = total(_bill_parts(tariff, imports[lit_here], None, rule, imports[lit_here]))
     return out
 
 
