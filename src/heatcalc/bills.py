@@ -184,7 +184,7 @@ class _TierPlan(NamedTuple):
     linear: np.ndarray  # (events,)
     knot: np.ndarray  # (events, knots) cumulative kWh (inf: padding)
     weight: np.ndarray  # (events, knots)
-    rate: np.ndarray | None  # each hour's rate when every period has one tier (the charge is then linear)
+    rate: np.ndarray | None  # each event's rate when every period has one tier (the charge is then linear)
     starts: np.ndarray  # (events,) the first hour of the use that each event closes
 
 
@@ -223,10 +223,14 @@ def _tier_plan(period: np.ndarray, tiers: tuple, starts: np.ndarray = MONTH_STAR
         knot[e, :len(u)], weight[e, :len(w)] = u, w
     months_arr, hours_arr = np.array(months), np.array(hours)
     one_tier = all(t.upper.size == 1 for by_month in tiers for t in by_month)
-    hour_month = np.repeat(np.arange(12), np.diff(starts))
-    rate = np.array([[t.buy[0] for t in by_month] for by_month in tiers])[period, hour_month] if one_tier else None
+    rate = np.array([[t.buy[0] for t in by_month] for by_month in tiers])[period[hours_arr], months_arr] \
+        if one_tier else None
+    event_starts = np.concatenate(([0], hours_arr[:-1] + 1))
+    # the events close the runs of hours in one period and one month: the runs whose sums every bill is made of
+    if not np.array_equal(event_starts, _period_runs(period, starts, len(tiers))[0]):
+        raise AssertionError("a tariff's tier events and its runs of hours disagree")
     plan = _TierPlan(hours_arr, months_arr, np.searchsorted(months_arr, np.arange(12)), np.array(linear),
-                     knot, weight, rate, np.concatenate(([0], hours_arr[:-1] + 1)))
+                     knot, weight, rate, event_starts)
     if len(_PLANS) >= 48:
         _PLANS.pop(next(iter(_PLANS)))
     _PLANS[key] = (period, tiers, plan, starts)
@@ -238,26 +242,43 @@ def _tiered_month_usd(quantity: np.ndarray, period: np.ndarray, tiers: tuple,
     """Each month's energy charge [$] for hourly ``quantity`` (kWh, may be negative; (homes, 8,760)) filled through
     the month's tiers in time order: an hour's kWh fall in the tiers that the month's cumulative use passes through
     during it, at the rates of the hour's period (cumulative use below zero, a month netting negative, at the first
-    tier's rate).
+    tier's rate).  See :func:`_tiered_from_sums`, which this is for the sums of the quantity's runs of hours."""
+    plan = _tier_plan(period, tiers, starts)
+    q = np.atleast_2d(quantity)
+    out = _tiered_from_sums(np.add.reduceat(q, plan.starts, axis=1), period, tiers, starts)
+    return out if np.ndim(quantity) == 2 else out[0]
+
+
+def _tiered_from_sums(sums: np.ndarray, period: np.ndarray, tiers: tuple, starts: np.ndarray) -> np.ndarray:
+    """Each month's tiered energy charge [$], (homes, 12), from the quantity's sums over the runs of hours in one
+    period and one month ((homes, runs): :func:`run_sums`).
 
     An hour's charge is G(c) - G(c - q), G being the integral of its period's rates over the month's cumulative use
     c; summed over a month this telescopes, so only the hours after which the period changes and the month's last
-    hour are evaluated: month charge = G_last(c_end) + the sum over changes of (G_before(c) - G_after(c))."""
+    hour are evaluated -- the ends of the runs: month charge = G_last(c_end) + the sum over changes of
+    (G_before(c) - G_after(c)).  The cumulative use at a run's end is the month's runs' sums so far."""
     plan = _tier_plan(period, tiers, starts)
-    q = np.atleast_2d(quantity)
-    if plan.rate is not None:  # one tier: each hour's kWh at its rate
-        out = np.add.reduceat(q * plan.rate, starts[:-1], axis=1)
-        return out if np.ndim(quantity) == 2 else out[0]
-    # the month's cumulative use at each event hour: the use between events, added up within each month (every
-    # month ends on an event)
-    c = np.cumsum(np.add.reduceat(q, plan.starts, axis=1), axis=1)
+    if plan.rate is not None:  # one tier: each run's kWh at its rate
+        return np.add.reduceat(sums * plan.rate, plan.month_first, axis=1)
+    # the month's cumulative use at each event hour: the runs' sums added up within each month (every month ends on
+    # an event)
+    c = np.cumsum(sums, axis=1)
     ends = plan.month_first[1:] - 1  # the last event of each month but December
-    c -= np.concatenate((np.zeros((q.shape[0], 1)), c[:, ends]), axis=1)[:, plan.month]
+    c -= np.concatenate((np.zeros((sums.shape[0], 1)), c[:, ends]), axis=1)[:, plan.month]
     charge = c * plan.linear
     for j in range(plan.knot.shape[1]):
         charge += np.maximum(c - plan.knot[:, j], 0.0) * plan.weight[:, j]
-    out = np.add.reduceat(charge, plan.month_first, axis=1)
-    return out if np.ndim(quantity) == 2 else out[0]
+    return np.add.reduceat(charge, plan.month_first, axis=1)
+
+
+def run_sums(tariff: ElectricTariff, hourly: np.ndarray) -> np.ndarray | None:
+    """(homes, runs): an hourly quantity's sums over the tariff's runs of consecutive hours in one time-of-use period
+    and one billing month -- all that a bill's energy charges and export credits depend on (rates change only
+    between runs); None for real-time prices, which price every hour."""
+    if tariff.realtime_usd_per_kwh is not None:
+        return None
+    run_starts, _ = _period_runs(tariff.energy_period, month_starts(tariff), len(tariff.energy_tiers))
+    return np.add.reduceat(hourly, run_starts, axis=1)
 
 
 def first_tier_price_usd_per_kwh(tariff: ElectricTariff) -> np.ndarray:
@@ -334,19 +355,27 @@ class SolarBills(NamedTuple):
 
 def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray,
                     rule: str | None = None, lit: np.ndarray | None = None,
-                    solar_year_kwh: np.ndarray | None = None) -> SolarBills:
+                    solar_year_kwh: np.ndarray | None = None, solar_sums: np.ndarray | None = None) -> SolarBills:
     """The bills a home with solar is compared by, for (homes, 8,760) use and solar on one tariff: with the
     panels, without them, and with only the self-consumed solar (so the export credit is ``without - with -
     (without - self_only)``), and the kWh used at home and exported.  The use left after self-consumption is the
     hour's imports, max(use - solar, 0), shared with the bill under the export rule.  ``lit`` (the rows whose
-    solar is not all zeros) and ``solar_year_kwh`` (each row's solar summed), when the caller has them from other
-    bills of the same panels."""
+    solar is not all zeros), ``solar_year_kwh`` (each row's solar summed) and ``solar_sums`` (:func:`run_sums` of the
+    solar on this tariff), when the caller has them from other bills of the same panels.
+
+    The three bills are made of three hour-by-hour sums a run (:func:`run_sums`): of the use, of the solar and of
+    the imports; the net use's are the use's less the solar's and the exports' the imports' less the net use's
+    (max(solar - use, 0) = max(use - solar, 0) - (use - solar)).  The hourly imports themselves are kept only
+    for demand charges."""
     use = np.asarray(use_kwh, dtype=float)
     pv = np.asarray(solar_kwh, dtype=float)
     n = use.shape[0]
     out = SolarBills(*(np.empty(n) for _ in range(5)))
     lit_rows = pv.any(axis=1) if lit is None else np.asarray(lit, dtype=bool)
     year_kwh = pv.sum(axis=1) if solar_year_kwh is None else np.asarray(solar_year_kwh, dtype=float)
+    rule = rule or tariff.dg_rule or "net_metering"
+    by_runs = tariff.realtime_usd_per_kwh is None
+    demand = _has_demand(tariff)
 
     def total(parts) -> np.ndarray:
         energy, demand, fixed, minimum, credit = parts
@@ -355,28 +384,59 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
     for a in range(0, n, BILL_ROWS):
         b = min(a + BILL_ROWS, n)
         u, p = use[a:b], pv[a:b]
-        net = u - p
-        imports = np.maximum(net, 0.0)
         lit_here = lit_rows[a:b]
-        out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
+        imports = np.subtract(u, p)
+        if not by_runs:
+            net = imports.copy()
+            np.maximum(imports, 0.0, out=imports)
+            out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
+            use_year, imports_year = u.sum(axis=1), imports.sum(axis=1)
+        else:
+            np.maximum(imports, 0.0, out=imports)
+            use_s = run_sums(tariff, u)
+            pv_s = run_sums(tariff, p) if solar_sums is None else solar_sums[a:b]
+            imports_s = run_sums(tariff, imports)
+            if rule == "buy_all_sell_all":  # all use bought, all solar sold
+                with_solar = _parts(tariff, rule, lit_here, use_s, use_s - pv_s, pv_s, u if demand else None)
+            else:
+                with_solar = _parts(tariff, rule, lit_here, imports_s, use_s - pv_s, pv_s,
+                                    imports if demand else None)
+            out.with_solar_usd[a:b] = total(with_solar)
+            use_year, imports_year = use_s.sum(axis=1), imports_s.sum(axis=1)
         # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
         # year's sums from the imports already made
-        self_kwh = u.sum(axis=1) - imports.sum(axis=1)
+        self_kwh = use_year - imports_year
         out.self_consumed_kwh[a:b] = self_kwh
         out.exported_kwh[a:b] = np.maximum(year_kwh[a:b] - self_kwh, 0.0)
         out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
-        if lit_here.all():
-            out.without_solar_usd[a:b] = total(_bill_parts(tariff, u, None, rule))
-            out.self_only_usd[a:b] = total(_bill_parts(tariff, imports, None, rule, imports))
-        elif lit_here.any():
-            rows = a + np.flatnonzero(lit_here)
-            out.without_solar_usd[rows] = total(_bill_parts(tariff, u[lit_here], None, rule))
-            out.self_only_usd[rows] = total(_bill_parts(tariff, imports[lit_here], None, rule, imports[lit_here]))
+        if not lit_here.any():
+            continue
+        rows = slice(None) if lit_here.all() else np.flatnonzero(lit_here)
+        at = slice(a, b) if lit_here.all() else a + rows
+        if not by_runs:
+            out.without_solar_usd[at] = total(_bill_parts(tariff, u[rows], None, rule))
+            out.self_only_usd[at] = total(_bill_parts(tariff, imports[rows], None, rule, imports[rows]))
+            continue
+        none = np.zeros(lit_here.size if lit_here.all() else rows.size, dtype=bool)
+        # the use with no panels is billed on its imports, max(use, 0): the use's own sums when it is never below
+        # zero (a home's use is not, but a caller's array may be)
+        if u.min() >= 0.0:
+            billed_s, peak = use_s[rows], (u[rows] if demand else None)
+        else:
+            clipped = np.maximum(u[rows], 0.0)
+            billed_s, peak = run_sums(tariff, clipped), clipped
+        out.without_solar_usd[at] = total(_parts(tariff, rule, none, billed_s, None, None, peak))
+        out.self_only_usd[at] = total(_parts(tariff, rule, none, imports_s[rows], None, None,
+                                             imports[rows] if demand else None))
     return out
 
 
 #: Homes billed together in one set of array operations.
 BILL_ROWS = 32
+
+
+def _has_demand(tariff: ElectricTariff) -> bool:
+    return tariff.demand_period is not None or tariff.flat_demand_month_period is not None
 
 
 def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, rule: str | None,
@@ -387,69 +447,116 @@ def _bill_parts(tariff: ElectricTariff, use: np.ndarray, pv: np.ndarray | None, 
     when the caller has them already.  Months are the meter's (clock time)."""
     n = use.shape[0]
     rule = rule or tariff.dg_rule or "net_metering"
-    starts = month_starts(tariff)
     has_pv = np.zeros(n, dtype=bool) if pv is None else pv.any(axis=1) if lit is None else lit
     if not has_pv.any():
         pv = None
-    month_sum = np.add.reduceat
-    realtime = tariff.realtime_usd_per_kwh is not None
-    metering = rule.startswith("net_metering") & has_pv
-    # kWh banking (net metering's usual reading, as NREL SAM bills it): each month's net kWh by time-of-use period;
-    # real-time prices have no periods, so their exports are banked in dollars at the hour's price
-    in_kwh = rule in ("net_metering", "net_metering_monthly") and not realtime
-    # what the energy charge is on: the net use under dollar-banked net metering, the imports otherwise (with no
-    # exports every rule bills the same: the imports)
+    # what the energy charge is on: with no exports every rule bills the imports; all the use when all is bought
     if pv is None:
         imports = np.maximum(use, 0.0) if imports is None else imports
-        billed = imports
     elif rule == "buy_all_sell_all":
         imports = use
-        billed = imports
     else:
         net = use - pv if net is None else net
         imports = np.maximum(net, 0.0) if imports is None else imports
+    if tariff.realtime_usd_per_kwh is not None:
+        return _realtime_parts(tariff, rule, has_pv, imports, net, pv)
+    net_s = None if pv is None else run_sums(tariff, net if rule != "buy_all_sell_all" else use - pv)
+    pv_s = run_sums(tariff, pv) if pv is not None and rule == "buy_all_sell_all" else None
+    return _parts(tariff, rule, has_pv, run_sums(tariff, imports), net_s, pv_s, imports)
+
+
+def _parts(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports_s: np.ndarray, net_s: np.ndarray | None,
+           pv_s: np.ndarray | None, peak: np.ndarray | None):
+    """:func:`_bill_parts` from the sums of the tariff's runs of hours (:func:`run_sums`; a tariff with periods,
+    not real-time prices): ``imports_s`` of what the energy charge is on with no exports (max(use - solar, 0), or
+    the use under buy-all-sell-all), ``net_s`` of use - solar and ``pv_s`` of the solar (None without panels), and
+    ``peak``, the hourly imports the demand charges read (needed only when the tariff has them)."""
+    n = imports_s.shape[0]
+    starts = month_starts(tariff)
+    if net_s is None or not has_pv.any():
+        has_pv = np.zeros(n, dtype=bool)
+    metering = rule.startswith("net_metering") & has_pv
+    # kWh banking (net metering's usual reading, as NREL SAM bills it): each month's net kWh by time-of-use period
+    in_kwh = rule in ("net_metering", "net_metering_monthly")
+    # what the energy charge is on: the net use under dollar-banked net metering, the imports otherwise
+    billed = imports_s
+    if has_pv.any() and rule != "buy_all_sell_all":
         dollars = metering & (not in_kwh)
-        billed = net if dollars.all() else (np.where(dollars[:, None], net, imports) if dollars.any() else imports)
+        billed = net_s if dollars.all() else (np.where(dollars[:, None], net_s, imports_s) if dollars.any()
+                                              else imports_s)
     if in_kwh and metering.all():
         energy = np.zeros((n, 12))  # every home's energy charge is the bank's (below)
-    elif realtime:
-        energy = month_sum(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1)
     else:
-        energy = _tiered_month_usd(billed, tariff.energy_period, tariff.energy_tiers, starts)
+        energy = _tiered_from_sums(billed, tariff.energy_period, tariff.energy_tiers, starts)
     credit = np.zeros((n, 12))
-    if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
-        exports = pv if rule == "buy_all_sell_all" else np.maximum(pv - use, 0.0)
-        sell = tariff.realtime_sell_usd_per_kwh if realtime else \
-            _first_tier_sell(tariff.energy_period, tariff.energy_tiers)
-        credit = -month_sum(exports * (sell if sell is not None else 0.0), starts[:-1], axis=1)
+    if has_pv.any() and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
+        # each hour's export, max(solar - use, 0), is its imports less its net use
+        exports = pv_s if rule == "buy_all_sell_all" else imports_s - net_s
+        plan = _tier_plan(tariff.energy_period, tariff.energy_tiers, starts)
+        sell = _first_tier_sell(tariff.energy_period, tariff.energy_tiers)[plan.hours]  # constant over a run
+        credit = -np.add.reduceat(exports * sell, plan.month_first, axis=1)
         credit[~has_pv] = 0.0
-    # demand: each month's (and period's) highest hourly import [kW = kWh in an hour]
-    demand = np.zeros((n, 12))
-    if tariff.demand_period is not None or tariff.flat_demand_month_period is not None:
-        demand_kw = imports
-        for m in range(12):
-            a, b = starts[m], starts[m + 1]
-            if tariff.demand_period is not None:
-                for p in np.unique(tariff.demand_period[a:b]):
-                    sel = tariff.demand_period[a:b] == p
-                    demand[:, m] += _demand_charge(demand_kw[:, a:b][:, sel].max(axis=1),
-                                                   tariff.demand_tiers[int(p)])
-            if tariff.flat_demand_month_period is not None:
-                demand[:, m] += _demand_charge(demand_kw[:, a:b].max(axis=1),
-                                               tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
+    demand = _demand_usd(tariff, peak, n, starts)
     if metering.any() and in_kwh:
-        every = bool(metering.all())  # (no copies of the (homes x 8,760) net when every home is banked)
+        every = bool(metering.all())  # (no copies of the net when every home is banked)
         rows = np.flatnonzero(metering)
-        kwh_energy, kwh_credit = _kwh_banked(tariff, net if every else net[rows], starts,
+        kwh_energy, kwh_credit = _kwh_banked(tariff, net_s if every else net_s[rows], starts,
                                              annual=rule == "net_metering")
         energy[rows], credit[rows] = kwh_energy, kwh_credit
-    elif metering.any():
+    return _finish(tariff, rule, metering, in_kwh, energy, demand, credit)
+
+
+def _realtime_parts(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports: np.ndarray,
+                    net: np.ndarray | None, pv: np.ndarray | None):
+    """:func:`_bill_parts` for real-time prices, hour by hour: exports are banked in dollars at the hour's price
+    (there are no periods to bank kWh in)."""
+    n = imports.shape[0]
+    starts = month_starts(tariff)
+    metering = rule.startswith("net_metering") & has_pv
+    billed = imports
+    if pv is not None and rule != "buy_all_sell_all":
+        billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
+                                             else imports)
+    energy = np.add.reduceat(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1)
+    credit = np.zeros((n, 12))
+    if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
+        exports = pv if rule == "buy_all_sell_all" else np.maximum(-net, 0.0)
+        sell = tariff.realtime_sell_usd_per_kwh
+        credit = -np.add.reduceat(exports * (sell if sell is not None else 0.0), starts[:-1], axis=1)
+        credit[~has_pv] = 0.0
+    return _finish(tariff, rule, metering, False, energy, _demand_usd(tariff, imports, n, starts), credit)
+
+
+def _demand_usd(tariff: ElectricTariff, demand_kw: np.ndarray | None, n: int, starts: np.ndarray) -> np.ndarray:
+    """(homes, 12): each month's (and period's) demand charges on its highest hourly import [kW = kWh in an
+    hour]."""
+    demand = np.zeros((n, 12))
+    if not _has_demand(tariff):
+        return demand
+    for m in range(12):
+        a, b = starts[m], starts[m + 1]
+        if tariff.demand_period is not None:
+            for p in np.unique(tariff.demand_period[a:b]):
+                sel = tariff.demand_period[a:b] == p
+                demand[:, m] += _demand_charge(demand_kw[:, a:b][:, sel].max(axis=1), tariff.demand_tiers[int(p)])
+        if tariff.flat_demand_month_period is not None:
+            demand[:, m] += _demand_charge(demand_kw[:, a:b].max(axis=1),
+                                           tariff.flat_demand_tiers[int(tariff.flat_demand_month_period[m])])
+    return demand
+
+
+def _finish(tariff: ElectricTariff, rule: str, metering: np.ndarray, in_kwh: bool, energy: np.ndarray,
+            demand: np.ndarray, credit: np.ndarray):
+    """Dollar-banked net metering's carry-overs and the minimum charges, after the energy, demand and credit
+    charges: the bill's parts (energy, demand, fixed, minimum, credit)."""
+    n = energy.shape[0]
+    if metering.any() and not in_kwh:
         # Dollar banking: a month whose energy charge nets below zero owes nothing for energy; its surplus (in
         # dollars at the retail rates its exports were credited at) is carried to later months' energy charges --
         # their demand and fixed charges too only where the rule says so (``_all``) -- and what is left at the end
         # of the year (each month, with monthly netting) is paid at the sell rate: the surplus's kWh (dollars / the
         # average retail rate) x the average sell rate.
-        buy, sell_rate = _average_buy(tariff), _average_sell(tariff)
+        buy, sell_rate = _averages(tariff)
         to_sell = (sell_rate / buy) if buy > 0 else 0.0
         carry = np.zeros(n)
         annual = not rule.endswith("_monthly")
@@ -524,9 +631,9 @@ def _period_runs(period: np.ndarray, starts: np.ndarray, periods: int):
     return out
 
 
-def _kwh_banked(tariff: ElectricTariff, net_use: np.ndarray, starts: np.ndarray, annual: bool):
-    """Net metering with kWh banking, for (homes, 8,760) net use (use less solar), as NREL SAM's utility rate model
-    bills it
+def _kwh_banked(tariff: ElectricTariff, net_sums: np.ndarray, starts: np.ndarray, annual: bool):
+    """Net metering with kWh banking, for the net use's (use less solar) sums over the tariff's runs of hours
+    ((homes, runs): :func:`run_sums`), as NREL SAM's utility rate model bills it
     (``ur_metering_option`` 0, true-up in December): each month, each time-of-use period's net kWh (use less
     solar, over the month's hours in that period) plus the kWh banked in the previous month's matching period; a
     period that nets to use is billed through the tiers (the month's total use spread over the periods' tiers in
@@ -535,26 +642,33 @@ def _kwh_banked(tariff: ElectricTariff, net_use: np.ndarray, starts: np.ndarray,
     counted on the month's total net as the banked kWh run down, are paid at the sell rate.
 
     Returns (energy, credit) by month, each (homes, 12)."""
-    n = net_use.shape[0]
+    n = net_sums.shape[0]
     periods = len(tariff.energy_tiers)
-    run_starts, to_group = _period_runs(tariff.energy_period, starts, periods)
-    # each month's net kWh in each period (surplus positive, as the bank counts): the sums over the runs of hours
-    # in one period, added up by group
-    by_period = -(np.add.reduceat(net_use, run_starts, axis=1) @ to_group).reshape(n, 12, periods)
-    moves, lower, upper, price = _bank_plan(tariff, periods)
+    _, to_group = _period_runs(tariff.energy_period, starts, periods)
+    # each month's net kWh in each period (surplus positive, as the bank counts): the runs' sums added up by group
+    by_period = -(net_sums @ to_group).reshape(n, 12, periods)
+    moves, lower, upper, price, in_place = _bank_plan(tariff, periods)
     credit = np.zeros((n, 12))
-    banked = np.zeros((n, periods))
-    used = np.zeros((n, 12, periods))
-    monthly_net = by_period.sum(axis=2)
-    sell = _average_sell(tariff)
-    for m in range(12):
-        current = by_period[:, m, :]
-        if m > 0 and annual:  # the previous month's surplus, period by matching period
-            current = current + banked @ moves[m]
-        banked = np.maximum(current, 0.0)
-        used[:, m, :] = np.maximum(-current, 0.0)
-        if not annual:
-            credit[:, m] -= banked.sum(axis=1) * sell
+    sell = _averages(tariff)[1]
+    if not annual:  # each month's surplus paid at the sell rate; nothing carried
+        used = np.maximum(-by_period, 0.0)
+        credit -= np.maximum(by_period, 0.0).sum(axis=2) * sell
+    elif in_place:
+        # every period's surplus carried to the same period next month: each period's bank is the running sum of
+        # its months' net kWh less the lowest that sum has been (never below zero; a Lindley recursion), so the
+        # months need no loop
+        banked = _carried(by_period)
+        used = np.maximum(-by_period, 0.0)
+        used[:, 1:] = np.maximum(-(by_period[:, 1:] + banked[:, :-1]), 0.0)
+    else:
+        banked = np.zeros((n, periods))
+        used = np.zeros((n, 12, periods))
+        for m in range(12):
+            current = by_period[:, m, :]
+            if m > 0:  # the previous month's surplus, period by matching period
+                current = current + banked @ moves[m]
+            banked = np.maximum(current, 0.0)
+            used[:, m, :] = np.maximum(-current, 0.0)
     # each month's use through the tiers: the month's total over each period's tiers, shared in proportion to the
     # period's use ((homes, months, periods, tiers) at once)
     total = used.sum(axis=2)
@@ -562,11 +676,16 @@ def _kwh_banked(tariff: ElectricTariff, net_use: np.ndarray, starts: np.ndarray,
     filled = np.maximum(0.0, np.minimum(total[:, :, None, None], upper) - lower)
     energy = np.einsum("nmp,nmpt,mpt->nm", share, filled, price)
     if annual:  # the true-up: the monthly net accumulated, never below zero, paid in December
-        bank_total = np.zeros(n)
-        for m in range(12):
-            bank_total = np.maximum(bank_total + monthly_net[:, m], 0.0)
-        credit[:, 11] -= bank_total * sell
+        credit[:, 11] -= _carried(by_period.sum(axis=2)[:, :, None])[:, 11, 0] * sell
     return energy, credit
+
+
+def _carried(net: np.ndarray) -> np.ndarray:
+    """(homes, 12, k): what a bank holds after each month, for (homes, 12, k) monthly surpluses (negative: use)
+    carried from month to month and never below zero -- ``x[m] = max(x[m - 1] + net[m], 0)``, worked out as the
+    running sum less its running minimum (zero included)."""
+    running = np.cumsum(net, axis=1)
+    return running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
 
 
 _BANK_PLANS: dict = {}
@@ -574,8 +693,9 @@ _BANK_PLANS: dict = {}
 
 def _bank_plan(tariff: ElectricTariff, periods: int):
     """Per tariff: for each month, the matrix moving the previous month's banked kWh from each period to the
-    period that holds its place at :data:`ROLLOVER_HOURS`; and the tiers as (months, periods, tiers) arrays of lower
-    and upper bounds and prices (padded with empty tiers)."""
+    period that holds its place at :data:`ROLLOVER_HOURS`; the tiers as (months, periods, tiers) arrays of lower
+    and upper bounds and prices (padded with empty tiers); and whether every month's matrix keeps each period's
+    kWh in that period."""
     key = (id(tariff.energy_period), id(tariff.energy_tiers))
     hit = _BANK_PLANS.get(key)
     if hit is not None and hit[0] is tariff.energy_period and hit[1] is tariff.energy_tiers:
@@ -599,23 +719,37 @@ def _bank_plan(tariff: ElectricTariff, periods: int):
             upper[m, p, :k] = t.upper
             lower[m, p, 1:k] = t.upper[:-1]
             price[m, p, :k] = t.buy
-    out = (moves, lower, upper, price)
+    in_place = all(np.array_equal(moves[m], np.eye(periods)) for m in range(1, 12))
+    out = (moves, lower, upper, price, in_place)
     if len(_BANK_PLANS) >= 48:
         _BANK_PLANS.pop(next(iter(_BANK_PLANS)))
     _BANK_PLANS[key] = (tariff.energy_period, tariff.energy_tiers, out)
     return out
 
 
-def _average_buy(tariff: ElectricTariff) -> float:
+_AVERAGES: dict = {}
+
+
+def _averages(tariff: ElectricTariff) -> tuple[float, float]:
+    """The tariff's average buy and sell rates [$/kWh] (first tiers, or the real-time prices), worked out once a
+    tariff."""
+    parts = (tariff.realtime_usd_per_kwh, tariff.realtime_sell_usd_per_kwh, tariff.energy_tiers)
+    key = tuple(id(x) for x in parts)
+    hit = _AVERAGES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], parts)):
+        return hit[1]
     if tariff.realtime_usd_per_kwh is not None:
-        return float(np.mean(tariff.realtime_usd_per_kwh))
-    return float(np.mean([t[0].buy[0] for t in tariff.energy_tiers]))
-
-
-def _average_sell(tariff: ElectricTariff) -> float:
+        buy = float(np.mean(tariff.realtime_usd_per_kwh))
+    else:
+        buy = float(np.mean([t[0].buy[0] for t in tariff.energy_tiers]))
     if tariff.realtime_sell_usd_per_kwh is not None:
-        return float(np.mean(tariff.realtime_sell_usd_per_kwh))
-    return float(np.mean([t[0].sell[0] for t in tariff.energy_tiers]))
+        sell = float(np.mean(tariff.realtime_sell_usd_per_kwh))
+    else:
+        sell = float(np.mean([t[0].sell[0] for t in tariff.energy_tiers]))
+    if len(_AVERAGES) >= 48:
+        _AVERAGES.pop(next(iter(_AVERAGES)))
+    _AVERAGES[key] = (parts, (buy, sell))
+    return buy, sell
 
 
 class GasBlocks(NamedTuple):
