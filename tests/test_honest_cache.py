@@ -50,15 +50,15 @@ def _rewrite(path, change):
 
 
 def _doubled_values(raw):
-    # every float64 after the header and the hour bitmap, doubled in place (the old format's silent wrong bills)
-    start = pvcache.HEADER_BYTES + pvcache.BITMAP_BYTES
-    values = np.frombuffer(bytes(raw[start:]), dtype="<f8") * 2.0
+    # every value after the header doubled in place (the old format's silent wrong bills)
+    start = pvcache.HEADER_BYTES
+    values = np.frombuffer(bytes(raw[start:]), dtype="<f4") * np.float32(2.0)
     return raw[:start] + values.tobytes()
 
 
 def _negated_values(raw):
-    start = pvcache.HEADER_BYTES + pvcache.BITMAP_BYTES
-    values = -np.frombuffer(bytes(raw[start:]), dtype="<f8")
+    start = pvcache.HEADER_BYTES
+    values = -np.frombuffer(bytes(raw[start:]), dtype="<f4")
     return raw[:start] + values.tobytes()
 
 

@@ -1657,8 +1657,7 @@ def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     temp_f = temp_f() if callable(temp_f) else temp_f
     out = ac_output_kwh(array, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
                         r.wind_m_per_s, r.albedo)
-    pvcache.put(key, out)
-    return out
+    return pvcache.put(key, out)  # (what the cache keeps: a cached run and this one use the same values)
 
 
 def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None:

@@ -1,10 +1,12 @@
 """A small per-user cache of hourly PV output per kW, so that a profile with solar runs in milliseconds after its
 array was computed once (the PV chain needs pvlib, which takes a second or two to import).
 
-Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are the exact
-float64 arrays computed, so a cached run prints the same numbers as a fresh one.  The folder is
+Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are kept to
+single precision (seven significant digits, far inside the model's own error) on every route -- computed, read from
+the cache or with the cache off (:func:`put` gives back what it keeps) -- so a cached run prints the same numbers as a
+fresh one.  The folder is
 ``$HEATCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/heatcalc``, else ``~/.cache/heatcalc``; it holds at most
-about :data:`MAX_ENTRIES` files (about 35 kB each: the hours with output; looked at every :data:`PRUNE_EVERY`
+about :data:`MAX_ENTRIES` files (35 kB each; looked at every :data:`PRUNE_EVERY`
 writes near that limit, less often with room to spare, the oldest removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot be written is
 simply not used.
 """
@@ -23,13 +25,14 @@ from pathlib import Path
 import numpy as np
 
 MEMORY_ENTRIES = 128  # arrays kept in a process (70 kB each)
-MAX_ENTRIES = 25_000  # at ~35 kB an entry, under 1 GB: a housing stock over every station and roof
-#: An entry is a header (:func:`_header`: magic, the key's digest, the count of values, a checksum), a bitmap of the
-#: hours with output (8,760 bits) and those hours' float64 values: about half the year is night, and reading one
-#: takes microseconds, not the fraction of a millisecond that inflating a compressed array does (a batch of homes
-#: over many stations and roofs reads thousands).
+MAX_ENTRIES = 25_000  # at 35 kB an entry, under 1 GB: a housing stock over every station and roof
+#: An entry is a header (:func:`_header`: magic, the key's digest, the count of values, a checksum) and the year's
+#: 8,760 values as little-endian float32: read in one call and widened in a few microseconds (the earlier bitmap of
+#: lit hours with their float64 values took 25 us to unpack, inflating a compressed array a fraction of a
+#: millisecond; a batch of homes over many stations and roofs reads thousands).
 SUFFIX = ".pvb"
-MAGIC = b"HCP5"
+MAGIC = b"HCP6"
+VALUE_BYTES = 8760 * 4
 PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names) near its limit
 _memory: dict = {}
 _writes = [0]  # writes left before the next look at the folder (below 0: look now)
@@ -104,9 +107,9 @@ def _checksum(payload: bytes) -> bytes:
 
 
 HEADER_BYTES = 4 + 16 + 4 + 4
-#: Magics of earlier formats, replaced without a word: HCP2/HCS2, HCP3/HCS3 (BLAKE2b), HCP4/HCS4 (SHA-256).
-OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4")
-BITMAP_BYTES = 1095  # 8,760 bits
+#: Magics of earlier formats, replaced without a word: HCP2/HCS2, HCP3/HCS3 (BLAKE2b), HCP4/HCS4 (SHA-256), HCP5
+#: (float64 values of the lit hours).
+OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4", b"HCP5")
 
 
 def _key_digest(file_name: str) -> bytes:
@@ -186,7 +189,7 @@ def get(key) -> np.ndarray | None:
         return None
     name = _name(key)
     path = folder / name
-    raw = _read_entry(path, HEADER_BYTES + BITMAP_BYTES + 8760 * 8)
+    raw = _read_entry(path, HEADER_BYTES + VALUE_BYTES)
     if raw is None:
         return None
     checked = _verified(raw, MAGIC, name)
@@ -194,19 +197,14 @@ def get(key) -> np.ndarray | None:
         _damaged(path, checked)
         return None
     count, payload = checked
-    if len(payload) != BITMAP_BYTES + 8 * count:
+    if count != 8760 or len(payload) != VALUE_BYTES:
         _damaged(path, "is damaged (its size does not match its hours)")
         return None
-    lit = np.unpackbits(np.frombuffer(payload, dtype=np.uint8, count=BITMAP_BYTES)).view(bool)  # 8,760 bits exactly
-    if int(np.count_nonzero(lit)) != count:
-        _damaged(path, "is damaged (its size does not match its hours)")
-        return None
-    values = np.frombuffer(payload, dtype="<f8", offset=BITMAP_BYTES)
+    values = np.frombuffer(payload, dtype="<f4")
     if not np.isfinite(values).all():
         _damaged(path, "holds values that are not finite")
         return None
-    out = np.zeros(8760)
-    out[lit] = values
+    out = values.astype(np.float64)
     out.flags.writeable = False
     _remember(key, out)
     return out
@@ -249,26 +247,29 @@ def name(key) -> str:
     return _name(key)
 
 
-def put(key, value: np.ndarray) -> None:
-    value = np.asarray(value, dtype=np.float64)
-    value.flags.writeable = False
-    _remember(key, value)
+def put(key, value: np.ndarray) -> np.ndarray:
+    """Keep an array (in this process, and in the folder when the cache is on) and give back what is kept: the
+    8,760 values to single precision, widened again -- what :func:`get` will read, so the caller uses it too."""
+    stored = np.asarray(value, dtype=np.float64).astype("<f4")
+    kept = stored.astype(np.float64)
+    kept.flags.writeable = False
+    _remember(key, kept)
     folder = _folder()
     if folder is None:
-        return
+        return kept
     try:
         if folder not in _MADE:
             folder.mkdir(parents=True, exist_ok=True)
             _MADE.add(folder)
         name = _name(key)
-        lit = value != 0.0
-        payload = np.packbits(lit).tobytes() + value[lit].astype("<f8").tobytes()
-        _write(folder / name, _header(_key_digest(name), MAGIC, payload, int(lit.sum())) + payload)
+        payload = stored.tobytes()
+        _write(folder / name, _header(_key_digest(name), MAGIC, payload, stored.size) + payload)
         _writes[0] -= 1
         if _writes[0] < 0:  # a process's first write, then as often as the folder's room asks
             _writes[0] = _next_look(_prune(folder)) - 1
     except OSError:
         pass
+    return kept
 
 
 def _write(target: Path, data: bytes) -> None:
