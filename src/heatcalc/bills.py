@@ -329,16 +329,28 @@ def electric_bill(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.nda
 
 
 def electric_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray | None = None,
-                       rule: str | None = None) -> np.ndarray:
+                       rule: str | None = None, solar_sums: np.ndarray | None = None) -> np.ndarray:
     """:func:`electric_bill`'s year total for many homes on one tariff at once: ``use_kwh`` and ``solar_kwh`` are
     (homes, 8,760) arrays (a home without solar has a row of zeros); the same arithmetic, row by row, a few dozen
-    homes at a time (their arrays stay in the processor's cache)."""
+    homes at a time (their arrays stay in the processor's cache).  ``solar_sums``: :func:`run_sums` of the solar
+    on this tariff, when the caller has them (the net use's are then the use's less these)."""
     use = np.asarray(use_kwh, dtype=float)
     pv = None if solar_kwh is None else np.asarray(solar_kwh, dtype=float)
     out = np.empty(use.shape[0])
     for a in range(0, use.shape[0], BILL_ROWS):
-        energy, demand, fixed, minimum, credit = _bill_parts(tariff, use[a:a + BILL_ROWS],
-                                                             None if pv is None else pv[a:a + BILL_ROWS], rule)
+        u, p = use[a:a + BILL_ROWS], None if pv is None else pv[a:a + BILL_ROWS]
+        if p is not None and solar_sums is not None and tariff.realtime_usd_per_kwh is None:
+            lit = p.any(axis=1)
+            rule_here = rule or tariff.dg_rule or "net_metering"
+            imports = np.subtract(u, p)
+            np.maximum(imports, 0.0, out=imports)
+            use_s, pv_s = run_sums(tariff, u), solar_sums[a:a + BILL_ROWS]
+            billed = (use_s, u) if rule_here == "buy_all_sell_all" else (run_sums(tariff, imports), imports)
+            parts = _parts(tariff, rule_here, lit, billed[0], use_s - pv_s, pv_s,
+                           billed[1] if _has_demand(tariff) else None)
+        else:
+            parts = _bill_parts(tariff, u, p, rule)
+        energy, demand, fixed, minimum, credit = parts
         out[a:a + BILL_ROWS] = (energy + demand + fixed + credit + minimum).sum(axis=1)
     return out
 

@@ -1660,6 +1660,7 @@ def _run_homes(h: _Homes) -> dict:
     balance_of: dict = {}  # curve temperatures -> its batches' places in years["heat_pump"]
     table_temp, table_hours, table_first = _bin_table(h.station) if n else (None, None, None)
     kind_cuts = np.flatnonzero(np.diff(kind[order])) + 1
+    pending: list = []  # sub-batches whose homes are billed hour by hour, and the years their bills go in
     batches = [(a, min(a + SUB_BATCH, z)) for a0, z in zip(np.concatenate(([0], kind_cuts)),
                                                           np.concatenate((kind_cuts, [n])))
                for a in range(int(a0), int(z), SUB_BATCH)]
@@ -1765,11 +1766,12 @@ def _run_homes(h: _Homes) -> dict:
                                                                           pick(first, sel)), hourly.electricity_kwh,
                                                                   sel), False, None, None])
                 to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
-        if expand is not None:
-            billed = _bill_sub_batch(h, idx, to_bill, expand)
-            base_bills.append(billed.pop("base"))
-            for system, bills in billed.items():
-                years[system][-1][4] = bills
+        if expand is not None:  # billed with the next sub-batches' homes: a rate's homes of a chunk together
+            pending.append(((idx, to_bill, expand), {system: years[system][-1] for system in to_bill}))
+            if sum(p[0][0].size for p in pending) >= BILL_PENDING:
+                _bill_pending(h, pending, base_bills)
+    if pending:
+        _bill_pending(h, pending, base_bills)
     for system in ("heat_pump", "furnace", "electric_resistance"):  # a year drawing no electricity at all
         for entry in years[system]:
             _no_electricity_peak(entry[1], h.station[entry[0]])
@@ -1782,6 +1784,19 @@ def _run_homes(h: _Homes) -> dict:
             years["heat_pump"][e][3] = balance[start:start + size]
             start += size
     return years
+
+
+#: Homes of sub-batches billed hour by hour that wait to be billed together (their bins a few MB at most).
+BILL_PENDING = 1024
+
+
+def _bill_pending(h: _Homes, pending: list, base_bills: list) -> None:
+    """Bill the waiting sub-batches' homes (:func:`_bill_sub_batches`) and put each system's bills in its year."""
+    for (_, slots), billed in zip(pending, _bill_sub_batches(h, [p[0] for p in pending])):
+        base_bills.append(billed.pop("base"))
+        for system, bills in billed.items():
+            slots[system][4] = bills
+    pending.clear()
 
 
 @lru_cache(maxsize=256)
@@ -1824,11 +1839,18 @@ def _hour_bins(stations: np.ndarray, bounds: list, used: list, width: int):
     local = np.zeros(stations.size, dtype=np.int64)
     columns = []
     for s_no, ((a, z), m) in enumerate(zip(bounds, used)):
-        k = int(stations[a])
-        hb = station_hour_bins(k)
+        hb = _hour_bin_index(int(stations[a]))
         local[a:z] = s_no
-        columns.append(np.where(hb < m, hb, width))
+        columns.append(np.where(hb < m, hb, width))  # (index-sized integers: a take need not convert them)
     return local, columns
+
+
+@lru_cache(maxsize=64)
+def _hour_bin_index(k: int) -> np.ndarray:
+    """A station's hour -> temperature bin map as index-sized integers."""
+    out = station_hour_bins(k).astype(np.intp)
+    out.flags.writeable = False
+    return out
 
 
 #: Homes billed hour by hour expanded and billed at a time: their (homes x 8,760) arrays stay a few MB.
@@ -1849,97 +1871,130 @@ class _Bills(NamedTuple):
     with_heat: np.ndarray  # the year's bill with the other use and the heating alone (`electric` adds the cooling)
 
 
-def _bill_sub_batch(h: _Homes, idx: np.ndarray, systems: dict, expand) -> dict:
-    """The bills of a sub-batch's homes billed hour by hour, every system's and the other use's alone, a group of
-    homes on one tariff and export rule at a time (each home's solar array read once for all its bills): each
-    system's hours expanded from its bins, billed as heatcalc.simulate._hourly_bills bills one home."""
-    from .bills import DG_RULES, electric_bills_usd, solar_bills_usd
+def _bill_sub_batches(h: _Homes, batches: list) -> list:
+    """The bills of the homes billed hour by hour in several sub-batches (each (idx, systems, expand): its homes,
+    each system's (homes, kWh bins, selection) and :func:`_hour_bins`), every system's and the other use's alone,
+    a group of homes on one tariff and export rule at a time across the sub-batches (a chunk's homes on one rate
+    billed together; each home's solar array read once for all its bills): each system's hours expanded from its
+    bins, billed as heatcalc.simulate._hourly_bills bills one home.  Returns, per sub-batch, {"base": (positions,
+    bills), system: _Bills}."""
+    from .bills import DG_RULES, electric_bills_usd, run_sums, solar_bills_usd
 
     billing = h.billing
-    local_station, columns = expand
-    where: dict = {}  # system -> (its homes' positions, their rows in its bins array, a map sub-batch row -> row)
-    for system, (homes, kwh_bins, sel) in systems.items():
-        row_of = np.full(idx.size, -1)
-        row_of[np.flatnonzero(sel)] = np.arange(homes.size)
-        padded = np.zeros((kwh_bins.shape[0], kwh_bins.shape[1] + 1))  # (the column of zeros _hour_bins points at)
-        padded[:, :-1] = kwh_bins
-        where[system] = (homes, padded, row_of)
-    mine = np.flatnonzero(billing.hourly[idx])  # sub-batch rows billed hour by hour
+    systems_all = ("heat_pump", "furnace", "electric_resistance")
+    # each system's rows of all the sub-batches in one (rows x bins + 1) array, zeros past a sub-batch's own bins
+    # (a station's hours point at the column just past its sub-batch's bins for "no heat": a zero there too)
+    sizes = {s: [b[1][s][0].size if s in b[1] else 0 for b in batches] for s in systems_all}
+    offsets = {s: np.concatenate(([0], np.cumsum(sizes[s]))) for s in systems_all}
+    padded = {}
+    for s in systems_all:
+        if not offsets[s][-1]:
+            continue
+        width = max(b[1][s][1].shape[1] for b in batches if s in b[1])
+        padded[s] = np.zeros((int(offsets[s][-1]), width + 1))
+        for k, (_, systems, _) in enumerate(batches):
+            if s in systems:
+                kwh_bins = systems[s][1]
+                padded[s][offsets[s][k]:offsets[s][k + 1], :kwh_bins.shape[1]] = kwh_bins
+    # the billed homes of all the sub-batches: their sub-batch, station column maps and rows in each system's array
+    mine_of = [np.flatnonzero(billing.hourly[idx]) for idx, _, _ in batches]
+    sub = np.concatenate([np.full(m.size, k) for k, m in enumerate(mine_of)])
+    where = np.concatenate([idx[m] for (idx, _, _), m in zip(batches, mine_of)])  # positions in _Homes
+    columns = [batches[k][2][1][batches[k][2][0][r]] for k, m in enumerate(mine_of) for r in m.tolist()]
+    row_in = {}
+    for s in systems_all:
+        parts = []
+        for k, ((idx, systems, _), m) in enumerate(zip(batches, mine_of)):
+            row_of = np.full(idx.size, -1)
+            if s in systems:
+                row_of[np.flatnonzero(systems[s][2])] = offsets[s][k] + np.arange(sizes[s][k])
+            parts.append(row_of[m])
+        row_in[s] = np.concatenate(parts)
+    total = {s: int(offsets[s][-1]) for s in systems_all}
     names = ("electric", "without_solar", "self_only", "self_kwh", "exported", "fixed", "with_heat")
-    out = {system: {name: np.full(homes.size, np.nan) if name == "with_heat" else np.zeros(homes.size)
-                    for name in names} for system, (homes, _, _) in where.items()}
-    base = np.zeros(mine.size)
-    tariff_of, rule_of = billing.tariff[idx[mine]], billing.rule[idx[mine]]
+    out = {s: {name: np.full(total[s], np.nan) if name == "with_heat" else np.zeros(total[s]) for name in names}
+           for s in systems_all}
+    base = np.zeros(where.size)
+    tariff_of, rule_of = billing.tariff[where], billing.rule[where]
     for t, r in sorted(set(zip(tariff_of.tolist(), rule_of.tolist()))):
         tariff, rule = billing.tariffs[t], DG_RULES[r]
         group = np.flatnonzero((tariff_of == t) & (rule_of == r))
         for start in range(0, group.size, BILL_GROUP):
             g = group[start:start + BILL_GROUP]
-            rows = mine[g]
-            homes = idx[rows]
+            homes = where[g]
             base_col = h.base_kwh[homes, None] / 8760.0
             base_use = np.broadcast_to(base_col, (homes.size, 8760))
             with_pv = billing.pv[homes] >= 0
             pv = None
             if with_pv.any():
-                pv = np.zeros((rows.size, 8760))
+                pv = np.zeros((g.size, 8760))
                 for k in np.flatnonzero(with_pv):
                     np.multiply(_pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]), billing.pv_kw[homes[k]],
                                 out=pv[k])
-            base[g] = electric_bills_usd(tariff, base_use, pv, rule)
-            # which homes' panels make anything, and their year: the same for every system's bills
-            pv_lit, pv_year = (None, None) if pv is None else (pv.any(axis=1), pv.sum(axis=1))
-            for system, (sys_homes, kwh_bins, row_of) in where.items():
-                present = row_of[rows] >= 0
+            # which homes' panels make anything, their year and its sums a run: the same for every system's bills
+            pv_lit, pv_year, pv_sums = (None, None, None) if pv is None else \
+                (pv.any(axis=1), pv.sum(axis=1), run_sums(tariff, pv))
+            base[g] = electric_bills_usd(tariff, base_use, pv, rule, pv_sums)
+            for system in padded:
+                at = row_in[system][g]
+                present = at >= 0
                 if not present.any():
                     continue
-                at = row_of[rows[present]]  # rows of this system's arrays
-                st_no = local_station[rows[present]]
+                at = at[present]
                 kwh = np.empty((at.size, 8760))
-                cuts = np.flatnonzero(st_no[1:] != st_no[:-1]) + 1
-                for a, z in zip([0, *cuts.tolist()], [*cuts.tolist(), at.size]):  # a station's homes at a time
-                    np.take(kwh_bins[at[a:z]], columns[st_no[a]], axis=1, out=kwh[a:z])
+                for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
+                    # (every column is inside the row: "clip" spares the take its bounds checks)
+                    np.take(padded[system][row], columns[k], out=kwh[i], mode="clip")
                 o = out[system]
                 use = np.add(kwh, base_col[present], out=kwh)
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
-                cooled = [r for r, j in enumerate(homes[present].tolist()) if j in cool_bins]
+                sys_homes = homes[present]
+                cooled = [i for i, j in enumerate(sys_homes.tolist()) if j in cool_bins]
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
-                own = billing.hp_tariff[homes[present]] if system == "heat_pump" else np.full(at.size, -1)
-                sys_pv = None if pv is None else pv if present.all() else pv[present]
-                sys_lit, sys_year = (pv_lit, pv_year) if pv is None or present.all() else \
-                    (pv_lit[present], pv_year[present])
+                own = billing.hp_tariff[sys_homes] if system == "heat_pump" else np.full(at.size, -1)
+                every = bool(present.all())
+                sys_pv = None if pv is None else pv if every else pv[present]
+                sys_lit, sys_year, sys_sums = (pv_lit, pv_year, pv_sums) if pv is None or every else \
+                    (pv_lit[present], pv_year[present], None if pv_sums is None else pv_sums[present])
                 for u in np.unique(own).tolist():
                     part = own == u
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
                     on = tariff if u < 0 else billing.tariffs[u]
-                    o["fixed"][at[part]] = (billing.fixed if u < 0 else billing.hp_fixed)[homes[present][part]]
-                    cool_rows = [r for r in cooled if part[r]]
+                    o["fixed"][at[part]] = (billing.fixed if u < 0 else billing.hp_fixed)[sys_homes[part]]
+                    cool_rows = [i for i in cooled if part[i]]
                     if cool_rows:  # the bill with the heating alone, then the cooling's hours added to the use
-                        sub = np.array(cool_rows)
-                        o["with_heat"][at[sub]] = electric_bills_usd(on, use[sub], None if sys_pv is None else
-                                                                     sys_pv[sub], rule)
-                        for r in cool_rows:
-                            j = int(homes[present][r])
-                            use[r] += cool_bins[j][station_hour_bins(int(h.station[j]))]
+                        rows = np.array(cool_rows)
+                        o["with_heat"][at[rows]] = electric_bills_usd(on, use[rows], None if sys_pv is None else
+                                                                      sys_pv[rows], rule)
+                        for i in cool_rows:
+                            j = int(sys_homes[i])
+                            use[i] += cool_bins[j][station_hour_bins(int(h.station[j]))]
                     if pv is None:
                         electric = electric_bills_usd(on, use if whole else use[part], None, rule)
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
                         continue
+                    sums = None  # the solar's sums over the group's rate's runs (another rate has its own runs)
+                    if u < 0 and sys_sums is not None:
+                        sums = sys_sums if whole else sys_sums[part]
                     sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule,
-                                         sys_lit if whole else sys_lit[part], sys_year if whole else sys_year[part])
+                                         sys_lit if whole else sys_lit[part], sys_year if whole else sys_year[part],
+                                         sums)
                     o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
                         sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
                     o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh
-    result = {"base": (idx[mine], base)}
-    for system, (homes, _, row_of) in where.items():
-        billed_rows = np.flatnonzero(billing.hourly[homes])
-        o = out[system]
-        result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"][billed_rows],
-                                o["without_solar"][billed_rows], o["self_only"][billed_rows],
-                                o["self_kwh"][billed_rows], o["exported"][billed_rows], o["fixed"][billed_rows],
-                                np.where(np.isnan(o["with_heat"][billed_rows]), o["electric"][billed_rows],
-                                         o["with_heat"][billed_rows]))
-    return result
+    results = []
+    for k, ((idx, systems, _), m) in enumerate(zip(batches, mine_of)):
+        mine = sub == k
+        result = {"base": (idx[m], base[mine])}
+        for system, (homes, _, _) in systems.items():
+            billed_rows = np.flatnonzero(billing.hourly[homes])
+            o = {name: values[offsets[system][k]:offsets[system][k + 1]][billed_rows]
+                 for name, values in out[system].items()}
+            result[system] = _Bills(homes[billed_rows], billed_rows, o["electric"], o["without_solar"],
+                                    o["self_only"], o["self_kwh"], o["exported"], o["fixed"],
+                                    np.where(np.isnan(o["with_heat"]), o["electric"], o["with_heat"]))
+        results.append(result)
+    return results
 
 
 @lru_cache(maxsize=1)
