@@ -403,3 +403,40 @@ def test_tiered_time_of_use_agrees_with_sharing_tiers_by_period():
                 low = upper
     assert ours.sum() == pytest.approx(shared.sum(), rel=1e-3)
     assert ours == pytest.approx(shared, rel=1e-2)
+
+
+def test_a_bank_carried_month_to_month_is_the_running_sum_less_its_lowest():
+    # x[m] = max(x[m - 1] + net[m], 0) walked month by month (the bank's definition) against the closed form the
+    # bills use (running sum less its running minimum, zero included), on random surpluses and uses
+    from heatcalc.bills import _carried
+
+    net = np.random.default_rng(11).normal(0.0, 50.0, (40, 12, 3))
+    walked = np.zeros_like(net)
+    x = np.zeros((40, 3))
+    for m in range(12):
+        x = np.maximum(x + net[:, m], 0.0)
+        walked[:, m] = x
+    assert np.allclose(_carried(net), walked, rtol=0, atol=1e-9)
+
+
+def test_kwh_banking_without_the_month_loop_equals_the_loop(tmp_path, monkeypatch):
+    # A two-period time-of-use rate whose banks stay in their periods: the loop-free bank gives the loop's energy
+    # and credits for homes that export in some months and import in others
+    from heatcalc import bills
+
+    weekday = [[1 if 14 <= h < 20 else 0 for h in range(24)] for _ in range(12)]
+    t = tariff(tmp_path, energyweekdayschedule=weekday, energyweekendschedule=ZEROS, energyratestructure=[
+        [{"max": 300, "rate": 0.10}, {"rate": 0.15}], [{"rate": 0.30, "sell": 0.05}]])
+    starts = bills.month_starts(t)
+    rng = np.random.default_rng(5)
+    net = rng.uniform(-2.0, 2.5, (6, 8760)) + np.sin(np.arange(8760) / 8760 * 2 * np.pi)[None, :]
+    sums = bills.run_sums(t, net)
+    plan = bills._bank_plan(t, 2)
+    assert plan[4]  # this rate's banks stay in their periods: the loop-free path
+    for annual in (True, False):
+        fast = bills._kwh_banked(t, sums, starts, annual)
+        monkeypatch.setattr(bills, "_bank_plan", lambda tariff, periods: (*plan[:4], False))
+        loop = bills._kwh_banked(t, sums, starts, annual)
+        monkeypatch.undo()
+        assert np.allclose(fast[0], loop[0], atol=1e-9) and np.allclose(fast[1], loop[1], atol=1e-9)
+        assert (fast[1] < 0).any()  # surpluses were paid for: the bank was exercised

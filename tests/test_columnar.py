@@ -528,12 +528,17 @@ def _rate_files(folder):
     return paths
 
 
-def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sub_batch, pending", [(None, None), (7, 30)], ids=["usual", "many-sub-batches"])
+def test_homes_with_rates_and_solar_run_on_the_fast_route_and_agree(tmp_path, monkeypatch, sub_batch, pending):
     # A table of homes with URDB rates (flat with minimum, tiered, tiered time-of-use under net billing, the
     # example's), rooftop solar of varied size, orientation and export rule or none, other use given or not,
     # heat pumps of each kind (some dual fuel) and furnaces of each fuel: every home runs on the fast route, and
-    # every column equals the per-home route's.
+    # every column equals the per-home route's -- also when the homes run in sub-batches of 7, a rate's homes
+    # billed together across them and the waiting ones billed every 30 homes.
     monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    if sub_batch:
+        monkeypatch.setattr(c, "SUB_BATCH", sub_batch)
+        monkeypatch.setattr(c, "BILL_PENDING", pending)
     from heatcalc.weather.solar import has_solar
 
     rates = _rate_files(tmp_path)
