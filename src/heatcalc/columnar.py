@@ -1883,7 +1883,8 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     billing = h.billing
     systems_all = ("heat_pump", "furnace", "electric_resistance")
     # each system's rows of all the sub-batches in one (rows x bins + 1) array, zeros past a sub-batch's own bins
-    # (a station's hours point at the column just past its sub-batch's bins for "no heat": a zero there too)
+    # (a station's hours point at the column just past its sub-batch's bins for "no heat": a zero there too), each
+    # row then raised by its home's other use an hour: every hour's use is then one value of its row
     sizes = {s: [b[1][s][0].size if s in b[1] else 0 for b in batches] for s in systems_all}
     offsets = {s: np.concatenate(([0], np.cumsum(sizes[s]))) for s in systems_all}
     padded = {}
@@ -1896,6 +1897,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
             if s in systems:
                 kwh_bins = systems[s][1]
                 padded[s][offsets[s][k]:offsets[s][k + 1], :kwh_bins.shape[1]] = kwh_bins
+                padded[s][offsets[s][k]:offsets[s][k + 1]] += h.base_kwh[systems[s][0], None] / 8760.0
     # the billed homes of all the sub-batches: their sub-batch, station column maps and rows in each system's array
     mine_of = [np.flatnonzero(billing.hourly[idx]) for idx, _, _ in batches]
     sub = np.concatenate([np.full(m.size, k) for k, m in enumerate(mine_of)])
@@ -1941,12 +1943,11 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 if not present.any():
                     continue
                 at = at[present]
-                kwh = np.empty((at.size, 8760))
+                use = np.empty((at.size, 8760))  # each hour's heating and other use
                 for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
                     # (every column is inside the row: "clip" spares the take its bounds checks)
-                    np.take(padded[system][row], columns[k], out=kwh[i], mode="clip")
+                    np.take(padded[system][row], columns[k], out=use[i], mode="clip")
                 o = out[system]
-                use = np.add(kwh, base_col[present], out=kwh)
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
                 sys_homes = homes[present]
                 cooled = [i for i, j in enumerate(sys_homes.tolist()) if j in cool_bins]

@@ -83,7 +83,7 @@ def _name(key) -> str:
             _VERSIONS.append((__version__, "none"))
     __version__, pvlib_version = _VERSIONS[0]
     name = hashlib.sha256(repr((key, __version__, pvlib_version, MODEL)).encode()).hexdigest()[:32] + SUFFIX
-    if len(_NAMES) >= 4096:
+    if len(_NAMES) >= 16384:
         _NAMES.pop(next(iter(_NAMES)))
     _NAMES[key] = name
     return name
