@@ -891,6 +891,51 @@ def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, m
     assert [len(g) for g, _ in b._pv_windows(iter(chunks), lambda ch: 0)] == [1] * 5
 
 
+def test_a_pool_runs_chunks_whose_arrays_are_cached_at_once_and_gathers_the_others(tmp_path, monkeypatch):
+    # batch._ready_chunks: each chunk with solar is looked at as it is read; a chunk lacking no array is handed on
+    # before the rest of the table is read (a warm cache's chunks run while it is read); when the front chunk lacks
+    # arrays, the consecutive chunks with solar up to PV_WINDOW_ROWS rows have theirs computed together first.
+    from concurrent.futures import Future
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(b, "PV_WINDOW_ROWS", 10)
+    solar = [{"location.station": "725090", "heating_load.annual": "60 MMBtu", "solar.capacity": "4 kW"}] * 4
+    plain = [{"location.station": "725090", "heating_load.annual": "60 MMBtu"}] * 4
+    chunks = [chunk_of(solar) for _ in range(3)] + [chunk_of(plain)] + [chunk_of(solar) for _ in range(4)]
+    missing = {id(chunks[1]): ["an array"], id(chunks[5]): ["another"]}  # what each chunk's look finds lacking
+
+    class Pool:  # runs what it is given at once
+        def submit(self, fn, chunk):
+            f = Future()
+            f.set_result(missing.get(id(chunk), []))
+            return f
+
+    prepared, read = [], []
+
+    def number(chunk):  # (the chunks compare equal: by identity)
+        return next(i for i, c in enumerate(chunks) if c is chunk)
+
+    monkeypatch.setattr(b, "_prepare_pv", lambda group, found, jobs, pool: prepared.append(
+        ([number(c) for c in group], [f.result() for f in found])))
+
+    def reading():
+        for ch in chunks:
+            read.append(ch)
+            yield ch
+
+    out = []
+    for ch in b._ready_chunks(reading(), 2, Pool()):
+        out.append((number(ch), len(read)))
+    assert [i for i, _ in out] == list(range(8))  # the order kept
+    assert out[0] == (0, 3)  # the first chunk handed on with only jobs + 1 chunks read
+    # chunk 1 lacks an array: chunks 1-2 (8 rows) and the plain chunk ends the window; chunk 5 lacks one: 5, 6, 7
+    # (12 rows reach 10); chunk 4 lacked nothing and ran alone
+    assert prepared == [([1, 2], [["an array"], []]), ([5, 6, 7], [["another"], [], []])]
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
+    prepared.clear()
+    assert [number(ch) for ch in b._ready_chunks(iter(chunks), 2, Pool())] == list(range(8)) and prepared == []
+
+
 def test_cooled_homes_take_the_fast_route_and_agree():
     # the cooling season on the fast route (heatcalc.rules.cooling for UA_c; heatcalc.simulate.cooling_energy's
     # arithmetic on the station's bins): a cooled home's every column equals the per-home route's, with the heat

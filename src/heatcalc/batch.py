@@ -431,6 +431,52 @@ def _pv_windows(chunks, look):
         yield window, found
 
 
+def _ready_chunks(chunks, jobs: int, pool):
+    """The chunks in order, each once the PV arrays it needs are in the cache.  Each chunk with solar is looked at
+    in the pool as soon as it is read (:func:`_pv_needed`; a few chunks are read ahead); one that lacks no array runs
+    at once, so a warm cache's chunks run while the table is still being read.  When the chunk at the front lacks
+    some, the consecutive chunks with solar after it, up to :data:`PV_WINDOW_ROWS` rows, are gathered and their
+    missing arrays computed together a station at a time over the pool (:func:`_prepare_pv`) before they run."""
+    from . import pvcache
+    from .columnar import has_solar_rows
+
+    queue: deque = deque()  # (chunk, the future of its look, or None: no solar or no cache)
+    chunks = iter(chunks)
+    reading = True
+
+    def read() -> bool:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        solar = pvcache.enabled() and has_solar_rows(chunk)
+        queue.append((chunk, pool.submit(_pv_needed, chunk) if solar else None))
+        return True
+
+    while True:
+        while reading and len(queue) < jobs + 1:  # the next chunks' looks overlap the runs
+            reading = read()
+        if not queue:
+            return
+        chunk, look = queue[0]
+        if look is None or not look.result():
+            queue.popleft()
+            yield chunk
+            continue
+        rows = 0  # the window: the consecutive chunks with solar from the front
+        at = 0
+        while True:
+            while at < len(queue) and queue[at][1] is not None and rows < PV_WINDOW_ROWS:
+                rows += len(queue[at][0])
+                at += 1
+            if rows >= PV_WINDOW_ROWS or at < len(queue) or not reading:
+                break
+            reading = read()
+        group = [queue.popleft() for _ in range(at)]
+        _prepare_pv([g[0] for g in group], [g[1] for g in group], jobs, pool)
+        for chunk, _ in group:
+            yield chunk
+
+
 def _pv_needed(chunk) -> list:
     from .columnar import pv_to_compute
 
@@ -466,15 +512,10 @@ def _in_pool(fn, works, jobs: int, price_overrides, window: int, extra: tuple = 
     pending: deque = deque()
     finished = False
     try:
-        windows = _pv_windows(works, lambda chunk: pool.submit(_pv_needed, chunk)) if prepare else \
-            (([w], [None]) for w in works)
-        for group, found in windows:
-            if prepare:
-                _prepare_pv(group, found, jobs, pool)
-            for work in group:
-                pending.append(pool.submit(fn, work, price_overrides, *extra))
-                while len(pending) >= window:
-                    yield pending.popleft().result()
+        for work in (_ready_chunks(works, jobs, pool) if prepare else works):
+            pending.append(pool.submit(fn, work, price_overrides, *extra))
+            while len(pending) >= window:
+                yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
         finished = True
