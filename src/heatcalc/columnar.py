@@ -1519,38 +1519,51 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
     from .model.load import cooling_electricity_kwh, cooling_load_btu_per_h
 
     n = keep.size
-    out = {s: tuple(np.zeros(n) for _ in range(4)) + (np.full(n, np.nan), np.full(n, np.nan), {})
-           for s in ("heat_pump", "furnace", "electric_resistance")}
+    systems = ("heat_pump", "furnace", "electric_resistance")
+    out = {s: tuple(np.zeros(n) for _ in range(4)) + (np.full(n, np.nan), np.full(n, np.nan), {}) for s in systems}
     cooled = c.cooled[keep]
     st_kept = station[keep]
+    # each kept home's three systems side by side (the heat pump at its own SEER2 and capacity, the furnace and
+    # resistance homes at the air conditioner's; NaN SEER2: that system does not cool): a station's homes and
+    # systems in one set of array operations
+    seer2 = np.stack([c.hp_seer2[keep], c.ac_seer2[keep], c.ac_seer2[keep]], axis=1)
+    cap = np.stack([hp_capacity[keep], c.ac_capacity[keep], c.ac_capacity[keep]], axis=1)
+    through = np.stack([c.hp_through[keep], c.ac_through[keep], c.ac_through[keep]], axis=1)
+    sums = np.zeros((n, 3, 4))  # kWh, unmet Btu, unmet hours, load Btu
+    # (the homes weighed by marginal rates or time-of-use prices, and those billed hour by hour, are looked for at a
+    # station only when the chunk has any)
+    weighed = [(series, column) for series, column in ((co2_region, 4), (tou, 5)) if (series[keep] >= 0).any()]
+    any_billed = bool(billed[keep].any())
     for k in np.unique(st_kept[cooled]):
         at = np.flatnonzero(cooled & (st_kept == k))
-        src = keep[at]
+        home, system = np.nonzero(~np.isnan(seer2[at]))
+        if not home.size:
+            continue
+        rows_at = at[home]
+        src = keep[rows_at]
         b = station_bins(int(k))
-        load = cooling_load_btu_per_h(c.ua[src, None], b.temp_f[None, :], c.bp[src, None])
-        for system, seer2, cap, through in (("heat_pump", c.hp_seer2, hp_capacity, c.hp_through),
-                                            ("furnace", c.ac_seer2, c.ac_capacity, c.ac_through),
-                                            ("electric_resistance", c.ac_seer2, c.ac_capacity, c.ac_through)):
-            has = ~np.isnan(seer2[src])
-            if not has.any():
-                continue
-            asked = load[has] / through[src[has], None]
-            delivered = np.minimum(asked, cap[src[has], None])
-            kwh = cooling_electricity_kwh(delivered, seer2[src[has], None])
-            short = asked - delivered
-            rows_at = at[has]
-            out[system][0][rows_at] = kwh @ b.hours
-            out[system][1][rows_at] = short @ b.hours
-            out[system][2][rows_at] = (short > 1e-6) @ b.hours
-            out[system][3][rows_at] = asked @ b.hours
-            for series, weights, column in ((co2_region, lambda r: _rate_sums(int(k), r), 4),
-                                            (tou, lambda t: _price_sums(int(k), tou_prices[t]), 5)):
-                mine = series[src[has]]
-                for value in np.unique(mine[mine >= 0]).tolist():
-                    which = mine == value
-                    out[system][column][rows_at[which]] = kwh[which] @ weights(value)
-            for r in np.flatnonzero(billed[src[has]]).tolist():
-                out[system][6][int(rows_at[r])] = kwh[r]
+        asked = cooling_load_btu_per_h(c.ua[src, None], b.temp_f[None, :], c.bp[src, None]) / \
+            through[rows_at, system][:, None]
+        delivered = np.minimum(asked, cap[rows_at, system][:, None])
+        kwh = cooling_electricity_kwh(delivered, seer2[rows_at, system][:, None])
+        short = asked - delivered
+        sums[rows_at, system] = np.stack([kwh @ b.hours, short @ b.hours, (short > 1e-6) @ b.hours,
+                                          asked @ b.hours], axis=1)
+        for series, column in weighed:
+            mine = series[src]
+            for value in np.unique(mine[mine >= 0]).tolist():
+                which = np.flatnonzero(mine == value)
+                weights = _rate_sums(int(k), value) if column == 4 else _price_sums(int(k), tou_prices[value])
+                got = kwh[which] @ weights
+                for s_no, name in enumerate(systems):
+                    mask = system[which] == s_no
+                    out[name][column][rows_at[which[mask]]] = got[mask]
+        if any_billed:
+            for r in np.flatnonzero(billed[src]).tolist():
+                out[systems[int(system[r])]][6][int(rows_at[r])] = kwh[r]
+    for s_no, name in enumerate(systems):
+        for q in range(4):
+            out[name][q][:] = sums[:, s_no, q]
     return out
 
 
