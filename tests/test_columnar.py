@@ -936,6 +936,31 @@ def test_a_pool_runs_chunks_whose_arrays_are_cached_at_once_and_gathers_the_othe
     assert [number(ch) for ch in b._ready_chunks(iter(chunks), 2, Pool())] == list(range(8)) and prepared == []
 
 
+def test_a_pool_stops_looking_for_pv_arrays_once_the_cache_is_warm(tmp_path, monkeypatch):
+    # QUIET_LOOKS looks in a row that find nothing missing: the chunks read after are not looked at (their runs
+    # compute what they lack); a look that finds something missing starts the count again.
+    from concurrent.futures import Future
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    solar = [{"location.station": "725090", "heating_load.annual": "60 MMBtu", "solar.capacity": "4 kW"}] * 2
+    chunks = [chunk_of(solar) for _ in range(12)]
+    looked = []
+
+    class Pool:
+        def submit(self, fn, chunk):
+            looked.append(next(i for i, c in enumerate(chunks) if c is chunk))
+            f = Future()
+            f.set_result(["an array"] if looked[-1] == 0 else [])
+            return f
+
+    monkeypatch.setattr(b, "PV_WINDOW_ROWS", 4)
+    monkeypatch.setattr(b, "_prepare_pv", lambda group, found, jobs, pool: [f.result() for f in found])
+    assert len(list(b._ready_chunks(iter(chunks), 1, Pool()))) == 12
+    # chunk 0 lacks an array (its window: chunks 0-1, 4 rows); chunks 2, 3 and 4 find nothing: no look after them
+    # but the one already read ahead
+    assert looked == list(range(len(looked))) and 5 <= len(looked) <= 6
+
+
 def test_cooled_homes_take_the_fast_route_and_agree():
     # the cooling season on the fast route (heatcalc.rules.cooling for UA_c; heatcalc.simulate.cooling_energy's
     # arithmetic on the station's bins): a cooled home's every column equals the per-home route's, with the heat

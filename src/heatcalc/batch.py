@@ -401,6 +401,8 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
 #: station's arrays for 32,768 homes in one call, its sun's path and irradiance read once, instead of once per
 #: chunk.  The rows wait in this process meanwhile (a few tens of MB at most).
 PV_WINDOW_ROWS = 32_768
+#: Looks in a row that find every array cached, after which a batch stops looking (:func:`_ready_chunks`).
+QUIET_LOOKS = 3
 
 
 def _pv_windows(chunks, look):
@@ -436,20 +438,25 @@ def _ready_chunks(chunks, jobs: int, pool):
     in the pool as soon as it is read (:func:`_pv_needed`; a few chunks are read ahead); one that lacks no array runs
     at once, so a warm cache's chunks run while the table is still being read.  When the chunk at the front lacks
     some, the consecutive chunks with solar after it, up to :data:`PV_WINDOW_ROWS` rows, are gathered and their
-    missing arrays computed together a station at a time over the pool (:func:`_prepare_pv`) before they run."""
+    missing arrays computed together a station at a time over the pool (:func:`_prepare_pv`) before they run.
+
+    Once :data:`QUIET_LOOKS` looks in a row have found nothing missing, the cache is taken to be warm and the
+    chunks read after are no longer looked at (a look costs ~5 % of a warm chunk's run): an array one of them
+    lacks is computed by its own run, with the chunk's other arrays at its station (heatcalc.columnar._billing)."""
     from . import pvcache
     from .columnar import has_solar_rows
 
-    queue: deque = deque()  # (chunk, the future of its look, or None: no solar or no cache)
+    queue: deque = deque()  # (chunk, the future of its look, or None: no solar, no cache or a warm cache)
     chunks = iter(chunks)
     reading = True
+    quiet = 0  # looks in a row that found nothing missing
 
     def read() -> bool:
         chunk = next(chunks, None)
         if chunk is None:
             return False
-        solar = pvcache.enabled() and has_solar_rows(chunk)
-        queue.append((chunk, pool.submit(_pv_needed, chunk) if solar else None))
+        look = quiet < QUIET_LOOKS and pvcache.enabled() and has_solar_rows(chunk)
+        queue.append((chunk, pool.submit(_pv_needed, chunk) if look else None))
         return True
 
     while True:
@@ -459,9 +466,11 @@ def _ready_chunks(chunks, jobs: int, pool):
             return
         chunk, look = queue[0]
         if look is None or not look.result():
+            quiet = quiet + 1 if look is not None else quiet
             queue.popleft()
             yield chunk
             continue
+        quiet = 0
         rows = 0  # the window: the consecutive chunks with solar from the front
         at = 0
         while True:
