@@ -1780,6 +1780,8 @@ def _run_homes(h: _Homes) -> dict:
                                                                   sel), False, None, None])
                 to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
         if expand is not None:  # billed with the next sub-batches' homes: a rate's homes of a chunk together
+            to_bill = {system: (homes, _use_by_bin(h, homes, kwh_bins), sel)
+                       for system, (homes, kwh_bins, sel) in to_bill.items()}
             pending.append(((idx, to_bill, expand), {system: years[system][-1] for system in to_bill}))
             if sum(p[0][0].size for p in pending) >= BILL_PENDING:
                 _bill_pending(h, pending, base_bills)
@@ -1797,6 +1799,17 @@ def _run_homes(h: _Homes) -> dict:
             years["heat_pump"][e][3] = balance[start:start + size]
             start += size
     return years
+
+
+def _use_by_bin(h: _Homes, homes: np.ndarray, kwh_bins: np.ndarray) -> np.ndarray:
+    """(homes, bins + 1): each bin's hourly use, the system's kWh and the home's other use, with a column for the
+    hours whose bins were not computed (no heat: the other use alone) -- what a home's hours are read out of
+    (:func:`_hour_columns`).  Made in place of the kWh bins, which are then let go."""
+    out = np.empty((kwh_bins.shape[0], kwh_bins.shape[1] + 1))
+    out[:, :-1] = kwh_bins
+    out[:, -1] = 0.0
+    out += h.base_kwh[homes, None] / 8760.0
+    return out
 
 
 #: Homes of sub-batches billed hour by hour that wait to be billed together (their bins a few MB at most).
@@ -1845,17 +1858,22 @@ def _station_temps(k: int) -> np.ndarray:
 
 
 def _hour_bins(stations: np.ndarray, bounds: list, used: list, width: int):
-    """For a sub-batch's homes: the station of each (as a number among the sub-batch's stations), and for each
-    station each hour's column in the (homes x bins) arrays with a column of zeros added at ``width``: its bin's,
-    or the zeros where the bin was not computed (bins above the batch's warmest balance point are left out: no home
-    needs heat there)."""
+    """For a sub-batch's homes: the station of each (as a number among the sub-batch's stations), and for each of
+    those stations its index and how many of its bins were computed, with the sub-batch's width: what
+    :func:`_hour_columns` makes each hour's column of the (homes x bins) arrays from."""
     local = np.zeros(stations.size, dtype=np.int64)
-    columns = []
-    for s_no, ((a, z), m) in enumerate(zip(bounds, used)):
-        hb = _hour_bin_index(int(stations[a]))
+    for s_no, (a, z) in enumerate(bounds):
         local[a:z] = s_no
-        columns.append(np.where(hb < m, hb, width))  # (index-sized integers: a take need not convert them)
-    return local, columns
+    return local, [int(stations[a]) for a, _ in bounds], list(used), width
+
+
+def _hour_columns(station: int, used: int, width: int) -> np.ndarray:
+    """Each hour's column in a sub-batch's (homes x bins) arrays, with a column of zeros added at ``width``: its
+    bin's, or the zeros where the bin was not computed (bins above the batch's warmest balance point are left out:
+    no home needs heat there).  Made for a group of homes as it is billed (70 kB a station: a chunk's sub-batches
+    waiting to be billed would hold tens of MB of them)."""
+    hb = _hour_bin_index(station)
+    return np.where(hb < used, hb, width)  # (index-sized integers: a take need not convert them)
 
 
 @lru_cache(maxsize=64)
@@ -1895,27 +1913,18 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
 
     billing = h.billing
     systems_all = ("heat_pump", "furnace", "electric_resistance")
-    # each system's rows of all the sub-batches in one (rows x bins + 1) array, zeros past a sub-batch's own bins
-    # (a station's hours point at the column just past its sub-batch's bins for "no heat": a zero there too), each
-    # row then raised by its home's other use an hour: every hour's use is then one value of its row
+    # each system's rows numbered over all the sub-batches (the outputs' order); a row's hourly use is read from its
+    # sub-batch's (rows x bins + 1) array (_use_by_bin)
     sizes = {s: [b[1][s][0].size if s in b[1] else 0 for b in batches] for s in systems_all}
     offsets = {s: np.concatenate(([0], np.cumsum(sizes[s]))) for s in systems_all}
-    padded = {}
-    for s in systems_all:
-        if not offsets[s][-1]:
-            continue
-        width = max(b[1][s][1].shape[1] for b in batches if s in b[1])
-        padded[s] = np.zeros((int(offsets[s][-1]), width + 1))
-        for k, (_, systems, _) in enumerate(batches):
-            if s in systems:
-                kwh_bins = systems[s][1]
-                padded[s][offsets[s][k]:offsets[s][k + 1], :kwh_bins.shape[1]] = kwh_bins
-                padded[s][offsets[s][k]:offsets[s][k + 1]] += h.base_kwh[systems[s][0], None] / 8760.0
+    by_bin = {s: [b[1][s][1] if s in b[1] else None for b in batches] for s in systems_all if offsets[s][-1]}
+    sub_of = {s: np.repeat(np.arange(len(batches)), sizes[s]) for s in by_bin}
     # the billed homes of all the sub-batches: their sub-batch, station column maps and rows in each system's array
     mine_of = [np.flatnonzero(billing.hourly[idx]) for idx, _, _ in batches]
     sub = np.concatenate([np.full(m.size, k) for k, m in enumerate(mine_of)])
     where = np.concatenate([idx[m] for (idx, _, _), m in zip(batches, mine_of)])  # positions in _Homes
-    columns = [batches[k][2][1][batches[k][2][0][r]] for k, m in enumerate(mine_of) for r in m.tolist()]
+    # each billed home's (sub-batch, station among the sub-batch's): its hours' columns, made as it is billed
+    column_of = [(k, int(batches[k][2][0][r])) for k, m in enumerate(mine_of) for r in m.tolist()]
     row_in = {}
     for s in systems_all:
         parts = []
@@ -1950,7 +1959,13 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
             pv_lit, pv_year, pv_sums = (None, None, None) if pv is None else \
                 (pv.any(axis=1), pv.sum(axis=1), run_sums(tariff, pv))
             base[g] = electric_bills_usd(tariff, base_use, pv, rule, pv_sums)
-            for system in padded:
+            columns: dict = {}  # (sub-batch, station among its) -> the hours' columns, for this group's homes
+            for k in g.tolist():
+                if column_of[k] not in columns:
+                    b_no, s_no = column_of[k]
+                    _, stations_of, used_of, width_of = batches[b_no][2]
+                    columns[column_of[k]] = _hour_columns(stations_of[s_no], used_of[s_no], width_of)
+            for system in by_bin:
                 at = row_in[system][g]
                 present = at >= 0
                 if not present.any():
@@ -1958,8 +1973,10 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 at = at[present]
                 use = np.empty((at.size, 8760))  # each hour's heating and other use
                 for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
+                    b_no = int(sub_of[system][row])
                     # (every column is inside the row: "clip" spares the take its bounds checks)
-                    np.take(padded[system][row], columns[k], out=use[i], mode="clip")
+                    np.take(by_bin[system][b_no][row - offsets[system][b_no]], columns[column_of[k]], out=use[i],
+                            mode="clip")
                 o = out[system]
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
                 sys_homes = homes[present]
