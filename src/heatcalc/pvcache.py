@@ -116,7 +116,7 @@ def _key_digest(file_name: str) -> bytes:
     return bytes.fromhex(file_name[:32])
 
 
-def _read_entry(path: Path, limit: int) -> bytes | None:
+def _read_entry(path, limit: int) -> bytes | None:
     """An entry's bytes, or None when there is none.  Opened without blocking and read only when it is a regular
     file: a named pipe or a device where an entry should be is passed over (it would hang a reader for ever)."""
     try:
@@ -152,7 +152,7 @@ def _read_entry(path: Path, limit: int) -> bytes | None:
 _WARNED: list = []
 
 
-def _damaged(path: Path, reason: str) -> None:
+def _damaged(path, reason: str) -> None:
     """Say once per process that an entry could not be used (it is computed again and replaced)."""
     if reason and not _WARNED:
         _WARNED.append(path)
@@ -188,7 +188,7 @@ def get(key) -> np.ndarray | None:
     if folder is None:
         return None
     name = _name(key)
-    path = folder / name
+    path = os.path.join(folder, name)  # (a string: a Path made per read costs more than the read's checks)
     raw = _read_entry(path, HEADER_BYTES + VALUE_BYTES)
     if raw is None:
         return None
