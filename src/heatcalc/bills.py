@@ -340,14 +340,8 @@ def electric_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: n
     for a in range(0, use.shape[0], BILL_ROWS):
         u, p = use[a:a + BILL_ROWS], None if pv is None else pv[a:a + BILL_ROWS]
         if p is not None and solar_sums is not None and tariff.realtime_usd_per_kwh is None:
-            lit = p.any(axis=1)
-            rule_here = rule or tariff.dg_rule or "net_metering"
-            imports = np.subtract(u, p)
-            np.maximum(imports, 0.0, out=imports)
-            use_s, pv_s = run_sums(tariff, u), solar_sums[a:a + BILL_ROWS]
-            billed = (use_s, u) if rule_here == "buy_all_sell_all" else (run_sums(tariff, imports), imports)
-            parts = _parts(tariff, rule_here, lit, billed[0], use_s - pv_s, pv_s,
-                           billed[1] if _has_demand(tariff) else None)
+            parts = _with_solar(tariff, rule or tariff.dg_rule or "net_metering", u, p, p.any(axis=1),
+                                solar_sums[a:a + BILL_ROWS])[0]
         else:
             parts = _bill_parts(tariff, u, p, rule)
         energy, demand, fixed, minimum, credit = parts
@@ -404,15 +398,9 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
             out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
             use_year, imports_year = u.sum(axis=1), imports.sum(axis=1)
         else:
-            np.maximum(imports, 0.0, out=imports)
-            use_s = run_sums(tariff, u)
-            pv_s = run_sums(tariff, p) if solar_sums is None else solar_sums[a:b]
-            imports_s = run_sums(tariff, imports)
-            if rule == "buy_all_sell_all":  # all use bought, all solar sold
-                with_solar = _parts(tariff, rule, lit_here, use_s, use_s - pv_s, pv_s, u if demand else None)
-            else:
-                with_solar = _parts(tariff, rule, lit_here, imports_s, use_s - pv_s, pv_s,
-                                    imports if demand else None)
+            with_solar, use_s, imports_s, imports = _with_solar(
+                tariff, rule, u, p, lit_here, run_sums(tariff, p) if solar_sums is None else solar_sums[a:b],
+                imports)
             out.with_solar_usd[a:b] = total(with_solar)
             use_year, imports_year = use_s.sum(axis=1), imports_s.sum(axis=1)
         # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
@@ -445,6 +433,24 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
 
 #: Homes billed together in one set of array operations.
 BILL_ROWS = 32
+
+
+def _with_solar(tariff: ElectricTariff, rule: str, use: np.ndarray, pv: np.ndarray, lit: np.ndarray,
+                pv_sums: np.ndarray, imports: np.ndarray | None = None):
+    """The bill's parts under the export rule for (homes, 8,760) use and solar on a tariff with periods, from the
+    runs' sums of the use, the solar (``pv_sums``, given) and the imports; returns (parts, the use's sums, the
+    imports' sums, the hourly imports).  ``imports``: an array to hold max(use - solar, 0) that already holds use -
+    solar, when the caller made it."""
+    if imports is None:
+        imports = np.subtract(use, pv)
+    np.maximum(imports, 0.0, out=imports)
+    use_s, imports_s = run_sums(tariff, use), run_sums(tariff, imports)
+    demand = _has_demand(tariff)
+    if rule == "buy_all_sell_all":  # all use bought, all solar sold
+        parts = _parts(tariff, rule, lit, use_s, use_s - pv_sums, pv_sums, use if demand else None)
+    else:
+        parts = _parts(tariff, rule, lit, imports_s, use_s - pv_sums, pv_sums, imports if demand else None)
+    return parts, use_s, imports_s, imports
 
 
 def _has_demand(tariff: ElectricTariff) -> bool:
