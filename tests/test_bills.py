@@ -440,3 +440,47 @@ def test_kwh_banking_without_the_month_loop_equals_the_loop(tmp_path, monkeypatc
         monkeypatch.undo()
         assert np.allclose(fast[0], loop[0], atol=1e-9) and np.allclose(fast[1], loop[1], atol=1e-9)
         assert (fast[1] < 0).any()  # surpluses were paid for: the bank was exercised
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_the_solar_bills_from_run_sums_equal_the_hours(tmp_path_factory, data):
+    # Generated rates (one or two periods on random schedules, tiers, sell rates, a demand charge or not) and every
+    # export rule, for homes with and without panels: the three bills solar_bills_usd makes from the runs' sums of
+    # the use, the solar and the imports equal each bill made on its own from the hours (electric_bill on the use
+    # with and without the solar, and on the hourly imports), and under net billing the export credit equals the
+    # hour-by-hour sum of max(solar - use, 0) at each hour's sell rate; the kWh split adds up hour by hour.
+    from heatcalc.bills import DG_RULES, month_starts, solar_bills_usd
+
+    periods = data.draw(st.integers(1, 2))
+    hours = st.lists(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24), min_size=12, max_size=12)
+    structure = []
+    for _ in range(periods):
+        bounds = sorted(data.draw(st.lists(st.integers(50, 900), min_size=0, max_size=2, unique=True)))
+        rates = data.draw(st.lists(st.floats(0.02, 0.5), min_size=len(bounds) + 1, max_size=len(bounds) + 1))
+        sell = data.draw(st.floats(0.0, 0.1))
+        structure.append([{"max": b, "rate": r, "sell": sell} for b, r in zip(bounds, rates)]
+                         + [{"rate": rates[-1], "sell": sell}])
+    extra = {}
+    if data.draw(st.booleans()):
+        extra = {"flatdemandstructure": [[{"rate": 7.5}]], "flatdemandmonths": [0] * 12, "flatdemandunit": "kW"}
+    t = tariff(tmp_path_factory.mktemp("rate"), energyweekdayschedule=data.draw(hours),
+               energyweekendschedule=data.draw(hours), energyratestructure=structure, **extra)
+    rule = data.draw(st.sampled_from(DG_RULES))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
+    use = rng.uniform(0.2, 3.0, (5, 8760))
+    pv = np.clip(rng.normal(0.0, 2.0, (5, 8760)), 0.0, None)
+    pv[1] = 0.0  # a home whose panels make nothing
+    got = solar_bills_usd(t, use, pv, rule)
+    imports = np.maximum(use - pv, 0.0)
+    for i in range(5):
+        assert got.with_solar_usd[i] == pytest.approx(electric_bill(t, use[i], pv[i], rule).total_usd, abs=1e-8)
+        assert got.without_solar_usd[i] == pytest.approx(electric_bill(t, use[i]).total_usd, abs=1e-8)
+        assert got.self_only_usd[i] == pytest.approx(electric_bill(t, imports[i]).total_usd, abs=1e-8)
+        assert got.self_consumed_kwh[i] == pytest.approx(np.minimum(use[i], pv[i]).sum(), abs=1e-8)
+        assert got.exported_kwh[i] == pytest.approx(np.maximum(pv[i] - use[i], 0.0).sum(), abs=1e-8)
+    if rule in ("net_billing_hourly", "net_billing_instantaneous"):
+        starts = month_starts(t)
+        sell = np.array([t.energy_tiers[p][0].sell[0] for p in range(periods)])[t.energy_period]
+        credit = np.add.reduceat(np.maximum(pv[0] - use[0], 0.0) * sell, starts[:-1])
+        assert electric_bill(t, use[0], pv[0], rule).credit_usd == pytest.approx(-credit, abs=1e-9)
