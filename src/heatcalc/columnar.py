@@ -989,10 +989,13 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
+_ARRAY_COLUMNS = tuple(f"solar.{f}" for f in ("capacity", *PV_PARAMETERS))  # (a row's cells that shape its array)
+
+
 def _pv_array(col: dict, i: int, memo: dict):
     """Row ``i``'s array per kW (heatcalc.home._solar's PVArray at 1 kW), its parameters parsed in ``col``; made
     once per distinct set of the row's solar values (``memo``: a chunk's)."""
-    given = tuple(col[f"solar.{f}"][i] for f in ("capacity", *PV_PARAMETERS))
+    given = tuple(col[f][i] for f in _ARRAY_COLUMNS)
     hit = memo.get(given)
     if hit is None:
         from .model.pv import array_per_kw
@@ -1179,6 +1182,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
 
     tou, tou_prices, fixed_e = flat
     mean_price: dict = {}  # id(rate) -> its mean first-tier price
+    fixed_of: dict = {}  # a bill tariff's index -> its fixed charges in a year
     arrays: dict = {}  # a row's solar cells -> its array per kW
 
     def bill_tariff_of(urdb, export, flat_price, period=-1, fixed_month=0.0) -> int:
@@ -1282,7 +1286,9 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         rule_of[j] = DG_RULES.index(rule) if rule else 0
         pv_of[j] = pv
         pv_kw[j] = capacity if pv >= 0 else 0.0
-        fixed[j] = float(np.sum(tariffs[t].fixed_usd_per_month))
+        if t not in fixed_of:
+            fixed_of[t] = float(np.sum(tariffs[t].fixed_usd_per_month))
+        fixed[j] = fixed_of[t]
     failed = set()
     by_station: dict = {}
     for pv in to_compute:
