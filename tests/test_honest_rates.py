@@ -49,6 +49,11 @@ BAD = [
     (_rate(flatdemandstructure=[[{"rate": 5}]], flatdemandmonths=[0.5] * 12), "flatdemandmonths[0][0] is not a "
                                                                                  "period number"),
     (_rate(energyratestructure=None, realtimepricing=[0.1] * 8759 + [1e6]), "realtimepricing[8759] must be between"),
+    # (a list of plain numbers is checked as one array; anything else one by one, naming the first bad one)
+    (_rate(energyratestructure=None, realtimepricing=[0.1] * 5 + [True] + [0.1] * 8754),
+     "realtimepricing[5] must be a number (got true)"),
+    (_rate(energyratestructure=None, realtimepricing=[0.1] * 8758 + [-20, 0.1]),
+     "realtimepricing[8758] must be between -10 and 10"),
 ]
 
 
