@@ -107,6 +107,22 @@ def test_tiered_charges_equal_an_hour_by_hour_walk(tmp_path):
     assert _tiered_month_usd(use[1], t.energy_period, t.energy_tiers) == pytest.approx(got[1], abs=1e-12)
 
 
+def _drawn_rate(data, folder, most_periods: int, lowest_bound: int, rates: tuple, sell: bool = False, **extra):
+    """A generated rate: one to ``most_periods`` periods on random weekday and weekend schedules, each with one to
+    three tiers of its own bounds (from ``lowest_bound`` kWh) and rates in ``rates``, a sell rate with ``sell``."""
+    periods = data.draw(st.integers(1, most_periods))
+    hours = st.lists(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24), min_size=12, max_size=12)
+    structure = []
+    for _ in range(periods):
+        bounds = sorted(data.draw(st.lists(st.integers(lowest_bound, 900), min_size=0, max_size=2, unique=True)))
+        prices = data.draw(st.lists(st.floats(*rates), min_size=len(bounds) + 1, max_size=len(bounds) + 1))
+        paid = {"sell": data.draw(st.floats(0.0, 0.1))} if sell else {}
+        structure.append([{"max": b, "rate": r, **paid} for b, r in zip(bounds, prices)]
+                         + [{"rate": prices[-1], **paid}])
+    return tariff(folder, energyweekdayschedule=data.draw(hours), energyweekendschedule=data.draw(hours),
+                  energyratestructure=structure, **extra)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_tiered_month_charges_equal_the_walk_for_any_schedule(tmp_path_factory, data):
@@ -115,15 +131,7 @@ def test_tiered_month_charges_equal_the_walk_for_any_schedule(tmp_path_factory, 
     # (net metering): each month's charge equals walking the hours one by one (the reference above).
     from heatcalc.bills import MONTH_START, _tiered_month_usd
 
-    periods = data.draw(st.integers(1, 3))
-    hours = st.lists(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24), min_size=12, max_size=12)
-    structure = []
-    for _ in range(periods):
-        bounds = sorted(data.draw(st.lists(st.integers(1, 900), min_size=0, max_size=2, unique=True)))
-        rates = data.draw(st.lists(st.floats(0.01, 0.6), min_size=len(bounds) + 1, max_size=len(bounds) + 1))
-        structure.append([{"max": b, "rate": r} for b, r in zip(bounds, rates)] + [{"rate": rates[-1]}])
-    t = tariff(tmp_path_factory.mktemp("rate"), energyweekdayschedule=data.draw(hours),
-               energyweekendschedule=data.draw(hours), energyratestructure=structure)
+    t = _drawn_rate(data, tmp_path_factory.mktemp("rate"), 3, 1, (0.01, 0.6))
     use = np.random.default_rng(data.draw(st.integers(0, 2**31))).uniform(-1.5, 3.0, 8760)
     ends = np.cumsum([24 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)])
 
@@ -452,20 +460,11 @@ def test_the_solar_bills_from_run_sums_equal_the_hours(tmp_path_factory, data):
     # hour-by-hour sum of max(solar - use, 0) at each hour's sell rate; the kWh split adds up hour by hour.
     from heatcalc.bills import DG_RULES, month_starts, solar_bills_usd
 
-    periods = data.draw(st.integers(1, 2))
-    hours = st.lists(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24), min_size=12, max_size=12)
-    structure = []
-    for _ in range(periods):
-        bounds = sorted(data.draw(st.lists(st.integers(50, 900), min_size=0, max_size=2, unique=True)))
-        rates = data.draw(st.lists(st.floats(0.02, 0.5), min_size=len(bounds) + 1, max_size=len(bounds) + 1))
-        sell = data.draw(st.floats(0.0, 0.1))
-        structure.append([{"max": b, "rate": r, "sell": sell} for b, r in zip(bounds, rates)]
-                         + [{"rate": rates[-1], "sell": sell}])
     extra = {}
     if data.draw(st.booleans()):
         extra = {"flatdemandstructure": [[{"rate": 7.5}]], "flatdemandmonths": [0] * 12, "flatdemandunit": "kW"}
-    t = tariff(tmp_path_factory.mktemp("rate"), energyweekdayschedule=data.draw(hours),
-               energyweekendschedule=data.draw(hours), energyratestructure=structure, **extra)
+    t = _drawn_rate(data, tmp_path_factory.mktemp("rate"), 2, 50, (0.02, 0.5), sell=True, **extra)
+    periods = len(t.energy_tiers)
     rule = data.draw(st.sampled_from(DG_RULES))
     rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
     use = rng.uniform(0.2, 3.0, (5, 8760))
