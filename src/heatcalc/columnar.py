@@ -778,21 +778,32 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
     serves_given = _texts(values, "systems.heat_pump.serves", rows)
     hp_type = _texts(values, "systems.heat_pump.type", rows)
     default_distribution = _default("systems.heat_pump.distribution")
+    # what rows share, made once: each row's systems, the purchases a set of systems leads to, the fields' names,
+    # the present value factors of a rate, lifetime and trends
+    names = [s.rsplit(".", 1)[1] for s in SECTIONS]
+    systems_of = [dict(zip(names, row)) for row in zip(*(present[s].astype(bool).tolist() for s in SECTIONS))]
+    bought_by: dict = {}
+    factors: dict = {}
+    quote_field = {system: f"economics.installed_cost.{system}" for system in e.PURCHASES}
+    incentive_field = [(k, f"economics.incentives.{k}") for k in e.PURCHASES]
     for j in np.flatnonzero(has & ok):
         def get(field, fallback=None):
             v = text[field][j]
             return fallback if v is None else v
 
         current = e.current_system(get("economics.current"), billed[j])
-        systems = {s.rsplit(".", 1)[1]: bool(present[s][j]) for s in SECTIONS}
+        systems = systems_of[j]
         if current is None or not systems.get(current):
             ok[j] = False
             continue
         replace = bool(get("economics.replace_current", default["economics.replace_current"]))
-        wanted, _ = e.purchases(systems, current, replace, bool(cooled_ac[j]))
+        asked = (tuple(systems.values()), current, replace, bool(cooled_ac[j]))
+        if asked not in bought_by:
+            bought_by[asked] = e.purchases(systems, current, replace, bool(cooled_ac[j]))[0]
+        wanted = bought_by[asked]
         costs: dict = {}
         for system in wanted:
-            quote = get(f"economics.installed_cost.{system}")
+            quote = get(quote_field[system])
             if quote is not None:
                 costs[system] = (quote, quote, quote)
                 continue
@@ -814,8 +825,7 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
             ok[j] = False
             continue
         costs.setdefault(current, (0.0, 0.0, 0.0))
-        incentives = {k: get(f"economics.incentives.{k}") for k in e.PURCHASES}
-        incentives = {k: v for k, v in incentives.items() if v is not None}
+        incentives = {k: v for k, v in ((k, get(field)) for k, field in incentive_field) if v is not None}
         ranges: dict = {}
         programs = get("economics.incentives.programs")
         if (get("economics.incentives.auto") or programs) and "heat_pump" in costs and systems["heat_pump"]:
@@ -839,8 +849,10 @@ def _economics_inputs(values: dict, rows: np.ndarray, ok: np.ndarray, billed: li
         energies = ("electricity",) + ((fuel,) if fuel else ())
         trend = e.escalation_rates(price_state[j], energies,
                                    {k: get(f"economics.escalation.{k}") for k in energies})
-        bought[j] = (current, replace, "air_conditioner" in costs, costs, incentives, ranges,
-                     {k: _present_value(rate, v, lifetime) for k, v in trend.items()})
+        pv_key = (rate, lifetime, tuple(trend.items()))
+        if pv_key not in factors:
+            factors[pv_key] = {k: _present_value(rate, v, lifetime) for k, v in trend.items()}
+        bought[j] = (current, replace, "air_conditioner" in costs, costs, incentives, ranges, dict(factors[pv_key]))
         disconnect[j] = bool(get("economics.gas_disconnect", default["economics.gas_disconnect"]))
     return has, bought, disconnect, warnings
 
