@@ -9,6 +9,7 @@ reads a ZIP's offers once)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -124,6 +125,7 @@ def escalation_rates(state: str | None, energies, given: dict) -> dict:
 _ESCALATION: dict = {}  # (state, energies, given) -> rates: a table's homes share a few states and fuels
 
 
+@lru_cache(maxsize=4096)  # (a table's rows repeat a few kinds of purchase; the answer is an immutable tuple)
 def purchase(hp_type: str | None, distribution: str | None, current_given: str | None, furnace_fuel: str | None,
              billed_fuel: str | None, backup: str | None, serves: float | None, home_type: str | None,
              has_heat_pump: bool = True):
