@@ -875,20 +875,26 @@ def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_p
 def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, monkeypatch):
     # Consecutive chunks with solar gather until PV_WINDOW_ROWS rows (their arrays computed first); a chunk without
     # solar goes on its own and closes the window; the order of the chunks is kept; with the cache off, no windows.
+    # (Every look here finds an array missing; batch._HERE runs them in this process, as a one-job batch does.)
     monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(b, "PV_WINDOW_ROWS", 10)
     solar = [{"location.station": "725090", "heating_load.annual": "60 MMBtu", "solar.capacity": "4 kW"}] * 4
     plain = [{"location.station": "725090", "heating_load.annual": "60 MMBtu"}] * 4
     chunks = [chunk_of(solar), chunk_of(solar), chunk_of(solar), chunk_of(plain), chunk_of(solar)]
-    looked = []
-    groups = list(b._pv_windows(iter(chunks), lambda ch: looked.append(ch) or len(looked)))
-    assert [len(g) for g, _ in groups] == [3, 1, 1]  # 12 rows reach 10; the plain chunk alone; the last on its own
-    assert [ch for g, _ in groups for ch in g] == chunks
+    looked, groups = [], []
+    monkeypatch.setattr(b, "_pv_needed", lambda ch: looked.append(ch) or [len(looked)])
+    monkeypatch.setattr(b, "_prepare_pv", lambda group, found, jobs, pool: groups.append(
+        (group, [f.result() for f in found])))
+    out = list(b._ready_chunks(iter(chunks), 1, b._HERE))
+    # 12 rows reach 10; the plain chunk alone (nothing to compute); the last on its own
+    assert [len(g) for g, _ in groups] == [3, 1]
+    assert all(x is y for x, y in zip(out, chunks)) and len(out) == len(chunks)
     # each chunk with solar looked at once, as it was read; the plain one not at all
     assert looked == [chunks[0], chunks[1], chunks[2], chunks[4]]
-    assert [found for _, found in groups] == [[1, 2, 3], [None], [4]]
+    assert [found for _, found in groups] == [[[1], [2], [3]], [[4]]]
     monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
-    assert [len(g) for g, _ in b._pv_windows(iter(chunks), lambda ch: 0)] == [1] * 5
+    groups.clear()
+    assert len(list(b._ready_chunks(iter(chunks), 1, b._HERE))) == 5 and groups == []
 
 
 def test_a_pool_runs_chunks_whose_arrays_are_cached_at_once_and_gathers_the_others(tmp_path, monkeypatch):

@@ -389,10 +389,8 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
         yield from run_on_cluster(chunks, cluster, price_overrides, text)
         return
     if jobs <= 1:
-        for group, found in _pv_windows(chunks, _pv_needed):
-            _prepare_pv(group, found, jobs)
-            for chunk in group:
-                yield run_chunk(chunk, price_overrides, text)
+        for chunk in _ready_chunks(chunks, 1, _HERE):
+            yield run_chunk(chunk, price_overrides, text)
         return
     yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text,), prepare=True)
 
@@ -405,32 +403,24 @@ PV_WINDOW_ROWS = 32_768
 QUIET_LOOKS = 3
 
 
-def _pv_windows(chunks, look):
-    """The chunks in order, as (list, what ``look`` gave for each): consecutive chunks with solar up to
-    :data:`PV_WINDOW_ROWS` rows (when the PV cache is on, so what is computed first is there when they run), else one
-    chunk a list.  ``look(chunk)`` is called on each chunk with solar as soon as it is read -- a worker can look
-    for the arrays it lacks while the next chunks are read."""
-    from . import pvcache
-    from .columnar import has_solar_rows
+class _InProcess:
+    """A pool that runs what it is given at once, in this process (a batch with one job): the same scheduling of
+    chunks and their PV arrays as over worker processes."""
 
-    window: list = []
-    found: list = []
-    rows = 0
-    for chunk in chunks:
-        if pvcache.enabled() and has_solar_rows(chunk):
-            window.append(chunk)
-            found.append(look(chunk))
-            rows += len(chunk)
-            if rows >= PV_WINDOW_ROWS:
-                yield window, found
-                window, found, rows = [], [], 0
-            continue
-        if window:
-            yield window, found
-            window, found, rows = [], [], 0
-        yield [chunk], [None]
-    if window:
-        yield window, found
+    @staticmethod
+    def submit(fn, *args):
+        from concurrent.futures import Future
+
+        done = Future()
+        done.set_result(fn(*args))
+        return done
+
+    @staticmethod
+    def map(fn, items):
+        return map(fn, items)
+
+
+_HERE = _InProcess()
 
 
 def _ready_chunks(chunks, jobs: int, pool):
@@ -495,20 +485,12 @@ def _pv_needed(chunk) -> list:
         return []
 
 
-def _prepare_pv(group: list, found: list, jobs: int, pool=None) -> None:
-    """Compute the PV arrays a window of chunks needs and the cache lacks (``found``: :func:`_pv_needed` of each, or
-    a future of it), a station at a time, over the pool's workers (or here): the chunks then read them."""
+def _prepare_pv(group: list, found: list, jobs: int, pool) -> None:
+    """Compute the PV arrays a window of chunks needs and the cache lacks (``found``: the futures of
+    :func:`_pv_needed` of each), a station at a time, over the pool's workers: the chunks then read them."""
     from .columnar import compute_pv, pv_work
 
-    if all(f is None for f in found):
-        return
-    found = [f.result() if hasattr(f, "result") else f or [] for f in found]
-    work = pv_work(found, 2 * jobs if pool is not None else 1)
-    if pool is not None:
-        list(pool.map(compute_pv, work))
-    else:
-        for part in work:
-            compute_pv(part)
+    list(pool.map(compute_pv, pv_work([f.result() or [] for f in found], 2 * jobs)))
 
 
 def _in_pool(fn, works, jobs: int, price_overrides, window: int, extra: tuple = (), prepare: bool = False):

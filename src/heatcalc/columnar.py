@@ -1922,11 +1922,11 @@ class _Bills(NamedTuple):
 
 def _bill_sub_batches(h: _Homes, batches: list) -> list:
     """The bills of the homes billed hour by hour in several sub-batches (each (idx, systems, expand): its homes,
-    each system's (homes, kWh bins, selection) and :func:`_hour_bins`), every system's and the other use's alone,
-    a group of homes on one tariff and export rule at a time across the sub-batches (a chunk's homes on one rate
-    billed together; each home's solar array read once for all its bills): each system's hours expanded from its
-    bins, billed as heatcalc.simulate._hourly_bills bills one home.  Returns, per sub-batch, {"base": (positions,
-    bills), system: _Bills}."""
+    each system's (homes, use by bin (:func:`_use_by_bin`), selection) and :func:`_hour_bins`), every system's and
+    the other use's alone, a group of homes on one tariff and export rule at a time across the sub-batches (a
+    chunk's homes on one rate billed together; each home's solar array read once for all its bills): each system's
+    hours read out of its use by bin, billed as heatcalc.simulate._hourly_bills bills one home.  Returns, per
+    sub-batch, {"base": (positions, bills), system: _Bills}."""
     from .bills import DG_RULES, electric_bills_usd, run_sums, solar_bills_usd
 
     billing = h.billing
