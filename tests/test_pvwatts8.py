@@ -197,3 +197,27 @@ def test_the_module_table_reads_as_the_diode_equation_solves():
         assert np.max(np.abs(table - exact)[bright] / exact[bright]) < 1e-4, name
         assert np.max(np.abs(table - exact)[g > 20] / exact[g > 20]) < 2e-3, name
         assert table.sum() == pytest.approx(exact.sum(), rel=5e-5), name
+
+
+def test_the_beam_cover_table_reads_as_pvlib_computes():
+    # the chain reads the coated cover's beam transmittance from a table every 0.002 degrees (linear between):
+    # the reading is held to pvlib's value at each angle (held to 1-89 degrees, as the chain does) within 1e-8
+    cover = {"n": pv.GLASS["n"], "K": pv.GLASS["K"], "L": pv.GLASS["L"], "n_ar": pv.COATING_N}
+    rng = np.random.default_rng(3)
+    aoi = np.concatenate([rng.uniform(0.0, 95.0, 50000), [0.0, 1.0, 1.001, 45.0, 88.999, 89.0, 90.0, 180.0]])
+    exact = np.nan_to_num(pvlib.iam.physical(np.clip(aoi, 1.0, 89.0), **cover))
+    read = pv._beam_cover(aoi.reshape(2, -1)).ravel()
+    assert np.max(np.abs(read - exact)) < 1e-8
+    assert read[-3] == pytest.approx(pvlib.iam.physical(89.0, **cover), abs=1e-12)  # the table's last angle
+    assert np.isfinite(pv._beam_cover(np.array([np.nan]))).all()  # a missing angle reads as 89 degrees, not garbage
+
+
+def test_arrays_of_two_modules_are_read_as_each_alone():
+    # _cec_dc_w reads the arrays that share a module together: a mixed list gives each row what that module gives
+    rng = np.random.default_rng(4)
+    g, t = rng.uniform(0.0, 1300.0, (3, 500)), rng.uniform(-30.0, 80.0, (3, 500))
+    mods = [pv.MODULES["standard"], pv.MODULES["thin_film"], pv.MODULES["standard"]]
+    together = pv._cec_dc_w(mods, g, t)
+    for i, m in enumerate(mods):
+        assert np.array_equal(together[i], pv._cec_dc_w([m], g[i:i + 1], t[i:i + 1])[0])
+    assert (together[:, :][g < 1.0] == 0).all() and together.max() > 0

@@ -65,7 +65,7 @@ def enabled() -> bool:
 _VERSIONS: list = []
 #: The PV model an entry was computed by: a new chain never reads an older one's entries (the package's version
 #: alone would not tell a development checkout's changes apart).
-MODEL = "pvwatts8-2026-12-v3"
+MODEL = "pvwatts8-2026-12-v4"
 
 
 def _name(key) -> str:
@@ -90,6 +90,7 @@ def _name(key) -> str:
 
 
 _NAMES: dict = {}  # key -> file name (a batch looks an array up, then reads it)
+_PATHS: dict = {}  # (folder, key) -> (the entry's path, its file name): a warm batch reads an entry a home
 
 
 def _header(key_digest: bytes, magic: bytes, payload: bytes, count: int) -> bytes:
@@ -173,7 +174,7 @@ def _verified(raw: bytes, magic: bytes, name: str) -> tuple[int, bytes] | str:
     if raw[4:20] != _key_digest(name):
         return "was written for another array"
     (count,) = struct.unpack("<I", raw[20:24])
-    payload = raw[HEADER_BYTES:]
+    payload = memoryview(raw)[HEADER_BYTES:]  # (not a copy)
     if _checksum(payload) != raw[24:HEADER_BYTES]:
         return "is damaged (its checksum does not match)"
     return count, payload
@@ -187,8 +188,14 @@ def get(key) -> np.ndarray | None:
     folder = _folder()
     if folder is None:
         return None
-    name = _name(key)
-    path = os.path.join(folder, name)  # (a string: a Path made per read costs more than the read's checks)
+    place = _PATHS.get((folder, key))
+    if place is None:  # (a string: a Path made per read costs more than the read's checks)
+        name = _name(key)
+        place = (os.path.join(folder, name), name)
+        if len(_PATHS) >= 16384:
+            _PATHS.pop(next(iter(_PATHS)))
+        _PATHS[(folder, key)] = place
+    path, name = place
     raw = _read_entry(path, HEADER_BYTES + VALUE_BYTES)
     if raw is None:
         return None
@@ -341,17 +348,18 @@ GEOMETRY_MAGIC = b"HCS5"
 GEOMETRY_BYTES = 3 * 8760 * 8
 
 
-def _geometry_name(site) -> str:
-    return _name(("sun", tuple(site))).replace(SUFFIX, ".sun")
+def _geometry_name(site, hours: str = "") -> str:
+    return _name(("sun", tuple(site)) + ((hours,) if hours else ())).replace(SUFFIX, ".sun")
 
 
-def get_geometry(site) -> tuple | None:
+def get_geometry(site, hours: str = "") -> tuple | None:
     """The sun's zenith and azimuth [degrees] and the extraterrestrial irradiance [W/m²] of each hour of the year
-    at a site, as computed before, or None (also when the entry cannot be trusted: it is computed again)."""
+    at a site, as computed before, or None (also when the entry cannot be trusted: it is computed again).
+    ``hours``: the digest of the hours it was computed at, when not all (``model.pv.sun_geometry``)."""
     folder = _folder()
     if folder is None:
         return None
-    name = _geometry_name(site)
+    name = _geometry_name(site, hours)
     path = folder / name
     raw = _read_entry(path, HEADER_BYTES + GEOMETRY_BYTES)
     if raw is None:
@@ -367,7 +375,7 @@ def get_geometry(site) -> tuple | None:
     return rows[0].copy(), rows[1].copy(), rows[2].copy()
 
 
-def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarray) -> None:
+def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarray, hours: str = "") -> None:
     folder = _folder()
     if folder is None:
         return
@@ -375,7 +383,7 @@ def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarra
         if folder not in _MADE:
             folder.mkdir(parents=True, exist_ok=True)
             _MADE.add(folder)
-        name = _geometry_name(site)
+        name = _geometry_name(site, hours)
         payload = np.stack([zenith, azimuth, extra]).astype("<f8").tobytes()
         _write(folder / name, _header(_key_digest(name), GEOMETRY_MAGIC, payload, 3 * 8760) + payload)
     except OSError:
