@@ -90,9 +90,11 @@ def test_a_sun_geometry_entry_with_flipped_azimuths_is_not_used(cli, tmp_path, r
     _json(cli, env=env)
     (sun,) = _entries(tmp_path, ".sun")
     raw = bytearray(sun.read_bytes())
-    start = pvcache.HEADER_BYTES + 8760 * 8
-    azimuth = np.frombuffer(bytes(raw[start:start + 8760 * 8]), dtype="<f8")
-    raw[start:start + 8760 * 8] = (360.0 - azimuth).tobytes()
+    hours = int.from_bytes(raw[20:24], "little") // 2  # the header's count: zenith and azimuth at each lit hour
+    start = pvcache.HEADER_BYTES + pvcache.MASK_BYTES + hours * 8
+    azimuth = np.frombuffer(bytes(raw[start:start + hours * 8]), dtype="<f8")
+    assert azimuth.size == hours > 4000 and 0 <= azimuth.min() and azimuth.max() <= 360
+    raw[start:start + hours * 8] = (360.0 - azimuth).tobytes()
     sun.write_bytes(bytes(raw))
     for entry in _entries(tmp_path, pvcache.SUFFIX):
         entry.unlink()  # so the array is computed again from the (damaged) sun's path
@@ -135,7 +137,7 @@ def test_a_failed_write_leaves_no_temporary(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pvcache.os, "replace", full)
     pvcache.put(("full",), np.ones(8760))
-    pvcache.put_geometry((42.0, -71.0, 10.0, -5.0), np.zeros(8760), np.ones(8760), np.ones(8760))
+    pvcache.put_geometry((42.0, -71.0, 10.0, -5.0), np.ones(8760, dtype=bool), np.zeros(8760), np.ones(8760))
     assert [p.name for p in (tmp_path / "pv").iterdir()] == []
 
 

@@ -192,3 +192,21 @@ def test_the_cache_gives_back_what_it_keeps_single_precision_on_every_route(tmp_
         assert (from_disk is None) if folder == "none" else np.array_equal(from_disk, kept)
     entry = tmp_path / "pv" / pvcache.name(("single", str(tmp_path)))
     assert entry.stat().st_size == pvcache.HEADER_BYTES + 8760 * 4
+
+
+def test_a_sun_entry_holds_the_hours_it_was_computed_at(tmp_path, monkeypatch):
+    # the sun's place is kept for the hours with light it was computed at (a bitmap, then zenith and azimuth
+    # there); read back, the other hours are the sun below the horizon, and another set of hours is another entry
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    hour = np.arange(8760) % 24
+    lit = (hour >= 6) & (hour < 19)
+    zenith, azimuth = np.where(lit, 60.0 + hour, 180.0), np.where(lit, 90.0 + 10 * hour, 180.0)
+    site = (42.0, -71.0, 10.0, -5.0)
+    pvcache.put_geometry(site, lit, zenith, azimuth)
+    (entry,) = (tmp_path / "pv").glob("*.sun")
+    assert entry.stat().st_size == pvcache.HEADER_BYTES + pvcache.MASK_BYTES + 2 * 8 * int(lit.sum())
+    z, a = pvcache.get_geometry(site, lit)
+    assert np.array_equal(z, zenith) and np.array_equal(a, azimuth)
+    assert pvcache.get_geometry(site, hour >= 6) is None  # other hours: not this entry

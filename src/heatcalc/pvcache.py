@@ -29,9 +29,14 @@ MAX_ENTRIES = 25_000  # at 35 kB an entry, under 1 GB: a housing stock over ever
 #: An entry is a header (:func:`_header`: magic, the key's digest, the count of values, a checksum) and the year's
 #: 8,760 values as little-endian float32: read in one call and widened in a few microseconds (the earlier bitmap of
 #: lit hours with their float64 values took 25 us to unpack, inflating a compressed array a fraction of a
-#: millisecond; a batch of homes over many stations and roofs reads thousands).
+#: millisecond; a batch of homes over many stations and roofs reads thousands).  Storing only a station's lit hours
+#: (a bitmap shared by its arrays, half the bytes) was measured slower to read: putting ~4,500 values back in
+#: their hours took 9 us, more than the shorter read and checksum saved.
 SUFFIX = ".pvb"
 MAGIC = b"HCP6"
+#: A sun entry's bitmap of the hours it holds (8,760 bits in 1,095 bytes and one zero byte, so what follows starts
+#: on a value's boundary).
+MASK_BYTES = 1096
 VALUE_BYTES = 8760 * 4
 PRUNE_EVERY = 200  # writes between looks at the folder's size (a listing of its names) near its limit
 _memory: dict = {}
@@ -109,8 +114,8 @@ def _checksum(payload: bytes) -> bytes:
 
 HEADER_BYTES = 4 + 16 + 4 + 4
 #: Magics of earlier formats, replaced without a word: HCP2/HCS2, HCP3/HCS3 (BLAKE2b), HCP4/HCS4 (SHA-256), HCP5
-#: (float64 values of the lit hours).
-OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4", b"HCP5")
+#: (float64 values of the lit hours), HCS5 (the sun at all hours with the extraterrestrial irradiance).
+OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4", b"HCP5", b"HCS5")
 
 
 def _key_digest(file_name: str) -> bytes:
@@ -215,6 +220,27 @@ def get(key) -> np.ndarray | None:
     out.flags.writeable = False
     _remember(key, out)
     return out
+
+
+_HOURS: dict = {}  # a bitmap's bytes -> the hours it marks
+
+
+def _bitmap(hours: np.ndarray) -> bytes:
+    """The hours marked in a boolean mask of the year, as an entry stores them (:data:`MASK_BYTES`)."""
+    return np.packbits(hours).tobytes().ljust(MASK_BYTES, b"\0")
+
+
+def _hours_of(bitmap: bytes) -> np.ndarray | None:
+    """The hours (indices) a bitmap marks, or None when it is not one an entry can hold (its padding set)."""
+    hit = _HOURS.get(bitmap)
+    if hit is None:
+        if bitmap[8760 // 8:] != b"\0" * (MASK_BYTES - 8760 // 8):
+            return None
+        hit = np.flatnonzero(np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), count=8760))
+        if len(_HOURS) >= 2048:
+            _HOURS.pop(next(iter(_HOURS)))
+        _HOURS[bitmap] = hit
+    return hit
 
 
 def _remember(key, value: np.ndarray) -> None:
@@ -344,38 +370,45 @@ def _remove_stale_temporaries(folder: Path, names: list) -> None:
             pass
 
 
-GEOMETRY_MAGIC = b"HCS5"
-GEOMETRY_BYTES = 3 * 8760 * 8
+#: A sun entry: the header, the bitmap of the hours it was computed at (:data:`MASK_BYTES`), then the sun's zenith
+#: and its azimuth at those hours as little-endian float64 (~75 kB at a station's hours with light).
+GEOMETRY_MAGIC = b"HCS6"
 
 
-def _geometry_name(site, hours: str = "") -> str:
-    return _name(("sun", tuple(site)) + ((hours,) if hours else ())).replace(SUFFIX, ".sun")
+def _geometry_name(site, bitmap: bytes) -> str:
+    return _name(("sun", tuple(site), hashlib.blake2b(bitmap, digest_size=8).hexdigest())).replace(SUFFIX, ".sun")
 
 
-def get_geometry(site, hours: str = "") -> tuple | None:
-    """The sun's zenith and azimuth [degrees] and the extraterrestrial irradiance [W/m²] of each hour of the year
-    at a site, as computed before, or None (also when the entry cannot be trusted: it is computed again).
-    ``hours``: the digest of the hours it was computed at, when not all (``model.pv.sun_geometry``)."""
+def get_geometry(site, hours: np.ndarray) -> tuple | None:
+    """The sun's zenith and azimuth [degrees] at the year's ``hours`` (a boolean mask) at a site, as computed
+    before (zenith 180° and azimuth 180° at the other hours, as :func:`heatcalc.model.pv.sun_geometry` leaves them),
+    or None (also when the entry cannot be trusted: it is computed again)."""
     folder = _folder()
     if folder is None:
         return None
-    name = _geometry_name(site, hours)
+    bitmap = _bitmap(hours)
+    name = _geometry_name(site, bitmap)
     path = folder / name
-    raw = _read_entry(path, HEADER_BYTES + GEOMETRY_BYTES)
+    at = _hours_of(bitmap)
+    raw = _read_entry(path, HEADER_BYTES + MASK_BYTES + 2 * 8 * at.size)
     if raw is None:
         return None
     checked = _verified(raw, GEOMETRY_MAGIC, name)
-    if isinstance(checked, str) or checked[0] != 3 * 8760 or len(checked[1]) != GEOMETRY_BYTES:
+    if isinstance(checked, str) or checked[0] != 2 * at.size or len(checked[1]) != MASK_BYTES + 16 * at.size \
+            or bytes(checked[1][:MASK_BYTES]) != bitmap:
         _damaged(path, checked if isinstance(checked, str) else "is damaged (its size does not match)")
         return None
-    rows = np.frombuffer(checked[1], dtype="<f8").reshape(3, 8760)
+    rows = np.frombuffer(checked[1], dtype="<f8", offset=MASK_BYTES).reshape(2, at.size)
     if not np.isfinite(rows).all():
         _damaged(path, "holds values that are not finite")
         return None
-    return rows[0].copy(), rows[1].copy(), rows[2].copy()
+    zenith, azimuth = np.full(8760, 180.0), np.full(8760, 180.0)
+    zenith[at], azimuth[at] = rows
+    return zenith, azimuth
 
 
-def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarray, hours: str = "") -> None:
+def put_geometry(site, hours: np.ndarray, zenith: np.ndarray, azimuth: np.ndarray) -> None:
+    """Keep the sun's zenith and azimuth at the year's ``hours`` (a boolean mask) at a site."""
     folder = _folder()
     if folder is None:
         return
@@ -383,8 +416,10 @@ def put_geometry(site, zenith: np.ndarray, azimuth: np.ndarray, extra: np.ndarra
         if folder not in _MADE:
             folder.mkdir(parents=True, exist_ok=True)
             _MADE.add(folder)
-        name = _geometry_name(site, hours)
-        payload = np.stack([zenith, azimuth, extra]).astype("<f8").tobytes()
-        _write(folder / name, _header(_key_digest(name), GEOMETRY_MAGIC, payload, 3 * 8760) + payload)
+        bitmap = _bitmap(hours)
+        name = _geometry_name(site, bitmap)
+        at = np.asarray(hours, dtype=bool)
+        payload = bitmap + np.stack([zenith[at], azimuth[at]]).astype("<f8").tobytes()
+        _write(folder / name, _header(_key_digest(name), GEOMETRY_MAGIC, payload, 2 * int(at.sum())) + payload)
     except OSError:
         pass

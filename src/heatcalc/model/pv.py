@@ -43,7 +43,6 @@ pvlib (and pandas, which it needs) is imported here only, so a comparison withou
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 import numpy as np
@@ -197,8 +196,8 @@ def sun_geometry(site: Site, lit=None):
     ``lit``: the hours with any light in the weather (a boolean mask), the only ones the chain can turn into power;
     when given, the sun's place is computed at those hours alone (about half the year, half the time) and the others
     read as the sun below the horizon (zenith 180°, azimuth 180°), where every array makes nothing either way."""
-    hours_key = None if lit is None else hashlib.blake2b(np.packbits(lit).tobytes(), digest_size=8).hexdigest()
-    key = site if hours_key is None else (site, hours_key)
+    lit = np.ones(8760, dtype=bool) if lit is None else np.asarray(lit, dtype=bool)
+    key = (site, lit.tobytes())
     hit = _GEOMETRY.get(key)
     if hit is not None:
         return hit
@@ -206,26 +205,29 @@ def sun_geometry(site: Site, lit=None):
 
     from .. import pvcache
 
-    # the per-user cache: a batch over a thousand stations reads, not computes
-    cached = pvcache.get_geometry(site) if hours_key is None else pvcache.get_geometry(site, hours_key)
+    local, extra = _local_hours(site.utc_offset_h)
+    cached = pvcache.get_geometry(site, lit)  # the per-user cache: a batch over a thousand stations reads, not computes
     if cached is not None:
-        zenith, azimuth, extra = cached
+        zenith, azimuth = cached
     else:
-        local, extra = _local_hours(site.utc_offset_h)
-        at = slice(None) if lit is None else np.flatnonzero(lit)
+        at = np.flatnonzero(lit)
         sun = pvlib.solarposition.get_solarposition(local[at], site.lat, site.lon, altitude=site.elevation_m,
                                                     method="ephemeris")
         zenith, azimuth = np.full(8760, 180.0), np.full(8760, 180.0)
         zenith[at], azimuth[at] = sun["apparent_zenith"].to_numpy(), sun["azimuth"].to_numpy()
-        if hours_key is None:
-            pvcache.put_geometry(site, zenith, azimuth, extra)
-        else:
-            pvcache.put_geometry(site, zenith, azimuth, extra, hours_key)
+        pvcache.put_geometry(site, lit, zenith, azimuth)
     out = (zenith, azimuth, extra, pvlib.atmosphere.get_relative_airmass(zenith))
     if len(_GEOMETRY) >= 16:
         _GEOMETRY.pop(next(iter(_GEOMETRY)))
     _GEOMETRY[key] = out
     return out
+
+
+def lit_hours(ghi, dni, dhi) -> np.ndarray:
+    """The hours with any light in the weather (a boolean mask of the year): the only ones an array can make power
+    in, whatever its orientation (the PV cache stores an array's output at these hours)."""
+    ghi, dni, dhi = (np.broadcast_to(np.asarray(x, dtype=float), (8760,)) for x in (ghi, dni, dhi))
+    return (ghi > 0) | (dni > 0) | (dhi > 0)
 
 
 def ac_output_kwh(array: PVArray, site: Site, ghi, dni, dhi, temp_air_c, wind_m_per_s, albedo) -> np.ndarray:
@@ -257,7 +259,7 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
         return np.array(values, dtype=float)[:, None]
 
     ghi, dni, dhi = (np.broadcast_to(np.asarray(x, dtype=float), (8760,)) for x in (ghi, dni, dhi))
-    zenith, azimuth, dni_extra, airmass = sun_geometry(site, (ghi > 0) | (dni > 0) | (dhi > 0))
+    zenith, azimuth, dni_extra, airmass = sun_geometry(site, lit_hours(ghi, dni, dhi))
     # the chain on the hours the sun is up and there is light (every step works hour by hour, so their values are
     # the same as on the whole year's); with no sun or no light every array makes nothing (no irradiance on the
     # plane, no power: the inverter's self-consumption and night tare hold it at zero)
