@@ -1030,6 +1030,7 @@ def pv_to_compute(chunk: Chunk) -> list:
     station at a time for many chunks at once (:func:`compute_pv`) before running the chunks.  Rows the fast route
     would not take are left to it (it computes or reports them as before)."""
     from . import pvcache
+    from .home import pv_cache_key
     from .model.pv import Site
     from .weather import stations as st
     from .weather.solar import has_solar
@@ -1080,7 +1081,7 @@ def pv_to_compute(chunk: Chunk) -> list:
         if not has_solar(s_obj.usaf):
             continue
         site = Site(s_obj.lat, s_obj.lon, s_obj.elevation_m, s_obj.utc_offset_h)
-        if not pvcache.on_disk((s_obj.usaf, tuple(array), tuple(site))):  # (a look per array: docs/scale.md)
+        if not pvcache.on_disk(*pv_cache_key(s_obj.usaf, array, site)):  # (a look per array: docs/scale.md)
             out.append((s_obj.usaf, array, site, int(place[0])))
     return out
 
@@ -1133,8 +1134,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     rate's fixed charges are its own."""
     from . import pvcache
     from .bills import DG_RULES, export_rule, first_tier_price_usd_per_kwh
+    from .home import _read_tariff, pv_cache_key
     from .rules.rates import adjusted_rate, daylight_saving, exports_unpaid, rate_path, whole_year
-    from .home import _read_tariff
     from .model.pv import Site
     from .simulate import bill_tariff
     from .tariffs import TariffError
@@ -1281,8 +1282,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                         int(station[j]))
                 pv = pv_index[key] = len(pv_list)
                 pv_list.append(args)
-                cache_key = (s_obj.usaf, tuple(array), tuple(args[2]))
-                if not pvcache.has(cache_key):
+                if not pvcache.has(*pv_cache_key(s_obj.usaf, array, args[2])):
                     to_compute.append(pv)  # after the loop, a station's arrays together (its sun once)
             metering = col["solar.net_metering"][i]
             rule = export_rule(metering, col["solar.net_metering_credit"][i],

@@ -1640,14 +1640,20 @@ def _solar(b: _Builder, profile: Profile, location: Location, weather: st.Weathe
     return kwh, rule, cfg.export_rate
 
 
+def pv_cache_key(usaf: str, array, site) -> tuple:
+    """(key, group) of an array per kW in the per-user PV cache: the array at its station and site, kept in the
+    station's pack."""
+    return (usaf, tuple(array), tuple(site)), (usaf, tuple(site))
+
+
 def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     """Hourly AC output of 1 kW (DC) of the array [kWh], from a per-user cache when it was computed before (the
     chain is linear in capacity at a fixed DC-to-AC ratio; pvlib takes a second to import).  ``temp_f``: the
     station's hourly temperatures, or a function giving them, called only when the array must be computed."""
     from . import pvcache
 
-    key = (usaf, tuple(array), tuple(site))
-    cached = pvcache.get(key)
+    key, group = pv_cache_key(usaf, array, site)
+    cached = pvcache.get(key, group)
     if cached is not None:  # (a batch asks once a home: the chain's modules only when it runs)
         return cached
     from .model.pv import ac_output_kwh
@@ -1657,7 +1663,7 @@ def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     temp_f = temp_f() if callable(temp_f) else temp_f
     out = ac_output_kwh(array, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
                         r.wind_m_per_s, r.albedo)
-    return pvcache.put(key, out)  # (what the cache keeps: a cached run and this one use the same values)
+    return pvcache.put(key, out, group)  # (what the cache keeps: a cached run and this one use the same values)
 
 
 def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None:
@@ -1670,8 +1676,8 @@ def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None
     r = solar_resource(usaf)
     out = ac_output_kwh_many(arrays, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
                              r.wind_m_per_s, r.albedo)
-    for array, row in zip(arrays, out):
-        pvcache.put((usaf, tuple(array), tuple(site)), row)
+    pvcache.put_many([(pv_cache_key(usaf, array, site)[0], row) for array, row in zip(arrays, out)],
+                     pv_cache_key(usaf, arrays[0], site)[1])  # (one write of the station's pack)
 
 
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,

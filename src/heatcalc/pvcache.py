@@ -1,14 +1,16 @@
 """A small per-user cache of hourly PV output per kW, so that a profile with solar runs in milliseconds after its
 array was computed once (the PV chain needs pvlib, which takes a second or two to import).
 
-Entries are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are kept to
+Arrays are keyed by the station, the array's parameters, heatcalc's and pvlib's versions; values are kept to
 single precision (seven significant digits, far inside the model's own error) on every route -- computed, read from
 the cache or with the cache off (:func:`put` gives back what it keeps) -- so a cached run prints the same numbers as a
-fresh one.  The folder is
+fresh one.  A station's arrays share a file (a *pack* of up to :data:`PACK_ENTRIES`; an array given without a
+``group`` has a file of its own): a cold batch over every station writes about a thousand files, not fifteen
+thousand (creating a file cost 60-600 us on this machine, writing its 35 kB a few).  The folder is
 ``$HEATCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/heatcalc``, else ``~/.cache/heatcalc``; it holds at most
-about :data:`MAX_ENTRIES` files (35 kB each; looked at every :data:`PRUNE_EVERY`
-writes near that limit, less often with room to spare, the oldest removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot be written is
-simply not used.
+about :data:`MAX_ENTRIES` arrays (35 kB each; looked at every :data:`PRUNE_EVERY` writes near that limit, less often
+with room to spare, the oldest files removed first).  ``HEATCALC_CACHE_DIR=none`` turns it off; a folder that cannot
+be written is simply not used.
 """
 
 from __future__ import annotations
@@ -20,20 +22,26 @@ import struct
 import sys
 import time
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 MEMORY_ENTRIES = 128  # arrays kept in a process (70 kB each)
 MAX_ENTRIES = 25_000  # at 35 kB an entry, under 1 GB: a housing stock over every station and roof
-#: An entry is a header (:func:`_header`: magic, the key's digest, the count of values, a checksum) and the year's
-#: 8,760 values as little-endian float32: read in one call and widened in a few microseconds (the earlier bitmap of
-#: lit hours with their float64 values took 25 us to unpack, inflating a compressed array a fraction of a
-#: millisecond; a batch of homes over many stations and roofs reads thousands).  Storing only a station's lit hours
-#: (a bitmap shared by its arrays, half the bytes) was measured slower to read: putting ~4,500 values back in
-#: their hours took 9 us, more than the shorter read and checksum saved.
+#: A pack (a file of arrays) is a header (:func:`_header`: magic, the digest of the file's own name, the count of
+#: arrays, the checksum of its index), an index (each array's key digest and the checksum of its values) and each
+#: array's 8,760 values as little-endian float32, in the index's order: an array is read with one read at its place
+#: and widened in a few microseconds (the earlier bitmap of lit hours with their float64 values took 25 us to
+#: unpack; a batch of homes over many stations and roofs reads thousands).  Storing only a station's lit hours (a
+#: bitmap shared by its arrays, half the bytes) was measured slower to read: putting ~4,500 values back in their
+#: hours took 9 us, more than the shorter read and checksum saved.
 SUFFIX = ".pvb"
-MAGIC = b"HCP6"
+MAGIC = b"HCP7"
+RECORD_BYTES = 16 + 4  # an index record: the array's key digest, its values' checksum
+#: Arrays in one pack: a station's further arrays go in its next pack (a pack is rewritten whole to add one, so a
+#: sweep over thousands of roofs at one station does not rewrite a growing file each time).
+PACK_ENTRIES = 64
 #: A sun entry's bitmap of the hours it holds (8,760 bits in 1,095 bytes and one zero byte, so what follows starts
 #: on a value's boundary).
 MASK_BYTES = 1096
@@ -95,7 +103,6 @@ def _name(key) -> str:
 
 
 _NAMES: dict = {}  # key -> file name (a batch looks an array up, then reads it)
-_PATHS: dict = {}  # (folder, key) -> (the entry's path, its file name): a warm batch reads an entry a home
 
 
 def _header(key_digest: bytes, magic: bytes, payload: bytes, count: int) -> bytes:
@@ -114,8 +121,9 @@ def _checksum(payload: bytes) -> bytes:
 
 HEADER_BYTES = 4 + 16 + 4 + 4
 #: Magics of earlier formats, replaced without a word: HCP2/HCS2, HCP3/HCS3 (BLAKE2b), HCP4/HCS4 (SHA-256), HCP5
-#: (float64 values of the lit hours), HCS5 (the sun at all hours with the extraterrestrial irradiance).
-OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4", b"HCP5", b"HCS5")
+#: (float64 values of the lit hours), HCP6 (one array a file), HCS5 (the sun at all hours with the extraterrestrial
+#: irradiance).
+OLD_MAGICS = (b"HCP2", b"HCS2", b"HCP3", b"HCS3", b"HCP4", b"HCS4", b"HCP5", b"HCP6", b"HCS5")
 
 
 def _key_digest(file_name: str) -> bytes:
@@ -185,32 +193,129 @@ def _verified(raw: bytes, magic: bytes, name: str) -> tuple[int, bytes] | str:
     return count, payload
 
 
-def get(key) -> np.ndarray | None:
+def _pack_name(key, group, number: int = 0) -> str:
+    """The file an array is kept in: its own (no ``group``), else its group's ``number``-th pack."""
+    return _name(key) if group is None else _name(("pack", group, number))
+
+
+def _open(path) -> tuple | None:
+    """(descriptor, status) of a regular file, or None (none there; a named pipe or a device where a pack should be is
+    passed over and said: it would hang a reader for ever)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        _damaged(path, "is not a regular file")
+        return None
+    return fd, info
+
+
+_SLOTS: dict = {}  # a pack's path -> (its status when read, its index: {key digest: (place, checksum)} or why not)
+
+
+def _slots(fd: int, info, path: str, file_name: str) -> dict | str:
+    """A pack's index, {key digest: (where its values start, their checksum)}, or why it cannot be trusted ("" for
+    an earlier heatcalc's file: replaced without a word); remembered while the file is unchanged."""
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    hit = _SLOTS.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    head = os.pread(fd, HEADER_BYTES, 0)
+    if head[:4] in OLD_MAGICS:
+        slots: dict | str = ""
+    elif len(head) < HEADER_BYTES or head[:4] != MAGIC:
+        slots = "is damaged (it does not start as an entry does)"
+    elif head[4:20] != _key_digest(file_name):
+        slots = "was written for another array"
+    else:
+        (count,) = struct.unpack("<I", head[20:24])
+        if count == 0 or info.st_size != HEADER_BYTES + count * (RECORD_BYTES + VALUE_BYTES):
+            slots = "is damaged (its size does not match its hours)"
+        else:
+            index = os.pread(fd, count * RECORD_BYTES, HEADER_BYTES)
+            if len(index) != count * RECORD_BYTES or _checksum(index) != head[24:HEADER_BYTES]:
+                slots = "is damaged (its checksum does not match)"
+            else:
+                first = HEADER_BYTES + count * RECORD_BYTES
+                slots = {index[i * RECORD_BYTES:i * RECORD_BYTES + 16]:
+                         (first + i * VALUE_BYTES, index[i * RECORD_BYTES + 16:(i + 1) * RECORD_BYTES])
+                         for i in range(count)}
+    if len(_SLOTS) >= 4096:
+        _SLOTS.pop(next(iter(_SLOTS)))
+    _SLOTS[path] = (stamp, slots)
+    return slots
+
+
+def _pack_path(folder, key, group, number: int) -> tuple[str, str]:
+    hit = _PACK_PATHS.get((folder, key if group is None else None, group, number))
+    if hit is None:
+        file_name = _pack_name(key, group, number)
+        hit = (os.path.join(folder, file_name), file_name)
+        if len(_PACK_PATHS) >= 16384:
+            _PACK_PATHS.pop(next(iter(_PACK_PATHS)))
+        _PACK_PATHS[(folder, key if group is None else None, group, number)] = hit
+    return hit
+
+
+_PACK_PATHS: dict = {}  # (folder, key or None, group, number) -> (a pack's path, its file name): a warm batch reads
+# an array a home
+
+
+def _find(folder, key, group) -> tuple | None:
+    """(descriptor, path, the array's place and checksum) of the pack holding ``key``, or None (not there, or not
+    to be trusted: said, and the caller computes it again).  The caller closes the descriptor."""
+    digest = _key_digest(_name(key))
+    for number in range(1 if group is None else 1 << 20):
+        path, file_name = _pack_path(folder, key, group, number)
+        opened = _open(path)
+        if opened is None:
+            return None
+        fd, info = opened
+        try:
+            slots = _slots(fd, info, path, file_name)
+        except OSError:
+            slots = "could not be read"
+        if isinstance(slots, str):
+            os.close(fd)
+            _damaged(path, slots)
+            return None
+        slot = slots.get(digest)
+        if slot is not None:
+            return fd, path, slot
+        os.close(fd)
+        if len(slots) < PACK_ENTRIES:  # (a later pack is begun only when this one is full)
+            return None
+    return None
+
+
+def get(key, group=None) -> np.ndarray | None:
     """The cached hourly output of an array, or None when it is not cached (or its entry cannot be trusted: then
-    the caller computes it and :func:`put` replaces the entry)."""
+    the caller computes it and :func:`put` replaces the entry).  ``group``: the pack the array is kept in (a
+    station's), as it was put."""
     if key in _memory:
         return _memory[key]
     folder = _folder()
     if folder is None:
         return None
-    place = _PATHS.get((folder, key))
-    if place is None:  # (a string: a Path made per read costs more than the read's checks)
-        name = _name(key)
-        place = (os.path.join(folder, name), name)
-        if len(_PATHS) >= 16384:
-            _PATHS.pop(next(iter(_PATHS)))
-        _PATHS[(folder, key)] = place
-    path, name = place
-    raw = _read_entry(path, HEADER_BYTES + VALUE_BYTES)
-    if raw is None:
+    found = _find(str(folder), key, group)
+    if found is None:
         return None
-    checked = _verified(raw, MAGIC, name)
-    if isinstance(checked, str):
-        _damaged(path, checked)
+    fd, path, (offset, checksum) = found
+    try:
+        payload = os.pread(fd, VALUE_BYTES, offset)
+    except OSError:
         return None
-    count, payload = checked
-    if count != 8760 or len(payload) != VALUE_BYTES:
-        _damaged(path, "is damaged (its size does not match its hours)")
+    finally:
+        os.close(fd)
+    if len(payload) != VALUE_BYTES or _checksum(payload) != checksum:
+        _damaged(path, "is damaged (its checksum does not match)")
         return None
     values = np.frombuffer(payload, dtype="<f4")
     if not np.isfinite(values).all():
@@ -250,59 +355,188 @@ def _remember(key, value: np.ndarray) -> None:
     _memory[key] = value
 
 
-def has(key) -> bool:
+def has(key, group=None) -> bool:
     """Whether the cache holds ``key`` (in this process or on disk), without reading it."""
-    return key in _memory or on_disk(key)
+    return key in _memory or on_disk(key, group)
 
 
-def on_disk(key) -> bool:
-    """Whether the cache's folder holds an entry for ``key`` (what another process can read), without reading it:
-    one look at the file (~3 us here), so a batch asks it per array -- listing a folder of 15,000 entries took 19
-    ms, more than a chunk's thousand looks."""
+def on_disk(key, group=None) -> bool:
+    """Whether the cache's folder holds ``key`` (what another process can read), without reading its values: a look
+    at its pack's index (remembered while the pack is unchanged), so a batch asks it per array."""
     folder = _folder()
-    return folder is not None and os.path.isfile(os.path.join(folder, _name(key)))
+    if folder is None:
+        return False
+    found = _find(str(folder), key, group)
+    if found is None:
+        return False
+    os.close(found[0])
+    return True
 
 
 def names_present() -> set:
-    """The names of the entries on disk (one listing of the folder), for many :func:`has` questions at once:
-    ``name(key) in names_present()``."""
+    """The names of the arrays on disk (:func:`name` of each key; each pack's index read), for many :func:`has`
+    questions at once: ``name(key) in names_present()``."""
     folder = _folder()
     if folder is None:
         return set()
     try:
-        return {e for e in os.listdir(folder) if e.endswith(SUFFIX)}
+        listed = [e for e in os.listdir(folder) if e.endswith(SUFFIX)]
     except OSError:
         return set()
+    names = set()
+    for file_name in listed:
+        path = os.path.join(folder, file_name)
+        opened = _open(path)
+        if opened is None:
+            continue
+        fd, info = opened
+        try:
+            slots = _slots(fd, info, path, file_name)
+        except OSError:
+            slots = ""
+        finally:
+            os.close(fd)
+        if not isinstance(slots, str):
+            names.update(digest.hex() + SUFFIX for digest in slots)
+    return names
 
 
 def name(key) -> str:
-    """The entry's file name (what :func:`names_present` lists)."""
+    """The array's name (what :func:`names_present` lists; the file it is kept in when it has no group)."""
     return _name(key)
 
 
-def put(key, value: np.ndarray) -> np.ndarray:
+def put(key, value: np.ndarray, group=None) -> np.ndarray:
     """Keep an array (in this process, and in the folder when the cache is on) and give back what is kept: the
-    8,760 values to single precision, widened again -- what :func:`get` will read, so the caller uses it too."""
-    stored = np.asarray(value, dtype=np.float64).astype("<f4")
-    kept = stored.astype(np.float64)
-    kept.flags.writeable = False
-    _remember(key, kept)
+    8,760 values to single precision, widened again -- what :func:`get` will read, so the caller uses it too.
+    ``group``: the pack to keep it in (a station's: its arrays share a file), else a file of its own."""
+    return put_many([(key, value)], group)[0]
+
+
+def put_many(items: list, group=None) -> list:
+    """:func:`put` for several (key, values) of one group: one write of their pack.  Returns what is kept of each."""
+    kept_all, stored_all = [], []
+    for key, value in items:
+        stored = np.asarray(value, dtype=np.float64).astype("<f4")
+        kept = stored.astype(np.float64)
+        kept.flags.writeable = False
+        _remember(key, kept)
+        kept_all.append(kept)
+        stored_all.append(stored.tobytes())
     folder = _folder()
     if folder is None:
-        return kept
+        return kept_all
     try:
         if folder not in _MADE:
             folder.mkdir(parents=True, exist_ok=True)
             _MADE.add(folder)
-        name = _name(key)
-        payload = stored.tobytes()
-        _write(folder / name, _header(_key_digest(name), MAGIC, payload, stored.size) + payload)
+        if group is None:
+            for (key, _), payload in zip(items, stored_all):
+                _write_pack(str(folder), key, None, 0, {_key_digest(_name(key)): payload})
+        else:
+            _add_to_packs(str(folder), group, {_key_digest(_name(k)): v for (k, _), v in zip(items, stored_all)})
         _writes[0] -= 1
         if _writes[0] < 0:  # a process's first write, then as often as the folder's room asks
             _writes[0] = _next_look(_prune(folder)) - 1
     except OSError:
         pass
-    return kept
+    return kept_all
+
+
+def _pack_values(path: str, file_name: str) -> dict | None:
+    """The arrays a pack holds, {key digest: values}, each checked (None: no pack there; an untrusted pack or array
+    holds nothing to keep)."""
+    opened = _open(path)
+    if opened is None:
+        return None
+    fd, info = opened
+    try:
+        slots = _slots(fd, info, path, file_name)
+        if isinstance(slots, str):
+            return {}
+        out = {}
+        for digest, (offset, checksum) in slots.items():
+            payload = os.pread(fd, VALUE_BYTES, offset)
+            if len(payload) == VALUE_BYTES and _checksum(payload) == checksum:
+                out[digest] = payload
+        return out
+    except OSError:
+        return {}
+    finally:
+        os.close(fd)
+
+
+#: How long a writer waits for another process's pack update to end before writing without the lock [s].
+LOCK_WAIT_S = 2.0
+
+
+@contextmanager
+def _pack_lock(folder: str):
+    """Hold the folder's lock while a pack is read, added to and written, so that two processes adding arrays to
+    one station's pack do not lose each other's (an advisory lock on the folder, where the system has one; after
+    :data:`LOCK_WAIT_S` the write goes ahead unlocked: a lost array is only computed again when next needed)."""
+    try:
+        import fcntl
+    except ImportError:  # (no advisory locks here)
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.001)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
+
+
+def _add_to_packs(folder: str, group, arrays: dict) -> None:
+    """Put arrays in a group's packs (under the folder's lock): each replaces the same key's values where a pack
+    holds it, the others fill the first packs with room; only the packs that change are written."""
+    with _pack_lock(folder):
+        _add_locked(folder, group, arrays)
+
+
+def _add_locked(folder: str, group, arrays: dict) -> None:
+    left = dict(arrays)
+    for number in range(1 << 20):
+        path, file_name = _pack_path(folder, None, group, number)
+        held = _pack_values(path, file_name)
+        if held is None:  # no pack this far: the rest begin here
+            held = {}
+        changed = False
+        for digest in [d for d in left if d in held]:
+            held[digest] = left.pop(digest)
+            changed = True
+        if not left and not changed:
+            return
+        while left and len(held) < PACK_ENTRIES and not any(d in held for d in left):
+            digest = next(iter(left))
+            held[digest] = left.pop(digest)
+            changed = True
+        if changed:
+            _write_pack(folder, None, group, number, held)
+        if not left:
+            return
+
+
+def _write_pack(folder: str, key, group, number: int, arrays: dict) -> None:
+    """Write a pack of ``arrays`` ({key digest: float32 bytes}) whole or not at all."""
+    path, file_name = _pack_path(folder, key, group, number)
+    index = b"".join(digest + _checksum(values) for digest, values in arrays.items())
+    body = index + b"".join(arrays.values())
+    head = MAGIC + _key_digest(file_name) + struct.pack("<I", len(arrays)) + _checksum(index)
+    _write(Path(path), head + body)
 
 
 def _write(target: Path, data: bytes) -> None:
@@ -329,31 +563,46 @@ def _next_look(entries: int) -> int:
     return max(PRUNE_EVERY, (MAX_ENTRIES - entries) // 8)
 
 
+def _entries_of(size: int) -> int:
+    """How many arrays a pack of ``size`` bytes holds (one, for a file that is not a pack's size)."""
+    return max(1, (size - HEADER_BYTES) // (RECORD_BYTES + VALUE_BYTES))
+
+
 def _prune(folder: Path) -> int:
-    """Keep at most :data:`MAX_ENTRIES` entries, the oldest removed first; returns how many are left.  The folder
-    is listed by name (cheap); only when it holds too many are the entries' times read, and it is taken down to
-    90 % so that the next writes do not prune again at once."""
+    """Keep at most about :data:`MAX_ENTRIES` arrays, the oldest files removed first; returns how many are left.  The
+    folder is listed with its files' sizes (a pack's size tells its arrays); only when it holds too many are their
+    times read, and it is taken down to 90 % so that the next writes do not prune again at once."""
+    sizes = {}
+    temporaries = []
     with os.scandir(folder) as it:
-        listed = [e.name for e in it]
-    names = [n for n in listed if n.endswith(SUFFIX)]
-    _remove_stale_temporaries(folder, [n for n in listed if n.endswith(".tmp")])
-    if len(names) <= MAX_ENTRIES:
-        return len(names)
+        for e in it:
+            if e.name.endswith(SUFFIX):
+                try:
+                    sizes[e.name] = _entries_of(e.stat().st_size)
+                except OSError:
+                    pass
+            elif e.name.endswith(".tmp"):
+                temporaries.append(e.name)
+    _remove_stale_temporaries(folder, temporaries)
+    held = sum(sizes.values())
+    if held <= MAX_ENTRIES:
+        return held
     timed = []
-    for n in names:
+    for n in sizes:
         try:
             timed.append((os.stat(folder / n).st_mtime, n))
         except OSError:
             pass
     timed.sort()
-    removed = 0
-    for _, n in timed[:max(0, len(timed) - int(MAX_ENTRIES * 0.9))]:
+    for _, n in timed:
+        if held <= int(MAX_ENTRIES * 0.9):
+            break
         try:
             os.unlink(folder / n)
-            removed += 1
+            held -= sizes[n]
         except OSError:
             pass
-    return len(names) - removed
+    return held
 
 
 STALE_TMP_S = 3600.0  # a temporary file older than this was left by a process that died while writing
