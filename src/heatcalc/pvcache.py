@@ -220,10 +220,15 @@ def _open(path) -> tuple | None:
 _SLOTS: dict = {}  # a pack's path -> (its status when read, its index: {key digest: (place, checksum)} or why not)
 
 
+def _stamp(info) -> tuple:
+    """What tells a file's versions apart: a pack is replaced by renaming a new file over it."""
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
 def _slots(fd: int, info, path: str, file_name: str) -> dict | str:
     """A pack's index, {key digest: (where its values start, their checksum)}, or why it cannot be trusted ("" for
     an earlier heatcalc's file: replaced without a word); remembered while the file is unchanged."""
-    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    stamp = _stamp(info)
     hit = _SLOTS.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
@@ -362,15 +367,34 @@ def has(key, group=None) -> bool:
 
 def on_disk(key, group=None) -> bool:
     """Whether the cache's folder holds ``key`` (what another process can read), without reading its values: a look
-    at its pack's index (remembered while the pack is unchanged), so a batch asks it per array."""
+    at its pack's status and its index, remembered while the pack is unchanged (one call to the system, ~3 us here),
+    so a batch asks it per array."""
     folder = _folder()
     if folder is None:
         return False
-    found = _find(str(folder), key, group)
-    if found is None:
-        return False
-    os.close(found[0])
-    return True
+    folder = str(folder)
+    digest = _key_digest(_name(key))
+    for number in range(1 if group is None else 1 << 20):
+        path, file_name = _pack_path(folder, key, group, number)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        hit = _SLOTS.get(path)
+        if hit is None or hit[0] != _stamp(info):  # (not read yet, or changed: read its index)
+            found = _find(folder, key, group)
+            if found is None:
+                return False
+            os.close(found[0])
+            return True
+        slots = hit[1]
+        if isinstance(slots, str):
+            return False
+        if digest in slots:
+            return True
+        if len(slots) < PACK_ENTRIES:
+            return False
+    return False
 
 
 def names_present() -> set:
