@@ -311,3 +311,17 @@ def test_adding_to_a_pack_waits_for_another_writers_lock(tmp_path, monkeypatch):
     assert done.is_set()
     pvcache._memory.clear()
     assert pvcache.get(("first",), group)[0] == 1.0 and pvcache.get(("second",), group)[0] == 2.0
+
+
+def test_a_pack_reads_where_the_system_has_no_positioned_read(tmp_path, monkeypatch):
+    # os.pread is POSIX only: elsewhere an array is read by seeking to its place
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "_SLOTS", {})
+    group = ("725090", (42.36, -71.01, 6.0, -5.0))
+    pvcache.put_many([(("p", i), np.full(8760, 1.0 + i)) for i in range(3)], group)
+    monkeypatch.delattr(pvcache.os, "pread")
+    pvcache._memory.clear()
+    assert [pvcache.get(("p", i), group)[0] for i in range(3)] == [1.0, 2.0, 3.0]

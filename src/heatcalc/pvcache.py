@@ -217,6 +217,14 @@ def _open(path) -> tuple | None:
     return fd, info
 
 
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    """``size`` bytes at ``offset`` (fewer at the file's end), where the system has no positioned read too."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
 _SLOTS: dict = {}  # a pack's path -> (its status when read, its index: {key digest: (place, checksum)} or why not)
 
 
@@ -232,7 +240,7 @@ def _slots(fd: int, info, path: str, file_name: str) -> dict | str:
     hit = _SLOTS.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    head = os.pread(fd, HEADER_BYTES, 0)
+    head = _pread(fd, HEADER_BYTES, 0)
     if head[:4] in OLD_MAGICS:
         slots: dict | str = ""
     elif len(head) < HEADER_BYTES or head[:4] != MAGIC:
@@ -244,7 +252,7 @@ def _slots(fd: int, info, path: str, file_name: str) -> dict | str:
         if count == 0 or info.st_size != HEADER_BYTES + count * (RECORD_BYTES + VALUE_BYTES):
             slots = "is damaged (its size does not match its hours)"
         else:
-            index = os.pread(fd, count * RECORD_BYTES, HEADER_BYTES)
+            index = _pread(fd, count * RECORD_BYTES, HEADER_BYTES)
             if len(index) != count * RECORD_BYTES or _checksum(index) != head[24:HEADER_BYTES]:
                 slots = "is damaged (its checksum does not match)"
             else:
@@ -314,7 +322,7 @@ def get(key, group=None) -> np.ndarray | None:
         return None
     fd, path, (offset, checksum) = found
     try:
-        payload = os.pread(fd, VALUE_BYTES, offset)
+        payload = _pread(fd, VALUE_BYTES, offset)
     except OSError:
         return None
     finally:
@@ -480,7 +488,7 @@ def _pack_values(path: str, file_name: str) -> dict | None:
             return {}
         out = {}
         for digest, (offset, checksum) in slots.items():
-            payload = os.pread(fd, VALUE_BYTES, offset)
+            payload = _pread(fd, VALUE_BYTES, offset)
             if len(payload) == VALUE_BYTES and _checksum(payload) == checksum:
                 out[digest] = payload
         return out
