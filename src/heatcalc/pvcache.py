@@ -131,17 +131,13 @@ def _key_digest(file_name: str) -> bytes:
 
 
 def _read_entry(path, limit: int) -> bytes | None:
-    """An entry's bytes, or None when there is none.  Opened without blocking and read only when it is a regular
-    file: a named pipe or a device where an entry should be is passed over (it would hang a reader for ever)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    """An entry's bytes, or None when there is none (:func:`_open`: a named pipe or a device where an entry should
+    be is passed over)."""
+    opened = _open(path)
+    if opened is None:
         return None
+    fd, info = opened
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            _damaged(path, "is not a regular file")
-            return None
         # the file as it stands, in one read of one byte more than its size: a shorter read is its end (no second
         # read to meet it); a full one means it grew, so read on, up to one byte past the longest entry (what is
         # read is checked whole either way: a cut or a grown entry fails its header or checksum)
@@ -281,20 +277,29 @@ _PACK_PATHS: dict = {}  # (folder, key or None, group, number) -> (a pack's path
 # an array a home
 
 
+def _open_pack(path: str, file_name: str) -> tuple | None:
+    """(descriptor, index or why it cannot be trusted: :func:`_slots`) of a pack, or None when there is none; the
+    caller closes the descriptor."""
+    opened = _open(path)
+    if opened is None:
+        return None
+    fd, info = opened
+    try:
+        return fd, _slots(fd, info, path, file_name)
+    except OSError:
+        return fd, "could not be read"
+
+
 def _find(folder, key, group) -> tuple | None:
     """(descriptor, path, the array's place and checksum) of the pack holding ``key``, or None (not there, or not
     to be trusted: said, and the caller computes it again).  The caller closes the descriptor."""
     digest = _key_digest(_name(key))
     for number in range(1 if group is None else 1 << 20):
         path, file_name = _pack_path(folder, key, group, number)
-        opened = _open(path)
+        opened = _open_pack(path, file_name)
         if opened is None:
             return None
-        fd, info = opened
-        try:
-            slots = _slots(fd, info, path, file_name)
-        except OSError:
-            slots = "could not be read"
+        fd, slots = opened
         if isinstance(slots, str):
             os.close(fd)
             _damaged(path, slots)
@@ -417,17 +422,11 @@ def names_present() -> set:
         return set()
     names = set()
     for file_name in listed:
-        path = os.path.join(folder, file_name)
-        opened = _open(path)
+        opened = _open_pack(os.path.join(folder, file_name), file_name)
         if opened is None:
             continue
-        fd, info = opened
-        try:
-            slots = _slots(fd, info, path, file_name)
-        except OSError:
-            slots = ""
-        finally:
-            os.close(fd)
+        os.close(opened[0])
+        slots = opened[1]
         if not isinstance(slots, str):
             names.update(digest.hex() + SUFFIX for digest in slots)
     return names
@@ -478,12 +477,11 @@ def put_many(items: list, group=None) -> list:
 def _pack_values(path: str, file_name: str) -> dict | None:
     """The arrays a pack holds, {key digest: values}, each checked (None: no pack there; an untrusted pack or array
     holds nothing to keep)."""
-    opened = _open(path)
+    opened = _open_pack(path, file_name)
     if opened is None:
         return None
-    fd, info = opened
+    fd, slots = opened
     try:
-        slots = _slots(fd, info, path, file_name)
         if isinstance(slots, str):
             return {}
         out = {}
