@@ -361,13 +361,16 @@ class SolarBills(NamedTuple):
 
 def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.ndarray,
                     rule: str | None = None, lit: np.ndarray | None = None,
-                    solar_year_kwh: np.ndarray | None = None, solar_sums: np.ndarray | None = None) -> SolarBills:
+                    solar_year_kwh: np.ndarray | None = None, solar_sums: np.ndarray | None = None,
+                    use_nonnegative: bool = False) -> SolarBills:
     """The bills a home with solar is compared by, for (homes, 8,760) use and solar on one tariff: with the
     panels, without them, and with only the self-consumed solar (so the export credit is ``without - with -
     (without - self_only)``), and the kWh used at home and exported.  The use left after self-consumption is the
     hour's imports, max(use - solar, 0), shared with the bill under the export rule.  ``lit`` (the rows whose
     solar is not all zeros), ``solar_year_kwh`` (each row's solar summed) and ``solar_sums`` (:func:`run_sums` of the
-    solar on this tariff), when the caller has them from other bills of the same panels.
+    solar on this tariff), when the caller has them from other bills of the same panels; ``use_nonnegative``: the
+    caller knows no hour's use is below zero (a home's is not: its hours are read from its use by bin), which spares
+    a pass over the hours to find out.
 
     The three bills are made of three hour-by-hour sums a run (:func:`run_sums`): of the use, of the solar and of
     the imports; the net use's are the use's less the solar's and the exports' the imports' less the net use's
@@ -420,7 +423,7 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
         none = np.zeros(lit_here.size if lit_here.all() else rows.size, dtype=bool)
         # the use with no panels is billed on its imports, max(use, 0): the use's own sums when it is never below
         # zero (a home's use is not, but a caller's array may be)
-        if u.min() >= 0.0:
+        if use_nonnegative or u.min() >= 0.0:
             billed_s, peak = use_s[rows], (u[rows] if demand else None)
         else:
             clipped = np.maximum(u[rows], 0.0)

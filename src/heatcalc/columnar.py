@@ -1957,6 +1957,9 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     out = {s: {name: np.full(total[s], np.nan) if name == "with_heat" else np.zeros(total[s]) for name in names}
            for s in systems_all}
     base = np.zeros(where.size)
+    # each system's least use by bin in each sub-batch: a group whose homes' are none below zero needs no look at
+    # its hours for it (the bills' use with no panels)
+    floor = {s: np.array([b.min() if b is not None and b.size else 0.0 for b in by_bin[s]]) for s in by_bin}
     tariff_of, rule_of = billing.tariff[where], billing.rule[where]
     for t, r in sorted(set(zip(tariff_of.tolist(), rule_of.tolist()))):
         tariff, rule = billing.tariffs[t], DG_RULES[r]
@@ -1999,6 +2002,8 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
                 sys_homes = homes[present]
                 cooled = [i for i, j in enumerate(sys_homes.tolist()) if j in cool_bins]
+                nonnegative = bool(floor[system][sub_of[system][at]].min() >= 0.0) and all(
+                    cool_bins[int(sys_homes[i])].min() >= 0.0 for i in cooled)
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
                 own = billing.hp_tariff[sys_homes] if system == "heat_pump" else np.full(at.size, -1)
                 every = bool(present.all())
@@ -2027,7 +2032,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                         sums = sys_sums if whole else sys_sums[part]
                     sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule,
                                          sys_lit if whole else sys_lit[part], sys_year if whole else sys_year[part],
-                                         sums)
+                                         sums, nonnegative)
                     o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
                         sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
                     o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh
