@@ -175,7 +175,7 @@ def test_the_cache_folder_is_looked_at_less_often_with_room_to_spare(tmp_path, m
 
 
 def test_the_cache_gives_back_what_it_keeps_single_precision_on_every_route(tmp_path, monkeypatch):
-    # An entry holds float32 values (35 kB, widened in microseconds); put() returns the values kept, so a run that
+    # An entry holds float32 values (widened in microseconds); put() returns the values kept, so a run that
     # computes an array uses the same numbers as one that reads it, with the cache on or off.
     from heatcalc import pvcache
 
@@ -191,8 +191,9 @@ def test_the_cache_gives_back_what_it_keeps_single_precision_on_every_route(tmp_
         from_disk = pvcache.get(("single", folder))
         assert (from_disk is None) if folder == "none" else np.array_equal(from_disk, kept)
     entry = tmp_path / "pv" / pvcache.name(("single", str(tmp_path)))
-    # the header, the index's one record (the array's key digest and its values' checksum), its 8,760 float32s
-    assert entry.stat().st_size == pvcache.HEADER_BYTES + pvcache.RECORD_BYTES + 8760 * 4
+    # the header, the bitmap of its hours, the index's one record (the array's key digest and its values'
+    # checksum), its float32s at the hours it is not zero (here every hour)
+    assert entry.stat().st_size == _pack_size(1, 8760)
 
 
 def test_a_sun_entry_holds_the_hours_it_was_computed_at(tmp_path, monkeypatch):
@@ -211,6 +212,14 @@ def test_a_sun_entry_holds_the_hours_it_was_computed_at(tmp_path, monkeypatch):
     z, a = pvcache.get_geometry(site, lit)
     assert np.array_equal(z, zenith) and np.array_equal(a, azimuth)
     assert pvcache.get_geometry(site, hour >= 6) is None  # other hours: not this entry
+
+
+def _pack_size(arrays: int, hours: int) -> int:
+    """A pack's bytes (heatcalc.pvcache): header, bitmap of its hours, an index record and the float32s of each array
+    at those hours."""
+    from heatcalc import pvcache
+
+    return pvcache.HEADER_BYTES + pvcache.MASK_BYTES + arrays * (pvcache.RECORD_BYTES + 4 * hours)
 
 
 def test_a_stations_arrays_share_a_pack(tmp_path, monkeypatch):
@@ -236,7 +245,7 @@ def test_a_stations_arrays_share_a_pack(tmp_path, monkeypatch):
     pvcache.put(("725090", ("roof", 40)), np.full(8760, 0.4), group)  # one more
     pvcache.put(("725090", ("roof", 20)), np.full(8760, 0.7), group)  # one replaced
     (pack,) = (tmp_path / "pv").glob("*" + pvcache.SUFFIX)
-    assert pack.stat().st_size == pvcache.HEADER_BYTES + 4 * (pvcache.RECORD_BYTES + 8760 * 4)
+    assert pack.stat().st_size == _pack_size(4, 8760)
     pvcache._memory.clear()
     assert pvcache.get(("725090", ("roof", 20)), group)[0] == np.float32(0.7)
     assert pvcache.get(("725090", ("roof", 15)), group)[0] == np.float32(0.15)
@@ -255,8 +264,7 @@ def test_a_full_pack_is_followed_by_the_next(tmp_path, monkeypatch):
     for i in range(10):
         pvcache.put(("sweep", i), np.full(8760, float(i)), group)
     sizes = sorted(p.stat().st_size for p in (tmp_path / "pv").glob("*" + pvcache.SUFFIX))
-    per = pvcache.RECORD_BYTES + 8760 * 4
-    assert sizes == [pvcache.HEADER_BYTES + 2 * per] + [pvcache.HEADER_BYTES + 4 * per] * 2
+    assert sizes == [_pack_size(2, 8760)] + [_pack_size(4, 8760)] * 2
     pvcache._memory.clear()
     assert [pvcache.get(("sweep", i), group)[0] for i in range(10)] == list(range(10))
     assert pvcache.get(("sweep", 10), group) is None and len(pvcache.names_present()) == 10
@@ -278,7 +286,7 @@ def test_one_damaged_array_in_a_pack_spares_the_others(tmp_path, monkeypatch, ca
     pvcache.put_many([(("a", i), np.full(8760, 1.0 + i)) for i in range(3)], group)
     (pack,) = (tmp_path / "pv").glob("*" + pvcache.SUFFIX)
     raw = bytearray(pack.read_bytes())
-    second = pvcache.HEADER_BYTES + 3 * pvcache.RECORD_BYTES + 8760 * 4 + 100
+    second = _pack_size(3, 8760) - 2 * 8760 * 4 + 100  # inside the second array's values
     raw[second] ^= 0x40
     pack.write_bytes(bytes(raw))
     pvcache._memory.clear()
@@ -325,3 +333,26 @@ def test_a_pack_reads_where_the_system_has_no_positioned_read(tmp_path, monkeypa
     monkeypatch.delattr(pvcache.os, "pread")
     pvcache._memory.clear()
     assert [pvcache.get(("p", i), group)[0] for i in range(3)] == [1.0, 2.0, 3.0]
+
+
+def test_a_pack_holds_its_arrays_at_the_hours_they_make_power(tmp_path, monkeypatch):
+    # a station's arrays are stored at the hours any of them is not zero (about half the year): half the bytes;
+    # each reads back as the whole year, zeros in the other hours, and an array that adds hours widens the pack's
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "_memory", {})
+    hour = np.arange(8760) % 24
+    group = ("725090", (42.36, -71.01, 6.0, -5.0))
+    rng = np.random.default_rng(8)
+    east = np.where((hour >= 6) & (hour < 15), rng.uniform(0.1, 0.9, 8760), 0.0)
+    west = np.where((hour >= 9) & (hour < 18), rng.uniform(0.1, 0.9, 8760), 0.0)
+    pvcache.put_many([(("east",), east), (("west",), west)], group)
+    (pack,) = (tmp_path / "pv").glob("*" + pvcache.SUFFIX)
+    assert pack.stat().st_size == _pack_size(2, 365 * 12)  # hours 6-17
+    late = np.where(hour == 19, 0.05, 0.0)  # one more hour a day
+    pvcache.put(("late",), late, group)
+    assert pack.stat().st_size == _pack_size(3, 365 * 13)
+    pvcache._memory.clear()
+    for key, year in ((("east",), east), (("west",), west), (("late",), late)):
+        assert np.array_equal(pvcache.get(key, group), year.astype(np.float32))
