@@ -347,7 +347,7 @@ def get(key, group=None) -> np.ndarray | None:
         _damaged(path, "holds values that are not finite")
         return None
     out = np.zeros(8760)
-    out[hours] = values.astype(np.float64)
+    out[hours.astype(np.intp)] = values.astype(np.float64)  # (an index of 16-bit integers is three times slower)
     out.flags.writeable = False
     _remember(key, out)
     return out
@@ -362,12 +362,13 @@ def _bitmap(hours: np.ndarray) -> bytes:
 
 
 def _hours_of(bitmap: bytes) -> np.ndarray | None:
-    """The hours (indices) a bitmap marks, or None when it is not one an entry can hold (its padding set)."""
+    """The hours (indices, 16-bit: a batch's worker remembers a thousand stations' packs, 9 kB each instead of 36;
+    widened where they index) a bitmap marks, or None when it is not one an entry can hold (its padding set)."""
     hit = _HOURS.get(bitmap)
     if hit is None:
         if bitmap[8760 // 8:] != b"\0" * (MASK_BYTES - 8760 // 8):
             return None
-        hit = np.flatnonzero(np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), count=8760))
+        hit = np.flatnonzero(np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), count=8760)).astype(np.uint16)
         if len(_HOURS) >= 2048:
             _HOURS.pop(next(iter(_HOURS)))
         _HOURS[bitmap] = hit
@@ -498,7 +499,7 @@ def _pack_values(path: str, file_name: str) -> dict | None:
             payload = _pread(fd, 4 * hours.size, offset)
             if len(payload) == 4 * hours.size and _checksum(payload) == checksum:
                 year = np.zeros(8760, dtype="<f4")
-                year[hours] = np.frombuffer(payload, dtype="<f4")
+                year[hours.astype(np.intp)] = np.frombuffer(payload, dtype="<f4")
                 out[digest] = year
         return out
     except OSError:
@@ -691,7 +692,7 @@ def get_geometry(site, hours: np.ndarray) -> tuple | None:
     bitmap = _bitmap(hours)
     name = _geometry_name(site, bitmap)
     path = folder / name
-    at = _hours_of(bitmap)
+    at = _hours_of(bitmap).astype(np.intp)
     raw = _read_entry(path, HEADER_BYTES + MASK_BYTES + 2 * 8 * at.size)
     if raw is None:
         return None
