@@ -139,3 +139,19 @@ def test_a_round_trip_through_to_dict_is_the_same_home(tmp_path, monkeypatch):
     (other / "p.yaml").write_text((folder / "p.yaml").read_text())
     assert heatcalc.load_profile(other / "p.yaml") != p
     assert heatcalc.load_profile(heatcalc.load_profile(other / "p.yaml").to_yaml() and other / "p.yaml") != p
+
+
+def test_an_output_that_a_row_names_as_its_rate_is_refused_before_anything_runs(cli, tmp_path):
+    # the rows name rate files (most the same one, as a housing stock's do; the file named last is also the
+    # output): the run stops before anything is written, naming the field and the home, and the file is untouched
+    (tmp_path / "rates").mkdir()
+    (tmp_path / "rates" / "a.json").write_text(_flat_rate(0.20))
+    (tmp_path / "rates" / "b.json").write_text(_flat_rate(0.30))
+    rows = [f"h{i},02134,60 MMBtu,rates/a.json" for i in range(300)] + ["last,02134,60 MMBtu,rates/b.json"]
+    (tmp_path / "homes.csv").write_text("home,location.zip,heating_load.annual,tariff.urdb\n" + "\n".join(rows) + "\n")
+    before = (tmp_path / "rates" / "b.json").read_text()
+    out = cli("batch", "--homes", "homes.csv", "-o", "rates/b.json", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "tariff.urdb" in out.stderr and "last" in out.stderr and "an input" in out.stderr
+    assert (tmp_path / "rates" / "b.json").read_text() == before
+    assert cli("batch", "--homes", "homes.csv", "-o", "out.csv", cwd=tmp_path).returncode == 0

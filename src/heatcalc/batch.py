@@ -336,6 +336,7 @@ def guard_outputs(chunks, outputs: dict):
 
     named = [(option, path) for option, path in outputs.items() if path is not None and str(path) != "-"]
     seen: set = set()
+    looked: set = set()  # (folder, cell) already looked at: a table's rows name a few rate files many times over
     for chunk in chunks:
         if named:
             chunk = materialized(chunk)
@@ -344,6 +345,9 @@ def guard_outputs(chunks, outputs: dict):
                 if field not in FILE_FIELDS:
                     continue
                 for i, cell in enumerate(cells):
+                    if (folder, cell) in looked:
+                        continue
+                    looked.add((folder, cell))
                     path = absolute_file(cell.strip() if isinstance(cell, str) else cell, folder)
                     if path is None or path in seen:
                         continue
