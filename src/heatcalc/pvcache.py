@@ -562,7 +562,7 @@ def _add_locked(folder: str, group, arrays: dict) -> None:
             changed = True
         if not left and not changed:
             return
-        while left and len(held) < PACK_ENTRIES and not any(d in held for d in left):
+        while left and len(held) < PACK_ENTRIES:  # (none of those left is in this pack: replaced above)
             digest = next(iter(left))
             held[digest] = left.pop(digest)
             changed = True
