@@ -9,7 +9,6 @@ Bytecode is compiled first, as `pip install` does, so the figures match an insta
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -18,6 +17,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_batch import compile_bytecode  # noqa: E402  (as the batch benchmark compiles it)
 
 
 def wall(cmd: list[str], runs: int, env: dict) -> tuple[float, float]:
@@ -33,10 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    env = compile_bytecode()
     exe = shutil.which("heatcalc", path=str(Path(sys.executable).parent)) or "heatcalc"
     profile = str(ROOT / "profiles" / "boston-gas.yaml")
     base_med, base_min = wall([sys.executable, "-c", "import numpy, typer, rich"], args.runs, env)
