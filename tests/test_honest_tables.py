@@ -155,3 +155,30 @@ def test_an_output_that_a_row_names_as_its_rate_is_refused_before_anything_runs(
     assert "tariff.urdb" in out.stderr and "last" in out.stderr and "an input" in out.stderr
     assert (tmp_path / "rates" / "b.json").read_text() == before
     assert cli("batch", "--homes", "homes.csv", "-o", "out.csv", cwd=tmp_path).returncode == 0
+
+
+def test_the_quick_read_of_a_tables_file_columns_misses_none(cli, tmp_path):
+    # batch.check_table_outputs first reads only the columns that name files (batch._file_cells); a row's file is
+    # found with spaces around the column's name and the cell, under a byte-order mark, among rows of the wrong
+    # length, and in a row with a quoted comma; a table it cannot read so (a named pipe) is left to the full reading
+    import os
+
+    from heatcalc import batch as b
+
+    (tmp_path / "rates").mkdir()
+    (tmp_path / "rates" / "b, c.json").write_text(_flat_rate(0.30))
+    (tmp_path / "homes.csv").write_bytes(
+        b"\xef\xbb\xbfhome, tariff.urdb ,location.zip,heating_load.annual\n"
+        b"a,,02134\n"
+        b'last," rates/b, c.json ",02134,60 MMBtu\n')
+    assert b._file_cells(str(tmp_path / "homes.csv")) == {"", " rates/b, c.json "}
+    before = (tmp_path / "rates" / "b, c.json").read_text()
+    out = cli("batch", "--homes", "homes.csv", "-o", "rates/b, c.json", cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    assert "tariff.urdb" in out.stderr and "last" in out.stderr and "an input" in out.stderr
+    assert (tmp_path / "rates" / "b, c.json").read_text() == before
+    (tmp_path / "plain.csv").write_text("home,location.zip\na,02134\n")
+    assert b._file_cells(str(tmp_path / "plain.csv")) == set()  # no column names a file: nothing to look at
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.csv")
+        assert b._file_cells(str(tmp_path / "pipe.csv")) is None  # (not opened: a pipe is read once, by the run)

@@ -368,7 +368,9 @@ def _hours_of(bitmap: bytes) -> np.ndarray | None:
     if hit is None:
         if bitmap[8760 // 8:] != b"\0" * (MASK_BYTES - 8760 // 8):
             return None
-        hit = np.flatnonzero(np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), count=8760)).astype(np.uint16)
+        # (as booleans: NumPy finds the nonzero ones of those twice as fast as of bytes)
+        marked = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), count=8760).view(bool)
+        hit = np.flatnonzero(marked).astype(np.uint16)
         if len(_HOURS) >= 2048:
             _HOURS.pop(next(iter(_HOURS)))
         _HOURS[bitmap] = hit

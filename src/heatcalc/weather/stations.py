@@ -198,8 +198,11 @@ def _station_bins(index: int) -> tuple[Bins, np.ndarray]:
         np.minimum.at(first_of, t, np.arange(t.size))
         values = _to_f(present + lo)
         hour_bin = (np.cumsum(counts > 0) - 1)[t].astype(np.int16)
-        b = Bins(design_temperature_f(_to_f(tenths), 1.0), values,
-                 counts[present].astype(float), first_of[present])
+        # the design temperature from the counts: the year's k-th coldest hour is in the bin whose running count
+        # first passes k (the same order statistics design_temperature_f finds by partitioning the hours)
+        low, high, frac = _percentile_ranks(t.size, 1.0)
+        at_low, at_high = values[np.searchsorted(np.cumsum(counts[present]), [low, high], side="right")]
+        b = Bins(float(at_low + frac * (at_high - at_low)), values, counts[present].astype(float), first_of[present])
         for arr in (b.temp_f, b.hours, b.first_hour, hour_bin):
             arr.flags.writeable = False
         hit = _BINS[index] = (b, hour_bin)
@@ -235,11 +238,16 @@ def design_temperature_f(temp_f: np.ndarray, percent: float = 1.0) -> float:
     Linear interpolation between order statistics, as ``numpy.percentile``'s default, without its import cost.
     """
     t = np.asarray(temp_f, dtype=float)
-    pos = percent / 100.0 * (t.size - 1)
-    lo = int(pos)
-    hi = min(lo + 1, t.size - 1)
+    lo, hi, frac = _percentile_ranks(t.size, percent)
     part = np.partition(t, [lo, hi])
-    return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
+    return float(part[lo] + frac * (part[hi] - part[lo]))
+
+
+def _percentile_ranks(n: int, percent: float) -> tuple[int, int, float]:
+    """The two order statistics (0-based ranks) a percentile of ``n`` values lies between, and how far along."""
+    pos = percent / 100.0 * (n - 1)
+    lo = int(pos)
+    return lo, min(lo + 1, n - 1), pos - lo
 
 
 @lru_cache(maxsize=1)
