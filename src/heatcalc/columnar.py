@@ -500,7 +500,7 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
             ok[j] = False
     never_below &= ok
     ua = np.where(never_below, 1.0, fits.ua)
-    design_of = {k: station_bins(k).design_temp_f for k in np.unique(station[ok]).tolist()}
+    design_of = {k: station_bins(k).design_temp_f for k in _distinct(station[ok]).tolist()}
     design = np.array([design_of[s] if good else 0.0 for s, good in zip(station.tolist(), ok.tolist())])
     # systems present
     present = {s: np.array([v is not False for v in _texts(values, s, rows, True)]) for s in SECTIONS}
@@ -1552,7 +1552,7 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
     # station only when the chunk has any)
     weighed = [(series, column) for series, column in ((co2_region, 4), (tou, 5)) if (series[keep] >= 0).any()]
     any_billed = bool(billed[keep].any())
-    for k in np.unique(st_kept[cooled]):
+    for k in _distinct(st_kept[cooled]):
         at = np.flatnonzero(cooled & (st_kept == k))
         home, system = np.nonzero(~np.isnan(seer2[at]))
         if not home.size:
@@ -1569,7 +1569,7 @@ def _cooling_years(c: _Cool, station: np.ndarray, hp_capacity: np.ndarray, keep:
                                           asked @ b.hours], axis=1)
         for series, column in weighed:
             mine = series[src]
-            for value in np.unique(mine[mine >= 0]).tolist():
+            for value in _distinct(mine[mine >= 0]).tolist():
                 which = np.flatnonzero(mine == value)
                 weights = _rate_sums(int(k), value) if column == 4 else _price_sums(int(k), tou_prices[value])
                 got = kwh[which] @ weights
@@ -1605,8 +1605,8 @@ class _BinTable:
             return self.temp, self.hours, self.first
 
     def _fill(self, stations: np.ndarray) -> None:
-        new = np.unique(stations[~self.filled[stations]]) if stations.max() < self.filled.size else \
-            np.unique(stations)
+        new = _distinct(stations[~self.filled[stations]]) if stations.max() < self.filled.size else \
+            _distinct(stations)
         if new.size:
             bins = {int(k): station_bins(int(k)) for k in new}
             rows = max(int(stations.max()) + 1, self.filled.size)
@@ -1798,7 +1798,8 @@ def _run_homes(h: _Homes) -> dict:
                                                                   sel), False, None, None])
                 to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
         if expand is not None:  # billed with the next sub-batches' homes: a rate's homes of a chunk together
-            to_bill = {system: (homes, _use_by_bin(h, homes, kwh_bins), sel)
+            computed = np.array(expand[2])[expand[0]]  # each home's station's bins below the warmest balance point
+            to_bill = {system: (homes, _use_by_bin(h, homes, kwh_bins, pick(computed, sel)), sel)
                        for system, (homes, kwh_bins, sel) in to_bill.items()}
             pending.append(((idx, to_bill, expand), {system: years[system][-1] for system in to_bill}))
             if sum(p[0][0].size for p in pending) >= BILL_PENDING:
@@ -1819,12 +1820,15 @@ def _run_homes(h: _Homes) -> dict:
     return years
 
 
-def _use_by_bin(h: _Homes, homes: np.ndarray, kwh_bins: np.ndarray) -> np.ndarray:
+def _use_by_bin(h: _Homes, homes: np.ndarray, kwh_bins: np.ndarray, computed: np.ndarray) -> np.ndarray:
     """(homes, bins + 1): each bin's hourly use, the system's kWh and the home's other use, with a column for the
-    hours whose bins were not computed (no heat: the other use alone) -- what a home's hours are read out of
-    (:func:`_hour_columns`).  Made in place of the kWh bins, which are then let go."""
+    hours whose bins were not computed (no heat: the other use alone) -- what a home's hours are read out of, by
+    its station's hour -> bin map (:func:`_bill_sub_batches`).  ``computed``: each home's station's bins that
+    were (the first ones); the others, padding up to the sub-batch's width, hold the other use alone too, so a bin
+    past them reads the same as the last column.  Made in place of the kWh bins, which are then let go."""
     out = np.empty((kwh_bins.shape[0], kwh_bins.shape[1] + 1))
     out[:, :-1] = kwh_bins
+    out[:, :-1][np.arange(kwh_bins.shape[1]) >= computed[:, None]] = 0.0
     out[:, -1] = 0.0
     out += h.base_kwh[homes, None] / 8760.0
     return out
@@ -1877,29 +1881,12 @@ def _station_temps(k: int) -> np.ndarray:
 
 def _hour_bins(stations: np.ndarray, bounds: list, used: list, width: int):
     """For a sub-batch's homes: the station of each (as a number among the sub-batch's stations), and for each of
-    those stations its index and how many of its bins were computed, with the sub-batch's width: what
-    :func:`_hour_columns` makes each hour's column of the (homes x bins) arrays from."""
+    those stations its index and how many of its bins were computed, with the sub-batch's width: how each hour of
+    a home is read out of the (homes x bins) arrays (:func:`_use_by_bin`)."""
     local = np.zeros(stations.size, dtype=np.int64)
     for s_no, (a, z) in enumerate(bounds):
         local[a:z] = s_no
     return local, [int(stations[a]) for a, _ in bounds], list(used), width
-
-
-def _hour_columns(station: int, used: int, width: int) -> np.ndarray:
-    """Each hour's column in a sub-batch's (homes x bins) arrays, with a column of zeros added at ``width``: its
-    bin's, or the zeros where the bin was not computed (bins above the batch's warmest balance point are left out:
-    no home needs heat there).  Made for a group of homes as it is billed (70 kB a station: a chunk's sub-batches
-    waiting to be billed would hold tens of MB of them)."""
-    hb = _hour_bin_index(station)
-    return np.where(hb < used, hb, width)  # (index-sized integers: a take need not convert them)
-
-
-@lru_cache(maxsize=64)
-def _hour_bin_index(k: int) -> np.ndarray:
-    """A station's hour -> temperature bin map as index-sized integers."""
-    out = station_hour_bins(k).astype(np.intp)
-    out.flags.writeable = False
-    return out
 
 
 #: Homes billed hour by hour expanded and billed at a time: their (homes x 8,760) arrays stay a few MB.
@@ -1941,8 +1928,9 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     mine_of = [np.flatnonzero(billing.hourly[idx]) for idx, _, _ in batches]
     sub = np.concatenate([np.full(m.size, k) for k, m in enumerate(mine_of)])
     where = np.concatenate([idx[m] for (idx, _, _), m in zip(batches, mine_of)])  # positions in _Homes
-    # each billed home's (sub-batch, station among the sub-batch's): its hours' columns, made as it is billed
-    column_of = [(k, int(batches[k][2][0][r])) for k, m in enumerate(mine_of) for r in m.tolist()]
+    # each billed home's station: its hours are its bins' (_use_by_bin: a bin past the sub-batch's reads its last
+    # column, the other use alone)
+    station_of = [int(batches[k][2][1][batches[k][2][0][r]]) for k, m in enumerate(mine_of) for r in m.tolist()]
     row_in = {}
     for s in systems_all:
         parts = []
@@ -1980,12 +1968,10 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
             pv_lit, pv_year, pv_sums = (None, None, None) if pv is None else \
                 (pv.any(axis=1), pv.sum(axis=1), run_sums(tariff, pv))
             base[g] = electric_bills_usd(tariff, base_use, pv, rule, pv_sums)
-            columns: dict = {}  # (sub-batch, station among its) -> the hours' columns, for this group's homes
+            columns = {}  # station -> its hour -> bin map as index-sized integers, for this group's homes
             for k in g.tolist():
-                if column_of[k] not in columns:
-                    b_no, s_no = column_of[k]
-                    _, stations_of, used_of, width_of = batches[b_no][2]
-                    columns[column_of[k]] = _hour_columns(stations_of[s_no], used_of[s_no], width_of)
+                if station_of[k] not in columns:
+                    columns[station_of[k]] = station_hour_bins(station_of[k]).astype(np.intp)
             for system in by_bin:
                 at = row_in[system][g]
                 present = at >= 0
@@ -1995,8 +1981,8 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 use = np.empty((at.size, 8760))  # each hour's heating and other use
                 for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
                     b_no = int(sub_of[system][row])
-                    # (every column is inside the row: "clip" spares the take its bounds checks)
-                    np.take(by_bin[system][b_no][row - offsets[system][b_no]], columns[column_of[k]], out=use[i],
+                    # ("clip": a bin past the row's reads its last column)
+                    np.take(by_bin[system][b_no][row - offsets[system][b_no]], columns[station_of[k]], out=use[i],
                             mode="clip")
                 o = out[system]
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
@@ -2010,7 +1996,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 sys_pv = None if pv is None else pv if every else pv[present]
                 sys_lit, sys_year, sys_sums = (pv_lit, pv_year, pv_sums) if pv is None or every else \
                     (pv_lit[present], pv_year[present], None if pv_sums is None else pv_sums[present])
-                for u in np.unique(own).tolist():
+                for u in (_distinct(own + 1) - 1).tolist():  # (the rate's own: -1)
                     part = own == u
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
                     on = tariff if u < 0 else billing.tariffs[u]
@@ -2422,6 +2408,12 @@ def _one_blas_thread():
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of non-negative integers (station, rate and period numbers), in order: np.unique would
+    import numpy.ma on its first call, 15-20 ms of each batch worker's first chunk."""
+    return np.flatnonzero(np.bincount(np.asarray(values, dtype=np.int64)))
 
 
 def ranks(counts: np.ndarray) -> np.ndarray:

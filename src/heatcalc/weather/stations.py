@@ -7,6 +7,7 @@ lazy and cached: the hourly temperatures are a memory-mapped array, so one stati
 
 import json
 import math
+import os
 from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
@@ -98,9 +99,21 @@ def hourly_temperature_f(station: Station) -> np.ndarray:
 
 def _tenths_c(index: int) -> np.ndarray:
     """A station's stored hourly temperatures [tenths of °C]: one contiguous row of the file, read alone (17.5 kB;
-    a memory map costs more to set up)."""
+    a memory map costs more to set up), by a positioned read of the file kept open (a batch's worker reads a
+    thousand stations: 5 us each instead of 19 opening the file each time)."""
     offset, dtype, shape = _temperature_layout()
-    return np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=offset + index * shape[1] * 2)
+    at, size = offset + index * shape[1] * 2, shape[1] * 2
+    if not hasattr(os, "pread"):
+        return np.fromfile(TEMPERATURE_FILE, dtype=dtype, count=shape[1], offset=at)
+    if not _TEMPERATURE_FD:
+        _TEMPERATURE_FD.append(os.open(TEMPERATURE_FILE, os.O_RDONLY))
+    data = os.pread(_TEMPERATURE_FD[0], size, at)
+    if len(data) != size:
+        raise RuntimeError("temperatures.npy is cut short (rebuild with scripts/build_data.py)")
+    return np.frombuffer(data, dtype=dtype)
+
+
+_TEMPERATURE_FD: list = []  # (a read-only descriptor: shared by forked workers, whose positioned reads move no offset)
 
 
 def _to_f(tenths_c: np.ndarray) -> np.ndarray:
@@ -197,7 +210,7 @@ def _station_bins(index: int) -> tuple[Bins, np.ndarray]:
         first_of = np.full(counts.size, t.size)
         np.minimum.at(first_of, t, np.arange(t.size))
         values = _to_f(present + lo)
-        hour_bin = (np.cumsum(counts > 0) - 1)[t].astype(np.int16)
+        hour_bin = (np.cumsum(counts > 0) - 1).astype(np.int16)[t]  # (each value's rank, read at each hour)
         # the design temperature from the counts: the year's k-th coldest hour is in the bin whose running count
         # first passes k (the same order statistics design_temperature_f finds by partitioning the hours)
         low, high, frac = _percentile_ranks(t.size, 1.0)
