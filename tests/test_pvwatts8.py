@@ -221,3 +221,28 @@ def test_arrays_of_two_modules_are_read_as_each_alone():
     for i, m in enumerate(mods):
         assert np.array_equal(together[i], pv._cec_dc_w([m], g[i:i + 1], t[i:i + 1])[0])
     assert (together[:, :][g < 1.0] == 0).all() and together.max() > 0
+
+
+def test_the_sun_is_pvlibs_spa_at_every_station_hour(monkeypatch, tmp_path):
+    # the sun's place from NREL's SPA in two parts (pv._sun_terms: the time alone, once per time zone; the
+    # observer's steps per station) is, to the bit, what pvlib.solarposition.get_solarposition(method="nrel_numpy")
+    # gives at the station's lit hours; at the others the sun is below the horizon by convention (180°, 180°).
+    # Stations in the six time zones with irradiance (Boston, Chicago, Phoenix, Los Angeles, Anchorage, Honolulu).
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    for usaf in ("725090", "725300", "722780", "722950", "702730", "911820"):
+        s = st.station_by_id(usaf)
+        site = Site(s.lat, s.lon, s.elevation_m, s.utc_offset_h)
+        r = solar_resource(usaf)
+        lit = pv.lit_hours(r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2)
+        zenith, azimuth, _, _ = pv.sun_geometry(site, lit)
+        local = pv._local_hours(s.utc_offset_h)[0]
+        want = pvlib.solarposition.get_solarposition(local[lit], s.lat, s.lon, altitude=s.elevation_m,
+                                                     method="nrel_numpy")
+        assert np.array_equal(zenith[lit], want["apparent_zenith"].to_numpy())
+        assert np.array_equal(azimuth[lit], want["azimuth"].to_numpy())
+        assert (zenith[~lit] == 180.0).all() and (azimuth[~lit] == 180.0).all()
+        # and within 0.012° of pvlib's ephemeris algorithm, which the chain used before (sun up)
+        ephemeris = pvlib.solarposition.get_solarposition(local[lit], s.lat, s.lon, altitude=s.elevation_m,
+                                                          method="ephemeris")["apparent_zenith"].to_numpy()
+        up = zenith[lit] < 90
+        assert np.abs(ephemeris[up] - zenith[lit][up]).max() < 0.012

@@ -7,8 +7,10 @@ Update*, NREL/TP-6A20-67399, 2018, for the models it calls), each step with pvli
 one:
 
 1. sun position at the middle of each hour (TMY3 labels an hour by its end, so 00:30 for the hour ending 01:00),
-   local standard time (``pvlib.solarposition``, its ephemeris algorithm: within 0.01° of NREL's SPA, which
-   PVWatts uses, and seven times faster);
+   local standard time, by NREL's Solar Position Algorithm (Reda & Andreas, *Solar Energy* 76, 2004) as pvlib
+   implements it (``pvlib.spa``; what ``pvlib.solarposition.spa_python`` gives, with its defaults): its terms that
+   depend on the time alone (the sun's geocentric right ascension and declination, the sidereal time, the Earth's
+   distance) once per time zone, the station's own (hour angle, parallax, refraction, zenith, azimuth) per station;
 2. the surface: fixed (roof or open rack) at its tilt and azimuth, or a one-axis tracker about a north-south axis
    (the array's azimuth) rotating up to ±45° with backtracking at the ground coverage ratio, PVWatts' "1-axis
    backtracking" (``pvlib.tracking.singleaxis``);
@@ -190,8 +192,8 @@ def _local_hours(utc_offset_h: float):
 def sun_geometry(site: Site, lit=None):
     """The sun's apparent zenith and azimuth [degrees] at the middle of each hour, the extraterrestrial normal
     irradiance [W/m²] and the relative air mass: the same for every array at a site, so kept per site (a batch
-    computes them once per station).  pvlib's ephemeris algorithm: within 0.01° of NREL's SPA (checked at Boston
-    Logan over the year) at a seventh of the time.
+    computes them once per station).  NREL's SPA by ``pvlib.spa`` (:func:`_spa_zenith_azimuth`): the same values as
+    ``pvlib.solarposition.get_solarposition(..., method="nrel_numpy")``, at a tenth of the time a station.
 
     ``lit``: the hours with any light in the weather (a boolean mask), the only ones the chain can turn into power;
     when given, the sun's place is computed at those hours alone (about half the year, half the time) and the others
@@ -211,16 +213,68 @@ def sun_geometry(site: Site, lit=None):
         zenith, azimuth = cached
     else:
         at = np.flatnonzero(lit)
-        sun = pvlib.solarposition.get_solarposition(local[at], site.lat, site.lon, altitude=site.elevation_m,
-                                                    method="ephemeris")
         zenith, azimuth = np.full(8760, 180.0), np.full(8760, 180.0)
-        zenith[at], azimuth[at] = sun["apparent_zenith"].to_numpy(), sun["azimuth"].to_numpy()
+        zenith[at], azimuth[at] = _spa_zenith_azimuth(site, at)
         pvcache.put_geometry(site, lit, zenith, azimuth)
     out = (zenith, azimuth, extra, pvlib.atmosphere.get_relative_airmass(zenith))
     if len(_GEOMETRY) >= 16:
         _GEOMETRY.pop(next(iter(_GEOMETRY)))
     _GEOMETRY[key] = out
     return out
+
+
+#: pvlib.solarposition.spa_python's defaults, which get_solarposition(method="nrel_numpy") uses: the difference
+#: between terrestrial and universal time [s], the air temperature [°C] and the refraction at sunrise [degrees].
+SPA_DELTA_T_S, SPA_TEMPERATURE_C, SPA_REFRACTION_DEG = 67.0, 12.0, 0.5667
+_SUN_TERMS: dict = {}
+
+
+def _sun_terms(utc_offset_h: float) -> tuple:
+    """The SPA's terms that depend on the time alone, at each mid-hour of the year in a time zone: the apparent
+    sidereal time, the sun's geocentric right ascension and declination [degrees] and the Earth-Sun distance [AU]
+    (``pvlib.spa.solar_position`` asked for those: ``sst=True``, ``esd=True``).  The same for every station in the
+    zone, so made once per zone (~20 ms)."""
+    hit = _SUN_TERMS.get(utc_offset_h)
+    if hit is None:
+        import pandas as pd
+        from pvlib import spa
+
+        local, _ = _local_hours(utc_offset_h)
+        unixtime = np.asarray((local - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta("1s"), dtype=float)
+        v, alpha, delta = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
+                                             SPA_REFRACTION_DEG, sst=True)
+        (r,) = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
+                                  SPA_REFRACTION_DEG, esd=True)
+        hit = _SUN_TERMS[utc_offset_h] = tuple(np.asarray(x, dtype=float) for x in (v, alpha, delta, r))
+    return hit
+
+
+def _spa_zenith_azimuth(site: Site, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sun's apparent zenith and azimuth [degrees] at a site at the year's hours ``at`` (indices), by the SPA's
+    steps for an observer (``pvlib.spa``: hour angle, parallax, topocentric declination and hour angle, elevation,
+    refraction at the station's standard pressure, azimuth) from the zone's time terms (:func:`_sun_terms`)."""
+    import pvlib
+    from pvlib import spa
+
+    if getattr(spa, "USE_NUMBA", False):  # (its functions compiled for single values: pvlib's own call)
+        sun = pvlib.solarposition.get_solarposition(_local_hours(site.utc_offset_h)[0][at], site.lat, site.lon,
+                                                    altitude=site.elevation_m, method="nrel_numpy")
+        return sun["apparent_zenith"].to_numpy(), sun["azimuth"].to_numpy()
+    v, alpha, delta, r = (x[at] for x in _sun_terms(site.utc_offset_h))
+    lat, lon, elev = site.lat, site.lon, site.elevation_m
+    hour_angle = spa.local_hour_angle(v, lon, alpha)
+    parallax = spa.equatorial_horizontal_parallax(r)
+    u = spa.uterm(lat)
+    x, y = spa.xterm(u, lat, elev), spa.yterm(u, lat, elev)
+    shift = spa.parallax_sun_right_ascension(x, parallax, hour_angle, delta)
+    declination = spa.topocentric_sun_declination(delta, x, y, parallax, shift, hour_angle)
+    local_angle = spa.topocentric_local_hour_angle(hour_angle, shift)
+    bare = spa.topocentric_elevation_angle_without_atmosphere(lat, declination, local_angle)
+    pressure_mbar = pvlib.atmosphere.alt2pres(elev) / 100.0
+    refraction = spa.atmospheric_refraction_correction(pressure_mbar, SPA_TEMPERATURE_C, bare, SPA_REFRACTION_DEG)
+    zenith = spa.topocentric_zenith_angle(spa.topocentric_elevation_angle(bare, refraction))
+    azimuth = spa.topocentric_azimuth_angle(spa.topocentric_astronomers_azimuth(local_angle, declination, lat))
+    return np.asarray(zenith, dtype=float), np.asarray(azimuth, dtype=float)
 
 
 def lit_hours(ghi, dni, dhi) -> np.ndarray:
