@@ -246,3 +246,11 @@ def test_the_sun_is_pvlibs_spa_at_every_station_hour(monkeypatch, tmp_path):
                                                           method="ephemeris")["apparent_zenith"].to_numpy()
         up = zenith[lit] < 90
         assert np.abs(ephemeris[up] - zenith[lit][up]).max() < 0.012
+    # a zone off the whole hours (UTC+5:30) has its own time terms, to the same values
+    site = Site(28.6, 77.2, 216.0, 5.5)
+    hours = np.arange(0, 8760, 3)
+    zenith, azimuth = pv._spa_zenith_azimuth(site, hours)
+    want = pvlib.solarposition.get_solarposition(pv._local_hours(5.5)[0][hours], 28.6, 77.2, altitude=216.0,
+                                                 method="nrel_numpy")
+    assert np.array_equal(zenith, want["apparent_zenith"].to_numpy())
+    assert np.array_equal(azimuth, want["azimuth"].to_numpy())

@@ -229,24 +229,42 @@ SPA_DELTA_T_S, SPA_TEMPERATURE_C, SPA_REFRACTION_DEG = 67.0, 12.0, 0.5667
 _SUN_TERMS: dict = {}
 
 
+#: Whole-hour time zones whose year's mid-hours the SPA's time terms are computed for at once (UTC-12 to UTC+14).
+WHOLE_ZONES_H = (-12, 14)
+
+
 def _sun_terms(utc_offset_h: float) -> tuple:
     """The SPA's terms that depend on the time alone, at each mid-hour of the year in a time zone: the apparent
     sidereal time, the sun's geocentric right ascension and declination [degrees] and the Earth-Sun distance [AU]
     (``pvlib.spa.solar_position`` asked for those: ``sst=True``, ``esd=True``).  The same for every station in the
-    zone, so made once per zone (~20 ms)."""
+    zone: every whole-hour zone's are read from one run over the mid-hours of UTC that any of them spans (~40 ms a
+    process), another zone's made for it."""
+    low, high = WHOLE_ZONES_H
+    if float(utc_offset_h).is_integer() and low <= utc_offset_h <= high:
+        grid = _SUN_TERMS.get("zones")
+        if grid is None:  # mid-hour g is UTC 2023-01-01 00:30 + (g - high) hours
+            import pandas as pd
+
+            start = _hours()[0].tz_localize("UTC") - pd.Timedelta(hours=high)
+            grid = _SUN_TERMS["zones"] = _spa_time_terms(pd.date_range(start, periods=8760 + high - low, freq="h"))
+        first = high - int(utc_offset_h)  # local mid-hour h is UTC mid-hour h - offset
+        return tuple(x[first:first + 8760] for x in grid)
     hit = _SUN_TERMS.get(utc_offset_h)
     if hit is None:
-        import pandas as pd
-        from pvlib import spa
-
-        local, _ = _local_hours(utc_offset_h)
-        unixtime = np.asarray((local - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta("1s"), dtype=float)
-        v, alpha, delta = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
-                                             SPA_REFRACTION_DEG, sst=True)
-        (r,) = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
-                                  SPA_REFRACTION_DEG, esd=True)
-        hit = _SUN_TERMS[utc_offset_h] = tuple(np.asarray(x, dtype=float) for x in (v, alpha, delta, r))
+        hit = _SUN_TERMS[utc_offset_h] = _spa_time_terms(_local_hours(utc_offset_h)[0])
     return hit
+
+
+def _spa_time_terms(times) -> tuple:
+    import pandas as pd
+    from pvlib import spa
+
+    unixtime = np.asarray((times - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta("1s"), dtype=float)
+    v, alpha, delta = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
+                                         SPA_REFRACTION_DEG, sst=True)
+    (r,) = spa.solar_position(unixtime, 0.0, 0.0, 0.0, 1013.25, SPA_TEMPERATURE_C, SPA_DELTA_T_S,
+                              SPA_REFRACTION_DEG, esd=True)
+    return tuple(np.asarray(x, dtype=float) for x in (v, alpha, delta, r))
 
 
 def _spa_zenith_azimuth(site: Site, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
