@@ -348,9 +348,7 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
     poa = pvlib.irradiance.poa_components(aoi, dni, sky, ground)
-    beam, sky, ground = (np.array(np.broadcast_to(np.nan_to_num(np.asarray(poa[k], dtype=float)), shape))
-                         for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
-    beam, sky, ground = (np.maximum(x, 0.0) for x in (beam, sky, ground))
+    beam, sky, ground = (_nonnegative(poa[k], shape) for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
     _self_shade(arrays, beam, sky, ground, tilt, zenith, azimuth, dni, dhi, hours(albedo))
     total = beam + sky + ground
     # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
@@ -388,10 +386,20 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
     inverter = {"Paco": pac0_w, "Pdco": pac0_w / eta, "Vdco": 1.0, "Pso": INVERTER_SELF_CONSUMPTION * pac0_w,
                 "C0": 0.0, "C1": 0.0, "C2": 0.0, "C3": 0.0, "Pnt": 0.0}
-    ac = pvlib.inverter.sandia(np.ones(shape), np.maximum(dc, 0.0), inverter)
+    # (the DC voltage at the rating, the same every hour: as a column, the model's voltage terms are made once an
+    # array and broadcast, not made at every hour)
+    ac = pvlib.inverter.sandia(np.ones((len(arrays), 1)), np.maximum(dc, 0.0), inverter)
     out = np.zeros((len(arrays), 8760))
     out[:, up] = np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
     return out
+
+
+def _nonnegative(values, shape) -> np.ndarray:
+    """A component of the plane's irradiance as a writable (arrays, hours) array, NaN as 0 and nothing below 0."""
+    out = np.nan_to_num(np.asarray(values, dtype=float))  # (a copy)
+    if out.shape != shape:
+        out = np.array(np.broadcast_to(out, shape))
+    return np.maximum(out, 0.0, out=out)
 
 
 def _orientation(arrays: list, zenith, azimuth, shape):
