@@ -344,11 +344,14 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     ghi, dni, dhi = ghi[up], dni[up], dhi[up]
     shape = (len(arrays), zenith.size)
     tilt, surface_azimuth = _orientation(arrays, zenith, azimuth, shape)
-    aoi = pvlib.irradiance.aoi(tilt, surface_azimuth, zenith, azimuth)
+    # the angle of incidence as pvlib.irradiance.aoi makes it, from the projection, which also gives the beam on the
+    # plane (pvlib.irradiance.poa_components' poa_direct, dni cos(aoi), without taking the cosine of the angle back)
+    projection = pvlib.irradiance.aoi_projection(tilt, surface_azimuth, zenith, azimuth)
+    aoi = np.rad2deg(np.arccos(projection))
     sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
-    poa = pvlib.irradiance.poa_components(aoi, dni, sky, ground)
-    beam, sky, ground = (_nonnegative(poa[k], shape) for k in ("poa_direct", "poa_sky_diffuse", "poa_ground_diffuse"))
+    beam = np.multiply(dni, projection)
+    beam, sky, ground = np.maximum(beam, 0.0, out=beam), _nonnegative(sky, shape), _nonnegative(ground, shape)
     _self_shade(arrays, beam, sky, ground, tilt, zenith, azimuth, dni, dhi, hours(albedo))
     total = beam + sky + ground
     # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
