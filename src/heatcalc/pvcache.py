@@ -78,7 +78,7 @@ def enabled() -> bool:
 _VERSIONS: list = []
 #: The PV model an entry was computed by: a new chain never reads an older one's entries (the package's version
 #: alone would not tell a development checkout's changes apart).
-MODEL = "pvwatts8-2026-12-v6"
+MODEL = "pvwatts8-2026-12-v7"
 
 
 def _name(key) -> str:

@@ -383,8 +383,9 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
             column([m.efficiency for m in modules]), effective_irradiance=effective * cover_share), dtype=float)
     temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
     pdc0_w = column([a.capacity_kw for a in arrays]) * 1000.0
-    dc = _cec_dc_w(modules, effective, temp_cell) / column([m.p_mp_w for m in modules]) * pdc0_w
-    dc = dc * (1.0 - column([a.losses for a in arrays]))
+    # the module's power scaled to the array's nameplate, less the system's losses (one factor an array)
+    dc = _cec_dc_w(modules, effective, temp_cell) * (
+        pdc0_w * (1.0 - column([a.losses for a in arrays])) / column([m.p_mp_w for m in modules]))
     eta = column([a.inverter_efficiency for a in arrays])
     pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
     inverter = {"Paco": pac0_w, "Pdco": pac0_w / eta, "Vdco": 1.0, "Pso": INVERTER_SELF_CONSUMPTION * pac0_w,
@@ -393,16 +394,13 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     # array and broadcast, not made at every hour)
     ac = pvlib.inverter.sandia(np.ones((len(arrays), 1)), np.maximum(dc, 0.0), inverter)
     out = np.zeros((len(arrays), 8760))
-    out[:, up] = np.maximum(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0) / 1000.0
+    out[:, up] = np.fmax(np.asarray(ac, dtype=float), 0.0) / 1000.0  # (fmax: NaN, where the model has none, as 0)
     return out
 
 
 def _nonnegative(values, shape) -> np.ndarray:
-    """A component of the plane's irradiance as a writable (arrays, hours) array, NaN as 0 and nothing below 0."""
-    out = np.nan_to_num(np.asarray(values, dtype=float))  # (a copy)
-    if out.shape != shape:
-        out = np.array(np.broadcast_to(out, shape))
-    return np.maximum(out, 0.0, out=out)
+    """A component of the plane's irradiance as a new (arrays, hours) array, NaN as 0 and nothing below 0."""
+    return np.fmax(np.broadcast_to(np.asarray(values, dtype=float), shape), 0.0)  # (fmax: NaN as the other, 0)
 
 
 def _orientation(arrays: list, zenith, azimuth, shape):
