@@ -397,13 +397,14 @@ def on_disk(key, group=None) -> bool:
     if folder is None:
         return False
     folder = str(folder)
-    digest = _key_digest(_name(key))
+    digest = None  # (the key's digest only once a pack is there: a cold batch looks for thousands of arrays)
     for number in range(1 if group is None else 1 << 20):
         path, file_name = _pack_path(folder, key, group, number)
         try:
             info = os.stat(path)
         except OSError:
             return False
+        digest = digest or _key_digest(_name(key))
         hit = _SLOTS.get(path)
         if hit is None or hit[0] != _stamp(info):  # (not read yet, or changed: read its index)
             found = _find(folder, key, group)
