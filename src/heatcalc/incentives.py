@@ -787,6 +787,12 @@ def value_usd(incentive: Incentive, cost_usd: float, tons: float | None,
     return min(high, cost_usd), min(low, cost_usd)
 
 
+@lru_cache(maxsize=256)
+def _pays_cash(types: str) -> bool:
+    """Whether an offer of these types (its ``type``: comma-separated) lowers what the household pays."""
+    return bool(set(types.split(", ")) & CASH_METHODS)
+
+
 def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, state_combinations=None,
           quantities: dict | None = None) -> Applied:
     """The incentives of ``finding`` that lower the cost of one purchase (``item``: ducted_heat_pump,
@@ -795,7 +801,7 @@ def apply(finding: Finding, item: str, cost_usd: float, tons: float | None, stat
     by_program: dict = {}
     possible = []
     for inc in finding.rows:
-        if item not in inc.items or not inc.applies or not set(inc.type.split(", ")) & CASH_METHODS:
+        if item not in inc.items or not inc.applies or not _pays_cash(inc.type):
             continue
         v = value_usd(inc, cost_usd, tons, quantities)
         if v is None:
