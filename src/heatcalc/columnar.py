@@ -1163,7 +1163,6 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
     tariff_index: dict = {}
     pv_list: list = []
     pv_index: dict = {}
-    to_compute: list = []
     from .homes import table_folder
 
     folder = table_folder(chunk.source)
@@ -1282,8 +1281,6 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
                         int(station[j]))
                 pv = pv_index[key] = len(pv_list)
                 pv_list.append(args)
-                if not pvcache.has(*pv_cache_key(s_obj.usaf, array, args[2])):
-                    to_compute.append(pv)  # after the loop, a station's arrays together (its sun once)
             metering = col["solar.net_metering"][i]
             rule = export_rule(metering, col["solar.net_metering_credit"][i],
                                urdb.dg_rule if urdb is not None else None)
@@ -1301,6 +1298,10 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         if t not in fixed_of:
             fixed_of[t] = float(np.sum(tariffs[t].fixed_usd_per_month))
         fixed[j] = fixed_of[t]
+    # the arrays the cache lacks, asked for all at once (each pack's status once), computed a station's together
+    # below (its sun once)
+    lacks = pvcache.lacking([pv_cache_key(usaf, array, site) for usaf, array, site, _ in pv_list])
+    to_compute = [pv for pv, lacking in enumerate(lacks) if lacking]
     failed = set()
     by_station: dict = {}
     for pv in to_compute:

@@ -396,13 +396,35 @@ def on_disk(key, group=None) -> bool:
     folder = _folder()
     if folder is None:
         return False
-    folder = str(folder)
+    return _on_disk(str(folder), key, group, None)
+
+
+def lacking(pairs) -> list:
+    """For (key, group) pairs, whether the cache lacks each (neither this process nor the folder holds it: ``not
+    has(key, group)``), the folder found once and each pack's status looked at once for them all (a chunk's arrays:
+    a thousand of them, a few to a pack)."""
+    folder = _folder()
+    if folder is None:
+        return [key not in _memory for key, _ in pairs]
+    folder, looked = str(folder), {}
+    return [key not in _memory and not _on_disk(folder, key, group, looked) for key, group in pairs]
+
+
+def _on_disk(folder: str, key, group, looked: dict | None) -> bool:
+    """:func:`on_disk` in ``folder``; ``looked``: the packs' statuses already taken (path -> status or None), kept."""
     digest = None  # (the key's digest only once a pack is there: a cold batch looks for thousands of arrays)
     for number in range(1 if group is None else 1 << 20):
         path, file_name = _pack_path(folder, key, group, number)
-        try:
-            info = os.stat(path)
-        except OSError:
+        if looked is not None and path in looked:
+            info = looked[path]
+        else:
+            try:
+                info = os.stat(path)
+            except OSError:
+                info = None
+            if looked is not None:
+                looked[path] = info
+        if info is None:
             return False
         digest = digest or _key_digest(_name(key))
         hit = _SLOTS.get(path)
@@ -419,6 +441,7 @@ def on_disk(key, group=None) -> bool:
             return True
         if len(slots[0]) < PACK_ENTRIES:
             return False
+    return False
     return False
 
 
