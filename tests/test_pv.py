@@ -356,3 +356,29 @@ def test_a_pack_holds_its_arrays_at_the_hours_they_make_power(tmp_path, monkeypa
     pvcache._memory.clear()
     for key, year in ((("east",), east), (("west",), west), (("late",), late)):
         assert np.array_equal(pvcache.get(key, group), year.astype(np.float32))
+
+
+def test_lacking_says_what_has_says_for_many_arrays_at_once(tmp_path, monkeypatch):
+    # pvcache.lacking asks for a chunk's arrays at once (each pack's status looked at once): for each pair it says
+    # `not has(key, group)` -- kept in this process, in a pack (of two stations, the second pack of one after a
+    # full first), in none, at a station with no pack, in a pack damaged since, and with the cache off
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "_memory", {})
+    monkeypatch.setattr(pvcache, "PACK_ENTRIES", 2)
+    boston, denver, tulsa = (("725090", (42.36, -71.01, 6.0, -5.0)), ("725650", (39.83, -104.66, 1656.0, -7.0)),
+                             ("723560", (36.2, -95.9, 206.0, -6.0)))
+    pvcache.put_many([(("725090", ("roof", t)), np.full(8760, t / 100.0)) for t in (15, 20, 25)], boston)
+    pvcache.put_many([(("725650", ("roof", 30)), np.full(8760, 0.3))], denver)
+    pvcache._memory.clear()
+    pvcache._memory[("725650", ("rack", 10))] = np.zeros(8760)  # this process's alone
+    pairs = [(("725090", ("roof", t)), boston) for t in (15, 20, 25, 35)] + \
+            [(("725650", ("roof", 30)), denver), (("725650", ("rack", 10)), denver), (("723560", ("roof", 30)), tulsa)]
+    want = [False, False, False, True, False, False, True]
+    assert pvcache.lacking(pairs) == want == [not pvcache.has(k, g) for k, g in pairs]
+    pack = tmp_path / "pv" / pvcache._pack_path(str(tmp_path / "pv"), pairs[4][0], denver, 0)[1]  # Denver's
+    pack.write_bytes(pack.read_bytes()[:100])  # cut short: its array is lacking, as has() says
+    assert pvcache.lacking(pairs)[4] is True and not pvcache.has(*pairs[4])
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
+    assert pvcache.lacking(pairs) == [True] * 5 + [False, True]
