@@ -1997,7 +1997,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 sys_pv = None if pv is None else pv if every else pv[present]
                 sys_lit, sys_year, sys_sums = (pv_lit, pv_year, pv_sums) if pv is None or every else \
                     (pv_lit[present], pv_year[present], None if pv_sums is None else pv_sums[present])
-                for u in (_distinct(own + 1) - 1).tolist():  # (the rate's own: -1)
+                for u in (_distinct(own + 1) - 1).tolist():  # (-1: no rate of its own)
                     part = own == u
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
                     on = tariff if u < 0 else billing.tariffs[u]

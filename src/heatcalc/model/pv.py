@@ -193,7 +193,7 @@ def sun_geometry(site: Site, lit=None):
     """The sun's apparent zenith and azimuth [degrees] at the middle of each hour, the extraterrestrial normal
     irradiance [W/m²] and the relative air mass: the same for every array at a site, so kept per site (a batch
     computes them once per station).  NREL's SPA by ``pvlib.spa`` (:func:`_spa_zenith_azimuth`): the same values as
-    ``pvlib.solarposition.get_solarposition(..., method="nrel_numpy")``, at a tenth of the time a station.
+    ``pvlib.solarposition.get_solarposition(..., method="nrel_numpy")``, at a third of the ephemeris' time a station.
 
     ``lit``: the hours with any light in the weather (a boolean mask), the only ones the chain can turn into power;
     when given, the sun's place is computed at those hours alone (about half the year, half the time) and the others
@@ -351,7 +351,7 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
     beam = np.multiply(dni, projection)
-    beam, sky, ground = np.maximum(beam, 0.0, out=beam), _nonnegative(sky, shape), _nonnegative(ground, shape)
+    beam, sky, ground = np.fmax(beam, 0.0, out=beam), _nonnegative(sky, shape), _nonnegative(ground, shape)
     _self_shade(arrays, beam, sky, ground, tilt, zenith, azimuth, dni, dhi, hours(albedo))
     total = beam + sky + ground
     # the cover (anti-reflective glass): the beam at its angle, the diffuse at their equivalent angles
