@@ -485,3 +485,66 @@ def test_the_solar_bills_from_run_sums_equal_the_hours(tmp_path_factory, data):
         sell = np.array([t.energy_tiers[p][0].sell[0] for p in range(periods)])[t.energy_period]
         credit = np.add.reduceat(np.maximum(pv[0] - use[0], 0.0) * sell, starts[:-1])
         assert electric_bill(t, use[0], pv[0], rule).credit_usd == pytest.approx(-credit, abs=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_bills_from_the_self_consumed_solar_at_the_lit_hours_equal_the_hours(tmp_path_factory, data):
+    # The batch's bills of homes with solar (heatcalc.columnar._LitSolar): each array is read at the hours it may
+    # make anything, laid end to end, and the imports' run sums are the use's less those of min(use, solar) summed
+    # over the lit hours alone (max(u - s, 0) = u - min(u, s), and min(u, 0) = 0 where the use is never below zero).
+    # Generated rates (one to three periods on random schedules, so some runs of hours hold no lit hour: a night
+    # period) and every export rule: the same bills as solar_bills_usd makes from the hours, for homes with and
+    # without panels, an array whose lit hours make nothing, and one lit at a single hour; the other use alone,
+    # the same every hour, billed as electric_bills_usd bills it.
+    from heatcalc.bills import (DG_RULES, electric_bills_from_sums, electric_bills_usd, run_starts, run_sums,
+                                solar_bills_from_sums, solar_bills_usd)
+    from heatcalc.columnar import _LitSolar
+
+    t = _drawn_rate(data, tmp_path_factory.mktemp("rate"), 3, 50, (0.02, 0.5), sell=True)
+    rule = data.draw(st.sampled_from(DG_RULES))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
+    n = 6
+    use = rng.uniform(0.0, 3.0, (n, 8760))
+    day = (np.arange(8760) % 24 >= 7) & (np.arange(8760) % 24 < 18)
+    hours = [np.flatnonzero(day & (rng.random(8760) < 0.9)) for _ in range(n)]
+    hours[1] = np.zeros(0, dtype=np.intp)  # no panels
+    hours[3] = np.array([4000])  # lit at one hour
+    values = [np.clip(rng.normal(1.0, 1.5, h.size), 0.0, None) for h in hours]
+    values[2][:] = 0.0  # panels that make nothing at their lit hours
+    solar = _LitSolar(hours, values)
+    pv = np.zeros((n, 8760))
+    for i, (h, v) in enumerate(zip(hours, values)):
+        pv[i, h] = v
+    assert np.array_equal(solar.dense(), pv)
+    assert np.array_equal(solar.lit, pv.any(axis=1)) and solar.year_kwh == pytest.approx(pv.sum(axis=1), abs=1e-9)
+    assert solar.run_sums(t) == pytest.approx(run_sums(t, pv), abs=1e-9)
+    self_s = solar.self_sums(t, use)
+    assert self_s == pytest.approx(run_sums(t, np.minimum(use, pv)), abs=1e-9)
+    use_s = run_sums(t, use)
+    got = solar_bills_from_sums(t, rule, solar.lit, use_s, use_s - self_s, solar.run_sums(t), solar.year_kwh)
+    for a, b in zip(got, solar_bills_usd(t, use, pv, rule)):
+        assert a == pytest.approx(b, abs=1e-8)
+    # the other use alone: the same kWh every hour of a home
+    base = rng.uniform(0.0, 1.0, n)
+    base_s = base[:, None] * np.diff(np.append(run_starts(t), 8760))[None, :]
+    assert electric_bills_from_sums(t, rule, solar.lit, base_s, base_s - solar.self_sums_flat(t, base),
+                                    solar.run_sums(t)) == pytest.approx(
+        electric_bills_usd(t, np.broadcast_to(base[:, None], (n, 8760)), pv, rule), abs=1e-8)
+    # and a subset of the homes, before and after the year is spread out, reads the same
+    rows = np.array([0, 2, 5])
+    assert solar.subset(rows).self_sums(t, use[rows]) == pytest.approx(self_s[rows], abs=1e-9)
+    fresh = _LitSolar(hours, values)
+    assert np.array_equal(fresh.subset(rows).dense(), pv[rows])
+
+
+def test_bills_from_sums_refuse_a_rate_with_demand_charges(tmp_path):
+    # demand charges read the hourly peaks, which the runs' sums do not hold: said, not billed without them
+    from heatcalc.bills import electric_bills_from_sums, solar_bills_from_sums
+
+    t = tariff(tmp_path, flatdemandstructure=[[{"rate": 7.5}]], flatdemandmonths=[0] * 12, flatdemandunit="kW")
+    sums = np.ones((1, 12))
+    with pytest.raises(ValueError, match="demand"):
+        solar_bills_from_sums(t, "net_metering", np.array([True]), sums, sums, sums, np.ones(1))
+    with pytest.raises(ValueError, match="demand"):
+        electric_bills_from_sums(t, "net_metering", np.array([True]), sums, sums, sums)

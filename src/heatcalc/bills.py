@@ -277,8 +277,13 @@ def run_sums(tariff: ElectricTariff, hourly: np.ndarray) -> np.ndarray | None:
     between runs); None for real-time prices, which price every hour."""
     if tariff.realtime_usd_per_kwh is not None:
         return None
-    run_starts, _ = _period_runs(tariff.energy_period, month_starts(tariff), len(tariff.energy_tiers))
-    return np.add.reduceat(hourly, run_starts, axis=1)
+    return np.add.reduceat(hourly, run_starts(tariff), axis=1)
+
+
+def run_starts(tariff: ElectricTariff) -> np.ndarray:
+    """The first hour of each of the tariff's runs of consecutive hours in one time-of-use period and one billing
+    month (:func:`run_sums`)."""
+    return _period_runs(tariff.energy_period, month_starts(tariff), len(tariff.energy_tiers))[0]
 
 
 def first_tier_price_usd_per_kwh(tariff: ElectricTariff) -> np.ndarray:
@@ -386,10 +391,6 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
     by_runs = tariff.realtime_usd_per_kwh is None
     demand = _has_demand(tariff)
 
-    def total(parts) -> np.ndarray:
-        energy, demand, fixed, minimum, credit = parts
-        return (energy + demand + fixed + credit + minimum).sum(axis=1)
-
     for a in range(0, n, BILL_ROWS):
         b = min(a + BILL_ROWS, n)
         u, p = use[a:b], pv[a:b]
@@ -398,40 +399,81 @@ def solar_bills_usd(tariff: ElectricTariff, use_kwh: np.ndarray, solar_kwh: np.n
         if not by_runs:
             net = imports.copy()
             np.maximum(imports, 0.0, out=imports)
-            out.with_solar_usd[a:b] = total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
+            with_solar = _total(_bill_parts(tariff, u, p, rule, imports, net, lit_here))
             use_year, imports_year = u.sum(axis=1), imports.sum(axis=1)
-        else:
-            with_solar, use_s, imports_s, imports = _with_solar(
-                tariff, rule, u, p, lit_here, run_sums(tariff, p) if solar_sums is None else solar_sums[a:b],
-                imports)
-            out.with_solar_usd[a:b] = total(with_solar)
-            use_year, imports_year = use_s.sum(axis=1), imports_s.sum(axis=1)
-        # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the
-        # year's sums from the imports already made
-        self_kwh = use_year - imports_year
-        out.self_consumed_kwh[a:b] = self_kwh
-        out.exported_kwh[a:b] = np.maximum(year_kwh[a:b] - self_kwh, 0.0)
-        out.without_solar_usd[a:b] = out.self_only_usd[a:b] = out.with_solar_usd[a:b]  # homes without panels
-        if not lit_here.any():
+            self_kwh = use_year - imports_year
+            out.with_solar_usd[a:b], out.self_consumed_kwh[a:b] = with_solar, self_kwh
+            out.exported_kwh[a:b] = np.maximum(year_kwh[a:b] - self_kwh, 0.0)
+            out.without_solar_usd[a:b] = out.self_only_usd[a:b] = with_solar  # homes without panels
+            if not lit_here.any():
+                continue
+            rows = slice(None) if lit_here.all() else np.flatnonzero(lit_here)
+            at = slice(a, b) if lit_here.all() else a + rows
+            out.without_solar_usd[at] = _total(_bill_parts(tariff, u[rows], None, rule))
+            out.self_only_usd[at] = _total(_bill_parts(tariff, imports[rows], None, rule, imports[rows]))
             continue
-        rows = slice(None) if lit_here.all() else np.flatnonzero(lit_here)
-        at = slice(a, b) if lit_here.all() else a + rows
-        if not by_runs:
-            out.without_solar_usd[at] = total(_bill_parts(tariff, u[rows], None, rule))
-            out.self_only_usd[at] = total(_bill_parts(tariff, imports[rows], None, rule, imports[rows]))
-            continue
-        none = np.zeros(lit_here.size if lit_here.all() else rows.size, dtype=bool)
+        np.maximum(imports, 0.0, out=imports)
+        use_s, imports_s = run_sums(tariff, u), run_sums(tariff, imports)
+        pv_s = run_sums(tariff, p) if solar_sums is None else solar_sums[a:b]
         # the use with no panels is billed on its imports, max(use, 0): the use's own sums when it is never below
         # zero (a home's use is not, but a caller's array may be)
-        if use_nonnegative or u.min() >= 0.0:
-            billed_s, peak = use_s[rows], (u[rows] if demand else None)
-        else:
-            clipped = np.maximum(u[rows], 0.0)
-            billed_s, peak = run_sums(tariff, clipped), clipped
-        out.without_solar_usd[at] = total(_parts(tariff, rule, none, billed_s, None, None, peak))
-        out.self_only_usd[at] = total(_parts(tariff, rule, none, imports_s[rows], None, None,
-                                             imports[rows] if demand else None))
+        billed, billed_s = u, None
+        if lit_here.any() and not (use_nonnegative or u.min() >= 0.0):
+            billed = np.maximum(u, 0.0)
+            billed_s = run_sums(tariff, billed)
+        peaks = ((u if rule == "buy_all_sell_all" else imports), billed, imports) if demand else None
+        got = solar_bills_from_sums(tariff, rule, lit_here, use_s, imports_s, pv_s, year_kwh[a:b], billed_s, peaks)
+        for column, values in zip(out, got):
+            column[a:b] = values
     return out
+
+
+def _total(parts) -> np.ndarray:
+    """A bill's year total from its parts by month (:func:`_bill_parts`)."""
+    energy, demand, fixed, minimum, credit = parts
+    return (energy + demand + fixed + credit + minimum).sum(axis=1)
+
+
+def solar_bills_from_sums(tariff: ElectricTariff, rule: str, lit: np.ndarray, use_s: np.ndarray,
+                          imports_s: np.ndarray, solar_s: np.ndarray, solar_year_kwh: np.ndarray,
+                          billed_s: np.ndarray | None = None, peaks: tuple | None = None) -> SolarBills:
+    """:func:`solar_bills_usd` for a tariff with periods (not real-time prices), from the sums over its runs of hours
+    (:func:`run_sums`, (homes, runs) each) of the use, of the imports (max(use - solar, 0)) and of the solar, which
+    are all its three bills depend on: how the caller made them is its own (hour by hour, or the imports as the
+    use less the self-consumed solar, min(use, solar), summed over the lit hours alone).  ``lit``: the rows whose
+    solar is not all zeros; ``solar_year_kwh``: each row's solar summed; ``billed_s``: the sums of max(use, 0),
+    when the use may be below zero (None: the use's own); ``peaks``: for a tariff with demand charges, the hourly
+    (homes, 8,760) kWh each bill's demand is read from: (under the export rule: the imports, or the use under
+    buy-all-sell-all; without the panels: max(use, 0); the self-consumed solar alone: the imports)."""
+    n = use_s.shape[0]
+    if peaks is None and _has_demand(tariff):
+        raise ValueError("a tariff with demand charges needs the hourly peaks")
+    with_peak, billed_peak, self_peak = peaks if peaks is not None else (None, None, None)
+    with_solar = _total(_with_solar_parts(tariff, rule, lit, use_s, imports_s, solar_s, with_peak))
+    # min(solar, use) = use - imports and max(solar - use, 0) = solar - min(solar, use), hour by hour: the year's
+    # sums from the imports already made
+    self_kwh = use_s.sum(axis=1) - imports_s.sum(axis=1)
+    out = SolarBills(with_solar, with_solar.copy(), with_solar.copy(), self_kwh,
+                     np.maximum(np.asarray(solar_year_kwh, dtype=float) - self_kwh, 0.0))
+    if not lit.any():  # homes without panels: one bill
+        return out
+    rows = slice(None) if lit.all() else np.flatnonzero(lit)
+    none = np.zeros(n if lit.all() else rows.size, dtype=bool)
+    billed_s = use_s if billed_s is None else billed_s
+    out.without_solar_usd[rows] = _total(_parts(tariff, rule, none, billed_s[rows], None, None,
+                                                None if billed_peak is None else billed_peak[rows]))
+    out.self_only_usd[rows] = _total(_parts(tariff, rule, none, imports_s[rows], None, None,
+                                            None if self_peak is None else self_peak[rows]))
+    return out
+
+
+def electric_bills_from_sums(tariff: ElectricTariff, rule: str, lit: np.ndarray, use_s: np.ndarray,
+                             imports_s: np.ndarray, solar_s: np.ndarray) -> np.ndarray:
+    """:func:`electric_bills_usd`'s year totals with solar under the export rule, from the runs' sums of the use, the
+    imports and the solar (:func:`solar_bills_from_sums`; a tariff with periods and no demand charges)."""
+    if _has_demand(tariff):
+        raise ValueError("a tariff with demand charges needs the hourly peaks")
+    return _total(_with_solar_parts(tariff, rule, lit, use_s, imports_s, solar_s, None))
 
 
 #: Homes billed together in one set of array operations.
@@ -448,12 +490,18 @@ def _with_solar(tariff: ElectricTariff, rule: str, use: np.ndarray, pv: np.ndarr
         imports = np.subtract(use, pv)
     np.maximum(imports, 0.0, out=imports)
     use_s, imports_s = run_sums(tariff, use), run_sums(tariff, imports)
-    demand = _has_demand(tariff)
-    if rule == "buy_all_sell_all":  # all use bought, all solar sold
-        parts = _parts(tariff, rule, lit, use_s, use_s - pv_sums, pv_sums, use if demand else None)
-    else:
-        parts = _parts(tariff, rule, lit, imports_s, use_s - pv_sums, pv_sums, imports if demand else None)
+    peak = (use if rule == "buy_all_sell_all" else imports) if _has_demand(tariff) else None
+    parts = _with_solar_parts(tariff, rule, lit, use_s, imports_s, pv_sums, peak)
     return parts, use_s, imports_s, imports
+
+
+def _with_solar_parts(tariff: ElectricTariff, rule: str, lit: np.ndarray, use_s: np.ndarray, imports_s: np.ndarray,
+                      pv_s: np.ndarray, peak: np.ndarray | None):
+    """The bill's parts under the export rule from the runs' sums of the use, the imports and the solar: the energy
+    charge on the imports (on all the use when all is bought and all the solar sold), the net use's sums the use's
+    less the solar's; ``peak``: the hourly kWh the demand charges read (None without them)."""
+    billed = use_s if rule == "buy_all_sell_all" else imports_s
+    return _parts(tariff, rule, lit, billed, use_s - pv_s, pv_s, peak)
 
 
 def _has_demand(tariff: ElectricTariff) -> bool:

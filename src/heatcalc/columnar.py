@@ -1001,6 +1001,21 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
+def _pv_lit(args) -> tuple:
+    """:func:`_pv_per_kw` at the hours the array may make anything: (hours, kWh of 1 kW DC), read from the cache
+    without spreading it over the year (computed, and cached, where it is not there)."""
+    from . import pvcache
+    from .home import pv_cache_key
+
+    usaf, array, site, _ = args
+    hit = pvcache.get_lit(*pv_cache_key(usaf, array, site))
+    if hit is None:
+        whole = _pv_per_kw(args)
+        hours = np.flatnonzero(whole)
+        hit = (hours, whole[hours])
+    return hit
+
+
 _ARRAY_COLUMNS = tuple(f"solar.{f}" for f in ("capacity", *PV_PARAMETERS))  # (a row's cells that shape its array)
 
 
@@ -1890,8 +1905,9 @@ def _hour_bins(stations: np.ndarray, bounds: list, used: list, width: int):
     return local, [int(stations[a]) for a, _ in bounds], list(used), width
 
 
-#: Homes billed hour by hour expanded and billed at a time: their (homes x 8,760) arrays stay a few MB.
-BILL_GROUP = 64
+#: Homes billed hour by hour expanded and billed at a time: each (homes x 8,760) array 2.2 MB, within a core's
+#: 4 MB second-level cache here (64 homes' were 4.5 MB: a warm rate-and-solar chunk took ~5 % longer).
+BILL_GROUP = 32
 
 
 class _Bills(NamedTuple):
@@ -1908,6 +1924,99 @@ class _Bills(NamedTuple):
     with_heat: np.ndarray  # the year's bill with the other use and the heating alone (`electric` adds the cooling)
 
 
+class _LitSolar:
+    """A group's homes' rooftop solar at the hours each array may make anything (a station's lit hours: about half
+    the year), laid end to end, a home after another: what the bills of homes whose use is never below zero need
+    of it.  Their imports, max(use - solar, 0), are the use less the self-consumed solar, min(use, solar), which is
+    nothing where the solar is nothing, so each run of a rate's hours (:func:`heatcalc.bills.run_sums`) sums it over
+    its lit hours alone; the solar is never spread over the year unless a bill reads it hour by hour (real-time
+    prices, demand charges, a cooled home's bill with the heating alone: :meth:`dense`)."""
+
+    def __init__(self, hours: list, values: list):
+        self.hours, self.values_of = hours, values  # per home: indices into its year, and the kWh there
+        sizes = np.array([x.size for x in hours], dtype=np.intp)
+        self.offsets = np.concatenate(([0], np.cumsum(sizes)))
+        self.n, self.size = len(hours), int(self.offsets[-1])
+        # each value's place in a (homes x 8,760) array, row by row
+        self.flat = np.concatenate([x + i * 8760 for i, x in enumerate(hours)]) if self.size else \
+            np.zeros(0, dtype=np.intp)
+        self.values = np.concatenate(values) if self.size else np.zeros(0)
+        self.year_kwh = self._segments(self.values, self.offsets[:-1], 1)[:, 0]
+        self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
+        self._runs: dict = {}
+        self._dense = None
+
+    @classmethod
+    def of(cls, billing: _Billing, homes: np.ndarray) -> "_LitSolar":
+        empty = np.zeros(0, dtype=np.intp)
+        hours, values = [], []
+        for j in homes.tolist():
+            k = int(billing.pv[j])
+            if k < 0:
+                hours.append(empty)
+                values.append(np.zeros(0))
+                continue
+            at, per_kw = _pv_lit(billing.pv_per_kw[k])
+            hours.append(at)
+            values.append(per_kw * billing.pv_kw[j])
+        return cls(hours, values)
+
+    def _segments(self, x: np.ndarray, starts: np.ndarray, per_home: int) -> np.ndarray:
+        """(homes, per_home) sums of ``x`` (laid out as the values are) between consecutive ``starts``, the last
+        to the end; an empty stretch sums to zero."""
+        out = np.zeros(starts.size)
+        if self.size:
+            ends = np.append(starts[1:], self.size)
+            filled = starts < ends
+            out[filled] = np.add.reduceat(x, starts[filled])  # (the stretches left tile the values)
+        return out.reshape(self.n, per_home)
+
+    def _starts(self, tariff) -> np.ndarray:
+        """Where each home's stretch of each run of the rate's hours begins among the values."""
+        hit = self._runs.get(id(tariff))
+        if hit is None or hit[0] is not tariff:
+            from .bills import run_starts
+
+            first = run_starts(tariff)
+            starts = np.concatenate([np.searchsorted(x, first) + o for x, o in zip(self.hours, self.offsets)])
+            hit = self._runs[id(tariff)] = (tariff, starts, first.size)
+        return hit[1], hit[2]
+
+    def run_sums(self, tariff, x: np.ndarray | None = None) -> np.ndarray:
+        """(homes, runs): the rate's run sums of the solar (or of ``x``, laid out as the values are)."""
+        starts, runs = self._starts(tariff)
+        return self._segments(self.values if x is None else x, starts, runs)
+
+    def self_sums(self, tariff, use: np.ndarray) -> np.ndarray:
+        """(homes, runs): the run sums of the self-consumed solar, min(use, solar), for (homes, 8,760) ``use``."""
+        return self.run_sums(tariff, np.minimum(use.reshape(-1)[self.flat], self.values))
+
+    def self_sums_flat(self, tariff, use_kwh_per_h: np.ndarray) -> np.ndarray:
+        """:meth:`self_sums` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
+        return self.run_sums(tariff, np.minimum(np.repeat(use_kwh_per_h, np.diff(self.offsets)), self.values))
+
+    def dense(self) -> np.ndarray:
+        """(homes, 8,760): the solar at every hour (made once)."""
+        if self._dense is None:
+            self._dense = np.zeros((self.n, 8760))
+            self._dense.reshape(-1)[self.flat] = self.values
+        return self._dense
+
+    def subset(self, rows: np.ndarray) -> "_LitSolar":
+        """The solar of some of the homes (``rows``, their places here), its year spread out already if it was."""
+        out = _LitSolar([self.hours[i] for i in rows.tolist()], [self.values_of[i] for i in rows.tolist()])
+        if self._dense is not None:
+            out._dense = self._dense[rows]
+        return out
+
+
+def _by_sums(tariff) -> bool:
+    """Whether a rate's bills are made from its runs' sums alone (no real-time prices, no demand charges)."""
+    from .bills import _has_demand
+
+    return tariff.realtime_usd_per_kwh is None and not _has_demand(tariff)
+
+
 def _bill_sub_batches(h: _Homes, batches: list) -> list:
     """The bills of the homes billed hour by hour in several sub-batches (each (idx, systems, expand): its homes,
     each system's (homes, use by bin (:func:`_use_by_bin`), selection) and :func:`_hour_bins`), every system's and
@@ -1915,7 +2024,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     chunk's homes on one rate billed together; each home's solar array read once for all its bills): each system's
     hours read out of its use by bin, billed as heatcalc.simulate._hourly_bills bills one home.  Returns, per
     sub-batch, {"base": (positions, bills), system: _Bills}."""
-    from .bills import DG_RULES, electric_bills_usd, run_sums, solar_bills_usd
+    from .bills import DG_RULES, electric_bills_usd, run_sums, solar_bills_from_sums, solar_bills_usd
 
     billing = h.billing
     systems_all = ("heat_pump", "furnace", "electric_resistance")
@@ -1956,19 +2065,19 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
         for start in range(0, group.size, BILL_GROUP):
             g = group[start:start + BILL_GROUP]
             homes = where[g]
-            base_col = h.base_kwh[homes, None] / 8760.0
-            base_use = np.broadcast_to(base_col, (homes.size, 8760))
-            with_pv = billing.pv[homes] >= 0
-            pv = None
-            if with_pv.any():
-                pv = np.zeros((g.size, 8760))
-                for k in np.flatnonzero(with_pv):
-                    np.multiply(_pv_per_kw(billing.pv_per_kw[billing.pv[homes[k]]]), billing.pv_kw[homes[k]],
-                                out=pv[k])
-            # which homes' panels make anything, their year and its sums a run: the same for every system's bills
-            pv_lit, pv_year, pv_sums = (None, None, None) if pv is None else \
-                (pv.any(axis=1), pv.sum(axis=1), run_sums(tariff, pv))
-            base[g] = electric_bills_usd(tariff, base_use, pv, rule, pv_sums)
+            base_h = h.base_kwh[homes] / 8760.0  # the other use, the same every hour
+            solar = _LitSolar.of(billing, homes) if (billing.pv[homes] >= 0).any() else None
+            rule_name = rule or tariff.dg_rule or "net_metering"
+            if solar is not None and _by_sums(tariff) and (base_h >= 0.0).all():
+                from .bills import electric_bills_from_sums, run_starts
+
+                use_s = base_h[:, None] * np.diff(np.append(run_starts(tariff), 8760))[None, :]
+                base[g] = electric_bills_from_sums(tariff, rule_name, solar.lit, use_s,
+                                                   use_s - solar.self_sums_flat(tariff, base_h), solar.run_sums(tariff))
+            else:
+                pv = None if solar is None else solar.dense()
+                base[g] = electric_bills_usd(tariff, np.broadcast_to(base_h[:, None], (homes.size, 8760)), pv, rule,
+                                             None if pv is None else run_sums(tariff, pv))
             columns = {}  # station -> its hour -> bin map as index-sized integers, for this group's homes
             for k in g.tolist():
                 if station_of[k] not in columns:
@@ -1994,9 +2103,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 # the heat pump's rows of homes that move to a rate of its own: billed whole on it
                 own = billing.hp_tariff[sys_homes] if system == "heat_pump" else np.full(at.size, -1)
                 every = bool(present.all())
-                sys_pv = None if pv is None else pv if every else pv[present]
-                sys_lit, sys_year, sys_sums = (pv_lit, pv_year, pv_sums) if pv is None or every else \
-                    (pv_lit[present], pv_year[present], None if pv_sums is None else pv_sums[present])
+                sys_solar = None if solar is None else solar if every else solar.subset(np.flatnonzero(present))
                 for u in (_distinct(own + 1) - 1).tolist():  # (-1: no rate of its own)
                     part = own == u
                     whole = bool(part.all())  # (no copies of the (homes x 8,760) arrays when one rate takes all)
@@ -2005,21 +2112,25 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                     cool_rows = [i for i in cooled if part[i]]
                     if cool_rows:  # the bill with the heating alone, then the cooling's hours added to the use
                         rows = np.array(cool_rows)
-                        o["with_heat"][at[rows]] = electric_bills_usd(on, use[rows], None if sys_pv is None else
-                                                                      sys_pv[rows], rule)
+                        o["with_heat"][at[rows]] = electric_bills_usd(on, use[rows], None if sys_solar is None else
+                                                                      sys_solar.subset(rows).dense(), rule)
                         for i in cool_rows:
                             j = int(sys_homes[i])
                             use[i] += cool_bins[j][station_hour_bins(int(h.station[j]))]
-                    if pv is None:
-                        electric = electric_bills_usd(on, use if whole else use[part], None, rule)
+                    part_use = use if whole else use[part]
+                    if sys_solar is None:
+                        electric = electric_bills_usd(on, part_use, None, rule)
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
                         continue
-                    sums = None  # the solar's sums over the group's rate's runs (another rate has its own runs)
-                    if u < 0 and sys_sums is not None:
-                        sums = sys_sums if whole else sys_sums[part]
-                    sb = solar_bills_usd(on, use if whole else use[part], sys_pv if whole else sys_pv[part], rule,
-                                         sys_lit if whole else sys_lit[part], sys_year if whole else sys_year[part],
-                                         sums, nonnegative)
+                    part_solar = sys_solar if whole else sys_solar.subset(np.flatnonzero(part))
+                    if nonnegative and _by_sums(on):  # the imports as the use less the self-consumed solar
+                        use_s = run_sums(on, part_use)
+                        sb = solar_bills_from_sums(on, rule or on.dg_rule or "net_metering", part_solar.lit, use_s,
+                                                   use_s - part_solar.self_sums(on, part_use),
+                                                   part_solar.run_sums(on), part_solar.year_kwh)
+                    else:
+                        sb = solar_bills_usd(on, part_use, part_solar.dense(), rule, part_solar.lit,
+                                             part_solar.year_kwh, None, nonnegative)
                     o["electric"][at[part]], o["without_solar"][at[part]], o["self_only"][at[part]] = \
                         sb.with_solar_usd, sb.without_solar_usd, sb.self_only_usd
                     o["self_kwh"][at[part]], o["exported"][at[part]] = sb.self_consumed_kwh, sb.exported_kwh

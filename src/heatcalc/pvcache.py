@@ -326,6 +326,34 @@ def get(key, group=None) -> np.ndarray | None:
     station's), as it was put."""
     if key in _memory:
         return _memory[key]
+    found = _read(key, group)
+    if found is None:
+        return None
+    hours, values = found
+    out = np.zeros(8760)
+    out[hours.astype(np.intp)] = values.astype(np.float64)  # (an index of 16-bit integers is three times slower)
+    out.flags.writeable = False
+    _remember(key, out)
+    return out
+
+
+def get_lit(key, group=None) -> tuple | None:
+    """:func:`get`'s array as (the hours it may be above zero at, as indices, and its values there), without
+    spreading it over the year: what a batch's bills read (the self-consumed solar is summed over those hours
+    alone); an array this process holds is given at its hours above zero.  None when not cached."""
+    if key in _memory:
+        whole = _memory[key]
+        hours = np.flatnonzero(whole)
+        return hours, whole[hours]
+    found = _read(key, group)
+    if found is None:
+        return None
+    return found[0].astype(np.intp), found[1].astype(np.float64)
+
+
+def _read(key, group) -> tuple | None:
+    """(the entry's hours, its values as stored) of an array in the cache's folder, checked (its checksum, every
+    value finite); None when it is not there or cannot be trusted (said)."""
     folder = _folder()
     if folder is None:
         return None
@@ -346,11 +374,7 @@ def get(key, group=None) -> np.ndarray | None:
     if not np.isfinite(values).all():
         _damaged(path, "holds values that are not finite")
         return None
-    out = np.zeros(8760)
-    out[hours.astype(np.intp)] = values.astype(np.float64)  # (an index of 16-bit integers is three times slower)
-    out.flags.writeable = False
-    _remember(key, out)
-    return out
+    return hours, values
 
 
 _HOURS: dict = {}  # a bitmap's bytes -> the hours it marks
@@ -441,7 +465,6 @@ def _on_disk(folder: str, key, group, looked: dict | None) -> bool:
             return True
         if len(slots[0]) < PACK_ENTRIES:
             return False
-    return False
     return False
 
 
