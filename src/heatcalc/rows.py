@@ -105,10 +105,23 @@ def column_values(name: str, array) -> list:
     if name in NULLABLE:
         empty = np.isnan(array)
         if empty.any():
+            if empty.all():  # (a column no row fills: economics on a table without them)
+                return [None] * len(array)
             out = array.astype(object)
             out[empty] = None
             return out.tolist()
     return array.tolist()
+
+
+def _csv_values(name: str, array) -> list:
+    """:func:`column_values` for CSV text: a column of zeros alone (cooling or unmet heat a table does not have) as
+    the text Python writes for them, "0.0", so the writer does not format each."""
+    if name not in OBJECT_COLUMNS and len(array) and not array.any() and not np.signbit(array).any():
+        return _ZEROS * len(array)
+    return column_values(name, array)
+
+
+_ZEROS = [repr(0.0)]
 
 def empty_columns(n: int) -> dict:
     return {name: (np.empty(n, dtype=object) if name in OBJECT_COLUMNS else np.full(n, np.nan))
@@ -134,7 +147,7 @@ def csv_rows_text(block, start: int = 0, stop: int | None = None, columns=OUT_CO
     numbers as Python writes them, an empty number as an empty cell)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(
-        zip(*(column_values(name, block.columns[name][start:stop]) for name in columns)))
+        zip(*(_csv_values(name, block.columns[name][start:stop]) for name in columns)))
     return buf.getvalue()
 
 
