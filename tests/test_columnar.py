@@ -519,6 +519,9 @@ def _rate_files(folder):
                                                                                              "sell": 0.05}]],
                             "energyweekdayschedule": peak, "energyweekendschedule": zeros,
                             "dgrules": "Net Billing Hourly"},
+        "real_time.json": {"realtimepricing": [round(0.08 + 0.1 * (h % 24 >= 16) + 0.03 * ((h // 24) % 7 == 2), 4)
+                                               for h in range(8760)], "fixedchargefirstmeter": 8,
+                           "fixedchargeunits": "$/month"},
     }
     paths = []
     for name, fields in kinds.items():

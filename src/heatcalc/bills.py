@@ -41,6 +41,10 @@ NET_METERING_RULES = {("annual", "kwh"): "net_metering", ("annual", "dollars"): 
                       ("monthly", "dollars_all_charges"): "net_metering_dollars_all_monthly"}
 
 
+#: Export rules whose exports are paid at the sell rate hour by hour (buy-all-sell-all: all the solar).
+CREDITED_RULES = ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all")
+
+
 def export_rule(net_metering: str | None, credit: str | None, rate_rule: str | None) -> str:
     """The export rule of a home with solar: ``solar.net_metering`` (annual, monthly, none) with
     ``solar.net_metering_credit`` (kwh, the default, or dollars), else the rate's own rule (URDB ``dgrules``), else
@@ -558,7 +562,7 @@ def _parts(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports_s: np.
     else:
         energy = _tiered_from_sums(billed, tariff.energy_period, tariff.energy_tiers, starts)
     credit = np.zeros((n, 12))
-    if has_pv.any() and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
+    if has_pv.any() and rule in CREDITED_RULES:
         # each hour's export, max(solar - use, 0), is its imports less its net use
         exports = pv_s if rule == "buy_all_sell_all" else imports_s - net_s
         plan = _tier_plan(tariff.energy_period, tariff.energy_tiers, starts)
@@ -578,22 +582,75 @@ def _parts(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports_s: np.
 def _realtime_parts(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports: np.ndarray,
                     net: np.ndarray | None, pv: np.ndarray | None):
     """:func:`_bill_parts` for real-time prices, hour by hour: exports are banked in dollars at the hour's price
-    (there are no periods to bank kWh in)."""
-    n = imports.shape[0]
-    starts = month_starts(tariff)
+    (there are no periods to bank kWh in).  Each month's priced sums are made here, the bill from them by
+    :func:`_realtime_from_sums`."""
+    starts = month_starts(tariff)[:-1]
     metering = rule.startswith("net_metering") & has_pv
-    billed = imports
-    if pv is not None and rule != "buy_all_sell_all":
-        billed = net if metering.all() else (np.where(metering[:, None], net, imports) if metering.any()
-                                             else imports)
-    energy = np.add.reduceat(billed * tariff.realtime_usd_per_kwh, starts[:-1], axis=1)
-    credit = np.zeros((n, 12))
-    if pv is not None and rule in ("net_billing_hourly", "net_billing_instantaneous", "buy_all_sell_all"):
-        exports = pv if rule == "buy_all_sell_all" else np.maximum(-net, 0.0)
+
+    def priced(x, price):
+        return np.add.reduceat(x * price, starts, axis=1)
+
+    net_usd = exports_usd = None
+    if pv is not None and rule != "buy_all_sell_all" and metering.any():
+        net_usd = priced(net, tariff.realtime_usd_per_kwh)
+    imports_usd = None if net_usd is not None and metering.all() else priced(imports, tariff.realtime_usd_per_kwh)
+    if pv is not None and rule in CREDITED_RULES:
         sell = tariff.realtime_sell_usd_per_kwh
-        credit = -np.add.reduceat(exports * (sell if sell is not None else 0.0), starts[:-1], axis=1)
+        exports_usd = priced(pv if rule == "buy_all_sell_all" else np.maximum(-net, 0.0),
+                             sell if sell is not None else 0.0)
+    return _realtime_from_sums(tariff, rule, has_pv, imports_usd, net_usd, exports_usd, imports)
+
+
+def _realtime_from_sums(tariff: ElectricTariff, rule: str, has_pv: np.ndarray, imports_usd: np.ndarray | None,
+                        net_usd: np.ndarray | None, exports_usd: np.ndarray | None, peak: np.ndarray | None):
+    """A real-time rate's bill parts from each month's sums, (homes, 12) each, of the imports (or, under
+    buy-all-sell-all, the use) at the hour's price, of the net use at the hour's price (rows banked in dollars under
+    net metering; None where none is), and of the exports (buy-all-sell-all: the solar) at the hour's sell price
+    (None under net metering); ``peak``: the hourly imports the demand charges read (None without them)."""
+    n = has_pv.shape[0]
+    metering = rule.startswith("net_metering") & has_pv
+    if net_usd is not None and metering.all():
+        energy = np.array(net_usd, dtype=float)
+    elif net_usd is not None and metering.any():
+        energy = np.where(metering[:, None], net_usd, imports_usd)
+    else:
+        energy = np.array(imports_usd, dtype=float)
+    credit = np.zeros((n, 12))
+    if exports_usd is not None and has_pv.any():
+        credit = -np.asarray(exports_usd, dtype=float)
         credit[~has_pv] = 0.0
-    return _finish(tariff, rule, metering, False, energy, _demand_usd(tariff, imports, n, starts), credit)
+    return _finish(tariff, rule, metering, False, energy, _demand_usd(tariff, peak, n, month_starts(tariff)),
+                   credit)
+
+
+def realtime_solar_bills_from_sums(tariff: ElectricTariff, rule: str, lit: np.ndarray, use_usd: np.ndarray,
+                                   imports_usd: np.ndarray, solar_usd: np.ndarray, exports_sold_usd: np.ndarray,
+                                   solar_sold_usd: np.ndarray, self_kwh: np.ndarray,
+                                   solar_year_kwh: np.ndarray) -> SolarBills:
+    """:func:`solar_bills_usd` for a real-time rate without demand charges, from each month's sums ((homes, 12)
+    each) at the hour's price of the use (never below zero), the imports (max(use - solar, 0)) and the solar, and at
+    the hour's sell price of the exports (max(solar - use, 0)) and the solar; ``self_kwh``: the year's
+    self-consumed solar, min(use, solar), and ``solar_year_kwh`` its solar, per row.  The net use's sums are the
+    use's less the solar's; what a caller sums how is its own (:func:`solar_bills_from_sums` for rates with
+    periods)."""
+    if _has_demand(tariff):
+        raise ValueError("a tariff with demand charges needs the hourly peaks")
+    n = use_usd.shape[0]
+    solar = bool(lit.any())
+    everything = rule == "buy_all_sell_all"
+    with_solar = _total(_realtime_from_sums(
+        tariff, rule, lit, use_usd if everything else imports_usd,
+        use_usd - solar_usd if solar and not everything else None,
+        (solar_sold_usd if everything else exports_sold_usd) if solar and rule in CREDITED_RULES else None, None))
+    out = SolarBills(with_solar, with_solar.copy(), with_solar.copy(), np.asarray(self_kwh, dtype=float),
+                     np.maximum(np.asarray(solar_year_kwh, dtype=float) - self_kwh, 0.0))
+    if not solar:
+        return out
+    rows = slice(None) if lit.all() else np.flatnonzero(lit)
+    none = np.zeros(n if lit.all() else rows.size, dtype=bool)
+    out.without_solar_usd[rows] = _total(_realtime_from_sums(tariff, rule, none, use_usd[rows], None, None, None))
+    out.self_only_usd[rows] = _total(_realtime_from_sums(tariff, rule, none, imports_usd[rows], None, None, None))
+    return out
 
 
 def _demand_usd(tariff: ElectricTariff, demand_kw: np.ndarray | None, n: int, starts: np.ndarray) -> np.ndarray:

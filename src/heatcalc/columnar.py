@@ -1928,22 +1928,22 @@ class _LitSolar:
     """A group's homes' rooftop solar at the hours each array may make anything (a station's lit hours: about half
     the year), laid end to end, a home after another: what the bills of homes whose use is never below zero need
     of it.  Their imports, max(use - solar, 0), are the use less the self-consumed solar, min(use, solar), which is
-    nothing where the solar is nothing, so each run of a rate's hours (:func:`heatcalc.bills.run_sums`) sums it over
-    its lit hours alone; the solar is never spread over the year unless a bill reads it hour by hour (real-time
-    prices, demand charges, a cooled home's bill with the heating alone: :meth:`dense`)."""
+    nothing where the solar is nothing, so each run of a rate's hours (:func:`heatcalc.bills.run_sums`), or each
+    month's hours at a real-time price, sums it over its lit hours alone; the solar is never spread over the year
+    unless a bill reads it hour by hour (demand charges, a cooled home's bill with the heating alone:
+    :meth:`dense`)."""
 
     def __init__(self, hours: list, values: list):
         self.hours, self.values_of = hours, values  # per home: indices into its year, and the kWh there
         sizes = np.array([x.size for x in hours], dtype=np.intp)
         self.offsets = np.concatenate(([0], np.cumsum(sizes)))
         self.n, self.size = len(hours), int(self.offsets[-1])
-        # each value's place in a (homes x 8,760) array, row by row
-        self.flat = np.concatenate([x + i * 8760 for i, x in enumerate(hours)]) if self.size else \
-            np.zeros(0, dtype=np.intp)
+        self.local = np.concatenate(hours) if self.size else np.zeros(0, dtype=np.intp)  # each value's hour
+        self.flat = self.local + np.repeat(np.arange(self.n) * 8760, sizes)  # and place in (homes x 8,760)
         self.values = np.concatenate(values) if self.size else np.zeros(0)
         self.year_kwh = self._segments(self.values, self.offsets[:-1], 1)[:, 0]
         self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
-        self._runs: dict = {}
+        self._starts: dict = {}
         self._dense = None
 
     @classmethod
@@ -1962,38 +1962,73 @@ class _LitSolar:
         return cls(hours, values)
 
     def _segments(self, x: np.ndarray, starts: np.ndarray, per_home: int) -> np.ndarray:
-        """(homes, per_home) sums of ``x`` (laid out as the values are) between consecutive ``starts``, the last
-        to the end; an empty stretch sums to zero."""
-        out = np.zeros(starts.size)
+        """(homes, per_home) sums of ``x`` (laid out as the values are; or (k, ...) of several such, each summed
+        alike) between consecutive ``starts``, the last to the end; an empty stretch sums to zero."""
+        out = np.zeros(x.shape[:-1] + (starts.size,))
         if self.size:
             ends = np.append(starts[1:], self.size)
             filled = starts < ends
-            out[filled] = np.add.reduceat(x, starts[filled])  # (the stretches left tile the values)
-        return out.reshape(self.n, per_home)
+            out[..., filled] = np.add.reduceat(x, starts[filled], axis=-1)  # (the stretches left tile the values)
+        return out.reshape(x.shape[:-1] + (self.n, per_home))
 
-    def _starts(self, tariff) -> np.ndarray:
-        """Where each home's stretch of each run of the rate's hours begins among the values."""
-        hit = self._runs.get(id(tariff))
-        if hit is None or hit[0] is not tariff:
-            from .bills import run_starts
-
-            first = run_starts(tariff)
-            starts = np.concatenate([np.searchsorted(x, first) + o for x, o in zip(self.hours, self.offsets)])
-            hit = self._runs[id(tariff)] = (tariff, starts, first.size)
-        return hit[1], hit[2]
+    def _sums(self, x: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """(homes, stretches): ``x`` (laid out as the values are) summed over each home's stretches of the year
+        that begin at the hours ``first`` (kept, with where they begin among the values, while ``first`` is)."""
+        hit = self._starts.get(id(first))
+        if hit is None or hit[0] is not first:
+            starts = np.concatenate([np.searchsorted(h, first) + o for h, o in zip(self.hours, self.offsets)])
+            hit = self._starts[id(first)] = (first, starts)
+        return self._segments(x, hit[1], first.size)
 
     def run_sums(self, tariff, x: np.ndarray | None = None) -> np.ndarray:
         """(homes, runs): the rate's run sums of the solar (or of ``x``, laid out as the values are)."""
-        starts, runs = self._starts(tariff)
-        return self._segments(self.values if x is None else x, starts, runs)
+        from .bills import run_starts
+
+        return self._sums(self.values if x is None else x, run_starts(tariff))
+
+    def month_sums(self, tariff, x: np.ndarray) -> np.ndarray:
+        """(homes, 12): ``x`` (laid out as the values are) summed over each of the rate's billing months."""
+        from .bills import month_starts
+
+        return self._sums(x, month_starts(tariff)[:-1])
+
+    def at_hours(self, hourly: np.ndarray) -> np.ndarray:
+        """An hourly series of the year (a price; or (k, 8,760) of several) at each value's hour."""
+        return np.asarray(hourly, dtype=float)[..., self.local]
+
+    def self_consumed(self, use: np.ndarray) -> np.ndarray:
+        """min(use, solar) at each value's hour, for (homes, 8,760) ``use``."""
+        return np.minimum(use.reshape(-1)[self.flat], self.values)
+
+    def self_consumed_flat(self, use_kwh_per_h: np.ndarray) -> np.ndarray:
+        """:meth:`self_consumed` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
+        return np.minimum(np.repeat(use_kwh_per_h, np.diff(self.offsets)), self.values)
 
     def self_sums(self, tariff, use: np.ndarray) -> np.ndarray:
         """(homes, runs): the run sums of the self-consumed solar, min(use, solar), for (homes, 8,760) ``use``."""
-        return self.run_sums(tariff, np.minimum(use.reshape(-1)[self.flat], self.values))
+        return self.run_sums(tariff, self.self_consumed(use))
 
     def self_sums_flat(self, tariff, use_kwh_per_h: np.ndarray) -> np.ndarray:
         """:meth:`self_sums` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
-        return self.run_sums(tariff, np.minimum(np.repeat(use_kwh_per_h, np.diff(self.offsets)), self.values))
+        return self.run_sums(tariff, self.self_consumed_flat(use_kwh_per_h))
+
+    def realtime_bills(self, tariff, rule: str, use_usd: np.ndarray, self_kwh: np.ndarray):
+        """The bills on a real-time rate (no demand charges) of homes whose use at each hour's price summed by month
+        is ``use_usd`` (homes, 12) and whose self-consumed solar at each value's hour is ``self_kwh``
+        (:func:`heatcalc.bills.realtime_solar_bills_from_sums`)."""
+        from .bills import realtime_solar_bills_from_sums
+
+        from .bills import month_starts
+
+        sell = tariff.realtime_sell_usd_per_kwh
+        prices = self.at_hours(np.stack((tariff.realtime_usd_per_kwh,
+                                         sell if sell is not None else np.zeros(8760))))  # (2, values)
+        # each month's solar and self-consumed solar at the price and at the sell price, and the latter's kWh
+        solar_usd, solar_sold, self_usd, self_sold, self_year = self._sums(np.concatenate(
+            (self.values * prices, self_kwh * prices, self_kwh[None, :])), month_starts(tariff)[:-1])
+        return realtime_solar_bills_from_sums(tariff, rule, self.lit, use_usd, use_usd - self_usd, solar_usd,
+                                              solar_sold - self_sold, solar_sold, self_year.sum(axis=1),
+                                              self.year_kwh)
 
     def dense(self) -> np.ndarray:
         """(homes, 8,760): the solar at every hour (made once)."""
@@ -2010,11 +2045,21 @@ class _LitSolar:
         return out
 
 
-def _by_sums(tariff) -> bool:
-    """Whether a rate's bills are made from its runs' sums alone (no real-time prices, no demand charges)."""
+def _month_priced(tariff, hourly: np.ndarray) -> np.ndarray:
+    """(homes, 12): (homes, 8,760) kWh at a real-time rate's price each hour, summed by billing month."""
+    from .bills import month_starts
+
+    return np.add.reduceat(hourly * tariff.realtime_usd_per_kwh, month_starts(tariff)[:-1], axis=1)
+
+
+def _by_sums(tariff) -> str | None:
+    """How a rate's bills are made from sums alone: "runs" (its runs of hours in one period and month), "months"
+    (real-time prices: each month's kWh at each hour's price), or None (demand charges read the hourly peaks)."""
     from .bills import _has_demand
 
-    return tariff.realtime_usd_per_kwh is None and not _has_demand(tariff)
+    if _has_demand(tariff):
+        return None
+    return "runs" if tariff.realtime_usd_per_kwh is None else "months"
 
 
 def _bill_sub_batches(h: _Homes, batches: list) -> list:
@@ -2068,12 +2113,17 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
             base_h = h.base_kwh[homes] / 8760.0  # the other use, the same every hour
             solar = _LitSolar.of(billing, homes) if (billing.pv[homes] >= 0).any() else None
             rule_name = rule or tariff.dg_rule or "net_metering"
-            if solar is not None and _by_sums(tariff) and (base_h >= 0.0).all():
+            sums = _by_sums(tariff) if solar is not None and (base_h >= 0.0).all() else None
+            if sums == "runs":
                 from .bills import electric_bills_from_sums, run_starts
 
                 use_s = base_h[:, None] * np.diff(np.append(run_starts(tariff), 8760))[None, :]
                 base[g] = electric_bills_from_sums(tariff, rule_name, solar.lit, use_s,
                                                    use_s - solar.self_sums_flat(tariff, base_h), solar.run_sums(tariff))
+            elif sums == "months":
+                month_price = _month_priced(tariff, np.ones((1, 8760)))  # each month's prices summed
+                base[g] = solar.realtime_bills(tariff, rule_name, base_h[:, None] * month_price,
+                                               solar.self_consumed_flat(base_h)).with_solar_usd
             else:
                 pv = None if solar is None else solar.dense()
                 base[g] = electric_bills_usd(tariff, np.broadcast_to(base_h[:, None], (homes.size, 8760)), pv, rule,
@@ -2123,11 +2173,15 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                         o["electric"][at[part]] = o["without_solar"][at[part]] = o["self_only"][at[part]] = electric
                         continue
                     part_solar = sys_solar if whole else sys_solar.subset(np.flatnonzero(part))
-                    if nonnegative and _by_sums(on):  # the imports as the use less the self-consumed solar
+                    sums = _by_sums(on) if nonnegative else None  # (the imports: the use less the self-consumed)
+                    if sums == "runs":
                         use_s = run_sums(on, part_use)
                         sb = solar_bills_from_sums(on, rule or on.dg_rule or "net_metering", part_solar.lit, use_s,
                                                    use_s - part_solar.self_sums(on, part_use),
                                                    part_solar.run_sums(on), part_solar.year_kwh)
+                    elif sums == "months":
+                        sb = part_solar.realtime_bills(on, rule or on.dg_rule or "net_metering",
+                                                       _month_priced(on, part_use), part_solar.self_consumed(part_use))
                     else:
                         sb = solar_bills_usd(on, part_use, part_solar.dense(), rule, part_solar.lit,
                                              part_solar.year_kwh, None, nonnegative)

@@ -245,9 +245,10 @@ def _geographies_of(zcta: str) -> list:
     return list(zip(t["geography"][a:b].tolist(), t["share"][a:b].tolist()))
 
 
-def _state_of(zcta: str) -> str | None:
+def _state_of(zcta: str, geographies: list | None = None) -> str | None:
+    """The state of a ZCTA (``geographies``: its :func:`_geographies_of`, when the caller has them)."""
     geos = _data()["geographies"]
-    for gid, _ in _geographies_of(zcta):
+    for gid, _ in _geographies_of(zcta) if geographies is None else geographies:
         g = geos.get(str(gid))
         if g and g[0] == "state":
             return g[2]
@@ -317,8 +318,8 @@ def zip_utilities(zip_code: str, kind: str = "utility") -> list:
 def _utility_of_zip(state: dict, zcta: str, kind: str) -> tuple:
     """(key, others, how) of the ZIP's utility of ``kind`` that the state's incentives know: the predominant
     territory first; the others serving the ZIP named."""
-    known = {k for k, v in state["utilities"].items() if v["type"] == kind}
-    serving = [(k, p) for k, p in zip_utilities(zcta, kind) if k in known]
+    utilities = state["utilities"]  # (the ZIP's few territories looked up: a state knows hundreds of utilities)
+    serving = [(k, p) for k, p in zip_utilities(zcta, kind) if k in utilities and utilities[k]["type"] == kind]
     if not serving:
         return None, (), ""
     names = [state["utilities"][k]["name"] for k, _ in serving]
@@ -566,7 +567,7 @@ def _offers_near(zcta: str, owner: bool, utility: str | None, on: dt.date, wante
     """:func:`_offers_at` before the purchase: the ZIP's utilities and the offers whose place and dates fit, each
     entry (offer, program, authority, its type, description, the places it is only in) or a note."""
     geos = _geographies_of(zcta)
-    state_code = _state_of(zcta)
+    state_code = _state_of(zcta, geos)
     if not geos or state_code is None:
         raise HeatcalcError(f"{where}: ZIP {zcta} is not in the incentives data (ZIP code tabulation areas of "
                             f"2020; a PO box or a new ZIP has none): give the ZIP of the home's street address")
