@@ -1962,23 +1962,25 @@ class _LitSolar:
         return cls(hours, values)
 
     def _segments(self, x: np.ndarray, starts: np.ndarray, per_home: int) -> np.ndarray:
-        """(homes, per_home) sums of ``x`` (laid out as the values are; or (k, ...) of several such, each summed
-        alike) between consecutive ``starts``, the last to the end; an empty stretch sums to zero."""
-        out = np.zeros(x.shape[:-1] + (starts.size,))
+        """(homes, per_home) sums of ``x`` (laid out as the values are) between consecutive ``starts``, the last
+        to the end; an empty stretch sums to zero."""
+        out = np.zeros(starts.size)
         if self.size:
             ends = np.append(starts[1:], self.size)
             filled = starts < ends
-            out[..., filled] = np.add.reduceat(x, starts[filled], axis=-1)  # (the stretches left tile the values)
-        return out.reshape(x.shape[:-1] + (self.n, per_home))
+            out[filled] = np.add.reduceat(x, starts[filled])  # (the stretches left tile the values)
+        return out.reshape(self.n, per_home)
 
-    def _sums(self, x: np.ndarray, first: np.ndarray) -> np.ndarray:
+    def _sums(self, x: np.ndarray, first: np.ndarray, last: int = 0) -> np.ndarray:
         """(homes, stretches): ``x`` (laid out as the values are) summed over each home's stretches of the year
-        that begin at the hours ``first`` (kept, with where they begin among the values, while ``first`` is)."""
+        that begin at the hours ``first`` (but its ``last`` ones: where the year ends), kept with where they begin
+        among the values while ``first`` is."""
         hit = self._starts.get(id(first))
         if hit is None or hit[0] is not first:
-            starts = np.concatenate([np.searchsorted(h, first) + o for h, o in zip(self.hours, self.offsets)])
-            hit = self._starts[id(first)] = (first, starts)
-        return self._segments(x, hit[1], first.size)
+            begins = first[:first.size - last]
+            starts = np.concatenate([np.searchsorted(h, begins) + o for h, o in zip(self.hours, self.offsets)])
+            hit = self._starts[id(first)] = (first, starts, begins.size)
+        return self._segments(x, hit[1], hit[2])
 
     def run_sums(self, tariff, x: np.ndarray | None = None) -> np.ndarray:
         """(homes, runs): the rate's run sums of the solar (or of ``x``, laid out as the values are)."""
@@ -1990,11 +1992,11 @@ class _LitSolar:
         """(homes, 12): ``x`` (laid out as the values are) summed over each of the rate's billing months."""
         from .bills import month_starts
 
-        return self._sums(x, month_starts(tariff)[:-1])
+        return self._sums(x, month_starts(tariff), last=1)  # (the months' starts end with the year's end)
 
     def at_hours(self, hourly: np.ndarray) -> np.ndarray:
-        """An hourly series of the year (a price; or (k, 8,760) of several) at each value's hour."""
-        return np.asarray(hourly, dtype=float)[..., self.local]
+        """An hourly series of the year (a price) at each value's hour."""
+        return np.asarray(hourly, dtype=float)[self.local]
 
     def self_consumed(self, use: np.ndarray) -> np.ndarray:
         """min(use, solar) at each value's hour, for (homes, 8,760) ``use``."""
@@ -2018,17 +2020,14 @@ class _LitSolar:
         (:func:`heatcalc.bills.realtime_solar_bills_from_sums`)."""
         from .bills import realtime_solar_bills_from_sums
 
-        from .bills import month_starts
-
-        sell = tariff.realtime_sell_usd_per_kwh
-        prices = self.at_hours(np.stack((tariff.realtime_usd_per_kwh,
-                                         sell if sell is not None else np.zeros(8760))))  # (2, values)
-        # each month's solar and self-consumed solar at the price and at the sell price, and the latter's kWh
-        solar_usd, solar_sold, self_usd, self_sold, self_year = self._sums(np.concatenate(
-            (self.values * prices, self_kwh * prices, self_kwh[None, :])), month_starts(tariff)[:-1])
-        return realtime_solar_bills_from_sums(tariff, rule, self.lit, use_usd, use_usd - self_usd, solar_usd,
-                                              solar_sold - self_sold, solar_sold, self_year.sum(axis=1),
-                                              self.year_kwh)
+        price = self.at_hours(tariff.realtime_usd_per_kwh)
+        sell_hourly = tariff.realtime_sell_usd_per_kwh
+        sell = self.at_hours(sell_hourly) if sell_hourly is not None else np.zeros(self.size)
+        solar_sold = self.month_sums(tariff, self.values * sell)
+        return realtime_solar_bills_from_sums(
+            tariff, rule, self.lit, use_usd, use_usd - self.month_sums(tariff, self_kwh * price),
+            self.month_sums(tariff, self.values * price), solar_sold - self.month_sums(tariff, self_kwh * sell),
+            solar_sold, self._segments(self_kwh, self.offsets[:-1], 1)[:, 0], self.year_kwh)
 
     def dense(self) -> np.ndarray:
         """(homes, 8,760): the solar at every hour (made once)."""
