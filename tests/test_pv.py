@@ -382,3 +382,26 @@ def test_lacking_says_what_has_says_for_many_arrays_at_once(tmp_path, monkeypatc
     assert pvcache.lacking(pairs)[4] is True and not pvcache.has(*pairs[4])
     monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
     assert pvcache.lacking(pairs) == [True] * 5 + [False, True]
+
+
+def test_an_array_read_at_its_lit_hours_is_the_same_from_its_pack_and_from_memory(tmp_path, monkeypatch):
+    # pvcache.get_lit (what a batch's bills read): the hours an array is not zero at and its values there, the same
+    # whether read from its station's pack -- which keeps every array at the hours any of them is not zero, so
+    # this one's zeros at the others' hours too -- or from this process, and the same as get() spread over the year
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "_memory", {})
+    hours = np.arange(8760)
+    morning = np.where(hours % 24 < 12, 0.25 + (hours % 7) / 10.0, 0.0)  # lit before noon alone
+    all_day = np.where((hours % 24 >= 6) & (hours % 24 < 18), 0.5, 0.0)
+    group = ("725090", (42.36, -71.01, 6.0, -5.0))
+    kept = pvcache.put_many([(("725090", "morning"), morning), (("725090", "day"), all_day)], group)
+    in_memory = [pvcache.get_lit(("725090", name), group) for name in ("morning", "day")]
+    pvcache._memory.clear()
+    from_pack = [pvcache.get_lit(("725090", name), group) for name in ("morning", "day")]
+    for whole, (at, values), (at2, values2) in zip(kept, in_memory, from_pack):
+        assert np.array_equal(at, np.flatnonzero(whole)) and np.array_equal(at, at2)
+        assert np.array_equal(values, whole[at]) and np.array_equal(values, values2)
+        assert at.dtype == np.intp and values.dtype == np.float64
+    assert pvcache.get_lit(("725090", "none"), group) is None

@@ -2014,9 +2014,9 @@ class _LitSolar:
         """:meth:`self_sums` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
         return self.run_sums(tariff, self.self_consumed_flat(use_kwh_per_h))
 
-    def realtime_bills(self, tariff, rule: str, use_usd: np.ndarray, self_kwh: np.ndarray):
+    def realtime_bills(self, tariff, rule: str, use_usd: np.ndarray, consumed: np.ndarray):
         """The bills on a real-time rate (no demand charges) of homes whose use at each hour's price summed by month
-        is ``use_usd`` (homes, 12) and whose self-consumed solar at each value's hour is ``self_kwh``
+        is ``use_usd`` (homes, 12) and whose self-consumed solar at each value's hour is ``consumed``
         (:func:`heatcalc.bills.realtime_solar_bills_from_sums`)."""
         from .bills import realtime_solar_bills_from_sums
 
@@ -2025,9 +2025,9 @@ class _LitSolar:
         sell = self.at_hours(sell_hourly) if sell_hourly is not None else np.zeros(self.size)
         solar_sold = self.month_sums(tariff, self.values * sell)
         return realtime_solar_bills_from_sums(
-            tariff, rule, self.lit, use_usd, use_usd - self.month_sums(tariff, self_kwh * price),
-            self.month_sums(tariff, self.values * price), solar_sold - self.month_sums(tariff, self_kwh * sell),
-            solar_sold, self._segments(self_kwh, self.offsets[:-1], 1)[:, 0], self.year_kwh)
+            tariff, rule, self.lit, use_usd, use_usd - self.month_sums(tariff, consumed * price),
+            self.month_sums(tariff, self.values * price), solar_sold - self.month_sums(tariff, consumed * sell),
+            solar_sold, self._segments(consumed, self.offsets[:-1], 1)[:, 0], self.year_kwh)
 
     def dense(self) -> np.ndarray:
         """(homes, 8,760): the solar at every hour (made once)."""

@@ -338,9 +338,10 @@ def get(key, group=None) -> np.ndarray | None:
 
 
 def get_lit(key, group=None) -> tuple | None:
-    """:func:`get`'s array as (the hours it may be above zero at, as indices, and its values there), without
-    spreading it over the year: what a batch's bills read (the self-consumed solar is summed over those hours
-    alone); an array this process holds is given at its hours above zero.  None when not cached."""
+    """:func:`get`'s array as (the hours it is not zero at, as indices, and its values there), without spreading it
+    over the year: what a batch's bills read (the self-consumed solar is summed over those hours alone).  The same
+    hours whether the array is read from its pack (which holds the hours any of its station's arrays is not zero
+    at) or held in this process, so its sums are the same to the last bit either way.  None when not cached."""
     if key in _memory:
         whole = _memory[key]
         hours = np.flatnonzero(whole)
@@ -348,7 +349,11 @@ def get_lit(key, group=None) -> tuple | None:
     found = _read(key, group)
     if found is None:
         return None
-    return found[0].astype(np.intp), found[1].astype(np.float64)
+    hours, values = found
+    made = values != 0
+    if not made.all():
+        hours, values = hours[made], values[made]
+    return hours.astype(np.intp), values.astype(np.float64)
 
 
 def _read(key, group) -> tuple | None:
