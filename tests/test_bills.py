@@ -553,12 +553,12 @@ def test_bills_from_sums_refuse_a_rate_with_demand_charges(tmp_path):
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_real_time_bills_from_the_lit_hours_equal_the_hours(tmp_path_factory, data):
-    # The batch's bills of homes with solar on a real-time rate (heatcalc.columnar._LitSolar.realtime_bills): each
+    # The batch's bills of homes with solar on a real-time rate (heatcalc.columnar._LitSolar.realtime_sums): each
     # month's use at the hour's price from the hours, the solar and the self-consumed solar, min(use, solar), at
     # the price and at the sell price summed over the lit hours alone. Random prices (some below zero, as
     # wholesale ones are), a sell price or none, and every export rule: the same bills as solar_bills_usd makes
     # hour by hour; the other use alone, the same every hour, as electric_bills_usd bills it.
-    from heatcalc.bills import DG_RULES, electric_bills_usd, solar_bills_usd
+    from heatcalc.bills import DG_RULES, electric_bills_usd, realtime_solar_bills_from_sums, solar_bills_usd
     from heatcalc.columnar import _LitSolar, _month_priced
 
     rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
@@ -578,11 +578,12 @@ def test_real_time_bills_from_the_lit_hours_equal_the_hours(tmp_path_factory, da
     values = [np.clip(rng.normal(1.0, 1.5, h.size), 0.0, None) for h in hours]
     solar = _LitSolar(hours, values)
     pv = solar.dense()
-    got = solar.realtime_bills(t, rule, _month_priced(t, use), solar.self_consumed(use))
+    got = realtime_solar_bills_from_sums(t, rule, *solar.realtime_sums(t, _month_priced(t, use),
+                                                                       solar.self_consumed(use)))
     for a, b in zip(got, solar_bills_usd(t, use, pv, rule)):
         assert a == pytest.approx(b, abs=1e-8)
     base = rng.uniform(0.0, 1.0, n)
-    got_base = solar.realtime_bills(t, rule, base[:, None] * _month_priced(t, np.ones((1, 8760))),
-                                    solar.self_consumed_flat(base)).with_solar_usd
+    got_base = realtime_solar_bills_from_sums(t, rule, *solar.realtime_sums(
+        t, base[:, None] * _month_priced(t, np.ones((1, 8760))), solar.self_consumed_flat(base))).with_solar_usd
     assert got_base == pytest.approx(electric_bills_usd(t, np.broadcast_to(base[:, None], (n, 8760)), pv, rule),
                                      abs=1e-8)
