@@ -2050,9 +2050,9 @@ def _month_priced(tariff, hourly: np.ndarray) -> np.ndarray:
 
 
 class _BillJobs:
-    """A group's bills made from sums, gathered by rate, kind and export rule so that each is made in one call for
-    the other use and every system (the calls cost mostly NumPy's work per call on small (homes x runs) arrays: one
-    call for four sets of homes instead of four).  Each set of rows is a tuple of the arrays the bill function takes
+    """Bills made from sums, gathered by rate, kind and export rule so that each is made in one call for a chunk's
+    groups of homes on it, their other use and every system (the calls cost mostly NumPy's work per call on small
+    (homes x runs) arrays: one call for a rate's homes instead of four a group of 32).  Each set of rows is a tuple of the arrays the bill function takes
     after the rate and the rule, with what to do with its bills."""
 
     def __init__(self):
@@ -2131,6 +2131,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     # its hours for it (the bills' use with no panels)
     floor = {s: np.array([b.min() if b is not None and b.size else 0.0 for b in by_bin[s]]) for s in by_bin}
     tariff_of, rule_of = billing.tariff[where], billing.rule[where]
+    jobs = _BillJobs()
     for t, r in sorted(set(zip(tariff_of.tolist(), rule_of.tolist()))):
         tariff, rule = billing.tariffs[t], DG_RULES[r]
         group = np.flatnonzero((tariff_of == t) & (rule_of == r))
@@ -2141,7 +2142,6 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
             solar = _LitSolar.of(billing, homes) if (billing.pv[homes] >= 0).any() else None
             rule_name = rule or tariff.dg_rule or "net_metering"
             sums = _by_sums(tariff) if solar is not None and (base_h >= 0.0).all() else None
-            jobs = _BillJobs()
 
             def put_base(sb, at=g):
                 base[at] = sb.with_solar_usd
@@ -2223,7 +2223,7 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                     else:
                         put(solar_bills_usd(on, part_use, part_solar.dense(), rule, part_solar.lit,
                                             part_solar.year_kwh, None, nonnegative))
-            jobs.run()
+    jobs.run()  # (each rate's bills from sums at once, for all its groups)
     results = []
     for k, ((idx, systems, _), m) in enumerate(zip(batches, mine_of)):
         mine = sub == k
