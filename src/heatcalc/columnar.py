@@ -402,6 +402,7 @@ class _Billing(NamedTuple):
     rule: np.ndarray  # index into bills.DG_RULES per home
     pv: np.ndarray  # index into `pv_per_kw` (-1: no array)
     pv_per_kw: list  # how to get each array's (8,760,) AC output of 1 kW DC: solar_per_kw's arguments
+    pv_keys: list  # and each one's (key, group) in the per-user PV cache (heatcalc.home.pv_cache_key)
     pv_kw: np.ndarray  # the array's DC capacity [kW]
     fixed: np.ndarray  # the tariff's fixed charges in the year [$]
     hp_tariff: np.ndarray  # index into `tariffs` of the rate the home moves to with the heat pump (-1: its own)
@@ -1315,7 +1316,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         fixed[j] = fixed_of[t]
     # the arrays the cache lacks, asked for all at once (each pack's status once), computed a station's together
     # below (its sun once)
-    lacks = pvcache.lacking([pv_cache_key(usaf, array, site) for usaf, array, site, _ in pv_list])
+    pv_keys = [pv_cache_key(usaf, array, site) for usaf, array, site, _ in pv_list]
+    lacks = pvcache.lacking(pv_keys)
     to_compute = [pv for pv, lacking in enumerate(lacks) if lacking]
     failed = set()
     by_station: dict = {}
@@ -1339,8 +1341,8 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         return None
     hp_fixed = np.array([float(np.sum(tariffs[t].fixed_usd_per_month)) if t >= 0 else f
                          for t, f in zip(hp_tariff_of.tolist(), fixed.tolist())])
-    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_kw, fixed, hp_tariff_of, hp_fixed,
-                    hp_price, unpaid)
+    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_keys, pv_kw, fixed, hp_tariff_of,
+                    hp_fixed, hp_price, unpaid)
 
 
 def _economic_switchovers(curve, cutoff: float, fuels: list, afue, blower, pe, pf) -> np.ndarray:
@@ -1948,15 +1950,21 @@ class _LitSolar:
 
     @classmethod
     def of(cls, billing: _Billing, homes: np.ndarray) -> "_LitSolar":
+        """The homes' arrays (``homes``: their places in the chunk) scaled to their capacity, read from the cache
+        together (an array the cache does not hold is computed)."""
+        from . import pvcache
+
+        arrays = billing.pv[homes].tolist()
+        found = iter(pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0]))
         empty = np.zeros(0, dtype=np.intp)
         hours, values = [], []
-        for j in homes.tolist():
-            k = int(billing.pv[j])
+        for j, k in zip(homes.tolist(), arrays):
             if k < 0:
                 hours.append(empty)
                 values.append(np.zeros(0))
                 continue
-            at, per_kw = _pv_lit(billing.pv_per_kw[k])
+            hit = next(found)
+            at, per_kw = hit if hit is not None else _pv_lit(billing.pv_per_kw[k])
             hours.append(at)
             values.append(per_kw * billing.pv_kw[j])
         return cls(hours, values)

@@ -326,7 +326,8 @@ def get(key, group=None) -> np.ndarray | None:
     station's), as it was put."""
     if key in _memory:
         return _memory[key]
-    found = _read(key, group)
+    folder = _folder()
+    found = None if folder is None else _read(str(folder), key, group)
     if found is None:
         return None
     hours, values = found
@@ -342,27 +343,35 @@ def get_lit(key, group=None) -> tuple | None:
     over the year: what a batch's bills read (the self-consumed solar is summed over those hours alone).  The same
     hours whether the array is read from its pack (which holds the hours any of its station's arrays is not zero
     at) or held in this process, so its sums are the same to the last bit either way.  None when not cached."""
-    if key in _memory:
-        whole = _memory[key]
-        hours = np.flatnonzero(whole)
-        return hours, whole[hours]
-    found = _read(key, group)
-    if found is None:
-        return None
-    hours, values = found
-    made = values != 0
-    if not made.all():
-        hours, values = hours[made], values[made]
-    return hours.astype(np.intp), values.astype(np.float64)
+    return get_lit_many([(key, group)])[0]
 
 
-def _read(key, group) -> tuple | None:
-    """(the entry's hours, its values as stored) of an array in the cache's folder, checked (its checksum, every
-    value finite); None when it is not there or cannot be trusted (said)."""
+def get_lit_many(pairs) -> list:
+    """:func:`get_lit` for (key, group) pairs (a group of homes' arrays), the folder found once."""
     folder = _folder()
-    if folder is None:
-        return None
-    found = _find(str(folder), key, group)
+    folder = None if folder is None else str(folder)
+    out = []
+    for key, group in pairs:
+        whole = _memory.get(key)
+        if whole is not None:
+            hours = np.flatnonzero(whole)
+            out.append((hours, whole[hours]))
+            continue
+        found = None if folder is None else _read(folder, key, group)
+        if found is not None:
+            hours, values = found
+            made = values != 0
+            if not made.all():
+                hours, values = hours[made], values[made]
+            found = (hours.astype(np.intp), values.astype(np.float64))
+        out.append(found)
+    return out
+
+
+def _read(folder: str, key, group) -> tuple | None:
+    """(the entry's hours, its values as stored) of an array in the cache's ``folder``, checked (its checksum, every
+    value finite); None when it is not there or cannot be trusted (said)."""
+    found = _find(folder, key, group)
     if found is None:
         return None
     fd, path, (offset, checksum), hours = found
@@ -376,7 +385,8 @@ def _read(key, group) -> tuple | None:
         _damaged(path, "is damaged (its checksum does not match)")
         return None
     values = np.frombuffer(payload, dtype="<f4")
-    if not np.isfinite(values).all():
+    # (finite float32 values cannot sum past float64's range, and a NaN or an infinity carries into the sum)
+    if not np.isfinite(values.sum(dtype=np.float64)):
         _damaged(path, "holds values that are not finite")
         return None
     return hours, values
