@@ -497,8 +497,8 @@ def test_bills_from_the_self_consumed_solar_at_the_lit_hours_equal_the_hours(tmp
     # period) and every export rule: the same bills as solar_bills_usd makes from the hours, for homes with and
     # without panels, an array whose lit hours make nothing, and one lit at a single hour; the other use alone,
     # the same every hour, billed as electric_bills_usd bills it.
-    from heatcalc.bills import (DG_RULES, electric_bills_from_sums, electric_bills_usd, run_starts, run_sums,
-                                solar_bills_from_sums, solar_bills_usd)
+    from heatcalc.bills import (DG_RULES, electric_bills_usd, run_starts, run_sums, solar_bills_from_sums,
+                                solar_bills_usd)
     from heatcalc.columnar import _LitSolar
 
     t = _drawn_rate(data, tmp_path_factory.mktemp("rate"), 3, 50, (0.02, 0.5), sell=True)
@@ -528,8 +528,8 @@ def test_bills_from_the_self_consumed_solar_at_the_lit_hours_equal_the_hours(tmp
     # the other use alone: the same kWh every hour of a home
     base = rng.uniform(0.0, 1.0, n)
     base_s = base[:, None] * np.diff(np.append(run_starts(t), 8760))[None, :]
-    assert electric_bills_from_sums(t, rule, solar.lit, base_s, base_s - solar.self_sums_flat(t, base),
-                                    solar.run_sums(t)) == pytest.approx(
+    assert solar_bills_from_sums(t, rule, solar.lit, base_s, base_s - solar.self_sums_flat(t, base),
+                                 solar.run_sums(t), solar.year_kwh).with_solar_usd == pytest.approx(
         electric_bills_usd(t, np.broadcast_to(base[:, None], (n, 8760)), pv, rule), abs=1e-8)
     # and a subset of the homes, before and after the year is spread out, reads the same
     rows = np.array([0, 2, 5])
@@ -540,14 +540,14 @@ def test_bills_from_the_self_consumed_solar_at_the_lit_hours_equal_the_hours(tmp
 
 def test_bills_from_sums_refuse_a_rate_with_demand_charges(tmp_path):
     # demand charges read the hourly peaks, which the runs' sums do not hold: said, not billed without them
-    from heatcalc.bills import electric_bills_from_sums, solar_bills_from_sums
+    from heatcalc.bills import realtime_solar_bills_from_sums, solar_bills_from_sums
 
     t = tariff(tmp_path, flatdemandstructure=[[{"rate": 7.5}]], flatdemandmonths=[0] * 12, flatdemandunit="kW")
     sums = np.ones((1, 12))
     with pytest.raises(ValueError, match="demand"):
         solar_bills_from_sums(t, "net_metering", np.array([True]), sums, sums, sums, np.ones(1))
     with pytest.raises(ValueError, match="demand"):
-        electric_bills_from_sums(t, "net_metering", np.array([True]), sums, sums, sums)
+        realtime_solar_bills_from_sums(t, "net_metering", np.array([True]), *([sums] * 5), np.ones(1), np.ones(1))
 
 
 @settings(max_examples=25, deadline=None)

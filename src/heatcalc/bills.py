@@ -471,15 +471,6 @@ def solar_bills_from_sums(tariff: ElectricTariff, rule: str, lit: np.ndarray, us
     return out
 
 
-def electric_bills_from_sums(tariff: ElectricTariff, rule: str, lit: np.ndarray, use_s: np.ndarray,
-                             imports_s: np.ndarray, solar_s: np.ndarray) -> np.ndarray:
-    """:func:`electric_bills_usd`'s year totals with solar under the export rule, from the runs' sums of the use, the
-    imports and the solar (:func:`solar_bills_from_sums`; a tariff with periods and no demand charges)."""
-    if _has_demand(tariff):
-        raise ValueError("a tariff with demand charges needs the hourly peaks")
-    return _total(_with_solar_parts(tariff, rule, lit, use_s, imports_s, solar_s, None))
-
-
 #: Homes billed together in one set of array operations.
 BILL_ROWS = 32
 

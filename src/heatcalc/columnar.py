@@ -2102,8 +2102,10 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     each system's (homes, use by bin (:func:`_use_by_bin`), selection) and :func:`_hour_bins`), every system's and
     the other use's alone, a group of homes on one tariff and export rule at a time across the sub-batches (a
     chunk's homes on one rate billed together; each home's solar array read once for all its bills): each system's
-    hours read out of its use by bin, billed as heatcalc.simulate._hourly_bills bills one home.  Returns, per
-    sub-batch, {"base": (positions, bills), system: _Bills}."""
+    hours read out of its use by bin, billed as heatcalc.simulate._hourly_bills bills one home (with solar, from the
+    sums of its rate's runs of hours and of its self-consumed solar at the lit hours, :class:`_LitSolar`, every
+    group's on a rate made in one call at the end, :class:`_BillJobs`).  Returns, per sub-batch, {"base": (positions,
+    bills), system: _Bills}."""
     from .bills import DG_RULES, electric_bills_usd, run_sums, solar_bills_usd
 
     billing = h.billing
