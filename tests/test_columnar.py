@@ -501,7 +501,8 @@ def test_a_damaged_parquet_file_stops_with_a_message(tmp_path):
 
 def _rate_files(folder):
     """URDB rate files of each kind the fast route bills: flat with a monthly minimum, tiered (monthly kWh),
-    tiered time-of-use with a sell rate, real-time prices, and the illustrative one of the examples."""
+    tiered time-of-use with a sell rate, real-time prices, a flat demand charge (its bills read the hours), and the
+    illustrative one of the examples."""
     import json
 
     zeros = [[0] * 24 for _ in range(12)]
@@ -522,6 +523,9 @@ def _rate_files(folder):
         "real_time.json": {"realtimepricing": [round(0.08 + 0.1 * (h % 24 >= 16) + 0.03 * ((h // 24) % 7 == 2), 4)
                                                for h in range(8760)], "fixedchargefirstmeter": 8,
                            "fixedchargeunits": "$/month"},
+        "demand.json": {"energyratestructure": [[{"rate": 0.09, "sell": 0.04}]], "energyweekdayschedule": zeros,
+                        "energyweekendschedule": zeros, "flatdemandstructure": [[{"rate": 6.5}]],
+                        "flatdemandmonths": [0] * 12, "flatdemandunit": "kW"},
     }
     paths = []
     for name, fields in kinds.items():
