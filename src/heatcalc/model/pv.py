@@ -347,7 +347,8 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     # the angle of incidence as pvlib.irradiance.aoi makes it, from the projection, which also gives the beam on the
     # plane (pvlib.irradiance.poa_components' poa_direct, dni cos(aoi), without taking the cosine of the angle back)
     projection = pvlib.irradiance.aoi_projection(tilt, surface_azimuth, zenith, azimuth)
-    aoi = np.rad2deg(np.arccos(projection))
+    aoi = np.arccos(projection)
+    np.rad2deg(aoi, out=aoi)
     sky = pvlib.irradiance.perez(tilt, surface_azimuth, dhi, dni, dni_extra, zenith, azimuth, airmass)
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=hours(albedo))
     beam = np.multiply(dni, projection)
@@ -364,14 +365,19 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
         np.clip(59.7 - 0.1388 * tilts + 0.001497 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(tilt.shape)
     k_ground = DIFFUSE_COVER_RATIO * pvlib.iam.physical(
         np.clip(90.0 - 0.5788 * tilts + 0.002693 * tilts ** 2, 1.0, 89.0), **glass)[at].reshape(tilt.shape)
-    through_cover = beam * np.minimum(k_beam, 1.0) + sky * np.minimum(k_sky, 1.0) + ground * np.minimum(k_ground, 1.0)
+    # (in place where the array is this function's own, the same arithmetic in the same order)
+    through_cover = np.minimum(k_beam, 1.0, out=k_beam)
+    through_cover *= beam
+    through_cover += sky * np.minimum(k_sky, 1.0)
+    through_cover += ground * np.minimum(k_ground, 1.0)
     # the spectrum: DeSoto's air-mass modifier on the absolute air mass at the station's pressure
     absolute = pvlib.atmosphere.get_absolute_airmass(
         pvlib.atmosphere.get_relative_airmass(np.minimum(zenith, 86.0)),
         pvlib.atmosphere.alt2pres(site.elevation_m))
     spectral = np.maximum(np.asarray(pvlib.spectrum.spectral_factor_sapm(absolute, AIR_MASS_MODIFIER), dtype=float),
                           0.0)
-    effective = np.maximum(through_cover * spectral, 0.0)
+    effective = np.multiply(through_cover, spectral)
+    np.maximum(effective, 0.0, out=effective)
     temp_air = hours(temp_air_c)
     modules = [MODULES[a.module] for a in arrays]
     # SAM's NOCT model as v8 calls it: heated by the irradiance after the cover and the spectrum, its
@@ -384,17 +390,20 @@ def ac_output_kwh_many(arrays: list, site: Site, ghi, dni, dhi, temp_air_c, wind
     temp_cell = np.where(np.isfinite(temp_cell), temp_cell, temp_air)
     pdc0_w = column([a.capacity_kw for a in arrays]) * 1000.0
     # the module's power scaled to the array's nameplate, less the system's losses (one factor an array)
-    dc = _cec_dc_w(modules, effective, temp_cell) * (
-        pdc0_w * (1.0 - column([a.losses for a in arrays])) / column([m.p_mp_w for m in modules]))
+    dc = _cec_dc_w(modules, effective, temp_cell)
+    dc *= pdc0_w * (1.0 - column([a.losses for a in arrays])) / column([m.p_mp_w for m in modules])
     eta = column([a.inverter_efficiency for a in arrays])
     pac0_w = pdc0_w / column([a.dc_ac_ratio for a in arrays])
     inverter = {"Paco": pac0_w, "Pdco": pac0_w / eta, "Vdco": 1.0, "Pso": INVERTER_SELF_CONSUMPTION * pac0_w,
                 "C0": 0.0, "C1": 0.0, "C2": 0.0, "C3": 0.0, "Pnt": 0.0}
     # (the DC voltage at the rating, the same every hour: as a column, the model's voltage terms are made once an
     # array and broadcast, not made at every hour)
-    ac = pvlib.inverter.sandia(np.ones((len(arrays), 1)), np.maximum(dc, 0.0), inverter)
+    ac = np.asarray(pvlib.inverter.sandia(np.ones((len(arrays), 1)), np.maximum(dc, 0.0, out=dc), inverter),
+                    dtype=float)  # (pvlib's new array)
+    np.fmax(ac, 0.0, out=ac)  # (fmax: NaN, where the model has none, as 0)
+    ac /= 1000.0
     out = np.zeros((len(arrays), 8760))
-    out[:, up] = np.fmax(np.asarray(ac, dtype=float), 0.0) / 1000.0  # (fmax: NaN, where the model has none, as 0)
+    out[:, up] = ac
     return out
 
 
@@ -504,9 +513,17 @@ def _beam_cover(aoi) -> np.ndarray:
         table = np.nan_to_num(np.asarray(pvlib.iam.physical(angles, **cover), dtype=float))
         _COVER.append((table[:-1], np.diff(table)))
     base, slope = _COVER[0]
-    x = (np.clip(np.nan_to_num(np.asarray(aoi, dtype=float), nan=89.0), 1.0, 89.0) - 1.0) / COVER_STEP_DEG
-    i = np.minimum(x.astype(np.intp), base.size - 1)
-    return np.take(base, i) + (x - i) * np.take(slope, i)
+    # (each step in place, the same arithmetic in the same order: a few passes fewer over (arrays x hours) arrays)
+    x = np.nan_to_num(np.asarray(aoi, dtype=float), nan=89.0)  # (a new array)
+    np.clip(x, 1.0, 89.0, out=x)
+    x -= 1.0
+    x /= COVER_STEP_DEG
+    i = x.astype(np.intp)
+    np.minimum(i, base.size - 1, out=i)
+    x -= i
+    x *= np.take(slope, i)
+    x += np.take(base, i)
+    return x
 
 
 def _cec_dc_w(modules: list, effective, temp_cell) -> np.ndarray:
@@ -521,16 +538,34 @@ def _cec_dc_w(modules: list, effective, temp_cell) -> np.ndarray:
         g_axis, t_axis, table = _cec_table(m)
         cells = _cec_cells(m)
         e = effective if every else effective[rows]
-        gx = (np.clip(e, g_axis[0], g_axis[-1]) - g_axis[0]) / (g_axis[1] - g_axis[0])
-        tx = (np.clip(temp_cell if every else temp_cell[rows], t_axis[0], t_axis[-1]) - t_axis[0]) / (
-            t_axis[1] - t_axis[0])
-        gi = np.minimum(gx.astype(np.intp), g_axis.size - 2)
-        ti = np.minimum(tx.astype(np.intp), t_axis.size - 2)
-        fg, ft = gx - gi, tx - ti
-        corner = np.take(cells, gi * (t_axis.size - 1) + ti, axis=0)  # each hour's cell: its four corners at once
-        low = corner[..., 0] + fg * (corner[..., 1] - corner[..., 0])
-        high = corner[..., 2] + fg * (corner[..., 3] - corner[..., 2])
-        p = np.where(e >= 1.0, np.maximum(low + ft * (high - low), 0.0), 0.0)
+        # (each step in place, the same arithmetic in the same order: a few passes fewer over (arrays x hours)
+        # arrays)
+        fg = np.clip(e, g_axis[0], g_axis[-1])
+        fg -= g_axis[0]
+        fg /= g_axis[1] - g_axis[0]
+        ft = np.clip(temp_cell if every else temp_cell[rows], t_axis[0], t_axis[-1])
+        ft -= t_axis[0]
+        ft /= t_axis[1] - t_axis[0]
+        gi = fg.astype(np.intp)
+        np.minimum(gi, g_axis.size - 2, out=gi)
+        ti = ft.astype(np.intp)
+        np.minimum(ti, t_axis.size - 2, out=ti)
+        fg -= gi  # (the fractions within the cell)
+        ft -= ti
+        gi *= t_axis.size - 1
+        gi += ti
+        corner = np.take(cells, gi, axis=0)  # each hour's cell: its four corners at once
+        low = corner[..., 1] - corner[..., 0]
+        low *= fg
+        low += corner[..., 0]
+        p = corner[..., 3] - corner[..., 2]
+        p *= fg
+        p += corner[..., 2]
+        p -= low
+        p *= ft
+        p += low
+        np.maximum(p, 0.0, out=p)
+        p[~(e >= 1.0)] = 0.0  # (no output below 1 W/m2)
         if every:
             out = p
         else:
