@@ -123,6 +123,7 @@ def _csv_values(name: str, array) -> list:
 
 _ZEROS = [repr(0.0)]
 
+
 def empty_columns(n: int) -> dict:
     return {name: (np.empty(n, dtype=object) if name in OBJECT_COLUMNS else np.full(n, np.nan))
             for name in OUT_COLUMNS}
