@@ -2184,8 +2184,9 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                 for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
                     b_no = int(sub_of[system][row])
                     # ("clip": a bin past the row's reads its last column)
-                    np.take(by_bin[system][b_no][row - offsets[system][b_no]], columns[station_of[k]], out=use[i],
-                            mode="clip")
+                    # (the array's own method: np.take's wrapper costs a fifth of a take of 8,760 values)
+                    by_bin[system][b_no][row - offsets[system][b_no]].take(columns[station_of[k]], out=use[i],
+                                                                           mode="clip")
                 o = out[system]
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
                 sys_homes = homes[present]
