@@ -1943,7 +1943,7 @@ class _LitSolar:
         self.local = np.concatenate(hours) if self.size else np.zeros(0, dtype=np.intp)  # each value's hour
         self.flat = self.local + np.repeat(np.arange(self.n) * 8760, sizes)  # and place in (homes x 8,760)
         self.values = np.concatenate(values) if self.size else np.zeros(0)
-        self.year_kwh = self._segments(self.values, self.offsets[:-1], 1)[:, 0]
+        self.year_kwh = self._per_home(self.values)
         self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
         self._starts: dict = {}
         self._dense = None
@@ -1978,6 +1978,10 @@ class _LitSolar:
             filled = starts < ends
             out[filled] = np.add.reduceat(x, starts[filled])  # (the stretches left tile the values)
         return out.reshape(self.n, per_home)
+
+    def _per_home(self, x: np.ndarray) -> np.ndarray:
+        """``x`` (laid out as the values are) summed over each home's values."""
+        return self._segments(x, self.offsets[:-1], 1)[:, 0]
 
     def _sums(self, x: np.ndarray, first: np.ndarray, last: int = 0) -> np.ndarray:
         """(homes, stretches): ``x`` (laid out as the values are) summed over each home's stretches of the year
@@ -2033,7 +2037,7 @@ class _LitSolar:
         solar_sold = self.month_sums(tariff, self.values * sell)
         return (self.lit, use_usd, use_usd - self.month_sums(tariff, consumed * price),
                 self.month_sums(tariff, self.values * price), solar_sold - self.month_sums(tariff, consumed * sell),
-                solar_sold, self._segments(consumed, self.offsets[:-1], 1)[:, 0], self.year_kwh)
+                solar_sold, self._per_home(consumed), self.year_kwh)
 
     def dense(self) -> np.ndarray:
         """(homes, 8,760): the solar at every hour (made once)."""
@@ -2060,8 +2064,8 @@ def _month_priced(tariff, hourly: np.ndarray) -> np.ndarray:
 class _BillJobs:
     """Bills made from sums, gathered by rate, kind and export rule so that each is made in one call for a chunk's
     groups of homes on it, their other use and every system (the calls cost mostly NumPy's work per call on small
-    (homes x runs) arrays: one call for a rate's homes instead of four a group of 32).  Each set of rows is a tuple of the arrays the bill function takes
-    after the rate and the rule, with what to do with its bills."""
+    (homes x runs) arrays: one call for a rate's homes instead of four a group of 32).  Each set of rows is a tuple
+    of the arrays the bill function takes after the rate and the rule, with what to do with its bills."""
 
     def __init__(self):
         self.jobs: dict = {}
