@@ -1655,29 +1655,30 @@ def _bin_table(stations: np.ndarray) -> tuple:
     return _BIN_TABLE.of(stations)
 
 
-_WEIGHTS: dict = {}  # (station, bins used, curve temperatures) -> the interpolation weights, transposed
+_WEIGHTS: dict = {}  # (station, curve temperatures) -> the interpolation weights at its bins, transposed
 
 
 def _station_weights(station: int, used: int, xp: tuple) -> np.ndarray:
-    """``interpolation_matrix(bins, xp).T`` of a station's first ``used`` temperature bins, computed once per
-    process (a station's homes meet it in many sub-batches; a few hundred kB in all for a table)."""
-    key = (station, used, xp)
+    """``interpolation_matrix(bins, xp).T`` of a station's first ``used`` temperature bins: a view of its bins'
+    weights, computed once per process and curve (a station's homes meet it in many sub-batches, each needing
+    another number of its bins; ~16 kB a station and curve)."""
+    key = (station, xp)
     hit = _WEIGHTS.get(key)
     if hit is None:
-        if len(_WEIGHTS) > 50_000:
+        if len(_WEIGHTS) > 20_000:
             _WEIGHTS.clear()
-        hit = _WEIGHTS[key] = interpolation_matrix(station_bins(station).temp_f[:used], xp).T.copy()
+        hit = _WEIGHTS[key] = interpolation_matrix(station_bins(station).temp_f, xp).T.copy()
         hit.flags.writeable = False
-    return hit
+    return hit[:, :used]
 
 
 def _run_homes(h: _Homes) -> dict:
     """Each system's year for the resolved homes: {system: [(home positions, _Year, fueled, balance points)]}.
 
-    Homes run a few hundred at a time, sorted by heat-pump curve and station.  Each row holds its station's
-    temperature bins up to the warmest balance point of the batch (above it no home needs heat, so those bins add
-    nothing), padded with hours of weight 0; a station's homes get their curves' values at its bins as one matrix
-    product."""
+    Homes run a few hundred at a time, sorted by heat-pump curve, by how many bins they need and by station.  Each
+    row holds its station's temperature bins below its own balance point (above it the home needs no heat, so those
+    bins add nothing), padded with hours of weight 0; a station's homes get their curves' values at its bins as one
+    matrix product."""
     from .model.engine import (
         ElectricResistance,
         Furnace,
@@ -1720,11 +1721,13 @@ def _run_homes(h: _Homes) -> dict:
         runs = np.flatnonzero(np.diff(stations)) + 1
         heads = np.concatenate(([0], runs))
         bounds = list(zip(heads.tolist(), np.concatenate((runs, [idx.size])).tolist()))
-        warmest = float(h.bp[idx].max())
-        used = (table_temp[stations[heads]] < warmest).sum(axis=1).tolist()  # each station's bins below it
+        # each row holds its own station's bins below its own balance point (the bins above need no heat: nothing
+        # to add), and a station's homes their curves' values at the most bins any of them holds
+        own = width_of[idx]
+        used = np.maximum.reduceat(own, heads).tolist()
         width = max(1, max(used))
         temp = table_temp[:, :width][stations]
-        inside = temp < warmest
+        inside = np.arange(width) < own[:, None]
         temp[~inside] = PAD_TEMP_F
         hours = np.where(inside, table_hours[:, :width][stations], np.float64(0.0))
         first = np.where(inside, table_first[:, :width][stations], np.int64(0))
@@ -1816,7 +1819,7 @@ def _run_homes(h: _Homes) -> dict:
                                                                   sel), False, None, None])
                 to_bill["electric_resistance"] = (r, hourly.electricity_kwh, sel)
         if expand is not None:  # billed with the next sub-batches' homes: a rate's homes of a chunk together
-            computed = np.array(expand[2])[expand[0]]  # each home's station's bins below the warmest balance point
+            computed = np.array(expand[2])[expand[0]]  # the bins computed for each home's station (its homes' most)
             to_bill = {system: (homes, _use_by_bin(h, homes, kwh_bins, pick(computed, sel)), sel)
                        for system, (homes, kwh_bins, sel) in to_bill.items()}
             pending.append(((idx, to_bill, expand), {system: years[system][-1] for system in to_bill}))
