@@ -336,11 +336,17 @@ def _numbers(values: dict, field: str, rows: np.ndarray, default) -> np.ndarray:
     return out[rows]
 
 
+def _at_rows(cells: list, rows: np.ndarray) -> list:
+    """A column's cells at ``rows`` (all of them when the rows are every row, in order)."""
+    return cells if len(rows) == len(cells) else [cells[i] for i in rows.tolist()]
+
+
 def _texts(values: dict, field: str, rows: np.ndarray, default=None) -> list:
     given = values.get(field)
     if given is None:
         return [default] * rows.size
-    return [given[i] if given[i] is not None else default for i in rows]
+    cells = _at_rows(given, rows)
+    return list(cells) if default is None else [cell if cell is not None else default for cell in cells]
 
 
 class _Homes(NamedTuple):
@@ -428,18 +434,14 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     # location
     station_c, zip_c, state_c = col("location.station"), col("location.zip"), col("location.state")
     lat_c, lon_c = col("location.lat"), col("location.lon")
-    station = np.zeros(rows.size, dtype=np.int64)
-    price_state: list = [None] * rows.size
-    ok = np.ones(rows.size, dtype=bool)
-    for j, i in enumerate(rows):
-        key = (station_c[i], zip_c[i], state_c[i], lat_c[i], lon_c[i])
-        place = places.get(key, _MISSING)
-        if place is _MISSING:
-            place = places[key] = _place(*key)
-        if place is None:
-            ok[j] = False
-        else:
-            station[j], price_state[j] = place
+    keys = list(zip(*(_at_rows(c, rows) for c in (station_c, zip_c, state_c, lat_c, lon_c))))
+    for key in dict.fromkeys(keys):  # each distinct place once (a table's homes share stations and ZIP codes)
+        if key not in places:
+            places[key] = _place(*key)
+    found = [places[key] for key in keys]
+    ok = np.fromiter((place is not None for place in found), bool, len(found))
+    station = np.fromiter((place[0] if place is not None else 0 for place in found), np.int64, len(found))
+    price_state: list = [place[1] if place is not None else None for place in found]
     # the heat the home needs: UA from a UA, a design load, a year's heat or a year of bills, by the rule the
     # per-home route uses (heatcalc.rules.load); which of them a row gives, and whether it gives only one, is checked
     # here (the per-home route's profile rules say what is wrong otherwise)
@@ -1760,17 +1762,19 @@ def _run_homes(h: _Homes) -> dict:
         if sel.any():
             hp = idx[sel]
             npts = len(xp)
-            perf = np.zeros((idx.size, 4, width))  # capacity max, min; COP max, min at each bin
+            perf = np.zeros((4, idx.size, width))  # capacity max, min; COP max, min at each bin
             points = h.hp_points[idx, :, :npts]
             for (a, z), m in zip(bounds, used):
                 if m:
-                    np.matmul(points[a:z], _station_weights(int(stations[a]), m, xp), out=perf[a:z, :, :m])
-            perf = perf.transpose(1, 0, 2)
+                    np.matmul(points[a:z], _station_weights(int(stations[a]), m, xp),
+                              out=perf[:, a:z, :m].transpose(1, 0, 2))
             t = pick(temp, sel)
-            cap_max = np.maximum(0.0, pick(perf[0], sel))
-            cap_min = np.minimum(np.maximum(0.0, pick(perf[1], sel)), cap_max)
-            cop_max = np.maximum(1.0, pick(perf[2], sel))
-            cop_min = np.maximum(1.0, pick(perf[3], sel))
+            # (each held to its bounds in place: the performance is not read again)
+            cap_max, cap_min, cop_max, cop_min = (pick(p, sel) for p in perf)
+            np.maximum(0.0, cap_max, out=cap_max)
+            np.minimum(np.maximum(0.0, cap_min, out=cap_min), cap_max, out=cap_min)
+            np.maximum(1.0, cop_max, out=cop_max)
+            np.maximum(1.0, cop_min, out=cop_min)
             hourly = heat_pump_from_performance(
                 through(pick(load, sel), "heat_pump", hp), t, cap_max, cap_min, cop_max, cop_min, cutoff_f=h.cutoff[hp, None], dual_fuel=dual,
                 switchover_f=h.switchover[hp, None], cycling_degradation=h.cd[hp, None],
