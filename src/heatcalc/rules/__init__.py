@@ -13,3 +13,22 @@ fixed charges (:mod:`heatcalc.rules.prices`), emission factors (:mod:`heatcalc.r
 (:mod:`heatcalc.rules.ducts`), the rest of the home's use (:mod:`heatcalc.rules.base_use`), rates and solar
 (:mod:`heatcalc.rules.rates`), and economics and incentives (:mod:`heatcalc.rules.economics`).
 """
+
+
+import numpy as np
+
+
+def by_distinct(keys: list, answer) -> tuple[list, np.ndarray]:
+    """``answer(*key)`` of each distinct key once (a table's homes share few furnaces, states, settings), in the
+    order met, and each row's place among them: ``answers[codes[i]]`` is row ``i``'s."""
+    number: dict = {}
+    codes = np.fromiter((number.setdefault(key, len(number)) for key in keys), np.intp, len(keys))
+    return [answer(*key) for key in number], codes
+
+
+def spread(values: list, codes: np.ndarray) -> np.ndarray:
+    """The distinct keys' ``values`` at each row, as an object array (``.tolist()`` for a list)."""
+    out = np.empty(len(values), dtype=object)
+    for j, value in enumerate(values):  # (one by one: a tuple stays one value)
+        out[j] = value
+    return out[codes]

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..units import BIOGENIC_FUELS, FUELS
+from . import by_distinct, spread
 
 #: Fuels a stove burns (an insert: wood and pellets only).
 STOVE_FUELS = ("kerosene", "wood", "pellets", "coal")
@@ -97,14 +98,29 @@ def furnace_rules(present, kind, fuel, afue, blower, billed, bill_eff) -> Furnac
     def given(values):  # NaN as None, so that homes giving nothing share one answer
         return [None if x != x else x for x in np.asarray(values, dtype=float)[on].tolist()]
 
-    keys = list(zip([kind[i] or "furnace" for i in on], [fuel[i] for i in on], given(afue), given(blower),
-                    [billed[i] for i in on], given(bill_eff)))
-    answers = {key: _one_furnace(*key) for key in dict.fromkeys(keys)}  # each distinct furnace resolved once
-    for i, key in zip(on, keys):
-        (out_fuel[i], out_kind[i], a, w, fuel_src[i], afue_src[i], blower_src[i], problem, quiet[i]) = answers[key]
-        if problem:
-            problems.append((i, *problem))
-        out_afue[i], out_blower[i] = a, w
+    def cells(values):  # (every row's, when every home has one)
+        return values if len(on) == len(values) else [values[i] for i in on]
+
+    keys = list(zip([k or "furnace" for k in cells(kind)], cells(fuel), given(afue), given(blower), cells(billed),
+                    given(bill_eff)))
+    answers, codes = by_distinct(keys, _one_furnace)  # each distinct furnace resolved once
+    if answers:
+        columns = list(zip(*answers))
+        at = np.asarray(on, dtype=np.intp)
+        lists = []
+        for values, out in zip((columns[0], columns[1], columns[4], columns[5], columns[6]),
+                               (out_fuel, out_kind, fuel_src, afue_src, blower_src)):
+            spread_out = np.array(out, dtype=object)
+            spread_out[at] = spread(list(values), codes)
+            lists.append(spread_out.tolist())
+        out_fuel, out_kind, fuel_src, afue_src, blower_src = lists
+        out_afue[at] = np.array(columns[2], dtype=float)[codes]
+        out_blower[at] = np.array(columns[3], dtype=float)[codes]
+        quiet[at] = np.array(columns[8], dtype=bool)[codes]
+        for j, problem in enumerate(columns[7]):
+            if problem:
+                problems.extend((i, *problem) for i in at[codes == j].tolist())
+        problems.sort(key=lambda p: p[0])  # (row order, as one by one)
     return FurnaceRules(out_fuel, out_kind, out_afue, out_blower, fuel_src, afue_src, blower_src, problems, quiet)
 
 
