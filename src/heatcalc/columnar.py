@@ -1942,14 +1942,16 @@ class _LitSolar:
     unless a bill reads it hour by hour (demand charges, a cooled home's bill with the heating alone:
     :meth:`dense`)."""
 
-    def __init__(self, hours: list, values: list):
-        self.hours, self.values_of = hours, values  # per home: indices into its year, and the kWh there
+    def __init__(self, hours: list, values: list, scale: np.ndarray | None = None):
+        self.hours = hours  # per home: indices into its year (its values: self.values between its offsets)
         sizes = np.array([x.size for x in hours], dtype=np.intp)
         self.offsets = np.concatenate(([0], np.cumsum(sizes)))
         self.n, self.size = len(hours), int(self.offsets[-1])
         self.local = np.concatenate(hours) if self.size else np.zeros(0, dtype=np.intp)  # each value's hour
         self.flat = self.local + np.repeat(np.arange(self.n) * 8760, sizes)  # and place in (homes x 8,760)
-        self.values = np.concatenate(values) if self.size else np.zeros(0)
+        self.values = np.concatenate(values) if self.size else np.zeros(0)  # the kWh at each
+        if scale is not None:  # each home's values times its own number (an array per kW times its kW)
+            self.values *= np.repeat(scale, sizes)
         self.year_kwh = self._per_home(self.values)
         self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
         self._starts: dict = {}
@@ -1965,7 +1967,7 @@ class _LitSolar:
         found = iter(pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0]))
         empty = np.zeros(0, dtype=np.intp)
         hours, values = [], []
-        for j, k in zip(homes.tolist(), arrays):
+        for k in arrays:
             if k < 0:
                 hours.append(empty)
                 values.append(np.zeros(0))
@@ -1973,8 +1975,8 @@ class _LitSolar:
             hit = next(found)
             at, per_kw = hit if hit is not None else _pv_lit(billing.pv_per_kw[k])
             hours.append(at)
-            values.append(per_kw * billing.pv_kw[j])
-        return cls(hours, values)
+            values.append(per_kw)
+        return cls(hours, values, billing.pv_kw[homes])
 
     def _segments(self, x: np.ndarray, starts: np.ndarray, per_home: int) -> np.ndarray:
         """(homes, per_home) sums of ``x`` (laid out as the values are) between consecutive ``starts``, the last
@@ -2055,7 +2057,9 @@ class _LitSolar:
 
     def subset(self, rows: np.ndarray) -> "_LitSolar":
         """The solar of some of the homes (``rows``, their places here), its year spread out already if it was."""
-        out = _LitSolar([self.hours[i] for i in rows.tolist()], [self.values_of[i] for i in rows.tolist()])
+        rows = rows.tolist()
+        out = _LitSolar([self.hours[i] for i in rows],
+                        [self.values[self.offsets[i]:self.offsets[i + 1]] for i in rows])
         if self._dense is not None:
             out._dense = self._dense[rows]
         return out

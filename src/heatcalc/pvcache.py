@@ -332,7 +332,7 @@ def get(key, group=None) -> np.ndarray | None:
         return None
     hours, values = found
     out = np.zeros(8760)
-    out[hours.astype(np.intp)] = values.astype(np.float64)  # (an index of 16-bit integers is three times slower)
+    out[hours.astype(np.intp)] = values  # (an index of 16-bit integers is three times slower)
     out.flags.writeable = False
     _remember(key, out)
     return out
@@ -363,14 +363,14 @@ def get_lit_many(pairs) -> list:
             made = values != 0
             if not made.all():
                 hours, values = hours[made], values[made]
-            found = (hours.astype(np.intp), values.astype(np.float64))
+            found = (hours.astype(np.intp), values)
         out.append(found)
     return out
 
 
 def _read(folder: str, key, group) -> tuple | None:
-    """(the entry's hours, its values as stored) of an array in the cache's ``folder``, checked (its checksum, every
-    value finite); None when it is not there or cannot be trusted (said)."""
+    """(the entry's hours, its values as 64-bit floats) of an array in the cache's ``folder``, checked (its checksum,
+    every value finite); None when it is not there or cannot be trusted (said)."""
     found = _find(folder, key, group)
     if found is None:
         return None
@@ -384,9 +384,9 @@ def _read(folder: str, key, group) -> tuple | None:
     if len(payload) != 4 * hours.size or _checksum(payload) != checksum:
         _damaged(path, "is damaged (its checksum does not match)")
         return None
-    values = np.frombuffer(payload, dtype="<f4")
+    values = np.frombuffer(payload, dtype="<f4").astype(np.float64)  # (widened once: what every reader takes)
     # (finite float32 values cannot sum past float64's range, and a NaN or an infinity carries into the sum)
-    if not np.isfinite(values.sum(dtype=np.float64)):
+    if not np.isfinite(values.sum()):
         _damaged(path, "holds values that are not finite")
         return None
     return hours, values
