@@ -274,6 +274,9 @@ def _values(chunk: Chunk, parse: _Parser, fast: np.ndarray) -> dict:
         fuel = out.get("heating_load.from_bills.fuel", none) if field in BILL_AMOUNTS else none
         cells = raw[field]
         kinds = set(map(type, cells)) - {type(None)}
+        if not kinds:  # (a column no row gives)
+            out[field] = [None] * n
+            continue
         if field not in BILL_AMOUNTS and len(kinds) == 1 and kinds <= {float, int, str, bool}:
             # a column of one kind of value: each distinct value parsed once (the parser's memo would be asked
             # once per cell), then looked up

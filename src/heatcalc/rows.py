@@ -63,8 +63,14 @@ def materialized(chunk: Chunk) -> Chunk:
     import pyarrow as pa
 
     def values(column) -> list:
-        if pa.types.is_floating(column.type):
-            return column.to_numpy(zero_copy_only=False).tolist()  # nulls → NaN, which is empty
+        if pa.types.is_floating(column.type):  # (a float column's values by NumPy: several times quicker)
+            if column.null_count == len(column):
+                return [None] * len(column)
+            out = column.to_numpy(zero_copy_only=False).tolist()
+            if column.null_count:  # nulls as None, as to_pylist gives them (one empty value, not a NaN each)
+                for i in np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False)).tolist():
+                    out[i] = None
+            return out
         return column.to_pylist()
 
     if rows.home is not None:
