@@ -318,6 +318,59 @@ def test_parquet_in_and_out_give_the_csv_rows(tmp_path):
                 assert ("" if g[key] is None else g[key]) == value, key
 
 
+def test_workers_hand_parquet_rows_back_through_shared_memory_and_leave_nothing(tmp_path, monkeypatch):
+    # two workers leave each block's Arrow rows in a folder of the hand-off root (shared memory) instead of pickling
+    # them through the pool's pipe: the file holds the same rows as one process writes, and the folder is gone
+    import heatcalc.rows as rows
+
+    root = tmp_path / "shm"
+    root.mkdir()
+    monkeypatch.setattr(rows, "HAND_OFF_ROOT", str(root))
+    handed = []
+    real = rows.received
+    monkeypatch.setattr(rows, "received", lambda block: (handed.append(type(block.table)), real(block))[1])
+    monkeypatch.setattr(b.open_parquet, "__defaults__", (16,))  # chunks of 16 rows: several blocks
+    parquet, _ = write_homes(tmp_path, n=60)
+    one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+    for out, jobs in ((one, "1"), (two, "2")):
+        result = runner.invoke(app, ["batch", "--homes", str(parquet), "-o", str(out), "--jobs", jobs])
+        assert result.exit_code == 3, result.stderr  # (h3 fails and is reported)
+    assert handed.count(rows.HandedTable) == len(handed) == 4  # every block of the two workers' run
+    assert pq.read_table(two).equals(pq.read_table(one))
+    assert list(root.iterdir()) == []  # the run's folder removed, every file in it read and unlinked
+
+
+def test_a_hand_off_that_cannot_be_written_returns_the_rows_themselves(tmp_path):
+    import heatcalc.rows as rows
+
+    table = pa.RecordBatch.from_arrays([pa.array([1.0, 2.0])], names=["x"])
+    assert rows.hand_off(table, str(tmp_path / "missing")) is table  # (a full folder fails the same way)
+    handed = rows.hand_off(table, str(tmp_path))
+    assert isinstance(handed, rows.HandedTable) and handed.rows == 2
+    block = c.Block(["h"], ["s"], [None], [()], np.array([2]), {}, table=handed)
+    assert rows.received(block).table.equals(table)
+    assert list(tmp_path.iterdir()) == []  # read, and unlinked (the mapping lasts as long as the rows)
+
+
+def test_hand_off_folders_of_a_killed_batch_are_removed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    import heatcalc.rows as rows
+
+    monkeypatch.setattr(rows, "HAND_OFF_ROOT", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: its pid names no live process
+    (tmp_path / f"heatcalc-{gone.pid}-abc").mkdir()
+    (tmp_path / f"heatcalc-{gone.pid}-abc" / "1-1.arrow").write_bytes(b"rows")
+    (tmp_path / f"heatcalc-{os.getpid()}-live").mkdir()  # a running batch's: kept
+    (tmp_path / "other-1-x").mkdir()  # not a hand-off folder: kept
+    made = rows.hand_off_folder()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"heatcalc-{os.getpid()}-live", "other-1-x", os.path.basename(made)])
+    assert os.path.basename(made).startswith(f"heatcalc-{os.getpid()}-")
+
+
 def test_parquet_output_gathers_blocks_into_row_groups_and_writes_the_last_part_on_closing(tmp_path, monkeypatch):
     # blocks of 8 homes (24 rows), row groups of at least 50 rows: each group holds whole blocks, the rows that did
     # not fill a group are written when the file closes, and every row is there in order (the same as CSV's)

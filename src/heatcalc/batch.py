@@ -444,7 +444,19 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
         for chunk in _ready_chunks(chunks, 1, _HERE):
             yield run_chunk(chunk, price_overrides, text)
         return
-    yield from _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text,), prepare=True)
+    import shutil
+
+    from .rows import hand_off_folder, received
+
+    # the workers' Arrow rows come back through shared memory rather than the pool's pipe
+    folder = hand_off_folder() if text == "parquet" else None
+    try:
+        for block in _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text, folder),
+                              prepare=True):
+            yield received(block)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 #: Rows of consecutive chunks with rooftop solar whose missing PV arrays are computed together before they run: a

@@ -2490,13 +2490,20 @@ def _billed_values(values: dict, bills: _Bills, pos: np.ndarray, fuel_cost: np.n
                                             - (bills.without_solar - bills.self_only), 0.0))
 
 
-def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | None = None) -> Block:
+def run_chunk(chunk: Chunk, price_overrides: dict | None = None, text: str | None = None,
+              hand_off: str | None = None) -> Block:
     """Every row of a chunk, in order: the fast route's homes as arrays, the others home by home.  With
     ``text="csv"`` the block also carries its rows as CSV text, formatted here (in the worker) rather than by the
-    process that writes them."""
+    process that writes them; with ``text="parquet"`` as an Arrow record batch, left in the folder ``hand_off``
+    (shared memory: :func:`heatcalc.rows.hand_off`) when one is given."""
     keep_array_memory()
     with _cycles_collected_after():
-        return _run_chunk(chunk, price_overrides, text)
+        block = _run_chunk(chunk, price_overrides, text)
+    if hand_off is not None and block.table is not None:
+        from .rows import hand_off as leave
+
+        block = block._replace(table=leave(block.table, hand_off))
+    return block
 
 
 _COLLECTOR = {"chunks": 0, "was_on": True}  # chunks running in this process (threads share the collector)
