@@ -277,7 +277,8 @@ def peak_entries(kwh: np.ndarray, first_hour: np.ndarray, hours: np.ndarray) -> 
     rows = np.arange(kwh.shape[0])
     at = kwh.argmax(axis=1)
     peak = kwh[rows, at]
-    many = np.flatnonzero((np.count_nonzero(kwh == peak[:, None], axis=1) > 1) & (peak > 0))
+    last = kwh.shape[1] - 1 - kwh[:, ::-1].argmax(axis=1)  # (the last bin at the peak: another than the first?)
+    many = np.flatnonzero((last != at) & (peak > 0))
     if many.size:  # (most rows have one peak bin: only the others look further)
         first = np.broadcast_to(first_hour, kwh.shape)[many]
         tied = (kwh[many] == peak[many, None]) & (np.broadcast_to(hours, kwh.shape)[many] > 0)
