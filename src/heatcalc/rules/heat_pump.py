@@ -76,9 +76,10 @@ def air_source_rules(present, compressor, cutoff_f, cycling_degradation, hspf2, 
     on = np.flatnonzero(present).tolist()
     pairs = list(zip([backups[j] for j in on], has_furnace[on].tolist()))
     answer = {pair: dual_fuel_problem(*pair) for pair in set(pairs)}  # the rule once per distinct pair
-    for j, pair in zip(on, pairs):
-        if answer[pair]:
-            problems.append((int(j), *answer[pair]))
+    if any(answer.values()):  # (the rows looked at only when some pair has a problem)
+        for j, pair in zip(on, pairs):
+            if answer[pair]:
+                problems.append((int(j), *answer[pair]))
     return AirSourceRules(comp, cutoff, cd, rating, from_hspf, factor, backups,
                           {k: ~v for k, v in given.items()}, problems)
 
