@@ -932,6 +932,28 @@ def test_a_tables_missing_pv_arrays_are_computed_first_a_station_at_a_time(tmp_p
     assert "bad" in first.stderr and "solar.tilt" in first.stderr and "guam" in first.stderr
 
 
+def test_a_chunk_asks_the_cache_what_it_lacks_only_once_a_read_misses(tmp_path, monkeypatch):
+    # a chunk run on a cold cache (no batch computed its arrays first) finds its first array missing as it reads,
+    # computes every array it lacks then (a station's together), and runs every home on the fast route; run again on
+    # the warm cache it reads them without asking what is lacking, and writes the same rows
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(pvcache, "_memory", {})  # (nothing computed by other tests in this process)
+    asked = []
+    real = pvcache.lacking
+    monkeypatch.setattr(pvcache, "lacking", lambda pairs: (asked.append(len(pairs)), real(pairs))[1])
+    rows = [{"location.station": station, "heating_load.annual": "60 MMBtu", "solar.capacity": f"{4 + i % 3} kW",
+             "solar.tilt": str(tilt), "tariff.urdb": str(ROOT / "profiles" / "rates" / "illustrative-tiered-tou.json")}
+            for i, (station, tilt) in enumerate([(s, t) for s in ("725090", "722780") for t in (20, 35)] * 3)]
+    cold = c.run_chunk(chunk_of(rows), None, "csv")
+    assert cold.fast == len(rows) and all(p is None for p in cold.problems)
+    assert asked == [4]  # the chunk's four distinct arrays, asked for once, at its first miss
+    assert len(pvcache.names_present()) == 4
+    warm = c.run_chunk(chunk_of(rows), None, "csv")
+    assert asked == [4] and warm.text == cold.text
+
+
 def test_chunks_with_solar_are_windowed_by_rows_and_keep_their_order(tmp_path, monkeypatch):
     # Consecutive chunks with solar gather until PV_WINDOW_ROWS rows (their arrays computed first); a chunk without
     # solar goes on its own and closes the window; the order of the chunks is kept; with the cache off, no windows.

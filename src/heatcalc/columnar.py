@@ -412,6 +412,7 @@ class _Billing(NamedTuple):
     pv: np.ndarray  # index into `pv_per_kw` (-1: no array)
     pv_per_kw: list  # how to get each array's (8,760,) AC output of 1 kW DC: solar_per_kw's arguments
     pv_keys: list  # and each one's (key, group) in the per-user PV cache (heatcalc.home.pv_cache_key)
+    looked: list  # [True] once the chunk's arrays the cache lacks were computed (a read missed one)
     pv_kw: np.ndarray  # the array's DC capacity [kW]
     fixed: np.ndarray  # the tariff's fixed charges in the year [$]
     hp_tariff: np.ndarray  # index into `tariffs` of the rate the home moves to with the heat pump (-1: its own)
@@ -1007,6 +1008,29 @@ def _pv_per_kw(args) -> np.ndarray:
     return solar_per_kw(usaf, array, site, lambda: _station_temps(station))  # read only when computing
 
 
+def _compute_lacking(pv_list: list, pv_keys: list) -> set:
+    """Compute the arrays of a chunk (``pv_list``: :class:`_Billing`'s ``pv_per_kw``) that the cache lacks, a
+    station's together (its sun and irradiance read once, a group a pvlib call; kept in the per-user cache, not
+    here: 70 kB each); returns the arrays whose computation failed (a data problem: the per-home route reports it)."""
+    from . import pvcache
+    from .home import solar_per_kw_many
+
+    lacks = pvcache.lacking(pv_keys)  # (asked for all at once: each pack's status once)
+    failed: set = set()
+    by_station: dict = {}
+    for pv in (pv for pv, lacking in enumerate(lacks) if lacking):
+        by_station.setdefault(pv_list[pv][0], []).append(pv)
+    for usaf, todo in sorted(by_station.items()):
+        for a in range(0, len(todo), PV_GROUP):
+            group = todo[a:a + PV_GROUP]
+            _, _, site, k = pv_list[group[0]]
+            try:
+                solar_per_kw_many(usaf, [pv_list[g][1] for g in group], site, _station_temps(k))
+            except Exception:
+                failed.update(group)
+    return failed
+
+
 def _pv_lit(args) -> tuple:
     """:func:`_pv_per_kw` at the hours the array may make anything: (hours, kWh of 1 kW DC), read from the cache
     without spreading it over the year (computed, and cached, where it is not there)."""
@@ -1319,25 +1343,11 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         if t not in fixed_of:
             fixed_of[t] = float(np.sum(tariffs[t].fixed_usd_per_month))
         fixed[j] = fixed_of[t]
-    # the arrays the cache lacks, asked for all at once (each pack's status once), computed a station's together
-    # below (its sun once)
+    # the arrays the cache lacks, computed a station's together (its sun once): with a cache folder, only once a
+    # read finds one missing (_LitSolar.of): a warm cache's chunk reads its arrays without first asking for each
+    # (every pack looked at and every array looked up twice: ~5 % of such a chunk)
     pv_keys = [pv_cache_key(usaf, array, site) for usaf, array, site, _ in pv_list]
-    lacks = pvcache.lacking(pv_keys)
-    to_compute = [pv for pv, lacking in enumerate(lacks) if lacking]
-    failed = set()
-    by_station: dict = {}
-    for pv in to_compute:
-        by_station.setdefault(pv_list[pv][0], []).append(pv)
-    from .home import solar_per_kw_many
-
-    for usaf, todo in sorted(by_station.items()):  # a station's arrays together: its sun once, a group a call
-        for a in range(0, len(todo), PV_GROUP):
-            group = todo[a:a + PV_GROUP]
-            _, _, site, k = pv_list[group[0]]
-            try:  # kept in the per-user cache, not here (70 kB each)
-                solar_per_kw_many(usaf, [pv_list[g][1] for g in group], site, _station_temps(k))
-            except Exception:  # a data problem: the per-home route reports it
-                failed.update(group)
+    failed = set() if pvcache.enabled() else _compute_lacking(pv_list, pv_keys)
     if failed:
         bad = np.isin(pv_of, list(failed))
         ok[bad] = False
@@ -1346,7 +1356,7 @@ def _billing(chunk: Chunk, values: dict, rows: np.ndarray, ok: np.ndarray, stati
         return None
     hp_fixed = np.array([float(np.sum(tariffs[t].fixed_usd_per_month)) if t >= 0 else f
                          for t, f in zip(hp_tariff_of.tolist(), fixed.tolist())])
-    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_keys, pv_kw, fixed, hp_tariff_of,
+    return _Billing(hourly, tariff_of, tariffs, rule_of, pv_of, pv_list, pv_keys, [], pv_kw, fixed, hp_tariff_of,
                     hp_fixed, hp_price, unpaid)
 
 
@@ -1971,7 +1981,13 @@ class _LitSolar:
         from . import pvcache
 
         arrays = billing.pv[homes].tolist()
-        found = iter(pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0]))
+        found = pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0])
+        if None in found and not billing.looked:  # the first miss of the chunk: its lacking arrays computed now,
+            billing.looked.append(True)  # a station's together, and read
+            if _compute_lacking(billing.pv_per_kw, billing.pv_keys):
+                raise RuntimeError("a PV array could not be computed")  # (the chunk goes home by home, which says)
+            found = pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0])
+        found = iter(found)
         empty = np.zeros(0, dtype=np.intp)
         hours, values = [], []
         for k in arrays:
