@@ -713,9 +713,10 @@ def _resolve(chunk: Chunk, values: dict, fast: np.ndarray, overrides: dict) -> _
     keep = np.flatnonzero(ok)
     names = _texts(values, "name", rows, None)
     pick = keep.tolist()
+    at = rows.tolist()
     return _Homes(
         rows=rows[keep],
-        names=[names[j] if names[j] is not None else _row_name(chunk, rows[j]) for j in pick],
+        names=[names[j] if names[j] is not None else _row_name(chunk, at[j]) for j in pick],
         station=station[keep], ua=ua[keep], bp=bp[keep],
         has_hp=has_hp[keep], has_furnace=has_furnace[keep], has_resistance=has_resistance[keep],
         hp_group=[hp_group[j] for j in pick], hp_points=points[keep], cutoff=cutoff[keep], cd=cd[keep],
