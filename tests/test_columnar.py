@@ -538,9 +538,10 @@ def test_a_folder_of_more_parquet_files_than_open_files_allowed(tmp_path):
 
 def test_a_damaged_parquet_file_stops_with_a_message(tmp_path):
     path = tmp_path / "homes.parquet"
-    n = 30000
+    group = b.CHUNK + 1808  # row groups a little longer than a chunk: the first chunk reads, the second does not
+    n = 3 * group
     pq.write_table(pa.table({"location.state": ["MA"] * n, "heating_load.annual": np.arange(n) / 10 + 20.0}), path,
-                   row_group_size=10000, compression="none")
+                   row_group_size=group, compression="none")
     offset = pq.ParquetFile(path).metadata.row_group(1).column(1).data_page_offset
     data = bytearray(path.read_bytes())
     data[offset:offset + 64] = b"\xff" * 64  # the second row group's page header: unreadable from there on
@@ -548,7 +549,7 @@ def test_a_damaged_parquet_file_stops_with_a_message(tmp_path):
     out = tmp_path / "out.csv"
     r = runner.invoke(app, ["batch", "--homes", str(path), "-o", str(out)])
     assert r.exit_code == 2 and "Traceback" not in r.stderr
-    assert "homes.parquet: cannot be read after row 8192" in r.stderr
+    assert f"homes.parquet: cannot be read after row {b.CHUNK}" in r.stderr
     assert not out.exists()  # never a cut-short output
 
 
