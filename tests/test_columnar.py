@@ -340,6 +340,22 @@ def test_workers_hand_parquet_rows_back_through_shared_memory_and_leave_nothing(
     assert list(root.iterdir()) == []  # the run's folder removed, every file in it read and unlinked
 
 
+def test_a_batch_left_after_its_first_block_leaves_no_hand_off_behind(tmp_path, monkeypatch):
+    # a writer that stops early (an error, Ctrl-C) closes the blocks: the pool is stopped, its running chunks
+    # waited for, and only then their folder removed, with whatever they left in it
+    import heatcalc.rows as rows
+
+    root = tmp_path / "shm"
+    root.mkdir()
+    monkeypatch.setattr(rows, "HAND_OFF_ROOT", str(root))
+    parquet, _ = write_homes(tmp_path, n=60)
+    blocks = b.run_chunks(b.open_parquet(str(parquet), {}, 8), jobs=2, text="parquet")
+    first = next(blocks)
+    assert first.table.num_rows > 0 and len(list(root.iterdir())) == 1  # the run's folder, while it runs
+    blocks.close()
+    assert list(root.iterdir()) == []
+
+
 def test_a_hand_off_that_cannot_be_written_returns_the_rows_themselves(tmp_path):
     import heatcalc.rows as rows
 

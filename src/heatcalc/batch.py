@@ -454,11 +454,12 @@ def run_chunks(chunks, jobs: int = 1, price_overrides: dict | None = None, clust
 
     # the workers' Arrow rows come back through shared memory rather than the pool's pipe
     folder = hand_off_folder() if text == "parquet" else None
+    blocks = _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text, folder), prepare=True)
     try:
-        for block in _in_pool(run_chunk, chunks, jobs, price_overrides, window=jobs + 1, extra=(text, folder),
-                              prepare=True):
+        for block in blocks:
             yield received(block)
     finally:
+        blocks.close()  # (the pool stopped, its running chunks waited for, before their folder goes)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
