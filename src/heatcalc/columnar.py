@@ -1695,8 +1695,8 @@ def _run_homes(h: _Homes) -> dict:
 
     Homes run a few hundred at a time, sorted by heat-pump curve, by how many bins they need and by station.  Each
     row holds its station's temperature bins below its own balance point (above it the home needs no heat, so those
-    bins add nothing), padded with hours of weight 0; a station's homes get their curves' values at its bins as one
-    matrix product."""
+    bins add nothing), padded with hours of weight 0; the homes get their curves' values at their bins in one stacked
+    matrix product over their stations' interpolation weights."""
     from .model.engine import (
         ElectricResistance,
         Furnace,
