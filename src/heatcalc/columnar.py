@@ -1984,12 +1984,15 @@ class _LitSolar:
         from . import pvcache
 
         arrays = billing.pv[homes].tolist()
-        found = pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0])
+        keys = [billing.pv_keys[k] for k in arrays if k >= 0]
+        found = pvcache.get_lit_many(keys)
         if None in found and not billing.looked:  # the first miss of the chunk: its lacking arrays computed now,
-            billing.looked.append(True)  # a station's together, and read
+            billing.looked.append(True)  # a station's together, and the missed ones read
             if _compute_lacking(billing.pv_per_kw, billing.pv_keys):
                 raise RuntimeError("a PV array could not be computed")  # (the chunk goes home by home, which says)
-            found = pvcache.get_lit_many([billing.pv_keys[k] for k in arrays if k >= 0])
+            missed = [i for i, hit in enumerate(found) if hit is None]
+            for i, hit in zip(missed, pvcache.get_lit_many([keys[i] for i in missed])):
+                found[i] = hit
         found = iter(found)
         empty = np.zeros(0, dtype=np.intp)
         hours, values = [], []
@@ -2302,6 +2305,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
     """Rows of the fast route's homes: (rows per home, columns), homes in chunk order, systems in the usual
     order (heat pump, furnace, electric resistance)."""
     from .rules.emissions import biogenic_co2_kg_per_unit
+    from .rules import texts
     from .units import BTU_PER_FUEL_UNIT, BTU_PER_KWH, BTU_PER_MMBTU, FUEL_UNIT
 
     counts = h.has_hp.astype(np.int64) + h.has_furnace + h.has_resistance
@@ -2350,8 +2354,7 @@ def _fast_rows(chunk: Chunk, h: _Homes, years: dict) -> tuple[np.ndarray, dict]:
             else:
                 fuel_units = biogenic = np.zeros(pos.size)
                 pf = ef = np.zeros(pos.size)
-                fuel_text = unit_text = np.empty(pos.size, dtype=object)
-                fuel_text.fill("")  # (quicker than np.full's object array)
+                fuel_text = unit_text = texts(pos.size, "")
             # the electricity priced: by time-of-use periods hour by hour, else at the home's price
             tou = h.tou[pos] >= 0 if h.tou is not None else np.zeros(pos.size, dtype=bool)
             kwh_cost = np.where(tou, y.kwh_cost, y.kwh * pe) if y.kwh_cost is not None else y.kwh * pe

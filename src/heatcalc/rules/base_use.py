@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import texts
+
 
 class BaseUse(NamedTuple):
     kwh_per_year: np.ndarray
@@ -39,8 +41,7 @@ def base_use_rules(states: list, electricity_btu, gas_btu, billed: list, non_hea
     gas_given = ~np.isnan(gas_btu)
     therm = np.where(gas_given, gas_btu / BTU_PER_THERM,
                      np.where(from_bills, non_heating_btu / BTU_PER_THERM, 0.0))
-    therm_origin = np.empty(therm.size, dtype=object)
-    therm_origin.fill("none")  # (object arrays filled and set: np.where's text arrays cost ~20x more to convert)
+    therm_origin = texts(therm.size, "none")
     therm_origin[from_bills] = "bills"
     therm_origin[gas_given] = "profile"
     return BaseUse(kwh, therm, kwh_origin, therm_origin)
