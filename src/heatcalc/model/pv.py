@@ -554,13 +554,14 @@ def _cec_dc_w(modules: list, effective, temp_cell) -> np.ndarray:
         ft -= ti
         gi *= t_axis.size - 1
         gi += ti
-        corner = np.take(cells, gi, axis=0)  # each hour's cell: its four corners at once
-        low = corner[..., 1] - corner[..., 0]
+        # each hour's cell: its low-temperature corner and step across the irradiance, then the high's (the steps
+        # made once a module: the same differences as made at each hour)
+        low = np.take(cells[1], gi)
         low *= fg
-        low += corner[..., 0]
-        p = corner[..., 3] - corner[..., 2]
+        low += np.take(cells[0], gi)
+        p = np.take(cells[3], gi)
         p *= fg
-        p += corner[..., 2]
+        p += np.take(cells[2], gi)
         p -= low
         p *= ft
         p += low
@@ -601,14 +602,16 @@ def _cec_table(m: CECModule):
 _CEC_CELLS: dict = {}
 
 
-def _cec_cells(m: CECModule) -> np.ndarray:
-    """The module's table as cells: for each (irradiance, temperature) cell, its four corners' power (low and high
-    irradiance at the low temperature, then at the high), so an hour's reading gathers one row."""
+def _cec_cells(m: CECModule) -> tuple:
+    """The module's table as cells, four arrays over the (irradiance, temperature) cells: the power at a cell's low
+    irradiance and temperature, the step to its high irradiance at that temperature, then the same two at its high
+    temperature, so an hour's reading gathers four values from contiguous tables."""
     hit = _CEC_CELLS.get(m)
     if hit is None:
         table = _cec_table(m)[2]
-        hit = _CEC_CELLS[m] = np.ascontiguousarray(np.stack(
-            [table[:-1, :-1], table[1:, :-1], table[:-1, 1:], table[1:, 1:]], axis=-1).reshape(-1, 4))
+        cold, warm = table[:, :-1], table[:, 1:]
+        hit = _CEC_CELLS[m] = tuple(np.ascontiguousarray(x).reshape(-1) for x in (
+            cold[:-1], cold[1:] - cold[:-1], warm[:-1], warm[1:] - warm[:-1]))
     return hit
 
 
