@@ -2033,10 +2033,24 @@ class _LitSolar:
         return self._segments(x, hit[1], hit[2])
 
     def run_sums(self, tariff, x: np.ndarray | None = None) -> np.ndarray:
-        """(homes, runs): the rate's run sums of the solar (or of ``x``, laid out as the values are)."""
+        """(homes, runs): the rate's run sums of the solar (or of ``x``, laid out as the values are); the solar's
+        made once a rate (every system of the homes reads them)."""
         from .bills import run_starts
 
-        return self._sums(self.values if x is None else x, run_starts(tariff))
+        if x is not None:
+            return self._sums(x, run_starts(tariff))
+        return self._of_rate(tariff, "runs", lambda: self._sums(self.values, run_starts(tariff)))
+
+    def _of_rate(self, tariff, what: str, make):
+        """What ``make`` makes of the solar alone under a rate, made once (kept with the rate, as :meth:`_sums`
+        keeps its starts)."""
+        hit = self._starts.get((id(tariff), what))
+        if hit is None or hit[0] is not tariff:
+            made = make()
+            for x in made if isinstance(made, tuple) else (made,):
+                x.flags.writeable = False  # (shared by the systems' bills: none may change it)
+            hit = self._starts[(id(tariff), what)] = (tariff, made)
+        return hit[1]
 
     def month_sums(self, tariff, x: np.ndarray) -> np.ndarray:
         """(homes, 12): ``x`` (laid out as the values are) summed over each of the rate's billing months."""
@@ -2069,13 +2083,17 @@ class _LitSolar:
         rows whose solar is not all zeros: each month's use at the hour's price (``use_usd``, (homes, 12), given),
         imports at the price, solar at the price, exports and solar at the sell price, then the year's self-consumed
         kWh and solar kWh, for homes whose self-consumed solar at each value's hour is ``consumed``."""
-        price = self.at_hours(tariff.realtime_usd_per_kwh)
-        sell_hourly = tariff.realtime_sell_usd_per_kwh
-        sell = self.at_hours(sell_hourly) if sell_hourly is not None else np.zeros(self.size)
-        solar_sold = self.month_sums(tariff, self.values * sell)
-        return (self.lit, use_usd, use_usd - self.month_sums(tariff, consumed * price),
-                self.month_sums(tariff, self.values * price), solar_sold - self.month_sums(tariff, consumed * sell),
-                solar_sold, self._per_home(consumed), self.year_kwh)
+        def solar_alone():  # (the same for every system of the homes: made once a rate)
+            price = self.at_hours(tariff.realtime_usd_per_kwh)
+            sell_hourly = tariff.realtime_sell_usd_per_kwh
+            sell = self.at_hours(sell_hourly) if sell_hourly is not None else np.zeros(self.size)
+            return price, sell, self.month_sums(tariff, self.values * price), self.month_sums(tariff,
+                                                                                           self.values * sell)
+
+        price, sell, solar_priced, solar_sold = self._of_rate(tariff, "realtime", solar_alone)
+        return (self.lit, use_usd, use_usd - self.month_sums(tariff, consumed * price), solar_priced,
+                solar_sold - self.month_sums(tariff, consumed * sell), solar_sold, self._per_home(consumed),
+                self.year_kwh)
 
     def dense(self) -> np.ndarray:
         """(homes, 8,760): the solar at every hour (made once)."""
