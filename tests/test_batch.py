@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -240,3 +241,47 @@ def test_ctrl_c_keeps_whole_rows(tmp_path):
     assert text.endswith("\n")
     rows = read_csv(text)
     assert all(len(row) == len(COLUMNS) + 1 and None not in row.values() for row in rows)
+
+
+_TEXTS = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list('ab ,"\r\n\'é;')), max_size=6))
+_FLOATS = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_csv_rows_are_the_text_pythons_csv_writer_writes(data):
+    # rows.csv_rows_text writes a column's numbers by one repr of their list and joins the cells itself: the text
+    # must be, byte for byte, what csv.writer writes for the same values (rows.column_values) -- texts with commas,
+    # quotes and line breaks quoted as the writer quotes them, None and an empty number as an empty cell, NaN in a
+    # column that is never empty as "nan", -0.0, infinities, True/False, a column of zeros, and a line of one
+    # empty cell (the writer quotes it)
+    import numpy as np
+
+    from heatcalc import rows
+
+    n = data.draw(st.integers(0, 6))
+    names = data.draw(st.lists(st.sampled_from(["home", "system", "meets_load", "annual_cost_usd", "incentives_usd",
+                                                "cooling_cost_usd", "peak_outdoor_f"]),
+                               min_size=1, max_size=5, unique=True))
+    columns = {}
+    for name in rows.OUT_COLUMNS:
+        if name in rows.BOOL_COLUMNS:
+            values = data.draw(st.lists(st.sampled_from([True, False]), min_size=n, max_size=n))
+        elif name in rows.TEXT_COLUMNS:
+            values = data.draw(st.lists(_TEXTS, min_size=n, max_size=n))
+        else:
+            kind = data.draw(st.sampled_from(["any", "zeros", "empty"]))
+            values = ([0.0] * n if kind == "zeros" else [math.nan] * n if kind == "empty" else
+                      data.draw(st.lists(_FLOATS, min_size=n, max_size=n)))
+        if name in rows.OBJECT_COLUMNS:
+            array = np.empty(n, dtype=object)
+            array[:] = values
+        else:
+            array = np.array(values, dtype=float)
+        columns[name] = array
+    block = rows.Block([], [], [], [], np.array([n]), columns)
+    start = data.draw(st.integers(0, n))
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(
+        zip(*(rows.column_values(c, columns[c][start:]) for c in names)))
+    assert rows.csv_rows_text(block, start, None, tuple(names)) == expected.getvalue()

@@ -120,15 +120,40 @@ def column_values(name: str, array) -> list:
     return array.tolist()
 
 
-def _csv_values(name: str, array) -> list:
-    """:func:`column_values` for CSV text: a column of zeros alone (cooling or unmet heat a table does not have) as
-    the text Python writes for them, "0.0", so the writer does not format each."""
-    if name not in OBJECT_COLUMNS and len(array) and not array.any() and not np.signbit(array).any():
-        return _ZEROS * len(array)
-    return column_values(name, array)
+def _csv_cells(name: str, array) -> list:
+    """A column of a block as the text of its CSV cells, what ``csv.writer`` writes for :func:`column_values`:
+    a number as Python writes it (``str``, which is its ``repr``), an empty number or no text as an empty cell, a text
+    that holds a comma, a quote or a line break quoted by the writer itself.  A column's numbers are written by one
+    ``repr`` of their list (made in C, not a call a number), a column of zeros alone (cooling or unmet heat a
+    table does not have) as its one text."""
+    if name in OBJECT_COLUMNS:
+        cells = ["" if v is None else v if v.__class__ is str else str(v) for v in array.tolist()]
+        if any(c in "".join(cells) for c in _SPECIAL):  # (the column's texts scanned at once; rarely any)
+            cells = [_quoted(v) if any(c in v for c in _SPECIAL) else v for v in cells]
+        return cells
+    if not len(array):
+        return []
+    if not array.any() and not np.signbit(array).any():
+        return [_ZERO] * len(array)
+    empty = np.isnan(array) if name in NULLABLE else None
+    if empty is not None and empty.all():  # (a column no row fills: economics on a table without them)
+        return [""] * len(array)
+    cells = repr(array.tolist())[1:-1].split(", ")  # (no number's text holds a comma)
+    if empty is not None:
+        for i in np.flatnonzero(empty).tolist():
+            cells[i] = ""
+    return cells
 
 
-_ZEROS = [repr(0.0)]
+_ZERO = repr(0.0)
+_SPECIAL = (",", '"', "\r", "\n")  # (what may make the writer quote a cell, whatever Python's version)
+
+
+def _quoted(text: str) -> str:
+    """A text cell as ``csv.writer`` writes it (quoted, its quotes doubled)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([text])
+    return buf.getvalue()[:-1]
 
 
 def empty_columns(n: int) -> dict:
@@ -153,10 +178,12 @@ def block_from_outcomes(outcomes: list) -> Block:
 def csv_rows_text(block, start: int = 0, stop: int | None = None, columns=OUT_COLUMNS) -> str:
     """Rows ``start:stop`` of a batch block as CSV lines (``columns``, by default all of :data:`OUT_COLUMNS`,
     numbers as Python writes them, an empty number as an empty cell)."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(
-        zip(*(_csv_values(name, block.columns[name][start:stop]) for name in columns)))
-    return buf.getvalue()
+    cells = [_csv_cells(name, block.columns[name][start:stop]) for name in columns]
+    if not cells[0]:
+        return ""
+    if len(cells) == 1:  # (the writer quotes a line of one empty cell, which would read as no cell)
+        cells = [['""' if c == "" else c for c in cells[0]]]
+    return "\n".join(map(",".join, zip(*cells))) + "\n"
 
 
 def chosen_columns(text: str | None) -> tuple | None:
