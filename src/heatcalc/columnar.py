@@ -2060,11 +2060,13 @@ class _LitSolar:
 
     def at_hours(self, hourly: np.ndarray) -> np.ndarray:
         """An hourly series of the year (a price) at each value's hour."""
-        return np.asarray(hourly, dtype=float)[self.local]
+        return np.asarray(hourly, dtype=float).take(self.local)
 
     def self_consumed(self, use: np.ndarray) -> np.ndarray:
         """min(use, solar) at each value's hour, for (homes, 8,760) ``use``."""
-        return np.minimum(use.reshape(-1)[self.flat], self.values)
+        # (the array's own take: a third of the time of indexing by the places, whose result is then not copied)
+        out = use.reshape(-1).take(self.flat)
+        return np.minimum(out, self.values, out=out)
 
     def self_consumed_flat(self, use_kwh_per_h: np.ndarray) -> np.ndarray:
         """:meth:`self_consumed` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
