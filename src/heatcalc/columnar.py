@@ -2064,7 +2064,8 @@ class _LitSolar:
 
     def self_consumed(self, use: np.ndarray) -> np.ndarray:
         """min(use, solar) at each value's hour, for (homes, 8,760) ``use``."""
-        # (the array's own take: a third of the time of indexing by the places, whose result is then not copied)
+        # (the array's own take, its result then made the minimum in place: a third of the time of indexing by the
+        # places and a new minimum on 32 homes alone; inside a batch's chunk no difference was measurable)
         out = use.reshape(-1).take(self.flat)
         return np.minimum(out, self.values, out=out)
 
