@@ -1972,6 +1972,7 @@ class _LitSolar:
         self.values = np.concatenate(values) if self.size else np.zeros(0)  # the kWh at each
         if scale is not None:  # each home's values times its own number (an array per kW times its kW)
             self.values *= np.repeat(scale, sizes)
+        self._homes = None  # (each home's values as stretches: made at first need)
         self.year_kwh = self._per_home(self.values)
         self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
         self._starts: dict = {}
@@ -2007,19 +2008,29 @@ class _LitSolar:
             values.append(per_kw)
         return cls(hours, values, billing.pv_kw[homes])
 
-    def _segments(self, x: np.ndarray, starts: np.ndarray, per_home: int) -> np.ndarray:
-        """(homes, per_home) sums of ``x`` (laid out as the values are) between consecutive ``starts``, the last
-        to the end; an empty stretch sums to zero."""
-        out = np.zeros(starts.size)
-        if self.size:
-            ends = np.append(starts[1:], self.size)
-            filled = starts < ends
-            out[filled] = np.add.reduceat(x, starts[filled])  # (the stretches left tile the values)
-        return out.reshape(self.n, per_home)
+    def _stretches(self, starts: np.ndarray) -> tuple:
+        """Consecutive ``starts`` among the values (the last to the end) as :meth:`_segments` sums them: how many,
+        which hold any value (None: all) and where those begin -- made once for a set of starts."""
+        filled = starts < np.append(starts[1:], self.size)
+        return starts.size, None if filled.all() else filled, starts[filled]
+
+    def _segments(self, x: np.ndarray, stretches: tuple, per_home: int) -> np.ndarray:
+        """(homes, per_home) sums of ``x`` (laid out as the values are) over :meth:`_stretches`; an empty stretch
+        sums to zero."""
+        size, filled, at = stretches
+        if not self.size:
+            return np.zeros((self.n, per_home))
+        sums = np.add.reduceat(x, at)  # (the stretches that hold values tile them)
+        if filled is not None:
+            sums, part = np.zeros(size), sums
+            sums[filled] = part
+        return sums.reshape(self.n, per_home)
 
     def _per_home(self, x: np.ndarray) -> np.ndarray:
         """``x`` (laid out as the values are) summed over each home's values."""
-        return self._segments(x, self.offsets[:-1], 1)[:, 0]
+        if self._homes is None:
+            self._homes = self._stretches(self.offsets[:-1])
+        return self._segments(x, self._homes, 1)[:, 0]
 
     def _sums(self, x: np.ndarray, first: np.ndarray, last: int = 0) -> np.ndarray:
         """(homes, stretches): ``x`` (laid out as the values are) summed over each home's stretches of the year
@@ -2029,7 +2040,7 @@ class _LitSolar:
         if hit is None or hit[0] is not first:
             begins = first[:first.size - last]
             starts = np.concatenate([np.searchsorted(h, begins) + o for h, o in zip(self.hours, self.offsets)])
-            hit = self._starts[id(first)] = (first, starts, begins.size)
+            hit = self._starts[id(first)] = (first, self._stretches(starts), begins.size)
         return self._segments(x, hit[1], hit[2])
 
     def run_sums(self, tariff, x: np.ndarray | None = None) -> np.ndarray:
