@@ -1963,15 +1963,23 @@ class _LitSolar:
     :meth:`dense`)."""
 
     def __init__(self, hours: list, values: list, scale: np.ndarray | None = None):
-        self.hours = hours  # per home: indices into its year (its values: self.values between its offsets)
-        sizes = np.array([x.size for x in hours], dtype=np.intp)
-        self.offsets = np.concatenate(([0], np.cumsum(sizes)))
-        self.n, self.size = len(hours), int(self.offsets[-1])
-        self.local = np.concatenate(hours) if self.size else np.zeros(0, dtype=np.intp)  # each value's hour
-        self.flat = self.local + np.repeat(np.arange(self.n) * 8760, sizes)  # and place in (homes x 8,760)
-        self.values = np.concatenate(values) if self.size else np.zeros(0)  # the kWh at each
-        if scale is not None:  # each home's values times its own number (an array per kW times its kW)
-            self.values *= np.repeat(scale, sizes)
+        # per home: indices into its year (16-bit as a pack keeps them, or index-sized), its values: self.values
+        # between its offsets
+        self.hours = hours
+        self.n = len(hours)
+        self.offsets = np.zeros(self.n + 1, dtype=np.intp)
+        np.cumsum([x.size for x in hours], out=self.offsets[1:])
+        self.size = int(self.offsets[-1])
+        self.flat = np.empty(self.size, dtype=np.intp)  # each value's place in (homes x 8,760)
+        self.values = np.empty(self.size)  # the kWh at each
+        # laid out a home at a time, each home's values times its own number (an array per kW times its kW): one
+        # pass over each home's hours and values, where spreading the homes' numbers over all the values first
+        # took twice the time
+        bounds = self.offsets.tolist()
+        for i, (h, v, k) in enumerate(zip(hours, values, [1.0] * self.n if scale is None else scale.tolist())):
+            np.add(h, i * 8760, out=self.flat[bounds[i]:bounds[i + 1]], dtype=np.intp)
+            np.multiply(v, k, out=self.values[bounds[i]:bounds[i + 1]])
+        self._local = None  # (each value's hour: made at first need)
         self._homes = None  # (each home's values as stretches: made at first need)
         self.year_kwh = self._per_home(self.values)
         self.lit = self.year_kwh > 0.0  # (no value is below zero: a row of zeros sums to zero, any other above)
@@ -1986,13 +1994,13 @@ class _LitSolar:
 
         arrays = billing.pv[homes].tolist()
         keys = [billing.pv_keys[k] for k in arrays if k >= 0]
-        found = pvcache.get_lit_many(keys)
+        found = pvcache.get_lit_many(keys, index_sized=False)
         if None in found and not billing.looked:  # the first miss of the chunk: its lacking arrays computed now,
             billing.looked.append(True)  # a station's together, and the missed ones read
             if _compute_lacking(billing.pv_per_kw, billing.pv_keys):
                 raise RuntimeError("a PV array could not be computed")  # (the chunk goes home by home, which says)
             missed = [i for i, hit in enumerate(found) if hit is None]
-            for i, hit in zip(missed, pvcache.get_lit_many([keys[i] for i in missed])):
+            for i, hit in zip(missed, pvcache.get_lit_many([keys[i] for i in missed], index_sized=False)):
                 found[i] = hit
         found = iter(found)
         empty = np.zeros(0, dtype=np.intp)
@@ -2039,7 +2047,9 @@ class _LitSolar:
         hit = self._starts.get(id(first))
         if hit is None or hit[0] is not first:
             begins = first[:first.size - last]
-            starts = np.concatenate([np.searchsorted(h, begins) + o for h, o in zip(self.hours, self.offsets)])
+            narrow = begins.astype(np.uint16)  # (searched for among a pack's 16-bit hours as they are)
+            starts = np.concatenate([np.searchsorted(h, narrow if h.dtype == np.uint16 else begins) + o
+                                     for h, o in zip(self.hours, self.offsets.tolist())])
             hit = self._starts[id(first)] = (first, self._stretches(starts), begins.size)
         return self._segments(x, hit[1], hit[2])
 
@@ -2071,7 +2081,9 @@ class _LitSolar:
 
     def at_hours(self, hourly: np.ndarray) -> np.ndarray:
         """An hourly series of the year (a price) at each value's hour."""
-        return np.asarray(hourly, dtype=float).take(self.local)
+        if self._local is None:
+            self._local = self.flat - np.repeat(np.arange(self.n) * 8760, np.diff(self.offsets))
+        return np.asarray(hourly, dtype=float).take(self._local)
 
     def self_consumed(self, use: np.ndarray) -> np.ndarray:
         """min(use, solar) at each value's hour, for (homes, 8,760) ``use``."""

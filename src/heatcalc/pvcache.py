@@ -346,8 +346,10 @@ def get_lit(key, group=None) -> tuple | None:
     return get_lit_many([(key, group)])[0]
 
 
-def get_lit_many(pairs) -> list:
-    """:func:`get_lit` for (key, group) pairs (a group of homes' arrays), the folder found once."""
+def get_lit_many(pairs, index_sized: bool = True) -> list:
+    """:func:`get_lit` for (key, group) pairs (a group of homes' arrays), the folder found once.  ``index_sized``
+    False: the hours of an array read from its pack as the pack keeps them (16-bit), for a caller that widens them
+    as it lays them out anyway (a batch's bills: :class:`heatcalc.columnar._LitSolar`)."""
     folder = _folder()
     folder = None if folder is None else str(folder)
     out = []
@@ -363,7 +365,7 @@ def get_lit_many(pairs) -> list:
             made = values != 0
             if not made.all():
                 hours, values = hours[made], values[made]
-            found = (hours.astype(np.intp), values)
+            found = (hours.astype(np.intp) if index_sized else hours, values)
         out.append(found)
     return out
 
