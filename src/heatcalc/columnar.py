@@ -2082,7 +2082,7 @@ class _LitSolar:
     def at_hours(self, hourly: np.ndarray) -> np.ndarray:
         """An hourly series of the year (a price) at each value's hour."""
         if self._local is None:
-            self._local = self.flat - np.repeat(np.arange(self.n) * 8760, np.diff(self.offsets))
+            self._local = np.concatenate(self.hours) if self.size else np.zeros(0, dtype=np.intp)
         return np.asarray(hourly, dtype=float).take(self._local)
 
     def self_consumed(self, use: np.ndarray) -> np.ndarray:
@@ -2094,7 +2094,12 @@ class _LitSolar:
 
     def self_consumed_flat(self, use_kwh_per_h: np.ndarray) -> np.ndarray:
         """:meth:`self_consumed` for a use the same every hour of a home (``use_kwh_per_h``, one per home)."""
-        return np.minimum(np.repeat(use_kwh_per_h, np.diff(self.offsets)), self.values)
+        # (a home at a time: a seventh of the time of spreading the homes' uses over all the values first)
+        out = np.empty(self.size)
+        bounds = self.offsets.tolist()
+        for i, use in enumerate(np.asarray(use_kwh_per_h, dtype=float).tolist()):
+            np.minimum(self.values[bounds[i]:bounds[i + 1]], use, out=out[bounds[i]:bounds[i + 1]])
+        return out
 
     def self_sums(self, tariff, use: np.ndarray) -> np.ndarray:
         """(homes, runs): the run sums of the self-consumed solar, min(use, solar), for (homes, 8,760) ``use``."""
