@@ -405,3 +405,29 @@ def test_an_array_read_at_its_lit_hours_is_the_same_from_its_pack_and_from_memor
         assert np.array_equal(values, whole[at]) and np.array_equal(values, values2)
         assert at.dtype == np.intp and values.dtype == np.float64
     assert pvcache.get_lit(("725090", "none"), group) is None
+
+
+def test_a_cache_keys_text_is_its_repr_whichever_parts_were_seen_before():
+    # pvcache names an entry by the SHA-256 of repr((key, versions, model)); it makes a tuple key's text from its
+    # items' texts, kept per item: the text must be repr's to the character, or a warm cache would miss every entry
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    from heatcalc import pvcache
+
+    # (few distinct leaves, so that a key's items are often equal tuples of other texts: 1, 1.0, True; 0.0, -0.0)
+    leaves = hs.sampled_from([0.0, -0.0, 1, 1.0, True, 0, False, 2.5, "a", None])
+    keys = hs.recursive(leaves, lambda inner: hs.lists(inner, max_size=3).map(tuple), max_leaves=10)
+
+    @settings(max_examples=300, deadline=None)
+    @given(keys)
+    def check(key):
+        pvcache._TEXTS.clear()
+        assert pvcache._text(key) == repr(key)
+        assert pvcache._text(key) == repr(key)  # (again, from the kept texts)
+
+    check()
+    key = ("722020", (1.0, 35.0, 180.0, 0.14, 1.2, 0.96, "standard", "fixed_roof", 0.3, 1), (25.817, -80.3, 11.0, -5.0))
+    pvcache._NAMES.clear()
+    assert pvcache._name(key) == pvcache.hashlib.sha256(repr((key, *pvcache._VERSIONS[0], pvcache.MODEL)).encode()
+                                                        ).hexdigest()[:32] + pvcache.SUFFIX

@@ -95,7 +95,8 @@ def _name(key) -> str:
         except metadata.PackageNotFoundError:
             _VERSIONS.append((__version__, "none"))
     __version__, pvlib_version = _VERSIONS[0]
-    name = hashlib.sha256(repr((key, __version__, pvlib_version, MODEL)).encode()).hexdigest()[:32] + SUFFIX
+    text = f"({_text(key)}, {__version__!r}, {pvlib_version!r}, {MODEL!r})"  # repr((key, versions..., MODEL))
+    name = hashlib.sha256(text.encode()).hexdigest()[:32] + SUFFIX
     if len(_NAMES) >= 16384:
         _NAMES.pop(next(iter(_NAMES)))
     _NAMES[key] = name
@@ -103,6 +104,33 @@ def _name(key) -> str:
 
 
 _NAMES: dict = {}  # key -> file name (a batch looks an array up, then reads it)
+
+
+def _text(key) -> str:
+    """``repr(key)``, a tuple's made of its items' (a tuple item's kept: a batch's thousands of arrays share a few
+    dozen layouts and one site a station, whose texts are most of a key's, and a float's text is slow to make).  A
+    kept text is used only for an item of the same types, none a tuple, and no zero: equal tuples can differ in
+    text (1, 1.0 and True; 0.0 and -0.0)."""
+    if type(key) is not tuple:
+        return repr(key)
+    parts = []
+    for item in key:
+        if type(item) is not tuple:
+            parts.append(repr(item))
+            continue
+        kinds = tuple(map(type, item))
+        hit = _TEXTS.get(item)
+        if hit is None or hit[1] != kinds or 0.0 in item:
+            hit = (_text(item), kinds)
+            if tuple not in kinds:  # (a tuple in it: its items' types are not told by its own)
+                if len(_TEXTS) >= 4096:
+                    _TEXTS.pop(next(iter(_TEXTS)))
+                _TEXTS[item] = hit
+        parts.append(hit[0])
+    return f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+_TEXTS: dict = {}  # a key's tuple item -> its text
 
 
 def _header(key_digest: bytes, magic: bytes, payload: bytes, count: int) -> bytes:
