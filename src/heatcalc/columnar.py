@@ -2209,6 +2209,8 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
     offsets = {s: np.concatenate(([0], np.cumsum(sizes[s]))) for s in systems_all}
     by_bin = {s: [b[1][s][1] if s in b[1] else None for b in batches] for s in systems_all if offsets[s][-1]}
     sub_of = {s: np.repeat(np.arange(len(batches)), sizes[s]) for s in by_bin}
+    sub_list = {s: x.tolist() for s, x in sub_of.items()}  # (as Python numbers, for the loop a home at a time)
+    first_list = {s: offsets[s].tolist() for s in by_bin}
     # the billed homes of all the sub-batches: their sub-batch, station column maps and rows in each system's array
     mine_of = [np.flatnonzero(billing.hourly[idx]) for idx, _, _ in batches]
     sub = np.concatenate([np.full(m.size, k) for k, m in enumerate(mine_of)])
@@ -2274,12 +2276,12 @@ def _bill_sub_batches(h: _Homes, batches: list) -> list:
                     continue
                 at = at[present]
                 use = np.empty((at.size, 8760))  # each hour's heating and other use
+                sys_sub, sys_first, sys_by_bin = sub_list[system], first_list[system], by_bin[system]
                 for i, (row, k) in enumerate(zip(at.tolist(), g[present].tolist())):
-                    b_no = int(sub_of[system][row])
+                    b_no = sys_sub[row]
                     # ("clip": a bin past the row's reads its last column)
                     # (the array's own method: np.take's wrapper costs a fifth of a take of 8,760 values)
-                    by_bin[system][b_no][row - offsets[system][b_no]].take(columns[station_of[k]], out=use[i],
-                                                                           mode="clip")
+                    sys_by_bin[b_no][row - sys_first[b_no]].take(columns[station_of[k]], out=use[i], mode="clip")
                 o = out[system]
                 cool_bins = h.cooling[system][6] if h.cooling is not None else {}
                 sys_homes = homes[present]
