@@ -6,6 +6,7 @@ temporary files a full disk would leave behind.
 """
 
 import json
+from pathlib import Path
 import os
 import time
 
@@ -162,3 +163,57 @@ def test_a_cached_run_gives_the_json_of_an_uncached_one(cli, tmp_path, reference
     warm = _json(cli, env=env)
     assert warm.stdout == reference and warm.stderr == ""
     assert json.loads(warm.stdout)[0]["rows"]
+
+
+def test_a_kept_pack_is_read_as_its_path_holds_it_now(tmp_path, monkeypatch):
+    # a reader keeps the packs it reads open (a look at the path's status a read, not opening, looking and closing):
+    # a pack replaced by another (an array added: renamed over it), damaged in place or removed is read as it is now
+    import threading
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    _forget(monkeypatch)
+    monkeypatch.setattr(pvcache, "KEPT_PACKS", 1)
+    hours = np.arange(8760)
+    boston, denver = ("725090", (42.36, -71.01, 6.0, -5.0)), ("725650", (39.83, -104.66, 1650.0, -7.0))
+    # (whole numbers of quarters: exact in the pack's float32)
+    morning = np.where(hours % 24 < 12, 0.25 + (hours % 7) / 4.0, 0.0)
+    pvcache.put_many([(("725090", "morning"), morning)], boston)
+    pvcache.put_many([(("725650", "morning"), morning * 3)], denver)
+    _forget(monkeypatch)
+    path = pvcache._pack_path(str(tmp_path / "pv"), None, boston, 0)[0]
+    assert np.array_equal(pvcache.get(("725090", "morning"), boston), morning)
+    assert path in pvcache._KEPT
+    inode = pvcache._KEPT[path][1].st_ino
+
+    pvcache.put_many([(("725090", "day"), morning * 2)], boston)  # the pack rewritten with both, renamed over it
+    _forget(monkeypatch)
+    assert np.array_equal(pvcache.get(("725090", "day"), boston), morning * 2)  # the new file's, not the kept one's
+    assert np.array_equal(pvcache.get(("725090", "morning"), boston), morning)
+    # (the replaced file's descriptor closed, the new file's kept)
+    assert os.fstat(pvcache._KEPT[path][0]).st_ino == os.stat(path).st_ino != inode
+
+    # at most KEPT_PACKS kept: reading Denver's lets Boston's go
+    _forget(monkeypatch)
+    assert np.array_equal(pvcache.get(("725650", "morning"), denver), morning * 3)
+    assert list(pvcache._KEPT) == [pvcache._pack_path(str(tmp_path / "pv"), None, denver, 0)[0]]
+
+    # another thread opens and closes as before, keeping nothing
+    _forget(monkeypatch)
+    seen = []
+    reader = threading.Thread(target=lambda: seen.append(pvcache.get(("725090", "morning"), boston)))
+    reader.start()
+    reader.join()
+    assert np.array_equal(seen[0], morning) and path not in pvcache._KEPT
+
+    # damaged in place, then removed: read as it is now (nothing), not as the kept descriptor last saw it
+    _forget(monkeypatch)
+    assert pvcache.get(("725090", "morning"), boston) is not None and path in pvcache._KEPT
+    _rewrite(Path(path), lambda raw: raw[:-8] + bytes(8))  # its last values zeroed: the checksum no longer matches
+    _forget(monkeypatch)
+    assert pvcache.get(("725090", "day"), boston) is None
+    pvcache.put_many([(("725090", "morning"), morning)], boston)  # (replaced by the recomputed array)
+    _forget(monkeypatch)
+    assert np.array_equal(pvcache.get(("725090", "morning"), boston), morning) and path in pvcache._KEPT
+    os.remove(path)
+    _forget(monkeypatch)
+    assert pvcache.get(("725090", "morning"), boston) is None and path not in pvcache._KEPT

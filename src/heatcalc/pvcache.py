@@ -20,6 +20,7 @@ import os
 import stat
 import struct
 import sys
+import threading
 import time
 import zlib
 from contextlib import contextmanager
@@ -325,24 +326,90 @@ def _open_pack(path: str, file_name: str) -> tuple | None:
         return fd, "could not be read"
 
 
+def _open_kept(path: str) -> tuple | None:
+    """:func:`_open` for a reader, the pack kept open for the next read (a warm batch's worker reads a home's array
+    from its station's pack, a thousand packs over and over): a look at the path's status tells that the file there
+    is still the one opened -- one call to the system where opening, looking and closing took three; a file
+    replaced (renamed over: another inode), changed, removed or no longer regular is let go and opened afresh, so what
+    is read is always what the path holds now.  In a process's main thread only (a batch's worker; a thread of
+    another caller opens and closes as before), at most :data:`KEPT_PACKS` kept, the first kept closed first.  The
+    caller releases the descriptor with :func:`_release`."""
+    if not KEPT_PACKS or threading.current_thread() is not threading.main_thread():
+        return _open(path)
+    kept = _KEPT.get(path)
+    if kept is not None:
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_dev == kept[1].st_dev and \
+                _stamp(info) == _stamp(kept[1]):
+            return kept
+        _let_go(path)
+    opened = _open(path)
+    if opened is not None:
+        while len(_KEPT) >= KEPT_PACKS:
+            _let_go(next(iter(_KEPT)))
+        _KEPT[path] = opened
+        _KEPT_FDS.add(opened[0])
+    return opened
+
+
+def _kept_packs() -> int:
+    """How many packs a reader keeps open: a quarter of the process's allowance of open files, at most 4,096 (none
+    where the system does not say)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return 0
+    return 4096 if soft == resource.RLIM_INFINITY else max(0, min(4096, soft // 4))
+
+
+KEPT_PACKS = _kept_packs()
+_KEPT: dict = {}  # path -> (descriptor, status when opened), the first kept first
+_KEPT_FDS: set = set()
+
+
+def _let_go(path: str) -> None:
+    """Close a kept pack."""
+    fd = _KEPT.pop(path)[0]
+    _KEPT_FDS.discard(fd)
+    os.close(fd)
+
+
+def _release(fd: int) -> None:
+    """Close a descriptor :func:`_open_kept` gave, unless it is kept."""
+    if fd not in _KEPT_FDS:
+        os.close(fd)
+
+
 def _find(folder, key, group) -> tuple | None:
     """(descriptor, path, the array's place and checksum) of the pack holding ``key``, or None (not there, or not
-    to be trusted: said, and the caller computes it again).  The caller closes the descriptor."""
+    to be trusted: said, and the caller computes it again).  The caller releases the descriptor (:func:`_release`)."""
     digest = _key_digest(_name(key))
     for number in range(1 if group is None else 1 << 20):
         path, file_name = _pack_path(folder, key, group, number)
-        opened = _open_pack(path, file_name)
+        opened = _open_kept(path)
         if opened is None:
             return None
-        fd, slots = opened
+        fd, info = opened
+        try:
+            slots = _slots(fd, info, path, file_name)
+        except OSError:
+            slots = "could not be read"
         if isinstance(slots, str):
-            os.close(fd)
+            if path in _KEPT:
+                _let_go(path)
+            else:
+                os.close(fd)
             _damaged(path, slots)
             return None
         slot = slots[0].get(digest)
         if slot is not None:
             return fd, path, slot, slots[1]
-        os.close(fd)
+        _release(fd)
         if len(slots[0]) < PACK_ENTRIES:  # (a later pack is begun only when this one is full)
             return None
     return None
@@ -410,7 +477,7 @@ def _read(folder: str, key, group) -> tuple | None:
     except OSError:
         return None
     finally:
-        os.close(fd)
+        _release(fd)
     if len(payload) != 4 * hours.size or _checksum(payload) != checksum:
         _damaged(path, "is damaged (its checksum does not match)")
         return None
@@ -501,7 +568,7 @@ def _on_disk(folder: str, key, group, looked: dict | None) -> bool:
             found = _find(folder, key, group)
             if found is None:
                 return False
-            os.close(found[0])
+            _release(found[0])
             return True
         slots = hit[1]
         if isinstance(slots, str):
