@@ -400,7 +400,7 @@ def _find(folder, key, group) -> tuple | None:
         except OSError:
             slots = "could not be read"
         if isinstance(slots, str):
-            if path in _KEPT:
+            if fd in _KEPT_FDS:  # (not kept in another thread than the main one: only closed)
                 _let_go(path)
             else:
                 os.close(fd)
