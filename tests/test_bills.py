@@ -512,7 +512,14 @@ def test_bills_from_the_self_consumed_solar_at_the_lit_hours_equal_the_hours(tmp
     hours[3] = np.array([4000])  # lit at one hour
     values = [np.clip(rng.normal(1.0, 1.5, h.size), 0.0, None) for h in hours]
     values[2][:] = 0.0  # panels that make nothing at their lit hours
+    if data.draw(st.booleans()):  # some homes' hours 16-bit, as a pack keeps them (the others' as a process does)
+        hours = [h.astype(np.uint16) if i % 2 else h for i, h in enumerate(hours)]
     solar = _LitSolar(hours, values)
+    # an array per kW laid out times each home's kW: the same values as the kWh given whole
+    kw = rng.uniform(1.0, 10.0, n)
+    scaled = _LitSolar(hours, values, kw)
+    assert np.array_equal(scaled.values, _LitSolar(hours, [v * k for v, k in zip(values, kw)]).values)
+    assert np.array_equal(scaled.flat, solar.flat) and solar.flat.dtype == np.intp
     pv = np.zeros((n, 8760))
     for i, (h, v) in enumerate(zip(hours, values)):
         pv[i, h] = v
@@ -576,6 +583,8 @@ def test_real_time_bills_from_the_lit_hours_equal_the_hours(tmp_path_factory, da
     hours = [np.flatnonzero(day & (rng.random(8760) < 0.9)) for _ in range(n)]
     hours[1] = np.zeros(0, dtype=np.intp)  # no panels
     values = [np.clip(rng.normal(1.0, 1.5, h.size), 0.0, None) for h in hours]
+    if data.draw(st.booleans()):  # some homes' hours 16-bit, as a pack keeps them
+        hours = [h.astype(np.uint16) if i % 2 else h for i, h in enumerate(hours)]
     solar = _LitSolar(hours, values)
     pv = solar.dense()
     got = realtime_solar_bills_from_sums(t, rule, *solar.realtime_sums(t, _month_priced(t, use),
