@@ -313,10 +313,11 @@ _PACK_PATHS: dict = {}  # (folder, key or None, group, number) -> (a pack's path
 # an array a home
 
 
-def _open_pack(path: str, file_name: str) -> tuple | None:
+def _open_pack(path: str, file_name: str, opener=None) -> tuple | None:
     """(descriptor, index or why it cannot be trusted: :func:`_slots`) of a pack, or None when there is none; the
-    caller closes the descriptor."""
-    opened = _open(path)
+    caller closes the descriptor (``opener``: :func:`_open` unless given: a reader's :func:`_open_kept`, whose
+    descriptor the caller releases with :func:`_release`)."""
+    opened = (opener or _open)(path)
     if opened is None:
         return None
     fd, info = opened
@@ -391,14 +392,10 @@ def _find(folder, key, group) -> tuple | None:
     digest = _key_digest(_name(key))
     for number in range(1 if group is None else 1 << 20):
         path, file_name = _pack_path(folder, key, group, number)
-        opened = _open_kept(path)
+        opened = _open_pack(path, file_name, _open_kept)
         if opened is None:
             return None
-        fd, info = opened
-        try:
-            slots = _slots(fd, info, path, file_name)
-        except OSError:
-            slots = "could not be read"
+        fd, slots = opened
         if isinstance(slots, str):
             if fd in _KEPT_FDS:  # (not kept in another thread than the main one: only closed)
                 _let_go(path)
