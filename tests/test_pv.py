@@ -358,9 +358,9 @@ def test_a_pack_holds_its_arrays_at_the_hours_they_make_power(tmp_path, monkeypa
         assert np.array_equal(pvcache.get(key, group), year.astype(np.float32))
 
 
-def test_lacking_says_what_has_says_for_many_arrays_at_once(tmp_path, monkeypatch):
+def test_lacking_and_on_disk_many_say_what_has_and_on_disk_say_for_many_arrays_at_once(tmp_path, monkeypatch):
     # pvcache.lacking asks for a chunk's arrays at once (each pack's status looked at once): for each pair it says
-    # `not has(key, group)` -- kept in this process, in a pack (of two stations, the second pack of one after a
+    # `not has(key, group)` (on_disk_many: `on_disk(key, group)`) -- kept in this process, in a pack (of two stations, the second pack of one after a
     # full first), in none, at a station with no pack, in a pack damaged since, and with the cache off
     from heatcalc import pvcache
 
@@ -377,11 +377,16 @@ def test_lacking_says_what_has_says_for_many_arrays_at_once(tmp_path, monkeypatc
             [(("725650", ("roof", 30)), denver), (("725650", ("rack", 10)), denver), (("723560", ("roof", 30)), tulsa)]
     want = [False, False, False, True, False, False, True]
     assert pvcache.lacking(pairs) == want == [not pvcache.has(k, g) for k, g in pairs]
+    # on_disk_many (a batch's look): on_disk for each pair -- the one this process alone keeps is not on disk
+    assert pvcache.on_disk_many(pairs) == [True, True, True, False, True, False, False] == \
+        [pvcache.on_disk(k, g) for k, g in pairs]
     pack = tmp_path / "pv" / pvcache._pack_path(str(tmp_path / "pv"), pairs[4][0], denver, 0)[1]  # Denver's
     pack.write_bytes(pack.read_bytes()[:100])  # cut short: its array is lacking, as has() says
     assert pvcache.lacking(pairs)[4] is True and not pvcache.has(*pairs[4])
+    assert pvcache.on_disk_many(pairs)[4] is False and not pvcache.on_disk(*pairs[4])
     monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
     assert pvcache.lacking(pairs) == [True] * 5 + [False, True]
+    assert pvcache.on_disk_many(pairs) == [False] * 7
 
 
 def test_an_array_read_at_its_lit_hours_is_the_same_from_its_pack_and_from_memory(tmp_path, monkeypatch):

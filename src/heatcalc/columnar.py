@@ -1111,7 +1111,7 @@ def pv_to_compute(chunk: Chunk) -> list:
         col[field] = values
     places = _memo(_PLACES)
     stations = st.all_stations()
-    out, seen, arrays = [], set(), {}
+    candidates, seen, arrays = [], set(), {}
     for i in np.flatnonzero(usable):
         if col["solar.capacity"][i] is None:
             continue
@@ -1129,9 +1129,10 @@ def pv_to_compute(chunk: Chunk) -> list:
         if not has_solar(s_obj.usaf):
             continue
         site = Site(s_obj.lat, s_obj.lon, s_obj.elevation_m, s_obj.utc_offset_h)
-        if not pvcache.on_disk(*pv_cache_key(s_obj.usaf, array, site)):  # (a look per array: docs/scale.md)
-            out.append((s_obj.usaf, array, site, int(place[0])))
-    return out
+        candidates.append((s_obj.usaf, array, site, int(place[0])))
+    # (a look per array, each pack's status taken once for the chunk: docs/scale.md)
+    present = pvcache.on_disk_many([pv_cache_key(usaf, array, site) for usaf, array, site, _ in candidates])
+    return [c for c, there in zip(candidates, present) if not there]
 
 
 def compute_pv(stations: list) -> int:

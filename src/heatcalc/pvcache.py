@@ -532,6 +532,16 @@ def on_disk(key, group=None) -> bool:
     return _on_disk(str(folder), key, group, None)
 
 
+def on_disk_many(pairs) -> list:
+    """:func:`on_disk` for (key, group) pairs (a chunk's arrays, a look before a batch runs it), the folder found once
+    and each pack's status looked at once for them all."""
+    folder = _folder()
+    if folder is None:
+        return [False] * len(pairs)
+    folder, looked = str(folder), {}
+    return [_on_disk(folder, key, group, looked) for key, group in pairs]
+
+
 def lacking(pairs) -> list:
     """For (key, group) pairs, whether the cache lacks each (neither this process nor the folder holds it: ``not
     has(key, group)``), the folder found once and each pack's status looked at once for them all (a chunk's arrays:
