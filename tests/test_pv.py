@@ -436,3 +436,24 @@ def test_a_cache_keys_text_is_its_repr_whichever_parts_were_seen_before():
     pvcache._NAMES.clear()
     assert pvcache._name(key) == pvcache.hashlib.sha256(repr((key, *pvcache._VERSIONS[0], pvcache.MODEL)).encode()
                                                         ).hexdigest()[:32] + pvcache.SUFFIX
+
+
+def test_arrays_put_without_keeping_are_written_alone_unless_the_cache_is_off(tmp_path, monkeypatch):
+    # pvcache.put_many(..., keep=False), a batch's computing of a window's arrays: with the cache on they are in
+    # their pack (read back as single precision) and not held in this process; with it off this process is all
+    # that holds them, so they are kept all the same
+    from heatcalc import pvcache
+
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pvcache, "_memory", {})
+    group = ("725090", (42.36, -71.01, 6.0, -5.0))
+    years = {("725090", ("roof", t)): np.linspace(0.0, t / 7.0, 8760) for t in (20, 30)}
+    assert pvcache.put_many(list(years.items()), group, keep=False) == []
+    assert pvcache._memory == {}
+    for key, year in years.items():
+        assert pvcache.on_disk(key, group)
+        assert np.array_equal(pvcache.get(key, group), year.astype(np.float32).astype(np.float64))
+    monkeypatch.setenv("HEATCALC_CACHE_DIR", "none")
+    pvcache._memory.clear()
+    kept = pvcache.put_many([(("725090", ("roof", 40)), np.full(8760, 0.25))], group, keep=False)
+    assert len(kept) == 1 and np.array_equal(pvcache.get(("725090", ("roof", 40)), group), np.full(8760, 0.25))

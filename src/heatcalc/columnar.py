@@ -1147,7 +1147,7 @@ def compute_pv(stations: list) -> int:
         temps = _station_temps(k)
         for a in range(0, len(arrays), PV_GROUP):
             try:
-                solar_per_kw_many(usaf, arrays[a:a + PV_GROUP], site, temps)
+                solar_per_kw_many(usaf, arrays[a:a + PV_GROUP], site, temps, keep=False)  # (read from the packs)
                 done += len(arrays[a:a + PV_GROUP])
             except Exception:  # a data problem: the chunk's own run reports it
                 pass

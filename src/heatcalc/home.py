@@ -1666,9 +1666,10 @@ def solar_per_kw(usaf: str, array, site, temp_f) -> np.ndarray:
     return pvcache.put(key, out, group)  # (what the cache keeps: a cached run and this one use the same values)
 
 
-def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None:
+def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray, keep: bool = True) -> None:
     """:func:`solar_per_kw` for several arrays at one station, computed together (pvlib's functions broadcast over
-    the arrays: each row is the same, bit for bit, as computing it alone) and put in the per-user cache."""
+    the arrays: each row is the same, bit for bit, as computing it alone) and put in the per-user cache (``keep``:
+    :func:`heatcalc.pvcache.put_many`'s)."""
     from . import pvcache
     from .model.pv import ac_output_kwh_many
     from .weather.solar import solar_resource
@@ -1677,7 +1678,7 @@ def solar_per_kw_many(usaf: str, arrays: list, site, temp_f: np.ndarray) -> None
     out = ac_output_kwh_many(arrays, site, r.ghi_w_per_m2, r.dni_w_per_m2, r.dhi_w_per_m2, (temp_f - 32.0) / 1.8,
                              r.wind_m_per_s, r.albedo)
     pvcache.put_many([(pv_cache_key(usaf, array, site)[0], row) for array, row in zip(arrays, out)],
-                     pv_cache_key(usaf, arrays[0], site)[1])  # (one write of the station's pack)
+                     pv_cache_key(usaf, arrays[0], site)[1], keep)  # (one write of the station's pack)
 
 
 def _economics(b: _Builder, profile: Profile, location: Location, furnace, resistance, heat_pump,

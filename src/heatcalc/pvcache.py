@@ -621,17 +621,22 @@ def put(key, value: np.ndarray, group=None) -> np.ndarray:
     return put_many([(key, value)], group)[0]
 
 
-def put_many(items: list, group=None) -> list:
-    """:func:`put` for several (key, values) of one group: one write of their pack.  Returns what is kept of each."""
+def put_many(items: list, group=None, keep: bool = True) -> list:
+    """:func:`put` for several (key, values) of one group: one write of their pack.  Returns what is kept of each.
+    ``keep`` False: with the cache on, the arrays are only written, neither kept in this process nor given back (a
+    batch's computing of a window's arrays, which its chunks read from the packs: an array's copy and its keeping
+    were a tenth of a station's writing)."""
+    folder = _folder()
+    keep = keep or folder is None  # (with the cache off, this process is all that holds them)
     kept_all, stored_all = [], []
     for key, value in items:
         stored = np.asarray(value, dtype=np.float64).astype("<f4")
-        kept = stored.astype(np.float64)
-        kept.flags.writeable = False
-        _remember(key, kept)
-        kept_all.append(kept)
         stored_all.append(stored)
-    folder = _folder()
+        if keep:
+            kept = stored.astype(np.float64)
+            kept.flags.writeable = False
+            _remember(key, kept)
+            kept_all.append(kept)
     if folder is None:
         return kept_all
     try:
