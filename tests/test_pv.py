@@ -360,8 +360,9 @@ def test_a_pack_holds_its_arrays_at_the_hours_they_make_power(tmp_path, monkeypa
 
 def test_lacking_and_on_disk_many_say_what_has_and_on_disk_say_for_many_arrays_at_once(tmp_path, monkeypatch):
     # pvcache.lacking asks for a chunk's arrays at once (each pack's status looked at once): for each pair it says
-    # `not has(key, group)` (on_disk_many: `on_disk(key, group)`) -- kept in this process, in a pack (of two stations, the second pack of one after a
-    # full first), in none, at a station with no pack, in a pack damaged since, and with the cache off
+    # `not has(key, group)`, and on_disk_many `on_disk(key, group)` -- kept in this process, in a pack (of two
+    # stations, the second pack of one after a full first), in none, at a station with no pack, in a pack damaged
+    # since, and with the cache off
     from heatcalc import pvcache
 
     monkeypatch.setenv("HEATCALC_CACHE_DIR", str(tmp_path))

@@ -537,7 +537,7 @@ def on_disk_many(pairs) -> list:
     and each pack's status looked at once for them all."""
     folder = _folder()
     if folder is None:
-        return [False] * len(pairs)
+        return [False for _ in pairs]
     folder, looked = str(folder), {}
     return [_on_disk(folder, key, group, looked) for key, group in pairs]
 
@@ -546,11 +546,8 @@ def lacking(pairs) -> list:
     """For (key, group) pairs, whether the cache lacks each (neither this process nor the folder holds it: ``not
     has(key, group)``), the folder found once and each pack's status looked at once for them all (a chunk's arrays:
     a thousand of them, a few to a pack)."""
-    folder = _folder()
-    if folder is None:
-        return [key not in _memory for key, _ in pairs]
-    folder, looked = str(folder), {}
-    return [key not in _memory and not _on_disk(folder, key, group, looked) for key, group in pairs]
+    pairs = list(pairs)
+    return [key not in _memory and not there for (key, _), there in zip(pairs, on_disk_many(pairs))]
 
 
 def _on_disk(folder: str, key, group, looked: dict | None) -> bool:
